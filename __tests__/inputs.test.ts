@@ -1,0 +1,122 @@
+import { describe, expect, it, vi } from 'vitest'
+import { InputError, parseInputs } from '../src/inputs.ts'
+
+const context = { owner: 'acme', repo: 'web', pullRequestNumber: 42 }
+
+function reader(inputs: Record<string, string>) {
+  return (name: string) => inputs[name] ?? ''
+}
+
+const minimal = {
+  token: 'tok_123',
+  integration: 'icfg_abc123',
+  product: 'neon'
+}
+
+describe('parseInputs', () => {
+  it('fills defaults from the GitHub context and the API URL', () => {
+    expect(parseInputs(reader(minimal), { env: {}, context })).toEqual({
+      token: 'tok_123',
+      team: undefined,
+      integrationConfigurationId: 'icfg_abc123',
+      product: 'neon',
+      name: 'web-pr-42',
+      externalId: 'acme-web-pr-42',
+      billingPlanId: undefined,
+      paymentMethodId: undefined,
+      prepaymentAmountCents: undefined,
+      metadata: undefined,
+      protocolSettings: undefined,
+      source: undefined,
+      apiUrl: 'https://api.vercel.com'
+    })
+  })
+
+  it('prefers inputs to the Vercel CLI’s environment variables', () => {
+    const env = { VERCEL_TOKEN: 'from-env', VERCEL_ORG_ID: 'team_fromEnv' }
+    expect(parseInputs(reader(minimal), { env, context })).toMatchObject({
+      token: 'tok_123',
+      team: { teamId: 'team_fromEnv' }
+    })
+    expect(
+      parseInputs(reader({ ...minimal, token: '', team: 'acme' }), {
+        env,
+        context
+      })
+    ).toMatchObject({ token: 'from-env', team: { slug: 'acme' } })
+  })
+
+  it('masks the token before it checks anything else', () => {
+    const onSecret = vi.fn()
+    expect(() =>
+      parseInputs(reader({ token: 'tok_123', integration: 'bad' }), {
+        env: {},
+        context,
+        onSecret
+      })
+    ).toThrow(InputError)
+    expect(onSecret).toHaveBeenCalledWith('tok_123')
+  })
+
+  it('keeps an api-url path and drops its trailing slash', () => {
+    const inputs = parseInputs(
+      reader({ ...minimal, 'api-url': 'http://127.0.0.1:3000/proxy/' }),
+      { env: {}, context }
+    )
+    expect(inputs.apiUrl).toBe('http://127.0.0.1:3000/proxy')
+  })
+
+  it.each(['http://localhost:1', 'http://[::1]:2', 'https://vercel.example'])(
+    'accepts the API URL %s',
+    (url) => {
+      expect(
+        parseInputs(reader({ ...minimal, 'api-url': url }), {
+          env: {},
+          context
+        }).apiUrl
+      ).toBe(new URL(url).href.replace(/\/$/, ''))
+    }
+  )
+
+  it.each([
+    ['http://10.0.0.1', 'api-url'],
+    ['https://api.vercel.com?x=1', 'api-url'],
+    ['ftp://localhost', 'api-url']
+  ])('rejects the API URL %s', (url, input) => {
+    expect(() =>
+      parseInputs(reader({ ...minimal, 'api-url': url }), { env: {}, context })
+    ).toThrow(expect.objectContaining({ input }))
+  })
+
+  it('names the input in every error', () => {
+    expect(() =>
+      parseInputs(reader({ ...minimal, product: 'Bad Slug' }), {
+        env: {},
+        context
+      })
+    ).toThrow(
+      expect.objectContaining({
+        name: 'InputError',
+        input: 'product',
+        message: expect.stringMatching(/^Input "product" must be/)
+      })
+    )
+  })
+
+  it('parses numbers and JSON objects', () => {
+    const inputs = parseInputs(
+      reader({
+        ...minimal,
+        'prepayment-amount-cents': '50',
+        metadata: '{"region":"iad1","size":1,"ha":false,"ids":[1,2]}',
+        'protocol-settings': '{}'
+      }),
+      { env: {}, context }
+    )
+    expect(inputs).toMatchObject({
+      prepaymentAmountCents: 50,
+      metadata: { region: 'iad1', size: 1, ha: false, ids: [1, 2] },
+      protocolSettings: {}
+    })
+  })
+})

@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { createEmulatorServer } from './server.ts'
+import type {
+  EmulatorSettings,
+  EmulatorState,
+  RecordedRequest
+} from './server.ts'
+import {
+  NEON_INSTALLATION,
+  OTHER_TEAM,
+  TEAM,
+  TEAMS,
+  UPSTASH_INSTALLATION,
+  findInstallation,
+  findProduct
+} from './seed.ts'
+import type { Installation, Team } from './seed.ts'
+import { StoreRegistry } from './stores.ts'
+import type { StoreRecord } from './stores.ts'
+
+export type { EmulatorSettings, RecordedRequest } from './server.ts'
+export type { RouteKey } from './routes.ts'
+export { ROUTES } from './routes.ts'
+export type {
+  BillingPlan,
+  Installation,
+  Integration,
+  Product,
+  Team
+} from './seed.ts'
+export type { StoreJson, StoreRecord } from './stores.ts'
+
+export interface EmulatorOptions {
+  /** Default 0 (ephemeral). The emulator always listens on 127.0.0.1. */
+  port?: number
+  /** The one valid bearer token. Default: `emu_` + 24 random hex chars. */
+  token?: string
+  /** Whether GET list / GET one return `externalId` (the live API is not known to). */
+  listIncludesExternalId?: boolean
+  /** The POST /direct 200 response leaves out `store.id` (like `@vercel/sdk`). */
+  createResponseOmitsId?: boolean
+  /** When set, GET /v1/storage/stores pages by `createdAt` desc with `?until=`. */
+  pageSize?: number
+  /** Delay before every response. */
+  latencyMs?: number
+}
+
+export interface SeedStoreInput {
+  teamId?: string
+  installationId: string
+  productIdOrSlug: string
+  name: string
+  externalId?: string
+  createdAt?: number
+  status?: string
+}
+
+export interface Emulator {
+  url: string
+  token: string
+  /** The team the token belongs to. */
+  team: Team
+  /** A team the token is not a member of. */
+  otherTeam: Team
+  installations: { neon: Installation; upstash: Installation }
+  /** Live settings: changing them affects the next request. */
+  options: EmulatorSettings
+  requests: RecordedRequest[]
+  /** Requests to one route key (e.g. `GET /v1/storage/stores`), or all. */
+  count(route?: string): number
+  counts(): Record<string, number>
+  /** Every store of every team, as stored (with `teamId` and `externalId`). */
+  stores(): StoreRecord[]
+  /** Puts a store in place directly; not recorded as a request. */
+  seedStore(input: SeedStoreInput): StoreRecord
+  resetRequests(): void
+  close(): Promise<void>
+}
+
+export async function startEmulator(
+  options: EmulatorOptions = {}
+): Promise<Emulator> {
+  const settings: EmulatorSettings = {
+    port: options.port ?? 0,
+    token: options.token ?? `emu_${randomBytes(12).toString('hex')}`,
+    listIncludesExternalId: options.listIncludesExternalId ?? false,
+    createResponseOmitsId: options.createResponseOmitsId ?? false,
+    pageSize: options.pageSize,
+    latencyMs: options.latencyMs ?? 0
+  }
+  const state: EmulatorState = {
+    settings,
+    stores: new StoreRegistry(),
+    requests: []
+  }
+  const server = createEmulatorServer(state)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(settings.port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  settings.port = (server.address() as AddressInfo).port
+
+  return {
+    url: `http://127.0.0.1:${settings.port}`,
+    token: settings.token,
+    team: { ...TEAM },
+    otherTeam: { ...OTHER_TEAM },
+    installations: {
+      neon: structuredClone(NEON_INSTALLATION),
+      upstash: structuredClone(UPSTASH_INSTALLATION)
+    },
+    options: settings,
+    // The same array the server appends to, so it stays current.
+    get requests() {
+      return state.requests
+    },
+    count(route) {
+      return state.requests.filter(
+        (request) => route === undefined || request.route === route
+      ).length
+    },
+    counts() {
+      const counts: Record<string, number> = {}
+      for (const { route } of state.requests) {
+        counts[route] = (counts[route] ?? 0) + 1
+      }
+      return counts
+    },
+    stores: () => state.stores.all(),
+    seedStore: (input) => seedStore(state.stores, input),
+    resetRequests() {
+      state.requests.length = 0
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      })
+  }
+}
+
+function seedStore(stores: StoreRegistry, input: SeedStoreInput): StoreRecord {
+  const teamId = input.teamId ?? TEAM.id
+  if (!TEAMS.some((team) => team.id === teamId)) {
+    throw new Error(`seedStore: unknown team ${teamId}`)
+  }
+  const installation = findInstallation(teamId, input.installationId)
+  if (!installation) {
+    throw new Error(
+      `seedStore: installation ${input.installationId} not in team ${teamId}`
+    )
+  }
+  const product = findProduct(installation, input.productIdOrSlug)
+  if (!product) {
+    throw new Error(
+      `seedStore: product ${input.productIdOrSlug} not in ${installation.id}`
+    )
+  }
+  const record = stores.add({
+    teamId,
+    installation,
+    product,
+    name: input.name,
+    billingPlan: installation.billingPlans[0],
+    externalId: input.externalId,
+    createdAt: input.createdAt,
+    status: input.status
+  })
+  return structuredClone(record)
+}

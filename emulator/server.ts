@@ -1,0 +1,153 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { bearerToken, errorReply, readText, sendJson } from './http.ts'
+import type { Reply } from './http.ts'
+import { ROUTES, matchRoute } from './routes.ts'
+import type { MatchedRoute, RouteKey } from './routes.ts'
+import { MEMBER_TEAM_IDS, TEAMS, USER_ID } from './seed.ts'
+import { createStore, getStore, listStores } from './store-routes.ts'
+import type { ParsedBody, StoreRouteSettings } from './store-routes.ts'
+import type { StoreRegistry } from './stores.ts'
+
+export interface EmulatorSettings extends StoreRouteSettings {
+  port: number
+  token: string
+  latencyMs: number
+}
+
+export interface RecordedRequest {
+  method: string
+  /** The path without the query string. */
+  path: string
+  route: RouteKey
+  query: Record<string, string>
+  body?: unknown
+  status: number
+}
+
+export interface EmulatorState {
+  settings: EmulatorSettings
+  stores: StoreRegistry
+  requests: RecordedRequest[]
+}
+
+export function createEmulatorServer(state: EmulatorState): Server {
+  return createServer((req, res) => {
+    handle(state, req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        sendJson(
+          res,
+          errorReply(500, 'internal_server_error', `Emulator error: ${error}`)
+        )
+      }
+    })
+  })
+}
+
+async function handle(
+  state: EmulatorState,
+  req: IncomingMessage,
+  res: ServerResponse
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://emulator.invalid')
+  const method = req.method ?? 'GET'
+  const route = matchRoute(method, url.pathname)
+  const query = Object.fromEntries(url.searchParams)
+  const body = parseBody(await readText(req))
+
+  const reply = dispatch(state, req, route, query, body)
+
+  await sleep(state.settings.latencyMs)
+  const recorded: RecordedRequest = {
+    method,
+    path: url.pathname,
+    route: route.key,
+    query,
+    status: reply.status
+  }
+  if (body.kind === 'json') recorded.body = body.value
+  if (body.kind === 'invalid') recorded.body = body.text
+  state.requests.push(recorded)
+  sendJson(res, reply)
+}
+
+function dispatch(
+  state: EmulatorState,
+  req: IncomingMessage,
+  route: MatchedRoute,
+  query: Record<string, string>,
+  body: ParsedBody
+): Reply {
+  if (route.key === ROUTES.unknown) {
+    return errorReply(404, 'not_found', 'The requested path was not found')
+  }
+  const authError = authenticate(req, state.settings.token)
+  if (authError) return authError
+  const scope = resolveScope(query)
+  if (typeof scope !== 'string') return scope
+
+  const request = {
+    ownerId: scope,
+    query,
+    params: route.params,
+    body,
+    stores: state.stores,
+    settings: state.settings
+  }
+  switch (route.key) {
+    case ROUTES.listStores:
+      return listStores(request)
+    case ROUTES.getStore:
+      return getStore(request)
+    case ROUTES.createStore:
+      return createStore(request)
+  }
+}
+
+function authenticate(
+  req: IncomingMessage,
+  validToken: string
+): Reply | undefined {
+  const token = bearerToken(req)
+  if (token === undefined) {
+    return errorReply(
+      403,
+      'forbidden',
+      'The request is missing an authentication token',
+      { missingToken: true }
+    )
+  }
+  if (token !== validToken) {
+    return errorReply(403, 'forbidden', 'Not authorized', {
+      invalidToken: true
+    })
+  }
+  return undefined
+}
+
+/** The owner id the request acts for: a team id, or the user's own id. */
+function resolveScope(query: Record<string, string>): string | Reply {
+  const { teamId, slug } = query
+  if (!teamId && !slug) return USER_ID
+  const team = teamId
+    ? TEAMS.find((candidate) => candidate.id === teamId)
+    : TEAMS.find((candidate) => candidate.slug === slug)
+  if (!team || !MEMBER_TEAM_IDS.has(team.id)) {
+    return errorReply(
+      403,
+      'forbidden',
+      'Not authorized: you do not have access to this team'
+    )
+  }
+  return team.id
+}
+
+function parseBody(text: string): ParsedBody {
+  if (text === '') return { kind: 'none' }
+  try {
+    return { kind: 'json', value: JSON.parse(text) }
+  } catch {
+    return { kind: 'invalid', text }
+  }
+}

@@ -1,0 +1,141 @@
+import { checkCreateBody } from './create-schema.ts'
+import { errorReply } from './http.ts'
+import type { Reply } from './http.ts'
+import { defaultPlan, findInstallation, findProduct } from './seed.ts'
+import { toStoreJson } from './stores.ts'
+import type { StoreRecord, StoreRegistry } from './stores.ts'
+
+export interface StoreRouteSettings {
+  listIncludesExternalId: boolean
+  createResponseOmitsId: boolean
+  pageSize?: number
+}
+
+export type ParsedBody =
+  | { kind: 'none' }
+  | { kind: 'json'; value: unknown }
+  | { kind: 'invalid'; text: string }
+
+export interface StoreRequest {
+  ownerId: string
+  query: Record<string, string>
+  params: Record<string, string>
+  body: ParsedBody
+  stores: StoreRegistry
+  settings: StoreRouteSettings
+}
+
+export function listStores(request: StoreRequest): Reply {
+  const { ownerId, query, stores, settings } = request
+  const installationId = query.integrationConfigurationId
+  const visible = stores
+    .ofOwner(ownerId)
+    .filter(
+      (store) =>
+        !installationId ||
+        store.product.integrationConfigurationId === installationId
+    )
+    .sort((a, b) => b.createdAt - a.createdAt)
+  const asJson = (store: StoreRecord) =>
+    toStoreJson(store, {
+      includeId: true,
+      includeExternalId: settings.listIncludesExternalId
+    })
+
+  if (settings.pageSize === undefined) {
+    return { status: 200, body: { stores: visible.map(asJson) } }
+  }
+  const until = Number(query.until)
+  const remaining = Number.isFinite(until)
+    ? visible.filter((store) => store.createdAt < until)
+    : visible
+  const page = remaining.slice(0, settings.pageSize)
+  const hasMore = remaining.length > page.length
+  return {
+    status: 200,
+    body: {
+      stores: page.map(asJson),
+      pagination: {
+        count: page.length,
+        next: hasMore ? page[page.length - 1].createdAt : null,
+        prev: page[0]?.createdAt ?? null
+      }
+    }
+  }
+}
+
+export function getStore(request: StoreRequest): Reply {
+  const { ownerId, params, stores, settings } = request
+  const store = stores.find(ownerId, params.id)
+  if (!store) return errorReply(404, 'not_found', 'Store not found')
+  return {
+    status: 200,
+    body: {
+      store: toStoreJson(store, {
+        includeId: true,
+        includeExternalId: settings.listIncludesExternalId
+      })
+    }
+  }
+}
+
+export function createStore(request: StoreRequest): Reply {
+  const { ownerId, stores, settings } = request
+  if (request.body.kind !== 'json') {
+    return errorReply(400, 'bad_request', 'Invalid JSON body')
+  }
+  const check = checkCreateBody(request.body.value)
+  if (!check.valid) return errorReply(400, 'bad_request', check.message)
+  const body = check.body
+
+  const installation = findInstallation(
+    ownerId,
+    body.integrationConfigurationId
+  )
+  if (!installation) {
+    return errorReply(
+      404,
+      'not_found',
+      `Integration configuration ${body.integrationConfigurationId} not found`
+    )
+  }
+  const product = findProduct(installation, body.integrationProductIdOrSlug)
+  if (!product) {
+    return errorReply(
+      404,
+      'not_found',
+      `Product ${body.integrationProductIdOrSlug} not found for this integration configuration`
+    )
+  }
+  const billingPlan =
+    body.billingPlanId === undefined
+      ? defaultPlan(installation)
+      : installation.billingPlans.find((plan) => plan.id === body.billingPlanId)
+  if (!billingPlan) {
+    return errorReply(
+      400,
+      'bad_request',
+      `Billing plan ${body.billingPlanId} not found`
+    )
+  }
+
+  const store = stores.add({
+    teamId: ownerId,
+    installation,
+    product,
+    name: body.name,
+    billingPlan,
+    metadata: body.metadata,
+    protocolSettings: body.protocolSettings,
+    externalId: body.externalId
+  })
+  return {
+    status: 200,
+    body: {
+      store: toStoreJson(store, {
+        includeId: !settings.createResponseOmitsId,
+        includeExternalId: false
+      })
+    }
+  }
+}

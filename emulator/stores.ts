@@ -1,0 +1,139 @@
+import { randomInt } from 'node:crypto'
+import { randomAlphanumeric } from './ids.ts'
+import type { BillingPlan, Installation, Product } from './seed.ts'
+
+export type StoreMetadata = Record<
+  string,
+  string | number | boolean | string[] | number[]
+>
+
+/** A store as the API returns it (before the per-response trimming). */
+export interface StoreJson {
+  id: string
+  name: string
+  type: 'integration'
+  status: string
+  externalResourceId: string
+  createdAt: number
+  updatedAt: number
+  ownerId: string
+  ownership: 'owned'
+  usageQuotaExceeded: boolean
+  projectsMetadata: unknown[]
+  metadata: StoreMetadata
+  product: {
+    id: string
+    slug: string
+    name: string
+    integrationConfigurationId: string
+    supportedProtocols: string[]
+    primaryProtocol: string
+    integration: { id: string; slug: string; name: string; icon: string }
+  }
+  protocolSettings?: Record<string, unknown>
+  secrets: { name: string; length: number }[]
+  billingPlan: BillingPlan
+}
+
+/** A store as the emulator keeps it: the JSON plus what the API hides. */
+export interface StoreRecord extends StoreJson {
+  teamId: string
+  externalId?: string
+}
+
+export interface NewStore {
+  teamId: string
+  installation: Installation
+  product: Product
+  name: string
+  billingPlan: BillingPlan
+  metadata?: StoreMetadata
+  protocolSettings?: Record<string, unknown>
+  externalId?: string
+  status?: string
+  createdAt?: number
+}
+
+export interface StoreJsonOptions {
+  includeId: boolean
+  includeExternalId: boolean
+}
+
+export class StoreRegistry {
+  #records: StoreRecord[] = []
+  #lastCreatedAt = 0
+
+  add(input: NewStore): StoreRecord {
+    const createdAt = input.createdAt ?? this.#nextCreatedAt()
+    const { installation, product } = input
+    const record: StoreRecord = {
+      id: `store_${randomAlphanumeric(24)}`,
+      name: input.name,
+      type: 'integration',
+      status: input.status ?? 'available',
+      externalResourceId: `${installation.integration.slug}-${randomAlphanumeric(16).toLowerCase()}`,
+      createdAt,
+      updatedAt: createdAt,
+      ownerId: input.teamId,
+      ownership: 'owned',
+      usageQuotaExceeded: false,
+      projectsMetadata: [],
+      metadata: input.metadata ?? {},
+      product: {
+        id: product.id,
+        slug: product.slug,
+        name: product.name,
+        integrationConfigurationId: installation.id,
+        supportedProtocols: ['storage'],
+        primaryProtocol: 'storage',
+        integration: {
+          id: installation.integration.id,
+          slug: installation.integration.slug,
+          name: installation.integration.name,
+          icon: installation.integration.icon
+        }
+      },
+      secrets: product.secrets.map((name) => ({
+        name,
+        length: randomInt(16, 160)
+      })),
+      billingPlan: input.billingPlan,
+      teamId: input.teamId
+    }
+    if (input.protocolSettings !== undefined) {
+      record.protocolSettings = input.protocolSettings
+    }
+    if (input.externalId !== undefined) record.externalId = input.externalId
+    this.#records.push(record)
+    return record
+  }
+
+  all(): StoreRecord[] {
+    return structuredClone(this.#records)
+  }
+
+  ofOwner(ownerId: string): StoreRecord[] {
+    return this.#records.filter((record) => record.teamId === ownerId)
+  }
+
+  find(ownerId: string, id: string): StoreRecord | undefined {
+    return this.ofOwner(ownerId).find((record) => record.id === id)
+  }
+
+  // Strictly increasing even within one millisecond: clients sort by it.
+  #nextCreatedAt(): number {
+    this.#lastCreatedAt = Math.max(Date.now(), this.#lastCreatedAt + 1)
+    return this.#lastCreatedAt
+  }
+}
+
+export function toStoreJson(
+  record: StoreRecord,
+  options: StoreJsonOptions
+): Partial<StoreRecord> {
+  const json: Partial<StoreRecord> = { ...record }
+  delete json.teamId
+  if (!options.includeExternalId) delete json.externalId
+  if (!options.includeId) delete json.id
+  return json
+}

@@ -1,0 +1,140 @@
+/**
+ * Runs dist/index.js the way the GitHub Actions runner does. Shared by the
+ * tests, the demo and the benchmark.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export const BUNDLE = join(import.meta.dirname, '..', 'dist', 'index.js')
+
+export interface RunOptions {
+  /** Inputs by their action.yml names; undefined ones are not set. */
+  inputs?: Record<string, string | undefined>
+  /** Extra environment variables (VERCEL_TOKEN, GITHUB_HEAD_REF…). */
+  env?: Record<string, string | undefined>
+  /** The `pull_request` payload's number; undefined for a push build. */
+  pullRequest?: number
+  repository?: string
+}
+
+export interface RunResult {
+  exitCode: number | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  /** Everything a user could read: logs, outputs file and summary. */
+  visible: string
+}
+
+/**
+ * Runs the bundled action as the runner does: `node dist/index.js` with
+ * `INPUT_*` variables, a `pull_request` event file, and `GITHUB_OUTPUT` and
+ * `GITHUB_STEP_SUMMARY` files that are read back afterwards.
+ */
+export async function runAction(options: RunOptions = {}): Promise<RunResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'vercel-store-action-'))
+  try {
+    const files = {
+      output: join(dir, 'output'),
+      summary: join(dir, 'summary'),
+      event: join(dir, 'event.json')
+    }
+    await writeFile(files.output, '')
+    await writeFile(files.summary, '')
+    const event =
+      options.pullRequest === undefined
+        ? { ref: 'refs/heads/main' }
+        : { action: 'opened', pull_request: { number: options.pullRequest } }
+    await writeFile(files.event, JSON.stringify(event))
+    const env: Record<string, string | undefined> = {
+      PATH: process.env.PATH ?? '',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_REPOSITORY: options.repository ?? 'acme/web',
+      GITHUB_EVENT_NAME:
+        options.pullRequest === undefined ? 'push' : 'pull_request',
+      GITHUB_EVENT_PATH: files.event,
+      GITHUB_REF_NAME:
+        options.pullRequest === undefined
+          ? 'main'
+          : `${options.pullRequest}/merge`,
+      GITHUB_HEAD_REF: options.pullRequest === undefined ? '' : 'feature/login',
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      RUNNER_TEMP: dir
+    }
+    for (const [name, value] of Object.entries(options.inputs ?? {})) {
+      env[`INPUT_${name.toUpperCase()}`] = value
+    }
+    Object.assign(env, options.env)
+    const { exitCode, stdout, stderr } = await execNode(
+      BUNDLE,
+      definedOnly(env)
+    )
+    const outputs = parseOutputFile(await readFile(files.output, 'utf8'))
+    const summary = await readFile(files.summary, 'utf8')
+    const visible = [
+      stdout,
+      stderr,
+      await readFile(files.output, 'utf8'),
+      summary
+    ].join('\n')
+    return { exitCode, stdout, stderr, outputs, summary, visible }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+function definedOnly(
+  env: Record<string, string | undefined>
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined
+    )
+  )
+}
+
+function execNode(
+  script: string,
+  env: Record<string, string>
+): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [script],
+      { env, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const exitCode = error
+          ? typeof error.code === 'number'
+            ? error.code
+            : null
+          : 0
+        resolve({ exitCode, stdout, stderr })
+      }
+    )
+  })
+}
+
+/** Reads `name<<delimiter … delimiter` blocks as @actions/core writes them. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const pattern = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
+  for (const [, name, , value] of text.matchAll(pattern)) {
+    outputs[name] = value
+  }
+  return outputs
+}
+
+/**
+ * The lines a user would read, without the `::add-mask::` commands, which the
+ * runner consumes and never shows.
+ */
+export function withoutMaskCommands(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
+}

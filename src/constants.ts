@@ -1,0 +1,39 @@
+/** The names of the action's inputs and outputs, as `action.yml` declares them. */
+export const Inputs = {
+  token: 'token',
+  team: 'team',
+  integration: 'integration',
+  product: 'product',
+  name: 'name',
+  externalId: 'external-id',
+  plan: 'plan',
+  paymentMethod: 'payment-method',
+  prepaymentAmountCents: 'prepayment-amount-cents',
+  metadata: 'metadata',
+  protocolSettings: 'protocol-settings',
+  source: 'source',
+  apiUrl: 'api-url'
+} as const
+
+export const Outputs = {
+  storeId: 'store-id',
+  storeName: 'store-name',
+  externalId: 'external-id',
+  created: 'created',
+  status: 'status',
+  integrationConfigurationId: 'integration-configuration-id',
+  productId: 'product-id',
+  billingPlanId: 'billing-plan-id',
+  dashboardUrl: 'dashboard-url',
+  secretNames: 'secret-names'
+} as const
+
+/** The environment variables that the Vercel CLI reads, used where an input is empty. */
+export const FallbackEnv = {
+  token: 'VERCEL_TOKEN',
+  team: 'VERCEL_ORG_ID'
+} as const
+
+export const DEFAULT_API_URL = 'https://api.vercel.com'
+
+export const USER_AGENT = 'vercel-store-action'

@@ -1,0 +1,289 @@
+import { DEFAULT_API_URL, FallbackEnv, Inputs } from './constants.js'
+import type { GitHubContext } from './github-context.js'
+import { deriveDefaults } from './naming.js'
+import {
+  CreateStoreSpec,
+  type MetadataValue,
+  type StoreSource
+} from './vercel/types.js'
+
+/** A team as the Vercel API takes it: `?teamId=team_…` or `?slug=…`. */
+export type TeamScope = { teamId: string } | { slug: string }
+
+export interface ActionInputs {
+  token: string
+  team?: TeamScope
+  integrationConfigurationId: string
+  product: string
+  name: string
+  externalId: string
+  billingPlanId?: string
+  paymentMethodId?: string
+  prepaymentAmountCents?: number
+  metadata?: Record<string, MetadataValue>
+  protocolSettings?: Record<string, unknown>
+  source?: StoreSource
+  apiUrl: string
+}
+
+/** A bad input; the message names the input and what it accepts. */
+export class InputError extends Error {
+  readonly input: string
+
+  constructor(input: string, message: string) {
+    super(`Input "${input}" ${message}`)
+    this.name = 'InputError'
+    this.input = input
+  }
+}
+
+export type InputReader = (name: string) => string
+
+export interface ParseOptions {
+  env?: NodeJS.ProcessEnv
+  context?: GitHubContext
+  /** Called with the token before anything else is read, to mask it. */
+  onSecret?: (secret: string) => void
+}
+
+const TEAM_ID = /^team_[A-Za-z0-9]+$/
+const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
+// The Vercel CLI's rule for store names (generate-resource-name.ts).
+const STORE_NAME = /^[A-Za-z0-9_-]+$/
+const NO_SPACE = /^\S+$/
+const PRINTABLE = /^[\x20-\x7e]+$/
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]'])
+
+/**
+ * Reads and checks every input, so that a bad one fails the step before any
+ * request is sent. Empty inputs fall back to the Vercel CLI's environment
+ * variables, then to defaults derived from the GitHub context.
+ */
+export function parseInputs(
+  read: InputReader,
+  { env = process.env, context = {}, onSecret }: ParseOptions = {}
+): ActionInputs {
+  const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || ''
+  if (token) onSecret?.(token)
+  const defaults = deriveDefaults(context)
+  return {
+    token: parseToken(token),
+    team: parseTeam(read(Inputs.team) || env[FallbackEnv.team]?.trim() || ''),
+    integrationConfigurationId: parseIntegration(read(Inputs.integration)),
+    product: parseProduct(read(Inputs.product)),
+    name: parseName(read(Inputs.name) || defaults?.name || ''),
+    externalId: parseExternalId(
+      read(Inputs.externalId) || defaults?.externalId || ''
+    ),
+    billingPlanId: optionalWord(Inputs.plan, read(Inputs.plan)),
+    paymentMethodId: optionalWord(
+      Inputs.paymentMethod,
+      read(Inputs.paymentMethod)
+    ),
+    prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
+    metadata: parseMetadata(read(Inputs.metadata)),
+    protocolSettings: parseJsonObject(
+      Inputs.protocolSettings,
+      read(Inputs.protocolSettings)
+    ),
+    source: parseSource(read(Inputs.source)),
+    apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL)
+  }
+}
+
+function parseToken(token: string): string {
+  if (!token) {
+    throw new InputError(
+      Inputs.token,
+      `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`
+    )
+  }
+  if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
+    throw new InputError(
+      Inputs.token,
+      'contains spaces or characters that cannot be sent in a header; copy the token again.'
+    )
+  }
+  return token
+}
+
+function parseTeam(team: string): TeamScope | undefined {
+  if (!team) return undefined
+  if (team.startsWith('team_')) {
+    if (TEAM_ID.test(team)) return { teamId: team }
+  } else if (TEAM_SLUG.test(team) && team.length <= 100) {
+    return { slug: team }
+  }
+  throw new InputError(
+    Inputs.team,
+    `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`
+  )
+}
+
+function parseIntegration(integration: string): string {
+  if (CreateStoreSpec.integrationConfigurationId.test(integration)) {
+    return integration
+  }
+  throw new InputError(
+    Inputs.integration,
+    `must be an integration configuration id like icfg_a1B2c3 (the id of the Marketplace installation, shown in the dashboard's integration settings); got ${quote(integration)}.`
+  )
+}
+
+function parseProduct(product: string): string {
+  if (
+    CreateStoreSpec.productId.test(product) ||
+    CreateStoreSpec.productSlug.test(product)
+  ) {
+    return product
+  }
+  throw new InputError(
+    Inputs.product,
+    `must be a product id (iap_…) or a product slug (lowercase letters, digits and -, like neon); got ${quote(product)}.`
+  )
+}
+
+function parseName(name: string): string {
+  if (!name) {
+    throw new InputError(
+      Inputs.name,
+      'is required outside a pull request or branch build: no default can be derived from the GitHub context.'
+    )
+  }
+  if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
+    throw new InputError(
+      Inputs.name,
+      `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`
+    )
+  }
+  return name
+}
+
+function parseExternalId(externalId: string): string {
+  if (!externalId) {
+    throw new InputError(
+      Inputs.externalId,
+      'is required outside a pull request or branch build: no default can be derived from the GitHub context.'
+    )
+  }
+  if (!PRINTABLE.test(externalId) || externalId.length > 256) {
+    throw new InputError(
+      Inputs.externalId,
+      `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`
+    )
+  }
+  return externalId
+}
+
+function optionalWord(input: string, value: string): string | undefined {
+  if (!value) return undefined
+  if (NO_SPACE.test(value) && PRINTABLE.test(value)) return value
+  throw new InputError(
+    input,
+    `must be an id without spaces; got ${quote(value)}.`
+  )
+}
+
+function parsePrepayment(value: string): number | undefined {
+  if (!value) return undefined
+  const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum
+  if (Number.isSafeInteger(cents) && cents >= minimum) return cents
+  throw new InputError(
+    Inputs.prepaymentAmountCents,
+    `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`
+  )
+}
+
+function parseMetadata(
+  value: string
+): Record<string, MetadataValue> | undefined {
+  const metadata = parseJsonObject(Inputs.metadata, value)
+  if (!metadata) return undefined
+  for (const [key, entry] of Object.entries(metadata)) {
+    if (!isMetadataValue(entry)) {
+      throw new InputError(
+        Inputs.metadata,
+        `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${JSON.stringify(entry)}.`
+      )
+    }
+  }
+  return metadata as Record<string, MetadataValue>
+}
+
+// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
+// empty list matches both list branches, which `oneOf` rejects.
+function isMetadataValue(value: unknown): value is MetadataValue {
+  if (['string', 'boolean'].includes(typeof value)) return true
+  if (typeof value === 'number') return Number.isFinite(value)
+  if (!Array.isArray(value) || value.length === 0) return false
+  return (
+    value.every((item) => typeof item === 'string') ||
+    value.every((item) => typeof item === 'number')
+  )
+}
+
+function parseJsonObject(
+  input: string,
+  value: string
+): Record<string, unknown> | undefined {
+  if (!value) return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch (error) {
+    throw new InputError(
+      input,
+      `must be a JSON object: ${(error as Error).message}.`
+    )
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InputError(
+      input,
+      `must be a JSON object like {"key": "value"}; got ${quote(value)}.`
+    )
+  }
+  return parsed as Record<string, unknown>
+}
+
+function parseSource(value: string): StoreSource | undefined {
+  if (!value) return undefined
+  const sources: readonly string[] = CreateStoreSpec.sources
+  if (sources.includes(value)) return value as StoreSource
+  throw new InputError(
+    Inputs.source,
+    `must be one of ${sources.join(', ')}; got ${quote(value)}.`
+  )
+}
+
+/**
+ * Only `https://`, or `http://` to this machine (the emulator), so that a
+ * token is never sent in clear over a network.
+ */
+function parseApiUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError(
+      Inputs.apiUrl,
+      `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`
+    )
+  }
+  const loopback =
+    LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname)
+  const secure =
+    url.protocol === 'https:' || (url.protocol === 'http:' && loopback)
+  if (!secure || url.username || url.password || url.search || url.hash) {
+    throw new InputError(
+      Inputs.apiUrl,
+      `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(value)}.`
+    )
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+function quote(value: string): string {
+  const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value
+  return JSON.stringify(shown)
+}

@@ -1,0 +1,85 @@
+import * as core from '@actions/core'
+import type { StoreReport } from './report.js'
+
+type SummaryTable = Parameters<typeof core.summary.addTable>[0]
+
+/** Adds the store to the job summary (written once, at the end of the step). */
+export function addStoreToSummary(report: StoreReport): void {
+  const action = report.created ? 'Created' : 'Reused'
+  const rows: SummaryTable = [
+    [
+      { data: 'Store', header: true },
+      { data: 'Product', header: true },
+      { data: 'Status', header: true },
+      { data: 'Plan', header: true },
+      { data: 'External id', header: true }
+    ],
+    [
+      link(report.storeName, report.dashboardUrl),
+      escape(report.productName),
+      escape(report.status),
+      escape(report.billingPlanName || report.billingPlanId || '—'),
+      code(report.externalId)
+    ]
+  ]
+  core.summary
+    .addHeading(`${action} Vercel store ${escape(report.storeName)}`, 2)
+    .addTable(rows)
+    .addRaw(
+      `<p>${action === 'Created' ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`,
+      true
+    )
+  if (report.secretNames.length > 0) {
+    core.summary.addRaw(
+      `<p>Secrets (names only): ${report.secretNames.map(code).join(', ')}</p>`,
+      true
+    )
+  }
+  if (report.duplicates.length > 0) {
+    core.summary
+      .addRaw(
+        `<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`,
+        true
+      )
+      .addList(
+        report.duplicates.map(
+          ({ id, name, dashboardUrl }) =>
+            `${link(name || id, dashboardUrl)} ${code(id)}`
+        )
+      )
+  }
+}
+
+export function addFailureToSummary(message: string): void {
+  core.summary
+    .addHeading('Vercel store: failed', 2)
+    .addRaw(`<p>❌ ${escape(message)}</p>`, true)
+}
+
+/** Writes the summary; a summary that can't be written is only a warning. */
+export async function writeSummary(): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  try {
+    await core.summary.write()
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${(error as Error).message}`)
+  }
+}
+
+function link(text: string, href: string): string {
+  return `<a href="${escape(href)}">${escape(text)}</a>`
+}
+
+function code(text: string): string {
+  return `<code>${escape(text)}</code>`
+}
+
+function escape(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (char) =>
+      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[
+        char
+      ] as string
+  )
+}

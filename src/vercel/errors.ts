@@ -1,0 +1,81 @@
+/** What Vercel said in an error body: `{ error: { code, message, … } }`. */
+export interface VercelErrorBody {
+  code?: string
+  message?: string
+  invalidToken?: boolean
+  missingToken?: boolean
+}
+
+/** A request that Vercel answered with a status other than 2xx. */
+export class VercelApiError extends Error {
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly body: VercelErrorBody | undefined
+
+  constructor(
+    method: string,
+    path: string,
+    status: number,
+    body: VercelErrorBody | undefined,
+    bodyDescription: string
+  ) {
+    super(`${method} ${path} answered HTTP ${status}: ${bodyDescription}`)
+    this.name = 'VercelApiError'
+    this.method = method
+    this.path = path
+    this.status = status
+    this.body = body
+  }
+}
+
+/** A 2xx response whose body is not the JSON the endpoint returns. */
+export class VercelResponseError extends Error {
+  constructor(
+    method: string,
+    path: string,
+    status: number,
+    bodyDescription: string
+  ) {
+    super(
+      `${method} ${path} answered HTTP ${status} with ${bodyDescription} instead of JSON`
+    )
+    this.name = 'VercelResponseError'
+  }
+}
+
+/** A request that got no answer: refused, reset, timed out. */
+export class VercelNetworkError extends Error {
+  constructor(method: string, path: string, reason: string) {
+    super(`${method} ${path} got no answer: ${reason}`)
+    this.name = 'VercelNetworkError'
+  }
+}
+
+/** Describes a body for a person: Vercel's error, or what else came back. */
+export function describeBody(text: string, contentType = ''): string {
+  const trimmed = text.trim()
+  if (!trimmed) return 'an empty body'
+  if (/html/i.test(contentType) || /^<(!doctype|html)/i.test(trimmed)) {
+    return 'an HTML page'
+  }
+  const error = readErrorBody(trimmed)
+  if (error?.message || error?.code) {
+    return [error.code, error.message && JSON.stringify(error.message)]
+      .filter(Boolean)
+      .join(' ')
+  }
+  const excerpt = trimmed.length > 120 ? `${trimmed.slice(0, 117)}…` : trimmed
+  return `a body that is not a Vercel error: ${JSON.stringify(excerpt)}`
+}
+
+export function readErrorBody(text: string): VercelErrorBody | undefined {
+  try {
+    const parsed = JSON.parse(text)
+    // The Vercel CLI accepts `err` as well as `error` (response-error.ts).
+    const error = parsed?.error ?? parsed?.err
+    return typeof error === 'object' && error !== null ? error : undefined
+  } catch {
+    return undefined
+  }
+}
