@@ -1,25 +1,22 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import { describe, expect, it } from 'vitest'
-import { parse } from 'yaml'
+import { loadCreateSchema } from '../emulator/create-schema.ts'
 import { InputError, parseInputs } from '../src/inputs.ts'
 import { CreateStoreSpec } from '../src/vercel/types.ts'
 
-// Vercel's official description of the endpoint, vendored from its OpenAPI.
-const spec = parse(
-  readFileSync(
-    join(
-      import.meta.dirname,
-      '../emulator/openapi/create-integration-store-direct.openapi.yaml'
-    ),
-    'utf8'
-  )
-)
-const bodySchema =
-  spec.paths['/v1/storage/stores/integration/direct'].post.requestBody.content[
-    'application/json'
-  ].schema
+interface PropertySchema {
+  maxLength?: number
+  pattern?: string
+  oneOf?: { pattern: string }[]
+  minimum?: number
+  enum?: string[]
+}
+
+// Vercel's official schema of the request body, from the vendored OpenAPI.
+const bodySchema = loadCreateSchema() as unknown as {
+  required: string[]
+  properties: Record<string, PropertySchema>
+}
 const validate = new Ajv({ strict: false, allErrors: true }).compile(bodySchema)
 
 describe('CreateStoreSpec', () => {
@@ -30,9 +27,7 @@ describe('CreateStoreSpec', () => {
       CreateStoreSpec.integrationConfigurationId.source
     )
     expect(
-      properties.integrationProductIdOrSlug.oneOf.map(
-        ({ pattern }: { pattern: string }) => pattern
-      )
+      properties.integrationProductIdOrSlug.oneOf?.map(({ pattern }) => pattern)
     ).toEqual([
       CreateStoreSpec.productId.source,
       CreateStoreSpec.productSlug.source

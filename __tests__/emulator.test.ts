@@ -638,13 +638,3 @@ describe('request log', () => {
     ).toThrow(/not in team/)
   })
 })
-
-describe('latency', () => {
-  const emulator = useEmulator({ latencyMs: 50 })
-
-  it('delays every response', async () => {
-    const started = performance.now()
-    await call(emulator(), 'GET', LIST_PATH)
-    expect(performance.now() - started).toBeGreaterThanOrEqual(45)
-  })
-})

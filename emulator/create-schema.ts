@@ -26,8 +26,6 @@ export interface CreateStoreBody {
 export type CreateBodyCheck =
   { valid: true; body: CreateStoreBody } | { valid: false; message: string }
 
-let compiled: ValidateFunction | undefined
-
 /** The official request schema, read from the vendored OpenAPI document. */
 export function loadCreateSchema(): Record<string, unknown> {
   const spec = parse(readFileSync(SPEC_URL, 'utf8'))
@@ -40,16 +38,14 @@ export function loadCreateSchema(): Record<string, unknown> {
   return schema
 }
 
-function validator(): ValidateFunction {
-  // strict: false lets OpenAPI-only keywords such as `example` through.
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(
-    loadCreateSchema()
-  )
-  return compiled
-}
+// Compiled once, when the emulator is loaded, so that no request pays for it.
+// strict: false lets OpenAPI-only keywords such as `example` through.
+const validate: ValidateFunction = new Ajv({
+  allErrors: true,
+  strict: false
+}).compile(loadCreateSchema())
 
 export function checkCreateBody(body: unknown): CreateBodyCheck {
-  const validate = validator()
   if (validate(body)) return { valid: true, body: body as CreateStoreBody }
   return { valid: false, message: describeErrors(validate.errors ?? []) }
 }

@@ -12,6 +12,7 @@ import {
   TEAM,
   TEAMS,
   UPSTASH_INSTALLATION,
+  defaultPlan,
   findInstallation,
   findProduct
 } from './seed.ts'
@@ -165,7 +166,7 @@ function seedStore(stores: StoreRegistry, input: SeedStoreInput): StoreRecord {
     installation,
     product,
     name: input.name,
-    billingPlan: installation.billingPlans[0],
+    billingPlan: defaultPlan(installation),
     externalId: input.externalId,
     createdAt: input.createdAt,
     status: input.status
