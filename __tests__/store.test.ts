@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest'
+import { StoreError, ensureStore } from '../src/store.ts'
+import type { StoreApi } from '../src/vercel/store-api.ts'
+import type { CreateStoreBody, VercelStore } from '../src/vercel/types.ts'
+
+const body = {
+  name: 'web-pr-1',
+  integrationConfigurationId: 'icfg_a',
+  integrationProductIdOrSlug: 'iap_neon',
+  externalId: 'acme-web-pr-1'
+}
+
+const product = {
+  id: 'iap_neon',
+  slug: 'neon',
+  integrationConfigurationId: 'icfg_a'
+}
+
+/** An in-memory stand-in for the store endpoints, recording every call. */
+function fakeApi(options: {
+  listed?: VercelStore[]
+  full?: Record<string, VercelStore>
+  created?: VercelStore
+  listedAfterCreate?: VercelStore[]
+}): StoreApi & { calls: string[] } {
+  const calls: string[] = []
+  let createdOnce = false
+  return {
+    calls,
+    async listStores() {
+      calls.push('list')
+      return createdOnce
+        ? (options.listedAfterCreate ?? [])
+        : (options.listed ?? [])
+    },
+    async getStore(id: string) {
+      calls.push(`get ${id}`)
+      return options.full?.[id]
+    },
+    async createStore(request: CreateStoreBody) {
+      calls.push(`create ${request.name}`)
+      createdOnce = true
+      return options.created
+    }
+  }
+}
+
+describe('ensureStore', () => {
+  it('reads a store whose listing leaves out the product id, and reuses it', async () => {
+    const listed = {
+      id: 'store_1',
+      name: 'web-pr-1',
+      product: { slug: 'neon', integrationConfigurationId: 'icfg_a' }
+    }
+    const api = fakeApi({ listed: [listed], full: { store_1: { product } } })
+    const result = await ensureStore(api, body)
+    expect(result).toMatchObject({ created: false, store: { id: 'store_1' } })
+    expect(api.calls).toEqual(['list', 'get store_1'])
+  })
+
+  it('skips a store that turns out to be of another product', async () => {
+    const listed = {
+      id: 'store_1',
+      name: 'web-pr-1',
+      product: { integrationConfigurationId: 'icfg_a' }
+    }
+    const api = fakeApi({
+      listed: [listed],
+      full: { store_1: { product: { ...product, id: 'iap_other' } } },
+      created: { id: 'store_2', name: 'web-pr-1', product }
+    })
+    const result = await ensureStore(api, body)
+    expect(result).toMatchObject({ created: true, store: { id: 'store_2' } })
+    expect(api.calls).toEqual(['list', 'get store_1', 'create web-pr-1'])
+  })
+
+  it('fails, rather than guess, when no response says which product a store is', async () => {
+    const listed = {
+      id: 'store_1',
+      name: 'web-pr-1',
+      product: { integrationConfigurationId: 'icfg_a' }
+    }
+    const api = fakeApi({ listed: [listed], full: {} })
+    await expect(ensureStore(api, body)).rejects.toThrow(
+      new StoreError(
+        'Store store_1 ("web-pr-1") has this step\'s key, but Vercel does not say whether it is of product "iap_neon"; give "product" as the product\'s slug instead.'
+      )
+    )
+    expect(api.calls).toEqual(['list', 'get store_1'])
+  })
+
+  it('lists again when the create response has no id', async () => {
+    const api = fakeApi({
+      created: { name: 'web-pr-1' },
+      listedAfterCreate: [{ id: 'store_9', name: 'web-pr-1', product }]
+    })
+    const result = await ensureStore(api, body)
+    expect(result).toMatchObject({ created: true, store: { id: 'store_9' } })
+    expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
+  })
+
+  it('fails with advice when the created store is neither returned nor listed', async () => {
+    const api = fakeApi({ created: { name: 'web-pr-1' } })
+    await expect(ensureStore(api, body)).rejects.toThrow(
+      /returned no store id, and the store is not listed yet; run the job again/
+    )
+    expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
+  })
+})
