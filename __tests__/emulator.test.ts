@@ -386,14 +386,10 @@ describe('POST /v1/storage/stores/integration/direct', () => {
     expect(store.updatedAt).toBe(store.createdAt)
     expect(store).not.toHaveProperty('externalId')
     expect(store).not.toHaveProperty('teamId')
-    expect(store.secrets.map((s: { name: string }) => s.name)).toEqual([
-      'DATABASE_URL',
-      'DATABASE_URL_UNPOOLED',
-      'PGHOST',
-      'PGUSER',
-      'PGPASSWORD',
-      'PGDATABASE'
-    ])
+    expect(store.secrets.map((s: { name: string }) => s.name)).toEqual(
+      emulator().installations.neon.products[0].secrets
+    )
+    expect(store.secrets[0].name).toBe('DATABASE_URL')
     for (const secret of store.secrets) {
       expect(Object.keys(secret)).toEqual(['name', 'length'])
       expect(secret.length).toBeGreaterThan(0)
