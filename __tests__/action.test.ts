@@ -117,7 +117,7 @@ describe('get or create, through dist/index.js', () => {
   it('derives the name and key from the branch outside a pull request', async () => {
     const result = await run({ inputs: neonInputs() })
     expect(result.exitCode).toBe(0)
-    expect(result.outputs['store-name']).toBe('web-main')
+    expect(result.outputs['store-name']).toBe('web-branch-main')
     expect(result.outputs['external-id']).toBe('acme-web-branch-main')
   })
 
@@ -244,7 +244,7 @@ describe('matching a listed store to this step’s key', () => {
     expect(result.outputs['store-id']).not.toBe(kv.id)
   })
 
-  it('never returns a store of another installation or team', async () => {
+  it('never returns a store of another installation, nor one outside the team’s scope', async () => {
     emulator.seedStore({
       installationId: upstash().id,
       productIdOrSlug: 'upstash-kv',
@@ -261,6 +261,69 @@ describe('matching a listed store to this step’s key', () => {
     expect(
       teamStores().filter(({ name }) => name === 'web-pr-13')
     ).toHaveLength(2)
+  })
+
+  it('gives two steps that name their stores two stores, wherever the key is read', async () => {
+    for (const listIncludesExternalId of [false, true]) {
+      emulator.options.listIncludesExternalId = listIncludesExternalId
+      const ids = []
+      for (const name of [
+        `main-${listIncludesExternalId}`,
+        `analytics-${listIncludesExternalId}`
+      ]) {
+        const result = await run({
+          inputs: { ...neonInputs(), name },
+          pullRequest: 15
+        })
+        expect(result.outputs).toMatchObject({
+          'store-name': name,
+          'external-id': `acme-web-${name}`,
+          created: 'true'
+        })
+        ids.push(result.outputs['store-id'])
+      }
+      expect(new Set(ids).size).toBe(2)
+    }
+    expect(emulator.count(CREATE)).toBe(4)
+  })
+
+  describe('with a listing that carries only what the Vercel CLI reads', () => {
+    beforeEach(() => {
+      emulator.options.minimalListing = true
+    })
+
+    it('reads the store to learn its product id, then reuses it', async () => {
+      const seeded = emulator.seedStore({
+        installationId: neon().id,
+        productIdOrSlug: 'neon',
+        name: 'web-pr-16'
+      })
+      const result = await run({
+        inputs: { ...neonInputs(), product: 'iap_emu_neon' },
+        pullRequest: 16
+      })
+      expect(result.outputs).toMatchObject({
+        'store-id': seeded.id,
+        created: 'false',
+        'product-id': 'iap_emu_neon'
+      })
+      expect(emulator.counts()).toEqual({
+        [LIST]: 1,
+        'GET /v1/storage/stores/{id}': 1
+      })
+    })
+
+    it('matches a product slug without reading the store', async () => {
+      const seeded = emulator.seedStore({
+        installationId: neon().id,
+        productIdOrSlug: 'neon',
+        name: 'web-pr-17'
+      })
+      const result = await run({ inputs: neonInputs(), pullRequest: 17 })
+      expect(result.outputs['store-id']).toBe(seeded.id)
+      expect(result.outputs['secret-names']).toBe('[]')
+      expect(emulator.counts()).toEqual({ [LIST]: 1 })
+    })
   })
 
   it('uses the oldest of several stores with the key and names the others', async () => {

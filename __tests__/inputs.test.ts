@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { InputError, parseInputs } from '../src/inputs.ts'
+import { parseInputs } from '../src/inputs.ts'
 
 const context = { owner: 'acme', repo: 'web', pullRequestNumber: 42 }
 
@@ -46,17 +46,54 @@ describe('parseInputs', () => {
     ).toMatchObject({ token: 'from-env', team: { slug: 'acme' } })
   })
 
-  it('masks the token before it checks anything else', () => {
+  it('masks the token before it checks anything, the token included', () => {
     const onSecret = vi.fn()
     expect(() =>
-      parseInputs(reader({ token: 'tok_123', integration: 'bad' }), {
+      parseInputs(reader({ token: 'tok with spaces' }), {
         env: {},
         context,
         onSecret
       })
-    ).toThrow(InputError)
-    expect(onSecret).toHaveBeenCalledWith('tok_123')
+    ).toThrow(expect.objectContaining({ input: 'token' }))
+    expect(onSecret).toHaveBeenCalledWith('tok with spaces')
   })
+
+  it('takes no team from a VERCEL_ORG_ID that is a personal account’s user id', () => {
+    const env = { VERCEL_ORG_ID: 'AbCdEf123456' }
+    expect(parseInputs(reader(minimal), { env, context }).team).toBeUndefined()
+  })
+
+  it.each([
+    ['metadata', '{"password": s3cretPass}', 'it is not valid JSON.'],
+    ['metadata', '{password: "s3cretPass"}', 'not valid JSON (at character 2)'],
+    ['protocol-settings', '{"a":', 'not valid JSON'],
+    ['protocol-settings', '"s3cretPass"', 'got a string']
+  ])(
+    'reports a bad %s without echoing its content',
+    (input, value, message) => {
+      expect(() =>
+        parseInputs(reader({ ...minimal, [input]: value }), {
+          env: {},
+          context
+        })
+      ).toThrow(
+        expect.objectContaining({
+          input,
+          message: expect.stringContaining(message)
+        })
+      )
+      expect(() =>
+        parseInputs(reader({ ...minimal, [input]: value }), {
+          env: {},
+          context
+        })
+      ).toThrow(
+        expect.objectContaining({
+          message: expect.not.stringContaining('s3cretPass')
+        })
+      )
+    }
+  )
 
   it('keeps an api-url path and drops its trailing slash', () => {
     const inputs = parseInputs(

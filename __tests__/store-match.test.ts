@@ -23,7 +23,12 @@ const ours: VercelStore = {
 describe('judgeStore', () => {
   it.each<[string, VercelStore, StoreKey, string]>([
     ['same name, no externalId field', ours, key, 'match'],
-    ['same name, null externalId', { ...ours, externalId: null }, key, 'match'],
+    [
+      'same name, externalId null (set, not ours)',
+      { ...ours, externalId: null },
+      key,
+      'other'
+    ],
     [
       'same externalId, other name',
       { ...ours, name: 'x', externalId: 'acme-web-pr-1' },

@@ -77009,47 +77009,40 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 const MAX_DERIVED_LENGTH = 128;
 /**
- * The default store name and idempotency key for a pull request
- * (`web-pr-42`, `acme-web-pr-42`) or, outside one, a branch
- * (`web-feature-login`, `acme-web-branch-feature-login`).
- * Returns undefined where the context names no repository.
+ * The default store name and idempotency key. For a pull request, the name
+ * `web-pr-42` and the key `acme-web-pr-42`; for a branch build, `web-branch-main`
+ * and `acme-web-branch-main`. Where the user names the store, the key follows
+ * that name (`acme-web-<name>`), so that two steps with two names never share
+ * a key. Each is undefined where the context cannot give it.
  */
-function deriveDefaults(context) {
+function deriveDefaults(context, givenName) {
     const { owner, repo, pullRequestNumber, branch } = context;
-    if (!owner || !repo)
-        return undefined;
-    if (pullRequestNumber !== undefined) {
-        return {
-            name: cleanName(`${repo}-pr-${pullRequestNumber}`),
-            externalId: cleanName(`${owner}-${repo}-pr-${pullRequestNumber}`)
-        };
-    }
-    if (branch) {
-        return {
-            name: cleanName(`${repo}-${branch}`),
-            externalId: cleanName(`${owner}-${repo}-branch-${branch}`)
-        };
-    }
-    return undefined;
+    const ref = pullRequestNumber !== undefined
+        ? `pr-${pullRequestNumber}`
+        : branch && `branch-${branch}`;
+    const name = givenName || (repo && ref ? cleanName(`${repo}-${ref}`) : '');
+    const keyPart = givenName || ref;
+    const externalId = owner && repo && keyPart ? cleanName(`${owner}-${repo}-${keyPart}`) : name;
+    return { name: name || undefined, externalId: externalId || undefined };
 }
 /**
  * Keeps `[A-Za-z0-9_-]`, turns every other run of characters into one `-`,
- * and caps the result at 128 characters. A value that had to be cut ends in a
- * hash of the whole, so that two long branch names that share their first
- * 128 characters still get different stores.
+ * and caps the result at 128 characters. A value that had to be changed ends
+ * in a hash of the original, so that `feature/login` and `feature-login`, or
+ * two long branch names that share their first 128 characters, stay apart.
  */
 function cleanName(raw) {
     const cleaned = raw
         .replace(/[^A-Za-z0-9_-]+/g, '-')
         .replace(/-{2,}/g, '-')
         .replace(/^-+|-+$/g, '');
-    if (cleaned.length <= MAX_DERIVED_LENGTH)
-        return cleaned;
+    if (cleaned === raw && raw.length <= MAX_DERIVED_LENGTH)
+        return raw;
     const hash = (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, 8);
     const head = cleaned
         .slice(0, MAX_DERIVED_LENGTH - hash.length - 1)
         .replace(/-+$/, '');
-    return `${head}-${hash}`;
+    return head ? `${head}-${hash}` : hash;
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/types.ts
@@ -77106,14 +77099,14 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
     const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || '';
     if (token)
         onSecret?.(token);
-    const defaults = deriveDefaults(context);
+    const defaults = deriveDefaults(context, read(Inputs.name));
     return {
         token: parseToken(token),
-        team: parseTeam(read(Inputs.team) || env[FallbackEnv.team]?.trim() || ''),
+        team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
         integrationConfigurationId: parseIntegration(read(Inputs.integration)),
         product: parseProduct(read(Inputs.product)),
-        name: parseName(read(Inputs.name) || defaults?.name || ''),
-        externalId: parseExternalId(read(Inputs.externalId) || defaults?.externalId || ''),
+        name: parseName(defaults.name ?? ''),
+        externalId: parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
         billingPlanId: optionalWord(Inputs.plan, read(Inputs.plan)),
         paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
         prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
@@ -77131,6 +77124,14 @@ function parseToken(token) {
         throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
     }
     return token;
+}
+/**
+ * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
+ * account the user's id, which is no team and means no team scope.
+ */
+function teamFromEnv(env) {
+    const orgId = env[FallbackEnv.team]?.trim() ?? '';
+    return orgId.startsWith('team_') ? orgId : '';
 }
 function parseTeam(team) {
     if (!team)
@@ -77197,7 +77198,7 @@ function parseMetadata(value) {
         return undefined;
     for (const [key, entry] of Object.entries(metadata)) {
         if (!isMetadataValue(entry)) {
-            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${JSON.stringify(entry)}.`);
+            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
         }
     }
     return metadata;
@@ -77222,12 +77223,26 @@ function parseJsonObject(input, value) {
         parsed = JSON.parse(value);
     }
     catch (error) {
-        throw new InputError(input, `must be a JSON object: ${error.message}.`);
+        // Node's message quotes the input, which may hold a secret: keep only
+        // where the syntax error is.
+        const position = /position (\d+)/.exec(error.message)?.[1];
+        const where = position ? ` (at character ${Number(position) + 1})` : '';
+        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${quote(value)}.`);
+        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
     }
     return parsed;
+}
+/** What kind of JSON value this is, without its content. */
+function describeJson(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return value.length ? 'a list' : 'an empty list';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
 }
 function parseSource(value) {
     if (!value)
@@ -77247,14 +77262,22 @@ function parseApiUrl(value) {
         url = new URL(value);
     }
     catch {
+        // Not a URL, so no credentials to hide in it.
         throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
     }
     const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
     const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
     if (!secure || url.username || url.password || url.search || url.hash) {
-        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(value)}.`);
+        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
     }
     return url.href.replace(/\/+$/, '');
+}
+/** The URL with any user, password, query and fragment replaced by `***`. */
+function redactUrl(url) {
+    const userinfo = url.username || url.password ? '***@' : '';
+    const query = url.search ? '?***' : '';
+    const fragment = url.hash ? '#***' : '';
+    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
 }
 function quote(value) {
     const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
@@ -77264,8 +77287,8 @@ function quote(value) {
 ;// CONCATENATED MODULE: ./src/store-match.ts
 /**
  * A store is ours when it belongs to the same installation and product, and
- * its `externalId` equals the key, or, where Vercel does not return
- * `externalId`, its name equals the name. A store of another product or
+ * its `externalId` equals the key, or, where the store carries no
+ * `externalId` field, its name equals the name. A store of another product or
  * installation is never ours, whatever its name.
  */
 function judgeStore(store, key) {
@@ -77274,7 +77297,8 @@ function judgeStore(store, key) {
     if (store.product?.integrationConfigurationId !== key.integrationConfigurationId) {
         return 'other';
     }
-    const sameKey = typeof store.externalId === 'string'
+    // Only where the field is absent does the name stand in for the key.
+    const sameKey = store.externalId !== undefined
         ? store.externalId === key.externalId
         : store.name === key.name;
     if (!sameKey)
@@ -77290,74 +77314,6 @@ function byAge(a, b) {
     const age = (a.createdAt ?? Number.MAX_SAFE_INTEGER) -
         (b.createdAt ?? Number.MAX_SAFE_INTEGER);
     return age || (a.id ?? '').localeCompare(b.id ?? '');
-}
-
-;// CONCATENATED MODULE: ./src/store.ts
-
-/** A failure of the store logic itself, not of a request. */
-class StoreError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'StoreError';
-    }
-}
-/**
- * Get or create: find the store with this key, or create it through the
- * direct endpoint. Where several stores share the key the oldest wins.
- */
-async function ensureStore(api, body) {
-    const key = keyOf(body);
-    const existing = await findStores(api, key);
-    if (existing.length > 0) {
-        return { store: existing[0], created: false, duplicates: existing.slice(1) };
-    }
-    const created = await api.createStore(body);
-    if (created?.id) {
-        return {
-            store: { ...created, id: created.id },
-            created: true,
-            duplicates: []
-        };
-    }
-    // The create response is not known to carry the id (the official schema
-    // leaves it out), so the listing is the source of truth.
-    const listed = await findStores(api, key);
-    if (listed.length === 0) {
-        throw new StoreError(`Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`);
-    }
-    return { store: listed[0], created: true, duplicates: listed.slice(1) };
-}
-/** Every store with this key, oldest first. */
-async function findStores(api, key) {
-    const listed = await api.listStores(key.integrationConfigurationId);
-    const matches = [];
-    for (const store of listed.filter(hasId)) {
-        const verdict = judgeStore(store, key);
-        if (verdict === 'match')
-            matches.push(store);
-        if (verdict === 'unconfirmed') {
-            // The listing left out the product's id or slug: read the store itself.
-            const full = await api.getStore(store.id);
-            const confirmed = full && judgeStore({ ...store, ...full }, key);
-            if (confirmed === 'match')
-                matches.push(store);
-            if (confirmed === 'unconfirmed' || confirmed === undefined) {
-                throw new StoreError(`Store ${store.id} ("${store.name}") has this step's key, but Vercel does not say whether it is of product "${key.product}"; give "product" as the product's ${key.product.startsWith('iap_') ? 'slug' : 'iap_ id'} instead.`);
-            }
-        }
-    }
-    return matches.sort(byAge);
-}
-function keyOf(body) {
-    return {
-        integrationConfigurationId: body.integrationConfigurationId,
-        product: body.integrationProductIdOrSlug,
-        name: body.name,
-        externalId: body.externalId
-    };
-}
-function hasId(store) {
-    return typeof store.id === 'string' && store.id.length > 0;
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/errors.ts
@@ -77376,10 +77332,10 @@ class VercelApiError extends Error {
         this.body = body;
     }
 }
-/** A 2xx response whose body is not the JSON the endpoint returns. */
+/** A 2xx response whose body is not what the endpoint returns. */
 class VercelResponseError extends Error {
-    constructor(method, path, status, bodyDescription) {
-        super(`${method} ${path} answered HTTP ${status} with ${bodyDescription} instead of JSON`);
+    constructor(method, path, status, problem) {
+        super(`${method} ${path} answered HTTP ${status} with ${problem}`);
         this.name = 'VercelResponseError';
     }
 }
@@ -77417,6 +77373,112 @@ function readErrorBody(text) {
     catch {
         return undefined;
     }
+}
+
+;// CONCATENATED MODULE: ./src/store.ts
+
+
+/** A failure of the store logic itself, not of a request. */
+class StoreError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'StoreError';
+    }
+}
+/**
+ * Get or create: find the store with this key, or create it through the
+ * direct endpoint. Where several stores share the key the oldest wins.
+ */
+async function ensureStore(api, body) {
+    const key = keyOf(body);
+    const existing = await findStores(api, key);
+    if (existing.length > 0) {
+        return { store: existing[0], created: false, duplicates: existing.slice(1) };
+    }
+    let created;
+    try {
+        created = await api.createStore(body);
+    }
+    catch (error) {
+        if (!mayHaveCreated(error))
+            throw error;
+        // The store may exist although the answer was lost: never create twice
+        // without looking again.
+        const listed = await findStores(api, key);
+        if (listed.length === 0)
+            throw error;
+        return { store: listed[0], created: true, duplicates: listed.slice(1) };
+    }
+    if (created?.id) {
+        return {
+            store: { ...created, id: created.id },
+            created: true,
+            duplicates: []
+        };
+    }
+    // The create response is not known to carry the id (the official schema
+    // leaves it out), so the listing is the source of truth.
+    const listed = await findStores(api, key);
+    if (listed.length === 0) {
+        throw new StoreError(`Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`);
+    }
+    return { store: listed[0], created: true, duplicates: listed.slice(1) };
+}
+/** Every store with this key, oldest first. */
+async function findStores(api, key) {
+    const listed = await api.listStores(key.integrationConfigurationId);
+    const matches = [];
+    for (const store of listed.filter(hasId)) {
+        const verdict = judgeStore(store, key);
+        if (verdict === 'match')
+            matches.push(store);
+        if (verdict === 'unconfirmed') {
+            const confirmed = await readToConfirm(api, store, key);
+            if (confirmed)
+                matches.push(confirmed);
+        }
+    }
+    return matches.sort(byAge);
+}
+/**
+ * Reads a store whose listing left out its product's id or slug, and returns
+ * it if it is of the key's product.
+ */
+async function readToConfirm(api, store, key) {
+    const full = await api.getStore(store.id);
+    // The read may describe the product only in part: keep what the listing said.
+    const merged = {
+        ...store,
+        ...full,
+        id: store.id,
+        product: { ...store.product, ...full?.product }
+    };
+    const verdict = judgeStore(merged, key);
+    if (verdict === 'unconfirmed') {
+        throw new StoreError(`Store ${store.id} ("${store.name}") has this step's key, but Vercel does not say whether it is of product "${key.product}"; give "product" as the product's ${key.product.startsWith('iap_') ? 'slug' : 'iap_ id'} instead.`);
+    }
+    return verdict === 'match' ? merged : undefined;
+}
+/**
+ * A failure after which the store may exist all the same: no answer, an
+ * answer that could not be read, a server error, or a conflict.
+ */
+function mayHaveCreated(error) {
+    return (error instanceof VercelNetworkError ||
+        error instanceof VercelResponseError ||
+        (error instanceof VercelApiError &&
+            (error.status >= 500 || error.status === 409)));
+}
+function keyOf(body) {
+    return {
+        integrationConfigurationId: body.integrationConfigurationId,
+        product: body.integrationProductIdOrSlug,
+        name: body.name,
+        externalId: body.externalId
+    };
+}
+function hasId(store) {
+    return typeof store.id === 'string' && store.id.length > 0;
 }
 
 ;// CONCATENATED MODULE: ./src/failure.ts
@@ -77583,7 +77645,7 @@ function addStoreToSummary(report) {
     summary
         .addHeading(`${action} Vercel store ${summary_escape(report.storeName)}`, 2)
         .addTable(rows)
-        .addRaw(`<p>${action === 'Created' ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
+        .addRaw(`<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
     if (report.secretNames.length > 0) {
         summary.addRaw(`<p>Secrets (names only): ${report.secretNames.map(code).join(', ')}</p>`, true);
     }
@@ -77624,6 +77686,7 @@ var node_modules_undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/vercel/client.ts
 
 
+const POST_HEADERS_TIMEOUT_MS = 120_000;
 /**
  * A small JSON client for the Vercel REST API: Bearer token, team scope on
  * every request, and one error type per way a request can fail.
@@ -77656,7 +77719,9 @@ class VercelClient {
                     accept: 'application/json',
                     ...(body === undefined ? {} : { 'content-type': 'application/json' })
                 },
-                body: body === undefined ? undefined : JSON.stringify(body)
+                body: body === undefined ? undefined : JSON.stringify(body),
+                // A create provisions the store at the partner before Vercel answers.
+                ...(method === 'POST' && { headersTimeout: POST_HEADERS_TIMEOUT_MS })
             });
             text = await response.body.text();
         }
@@ -77673,7 +77738,7 @@ class VercelClient {
             return JSON.parse(text);
         }
         catch {
-            throw new VercelResponseError(method, path, statusCode, describeBody(text, contentType));
+            throw new VercelResponseError(method, path, statusCode, `${describeBody(text, contentType)} instead of JSON`);
         }
     }
     url(path, query) {
@@ -77705,8 +77770,9 @@ function networkReason(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/store-api.ts
+
 // No client of Vercel's has seen this list paginate; the cap only guards
-// against a server that keeps handing out the same cursor.
+// against a server whose cursors never end.
 const MAX_PAGES = 100;
 class VercelStoreApi {
     client;
@@ -77715,17 +77781,29 @@ class VercelStoreApi {
     }
     /** `GET /v1/storage/stores` (undocumented; what the CLI and Terraform use). */
     async listStores(integrationConfigurationId) {
+        const path = '/v1/storage/stores';
         const stores = [];
         let until;
         for (let page = 0; page < MAX_PAGES; page++) {
-            const response = await this.client.get('/v1/storage/stores', { integrationConfigurationId, until });
-            stores.push(...(response.stores ?? []));
+            const response = await this.client.get(path, {
+                integrationConfigurationId,
+                until
+            });
+            // A listing that cannot be read must not pass for an empty one: that
+            // would create a second store.
+            if (!Array.isArray(response?.stores)) {
+                throw new VercelResponseError('GET', path, 200, 'a body that has no list of stores');
+            }
+            stores.push(...response.stores);
             const next = response.pagination?.next;
-            if (next === undefined || next === null || String(next) === until)
-                break;
+            if (next === undefined || next === null)
+                return stores;
+            if (String(next) === until) {
+                throw new VercelResponseError('GET', path, 200, 'the same page cursor twice');
+            }
             until = String(next);
         }
-        return stores;
+        throw new VercelResponseError('GET', path, 200, `more than ${MAX_PAGES} pages`);
     }
     async getStore(id) {
         const response = await this.client.get(`/v1/storage/stores/${encodeURIComponent(id)}`);
@@ -77752,10 +77830,14 @@ class VercelStoreApi {
 
 /** The action: the only place that fails the step. */
 async function run() {
+    const secrets = [];
     try {
         const inputs = parseInputs((name) => getInput(name), {
             context: readGitHubContext(),
-            onSecret: (secret) => core_setSecret(secret)
+            onSecret: (secret) => {
+                secrets.push(secret);
+                core_setSecret(secret);
+            }
         });
         const api = new VercelStoreApi(new VercelClient({
             token: inputs.token,
@@ -77774,7 +77856,8 @@ async function run() {
         }
     }
     catch (error) {
-        const message = describeFailure(error);
+        // No error is known to carry the token; this keeps it so.
+        const message = secrets.reduce((text, secret) => text.replaceAll(secret, '***'), describeFailure(error));
         addFailureToSummary(message);
         setFailed(message);
     }

@@ -7,6 +7,7 @@ const { values } = parseArgs({
     token: { type: 'string' },
     'list-external-id': { type: 'boolean', default: false },
     'create-omits-id': { type: 'boolean', default: false },
+    'minimal-listing': { type: 'boolean', default: false },
     'page-size': { type: 'string' },
     'latency-ms': { type: 'string' }
   }
@@ -27,6 +28,7 @@ const emulator = await startEmulator({
   token: values.token,
   listIncludesExternalId: values['list-external-id'],
   createResponseOmitsId: values['create-omits-id'],
+  minimalListing: values['minimal-listing'],
   pageSize: numberOption('page-size', values['page-size']),
   latencyMs: numberOption('latency-ms', values['latency-ms'])
 })

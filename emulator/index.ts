@@ -41,6 +41,11 @@ export interface EmulatorOptions {
   listIncludesExternalId?: boolean
   /** The POST /direct 200 response leaves out `store.id` (like `@vercel/sdk`). */
   createResponseOmitsId?: boolean
+  /**
+   * GET /v1/storage/stores returns the fields of the Vercel CLI's `Resource`
+   * type only: no product id, no secrets, no metadata.
+   */
+  minimalListing?: boolean
   /** When set, GET /v1/storage/stores pages by `createdAt` desc with `?until=`. */
   pageSize?: number
   /** Delay before every response. */
@@ -87,6 +92,7 @@ export async function startEmulator(
     token: options.token ?? `emu_${randomBytes(12).toString('hex')}`,
     listIncludesExternalId: options.listIncludesExternalId ?? false,
     createResponseOmitsId: options.createResponseOmitsId ?? false,
+    minimalListing: options.minimalListing ?? false,
     pageSize: options.pageSize,
     latencyMs: options.latencyMs ?? 0
   }

@@ -8,6 +8,7 @@ import type { StoreRecord, StoreRegistry } from './stores.ts'
 export interface StoreRouteSettings {
   listIncludesExternalId: boolean
   createResponseOmitsId: boolean
+  minimalListing: boolean
   pageSize?: number
 }
 
@@ -36,11 +37,13 @@ export function listStores(request: StoreRequest): Reply {
         store.product.integrationConfigurationId === installationId
     )
     .sort((a, b) => b.createdAt - a.createdAt)
-  const asJson = (store: StoreRecord) =>
-    toStoreJson(store, {
+  const asJson = (store: StoreRecord) => {
+    const json = toStoreJson(store, {
       includeId: true,
       includeExternalId: settings.listIncludesExternalId
     })
+    return settings.minimalListing ? toListedResource(json) : json
+  }
 
   if (settings.pageSize === undefined) {
     return { status: 200, body: { stores: visible.map(asJson) } }
@@ -62,6 +65,41 @@ export function listStores(request: StoreRequest): Reply {
       }
     }
   }
+}
+
+/**
+ * A store with only the fields of the Vercel CLI's `Resource` type
+ * (packages/cli/src/util/integration-resource/types.ts), the least a listing
+ * is known to carry.
+ */
+function toListedResource(json: Partial<StoreRecord>): Partial<StoreRecord> {
+  const { product, ...rest } = json
+  const fields = [
+    'id',
+    'name',
+    'type',
+    'status',
+    'externalResourceId',
+    'externalId',
+    'projectsMetadata',
+    'billingPlan',
+    'ownership',
+    'createdAt',
+    'updatedAt',
+    'ownerId'
+  ] as const
+  return {
+    ...Object.fromEntries(
+      fields
+        .filter((field) => field in rest)
+        .map((field) => [field, rest[field]])
+    ),
+    product: product && {
+      name: product.name,
+      slug: product.slug,
+      integrationConfigurationId: product.integrationConfigurationId
+    }
+  } as Partial<StoreRecord>
 }
 
 export function getStore(request: StoreRequest): Reply {

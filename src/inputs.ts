@@ -4,11 +4,9 @@ import { deriveDefaults } from './naming.js'
 import {
   CreateStoreSpec,
   type MetadataValue,
-  type StoreSource
+  type StoreSource,
+  type TeamScope
 } from './vercel/types.js'
-
-/** A team as the Vercel API takes it: `?teamId=team_…` or `?slug=…`. */
-export type TeamScope = { teamId: string } | { slug: string }
 
 export interface ActionInputs {
   token: string
@@ -65,15 +63,15 @@ export function parseInputs(
 ): ActionInputs {
   const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || ''
   if (token) onSecret?.(token)
-  const defaults = deriveDefaults(context)
+  const defaults = deriveDefaults(context, read(Inputs.name))
   return {
     token: parseToken(token),
-    team: parseTeam(read(Inputs.team) || env[FallbackEnv.team]?.trim() || ''),
+    team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
     integrationConfigurationId: parseIntegration(read(Inputs.integration)),
     product: parseProduct(read(Inputs.product)),
-    name: parseName(read(Inputs.name) || defaults?.name || ''),
+    name: parseName(defaults.name ?? ''),
     externalId: parseExternalId(
-      read(Inputs.externalId) || defaults?.externalId || ''
+      read(Inputs.externalId) || defaults.externalId || ''
     ),
     billingPlanId: optionalWord(Inputs.plan, read(Inputs.plan)),
     paymentMethodId: optionalWord(
@@ -105,6 +103,15 @@ function parseToken(token: string): string {
     )
   }
   return token
+}
+
+/**
+ * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
+ * account the user's id, which is no team and means no team scope.
+ */
+function teamFromEnv(env: NodeJS.ProcessEnv): string {
+  const orgId = env[FallbackEnv.team]?.trim() ?? ''
+  return orgId.startsWith('team_') ? orgId : ''
 }
 
 function parseTeam(team: string): TeamScope | undefined {
@@ -204,7 +211,7 @@ function parseMetadata(
     if (!isMetadataValue(entry)) {
       throw new InputError(
         Inputs.metadata,
-        `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${JSON.stringify(entry)}.`
+        `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`
       )
     }
   }
@@ -232,18 +239,30 @@ function parseJsonObject(
   try {
     parsed = JSON.parse(value)
   } catch (error) {
+    // Node's message quotes the input, which may hold a secret: keep only
+    // where the syntax error is.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1]
+    const where = position ? ` (at character ${Number(position) + 1})` : ''
     throw new InputError(
       input,
-      `must be a JSON object: ${(error as Error).message}.`
+      `must be a JSON object; it is not valid JSON${where}.`
     )
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new InputError(
       input,
-      `must be a JSON object like {"key": "value"}; got ${quote(value)}.`
+      `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`
     )
   }
   return parsed as Record<string, unknown>
+}
+
+/** What kind of JSON value this is, without its content. */
+function describeJson(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return value.length ? 'a list' : 'an empty list'
+  if (typeof value === 'object') return 'an object'
+  return `a ${typeof value}`
 }
 
 function parseSource(value: string): StoreSource | undefined {
@@ -265,6 +284,7 @@ function parseApiUrl(value: string): string {
   try {
     url = new URL(value)
   } catch {
+    // Not a URL, so no credentials to hide in it.
     throw new InputError(
       Inputs.apiUrl,
       `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`
@@ -277,10 +297,18 @@ function parseApiUrl(value: string): string {
   if (!secure || url.username || url.password || url.search || url.hash) {
     throw new InputError(
       Inputs.apiUrl,
-      `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(value)}.`
+      `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`
     )
   }
   return url.href.replace(/\/+$/, '')
+}
+
+/** The URL with any user, password, query and fragment replaced by `***`. */
+function redactUrl(url: URL): string {
+  const userinfo = url.username || url.password ? '***@' : ''
+  const query = url.search ? '?***' : ''
+  const fragment = url.hash ? '#***' : ''
+  return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`
 }
 
 function quote(value: string): string {

@@ -5,7 +5,7 @@ import { readGitHubContext } from './github-context.js'
 import { parseInputs, type ActionInputs } from './inputs.js'
 import { setOutputs } from './outputs.js'
 import { buildReport } from './report.js'
-import { ensureStore } from './store.js'
+import { ensureStore, type KeyedCreateStoreBody } from './store.js'
 import {
   addFailureToSummary,
   addStoreToSummary,
@@ -13,14 +13,17 @@ import {
 } from './summary.js'
 import { VercelClient } from './vercel/client.js'
 import { VercelStoreApi } from './vercel/store-api.js'
-import type { CreateStoreBody } from './vercel/types.js'
 
 /** The action: the only place that fails the step. */
 export async function run(): Promise<void> {
+  const secrets: string[] = []
   try {
     const inputs = parseInputs((name) => core.getInput(name), {
       context: readGitHubContext(),
-      onSecret: (secret) => core.setSecret(secret)
+      onSecret: (secret) => {
+        secrets.push(secret)
+        core.setSecret(secret)
+      }
     })
     const api = new VercelStoreApi(
       new VercelClient({
@@ -47,7 +50,11 @@ export async function run(): Promise<void> {
       )
     }
   } catch (error) {
-    const message = describeFailure(error)
+    // No error is known to carry the token; this keeps it so.
+    const message = secrets.reduce(
+      (text, secret) => text.replaceAll(secret, '***'),
+      describeFailure(error)
+    )
     addFailureToSummary(message)
     core.setFailed(message)
   } finally {
@@ -55,9 +62,7 @@ export async function run(): Promise<void> {
   }
 }
 
-function createBody(
-  inputs: ActionInputs
-): CreateStoreBody & { externalId: string } {
+function createBody(inputs: ActionInputs): KeyedCreateStoreBody {
   return {
     name: inputs.name,
     integrationConfigurationId: inputs.integrationConfigurationId,

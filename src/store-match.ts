@@ -17,8 +17,8 @@ export type Verdict = 'match' | 'other' | 'unconfirmed'
 
 /**
  * A store is ours when it belongs to the same installation and product, and
- * its `externalId` equals the key, or, where Vercel does not return
- * `externalId`, its name equals the name. A store of another product or
+ * its `externalId` equals the key, or, where the store carries no
+ * `externalId` field, its name equals the name. A store of another product or
  * installation is never ours, whatever its name.
  */
 export function judgeStore(store: VercelStore, key: StoreKey): Verdict {
@@ -28,8 +28,9 @@ export function judgeStore(store: VercelStore, key: StoreKey): Verdict {
   ) {
     return 'other'
   }
+  // Only where the field is absent does the name stand in for the key.
   const sameKey =
-    typeof store.externalId === 'string'
+    store.externalId !== undefined
       ? store.externalId === key.externalId
       : store.name === key.name
   if (!sameKey) return 'other'

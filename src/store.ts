@@ -1,8 +1,16 @@
 import { byAge, judgeStore, type StoreKey } from './store-match.js'
+import {
+  VercelApiError,
+  VercelNetworkError,
+  VercelResponseError
+} from './vercel/errors.js'
 import type { StoreApi } from './vercel/store-api.js'
 import type { CreateStoreBody, VercelStore } from './vercel/types.js'
 
 export type FoundStore = VercelStore & { id: string }
+
+/** A create request that always carries its idempotency key. */
+export type KeyedCreateStoreBody = CreateStoreBody & { externalId: string }
 
 export interface EnsureStoreResult {
   store: FoundStore
@@ -25,14 +33,24 @@ export class StoreError extends Error {
  */
 export async function ensureStore(
   api: StoreApi,
-  body: CreateStoreBody & { externalId: string }
+  body: KeyedCreateStoreBody
 ): Promise<EnsureStoreResult> {
   const key = keyOf(body)
   const existing = await findStores(api, key)
   if (existing.length > 0) {
     return { store: existing[0], created: false, duplicates: existing.slice(1) }
   }
-  const created = await api.createStore(body)
+  let created: VercelStore | undefined
+  try {
+    created = await api.createStore(body)
+  } catch (error) {
+    if (!mayHaveCreated(error)) throw error
+    // The store may exist although the answer was lost: never create twice
+    // without looking again.
+    const listed = await findStores(api, key)
+    if (listed.length === 0) throw error
+    return { store: listed[0], created: true, duplicates: listed.slice(1) }
+  }
   if (created?.id) {
     return {
       store: { ...created, id: created.id },
@@ -62,21 +80,53 @@ export async function findStores(
     const verdict = judgeStore(store, key)
     if (verdict === 'match') matches.push(store)
     if (verdict === 'unconfirmed') {
-      // The listing left out the product's id or slug: read the store itself.
-      const full = await api.getStore(store.id)
-      const confirmed = full && judgeStore({ ...store, ...full }, key)
-      if (confirmed === 'match') matches.push(store)
-      if (confirmed === 'unconfirmed' || confirmed === undefined) {
-        throw new StoreError(
-          `Store ${store.id} ("${store.name}") has this step's key, but Vercel does not say whether it is of product "${key.product}"; give "product" as the product's ${key.product.startsWith('iap_') ? 'slug' : 'iap_ id'} instead.`
-        )
-      }
+      const confirmed = await readToConfirm(api, store, key)
+      if (confirmed) matches.push(confirmed)
     }
   }
   return matches.sort(byAge)
 }
 
-function keyOf(body: CreateStoreBody & { externalId: string }): StoreKey {
+/**
+ * Reads a store whose listing left out its product's id or slug, and returns
+ * it if it is of the key's product.
+ */
+async function readToConfirm(
+  api: StoreApi,
+  store: FoundStore,
+  key: StoreKey
+): Promise<FoundStore | undefined> {
+  const full = await api.getStore(store.id)
+  // The read may describe the product only in part: keep what the listing said.
+  const merged: FoundStore = {
+    ...store,
+    ...full,
+    id: store.id,
+    product: { ...store.product, ...full?.product }
+  }
+  const verdict = judgeStore(merged, key)
+  if (verdict === 'unconfirmed') {
+    throw new StoreError(
+      `Store ${store.id} ("${store.name}") has this step's key, but Vercel does not say whether it is of product "${key.product}"; give "product" as the product's ${key.product.startsWith('iap_') ? 'slug' : 'iap_ id'} instead.`
+    )
+  }
+  return verdict === 'match' ? merged : undefined
+}
+
+/**
+ * A failure after which the store may exist all the same: no answer, an
+ * answer that could not be read, a server error, or a conflict.
+ */
+function mayHaveCreated(error: unknown): boolean {
+  return (
+    error instanceof VercelNetworkError ||
+    error instanceof VercelResponseError ||
+    (error instanceof VercelApiError &&
+      (error.status >= 500 || error.status === 409))
+  )
+}
+
+function keyOf(body: KeyedCreateStoreBody): StoreKey {
   return {
     integrationConfigurationId: body.integrationConfigurationId,
     product: body.integrationProductIdOrSlug,

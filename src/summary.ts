@@ -26,7 +26,7 @@ export function addStoreToSummary(report: StoreReport): void {
     .addHeading(`${action} Vercel store ${escape(report.storeName)}`, 2)
     .addTable(rows)
     .addRaw(
-      `<p>${action === 'Created' ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`,
+      `<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`,
       true
     )
   if (report.secretNames.length > 0) {

@@ -1,5 +1,4 @@
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
-import type { TeamScope } from '../inputs.js'
 import {
   VercelApiError,
   VercelNetworkError,
@@ -7,6 +6,7 @@ import {
   describeBody,
   readErrorBody
 } from './errors.js'
+import type { TeamScope } from './types.js'
 
 export interface VercelClientOptions {
   token: string
@@ -19,6 +19,8 @@ export interface VercelClientOptions {
 }
 
 type Query = Record<string, string | undefined>
+
+const POST_HEADERS_TIMEOUT_MS = 120_000
 
 /**
  * A small JSON client for the Vercel REST API: Bearer token, team scope on
@@ -61,7 +63,9 @@ export class VercelClient {
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' })
         },
-        body: body === undefined ? undefined : JSON.stringify(body)
+        body: body === undefined ? undefined : JSON.stringify(body),
+        // A create provisions the store at the partner before Vercel answers.
+        ...(method === 'POST' && { headersTimeout: POST_HEADERS_TIMEOUT_MS })
       })
       text = await response.body.text()
     } catch (error) {
@@ -88,7 +92,7 @@ export class VercelClient {
         method,
         path,
         statusCode,
-        describeBody(text, contentType)
+        `${describeBody(text, contentType)} instead of JSON`
       )
     }
   }

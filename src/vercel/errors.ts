@@ -29,17 +29,10 @@ export class VercelApiError extends Error {
   }
 }
 
-/** A 2xx response whose body is not the JSON the endpoint returns. */
+/** A 2xx response whose body is not what the endpoint returns. */
 export class VercelResponseError extends Error {
-  constructor(
-    method: string,
-    path: string,
-    status: number,
-    bodyDescription: string
-  ) {
-    super(
-      `${method} ${path} answered HTTP ${status} with ${bodyDescription} instead of JSON`
-    )
+  constructor(method: string, path: string, status: number, problem: string) {
+    super(`${method} ${path} answered HTTP ${status} with ${problem}`)
     this.name = 'VercelResponseError'
   }
 }

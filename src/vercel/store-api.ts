@@ -1,4 +1,5 @@
 import type { VercelClient } from './client.js'
+import { VercelResponseError } from './errors.js'
 import type {
   CreateStoreBody,
   StoreListResponse,
@@ -14,7 +15,7 @@ export interface StoreApi {
 }
 
 // No client of Vercel's has seen this list paginate; the cap only guards
-// against a server that keeps handing out the same cursor.
+// against a server whose cursors never end.
 const MAX_PAGES = 100
 
 export class VercelStoreApi implements StoreApi {
@@ -26,19 +27,43 @@ export class VercelStoreApi implements StoreApi {
 
   /** `GET /v1/storage/stores` (undocumented; what the CLI and Terraform use). */
   async listStores(integrationConfigurationId: string): Promise<VercelStore[]> {
+    const path = '/v1/storage/stores'
     const stores: VercelStore[] = []
     let until: string | undefined
     for (let page = 0; page < MAX_PAGES; page++) {
-      const response = await this.client.get<StoreListResponse>(
-        '/v1/storage/stores',
-        { integrationConfigurationId, until }
-      )
-      stores.push(...(response.stores ?? []))
+      const response = await this.client.get<StoreListResponse>(path, {
+        integrationConfigurationId,
+        until
+      })
+      // A listing that cannot be read must not pass for an empty one: that
+      // would create a second store.
+      if (!Array.isArray(response?.stores)) {
+        throw new VercelResponseError(
+          'GET',
+          path,
+          200,
+          'a body that has no list of stores'
+        )
+      }
+      stores.push(...response.stores)
       const next = response.pagination?.next
-      if (next === undefined || next === null || String(next) === until) break
+      if (next === undefined || next === null) return stores
+      if (String(next) === until) {
+        throw new VercelResponseError(
+          'GET',
+          path,
+          200,
+          'the same page cursor twice'
+        )
+      }
       until = String(next)
     }
-    return stores
+    throw new VercelResponseError(
+      'GET',
+      path,
+      200,
+      `more than ${MAX_PAGES} pages`
+    )
   }
 
   async getStore(id: string): Promise<VercelStore | undefined> {
