@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { StoreError, ensureStore } from '../src/store.ts'
+import { VercelApiError, VercelNetworkError } from '../src/vercel/errors.ts'
 import type { StoreApi } from '../src/vercel/store-api.ts'
 import type { CreateStoreBody, VercelStore } from '../src/vercel/types.ts'
 
@@ -21,6 +22,7 @@ function fakeApi(options: {
   listed?: VercelStore[]
   full?: Record<string, VercelStore>
   created?: VercelStore
+  createFails?: Error
   listedAfterCreate?: VercelStore[]
 }): StoreApi & { calls: string[] } {
   const calls: string[] = []
@@ -40,6 +42,7 @@ function fakeApi(options: {
     async createStore(request: CreateStoreBody) {
       calls.push(`create ${request.name}`)
       createdOnce = true
+      if (options.createFails) throw options.createFails
       return options.created
     }
   }
@@ -106,4 +109,72 @@ describe('ensureStore', () => {
     )
     expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
   })
+
+  it('keeps the listing’s installation when the read describes the product in part', async () => {
+    const listed = {
+      id: 'store_1',
+      name: 'web-pr-1',
+      product: { slug: 'neon', integrationConfigurationId: 'icfg_a' }
+    }
+    const api = fakeApi({
+      listed: [listed],
+      full: { store_1: { product: { id: 'iap_neon', slug: 'neon' } } }
+    })
+    const result = await ensureStore(api, body)
+    expect(result.created).toBe(false)
+    expect(result.store.product).toEqual({
+      id: 'iap_neon',
+      slug: 'neon',
+      integrationConfigurationId: 'icfg_a'
+    })
+    expect(api.calls).toEqual(['list', 'get store_1'])
+  })
+})
+
+describe('ensureStore after a create that failed', () => {
+  const stored = { id: 'store_7', name: 'web-pr-1', product }
+  const createPath = '/v1/storage/stores/integration/direct'
+
+  it.each([
+    ['no answer', new VercelNetworkError('POST', createPath, 'ECONNRESET')],
+    [
+      'a 502',
+      new VercelApiError('POST', createPath, 502, undefined, 'an HTML page')
+    ],
+    [
+      'a 409',
+      new VercelApiError('POST', createPath, 409, undefined, 'conflict')
+    ]
+  ])(
+    'looks again after %s and takes the store that was made',
+    async (_, failure) => {
+      const api = fakeApi({ createFails: failure, listedAfterCreate: [stored] })
+      const result = await ensureStore(api, body)
+      expect(result).toMatchObject({ created: true, store: { id: 'store_7' } })
+      expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
+    }
+  )
+
+  it('fails with the original error when the store was not made', async () => {
+    const failure = new VercelNetworkError('POST', createPath, 'ECONNRESET')
+    const api = fakeApi({ createFails: failure })
+    await expect(ensureStore(api, body)).rejects.toBe(failure)
+    expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
+  })
+
+  it.each([400, 403, 404, 429])(
+    'does not look again after a %i, which creates nothing',
+    async (status) => {
+      const failure = new VercelApiError(
+        'POST',
+        createPath,
+        status,
+        undefined,
+        'x'
+      )
+      const api = fakeApi({ createFails: failure, listedAfterCreate: [stored] })
+      await expect(ensureStore(api, body)).rejects.toBe(failure)
+      expect(api.calls).toEqual(['list', 'create web-pr-1'])
+    }
+  )
 })

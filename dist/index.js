@@ -77527,7 +77527,7 @@ function adviceFor({ status, body, method }) {
         default:
             return status >= 500
                 ? 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.'
-                : 'See Vercel’s message above.';
+                : "See Vercel's message above.";
     }
 }
 

@@ -49,6 +49,6 @@ function adviceFor({ status, body, method }: VercelApiError): string {
     default:
       return status >= 500
         ? 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.'
-        : 'See Vercel’s message above.'
+        : "See Vercel's message above."
   }
 }

@@ -1,0 +1,193 @@
+import { MockAgent } from 'undici'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { VercelClient } from '../src/vercel/client.ts'
+import {
+  VercelApiError,
+  VercelNetworkError,
+  VercelResponseError
+} from '../src/vercel/errors.ts'
+import { VercelStoreApi } from '../src/vercel/store-api.ts'
+
+const ORIGIN = 'https://api.vercel.com'
+const LIST = '/v1/storage/stores'
+
+let agent: MockAgent
+let client: VercelClient
+
+beforeEach(() => {
+  agent = new MockAgent()
+  agent.disableNetConnect()
+  client = new VercelClient({
+    token: 'tok_123',
+    apiUrl: ORIGIN,
+    team: { slug: 'acme' },
+    userAgent: 'vercel-store-action',
+    dispatcher: agent
+  })
+})
+
+afterEach(async () => {
+  agent.assertNoPendingInterceptors()
+  await agent.close()
+})
+
+const onPath = (prefix: string) => (path: string) => path.startsWith(prefix)
+
+describe('VercelClient', () => {
+  it('sends the token, the team scope, the query and a JSON body', async () => {
+    let seen: { path: string; headers: unknown; body: unknown } | undefined
+    agent
+      .get(ORIGIN)
+      .intercept({ path: onPath('/v1/x'), method: 'POST' })
+      .reply((request) => {
+        seen = {
+          path: request.path,
+          headers: request.headers,
+          body: JSON.parse(String(request.body))
+        }
+        return { statusCode: 200, data: { ok: true } }
+      })
+    await expect(client.post('/v1/x', { a: 1 }, { b: 'c' })).resolves.toEqual({
+      ok: true
+    })
+    expect(seen?.path).toBe('/v1/x?slug=acme&b=c')
+    expect(seen?.headers).toMatchObject({
+      authorization: 'Bearer tok_123',
+      'content-type': 'application/json',
+      'user-agent': 'vercel-store-action'
+    })
+    expect(seen?.body).toEqual({ a: 1 })
+  })
+
+  it.each([
+    [
+      403,
+      '{"error":{"code":"forbidden","message":"Not authorized","invalidToken":true}}',
+      'application/json',
+      'GET /v1/x answered HTTP 403: forbidden "Not authorized"'
+    ],
+    [
+      404,
+      '{"err":{"code":"not_found","message":"Nope"}}',
+      'application/json',
+      'GET /v1/x answered HTTP 404: not_found "Nope"'
+    ],
+    [
+      502,
+      '<!DOCTYPE html><html><body>Bad gateway</body></html>',
+      'text/html',
+      'GET /v1/x answered HTTP 502: an HTML page'
+    ],
+    [500, '', 'text/plain', 'GET /v1/x answered HTTP 500: an empty body'],
+    [
+      400,
+      '{"message":"odd"}',
+      'application/json',
+      'GET /v1/x answered HTTP 400: a body that is not a Vercel error: "{\\"message\\":\\"odd\\"}"'
+    ]
+  ])(
+    'describes an HTTP %i answer for a person',
+    async (status, body, contentType, message) => {
+      agent
+        .get(ORIGIN)
+        .intercept({ path: onPath('/v1/x'), method: 'GET' })
+        .reply(status, body, { headers: { 'content-type': contentType } })
+      const error = await client.get('/v1/x').catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(VercelApiError)
+      expect((error as Error).message).toBe(message)
+      expect((error as VercelApiError).status).toBe(status)
+    }
+  )
+
+  it('keeps the flags of Vercel’s error body', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: onPath('/v1/x'), method: 'GET' })
+      .reply(403, { error: { code: 'forbidden', invalidToken: true } })
+    const error = (await client.get('/v1/x').catch((e) => e)) as VercelApiError
+    expect(error.body).toEqual({ code: 'forbidden', invalidToken: true })
+  })
+
+  it.each([
+    ['<html>maintenance</html>', 'an HTML page instead of JSON'],
+    ['', 'an empty body instead of JSON'],
+    ['{"stores": [', 'a body that is not a Vercel error']
+  ])('reports a 200 with %j as such', async (body, problem) => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: onPath('/v1/x'), method: 'GET' })
+      .reply(200, body)
+    const error = await client.get('/v1/x').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(VercelResponseError)
+    expect((error as Error).message).toContain(problem)
+  })
+
+  it('reports a request that got no answer', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: onPath('/v1/x'), method: 'GET' })
+      .replyWithError(
+        Object.assign(new Error('other side closed'), {
+          code: 'UND_ERR_SOCKET'
+        })
+      )
+    const error = await client.get('/v1/x').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(VercelNetworkError)
+    expect((error as Error).message).toBe(
+      'GET /v1/x got no answer: UND_ERR_SOCKET: other side closed'
+    )
+  })
+})
+
+describe('VercelStoreApi.listStores', () => {
+  const api = () => new VercelStoreApi(client)
+  const page = (stores: object[], next: number | null) => ({
+    stores,
+    pagination: { count: stores.length, next, prev: null }
+  })
+
+  it('follows pagination.next with until=', async () => {
+    const pool = agent.get(ORIGIN)
+    pool
+      .intercept({
+        path: `${LIST}?slug=acme&integrationConfigurationId=icfg_a`,
+        method: 'GET'
+      })
+      .reply(200, page([{ id: 'store_1' }], 100))
+    pool
+      .intercept({
+        path: `${LIST}?slug=acme&integrationConfigurationId=icfg_a&until=100`,
+        method: 'GET'
+      })
+      .reply(200, page([{ id: 'store_2' }], null))
+    await expect(api().listStores('icfg_a')).resolves.toEqual([
+      { id: 'store_1' },
+      { id: 'store_2' }
+    ])
+  })
+
+  it.each([
+    ['a bare array', []],
+    ['no stores key', { data: [] }],
+    ['stores that are no list', { stores: {} }]
+  ])('fails on %s rather than take it for no stores', async (_, body) => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: onPath(LIST), method: 'GET' })
+      .reply(200, body)
+    await expect(api().listStores('icfg_a')).rejects.toThrow(
+      'GET /v1/storage/stores answered HTTP 200 with a body that has no list of stores'
+    )
+  })
+
+  it('fails on a cursor that repeats', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: onPath(LIST), method: 'GET' })
+      .reply(200, page([], 5))
+      .times(2)
+    await expect(api().listStores('icfg_a')).rejects.toThrow(
+      'with the same page cursor twice'
+    )
+  })
+})

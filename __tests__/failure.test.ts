@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { describeFailure } from '../src/failure.ts'
+import { InputError } from '../src/inputs.ts'
+import {
+  VercelApiError,
+  VercelNetworkError,
+  VercelResponseError
+} from '../src/vercel/errors.ts'
+
+const LIST = '/v1/storage/stores'
+const CREATE = '/v1/storage/stores/integration/direct'
+
+function apiError(
+  method: string,
+  path: string,
+  status: number,
+  body: object = {}
+): VercelApiError {
+  return new VercelApiError(method, path, status, body, 'code "message"')
+}
+
+describe('describeFailure', () => {
+  it.each([
+    [apiError('GET', LIST, 401), 'check "token" (or VERCEL_TOKEN)'],
+    [
+      apiError('GET', LIST, 403, { invalidToken: true }),
+      'Vercel did not accept the token'
+    ],
+    [
+      apiError('GET', LIST, 403, { missingToken: true }),
+      'Vercel did not accept the token'
+    ],
+    [apiError('POST', CREATE, 400), 'fix the input its message names'],
+    [apiError('POST', CREATE, 402), 'set "payment-method"'],
+    [apiError('POST', CREATE, 403), 'admin rights on the installation'],
+    [apiError('POST', CREATE, 404), 'Check "integration"'],
+    [apiError('GET', LIST, 404), 'Check "team" and "integration"'],
+    [apiError('POST', CREATE, 409), 'conflict'],
+    [apiError('GET', LIST, 429), 'rate limiting'],
+    [apiError('GET', LIST, 503), 'server error'],
+    [
+      new VercelResponseError('GET', LIST, 200, 'an HTML page instead of JSON'),
+      'check "api-url"'
+    ],
+    [new VercelNetworkError('GET', LIST, 'ECONNREFUSED'), "runner's network"]
+  ])('gives advice for %s', (error, advice) => {
+    const message = describeFailure(error)
+    expect(message).toContain(error.message)
+    expect(message).toContain(advice)
+    expect(message).not.toContain('\n')
+  })
+
+  it('passes an input error through as it is', () => {
+    const error = new InputError('team', 'must be a team id.')
+    expect(describeFailure(error)).toBe('Input "team" must be a team id.')
+  })
+
+  it('reports anything else without a stack trace', () => {
+    expect(describeFailure(new TypeError('x is undefined'))).toBe(
+      'Unexpected error: x is undefined'
+    )
+    expect(describeFailure('thrown string')).toBe(
+      'Unexpected error: thrown string'
+    )
+  })
+})
