@@ -71,23 +71,18 @@ describe('parseInputs', () => {
   ])(
     'reports a bad %s without echoing its content',
     (input, value, message) => {
-      expect(() =>
+      const parse = () =>
         parseInputs(reader({ ...minimal, [input]: value }), {
           env: {},
           context
         })
-      ).toThrow(
+      expect(parse).toThrow(
         expect.objectContaining({
           input,
           message: expect.stringContaining(message)
         })
       )
-      expect(() =>
-        parseInputs(reader({ ...minimal, [input]: value }), {
-          env: {},
-          context
-        })
-      ).toThrow(
+      expect(parse).toThrow(
         expect.objectContaining({
           message: expect.not.stringContaining('s3cretPass')
         })
