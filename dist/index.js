@@ -77392,9 +77392,8 @@ class StoreError extends Error {
 async function ensureStore(api, body) {
     const key = keyOf(body);
     const existing = await findStores(api, key);
-    if (existing.length > 0) {
-        return { store: existing[0], created: false, duplicates: existing.slice(1) };
-    }
+    if (existing.length > 0)
+        return oldestOf(existing, false);
     let created;
     try {
         created = await api.createStore(body);
@@ -77407,7 +77406,7 @@ async function ensureStore(api, body) {
         const listed = await findStores(api, key);
         if (listed.length === 0)
             throw error;
-        return { store: listed[0], created: true, duplicates: listed.slice(1) };
+        return oldestOf(listed, true);
     }
     if (created?.id) {
         return {
@@ -77422,7 +77421,12 @@ async function ensureStore(api, body) {
     if (listed.length === 0) {
         throw new StoreError(`Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`);
     }
-    return { store: listed[0], created: true, duplicates: listed.slice(1) };
+    return oldestOf(listed, true);
+}
+/** The oldest store is the step's; any others are duplicates. */
+function oldestOf(stores, created) {
+    const [store, ...duplicates] = stores;
+    return { store, created, duplicates };
 }
 /** Every store with this key, oldest first. */
 async function findStores(api, key) {

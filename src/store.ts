@@ -37,9 +37,7 @@ export async function ensureStore(
 ): Promise<EnsureStoreResult> {
   const key = keyOf(body)
   const existing = await findStores(api, key)
-  if (existing.length > 0) {
-    return { store: existing[0], created: false, duplicates: existing.slice(1) }
-  }
+  if (existing.length > 0) return oldestOf(existing, false)
   let created: VercelStore | undefined
   try {
     created = await api.createStore(body)
@@ -49,7 +47,7 @@ export async function ensureStore(
     // without looking again.
     const listed = await findStores(api, key)
     if (listed.length === 0) throw error
-    return { store: listed[0], created: true, duplicates: listed.slice(1) }
+    return oldestOf(listed, true)
   }
   if (created?.id) {
     return {
@@ -66,7 +64,13 @@ export async function ensureStore(
       `Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`
     )
   }
-  return { store: listed[0], created: true, duplicates: listed.slice(1) }
+  return oldestOf(listed, true)
+}
+
+/** The oldest store is the step's; any others are duplicates. */
+function oldestOf(stores: FoundStore[], created: boolean): EnsureStoreResult {
+  const [store, ...duplicates] = stores
+  return { store, created, duplicates }
 }
 
 /** Every store with this key, oldest first. */
