@@ -516,6 +516,26 @@ describe('GET /v1/storage/stores', () => {
     }
   })
 
+  it('lists only the Vercel CLI’s Resource fields when minimalListing', async () => {
+    emulator().options.minimalListing = true
+    try {
+      const { body } = await call(emulator(), 'GET', LIST_PATH)
+      for (const listed of body.stores) {
+        expect(Object.keys(listed.product).sort()).toEqual([
+          'integrationConfigurationId',
+          'name',
+          'slug'
+        ])
+        expect(listed).not.toHaveProperty('secrets')
+        expect(listed).not.toHaveProperty('metadata')
+        expect(listed).toHaveProperty('id')
+        expect(listed).toHaveProperty('name')
+      }
+    } finally {
+      emulator().options.minimalListing = false
+    }
+  })
+
   it('leaves the id out of the create response when createResponseOmitsId', async () => {
     emulator().options.createResponseOmitsId = true
     try {
