@@ -122,6 +122,14 @@ describe('VercelClient', () => {
     expect((error as Error).message).toContain(problem)
   })
 
+  it('reads an empty answer to a DELETE as no body', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: onPath('/v1/x'), method: 'DELETE' })
+      .reply(204, '')
+    expect(await client.delete('/v1/x')).toBeUndefined()
+  })
+
   it('reports a request that got no answer', async () => {
     agent
       .get(ORIGIN)

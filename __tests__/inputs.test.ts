@@ -28,6 +28,7 @@ describe('parseInputs', () => {
       metadata: undefined,
       protocolSettings: undefined,
       source: undefined,
+      timeoutSeconds: 300,
       apiUrl: 'https://api.vercel.com'
     })
   })
@@ -150,5 +151,17 @@ describe('parseInputs', () => {
       metadata: { region: 'iad1', size: 1, ha: false, ids: [1, 2] },
       protocolSettings: {}
     })
+  })
+
+  it('reads timeout as whole seconds from 1 to a job’s six hours', () => {
+    const parse = (timeout: string) =>
+      parseInputs(reader({ ...minimal, timeout }), { env: {}, context })
+    expect(parse('1').timeoutSeconds).toBe(1)
+    expect(parse('21600').timeoutSeconds).toBe(21_600)
+    for (const bad of ['0', '21601', '1.5', '-3', '5m', ' 30']) {
+      expect(() => parse(bad)).toThrow(
+        expect.objectContaining({ input: 'timeout' })
+      )
+    }
   })
 })

@@ -76981,6 +76981,7 @@ const Inputs = {
     metadata: 'metadata',
     protocolSettings: 'protocol-settings',
     source: 'source',
+    timeout: 'timeout',
     apiUrl: 'api-url'
 };
 const Outputs = {
@@ -77000,6 +77001,8 @@ const FallbackEnv = {
     token: 'VERCEL_TOKEN',
     team: 'VERCEL_ORG_ID'
 };
+/** Seconds the whole step may take, requests and waits included. */
+const DEFAULT_TIMEOUT_SECONDS = 300;
 const DEFAULT_API_URL = 'https://api.vercel.com';
 const USER_AGENT = 'vercel-store-action';
 
@@ -77113,6 +77116,7 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         metadata: parseMetadata(read(Inputs.metadata)),
         protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
         source: parseSource(read(Inputs.source)),
+        timeoutSeconds: parseTimeout(read(Inputs.timeout)),
         apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL)
     };
 }
@@ -77251,6 +77255,16 @@ function parseSource(value) {
     if (sources.includes(value))
         return value;
     throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
+}
+// A job may run for six hours at most.
+const MAX_TIMEOUT_SECONDS = 21_600;
+function parseTimeout(value) {
+    if (!value)
+        return DEFAULT_TIMEOUT_SECONDS;
+    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
+        return seconds;
+    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
 }
 /**
  * Only `https://`, or `http://` to this machine (the emulator), so that a
@@ -77708,6 +77722,9 @@ class VercelClient {
     post(path, body, query = {}) {
         return this.send('POST', path, query, body);
     }
+    delete(path, query = {}) {
+        return this.send('DELETE', path, query);
+    }
     async send(method, path, query, body) {
         const url = this.url(path, query);
         const started = Date.now();
@@ -77738,6 +77755,9 @@ class VercelClient {
         if (statusCode < 200 || statusCode > 299) {
             throw new VercelApiError(method, path, statusCode, readErrorBody(text), describeBody(text, contentType));
         }
+        // A delete may answer 204, or 200 with an empty body.
+        if (text === '' && method === 'DELETE')
+            return undefined;
         try {
             return JSON.parse(text);
         }

@@ -12,6 +12,7 @@ export const Inputs = {
   metadata: 'metadata',
   protocolSettings: 'protocol-settings',
   source: 'source',
+  timeout: 'timeout',
   apiUrl: 'api-url'
 } as const
 
@@ -33,6 +34,9 @@ export const FallbackEnv = {
   token: 'VERCEL_TOKEN',
   team: 'VERCEL_ORG_ID'
 } as const
+
+/** Seconds the whole step may take, requests and waits included. */
+export const DEFAULT_TIMEOUT_SECONDS = 300
 
 export const DEFAULT_API_URL = 'https://api.vercel.com'
 

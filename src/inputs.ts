@@ -1,4 +1,9 @@
-import { DEFAULT_API_URL, FallbackEnv, Inputs } from './constants.js'
+import {
+  DEFAULT_API_URL,
+  DEFAULT_TIMEOUT_SECONDS,
+  FallbackEnv,
+  Inputs
+} from './constants.js'
 import type { GitHubContext } from './github-context.js'
 import { deriveDefaults } from './naming.js'
 import {
@@ -21,6 +26,8 @@ export interface ActionInputs {
   metadata?: Record<string, MetadataValue>
   protocolSettings?: Record<string, unknown>
   source?: StoreSource
+  /** Seconds the whole step may take. */
+  timeoutSeconds: number
   apiUrl: string
 }
 
@@ -85,6 +92,7 @@ export function parseInputs(
       read(Inputs.protocolSettings)
     ),
     source: parseSource(read(Inputs.source)),
+    timeoutSeconds: parseTimeout(read(Inputs.timeout)),
     apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL)
   }
 }
@@ -272,6 +280,19 @@ function parseSource(value: string): StoreSource | undefined {
   throw new InputError(
     Inputs.source,
     `must be one of ${sources.join(', ')}; got ${quote(value)}.`
+  )
+}
+
+// A job may run for six hours at most.
+const MAX_TIMEOUT_SECONDS = 21_600
+
+function parseTimeout(value: string): number {
+  if (!value) return DEFAULT_TIMEOUT_SECONDS
+  const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS) return seconds
+  throw new InputError(
+    Inputs.timeout,
+    `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`
   )
 }
 

@@ -43,8 +43,12 @@ export class VercelClient {
     return this.send<T>('POST', path, query, body)
   }
 
+  delete<T>(path: string, query: Query = {}): Promise<T | undefined> {
+    return this.send<T | undefined>('DELETE', path, query)
+  }
+
   private async send<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     query: Query,
     body?: unknown
@@ -85,6 +89,8 @@ export class VercelClient {
         describeBody(text, contentType)
       )
     }
+    // A delete may answer 204, or 200 with an empty body.
+    if (text === '' && method === 'DELETE') return undefined as T
     try {
       return JSON.parse(text) as T
     } catch {
