@@ -60,7 +60,10 @@ describe('get or create, through dist/index.js', () => {
       'product-id': 'iap_emu_neon',
       'billing-plan-id': store.billingPlan.id,
       'dashboard-url': `https://vercel.com/acme/~/stores/integration/${store.id}`,
-      'secret-names': JSON.stringify(neon().products[0].secrets)
+      'secret-names': JSON.stringify(neon().products[0].secrets),
+      deleted: 'false',
+      'connected-project': '',
+      'env-var-names': '[]'
     })
     expect(first.outputs['secret-names']).toContain('"DATABASE_URL"')
     expect(first.summary).toContain('Created Vercel store web-pr-42')

@@ -608,7 +608,7 @@ describe('request log', () => {
       'GET',
       `/v1/storage/stores/${created.body.store.id}?teamId=${TEAM_ID}`
     )
-    await call(emulator(), 'DELETE', '/v1/storage/stores/integration/x')
+    await call(emulator(), 'PATCH', '/v1/storage/stores/integration/x')
 
     expect(emulator().counts()).toEqual({
       [ROUTES.listStores]: 2,

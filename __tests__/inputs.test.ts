@@ -29,7 +29,38 @@ describe('parseInputs', () => {
       protocolSettings: undefined,
       source: undefined,
       timeoutSeconds: 300,
-      apiUrl: 'https://api.vercel.com'
+      apiUrl: 'https://api.vercel.com',
+      state: 'present',
+      wait: true,
+      project: undefined,
+      environments: ['preview'],
+      envPrefix: undefined
+    })
+  })
+
+  it('reads the lifecycle inputs as core.getBooleanInput and the Vercel CLI do', () => {
+    const parse = (inputs: Record<string, string>, env = {}) =>
+      parseInputs(reader({ ...minimal, ...inputs }), { env, context })
+    for (const [text, wait] of [
+      ['true', true],
+      ['True', true],
+      ['TRUE', true],
+      ['false', false],
+      ['False', false],
+      ['FALSE', false]
+    ] as const) {
+      expect(parse({ wait: text }).wait).toBe(wait)
+    }
+    expect(
+      parse({ environments: 'production,\n preview\n\ndevelopment' })
+        .environments
+    ).toEqual(['production', 'preview', 'development'])
+    const env = { VERCEL_PROJECT_ID: 'prj_fromEnv' }
+    expect(parse({}, env).project).toBe('prj_fromEnv')
+    expect(parse({ project: 'web' }, env).project).toBe('web')
+    expect(parse({ state: 'absent', 'env-prefix': 'PR_42' })).toMatchObject({
+      state: 'absent',
+      envPrefix: 'PR_42'
     })
   })
 

@@ -74003,7 +74003,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(143);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6725);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74012,7 +74012,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 143:
+/***/ 6725:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76982,7 +76982,12 @@ const Inputs = {
     protocolSettings: 'protocol-settings',
     source: 'source',
     timeout: 'timeout',
-    apiUrl: 'api-url'
+    apiUrl: 'api-url',
+    state: 'state',
+    wait: 'wait',
+    project: 'project',
+    environments: 'environments',
+    envPrefix: 'env-prefix'
 };
 const Outputs = {
     storeId: 'store-id',
@@ -76994,309 +76999,21 @@ const Outputs = {
     productId: 'product-id',
     billingPlanId: 'billing-plan-id',
     dashboardUrl: 'dashboard-url',
-    secretNames: 'secret-names'
+    secretNames: 'secret-names',
+    deleted: 'deleted',
+    connectedProject: 'connected-project',
+    envVarNames: 'env-var-names'
 };
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */
 const FallbackEnv = {
     token: 'VERCEL_TOKEN',
-    team: 'VERCEL_ORG_ID'
+    team: 'VERCEL_ORG_ID',
+    project: 'VERCEL_PROJECT_ID'
 };
 /** Seconds the whole step may take, requests and waits included. */
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const DEFAULT_API_URL = 'https://api.vercel.com';
 const USER_AGENT = 'vercel-store-action';
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/naming.ts
-
-const MAX_DERIVED_LENGTH = 128;
-/**
- * The default store name and idempotency key. For a pull request, the name
- * `web-pr-42` and the key `acme-web-pr-42`; for a branch build, `web-branch-main`
- * and `acme-web-branch-main`. Where the user names the store, the key follows
- * that name (`acme-web-<name>`), so that two steps with two names never share
- * a key. Each is undefined where the context cannot give it.
- */
-function deriveDefaults(context, givenName) {
-    const { owner, repo, pullRequestNumber, branch } = context;
-    const ref = pullRequestNumber !== undefined
-        ? `pr-${pullRequestNumber}`
-        : branch && `branch-${branch}`;
-    const name = givenName || (repo && ref ? cleanName(`${repo}-${ref}`) : '');
-    const keyPart = givenName || ref;
-    const externalId = owner && repo && keyPart ? cleanName(`${owner}-${repo}-${keyPart}`) : name;
-    return { name: name || undefined, externalId: externalId || undefined };
-}
-/**
- * Keeps `[A-Za-z0-9_-]`, turns every other run of characters into one `-`,
- * and caps the result at 128 characters. A value that had to be changed ends
- * in a hash of the original, so that `feature/login` and `feature-login`, or
- * two long branch names that share their first 128 characters, stay apart.
- */
-function cleanName(raw) {
-    const cleaned = raw
-        .replace(/[^A-Za-z0-9_-]+/g, '-')
-        .replace(/-{2,}/g, '-')
-        .replace(/^-+|-+$/g, '');
-    if (cleaned === raw && raw.length <= MAX_DERIVED_LENGTH)
-        return raw;
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, 8);
-    const head = cleaned
-        .slice(0, MAX_DERIVED_LENGTH - hash.length - 1)
-        .replace(/-+$/, '');
-    return head ? `${head}-${hash}` : hash;
-}
-
-;// CONCATENATED MODULE: ./src/vercel/types.ts
-const STORE_SOURCES = [
-    'marketplace',
-    'deploy-button',
-    'external',
-    'v0',
-    'resource-claims',
-    'cli',
-    'oauth',
-    'backoffice'
-];
-/**
- * The request body constraints of the create endpoint, as Vercel's OpenAPI
- * description states them (`__tests__/create-spec.test.ts` checks each one
- * against the vendored spec).
- */
-const CreateStoreSpec = {
-    nameMaxLength: 128,
-    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
-    productId: /^iap_[a-zA-Z0-9_]+$/,
-    productSlug: /^[a-z0-9-]+$/,
-    prepaymentAmountCentsMinimum: 50,
-    sources: STORE_SOURCES
-};
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-/** A bad input; the message names the input and what it accepts. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input "${input}" ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
-}
-const TEAM_ID = /^team_[A-Za-z0-9]+$/;
-const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-// The Vercel CLI's rule for store names (generate-resource-name.ts).
-const STORE_NAME = /^[A-Za-z0-9_-]+$/;
-const NO_SPACE = /^\S+$/;
-const PRINTABLE = /^[\x20-\x7e]+$/;
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-/**
- * Reads and checks every input, so that a bad one fails the step before any
- * request is sent. Empty inputs fall back to the Vercel CLI's environment
- * variables, then to defaults derived from the GitHub context.
- */
-function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
-    const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || '';
-    if (token)
-        onSecret?.(token);
-    const defaults = deriveDefaults(context, read(Inputs.name));
-    return {
-        token: parseToken(token),
-        team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
-        integrationConfigurationId: parseIntegration(read(Inputs.integration)),
-        product: parseProduct(read(Inputs.product)),
-        name: parseName(defaults.name ?? ''),
-        externalId: parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
-        billingPlanId: optionalWord(Inputs.plan, read(Inputs.plan)),
-        paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
-        prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
-        metadata: parseMetadata(read(Inputs.metadata)),
-        protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
-        source: parseSource(read(Inputs.source)),
-        timeoutSeconds: parseTimeout(read(Inputs.timeout)),
-        apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL)
-    };
-}
-function parseToken(token) {
-    if (!token) {
-        throw new InputError(Inputs.token, `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`);
-    }
-    if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
-        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
-    }
-    return token;
-}
-/**
- * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
- * account the user's id, which is no team and means no team scope.
- */
-function teamFromEnv(env) {
-    const orgId = env[FallbackEnv.team]?.trim() ?? '';
-    return orgId.startsWith('team_') ? orgId : '';
-}
-function parseTeam(team) {
-    if (!team)
-        return undefined;
-    if (team.startsWith('team_')) {
-        if (TEAM_ID.test(team))
-            return { teamId: team };
-    }
-    else if (TEAM_SLUG.test(team) && team.length <= 100) {
-        return { slug: team };
-    }
-    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
-}
-function parseIntegration(integration) {
-    if (CreateStoreSpec.integrationConfigurationId.test(integration)) {
-        return integration;
-    }
-    throw new InputError(Inputs.integration, `must be an integration configuration id like icfg_a1B2c3 (the id of the Marketplace installation, shown in the dashboard's integration settings); got ${quote(integration)}.`);
-}
-function parseProduct(product) {
-    if (CreateStoreSpec.productId.test(product) ||
-        CreateStoreSpec.productSlug.test(product)) {
-        return product;
-    }
-    throw new InputError(Inputs.product, `must be a product id (iap_…) or a product slug (lowercase letters, digits and -, like neon); got ${quote(product)}.`);
-}
-function parseName(name) {
-    if (!name) {
-        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
-        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
-    }
-    return name;
-}
-function parseExternalId(externalId) {
-    if (!externalId) {
-        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (!PRINTABLE.test(externalId) || externalId.length > 256) {
-        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
-    }
-    return externalId;
-}
-function optionalWord(input, value) {
-    if (!value)
-        return undefined;
-    if (NO_SPACE.test(value) && PRINTABLE.test(value))
-        return value;
-    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
-}
-function parsePrepayment(value) {
-    if (!value)
-        return undefined;
-    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
-    if (Number.isSafeInteger(cents) && cents >= minimum)
-        return cents;
-    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
-}
-function parseMetadata(value) {
-    const metadata = parseJsonObject(Inputs.metadata, value);
-    if (!metadata)
-        return undefined;
-    for (const [key, entry] of Object.entries(metadata)) {
-        if (!isMetadataValue(entry)) {
-            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
-        }
-    }
-    return metadata;
-}
-// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
-// empty list matches both list branches, which `oneOf` rejects.
-function isMetadataValue(value) {
-    if (['string', 'boolean'].includes(typeof value))
-        return true;
-    if (typeof value === 'number')
-        return Number.isFinite(value);
-    if (!Array.isArray(value) || value.length === 0)
-        return false;
-    return (value.every((item) => typeof item === 'string') ||
-        value.every((item) => typeof item === 'number'));
-}
-function parseJsonObject(input, value) {
-    if (!value)
-        return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        // Node's message quotes the input, which may hold a secret: keep only
-        // where the syntax error is.
-        const position = /position (\d+)/.exec(error.message)?.[1];
-        const where = position ? ` (at character ${Number(position) + 1})` : '';
-        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
-    }
-    return parsed;
-}
-/** What kind of JSON value this is, without its content. */
-function describeJson(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return value.length ? 'a list' : 'an empty list';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-function parseSource(value) {
-    if (!value)
-        return undefined;
-    const sources = CreateStoreSpec.sources;
-    if (sources.includes(value))
-        return value;
-    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
-}
-// A job may run for six hours at most.
-const MAX_TIMEOUT_SECONDS = 21_600;
-function parseTimeout(value) {
-    if (!value)
-        return DEFAULT_TIMEOUT_SECONDS;
-    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
-        return seconds;
-    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
-}
-/**
- * Only `https://`, or `http://` to this machine (the emulator), so that a
- * token is never sent in clear over a network.
- */
-function parseApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        // Not a URL, so no credentials to hide in it.
-        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
-    }
-    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
-    if (!secure || url.username || url.password || url.search || url.hash) {
-        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-/** The URL with any user, password, query and fragment replaced by `***`. */
-function redactUrl(url) {
-    const userinfo = url.username || url.password ? '***@' : '';
-    const query = url.search ? '?***' : '';
-    const fragment = url.hash ? '#***' : '';
-    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
-}
-function quote(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
-    return JSON.stringify(shown);
-}
 
 ;// CONCATENATED MODULE: ./src/store-match.ts
 /**
@@ -77499,6 +77216,486 @@ function hasId(store) {
     return typeof store.id === 'string' && store.id.length > 0;
 }
 
+;// CONCATENATED MODULE: ./src/connect.ts
+
+
+
+/**
+ * Connects the store to the project for the environments asked, unless the
+ * store says it already is: then no request is made, and a project given by
+ * name is not even looked up.
+ */
+async function connectStore(api, store, request) {
+    const known = connectionTo(store, request.project);
+    if (known)
+        return reuse(store, known, request);
+    let projectId = request.project;
+    const projectName = isProjectId(request.project) ? undefined : request.project;
+    if (projectName !== undefined) {
+        projectId = await lookUpProjectId(api, projectName);
+        const byId = connectionTo(store, projectId);
+        if (byId)
+            return reuse(store, byId, request);
+    }
+    try {
+        await api.connect(store.id, {
+            projectId,
+            envVarEnvironments: request.environments,
+            type: 'integration',
+            ...(request.envPrefix && { envVarPrefix: request.envPrefix })
+        });
+    }
+    catch (error) {
+        throw explainConnectFailure(error, store, request) ?? error;
+    }
+    return {
+        projectId,
+        projectName,
+        envVarNames: (store.secrets ?? []).flatMap(({ name }) => name ? [`${request.envPrefix ?? ''}${name}`] : []),
+        connected: true
+    };
+}
+function reuse(store, connection, request) {
+    const environments = connection.environments ?? [];
+    const prefix = connection.envVarPrefix ?? '';
+    const sameEnvironments = environments.length === request.environments.length &&
+        request.environments.every((name) => environments.includes(name));
+    if (!sameEnvironments || prefix !== (request.envPrefix ?? '')) {
+        throw new StoreError(`Store ${store.id} is already connected to project ${request.project} for ${list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
+    }
+    return {
+        projectId: connection.projectId ?? request.project,
+        projectName: connection.name,
+        envVarNames: connection.environmentVariables ??
+            (store.secrets ?? []).flatMap(({ name }) => name ? [`${prefix}${name}`] : []),
+        connected: false
+    };
+}
+function connectionTo(store, project) {
+    return (store.projectsMetadata ?? []).find((connection) => connection.projectId === project || connection.name === project);
+}
+async function lookUpProjectId(api, name) {
+    let id;
+    try {
+        id = (await api.getProject(name))?.id;
+    }
+    catch (error) {
+        if (error instanceof VercelApiError && error.status === 404) {
+            throw new StoreError(`Project "${name}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
+        }
+        throw error;
+    }
+    if (!id) {
+        throw new StoreError(`Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`);
+    }
+    return id;
+}
+const EXISTING_VARIABLE = /existing environment variable with name (\S+)/i;
+/** One line for the failures of a connect a person can fix. */
+function explainConnectFailure(error, store, request) {
+    if (!(error instanceof VercelApiError))
+        return undefined;
+    const message = error.body?.message ?? '';
+    const variable = EXISTING_VARIABLE.exec(message)?.[1];
+    if (error.status === 400 && variable) {
+        return new StoreError(`Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`);
+    }
+    if (error.status === 404) {
+        return new StoreError(`Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`);
+    }
+    return undefined;
+}
+function isProjectId(project) {
+    return project.startsWith('prj_');
+}
+function list(environments) {
+    return environments.length > 0 ? environments.join(', ') : 'no environment';
+}
+
+;// CONCATENATED MODULE: ./src/deadline.ts
+/**
+ * The step's one deadline: every request, retry and wait takes its time from
+ * here, so `timeout` bounds the whole step rather than each call.
+ */
+class Deadline {
+    seconds;
+    at;
+    now;
+    constructor(seconds, now = Date.now) {
+        this.seconds = seconds;
+        this.now = now;
+        this.at = now() + seconds * 1000;
+    }
+    remainingMs() {
+        return Math.max(0, this.at - this.now());
+    }
+    expired() {
+        return this.remainingMs() === 0;
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/naming.ts
+
+const MAX_DERIVED_LENGTH = 128;
+/**
+ * The default store name and idempotency key. For a pull request, the name
+ * `web-pr-42` and the key `acme-web-pr-42`; for a branch build, `web-branch-main`
+ * and `acme-web-branch-main`. Where the user names the store, the key follows
+ * that name (`acme-web-<name>`), so that two steps with two names never share
+ * a key. Each is undefined where the context cannot give it.
+ */
+function deriveDefaults(context, givenName) {
+    const { owner, repo, pullRequestNumber, branch } = context;
+    const ref = pullRequestNumber !== undefined
+        ? `pr-${pullRequestNumber}`
+        : branch && `branch-${branch}`;
+    const name = givenName || (repo && ref ? cleanName(`${repo}-${ref}`) : '');
+    const keyPart = givenName || ref;
+    const externalId = owner && repo && keyPart ? cleanName(`${owner}-${repo}-${keyPart}`) : name;
+    return { name: name || undefined, externalId: externalId || undefined };
+}
+/**
+ * Keeps `[A-Za-z0-9_-]`, turns every other run of characters into one `-`,
+ * and caps the result at 128 characters. A value that had to be changed ends
+ * in a hash of the original, so that `feature/login` and `feature-login`, or
+ * two long branch names that share their first 128 characters, stay apart.
+ */
+function cleanName(raw) {
+    const cleaned = raw
+        .replace(/[^A-Za-z0-9_-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^-+|-+$/g, '');
+    if (cleaned === raw && raw.length <= MAX_DERIVED_LENGTH)
+        return raw;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, 8);
+    const head = cleaned
+        .slice(0, MAX_DERIVED_LENGTH - hash.length - 1)
+        .replace(/-+$/, '');
+    return head ? `${head}-${hash}` : hash;
+}
+
+;// CONCATENATED MODULE: ./src/vercel/types.ts
+const STORE_SOURCES = [
+    'marketplace',
+    'deploy-button',
+    'external',
+    'v0',
+    'resource-claims',
+    'cli',
+    'oauth',
+    'backoffice'
+];
+/**
+ * The request body constraints of the create endpoint, as Vercel's OpenAPI
+ * description states them (`__tests__/create-spec.test.ts` checks each one
+ * against the vendored spec).
+ */
+const CreateStoreSpec = {
+    nameMaxLength: 128,
+    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
+    productId: /^iap_[a-zA-Z0-9_]+$/,
+    productSlug: /^[a-z0-9-]+$/,
+    prepaymentAmountCentsMinimum: 50,
+    sources: STORE_SOURCES
+};
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+/** A bad input; the message names the input and what it accepts. */
+class InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input "${input}" ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+const TEAM_ID = /^team_[A-Za-z0-9]+$/;
+const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+// The Vercel CLI's rule for store names (generate-resource-name.ts).
+const STORE_NAME = /^[A-Za-z0-9_-]+$/;
+const NO_SPACE = /^\S+$/;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+/**
+ * Reads and checks every input, so that a bad one fails the step before any
+ * request is sent. Empty inputs fall back to the Vercel CLI's environment
+ * variables, then to defaults derived from the GitHub context.
+ */
+function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
+    const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || '';
+    if (token)
+        onSecret?.(token);
+    const defaults = deriveDefaults(context, read(Inputs.name));
+    return {
+        token: parseToken(token),
+        team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
+        integrationConfigurationId: parseIntegration(read(Inputs.integration)),
+        product: parseProduct(read(Inputs.product)),
+        name: parseName(defaults.name ?? ''),
+        externalId: parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
+        billingPlanId: optionalWord(Inputs.plan, read(Inputs.plan)),
+        paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
+        prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
+        metadata: parseMetadata(read(Inputs.metadata)),
+        protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
+        source: parseSource(read(Inputs.source)),
+        timeoutSeconds: parseTimeout(read(Inputs.timeout)),
+        apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL),
+        state: parseState(read(Inputs.state)),
+        wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
+        project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
+        environments: parseEnvironments(read(Inputs.environments)),
+        envPrefix: parseEnvPrefix(read(Inputs.envPrefix))
+    };
+}
+function parseToken(token) {
+    if (!token) {
+        throw new InputError(Inputs.token, `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`);
+    }
+    if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
+        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
+    }
+    return token;
+}
+/**
+ * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
+ * account the user's id, which is no team and means no team scope.
+ */
+function teamFromEnv(env) {
+    const orgId = env[FallbackEnv.team]?.trim() ?? '';
+    return orgId.startsWith('team_') ? orgId : '';
+}
+function parseTeam(team) {
+    if (!team)
+        return undefined;
+    if (team.startsWith('team_')) {
+        if (TEAM_ID.test(team))
+            return { teamId: team };
+    }
+    else if (TEAM_SLUG.test(team) && team.length <= 100) {
+        return { slug: team };
+    }
+    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
+}
+function parseIntegration(integration) {
+    if (CreateStoreSpec.integrationConfigurationId.test(integration)) {
+        return integration;
+    }
+    throw new InputError(Inputs.integration, `must be an integration configuration id like icfg_a1B2c3 (the id of the Marketplace installation, shown in the dashboard's integration settings); got ${quote(integration)}.`);
+}
+function parseProduct(product) {
+    if (CreateStoreSpec.productId.test(product) ||
+        CreateStoreSpec.productSlug.test(product)) {
+        return product;
+    }
+    throw new InputError(Inputs.product, `must be a product id (iap_…) or a product slug (lowercase letters, digits and -, like neon); got ${quote(product)}.`);
+}
+function parseName(name) {
+    if (!name) {
+        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
+        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
+    }
+    return name;
+}
+function parseExternalId(externalId) {
+    if (!externalId) {
+        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (!PRINTABLE.test(externalId) || externalId.length > 256) {
+        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
+    }
+    return externalId;
+}
+function optionalWord(input, value) {
+    if (!value)
+        return undefined;
+    if (NO_SPACE.test(value) && PRINTABLE.test(value))
+        return value;
+    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
+}
+function parsePrepayment(value) {
+    if (!value)
+        return undefined;
+    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
+    if (Number.isSafeInteger(cents) && cents >= minimum)
+        return cents;
+    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
+}
+function parseMetadata(value) {
+    const metadata = parseJsonObject(Inputs.metadata, value);
+    if (!metadata)
+        return undefined;
+    for (const [key, entry] of Object.entries(metadata)) {
+        if (!isMetadataValue(entry)) {
+            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
+        }
+    }
+    return metadata;
+}
+// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
+// empty list matches both list branches, which `oneOf` rejects.
+function isMetadataValue(value) {
+    if (['string', 'boolean'].includes(typeof value))
+        return true;
+    if (typeof value === 'number')
+        return Number.isFinite(value);
+    if (!Array.isArray(value) || value.length === 0)
+        return false;
+    return (value.every((item) => typeof item === 'string') ||
+        value.every((item) => typeof item === 'number'));
+}
+function parseJsonObject(input, value) {
+    if (!value)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        // Node's message quotes the input, which may hold a secret: keep only
+        // where the syntax error is.
+        const position = /position (\d+)/.exec(error.message)?.[1];
+        const where = position ? ` (at character ${Number(position) + 1})` : '';
+        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
+    }
+    return parsed;
+}
+/** What kind of JSON value this is, without its content. */
+function describeJson(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return value.length ? 'a list' : 'an empty list';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+function parseSource(value) {
+    if (!value)
+        return undefined;
+    const sources = CreateStoreSpec.sources;
+    if (sources.includes(value))
+        return value;
+    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
+}
+// A job may run for six hours at most.
+const MAX_TIMEOUT_SECONDS = 21_600;
+function parseTimeout(value) {
+    if (!value)
+        return DEFAULT_TIMEOUT_SECONDS;
+    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
+        return seconds;
+    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
+}
+/**
+ * Only `https://`, or `http://` to this machine (the emulator), so that a
+ * token is never sent in clear over a network.
+ */
+function parseApiUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        // Not a URL, so no credentials to hide in it.
+        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
+    }
+    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+    if (!secure || url.username || url.password || url.search || url.hash) {
+        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+/** The URL with any user, password, query and fragment replaced by `***`. */
+function redactUrl(url) {
+    const userinfo = url.username || url.password ? '***@' : '';
+    const query = url.search ? '?***' : '';
+    const fragment = url.hash ? '#***' : '';
+    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
+}
+function parseState(value) {
+    if (!value || value === 'present')
+        return 'present';
+    if (value === 'absent')
+        return 'absent';
+    throw new InputError(Inputs.state, `must be present (ensure the store exists) or absent (delete it); got ${quote(value)}.`);
+}
+// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
+const TRUE_WORDS = ['true', 'True', 'TRUE'];
+const FALSE_WORDS = ['false', 'False', 'FALSE'];
+function parseBoolean(input, value, empty) {
+    if (!value)
+        return empty;
+    if (TRUE_WORDS.includes(value))
+        return true;
+    if (FALSE_WORDS.includes(value))
+        return false;
+    throw new InputError(input, `must be true or false; got ${quote(value)}.`);
+}
+const PROJECT_ID = /^prj_[A-Za-z0-9]+$/;
+// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
+// '-', at most 100 characters, never '---'.
+const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/;
+function parseProject(value) {
+    if (!value)
+        return undefined;
+    if (value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)) {
+        return value;
+    }
+    throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
+}
+function isProjectName(value) {
+    return PROJECT_NAME.test(value) && !value.includes('---');
+}
+const ENVIRONMENTS = [
+    'production',
+    'preview',
+    'development'
+];
+function parseEnvironments(value) {
+    const names = value
+        .split(/[,\n]/)
+        .map((name) => name.trim())
+        .filter(Boolean);
+    if (names.length === 0)
+        return ['preview'];
+    for (const [index, name] of names.entries()) {
+        if (!ENVIRONMENTS.includes(name)) {
+            throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, separated by commas or new lines; got ${quote(name)}.`);
+        }
+        if (names.indexOf(name) !== index) {
+            throw new InputError(Inputs.environments, `lists ${quote(name)} twice; give each environment once.`);
+        }
+    }
+    return names;
+}
+// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
+const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
+function parseEnvPrefix(value) {
+    if (!value)
+        return undefined;
+    if (ENV_PREFIX.test(value) && value.length <= 100)
+        return value;
+    throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
+}
+function quote(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
+    return JSON.stringify(shown);
+}
+
 ;// CONCATENATED MODULE: ./src/failure.ts
 
 
@@ -77596,11 +77793,53 @@ function setOutputs(report) {
         [Outputs.productId]: report.productId,
         [Outputs.billingPlanId]: report.billingPlanId,
         [Outputs.dashboardUrl]: report.dashboardUrl,
-        [Outputs.secretNames]: JSON.stringify(report.secretNames)
+        [Outputs.secretNames]: JSON.stringify(report.secretNames),
+        [Outputs.deleted]: 'false',
+        [Outputs.connectedProject]: report.connection?.projectId ?? '',
+        [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
     };
     for (const [name, value] of Object.entries(outputs)) {
         setOutput(name, value);
     }
+}
+/** `state: absent`: what was deleted; the oldest store stands for the key. */
+function setRemovalOutputs(removed, externalId) {
+    const [oldest] = removed;
+    const outputs = {
+        [Outputs.deleted]: String(removed.length > 0),
+        [Outputs.storeId]: oldest?.id ?? '',
+        [Outputs.storeName]: oldest?.name ?? '',
+        [Outputs.externalId]: externalId,
+        [Outputs.created]: 'false'
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+        setOutput(name, value);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/remove.ts
+
+/**
+ * Deletes every store with this key, duplicates included, oldest first:
+ * Vercel refuses to delete a store that projects are connected to, so each
+ * is disconnected first.
+ */
+async function removeStores(stores, connections, key, log = () => { }) {
+    const removed = [];
+    for (const store of await findStores(stores, key)) {
+        const metadata = store.projectsMetadata;
+        const projects = (metadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project');
+        // Where the listing does not say, disconnecting costs one request more
+        // than a refused delete would.
+        if (!Array.isArray(metadata) || metadata.length > 0) {
+            await connections.disconnectAll(store.id);
+            log(`Disconnected store ${store.id} from ${projects.length > 0 ? projects.join(', ') : 'its projects'}.`);
+        }
+        await connections.deleteStore(store.id);
+        log(`Deleted store ${store.name ?? ''} (${store.id}).`);
+        removed.push({ id: store.id, name: store.name ?? key.name, projects });
+    }
+    return removed;
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -77667,11 +77906,43 @@ function addStoreToSummary(report) {
     if (report.secretNames.length > 0) {
         summary.addRaw(`<p>Secrets (names only): ${report.secretNames.map(code).join(', ')}</p>`, true);
     }
+    if (report.connection) {
+        const { connection } = report;
+        const project = connection.projectName
+            ? `${code(connection.projectName)} (${code(connection.projectId)})`
+            : code(connection.projectId);
+        summary.addRaw(`<p>${connection.connected ? 'Connected to project' : 'Already connected to project'} ${project}; variables (names only): ${connection.envVarNames.map(code).join(', ') || 'none'}</p>`, true);
+    }
     if (report.duplicates.length > 0) {
         summary
             .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
             .addList(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`));
     }
+}
+/** `state: absent`: every store deleted, with the projects it left. */
+function addRemovalToSummary(removed, externalId) {
+    if (removed.length === 0) {
+        summary
+            .addHeading('No Vercel store to delete', 2)
+            .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true);
+        return;
+    }
+    const rows = [
+        [
+            { data: 'Store', header: true },
+            { data: 'Id', header: true },
+            { data: 'Projects disconnected', header: true }
+        ],
+        ...removed.map(({ name, id, projects }) => [
+            summary_escape(name),
+            code(id),
+            projects.map(code).join(', ') || '—'
+        ])
+    ];
+    summary
+        .addHeading(`Deleted ${removed.length === 1 ? 'Vercel store' : `${removed.length} Vercel stores`} ${summary_escape(removed[0].name)}`, 2)
+        .addTable(rows)
+        .addRaw(`<p>Key: ${code(externalId)}.</p>`, true);
 }
 function addFailureToSummary(message) {
     summary
@@ -77793,6 +78064,36 @@ function networkReason(error) {
     return [code, message].filter(Boolean).join(': ') || String(error);
 }
 
+;// CONCATENATED MODULE: ./src/vercel/connection-api.ts
+class VercelConnectionApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /** `GET /v9/projects/{idOrName}` (documented). */
+    async getProject(idOrName) {
+        return this.client.get(`/v9/projects/${encodeURIComponent(idOrName)}`);
+    }
+    /**
+     * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel
+     * CLI's connect-resource-to-project.ts): the one variant that takes a prefix.
+     */
+    async connect(storeId, body) {
+        await this.client.post(`${storePath(storeId)}/connections`, body);
+    }
+    /** `DELETE /v1/storage/stores/{id}/connections`: every project at once. */
+    async disconnectAll(storeId) {
+        await this.client.delete(`${storePath(storeId)}/connections`);
+    }
+    /** `DELETE /v1/storage/stores/integration/{id}` (the CLI's delete-resource.ts). */
+    async deleteStore(storeId) {
+        await this.client.delete(`/v1/storage/stores/integration/${encodeURIComponent(storeId)}`);
+    }
+}
+function storePath(storeId) {
+    return `/v1/storage/stores/${encodeURIComponent(storeId)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/vercel/store-api.ts
 
 // No client of Vercel's has seen this list paginate; the cap only guards
@@ -77840,7 +78141,77 @@ class VercelStoreApi {
     }
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/wait.ts
+
+
+
+/** Statuses a store does not leave by itself: waiting on them is pointless. */
+const END_STATUSES = [
+    'error',
+    'suspended',
+    'limits-exceeded-suspended',
+    'limits-exceeded-suspended-store-count',
+    'uninstalled'
+];
+const FIRST_PAUSE_MS = 1_000;
+const PAUSE_GROWTH = 1.5;
+const MAX_PAUSE_MS = 10_000;
+/**
+ * Polls the store until it is `available`: at once, then after pauses that
+ * grow from 1 s to 10 s, never past the step's deadline. A store the caller
+ * already knows to be available costs no request.
+ */
+async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,promises_namespaceObject.setTimeout)(ms), random = Math.random, log = () => { } } = {}) {
+    let current = store;
+    if (current.status === 'available')
+        return current;
+    const remainingAtStart = deadline.remainingMs();
+    let pause = FIRST_PAUSE_MS;
+    for (;;) {
+        if (deadline.expired()) {
+            const waited = (remainingAtStart - deadline.remainingMs()) / 1000;
+            throw new StoreError(`Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`);
+        }
+        const read = await api.getStore(store.id);
+        current = { ...current, ...read, id: store.id };
+        const status = current.status;
+        if (status === 'available')
+            return current;
+        if (status && END_STATUSES.includes(status)) {
+            throw new StoreError(endStateMessage(current, status));
+        }
+        const jittered = pause * (0.9 + 0.2 * random());
+        const ms = Math.min(jittered, deadline.remainingMs());
+        log(`Store ${current.id} is ${status ?? 'without a status'}; asking again in ${(ms / 1000).toFixed(1)} s.`);
+        await sleep(ms);
+        pause = Math.min(pause * PAUSE_GROWTH, MAX_PAUSE_MS);
+    }
+}
+function endStateMessage(store, status) {
+    const { title, message, href } = store.notification ?? {};
+    const said = [title, message]
+        .map((text) => text
+        ?.replace(/\s+/g, ' ')
+        .trim()
+        .replace(/[.\s]+$/, ''))
+        .filter(Boolean)
+        .join(': ');
+    const reason = said ? `Vercel says: ${said}.` : 'Vercel gives no reason.';
+    const where = href ? ` See ${href}.` : '';
+    return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} Resolve it in the Vercel dashboard, or delete the store and run the job again.`;
+}
+function describe(store) {
+    return store.name ? `"${store.name}" (${store.id})` : store.id;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
 
 
 
@@ -77863,18 +78234,39 @@ async function run() {
                 core_setSecret(secret);
             }
         });
-        const api = new VercelStoreApi(new VercelClient({
+        const deadline = new Deadline(inputs.timeoutSeconds);
+        const client = new VercelClient({
             token: inputs.token,
             apiUrl: inputs.apiUrl,
             team: inputs.team,
             userAgent: USER_AGENT,
             log: (line) => core_debug(line)
-        }));
+        });
+        const api = new VercelStoreApi(client);
+        const connections = new VercelConnectionApi(client);
+        if (inputs.state === 'absent') {
+            await removeAll(api, connections, inputs);
+            return;
+        }
         const result = await group(`Get or create store "${inputs.name}"`, () => ensureStore(api, createBody(inputs)));
-        const report = buildReport(result, inputs);
+        if (inputs.wait && result.store.status !== 'available') {
+            result.store = await group(`Wait until store is available`, () => waitUntilAvailable(api, result.store, deadline, { log: info }));
+        }
+        const { project } = inputs;
+        const connection = project === undefined
+            ? undefined
+            : await group(`Connect to project ${project}`, () => connectStore(connections, result.store, {
+                project,
+                environments: inputs.environments,
+                envPrefix: inputs.envPrefix
+            }));
+        const report = { ...buildReport(result, inputs), connection };
         setOutputs(report);
         addStoreToSummary(report);
         info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
+        if (connection) {
+            info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
+        }
         if (report.duplicates.length > 0) {
             warning(`${report.duplicates.length + 1} stores share the key "${inputs.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
         }
@@ -77888,6 +78280,24 @@ async function run() {
     finally {
         await writeSummary();
     }
+}
+/** `state: absent`: every store of the key goes, with its connections. */
+async function removeAll(api, connections, inputs) {
+    const removed = await group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(api, connections, storeKey(inputs), info));
+    setRemovalOutputs(removed, inputs.externalId);
+    addRemovalToSummary(removed, inputs.externalId);
+    info(removed.length > 0
+        ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
+        : `No store has the key "${inputs.externalId}"; nothing to delete.`);
+}
+/** What finds the step's stores; the same fields `createBody` sends. */
+function storeKey(inputs) {
+    return {
+        integrationConfigurationId: inputs.integrationConfigurationId,
+        product: inputs.product,
+        name: inputs.name,
+        externalId: inputs.externalId
+    };
 }
 function createBody(inputs) {
     return {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { startEmulator } from './index.ts'
+import { SEED_PROJECTS, startEmulator } from './index.ts'
 
 const { values } = parseArgs({
   options: {
@@ -9,7 +9,10 @@ const { values } = parseArgs({
     'create-omits-id': { type: 'boolean', default: false },
     'minimal-listing': { type: 'boolean', default: false },
     'page-size': { type: 'string' },
-    'latency-ms': { type: 'string' }
+    'latency-ms': { type: 'string' },
+    'initializing-reads': { type: 'string' },
+    'initializing-ms': { type: 'string' },
+    'settle-to': { type: 'string' }
   }
 })
 
@@ -23,6 +26,19 @@ function numberOption(name: string, text: string | undefined) {
   return value
 }
 
+function settleTo(status: string | undefined) {
+  if (!status) return undefined
+  if (status === 'available') return { status }
+  return {
+    status,
+    notification: {
+      title: `Store ${status}`,
+      level: 'error' as const,
+      message: 'Set by the emulator flag --settle-to.'
+    }
+  }
+}
+
 const emulator = await startEmulator({
   port: numberOption('port', values.port ?? process.env.PORT) ?? 0,
   token: values.token,
@@ -30,7 +46,13 @@ const emulator = await startEmulator({
   createResponseOmitsId: values['create-omits-id'],
   minimalListing: values['minimal-listing'],
   pageSize: numberOption('page-size', values['page-size']),
-  latencyMs: numberOption('latency-ms', values['latency-ms'])
+  latencyMs: numberOption('latency-ms', values['latency-ms']),
+  initializingReads: numberOption(
+    'initializing-reads',
+    values['initializing-reads']
+  ),
+  initializingMs: numberOption('initializing-ms', values['initializing-ms']),
+  settleTo: settleTo(values['settle-to'])
 })
 
 const { neon, upstash } = emulator.installations
@@ -42,6 +64,11 @@ console.log(`  token:   ${emulator.token}`)
 console.log(`  team:    ${emulator.team.id} (slug ${emulator.team.slug})`)
 console.log(`  neon:    ${neon.id} -> ${products(neon)}`)
 console.log(`  upstash: ${upstash.id} -> ${products(upstash)}`)
+for (const project of SEED_PROJECTS) {
+  console.log(
+    `  project: ${project.id} (${project.name}) in ${project.accountId}`
+  )
+}
 console.log('Press Ctrl+C to stop.')
 
 let stopping = false

@@ -18,7 +18,10 @@ import {
 } from './seed.ts'
 import type { Installation, Team } from './seed.ts'
 import { StoreRegistry } from './stores.ts'
-import type { StoreRecord } from './stores.ts'
+import type { StoreNotification, StoreRecord } from './stores.ts'
+import { ProjectRegistry } from './projects.ts'
+import type { EnvVar, Project } from './projects.ts'
+import type { LifecycleSettings } from './lifecycle.ts'
 
 export type { EmulatorSettings, RecordedRequest } from './server.ts'
 export type { RouteKey } from './routes.ts'
@@ -30,9 +33,16 @@ export type {
   Product,
   Team
 } from './seed.ts'
-export type { StoreJson, StoreRecord } from './stores.ts'
+export type {
+  ProjectMetadata,
+  StoreJson,
+  StoreNotification,
+  StoreRecord
+} from './stores.ts'
+export type { EnvVar, Project } from './projects.ts'
+export { SEED_PROJECTS } from './projects.ts'
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends LifecycleSettings {
   /** Default 0 (ephemeral). The emulator always listens on 127.0.0.1. */
   port?: number
   /** The one valid bearer token. Default: `emu_` + 24 random hex chars. */
@@ -60,6 +70,7 @@ export interface SeedStoreInput {
   externalId?: string
   createdAt?: number
   status?: string
+  notification?: StoreNotification
 }
 
 export interface Emulator {
@@ -80,6 +91,18 @@ export interface Emulator {
   stores(): StoreRecord[]
   /** Puts a store in place directly; not recorded as a request. */
   seedStore(input: SeedStoreInput): StoreRecord
+  /** Puts a store in a status (an end state, say) with Vercel's notification. */
+  setStoreStatus(
+    id: string,
+    status: string,
+    notification?: StoreNotification
+  ): void
+  /** Every project of every team, variables and values included. */
+  projects(): Project[]
+  /** One project's variables, values included. */
+  envVars(projectId: string): EnvVar[]
+  /** Every secret value a store connection has put on a project. */
+  secretValues(): string[]
   resetRequests(): void
   close(): Promise<void>
 }
@@ -94,11 +117,15 @@ export async function startEmulator(
     createResponseOmitsId: options.createResponseOmitsId ?? false,
     minimalListing: options.minimalListing ?? false,
     pageSize: options.pageSize,
-    latencyMs: options.latencyMs ?? 0
+    latencyMs: options.latencyMs ?? 0,
+    initializingReads: options.initializingReads,
+    initializingMs: options.initializingMs,
+    settleTo: options.settleTo
   }
   const state: EmulatorState = {
     settings,
     stores: new StoreRegistry(),
+    projects: new ProjectRegistry(),
     requests: []
   }
   const server = createEmulatorServer(state)
@@ -139,6 +166,20 @@ export async function startEmulator(
     },
     stores: () => state.stores.all(),
     seedStore: (input) => seedStore(state.stores, input),
+    setStoreStatus(id, status, notification) {
+      const store = state.stores.byId(id)
+      if (!store) throw new Error(`setStoreStatus: no store ${id}`)
+      store.status = status
+      if (notification) store.notification = structuredClone(notification)
+      else delete store.notification
+    },
+    projects: () => state.projects.all(),
+    envVars(projectId) {
+      const project = state.projects.all().find(({ id }) => id === projectId)
+      if (!project) throw new Error(`envVars: no project ${projectId}`)
+      return project.env
+    },
+    secretValues: () => state.projects.secretValues(),
     resetRequests() {
       state.requests.length = 0
     },
@@ -175,7 +216,8 @@ function seedStore(stores: StoreRegistry, input: SeedStoreInput): StoreRecord {
     billingPlan: defaultPlan(installation),
     externalId: input.externalId,
     createdAt: input.createdAt,
-    status: input.status
+    status: input.status,
+    notification: input.notification
   })
   return structuredClone(record)
 }

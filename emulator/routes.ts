@@ -2,6 +2,12 @@ export const ROUTES = {
   listStores: 'GET /v1/storage/stores',
   getStore: 'GET /v1/storage/stores/{id}',
   createStore: 'POST /v1/storage/stores/integration/direct',
+  listConnections: 'GET /v1/storage/stores/{id}/connections',
+  connect: 'POST /v1/storage/stores/{id}/connections',
+  disconnectAll: 'DELETE /v1/storage/stores/{id}/connections',
+  disconnect: 'DELETE /v1/storage/stores/{id}/connections/{connectionId}',
+  deleteStore: 'DELETE /v1/storage/stores/integration/{id}',
+  getProject: 'GET /v9/projects/{idOrName}',
   unknown: 'UNKNOWN'
 } as const
 
@@ -24,6 +30,42 @@ export function matchRoute(method: string, path: string): MatchedRoute {
     return {
       key: ROUTES.getStore,
       params: { id: safeDecode(store[1]) }
+    }
+  }
+  return matchLifecycleRoute(method, path)
+}
+
+function matchLifecycleRoute(method: string, path: string): MatchedRoute {
+  const connections = /^\/v1\/storage\/stores\/([^/]+)\/connections$/.exec(path)
+  if (connections) {
+    const params = { id: safeDecode(connections[1]) }
+    if (method === 'GET') return { key: ROUTES.listConnections, params }
+    if (method === 'POST') return { key: ROUTES.connect, params }
+    if (method === 'DELETE') return { key: ROUTES.disconnectAll, params }
+  }
+  const connection =
+    /^\/v1\/storage\/stores\/([^/]+)\/connections\/([^/]+)$/.exec(path)
+  if (method === 'DELETE' && connection) {
+    return {
+      key: ROUTES.disconnect,
+      params: {
+        id: safeDecode(connection[1]),
+        connectionId: safeDecode(connection[2])
+      }
+    }
+  }
+  const integration = /^\/v1\/storage\/stores\/integration\/([^/]+)$/.exec(path)
+  if (method === 'DELETE' && integration) {
+    return {
+      key: ROUTES.deleteStore,
+      params: { id: safeDecode(integration[1]) }
+    }
+  }
+  const project = /^\/v9\/projects\/([^/]+)$/.exec(path)
+  if (method === 'GET' && project) {
+    return {
+      key: ROUTES.getProject,
+      params: { idOrName: safeDecode(project[1]) }
     }
   }
   return { key: ROUTES.unknown, params: {} }

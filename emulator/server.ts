@@ -1,6 +1,14 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  connect,
+  deleteStore,
+  disconnect,
+  disconnectAll,
+  getProject,
+  listConnections
+} from './connection-routes.ts'
 import { bearerToken, errorReply, readText, sendJson } from './http.ts'
 import type { Reply } from './http.ts'
 import { ROUTES, matchRoute } from './routes.ts'
@@ -9,6 +17,7 @@ import { MEMBER_TEAM_IDS, TEAMS, USER_ID } from './seed.ts'
 import { createStore, getStore, listStores } from './store-routes.ts'
 import type { ParsedBody, StoreRouteSettings } from './store-routes.ts'
 import type { StoreRegistry } from './stores.ts'
+import type { ProjectRegistry } from './projects.ts'
 
 export interface EmulatorSettings extends StoreRouteSettings {
   port: number
@@ -29,6 +38,7 @@ export interface RecordedRequest {
 export interface EmulatorState {
   settings: EmulatorSettings
   stores: StoreRegistry
+  projects: ProjectRegistry
   requests: RecordedRequest[]
 }
 
@@ -93,7 +103,8 @@ function dispatch(
     params: route.params,
     body,
     stores: state.stores,
-    settings: state.settings
+    settings: state.settings,
+    projects: state.projects
   }
   switch (route.key) {
     case ROUTES.listStores:
@@ -102,6 +113,18 @@ function dispatch(
       return getStore(request)
     case ROUTES.createStore:
       return createStore(request)
+    case ROUTES.listConnections:
+      return listConnections(request)
+    case ROUTES.connect:
+      return connect(request)
+    case ROUTES.disconnectAll:
+      return disconnectAll(request)
+    case ROUTES.disconnect:
+      return disconnect(request)
+    case ROUTES.deleteStore:
+      return deleteStore(request)
+    case ROUTES.getProject:
+      return getProject(request)
   }
 }
 

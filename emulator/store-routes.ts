@@ -1,11 +1,13 @@
 import { checkCreateBody } from './create-schema.ts'
 import { errorReply } from './http.ts'
 import type { Reply } from './http.ts'
+import { advanceByTime, advanceOnRead, initialStatus } from './lifecycle.ts'
+import type { LifecycleSettings } from './lifecycle.ts'
 import { defaultPlan, findInstallation, findProduct } from './seed.ts'
 import { toStoreJson } from './stores.ts'
 import type { StoreRecord, StoreRegistry } from './stores.ts'
 
-export interface StoreRouteSettings {
+export interface StoreRouteSettings extends LifecycleSettings {
   listIncludesExternalId: boolean
   createResponseOmitsId: boolean
   minimalListing: boolean
@@ -37,6 +39,7 @@ export function listStores(request: StoreRequest): Reply {
         store.product.integrationConfigurationId === installationId
     )
     .sort((a, b) => b.createdAt - a.createdAt)
+  for (const store of visible) advanceByTime(store, settings)
   const asJson = (store: StoreRecord) => {
     const json = toStoreJson(store, {
       includeId: true,
@@ -106,6 +109,7 @@ export function getStore(request: StoreRequest): Reply {
   const { ownerId, params, stores, settings } = request
   const store = stores.find(ownerId, params.id)
   if (!store) return errorReply(404, 'not_found', 'Store not found')
+  advanceOnRead(store, settings)
   return {
     status: 200,
     body: {
@@ -165,7 +169,8 @@ export function createStore(request: StoreRequest): Reply {
     billingPlan,
     metadata: body.metadata,
     protocolSettings: body.protocolSettings,
-    externalId: body.externalId
+    externalId: body.externalId,
+    status: initialStatus(settings)
   })
   return {
     status: 200,

@@ -19,7 +19,7 @@ export interface StoreJson {
   ownerId: string
   ownership: 'owned'
   usageQuotaExceeded: boolean
-  projectsMetadata: unknown[]
+  projectsMetadata: ProjectMetadata[]
   metadata: StoreMetadata
   product: {
     id: string
@@ -33,6 +33,26 @@ export interface StoreJson {
   protocolSettings?: Record<string, unknown>
   secrets: { name: string; length: number }[]
   billingPlan: BillingPlan
+  notification?: StoreNotification
+}
+
+/** One connected project, in the shape of api-notes §2. */
+export interface ProjectMetadata {
+  id: string
+  projectId: string
+  name: string
+  framework: string | null
+  environments: string[]
+  envVarPrefix: string | null
+  environmentVariables: string[]
+}
+
+/** What Vercel shows about a store that needs attention (api-notes §2). */
+export interface StoreNotification {
+  title: string
+  level: 'error' | 'info' | 'warn'
+  message?: string
+  href?: string
 }
 
 /** A store as the emulator keeps it: the JSON plus what the API hides. */
@@ -51,6 +71,7 @@ export interface NewStore {
   protocolSettings?: Record<string, unknown>
   externalId?: string
   status?: string
+  notification?: StoreNotification
   createdAt?: number
 }
 
@@ -104,12 +125,24 @@ export class StoreRegistry {
       record.protocolSettings = input.protocolSettings
     }
     if (input.externalId !== undefined) record.externalId = input.externalId
+    if (input.notification !== undefined) {
+      record.notification = input.notification
+    }
     this.#records.push(record)
     return record
   }
 
   all(): StoreRecord[] {
     return structuredClone(this.#records)
+  }
+
+  remove(id: string): void {
+    this.#records = this.#records.filter((record) => record.id !== id)
+  }
+
+  /** The live record (not a copy), for the emulator's own changes. */
+  byId(id: string): StoreRecord | undefined {
+    return this.#records.find((record) => record.id === id)
   }
 
   ofOwner(ownerId: string): StoreRecord[] {

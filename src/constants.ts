@@ -13,7 +13,12 @@ export const Inputs = {
   protocolSettings: 'protocol-settings',
   source: 'source',
   timeout: 'timeout',
-  apiUrl: 'api-url'
+  apiUrl: 'api-url',
+  state: 'state',
+  wait: 'wait',
+  project: 'project',
+  environments: 'environments',
+  envPrefix: 'env-prefix'
 } as const
 
 export const Outputs = {
@@ -26,13 +31,17 @@ export const Outputs = {
   productId: 'product-id',
   billingPlanId: 'billing-plan-id',
   dashboardUrl: 'dashboard-url',
-  secretNames: 'secret-names'
+  secretNames: 'secret-names',
+  deleted: 'deleted',
+  connectedProject: 'connected-project',
+  envVarNames: 'env-var-names'
 } as const
 
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */
 export const FallbackEnv = {
   token: 'VERCEL_TOKEN',
-  team: 'VERCEL_ORG_ID'
+  team: 'VERCEL_ORG_ID',
+  project: 'VERCEL_PROJECT_ID'
 } as const
 
 /** Seconds the whole step may take, requests and waits included. */

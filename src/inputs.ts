@@ -29,7 +29,17 @@ export interface ActionInputs {
   /** Seconds the whole step may take. */
   timeoutSeconds: number
   apiUrl: string
+  /** `absent`: delete every store of the key instead of ensuring one. */
+  state: StoreState
+  wait: boolean
+  /** Project id (prj_…) or name to connect the store to; none: no connection. */
+  project?: string
+  environments: ProjectEnvironment[]
+  envPrefix?: string
 }
+
+export type StoreState = 'present' | 'absent'
+export type ProjectEnvironment = 'production' | 'preview' | 'development'
 
 /** A bad input; the message names the input and what it accepts. */
 export class InputError extends Error {
@@ -93,7 +103,14 @@ export function parseInputs(
     ),
     source: parseSource(read(Inputs.source)),
     timeoutSeconds: parseTimeout(read(Inputs.timeout)),
-    apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL)
+    apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL),
+    state: parseState(read(Inputs.state)),
+    wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
+    project: parseProject(
+      read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''
+    ),
+    environments: parseEnvironments(read(Inputs.environments)),
+    envPrefix: parseEnvPrefix(read(Inputs.envPrefix))
   }
 }
 
@@ -330,6 +347,89 @@ function redactUrl(url: URL): string {
   const query = url.search ? '?***' : ''
   const fragment = url.hash ? '#***' : ''
   return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`
+}
+
+function parseState(value: string): StoreState {
+  if (!value || value === 'present') return 'present'
+  if (value === 'absent') return 'absent'
+  throw new InputError(
+    Inputs.state,
+    `must be present (ensure the store exists) or absent (delete it); got ${quote(value)}.`
+  )
+}
+
+// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
+const TRUE_WORDS = ['true', 'True', 'TRUE']
+const FALSE_WORDS = ['false', 'False', 'FALSE']
+
+function parseBoolean(input: string, value: string, empty: boolean): boolean {
+  if (!value) return empty
+  if (TRUE_WORDS.includes(value)) return true
+  if (FALSE_WORDS.includes(value)) return false
+  throw new InputError(input, `must be true or false; got ${quote(value)}.`)
+}
+
+const PROJECT_ID = /^prj_[A-Za-z0-9]+$/
+// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
+// '-', at most 100 characters, never '---'.
+const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/
+
+function parseProject(value: string): string | undefined {
+  if (!value) return undefined
+  if (
+    value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)
+  ) {
+    return value
+  }
+  throw new InputError(
+    Inputs.project,
+    `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`
+  )
+}
+
+function isProjectName(value: string): boolean {
+  return PROJECT_NAME.test(value) && !value.includes('---')
+}
+
+const ENVIRONMENTS: readonly ProjectEnvironment[] = [
+  'production',
+  'preview',
+  'development'
+]
+
+function parseEnvironments(value: string): ProjectEnvironment[] {
+  const names = value
+    .split(/[,\n]/)
+    .map((name) => name.trim())
+    .filter(Boolean)
+  if (names.length === 0) return ['preview']
+  for (const [index, name] of names.entries()) {
+    if (!(ENVIRONMENTS as readonly string[]).includes(name)) {
+      throw new InputError(
+        Inputs.environments,
+        `must list environments among ${ENVIRONMENTS.join(', ')}, separated by commas or new lines; got ${quote(name)}.`
+      )
+    }
+    if (names.indexOf(name) !== index) {
+      throw new InputError(
+        Inputs.environments,
+        `lists ${quote(name)} twice; give each environment once.`
+      )
+    }
+  }
+  return names as ProjectEnvironment[]
+}
+
+// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
+const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/
+
+function parseEnvPrefix(value: string): string | undefined {
+  if (!value) return undefined
+  if (ENV_PREFIX.test(value) && value.length <= 100) return value
+  throw new InputError(
+    Inputs.envPrefix,
+    `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`
+  )
 }
 
 function quote(value: string): string {

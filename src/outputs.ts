@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { Outputs } from './constants.js'
+import type { RemovedStore } from './remove.js'
 import type { StoreReport } from './report.js'
 
 /** The one place that sets the step's outputs. */
@@ -14,7 +15,30 @@ export function setOutputs(report: StoreReport): void {
     [Outputs.productId]: report.productId,
     [Outputs.billingPlanId]: report.billingPlanId,
     [Outputs.dashboardUrl]: report.dashboardUrl,
-    [Outputs.secretNames]: JSON.stringify(report.secretNames)
+    [Outputs.secretNames]: JSON.stringify(report.secretNames),
+    [Outputs.deleted]: 'false',
+    [Outputs.connectedProject]: report.connection?.projectId ?? '',
+    [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
+  }
+  for (const [name, value] of Object.entries(outputs)) {
+    core.setOutput(name, value)
+  }
+}
+
+/** `state: absent`: what was deleted; the oldest store stands for the key. */
+export function setRemovalOutputs(
+  removed: RemovedStore[],
+  externalId: string
+): void {
+  const [oldest] = removed
+  const outputs: Partial<
+    Record<(typeof Outputs)[keyof typeof Outputs], string>
+  > = {
+    [Outputs.deleted]: String(removed.length > 0),
+    [Outputs.storeId]: oldest?.id ?? '',
+    [Outputs.storeName]: oldest?.name ?? '',
+    [Outputs.externalId]: externalId,
+    [Outputs.created]: 'false'
   }
   for (const [name, value] of Object.entries(outputs)) {
     core.setOutput(name, value)

@@ -1,3 +1,4 @@
+import type { ConnectionResult } from './connect.js'
 import type { ActionInputs } from './inputs.js'
 import type { EnsureStoreResult, FoundStore } from './store.js'
 
@@ -16,6 +17,8 @@ export interface StoreReport {
   dashboardUrl: string
   secretNames: string[]
   duplicates: { id: string; name: string; dashboardUrl: string }[]
+  /** The project the store is connected to, where the step asked for one. */
+  connection?: ConnectionResult
 }
 
 export function buildReport(

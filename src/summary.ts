@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { RemovedStore } from './remove.js'
 import type { StoreReport } from './report.js'
 
 type SummaryTable = Parameters<typeof core.summary.addTable>[0]
@@ -35,6 +36,16 @@ export function addStoreToSummary(report: StoreReport): void {
       true
     )
   }
+  if (report.connection) {
+    const { connection } = report
+    const project = connection.projectName
+      ? `${code(connection.projectName)} (${code(connection.projectId)})`
+      : code(connection.projectId)
+    core.summary.addRaw(
+      `<p>${connection.connected ? 'Connected to project' : 'Already connected to project'} ${project}; variables (names only): ${connection.envVarNames.map(code).join(', ') || 'none'}</p>`,
+      true
+    )
+  }
   if (report.duplicates.length > 0) {
     core.summary
       .addRaw(
@@ -48,6 +59,38 @@ export function addStoreToSummary(report: StoreReport): void {
         )
       )
   }
+}
+
+/** `state: absent`: every store deleted, with the projects it left. */
+export function addRemovalToSummary(
+  removed: RemovedStore[],
+  externalId: string
+): void {
+  if (removed.length === 0) {
+    core.summary
+      .addHeading('No Vercel store to delete', 2)
+      .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true)
+    return
+  }
+  const rows: SummaryTable = [
+    [
+      { data: 'Store', header: true },
+      { data: 'Id', header: true },
+      { data: 'Projects disconnected', header: true }
+    ],
+    ...removed.map(({ name, id, projects }) => [
+      escape(name),
+      code(id),
+      projects.map(code).join(', ') || '—'
+    ])
+  ]
+  core.summary
+    .addHeading(
+      `Deleted ${removed.length === 1 ? 'Vercel store' : `${removed.length} Vercel stores`} ${escape(removed[0].name)}`,
+      2
+    )
+    .addTable(rows)
+    .addRaw(`<p>Key: ${code(externalId)}.</p>`, true)
 }
 
 export function addFailureToSummary(message: string): void {

@@ -21,6 +21,31 @@ export interface VercelStore {
   }
   billingPlan?: { id?: string; name?: string } | null
   secrets?: { name?: string }[]
+  projectsMetadata?: ProjectConnection[] | null
+  notification?: StoreNotification | null
+}
+
+/** One project a store is connected to (`projectsMetadata[]`). */
+export interface ProjectConnection {
+  id?: string
+  projectId?: string
+  name?: string
+  environments?: string[]
+  envVarPrefix?: string | null
+  environmentVariables?: string[]
+}
+
+/** What Vercel tells the team about a store that needs attention. */
+export interface StoreNotification {
+  title?: string
+  level?: string
+  message?: string
+  href?: string
+}
+
+export interface VercelProject {
+  id?: string
+  name?: string
 }
 
 export interface StoreListResponse {

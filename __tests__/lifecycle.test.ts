@@ -1,0 +1,480 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ROUTES, startEmulator, type Emulator } from '../emulator/index.ts'
+import {
+  runAction,
+  withoutMaskCommands,
+  type RunOptions,
+  type RunResult
+} from '../harness/run-action.ts'
+
+// The preview's whole life through dist/index.js: create, wait, connect,
+// reuse, delete.
+
+const WEB = 'prj_emuWeb0001'
+const API = 'prj_emuApi0001'
+const END_STATUSES = [
+  'error',
+  'suspended',
+  'limits-exceeded-suspended',
+  'limits-exceeded-suspended-store-count',
+  'uninstalled'
+]
+
+let emulator: Emulator
+
+beforeEach(async () => {
+  emulator = await startEmulator()
+})
+
+afterEach(async () => {
+  await emulator.close()
+})
+
+const neonSecrets = () => emulator.installations.neon.products[0].secrets
+
+function inputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    token: emulator.token,
+    team: emulator.team.slug,
+    integration: emulator.installations.neon.id,
+    product: 'neon',
+    'api-url': emulator.url,
+    ...extra
+  }
+}
+
+/**
+ * Runs the bundle and checks what every run must hold: neither the token
+ * nor any secret value the emulator made is anywhere a user could read.
+ */
+async function run(options: RunOptions): Promise<RunResult> {
+  const result = await runAction({ pullRequest: 42, ...options })
+  expect(withoutMaskCommands(result.visible)).not.toContain(emulator.token)
+  const secrets = emulator.secretValues()
+  for (const secret of secrets) {
+    expect(result.visible).not.toContain(secret)
+  }
+  return result
+}
+
+function errorLine(result: RunResult): string {
+  expect(result.exitCode).toBe(1)
+  const errors = result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('::error::'))
+  expect(errors).toHaveLength(1)
+  expect(result.visible).not.toMatch(/\n\s+at .+:\d+:\d+/)
+  return errors[0]
+}
+
+function storesNamed(name: string) {
+  return emulator
+    .stores()
+    .filter((store) => store.teamId === emulator.team.id && store.name === name)
+}
+
+/** The variables store connections made on a project. */
+function storeVars(projectId: string) {
+  return emulator.envVars(projectId).filter(({ contentHint }) => contentHint)
+}
+
+function seedNeon(
+  name: string,
+  extra: { status?: string; createdAt?: number } = {}
+) {
+  return emulator.seedStore({
+    installationId: emulator.installations.neon.id,
+    productIdOrSlug: 'neon',
+    name,
+    ...extra
+  })
+}
+
+describe('the whole life of a preview store', () => {
+  it('creates, waits through initializing, connects, reuses with one request, and deletes without a trace', async () => {
+    emulator.options.initializingReads = 2
+    const open = inputs({ project: 'web', 'env-prefix': 'PR42_' })
+    const prefixed = neonSecrets().map((name) => `PR42_${name}`)
+
+    const first = await run({ inputs: open })
+    expect(first.exitCode).toBe(0)
+    const [store] = storesNamed('web-pr-42')
+    expect(emulator.counts()).toEqual({
+      [ROUTES.listStores]: 1,
+      [ROUTES.createStore]: 1,
+      [ROUTES.getStore]: 2,
+      [ROUTES.getProject]: 1,
+      [ROUTES.connect]: 1
+    })
+    expect(first.outputs).toMatchObject({
+      'store-id': store.id,
+      created: 'true',
+      status: 'available',
+      deleted: 'false',
+      'connected-project': WEB,
+      'env-var-names': JSON.stringify(prefixed)
+    })
+    expect(first.stdout).toContain(`Store ${store.id} is initializing`)
+    expect(first.summary).toContain('Connected to project <code>web</code>')
+    expect(first.summary).toContain('<code>PR42_DATABASE_URL</code>')
+    expect(storeVars(WEB).map(({ key, target }) => [key, target])).toEqual(
+      prefixed.map((key) => [key, ['preview']])
+    )
+    expect(emulator.secretValues()).toHaveLength(neonSecrets().length)
+
+    emulator.resetRequests()
+    const second = await run({ inputs: open })
+    expect(second.exitCode).toBe(0)
+    expect(emulator.counts()).toEqual({ [ROUTES.listStores]: 1 })
+    expect(second.outputs).toMatchObject({
+      'store-id': store.id,
+      created: 'false',
+      'connected-project': WEB,
+      'env-var-names': JSON.stringify(prefixed)
+    })
+    expect(second.summary).toContain('Already connected to project')
+
+    emulator.resetRequests()
+    const close = await run({ inputs: { ...open, state: 'absent' } })
+    expect(close.exitCode).toBe(0)
+    expect(emulator.counts()).toEqual({
+      [ROUTES.listStores]: 1,
+      [ROUTES.disconnectAll]: 1,
+      [ROUTES.deleteStore]: 1
+    })
+    expect(close.outputs).toMatchObject({
+      deleted: 'true',
+      'store-id': store.id,
+      'store-name': 'web-pr-42'
+    })
+    expect(close.summary).toContain('Deleted Vercel store web-pr-42')
+    expect(close.summary).toContain(`<code>${store.id}</code>`)
+    expect(close.summary).toContain('<code>web</code>')
+
+    expect(storesNamed('web-pr-42')).toEqual([])
+    expect(storeVars(WEB)).toEqual([])
+    expect(emulator.envVars(WEB).map(({ key }) => key)).toEqual([
+      'NEXT_PUBLIC_SITE_NAME'
+    ])
+  })
+
+  it('waits for a store that becomes available after some time', async () => {
+    emulator.options.initializingMs = 1200
+    const result = await run({ inputs: inputs() })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('available')
+    expect(emulator.count(ROUTES.getStore)).toBeGreaterThanOrEqual(2)
+  })
+
+  it('trusts a create response that says available: no read', async () => {
+    const result = await run({ inputs: inputs() })
+    expect(result.exitCode).toBe(0)
+    expect(emulator.counts()).toEqual({
+      [ROUTES.listStores]: 1,
+      [ROUTES.createStore]: 1
+    })
+  })
+
+  it('does not wait with wait: False', async () => {
+    emulator.options.initializingReads = 1000
+    const result = await run({ inputs: inputs({ wait: 'False' }) })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('initializing')
+    expect(emulator.count(ROUTES.getStore)).toBe(0)
+  })
+})
+
+describe('end states and the timeout', () => {
+  it.each(END_STATUSES)(
+    'fails on a store that is %s, with Vercel’s notification',
+    async (status) => {
+      const store = seedNeon('web-pr-42', { status })
+      emulator.setStoreStatus(store.id, status, {
+        title: 'Neon project suspended',
+        level: 'error',
+        message: 'The compute hours of the free plan are used up.'
+      })
+      const result = await run({ inputs: inputs() })
+      expect(errorLine(result)).toBe(
+        `::error::Store "web-pr-42" (${store.id}) is ${status}, which it will not leave by itself. Vercel says: Neon project suspended: The compute hours of the free plan are used up. Resolve it in the Vercel dashboard, or delete the store and run the job again.`
+      )
+      expect(emulator.counts()).toEqual({
+        [ROUTES.listStores]: 1,
+        [ROUTES.getStore]: 1
+      })
+      expect(result.summary).toContain('Neon project suspended')
+    }
+  )
+
+  it('fails on a new store that settles in error', async () => {
+    emulator.options.initializingReads = 2
+    emulator.options.settleTo = {
+      status: 'error',
+      notification: { title: 'Provisioning failed', level: 'error' }
+    }
+    const result = await run({ inputs: inputs() })
+    expect(errorLine(result)).toContain(
+      'is error, which it will not leave by itself. Vercel says: Provisioning failed.'
+    )
+    expect(emulator.count(ROUTES.getStore)).toBe(2)
+  })
+
+  it('ends a wait that outlasts the timeout, naming the last status', async () => {
+    emulator.options.initializingReads = 1_000_000
+    const result = await run({ inputs: inputs({ timeout: '2' }) })
+    expect(errorLine(result)).toMatch(
+      /^::error::Store "web-pr-42" \(store_\w+\) is still initializing after [12] s of waiting, and the step's 2 s are up; raise "timeout", or set "wait" to false to go on without waiting\.$/
+    )
+    expect(emulator.count(ROUTES.getStore)).toBeGreaterThanOrEqual(2)
+    expect(emulator.count(ROUTES.connect)).toBe(0)
+  })
+})
+
+describe('connecting to a project', () => {
+  it('connects by id without looking the project up, then by name with no request', async () => {
+    const byId = await run({
+      inputs: inputs({ project: WEB, 'env-prefix': 'PR42_' })
+    })
+    expect(byId.exitCode).toBe(0)
+    expect(emulator.counts()).toEqual({
+      [ROUTES.listStores]: 1,
+      [ROUTES.createStore]: 1,
+      [ROUTES.connect]: 1
+    })
+    const connect = emulator.requests.find(
+      ({ route }) => route === ROUTES.connect
+    )
+    expect(connect?.body).toEqual({
+      projectId: WEB,
+      envVarEnvironments: ['preview'],
+      type: 'integration',
+      envVarPrefix: 'PR42_'
+    })
+
+    emulator.resetRequests()
+    const byName = await run({
+      inputs: inputs({ project: 'web', 'env-prefix': 'PR42_' })
+    })
+    expect(byName.exitCode).toBe(0)
+    expect(emulator.counts()).toEqual({ [ROUTES.listStores]: 1 })
+    expect(byName.outputs['connected-project']).toBe(WEB)
+  })
+
+  it('takes the project from VERCEL_PROJECT_ID, for every environment listed', async () => {
+    const result = await run({
+      inputs: inputs({
+        'env-prefix': 'PR42_',
+        environments: 'preview,\ndevelopment, production'
+      }),
+      env: { VERCEL_PROJECT_ID: API }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['connected-project']).toBe(API)
+    expect(storeVars(API).map(({ target }) => target)).toEqual(
+      neonSecrets().map(() => ['preview', 'development', 'production'])
+    )
+  })
+
+  it('makes no connection without a project', async () => {
+    const result = await run({ inputs: inputs() })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['connected-project']).toBe('')
+    expect(result.outputs['env-var-names']).toBe('[]')
+    expect(emulator.count(ROUTES.connect)).toBe(0)
+  })
+
+  it('advises env-prefix when a variable of that name exists', async () => {
+    const result = await run({ inputs: inputs({ project: 'api' }) })
+    const [store] = storesNamed('web-pr-42')
+    expect(errorLine(result)).toBe(
+      `::error::Project api already has a variable named DATABASE_URL in preview, so store ${store.id} cannot add its own; set "env-prefix" (for example PR42_) to give this store's variables names of their own.`
+    )
+    expect(emulator.count(ROUTES.connect)).toBe(1)
+    expect(storeVars(API)).toEqual([])
+  })
+
+  it('says what differs when the store is connected for other environments', async () => {
+    const prefix = { project: 'web', 'env-prefix': 'PR42_' }
+    expect((await run({ inputs: inputs(prefix) })).exitCode).toBe(0)
+    emulator.resetRequests()
+    const result = await run({
+      inputs: inputs({ ...prefix, environments: 'preview,development' })
+    })
+    expect(errorLine(result)).toContain(
+      'is already connected to project web for preview with prefix PR42_, but this step asks for preview, development with prefix PR42_; change "environments" and "env-prefix" to match'
+    )
+    expect(emulator.counts()).toEqual({ [ROUTES.listStores]: 1 })
+  })
+
+  it('names a project that does not exist', async () => {
+    const result = await run({ inputs: inputs({ project: 'no-such-app' }) })
+    expect(errorLine(result)).toContain(
+      'Project "no-such-app" was not found in this team; check "project"'
+    )
+    expect(emulator.count(ROUTES.connect)).toBe(0)
+  })
+})
+
+describe('state: absent', () => {
+  it('disconnects and deletes every store with the key, duplicates included', async () => {
+    expect(
+      (await run({ inputs: inputs({ project: 'web', 'env-prefix': 'PR42_' }) }))
+        .exitCode
+    ).toBe(0)
+    const [connected] = storesNamed('web-pr-42')
+    const older = seedNeon('web-pr-42', {
+      createdAt: connected.createdAt - 1000
+    })
+    const newer = seedNeon('web-pr-42')
+    const other = seedNeon('web-pr-43')
+    emulator.resetRequests()
+
+    const result = await run({
+      inputs: inputs({ state: 'absent', project: 'web' })
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs).toMatchObject({
+      deleted: 'true',
+      'store-id': older.id
+    })
+    expect(emulator.counts()).toEqual({
+      [ROUTES.listStores]: 1,
+      [ROUTES.disconnectAll]: 1,
+      [ROUTES.deleteStore]: 3
+    })
+    for (const { id } of [older, connected, newer]) {
+      expect(result.summary).toContain(`<code>${id}</code>`)
+    }
+    expect(result.summary).toContain('Deleted 3 Vercel stores')
+    expect(storesNamed('web-pr-42')).toEqual([])
+    expect(storesNamed('web-pr-43').map(({ id }) => id)).toEqual([other.id])
+    expect(storeVars(WEB)).toEqual([])
+  })
+
+  it('succeeds with deleted=false when there is nothing to delete', async () => {
+    const result = await run({ inputs: inputs({ state: 'absent' }) })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs).toMatchObject({ deleted: 'false', 'store-id': '' })
+    expect(emulator.counts()).toEqual({ [ROUTES.listStores]: 1 })
+    expect(result.summary).toContain('No Vercel store to delete')
+  })
+})
+
+describe('bad lifecycle inputs', () => {
+  it.each([
+    ['state', { state: 'deleted' }, 'Input "state" must be present'],
+    ['wait', { wait: 'yes' }, 'Input "wait" must be true or false; got "yes"'],
+    ['project', { project: 'My App' }, 'Input "project" must be a project id'],
+    ['project', { project: 'prj_' }, 'Input "project" must be a project id'],
+    ['project', { project: 'a---b' }, 'Input "project" must be a project id'],
+    [
+      'environments',
+      { environments: 'preview,staging' },
+      'Input "environments" must list environments among production, preview, development'
+    ],
+    [
+      'environments',
+      { environments: 'preview\npreview' },
+      'Input "environments" lists "preview" twice'
+    ],
+    [
+      'env-prefix',
+      { 'env-prefix': '1PR_' },
+      'Input "env-prefix" must start with a letter'
+    ],
+    [
+      'env-prefix',
+      { 'env-prefix': 'PR-42' },
+      'Input "env-prefix" must start with a letter'
+    ]
+  ])('rejects a bad %s before any request: %j', async (_, bad, message) => {
+    const result = await run({ inputs: inputs(bad) })
+    expect(errorLine(result)).toContain(message)
+    expect(emulator.count()).toBe(0)
+  })
+})
+
+describe('the emulator’s connection routes', () => {
+  async function call(method: string, path: string, body?: unknown) {
+    const response = await fetch(
+      `${emulator.url}${path}?teamId=${emulator.team.id}`,
+      {
+        method,
+        headers: {
+          authorization: `Bearer ${emulator.token}`,
+          'content-type': 'application/json'
+        },
+        body: body === undefined ? undefined : JSON.stringify(body)
+      }
+    )
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Vercel JSON
+    return { status: response.status, body: (await response.json()) as any }
+  }
+
+  it('refuses to delete a connected store, and lists and removes one connection', async () => {
+    const store = seedNeon('routes')
+    const connected = await call(
+      'POST',
+      `/v1/storage/stores/${store.id}/connections`,
+      {
+        projectId: WEB,
+        envVarEnvironments: ['preview'],
+        type: 'integration'
+      }
+    )
+    expect(connected.status).toBe(201)
+    const refused = await call(
+      'DELETE',
+      `/v1/storage/stores/integration/${store.id}`
+    )
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.code).toBe('bad_request')
+
+    const listed = await call(
+      'GET',
+      `/v1/storage/stores/${store.id}/connections`
+    )
+    expect(listed.body.connections).toEqual([
+      expect.objectContaining({
+        projectId: WEB,
+        envVarEnvironments: ['preview'],
+        envVarPrefix: null,
+        project: { id: WEB, name: 'web', framework: 'nextjs' }
+      })
+    ])
+    const [{ id }] = listed.body.connections
+    const read = await call('GET', `/v1/storage/stores/${store.id}`)
+    expect(read.body.store.projectsMetadata).toEqual([
+      {
+        id,
+        projectId: WEB,
+        name: 'web',
+        framework: 'nextjs',
+        environments: ['preview'],
+        envVarPrefix: null,
+        environmentVariables: neonSecrets()
+      }
+    ])
+    expect(
+      (await call('DELETE', `/v1/storage/stores/${store.id}/connections/${id}`))
+        .status
+    ).toBe(200)
+    expect(storeVars(WEB)).toEqual([])
+    expect(
+      (await call('DELETE', `/v1/storage/stores/integration/${store.id}`))
+        .status
+    ).toBe(200)
+    expect(storesNamed('routes')).toEqual([])
+  })
+
+  it('answers an unknown project as Vercel does', async () => {
+    const missing = await call('GET', '/v9/projects/nope')
+    expect(missing).toEqual({
+      status: 404,
+      body: { error: { code: 'not_found', message: 'Project not found' } }
+    })
+    const web = await call('GET', '/v9/projects/web')
+    expect(web.body).toMatchObject({ id: WEB, name: 'web' })
+    expect(JSON.stringify(web.body)).not.toContain('NEXT_PUBLIC_SITE_NAME')
+  })
+})

@@ -1,0 +1,144 @@
+import { randomAlphanumeric } from './ids.ts'
+import { OTHER_TEAM, TEAM } from './seed.ts'
+
+export type Environment = 'production' | 'preview' | 'development'
+
+export const ENVIRONMENTS: readonly Environment[] = [
+  'production',
+  'preview',
+  'development'
+]
+
+/** A project's environment variable, value included (the API hides it). */
+export interface EnvVar {
+  id: string
+  key: string
+  value: string
+  target: Environment[]
+  type: 'encrypted'
+  /** Set on the variables a store connection created. */
+  contentHint?: { type: 'integration-store-secret'; storeId: string }
+  /** The connection that created it, so disconnecting removes it. */
+  connectionId?: string
+}
+
+export interface Project {
+  id: string
+  name: string
+  accountId: string
+  framework: string | null
+  createdAt: number
+  updatedAt: number
+  env: EnvVar[]
+}
+
+interface SeedProject {
+  id: string
+  name: string
+  accountId: string
+  framework: string | null
+  /** Variables set by hand, not by a store. */
+  env: { key: string; target: Environment[] }[]
+}
+
+/** The projects every emulator starts with. */
+export const SEED_PROJECTS: readonly SeedProject[] = [
+  {
+    id: 'prj_emuWeb0001',
+    name: 'web',
+    accountId: TEAM.id,
+    framework: 'nextjs',
+    env: [{ key: 'NEXT_PUBLIC_SITE_NAME', target: ['production', 'preview'] }]
+  },
+  {
+    id: 'prj_emuApi0001',
+    name: 'api',
+    accountId: TEAM.id,
+    framework: null,
+    // A hand-made DATABASE_URL: connecting a Neon store without a prefix
+    // collides with it.
+    env: [{ key: 'DATABASE_URL', target: ['preview', 'development'] }]
+  },
+  {
+    id: 'prj_globexWeb01',
+    name: 'web',
+    accountId: OTHER_TEAM.id,
+    framework: 'nextjs',
+    env: []
+  }
+]
+
+/** Every team's projects, and the secret values of every store. */
+export class ProjectRegistry {
+  #projects: Project[]
+  #secretValues = new Map<string, Record<string, string>>()
+
+  constructor() {
+    const now = Date.now()
+    this.#projects = SEED_PROJECTS.map((seed) => ({
+      id: seed.id,
+      name: seed.name,
+      accountId: seed.accountId,
+      framework: seed.framework,
+      createdAt: now,
+      updatedAt: now,
+      env: seed.env.map(({ key, target }) => ({
+        id: newEnvId(),
+        key,
+        value: `hand-set-${randomAlphanumeric(12)}`,
+        target: [...target],
+        type: 'encrypted' as const
+      }))
+    }))
+  }
+
+  /** A project of this owner, by id or by name. */
+  find(ownerId: string, idOrName: string): Project | undefined {
+    return this.#projects.find(
+      (project) =>
+        project.accountId === ownerId &&
+        (project.id === idOrName || project.name === idOrName)
+    )
+  }
+
+  all(): Project[] {
+    return structuredClone(this.#projects)
+  }
+
+  /** The store's secret values, made up once per store. */
+  secretsOf(storeId: string, names: string[]): Record<string, string> {
+    let values = this.#secretValues.get(storeId)
+    if (!values) {
+      values = Object.fromEntries(
+        names.map((name) => [name, secretValue(name)])
+      )
+      this.#secretValues.set(storeId, values)
+    }
+    return values
+  }
+
+  /** Every secret value the emulator has handed to a project. */
+  secretValues(): string[] {
+    return [...this.#secretValues.values()].flatMap(Object.values)
+  }
+}
+
+export function newEnvId(): string {
+  return randomAlphanumeric(16)
+}
+
+/** A value shaped like the real one, so a leak looks like a leak. */
+function secretValue(name: string): string {
+  const password = randomAlphanumeric(24)
+  const host = `ep-${randomAlphanumeric(10).toLowerCase()}.emulator.invalid`
+  if (/REDIS|KV_URL/.test(name))
+    return `rediss://default:${password}@${host}:6379`
+  if (/URL/.test(name) && /REST/.test(name)) return `https://${host}`
+  if (/URL/.test(name)) {
+    return `postgres://neondb_owner:${password}@${host}/neondb?sslmode=require`
+  }
+  if (/HOST/.test(name)) return host
+  if (/USER/.test(name)) return `user_${randomAlphanumeric(10)}`
+  if (/DATABASE$/.test(name)) return `db_${randomAlphanumeric(10)}`
+  return `secret_${password}`
+}

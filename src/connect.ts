@@ -1,0 +1,155 @@
+import { Inputs } from './constants.js'
+import { StoreError, type FoundStore } from './store.js'
+import type { ConnectionApi } from './vercel/connection-api.js'
+import { VercelApiError } from './vercel/errors.js'
+import type { ProjectConnection } from './vercel/types.js'
+
+export interface ConnectRequest {
+  /** A project id (prj_…) or name. */
+  project: string
+  environments: string[]
+  envPrefix?: string
+}
+
+export interface ConnectionResult {
+  projectId: string
+  /** Where known: the input's name, or what Vercel reports. */
+  projectName?: string
+  /** The variables the connection puts on the project. */
+  envVarNames: string[]
+  /** True when this run made the connection; false when it was in place. */
+  connected: boolean
+}
+
+/**
+ * Connects the store to the project for the environments asked, unless the
+ * store says it already is: then no request is made, and a project given by
+ * name is not even looked up.
+ */
+export async function connectStore(
+  api: ConnectionApi,
+  store: FoundStore,
+  request: ConnectRequest
+): Promise<ConnectionResult> {
+  const known = connectionTo(store, request.project)
+  if (known) return reuse(store, known, request)
+
+  let projectId = request.project
+  const projectName = isProjectId(request.project) ? undefined : request.project
+  if (projectName !== undefined) {
+    projectId = await lookUpProjectId(api, projectName)
+    const byId = connectionTo(store, projectId)
+    if (byId) return reuse(store, byId, request)
+  }
+
+  try {
+    await api.connect(store.id, {
+      projectId,
+      envVarEnvironments: request.environments,
+      type: 'integration',
+      ...(request.envPrefix && { envVarPrefix: request.envPrefix })
+    })
+  } catch (error) {
+    throw explainConnectFailure(error, store, request) ?? error
+  }
+  return {
+    projectId,
+    projectName,
+    envVarNames: (store.secrets ?? []).flatMap(({ name }) =>
+      name ? [`${request.envPrefix ?? ''}${name}`] : []
+    ),
+    connected: true
+  }
+}
+
+function reuse(
+  store: FoundStore,
+  connection: ProjectConnection,
+  request: ConnectRequest
+): ConnectionResult {
+  const environments = connection.environments ?? []
+  const prefix = connection.envVarPrefix ?? ''
+  const sameEnvironments =
+    environments.length === request.environments.length &&
+    request.environments.every((name) => environments.includes(name))
+  if (!sameEnvironments || prefix !== (request.envPrefix ?? '')) {
+    throw new StoreError(
+      `Store ${store.id} is already connected to project ${request.project} for ${list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`
+    )
+  }
+  return {
+    projectId: connection.projectId ?? request.project,
+    projectName: connection.name,
+    envVarNames:
+      connection.environmentVariables ??
+      (store.secrets ?? []).flatMap(({ name }) =>
+        name ? [`${prefix}${name}`] : []
+      ),
+    connected: false
+  }
+}
+
+function connectionTo(
+  store: FoundStore,
+  project: string
+): ProjectConnection | undefined {
+  return (store.projectsMetadata ?? []).find(
+    (connection) =>
+      connection.projectId === project || connection.name === project
+  )
+}
+
+async function lookUpProjectId(
+  api: ConnectionApi,
+  name: string
+): Promise<string> {
+  let id: string | undefined
+  try {
+    id = (await api.getProject(name))?.id
+  } catch (error) {
+    if (error instanceof VercelApiError && error.status === 404) {
+      throw new StoreError(
+        `Project "${name}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`
+      )
+    }
+    throw error
+  }
+  if (!id) {
+    throw new StoreError(
+      `Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`
+    )
+  }
+  return id
+}
+
+const EXISTING_VARIABLE = /existing environment variable with name (\S+)/i
+
+/** One line for the failures of a connect a person can fix. */
+function explainConnectFailure(
+  error: unknown,
+  store: FoundStore,
+  request: ConnectRequest
+): StoreError | undefined {
+  if (!(error instanceof VercelApiError)) return undefined
+  const message = error.body?.message ?? ''
+  const variable = EXISTING_VARIABLE.exec(message)?.[1]
+  if (error.status === 400 && variable) {
+    return new StoreError(
+      `Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`
+    )
+  }
+  if (error.status === 404) {
+    return new StoreError(
+      `Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`
+    )
+  }
+  return undefined
+}
+
+function isProjectId(project: string): boolean {
+  return project.startsWith('prj_')
+}
+
+function list(environments: string[]): string {
+  return environments.length > 0 ? environments.join(', ') : 'no environment'
+}

@@ -1,0 +1,57 @@
+import type { VercelClient } from './client.js'
+import type { VercelProject } from './types.js'
+
+/** The body of `POST /v1/storage/stores/{id}/connections`, as the CLI sends it. */
+export interface ConnectionBody {
+  projectId: string
+  envVarEnvironments: string[]
+  type: 'integration'
+  envVarPrefix?: string
+}
+
+/** The project and deletion endpoints of a store's life after its creation. */
+export interface ConnectionApi {
+  getProject(idOrName: string): Promise<VercelProject | undefined>
+  connect(storeId: string, body: ConnectionBody): Promise<void>
+  disconnectAll(storeId: string): Promise<void>
+  deleteStore(storeId: string): Promise<void>
+}
+
+export class VercelConnectionApi implements ConnectionApi {
+  private readonly client: VercelClient
+
+  constructor(client: VercelClient) {
+    this.client = client
+  }
+
+  /** `GET /v9/projects/{idOrName}` (documented). */
+  async getProject(idOrName: string): Promise<VercelProject | undefined> {
+    return this.client.get<VercelProject>(
+      `/v9/projects/${encodeURIComponent(idOrName)}`
+    )
+  }
+
+  /**
+   * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel
+   * CLI's connect-resource-to-project.ts): the one variant that takes a prefix.
+   */
+  async connect(storeId: string, body: ConnectionBody): Promise<void> {
+    await this.client.post(`${storePath(storeId)}/connections`, body)
+  }
+
+  /** `DELETE /v1/storage/stores/{id}/connections`: every project at once. */
+  async disconnectAll(storeId: string): Promise<void> {
+    await this.client.delete(`${storePath(storeId)}/connections`)
+  }
+
+  /** `DELETE /v1/storage/stores/integration/{id}` (the CLI's delete-resource.ts). */
+  async deleteStore(storeId: string): Promise<void> {
+    await this.client.delete(
+      `/v1/storage/stores/integration/${encodeURIComponent(storeId)}`
+    )
+  }
+}
+
+function storePath(storeId: string): string {
+  return `/v1/storage/stores/${encodeURIComponent(storeId)}`
+}
