@@ -9,6 +9,7 @@ import {
 
 const LIST = 'GET /v1/storage/stores'
 const CREATE = 'POST /v1/storage/stores/integration/direct'
+const PRODUCTS = 'GET /v1/integrations/configuration/{id}/products'
 
 let emulator: Emulator
 
@@ -94,7 +95,7 @@ describe('get or create, through dist/index.js', () => {
         plan: neon().billingPlans[0].id,
         'payment-method': 'pm_123',
         'prepayment-amount-cents': '5000',
-        metadata: '{"region":"iad1","replicas":2,"tags":["a","b"]}',
+        metadata: '{"region":"fra1","auth":true}',
         'protocol-settings': '{"storage":{"x":true}}',
         source: 'external'
       }
@@ -110,7 +111,7 @@ describe('get or create, through dist/index.js', () => {
       billingPlanId: neon().billingPlans[0].id,
       paymentMethodId: 'pm_123',
       prepaymentAmountCents: 5000,
-      metadata: { region: 'iad1', replicas: 2, tags: ['a', 'b'] },
+      metadata: { region: 'fra1', auth: true },
       protocolSettings: { storage: { x: true } },
       source: 'external'
     })
@@ -146,7 +147,12 @@ describe('get or create, through dist/index.js', () => {
     expect(result.exitCode).toBe(0)
     expect(result.outputs.created).toBe('true')
     expect(result.outputs['store-id']).toBe(teamStores()[0].id)
-    expect(emulator.counts()).toEqual({ [LIST]: 2, [CREATE]: 1 })
+    expect(emulator.counts()).toEqual({
+      [LIST]: 2,
+      [CREATE]: 1,
+      // The product is given by slug: checked against the products list.
+      [PRODUCTS]: 1
+    })
   })
 
   it('follows the listing’s pagination to find the store', async () => {
@@ -325,7 +331,7 @@ describe('matching a listed store to this step’s key', () => {
       const result = await run({ inputs: neonInputs(), pullRequest: 17 })
       expect(result.outputs['store-id']).toBe(seeded.id)
       expect(result.outputs['secret-names']).toBe('[]')
-      expect(emulator.counts()).toEqual({ [LIST]: 1 })
+      expect(emulator.counts()).toEqual({ [LIST]: 1, [PRODUCTS]: 1 })
     })
   })
 
@@ -376,7 +382,11 @@ describe('failures', () => {
 
   it('reports a team the token cannot reach', async () => {
     const result = await run({
-      inputs: { ...neonInputs(), team: emulator.otherTeam.slug },
+      inputs: {
+        ...neonInputs(),
+        product: 'iap_emu_neon',
+        team: emulator.otherTeam.slug
+      },
       pullRequest: 1
     })
     const error = expectOneErrorLine(result)
@@ -386,7 +396,11 @@ describe('failures', () => {
 
   it('reports an installation that does not exist, after one create attempt', async () => {
     const result = await run({
-      inputs: { ...neonInputs(), integration: 'icfg_doesNotExist' },
+      inputs: {
+        ...neonInputs(),
+        product: 'iap_emu_neon',
+        integration: 'icfg_doesNotExist'
+      },
       pullRequest: 1
     })
     const error = expectOneErrorLine(result)
@@ -414,15 +428,15 @@ describe('failures', () => {
     ['team', { team: 'acme corp' }, 'Input "team" must be a team id'],
     [
       'integration',
-      { integration: 'neon' },
-      'Input "integration" must be an integration configuration id'
+      { integration: 'Neon!' },
+      'Input "integration" must be an integration slug'
     ],
     [
       'integration',
       { integration: 'icfg_bad-id' },
       'Input "integration" must be'
     ],
-    ['product', { product: 'Neon Postgres' }, 'Input "product" must be'],
+    ['product', { product: 'Neon\tPostgres' }, 'Input "product" must be'],
     ['product', { product: 'iap_' }, 'Input "product" must be'],
     ['name', { name: 'x'.repeat(129) }, 'Input "name" must be 1 to 128'],
     ['name', { name: 'my db' }, 'Input "name" must be 1 to 128'],
@@ -431,7 +445,7 @@ describe('failures', () => {
       { 'external-id': 'tab\there' },
       'Input "external-id" must be'
     ],
-    ['plan', { plan: 'Free plan' }, 'Input "plan" must be an id'],
+    ['plan', { plan: 'Free\tplan' }, 'Input "plan" must be a billing plan'],
     [
       'prepayment-amount-cents',
       { 'prepayment-amount-cents': '49' },

@@ -18,17 +18,19 @@ describe('parseInputs', () => {
     expect(parseInputs(reader(minimal), { env: {}, context })).toEqual({
       token: 'tok_123',
       team: undefined,
-      integrationConfigurationId: 'icfg_abc123',
+      integration: 'icfg_abc123',
       product: 'neon',
       name: 'web-pr-42',
       externalId: 'acme-web-pr-42',
-      billingPlanId: undefined,
+      plan: undefined,
       paymentMethodId: undefined,
       prepaymentAmountCents: undefined,
       metadata: undefined,
+      metadataSyntax: undefined,
       protocolSettings: undefined,
       source: undefined,
       timeoutSeconds: 300,
+      dryRun: false,
       apiUrl: 'https://api.vercel.com',
       state: 'present',
       wait: true,
@@ -154,7 +156,7 @@ describe('parseInputs', () => {
 
   it('names the input in every error', () => {
     expect(() =>
-      parseInputs(reader({ ...minimal, product: 'Bad Slug' }), {
+      parseInputs(reader({ ...minimal, product: 'Bad\tSlug' }), {
         env: {},
         context
       })

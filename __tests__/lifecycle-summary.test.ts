@@ -62,7 +62,7 @@ describe('the job summary of the lifecycle', () => {
       'acme-web-pr-1'
     )
     const html = core.summary.stringify()
-    expect(html).toContain('<h2>Deleted 2 Vercel stores web-pr-1</h2>')
+    expect(html).toContain('<h2>Deleted 2 Vercel stores with one key</h2>')
     expect(html).toContain(
       '<td>web-pr-1</td><td><code>store_1</code></td><td><code>web</code>, <code>a&lt;b</code></td>'
     )

@@ -37,7 +37,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     token: emulator.token,
     team: emulator.team.slug,
     integration: emulator.installations.neon.id,
-    product: 'neon',
+    product: 'iap_emu_neon',
     'api-url': emulator.url,
     ...extra
   }

@@ -74003,7 +74003,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6725);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9576);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74012,7 +74012,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6725:
+/***/ 9576:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76987,7 +76987,8 @@ const Inputs = {
     wait: 'wait',
     project: 'project',
     environments: 'environments',
-    envPrefix: 'env-prefix'
+    envPrefix: 'env-prefix',
+    dryRun: 'dry-run'
 };
 const Outputs = {
     storeId: 'store-id',
@@ -77120,14 +77121,15 @@ class StoreError extends Error {
  * Get or create: find the store with this key, or create it through the
  * direct endpoint. Where several stores share the key the oldest wins.
  */
-async function ensureStore(api, body) {
+async function ensureStore(api, body, { prepareCreate } = {}) {
     const key = keyOf(body);
     const existing = await findStores(api, key);
     if (existing.length > 0)
         return oldestOf(existing, false);
+    const createBody = prepareCreate ? await prepareCreate(body) : body;
     let created;
     try {
-        created = await api.createStore(body);
+        created = await api.createStore(createBody);
     }
     catch (error) {
         if (!mayHaveCreated(error))
@@ -77334,6 +77336,401 @@ class Deadline {
     }
 }
 
+;// CONCATENATED MODULE: ./src/summary.ts
+
+/** Adds the store to the job summary (written once, at the end of the step). */
+function addStoreToSummary(report) {
+    const action = report.created ? 'Created' : 'Reused';
+    const rows = [
+        [
+            { data: 'Store', header: true },
+            { data: 'Product', header: true },
+            { data: 'Status', header: true },
+            { data: 'Plan', header: true },
+            { data: 'External id', header: true }
+        ],
+        [
+            summary_link(report.storeName, report.dashboardUrl),
+            summary_escape(report.productName),
+            summary_escape(report.status),
+            summary_escape(report.billingPlanName || report.billingPlanId || '—'),
+            code(report.externalId)
+        ]
+    ];
+    summary
+        .addHeading(`${action} Vercel store ${summary_escape(report.storeName)}`, 2)
+        .addTable(rows)
+        .addRaw(`<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
+    if (report.secretNames.length > 0) {
+        summary.addRaw(`<p>Secrets (names only): ${report.secretNames.map(code).join(', ')}</p>`, true);
+    }
+    if (report.connection) {
+        const { connection } = report;
+        const project = connection.projectName
+            ? `${code(connection.projectName)} (${code(connection.projectId)})`
+            : code(connection.projectId);
+        summary.addRaw(`<p>${connection.connected ? 'Connected to project' : 'Already connected to project'} ${project}; variables (names only): ${connection.envVarNames.map(code).join(', ') || 'none'}</p>`, true);
+    }
+    if (report.duplicates.length > 0) {
+        summary
+            .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
+            .addList(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`));
+    }
+}
+/** `state: absent`: every store deleted, with the projects it left. */
+function addRemovalToSummary(removed, externalId) {
+    if (removed.length === 0) {
+        summary
+            .addHeading('No Vercel store to delete', 2)
+            .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true);
+        return;
+    }
+    const rows = [
+        [
+            { data: 'Store', header: true },
+            { data: 'Id', header: true },
+            { data: 'Projects disconnected', header: true }
+        ],
+        ...removed.map(({ name, id, projects }) => [
+            summary_escape(name),
+            code(id),
+            projects.map(code).join(', ') || '—'
+        ])
+    ];
+    summary
+        .addHeading(removed.length === 1
+        ? `Deleted Vercel store ${summary_escape(removed[0].name)}`
+        : `Deleted ${removed.length} Vercel stores with one key`, 2)
+        .addTable(rows)
+        .addRaw(`<p>Key: ${code(externalId)}.</p>`, true);
+}
+function addFailureToSummary(message) {
+    summary
+        .addHeading('Vercel store: failed', 2)
+        .addRaw(`<p>❌ ${summary_escape(message)}</p>`, true);
+}
+/** Writes the summary; a summary that can't be written is only a warning. */
+async function writeSummary() {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await summary.write();
+    }
+    catch (error) {
+        warning(`Could not write the job summary: ${error.message}`);
+    }
+}
+function summary_link(text, href) {
+    return `<a href="${summary_escape(href)}">${summary_escape(text)}</a>`;
+}
+function code(text) {
+    return `<code>${summary_escape(text)}</code>`;
+}
+function summary_escape(text) {
+    return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]);
+}
+
+;// CONCATENATED MODULE: ./src/dry-run.ts
+
+
+
+/**
+ * What a real run would do, with every read a real run makes and no write:
+ * the store it would reuse, or the exact body it would create one with.
+ */
+async function dryRun(api, body, prepareCreate) {
+    const existing = await findStores(api, keyOf(body));
+    if (existing.length > 0) {
+        return { action: 'reuse', result: oldestOf(existing, false) };
+    }
+    return { action: 'create', body: await prepareCreate(body) };
+}
+/** The report of a store not created yet: no id, status or link. */
+function wouldCreateReport(body, productId) {
+    return {
+        storeId: '',
+        storeName: body.name,
+        externalId: body.externalId,
+        created: false,
+        status: '',
+        integrationConfigurationId: body.integrationConfigurationId,
+        productId,
+        productName: body.integrationProductIdOrSlug,
+        billingPlanId: body.billingPlanId ?? '',
+        billingPlanName: '',
+        dashboardUrl: '',
+        secretNames: [],
+        duplicates: []
+    };
+}
+function addDryRunReuseToSummary(report) {
+    summary
+        .addHeading(`Dry run: would reuse Vercel store ${summary_escape(report.storeName)}`, 2)
+        .addRaw(`<p>Nothing was changed. The store ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)} has this step's key ${code(report.externalId)}; a real run would reuse it.</p>`, true);
+}
+function addDryRunCreateToSummary(body) {
+    summary
+        .addHeading(`Dry run: would create Vercel store ${summary_escape(body.name)}`, 2)
+        .addRaw(`<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`, true)
+        .addRaw(`<pre lang="json"><code>${summary_escape(JSON.stringify(body, null, 2))}</code></pre>`, true);
+}
+function addDryRunRemovalToSummary(found, externalId) {
+    const stores = found
+        .map(({ id, name }) => `${summary_escape(name ?? '')} ${code(id)}`)
+        .join(', ');
+    summary
+        .addHeading(found.length > 0
+        ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
+        : 'Dry run: no Vercel store to delete', 2)
+        .addRaw(`<p>Nothing was changed. ${found.length > 0 ? `A real run would disconnect and delete ${stores}, which ${found.length === 1 ? 'has' : 'have'}` : 'No store has'} the key ${code(externalId)}.</p>`, true);
+}
+
+;// CONCATENATED MODULE: ./src/metadata.ts
+
+
+const KEY = /^[A-Za-z0-9_.-]+$/;
+/**
+ * Reads `key=value` lines (blank lines and `#` comments skipped). Values stay
+ * strings until the product's schema says what they are.
+ */
+function parseMetadataLines(text) {
+    const metadata = {};
+    const lines = text.split(/\r?\n/);
+    lines.forEach((raw, index) => {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            return;
+        const equals = line.indexOf('=');
+        const key = line.slice(0, equals).trim();
+        if (equals === -1 || !KEY.test(key)) {
+            throw new InputError(Inputs.metadata, `must be a JSON object or key=value lines; line ${index + 1} is not key=value with a key of letters, digits, _, - or .`);
+        }
+        if (key in metadata) {
+            throw new InputError(Inputs.metadata, `gives key ${JSON.stringify(key)} twice (lines up to ${index + 1}).`);
+        }
+        metadata[key] = line.slice(equals + 1).trim();
+    });
+    return metadata;
+}
+/**
+ * The fields a user may set when creating a store. Like the Vercel CLI
+ * (format-schema-help.ts `isHiddenOnCreate`), a field with `ui:hidden` true
+ * or "create" is left out; so is a read-only one (`ui:read-only` true or
+ * "create"), which the dashboard shows but does not let anyone change. An
+ * expression (`{expr}`) can't be evaluated here and counts as visible, as in
+ * the CLI.
+ */
+function editableFields(schema) {
+    return Object.entries(schema.properties ?? {}).filter(([, property]) => !isSetByProvider(property));
+}
+function isSetByProvider(property) {
+    const flags = [property['ui:hidden'], property['ui:read-only']];
+    return flags.some((flag) => flag === true || flag === 'create');
+}
+/**
+ * The CLI leaves region controls out of its required-field check because
+ * "server handles region selection"; this does the same.
+ */
+function isRegionControl(property) {
+    const control = property['ui:control'];
+    return control === 'vercel-region' || control === 'multi-vercel-region';
+}
+/**
+ * Checks metadata against a product's `metadataSchema` and returns it with
+ * `key=value` strings turned into the schema's types. Keys left out stay out:
+ * Vercel fills in the defaults (the CLI sends only what the user gave).
+ * Throws one `InputError` naming every bad key and what it allows.
+ */
+function checkMetadata(metadata, syntax, schema, productName) {
+    const fields = new Map(editableFields(schema));
+    const problems = [];
+    const checked = {};
+    for (const [key, given] of Object.entries(metadata)) {
+        const property = fields.get(key);
+        if (!property) {
+            problems.push(`key ${JSON.stringify(key)} is not a field of ${productName}${schema.properties?.[key] ? ' that can be set (the provider sets it)' : ''}; allowed: ${listOrNone([...fields.keys()])}`);
+            continue;
+        }
+        const value = syntax === 'lines' && typeof given === 'string'
+            ? coerce(given, property)
+            : given;
+        const problem = checkValue(value, property);
+        if (problem)
+            problems.push(`key ${JSON.stringify(key)} ${problem}`);
+        else
+            checked[key] = value;
+    }
+    for (const key of schema.required ?? []) {
+        const property = fields.get(key);
+        if (!property || isRegionControl(property))
+            continue;
+        if (!(key in metadata) && property.default === undefined) {
+            problems.push(`key ${JSON.stringify(key)} is required by ${productName} and has no default: ${describeAllowed(property)}`);
+        }
+    }
+    if (problems.length > 0) {
+        throw new InputError(Inputs.metadata, `${problems.join('; ')}.`);
+    }
+    return checked;
+}
+/** A `key=value` string as the schema's type; left as is where it can't be. */
+function coerce(text, property) {
+    switch (property.type) {
+        case 'boolean':
+            return text === 'true' ? true : text === 'false' ? false : text;
+        case 'number':
+        case 'integer':
+            return toNumber(text) ?? text;
+        case 'array': {
+            const items = text
+                .split(',')
+                .map((item) => item.trim())
+                .filter(Boolean);
+            const numeric = ['number', 'integer'].includes(property.items?.type ?? '');
+            return numeric ? items.map((item) => toNumber(item) ?? item) : items;
+        }
+        default:
+            return text;
+    }
+}
+function toNumber(text) {
+    const number = text.trim() === '' ? Number.NaN : Number(text);
+    return Number.isFinite(number) ? number : undefined;
+}
+/** What is wrong with a value, or undefined. */
+function checkValue(value, property) {
+    if (property.type === 'array') {
+        if (!Array.isArray(value)) {
+            return `must be a list (comma-separated in key=value form): ${describeAllowed(property)}`;
+        }
+        const { minItems, maxItems } = property;
+        if ((minItems !== undefined && value.length < minItems) ||
+            (maxItems !== undefined && value.length > maxItems)) {
+            return `must have ${range(minItems, maxItems)} items; got ${value.length}`;
+        }
+        const item = {
+            ...property.items,
+            'ui:options': property['ui:options'],
+            minimum: property.items?.minimum ?? property.minimum,
+            maximum: property.items?.maximum ?? property.maximum
+        };
+        for (const entry of value) {
+            const problem = checkScalar(entry, item);
+            if (problem)
+                return `item ${show(entry)} ${problem}`;
+        }
+        return undefined;
+    }
+    return checkScalar(value, property);
+}
+function checkScalar(value, property) {
+    const type = property.type ?? 'string';
+    const allowed = describeAllowed(property);
+    const isNumber = type === 'number' || type === 'integer';
+    const typeOk = isNumber
+        ? typeof value === 'number' &&
+            Number.isFinite(value) &&
+            (type === 'number' || Number.isInteger(value))
+        : typeof value === type;
+    if (!typeOk)
+        return `must be ${allowed}; got ${show(value)}`;
+    const options = allowedValues(property);
+    if (options && !options.includes(value)) {
+        return `must be one of ${options.map(String).join(', ')}; got ${show(value)}`;
+    }
+    if (typeof value === 'number' && !withinBounds(value, property)) {
+        return `must be ${allowed}; got ${value}`;
+    }
+    if (typeof value === 'string') {
+        const { minLength, maxLength, pattern } = property;
+        if ((minLength !== undefined && value.length < minLength) ||
+            (maxLength !== undefined && value.length > maxLength) ||
+            (pattern !== undefined && !new RegExp(pattern, 'u').test(value))) {
+            return `must be ${allowed}; got ${show(value)}`;
+        }
+    }
+    return undefined;
+}
+function withinBounds(value, property) {
+    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = property;
+    return !((minimum !== undefined && value < minimum) ||
+        (maximum !== undefined && value > maximum) ||
+        (exclusiveMinimum !== undefined && value <= exclusiveMinimum) ||
+        (exclusiveMaximum !== undefined && value >= exclusiveMaximum));
+}
+/**
+ * `enum`, or else every value of `ui:options` (hidden options included, as
+ * the CLI's `getAllOptionValues` does: they are still valid).
+ */
+function allowedValues(property) {
+    if (property.enum?.length)
+        return property.enum;
+    const options = (property['ui:options'] ?? [])
+        .map((option) => (typeof option === 'string' ? option : option.value))
+        .filter((value) => Boolean(value));
+    return options.length > 0 ? options : undefined;
+}
+/** What a field accepts, in words: "one of iad1, fra1", "a number from 1 to 5". */
+function describeAllowed(property) {
+    const options = allowedValues(property);
+    if (options)
+        return `one of ${options.map(String).join(', ')}`;
+    switch (property.type) {
+        case 'boolean':
+            return 'true or false';
+        case 'number':
+        case 'integer': {
+            const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = property;
+            const low = minimum ?? exclusiveMinimum;
+            const high = maximum ?? exclusiveMaximum;
+            const kind = property.type === 'integer' ? 'a whole number' : 'a number';
+            if (low === undefined && high === undefined)
+                return kind;
+            return `${kind} ${[
+                low === undefined
+                    ? ''
+                    : `${exclusiveMinimum === undefined ? 'at least' : 'above'} ${low}`,
+                high === undefined
+                    ? ''
+                    : `${exclusiveMaximum === undefined ? 'at most' : 'below'} ${high}`
+            ]
+                .filter(Boolean)
+                .join(' and ')}`;
+        }
+        case 'array': {
+            const items = property.items
+                ? describeAllowed({
+                    ...property.items,
+                    'ui:options': property['ui:options']
+                })
+                : 'values';
+            return `a list of ${items}`;
+        }
+        default: {
+            const { minLength, maxLength, pattern } = property;
+            const parts = ['a string'];
+            if (minLength !== undefined || maxLength !== undefined) {
+                parts.push(`of ${range(minLength, maxLength)} characters`);
+            }
+            if (pattern !== undefined)
+                parts.push(`matching ${pattern}`);
+            return parts.join(' ');
+        }
+    }
+}
+function range(low, high) {
+    if (low !== undefined && high !== undefined)
+        return `${low} to ${high}`;
+    return low !== undefined ? `at least ${low}` : `at most ${high}`;
+}
+function listOrNone(keys) {
+    return keys.length ? keys.join(', ') : 'none';
+}
+function show(value) {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/naming.ts
@@ -77405,6 +77802,7 @@ const CreateStoreSpec = {
 
 
 
+
 /** A bad input; the message names the input and what it accepts. */
 class InputError extends Error {
     input;
@@ -77431,17 +77829,19 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
     if (token)
         onSecret?.(token);
     const defaults = deriveDefaults(context, read(Inputs.name));
+    const metadata = parseMetadata(read(Inputs.metadata));
     return {
         token: parseToken(token),
         team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
-        integrationConfigurationId: parseIntegration(read(Inputs.integration)),
+        integration: parseIntegration(read(Inputs.integration)),
         product: parseProduct(read(Inputs.product)),
         name: parseName(defaults.name ?? ''),
         externalId: parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
-        billingPlanId: optionalWord(Inputs.plan, read(Inputs.plan)),
+        plan: parsePlan(read(Inputs.plan)),
         paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
         prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
-        metadata: parseMetadata(read(Inputs.metadata)),
+        metadata: metadata?.values,
+        metadataSyntax: metadata?.syntax,
         protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
         source: parseSource(read(Inputs.source)),
         timeoutSeconds: parseTimeout(read(Inputs.timeout)),
@@ -77450,7 +77850,8 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
         project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
         environments: parseEnvironments(read(Inputs.environments)),
-        envPrefix: parseEnvPrefix(read(Inputs.envPrefix))
+        envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
+        dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false)
     };
 }
 function parseToken(token) {
@@ -77482,18 +77883,34 @@ function parseTeam(team) {
     }
     throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
 }
+// Integration slugs are lowercase words joined by -, like neon or upstash.
+const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/;
+const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/;
 function parseIntegration(integration) {
-    if (CreateStoreSpec.integrationConfigurationId.test(integration)) {
+    if (CreateStoreSpec.integrationConfigurationId.test(integration) ||
+        (!integration.startsWith('icfg_') &&
+            INTEGRATION_SLUG.test(integration) &&
+            integration.length <= 100)) {
         return integration;
     }
-    throw new InputError(Inputs.integration, `must be an integration configuration id like icfg_a1B2c3 (the id of the Marketplace installation, shown in the dashboard's integration settings); got ${quote(integration)}.`);
+    throw new InputError(Inputs.integration, `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`);
 }
 function parseProduct(product) {
-    if (CreateStoreSpec.productId.test(product) ||
-        CreateStoreSpec.productSlug.test(product)) {
-        return product;
+    const trimmed = product.trim();
+    const id = trimmed.startsWith('iap_');
+    if ((id && CreateStoreSpec.productId.test(trimmed)) ||
+        (!id && PRODUCT_NAME.test(trimmed))) {
+        return trimmed;
     }
-    throw new InputError(Inputs.product, `must be a product id (iap_…) or a product slug (lowercase letters, digits and -, like neon); got ${quote(product)}.`);
+    throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
+}
+function parsePlan(plan) {
+    const trimmed = plan.trim();
+    if (!trimmed)
+        return undefined;
+    if (PRODUCT_NAME.test(trimmed))
+        return trimmed;
+    throw new InputError(Inputs.plan, `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`);
 }
 function parseName(name) {
     if (!name) {
@@ -77529,10 +77946,21 @@ function parsePrepayment(value) {
         return cents;
     throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
 }
+/**
+ * A JSON object, or `key=value` lines whose values the product's schema
+ * types later (see metadata.ts).
+ */
 function parseMetadata(value) {
-    const metadata = parseJsonObject(Inputs.metadata, value);
-    if (!metadata)
+    const text = value.trim();
+    if (!text)
         return undefined;
+    if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
+        return { values: parseMetadataLines(text), syntax: 'lines' };
+    }
+    return { values: parseMetadataJson(text), syntax: 'json' };
+}
+function parseMetadataJson(value) {
+    const metadata = parseJsonObject(Inputs.metadata, value) ?? {};
     for (const [key, entry] of Object.entries(metadata)) {
         if (!isMetadataValue(entry)) {
             throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
@@ -77878,96 +78306,169 @@ function dashboardUrl(store, { team }) {
     return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`;
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/resolve.ts
 
-/** Adds the store to the job summary (written once, at the end of the step). */
-function addStoreToSummary(report) {
-    const action = report.created ? 'Created' : 'Reused';
-    const rows = [
-        [
-            { data: 'Store', header: true },
-            { data: 'Product', header: true },
-            { data: 'Status', header: true },
-            { data: 'Plan', header: true },
-            { data: 'External id', header: true }
-        ],
-        [
-            summary_link(report.storeName, report.dashboardUrl),
-            summary_escape(report.productName),
-            summary_escape(report.status),
-            summary_escape(report.billingPlanName || report.billingPlanId || '—'),
-            code(report.externalId)
-        ]
-    ];
-    summary
-        .addHeading(`${action} Vercel store ${summary_escape(report.storeName)}`, 2)
-        .addTable(rows)
-        .addRaw(`<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
-    if (report.secretNames.length > 0) {
-        summary.addRaw(`<p>Secrets (names only): ${report.secretNames.map(code).join(', ')}</p>`, true);
-    }
-    if (report.connection) {
-        const { connection } = report;
-        const project = connection.projectName
-            ? `${code(connection.projectName)} (${code(connection.projectId)})`
-            : code(connection.projectId);
-        summary.addRaw(`<p>${connection.connected ? 'Connected to project' : 'Already connected to project'} ${project}; variables (names only): ${connection.envVarNames.map(code).join(', ') || 'none'}</p>`, true);
-    }
-    if (report.duplicates.length > 0) {
-        summary
-            .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
-            .addList(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`));
-    }
+
+
+
+/** Installation, then product: for use on its own. */
+async function resolveTarget(api, inputs) {
+    return resolveProduct(api, await resolveInstallation(api, inputs.integration), inputs);
 }
-/** `state: absent`: every store deleted, with the projects it left. */
-function addRemovalToSummary(removed, externalId) {
-    if (removed.length === 0) {
-        summary
-            .addHeading('No Vercel store to delete', 2)
-            .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true);
-        return;
+/** An `icfg_` id costs no request; a slug is looked up. */
+async function resolveInstallation(api, integration) {
+    if (integration.startsWith('icfg_')) {
+        return { integrationConfigurationId: integration };
     }
-    const rows = [
-        [
-            { data: 'Store', header: true },
-            { data: 'Id', header: true },
-            { data: 'Projects disconnected', header: true }
-        ],
-        ...removed.map(({ name, id, projects }) => [
-            summary_escape(name),
-            code(id),
-            projects.map(code).join(', ') || '—'
-        ])
-    ];
-    summary
-        .addHeading(`Deleted ${removed.length === 1 ? 'Vercel store' : `${removed.length} Vercel stores`} ${summary_escape(removed[0].name)}`, 2)
-        .addTable(rows)
-        .addRaw(`<p>Key: ${code(externalId)}.</p>`, true);
+    const installations = (await api.listInstallations(integration)).filter((installation) => installation.id &&
+        (installation.slug === integration ||
+            installation.integrationId === integration) &&
+        (installation.installationType ?? 'marketplace') === 'marketplace' &&
+        !installation.deletedAt);
+    if (installations.length === 0) {
+        throw new InputError(Inputs.integration, `names integration ${JSON.stringify(integration)}, which this team has not installed from the Vercel Marketplace: install it and accept its terms once in the dashboard (https://vercel.com/marketplace/${encodeURIComponent(integration)}), or check the team and the slug.`);
+    }
+    if (installations.length > 1) {
+        throw new InputError(Inputs.integration, `names integration ${JSON.stringify(integration)}, which this team has installed ${installations.length} times: set it to the id of one: ${installations.map(describeInstallation).join('; ')}.`);
+    }
+    const [installation] = installations;
+    return {
+        integrationConfigurationId: installation.id,
+        integration: {
+            id: installation.integrationId,
+            slug: installation.slug,
+            name: installation.integration?.name
+        }
+    };
 }
-function addFailureToSummary(message) {
-    summary
-        .addHeading('Vercel store: failed', 2)
-        .addRaw(`<p>❌ ${summary_escape(message)}</p>`, true);
+function describeInstallation(installation) {
+    const status = installation.status ?? (installation.disabledAt ? 'disabled' : 'active');
+    const created = installation.createdAt
+        ? new Date(installation.createdAt).toISOString().slice(0, 10)
+        : 'unknown';
+    return `${installation.id} (${status}, created ${created})`;
 }
-/** Writes the summary; a summary that can't be written is only a warning. */
-async function writeSummary() {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
+/**
+ * The products list is asked for only when something needs it: a product
+ * given by slug or name, metadata to check, or a plan to look up (which
+ * needs the integration's id).
+ */
+function needsProducts(inputs) {
+    return (!inputs.product.startsWith('iap_') ||
+        inputs.metadata !== undefined ||
+        inputs.plan !== undefined);
+}
+async function resolveProduct(api, installation, inputs) {
+    if (!needsProducts(inputs)) {
+        return {
+            ...installation,
+            product: { id: inputs.product },
+            productIdOrSlug: inputs.product
+        };
+    }
+    const listed = await listProducts(api, installation.integrationConfigurationId);
+    const storage = listed.products.filter(isStorageProduct);
+    const wanted = inputs.product.toLowerCase();
+    const product = storage.find(({ id, slug }) => id === inputs.product || slug === inputs.product) ?? storage.find(({ name }) => name?.toLowerCase() === wanted);
+    if (!product?.id || !product.slug) {
+        throw new InputError(Inputs.product, `${JSON.stringify(inputs.product)} is not a storage product of installation ${installation.integrationConfigurationId}; its products are ${storage.map(({ slug, name }) => `${slug} (${name})`).join(', ') ||
+            'none'}.`);
+    }
+    const metadata = inputs.metadata === undefined
+        ? undefined
+        : checkMetadata(inputs.metadata, inputs.metadataSyntax ?? 'json', product.metadataSchema ?? { type: 'object', properties: {} }, product.name ?? product.slug);
+    return {
+        integrationConfigurationId: installation.integrationConfigurationId,
+        integration: { ...listed.integration, ...installation.integration },
+        product: {
+            id: product.id,
+            slug: product.slug,
+            name: product.name,
+            metadataSchema: product.metadataSchema
+        },
+        // Listings carry the slug even where they leave out the product's id.
+        productIdOrSlug: product.slug,
+        metadata
+    };
+}
+async function listProducts(api, integrationConfigurationId) {
     try {
-        await summary.write();
+        return await api.listProducts(integrationConfigurationId);
     }
     catch (error) {
-        warning(`Could not write the job summary: ${error.message}`);
+        if (error instanceof VercelApiError && error.status === 404) {
+            throw new InputError(Inputs.integration, `${JSON.stringify(integrationConfigurationId)} is not a Marketplace installation of this team (Vercel answered 404): check "${Inputs.team}", or give the integration's slug (like neon) instead.`);
+        }
+        throw error;
     }
 }
-function summary_link(text, href) {
-    return `<a href="${summary_escape(href)}">${summary_escape(text)}</a>`;
+// A product without protocol details is kept: the create call will judge it.
+function isStorageProduct(product) {
+    if (product.primaryProtocol)
+        return product.primaryProtocol === 'storage';
+    return product.protocols === undefined || 'storage' in product.protocols;
 }
-function code(text) {
-    return `<code>${summary_escape(text)}</code>`;
+/**
+ * The billing plan by id or name (case-insensitive), asked for with the
+ * metadata the store will be created with, like the CLI.
+ */
+async function resolvePlan(api, target, { plan, prepaymentAmountCents }) {
+    const integration = target.integration?.id ?? target.integration?.slug;
+    if (!integration) {
+        throw new Error('resolvePlan needs the integration, from resolveProduct');
+    }
+    const plans = await api.listPlans({
+        integrationIdOrSlug: integration,
+        productIdOrSlug: target.product.id ?? target.productIdOrSlug,
+        integrationConfigurationId: target.integrationConfigurationId,
+        metadata: target.metadata ?? {}
+    });
+    const wanted = plan.toLowerCase();
+    const chosen = plans.find(({ id }) => id === plan) ??
+        plans.find(({ name }) => name?.toLowerCase() === wanted);
+    if (!chosen?.id || chosen.disabled) {
+        const available = plans.filter(({ id, disabled }) => id && !disabled);
+        throw new InputError(Inputs.plan, `${JSON.stringify(plan)} is ${chosen ? 'a plan that is no longer offered' : 'not a plan'} of ${target.product.name ?? target.productIdOrSlug}; choose one of: ${available.map(describePlan).join('; ') || 'none'}.`);
+    }
+    if (chosen.type === 'prepayment') {
+        checkPrepayment(chosen, prepaymentAmountCents);
+    }
+    return chosen;
 }
-function summary_escape(text) {
-    return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]);
+function describePlan(plan) {
+    const cost = plan.cost ??
+        (plan.type === 'prepayment'
+            ? `prepaid ${dollars(plan.minimumAmount)} to ${dollars(plan.maximumAmount)}`
+            : plan.paymentMethodRequired
+                ? 'paid'
+                : 'free');
+    return `${plan.name} (${plan.id}, ${plan.type}, ${cost})`;
+}
+/**
+ * `minimumAmount` and `maximumAmount` are strings without a stated unit; they
+ * are read as dollars ("10.00"), the unit of the plans' `cost` texts. This is
+ * a guess: the official schema says nothing more.
+ */
+function checkPrepayment(plan, cents) {
+    const minimum = toCents(plan.minimumAmount);
+    const maximum = toCents(plan.maximumAmount);
+    const bounds = `from ${minimum ?? 50} to ${maximum ?? 'any amount of'} cents (${dollars(plan.minimumAmount)} to ${dollars(plan.maximumAmount)})`;
+    if (cents === undefined) {
+        throw new InputError(Inputs.prepaymentAmountCents, `is required for the prepayment plan ${plan.name} (${plan.id}): give an amount ${bounds}.`);
+    }
+    if ((minimum !== undefined && cents < minimum) ||
+        (maximum !== undefined && cents > maximum)) {
+        throw new InputError(Inputs.prepaymentAmountCents, `must be ${bounds} for the prepayment plan ${plan.name} (${plan.id}); got ${cents}.`);
+    }
+}
+function toCents(amount) {
+    if (amount === undefined)
+        return undefined;
+    const value = Number(amount.replace(/^\$/, ''));
+    return Number.isFinite(value) ? Math.round(value * 100) : undefined;
+}
+function dollars(amount) {
+    return amount === undefined ? 'any' : `$${amount.replace(/^\$/, '')}`;
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -78092,6 +78593,83 @@ class VercelConnectionApi {
 }
 function storePath(storeId) {
     return `/v1/storage/stores/${encodeURIComponent(storeId)}`;
+}
+
+;// CONCATENATED MODULE: ./src/vercel/integration-api.ts
+
+class VercelIntegrationApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /** `GET /v1/integrations/configurations`: a bare array. */
+    async listInstallations(integrationIdOrSlug) {
+        const path = '/v1/integrations/configurations';
+        const response = await this.client.get(path, {
+            view: 'account',
+            installationType: 'marketplace',
+            integrationIdOrSlug
+        });
+        if (!Array.isArray(response)) {
+            throw new VercelResponseError('GET', path, 200, 'a body that is not a list');
+        }
+        return response;
+    }
+    async listProducts(integrationConfigurationId) {
+        const path = `/v1/integrations/configuration/${encodeURIComponent(integrationConfigurationId)}/products`;
+        const response = await this.client.get(path);
+        if (!Array.isArray(response?.products)) {
+            throw new VercelResponseError('GET', path, 200, 'a body that has no list of products');
+        }
+        return response;
+    }
+    /** Sends the metadata JSON-encoded, like the CLI's fetch-billing-plans.ts. */
+    async listPlans(query) {
+        const path = `/v1/integrations/integration/${encodeURIComponent(query.integrationIdOrSlug)}/products/${encodeURIComponent(query.productIdOrSlug)}/plans`;
+        const response = await this.client.get(path, {
+            metadata: JSON.stringify(query.metadata),
+            integrationConfigurationId: query.integrationConfigurationId
+        });
+        if (!Array.isArray(response?.plans)) {
+            throw new VercelResponseError('GET', path, 200, 'a body that has no list of plans');
+        }
+        return response.plans;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vercel/prefetched-store-api.ts
+/**
+ * A `StoreApi` whose first listing of one installation is already on its way:
+ * the listing needs only the installation's id, so it runs while the
+ * product and metadata are being resolved. Later listings (after a create)
+ * are sent afresh.
+ */
+class PrefetchedStoreApi {
+    api;
+    integrationConfigurationId;
+    prefetched;
+    constructor(api, integrationConfigurationId) {
+        this.api = api;
+        this.integrationConfigurationId = integrationConfigurationId;
+        this.prefetched = api.listStores(integrationConfigurationId);
+        // Awaited later, unless resolving fails first: never unhandled.
+        this.prefetched.catch(() => undefined);
+    }
+    listStores(integrationConfigurationId) {
+        const prefetched = this.prefetched;
+        if (prefetched &&
+            integrationConfigurationId === this.integrationConfigurationId) {
+            this.prefetched = undefined;
+            return prefetched;
+        }
+        return this.api.listStores(integrationConfigurationId);
+    }
+    getStore(id) {
+        return this.api.getStore(id);
+    }
+    createStore(body) {
+        return this.api.createStore(body);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/store-api.ts
@@ -78223,6 +78801,10 @@ function describe(store) {
 
 
 
+
+
+
+
 /** The action: the only place that fails the step. */
 async function run() {
     const secrets = [];
@@ -78242,33 +78824,30 @@ async function run() {
             userAgent: USER_AGENT,
             log: (line) => core_debug(line)
         });
-        const api = new VercelStoreApi(client);
-        const connections = new VercelConnectionApi(client);
+        const integrations = new VercelIntegrationApi(client);
+        const installation = await resolveInstallation(integrations, inputs.integration);
+        const step = {
+            inputs,
+            deadline,
+            integrations,
+            // The listing needs only the installation: it runs while the product
+            // and metadata are resolved.
+            stores: new PrefetchedStoreApi(new VercelStoreApi(client), installation.integrationConfigurationId),
+            connections: new VercelConnectionApi(client)
+        };
         if (inputs.state === 'absent') {
-            await removeAll(api, connections, inputs);
-            return;
+            // Deleting must not depend on metadata or a plan that may have changed
+            // since the store was made.
+            const target = await resolveProduct(integrations, installation, {
+                ...inputs,
+                metadata: undefined,
+                plan: undefined
+            });
+            await ensureAbsent(step, target);
         }
-        const result = await group(`Get or create store "${inputs.name}"`, () => ensureStore(api, createBody(inputs)));
-        if (inputs.wait && result.store.status !== 'available') {
-            result.store = await group(`Wait until store is available`, () => waitUntilAvailable(api, result.store, deadline, { log: info }));
-        }
-        const { project } = inputs;
-        const connection = project === undefined
-            ? undefined
-            : await group(`Connect to project ${project}`, () => connectStore(connections, result.store, {
-                project,
-                environments: inputs.environments,
-                envPrefix: inputs.envPrefix
-            }));
-        const report = { ...buildReport(result, inputs), connection };
-        setOutputs(report);
-        addStoreToSummary(report);
-        info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
-        if (connection) {
-            info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
-        }
-        if (report.duplicates.length > 0) {
-            warning(`${report.duplicates.length + 1} stores share the key "${inputs.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
+        else {
+            const target = await resolveProduct(integrations, installation, inputs);
+            await ensurePresent(step, target);
         }
     }
     catch (error) {
@@ -78281,9 +78860,72 @@ async function run() {
         await writeSummary();
     }
 }
+/** `state: present`: get or create, wait until available, connect. */
+async function ensurePresent({ inputs, deadline, integrations, stores, connections }, target) {
+    const body = createBody(inputs, target);
+    // The plan matters only to a create: looked up once no store was found.
+    const prepareCreate = async (found) => inputs.plan === undefined
+        ? found
+        : {
+            ...found,
+            billingPlanId: (await resolvePlan(integrations, target, {
+                plan: inputs.plan,
+                prepaymentAmountCents: inputs.prepaymentAmountCents
+            })).id
+        };
+    const reportInputs = reportInputsOf(inputs, target);
+    if (inputs.dryRun) {
+        info('Dry run: resolving and looking up only; nothing is changed.');
+        const outcome = await dryRun(stores, body, prepareCreate);
+        if (outcome.action === 'reuse') {
+            const report = buildReport(outcome.result, reportInputs);
+            setOutputs(report);
+            addDryRunReuseToSummary(report);
+            info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).`);
+        }
+        else {
+            setOutputs(wouldCreateReport(outcome.body, target.product.id ?? ''));
+            addDryRunCreateToSummary(outcome.body);
+            info(`Dry run: would create store ${outcome.body.name} with POST /v1/storage/stores/integration/direct and body ${JSON.stringify(outcome.body)}`);
+        }
+        return;
+    }
+    const result = await group(`Get or create store "${inputs.name}"`, () => ensureStore(stores, body, { prepareCreate }));
+    if (inputs.wait && result.store.status !== 'available') {
+        result.store = await group('Wait until the store is available', () => waitUntilAvailable(stores, result.store, deadline, { log: info }));
+    }
+    const { project } = inputs;
+    const connection = project === undefined
+        ? undefined
+        : await group(`Connect to project ${project}`, () => connectStore(connections, result.store, {
+            project,
+            environments: inputs.environments,
+            envPrefix: inputs.envPrefix
+        }));
+    const report = { ...buildReport(result, reportInputs), connection };
+    setOutputs(report);
+    addStoreToSummary(report);
+    info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
+    if (connection) {
+        info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
+    }
+    if (report.duplicates.length > 0) {
+        warning(`${report.duplicates.length + 1} stores share the key "${inputs.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
+    }
+}
 /** `state: absent`: every store of the key goes, with its connections. */
-async function removeAll(api, connections, inputs) {
-    const removed = await group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(api, connections, storeKey(inputs), info));
+async function ensureAbsent({ inputs, stores, connections }, target) {
+    const key = storeKey(inputs, target);
+    if (inputs.dryRun) {
+        const found = await findStores(stores, key);
+        setRemovalOutputs([], inputs.externalId);
+        addDryRunRemovalToSummary(found, inputs.externalId);
+        info(found.length > 0
+            ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
+            : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`);
+        return;
+    }
+    const removed = await group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(stores, connections, key, info));
     setRemovalOutputs(removed, inputs.externalId);
     addRemovalToSummary(removed, inputs.externalId);
     info(removed.length > 0
@@ -78291,24 +78933,30 @@ async function removeAll(api, connections, inputs) {
         : `No store has the key "${inputs.externalId}"; nothing to delete.`);
 }
 /** What finds the step's stores; the same fields `createBody` sends. */
-function storeKey(inputs) {
+function storeKey(inputs, target) {
     return {
-        integrationConfigurationId: inputs.integrationConfigurationId,
-        product: inputs.product,
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.productIdOrSlug,
         name: inputs.name,
         externalId: inputs.externalId
     };
 }
-function createBody(inputs) {
+function reportInputsOf(inputs, target) {
+    return {
+        ...inputs,
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.product.id ?? target.productIdOrSlug
+    };
+}
+function createBody(inputs, target) {
     return {
         name: inputs.name,
-        integrationConfigurationId: inputs.integrationConfigurationId,
-        integrationProductIdOrSlug: inputs.product,
+        integrationConfigurationId: target.integrationConfigurationId,
+        integrationProductIdOrSlug: target.productIdOrSlug,
         externalId: inputs.externalId,
-        metadata: inputs.metadata,
+        metadata: target.metadata,
         protocolSettings: inputs.protocolSettings,
         source: inputs.source,
-        billingPlanId: inputs.billingPlanId,
         paymentMethodId: inputs.paymentMethodId,
         prepaymentAmountCents: inputs.prepaymentAmountCents
     };

@@ -9,6 +9,8 @@ import type {
 import {
   NEON_INSTALLATION,
   OTHER_TEAM,
+  PRISMA_INSTALLATION,
+  SUPABASE_INSTALLATIONS,
   TEAM,
   TEAMS,
   UPSTASH_INSTALLATION,
@@ -30,6 +32,7 @@ export type {
   BillingPlan,
   Installation,
   Integration,
+  MetadataSchema,
   Product,
   Team
 } from './seed.ts'
@@ -80,7 +83,14 @@ export interface Emulator {
   team: Team
   /** A team the token is not a member of. */
   otherTeam: Team
-  installations: { neon: Installation; upstash: Installation }
+  installations: {
+    neon: Installation
+    upstash: Installation
+    /** Two installations of one integration: `supabase` is ambiguous. */
+    supabase: Installation[]
+    /** Its product has a required metadata field without a default. */
+    prisma: Installation
+  }
   /** Live settings: changing them affects the next request. */
   options: EmulatorSettings
   requests: RecordedRequest[]
@@ -145,7 +155,9 @@ export async function startEmulator(
     otherTeam: { ...OTHER_TEAM },
     installations: {
       neon: structuredClone(NEON_INSTALLATION),
-      upstash: structuredClone(UPSTASH_INSTALLATION)
+      upstash: structuredClone(UPSTASH_INSTALLATION),
+      supabase: structuredClone(SUPABASE_INSTALLATIONS),
+      prisma: structuredClone(PRISMA_INSTALLATION)
     },
     options: settings,
     // The same array the server appends to, so it stays current.

@@ -8,6 +8,10 @@ export const ROUTES = {
   disconnect: 'DELETE /v1/storage/stores/{id}/connections/{connectionId}',
   deleteStore: 'DELETE /v1/storage/stores/integration/{id}',
   getProject: 'GET /v9/projects/{idOrName}',
+  listConfigurations: 'GET /v1/integrations/configurations',
+  listProducts: 'GET /v1/integrations/configuration/{id}/products',
+  listPlans:
+    'GET /v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans',
   unknown: 'UNKNOWN'
 } as const
 
@@ -25,6 +29,8 @@ export function matchRoute(method: string, path: string): MatchedRoute {
   if (method === 'POST' && path === '/v1/storage/stores/integration/direct') {
     return { key: ROUTES.createStore, params: {} }
   }
+  const discovery = matchDiscoveryRoute(method, path)
+  if (discovery) return discovery
   const store = /^\/v1\/storage\/stores\/([^/]+)$/.exec(path)
   if (method === 'GET' && store) {
     return {
@@ -69,6 +75,35 @@ function matchLifecycleRoute(method: string, path: string): MatchedRoute {
     }
   }
   return { key: ROUTES.unknown, params: {} }
+}
+
+function matchDiscoveryRoute(
+  method: string,
+  path: string
+): MatchedRoute | undefined {
+  if (method !== 'GET') return undefined
+  if (path === '/v1/integrations/configurations') {
+    return { key: ROUTES.listConfigurations, params: {} }
+  }
+  const products =
+    /^\/v1\/integrations\/configuration\/([^/]+)\/products$/.exec(path)
+  if (products) {
+    return { key: ROUTES.listProducts, params: { id: safeDecode(products[1]) } }
+  }
+  const plans =
+    /^\/v1\/integrations\/integration\/([^/]+)\/products\/([^/]+)\/plans$/.exec(
+      path
+    )
+  if (plans) {
+    return {
+      key: ROUTES.listPlans,
+      params: {
+        integrationIdOrSlug: safeDecode(plans[1]),
+        productIdOrSlug: safeDecode(plans[2])
+      }
+    }
+  }
+  return undefined
 }
 
 function safeDecode(segment: string): string {

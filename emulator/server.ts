@@ -9,6 +9,11 @@ import {
   getProject,
   listConnections
 } from './connection-routes.ts'
+import {
+  listConfigurations,
+  listPlans,
+  listProducts
+} from './discovery-routes.ts'
 import { bearerToken, errorReply, readText, sendJson } from './http.ts'
 import type { Reply } from './http.ts'
 import { ROUTES, matchRoute } from './routes.ts'
@@ -33,6 +38,8 @@ export interface RecordedRequest {
   query: Record<string, string>
   body?: unknown
   status: number
+  /** How many other requests were being handled when it arrived; absent if none. */
+  concurrent?: number
 }
 
 export interface EmulatorState {
@@ -55,10 +62,29 @@ export function createEmulatorServer(state: EmulatorState): Server {
   })
 }
 
+// Requests being handled now, per server state: shows which requests a
+// client sent concurrently.
+const inFlight = new WeakMap<EmulatorState, number>()
+
 async function handle(
   state: EmulatorState,
   req: IncomingMessage,
   res: ServerResponse
+): Promise<void> {
+  const concurrent = inFlight.get(state) ?? 0
+  inFlight.set(state, concurrent + 1)
+  try {
+    await answer(state, req, res, concurrent)
+  } finally {
+    inFlight.set(state, (inFlight.get(state) ?? 1) - 1)
+  }
+}
+
+async function answer(
+  state: EmulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  concurrent: number
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator.invalid')
   const method = req.method ?? 'GET'
@@ -76,6 +102,7 @@ async function handle(
     query,
     status: reply.status
   }
+  if (concurrent > 0) recorded.concurrent = concurrent
   if (body.kind === 'json') recorded.body = body.value
   if (body.kind === 'invalid') recorded.body = body.text
   state.requests.push(recorded)
@@ -125,6 +152,12 @@ function dispatch(
       return deleteStore(request)
     case ROUTES.getProject:
       return getProject(request)
+    case ROUTES.listConfigurations:
+      return listConfigurations(request)
+    case ROUTES.listProducts:
+      return listProducts(request)
+    case ROUTES.listPlans:
+      return listPlans(request)
   }
 }
 

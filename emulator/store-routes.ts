@@ -1,3 +1,4 @@
+import { checkMetadata, checkPlan } from './create-checks.ts'
 import { checkCreateBody } from './create-schema.ts'
 import { errorReply } from './http.ts'
 import type { Reply } from './http.ts'
@@ -160,6 +161,13 @@ export function createStore(request: StoreRequest): Reply {
       `Billing plan ${body.billingPlanId} not found`
     )
   }
+  const planProblem =
+    body.billingPlanId === undefined
+      ? undefined
+      : checkPlan(billingPlan, body.prepaymentAmountCents)
+  if (planProblem) return errorReply(400, 'bad_request', planProblem)
+  const metadata = checkMetadata(product, body.metadata)
+  if (!metadata.valid) return errorReply(400, 'bad_request', metadata.message)
 
   const store = stores.add({
     teamId: ownerId,
@@ -167,7 +175,7 @@ export function createStore(request: StoreRequest): Reply {
     product,
     name: body.name,
     billingPlan,
-    metadata: body.metadata,
+    metadata: metadata.metadata,
     protocolSettings: body.protocolSettings,
     externalId: body.externalId,
     status: initialStatus(settings)

@@ -18,7 +18,8 @@ export const Inputs = {
   wait: 'wait',
   project: 'project',
   environments: 'environments',
-  envPrefix: 'env-prefix'
+  envPrefix: 'env-prefix',
+  dryRun: 'dry-run'
 } as const
 
 export const Outputs = {

@@ -5,6 +5,7 @@ import {
   Inputs
 } from './constants.js'
 import type { GitHubContext } from './github-context.js'
+import { parseMetadataLines, type MetadataSyntax } from './metadata.js'
 import { deriveDefaults } from './naming.js'
 import {
   CreateStoreSpec,
@@ -16,14 +17,21 @@ import {
 export interface ActionInputs {
   token: string
   team?: TeamScope
-  integrationConfigurationId: string
+  /** `icfg_…` installation id, or an integration slug to resolve. */
+  integration: string
+  /** `iap_…` id, slug or name, resolved against the installation's products. */
   product: string
   name: string
   externalId: string
-  billingPlanId?: string
+  /** Billing plan id or name, resolved only when a store is created. */
+  plan?: string
   paymentMethodId?: string
   prepaymentAmountCents?: number
+  /** As given: not yet checked against the product's metadata schema. */
   metadata?: Record<string, MetadataValue>
+  metadataSyntax?: MetadataSyntax
+  /** Resolve and look up, but send no write request. */
+  dryRun: boolean
   protocolSettings?: Record<string, unknown>
   source?: StoreSource
   /** Seconds the whole step may take. */
@@ -81,22 +89,24 @@ export function parseInputs(
   const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || ''
   if (token) onSecret?.(token)
   const defaults = deriveDefaults(context, read(Inputs.name))
+  const metadata = parseMetadata(read(Inputs.metadata))
   return {
     token: parseToken(token),
     team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
-    integrationConfigurationId: parseIntegration(read(Inputs.integration)),
+    integration: parseIntegration(read(Inputs.integration)),
     product: parseProduct(read(Inputs.product)),
     name: parseName(defaults.name ?? ''),
     externalId: parseExternalId(
       read(Inputs.externalId) || defaults.externalId || ''
     ),
-    billingPlanId: optionalWord(Inputs.plan, read(Inputs.plan)),
+    plan: parsePlan(read(Inputs.plan)),
     paymentMethodId: optionalWord(
       Inputs.paymentMethod,
       read(Inputs.paymentMethod)
     ),
     prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
-    metadata: parseMetadata(read(Inputs.metadata)),
+    metadata: metadata?.values,
+    metadataSyntax: metadata?.syntax,
     protocolSettings: parseJsonObject(
       Inputs.protocolSettings,
       read(Inputs.protocolSettings)
@@ -110,7 +120,8 @@ export function parseInputs(
       read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''
     ),
     environments: parseEnvironments(read(Inputs.environments)),
-    envPrefix: parseEnvPrefix(read(Inputs.envPrefix))
+    envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
+    dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false)
   }
 }
 
@@ -152,26 +163,47 @@ function parseTeam(team: string): TeamScope | undefined {
   )
 }
 
+// Integration slugs are lowercase words joined by -, like neon or upstash.
+const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/
+const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/
+
 function parseIntegration(integration: string): string {
-  if (CreateStoreSpec.integrationConfigurationId.test(integration)) {
+  if (
+    CreateStoreSpec.integrationConfigurationId.test(integration) ||
+    (!integration.startsWith('icfg_') &&
+      INTEGRATION_SLUG.test(integration) &&
+      integration.length <= 100)
+  ) {
     return integration
   }
   throw new InputError(
     Inputs.integration,
-    `must be an integration configuration id like icfg_a1B2c3 (the id of the Marketplace installation, shown in the dashboard's integration settings); got ${quote(integration)}.`
+    `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`
   )
 }
 
 function parseProduct(product: string): string {
+  const trimmed = product.trim()
+  const id = trimmed.startsWith('iap_')
   if (
-    CreateStoreSpec.productId.test(product) ||
-    CreateStoreSpec.productSlug.test(product)
+    (id && CreateStoreSpec.productId.test(trimmed)) ||
+    (!id && PRODUCT_NAME.test(trimmed))
   ) {
-    return product
+    return trimmed
   }
   throw new InputError(
     Inputs.product,
-    `must be a product id (iap_…) or a product slug (lowercase letters, digits and -, like neon); got ${quote(product)}.`
+    `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`
+  )
+}
+
+function parsePlan(plan: string): string | undefined {
+  const trimmed = plan.trim()
+  if (!trimmed) return undefined
+  if (PRODUCT_NAME.test(trimmed)) return trimmed
+  throw new InputError(
+    Inputs.plan,
+    `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`
   )
 }
 
@@ -227,11 +259,25 @@ function parsePrepayment(value: string): number | undefined {
   )
 }
 
+/**
+ * A JSON object, or `key=value` lines whose values the product's schema
+ * types later (see metadata.ts).
+ */
 function parseMetadata(
   value: string
-): Record<string, MetadataValue> | undefined {
-  const metadata = parseJsonObject(Inputs.metadata, value)
-  if (!metadata) return undefined
+):
+  | { values: Record<string, MetadataValue>; syntax: MetadataSyntax }
+  | undefined {
+  const text = value.trim()
+  if (!text) return undefined
+  if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
+    return { values: parseMetadataLines(text), syntax: 'lines' }
+  }
+  return { values: parseMetadataJson(text), syntax: 'json' }
+}
+
+function parseMetadataJson(value: string): Record<string, MetadataValue> {
+  const metadata = parseJsonObject(Inputs.metadata, value) ?? {}
   for (const [key, entry] of Object.entries(metadata)) {
     if (!isMetadataValue(entry)) {
       throw new InputError(

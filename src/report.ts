@@ -21,9 +21,19 @@ export interface StoreReport {
   connection?: ConnectionResult
 }
 
+/** The inputs a report reads, with the installation and product resolved. */
+export type ReportInputs = Pick<
+  ActionInputs,
+  'name' | 'externalId' | 'team'
+> & {
+  integrationConfigurationId: string
+  /** `iap_…` id, or the slug where the id is not known. */
+  product: string
+}
+
 export function buildReport(
   { store, created, duplicates }: EnsureStoreResult,
-  inputs: ActionInputs
+  inputs: ReportInputs
 ): StoreReport {
   const product = store.product ?? {}
   return {

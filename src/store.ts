@@ -27,20 +27,27 @@ export class StoreError extends Error {
   }
 }
 
+export interface EnsureStoreOptions {
+  /** Completes the body once no store was found, e.g. looks up the plan. */
+  prepareCreate?: (body: KeyedCreateStoreBody) => Promise<KeyedCreateStoreBody>
+}
+
 /**
  * Get or create: find the store with this key, or create it through the
  * direct endpoint. Where several stores share the key the oldest wins.
  */
 export async function ensureStore(
   api: StoreApi,
-  body: KeyedCreateStoreBody
+  body: KeyedCreateStoreBody,
+  { prepareCreate }: EnsureStoreOptions = {}
 ): Promise<EnsureStoreResult> {
   const key = keyOf(body)
   const existing = await findStores(api, key)
   if (existing.length > 0) return oldestOf(existing, false)
+  const createBody = prepareCreate ? await prepareCreate(body) : body
   let created: VercelStore | undefined
   try {
-    created = await api.createStore(body)
+    created = await api.createStore(createBody)
   } catch (error) {
     if (!mayHaveCreated(error)) throw error
     // The store may exist although the answer was lost: never create twice
@@ -68,7 +75,10 @@ export async function ensureStore(
 }
 
 /** The oldest store is the step's; any others are duplicates. */
-function oldestOf(stores: FoundStore[], created: boolean): EnsureStoreResult {
+export function oldestOf(
+  stores: FoundStore[],
+  created: boolean
+): EnsureStoreResult {
   const [store, ...duplicates] = stores
   return { store, created, duplicates }
 }
@@ -130,7 +140,7 @@ function mayHaveCreated(error: unknown): boolean {
   )
 }
 
-function keyOf(body: KeyedCreateStoreBody): StoreKey {
+export function keyOf(body: KeyedCreateStoreBody): StoreKey {
   return {
     integrationConfigurationId: body.integrationConfigurationId,
     product: body.integrationProductIdOrSlug,

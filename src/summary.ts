@@ -86,7 +86,9 @@ export function addRemovalToSummary(
   ]
   core.summary
     .addHeading(
-      `Deleted ${removed.length === 1 ? 'Vercel store' : `${removed.length} Vercel stores`} ${escape(removed[0].name)}`,
+      removed.length === 1
+        ? `Deleted Vercel store ${escape(removed[0].name)}`
+        : `Deleted ${removed.length} Vercel stores with one key`,
       2
     )
     .addTable(rows)
@@ -109,15 +111,15 @@ export async function writeSummary(): Promise<void> {
   }
 }
 
-function link(text: string, href: string): string {
+export function link(text: string, href: string): string {
   return `<a href="${escape(href)}">${escape(text)}</a>`
 }
 
-function code(text: string): string {
+export function code(text: string): string {
   return `<code>${escape(text)}</code>`
 }
 
-function escape(text: string): string {
+export function escape(text: string): string {
   return text.replace(
     /[&<>"']/g,
     (char) =>

@@ -1,0 +1,256 @@
+import { describe, expect, it, vi } from 'vitest'
+import {
+  needsProducts,
+  resolveInstallation,
+  resolvePlan,
+  resolveTarget,
+  type TargetInputs
+} from '../src/resolve.ts'
+import { VercelApiError } from '../src/vercel/errors.ts'
+import type {
+  BillingPlan,
+  IntegrationApi,
+  IntegrationConfiguration
+} from '../src/vercel/integration-api.ts'
+import { PrefetchedStoreApi } from '../src/vercel/prefetched-store-api.ts'
+import type { StoreApi } from '../src/vercel/store-api.ts'
+
+const neonInstallation: IntegrationConfiguration = {
+  id: 'icfg_neon',
+  integrationId: 'oac_neon',
+  slug: 'neon',
+  installationType: 'marketplace',
+  integration: { name: 'Neon' }
+}
+
+const plans: BillingPlan[] = [
+  { id: 'bp_free', name: 'Free', type: 'subscription' },
+  {
+    id: 'bp_credits',
+    name: 'Credits',
+    type: 'prepayment',
+    minimumAmount: '5',
+    maximumAmount: '$20.50'
+  },
+  { id: 'bp_old', name: 'Old', type: 'subscription', disabled: true }
+]
+
+function fakeApi(installations = [neonInstallation]) {
+  return {
+    listInstallations: vi.fn(async () => installations),
+    listProducts: vi.fn(async () => ({
+      products: [
+        {
+          id: 'iap_pg',
+          slug: 'postgres',
+          name: 'Neon Postgres',
+          primaryProtocol: 'storage',
+          metadataSchema: {
+            type: 'object',
+            properties: { region: { type: 'string', enum: ['iad1'] } }
+          }
+        },
+        {
+          id: 'iap_ai',
+          slug: 'ai',
+          name: 'Neon AI',
+          primaryProtocol: 'ai'
+        }
+      ],
+      integration: { id: 'oac_neon', slug: 'neon', name: 'Neon' }
+    })),
+    listPlans: vi.fn(async () => plans)
+  } satisfies IntegrationApi
+}
+
+const target = (extra: Partial<TargetInputs> = {}): TargetInputs => ({
+  integration: 'icfg_neon',
+  product: 'iap_pg',
+  ...extra
+})
+
+describe('resolveTarget', () => {
+  it('takes an icfg_ and iap_ pair as they are, with no request', async () => {
+    const api = fakeApi()
+    expect(await resolveTarget(api, target())).toEqual({
+      integrationConfigurationId: 'icfg_neon',
+      product: { id: 'iap_pg' },
+      productIdOrSlug: 'iap_pg'
+    })
+    expect(api.listInstallations).not.toHaveBeenCalled()
+    expect(api.listProducts).not.toHaveBeenCalled()
+  })
+
+  it.each(['postgres', 'Neon Postgres', 'neon postgres', 'iap_pg'])(
+    'finds the product %j by slug, name or id, with the integration by slug',
+    async (product) => {
+      const api = fakeApi()
+      const resolved = await resolveTarget(
+        api,
+        target({ integration: 'neon', product, metadata: {} })
+      )
+      expect(resolved).toMatchObject({
+        integrationConfigurationId: 'icfg_neon',
+        integration: { id: 'oac_neon', slug: 'neon', name: 'Neon' },
+        product: { id: 'iap_pg', slug: 'postgres', name: 'Neon Postgres' },
+        productIdOrSlug: 'postgres',
+        metadata: {}
+      })
+      expect(api.listInstallations).toHaveBeenCalledWith('neon')
+      expect(api.listProducts).toHaveBeenCalledWith('icfg_neon')
+    }
+  )
+
+  it('lists only storage products when the product is unknown', async () => {
+    await expect(
+      resolveTarget(fakeApi(), target({ product: 'ai' }))
+    ).rejects.toThrow(
+      'Input "product" "ai" is not a storage product of installation icfg_neon; its products are postgres (Neon Postgres).'
+    )
+  })
+
+  it('checks metadata against the product’s schema', async () => {
+    await expect(
+      resolveTarget(
+        fakeApi(),
+        target({ metadata: { region: 'fra1' }, metadataSyntax: 'lines' })
+      )
+    ).rejects.toThrow('Input "metadata" key "region" must be one of iad1')
+  })
+
+  it('turns a 404 for the installation into an input error', async () => {
+    const api = fakeApi()
+    api.listProducts.mockRejectedValue(
+      new VercelApiError('GET', '/x', 404, undefined, 'not found')
+    )
+    await expect(
+      resolveTarget(api, target({ product: 'postgres' }))
+    ).rejects.toThrow(
+      'Input "integration" "icfg_neon" is not a Marketplace installation of this team'
+    )
+  })
+})
+
+describe('resolveInstallation', () => {
+  it('ignores other integrations, external and deleted installations', async () => {
+    const api = fakeApi([
+      neonInstallation,
+      { ...neonInstallation, id: 'icfg_ext', installationType: 'external' },
+      { ...neonInstallation, id: 'icfg_gone', deletedAt: 1 },
+      { ...neonInstallation, id: 'icfg_other', slug: 'supabase' }
+    ])
+    expect(await resolveInstallation(api, 'neon')).toMatchObject({
+      integrationConfigurationId: 'icfg_neon'
+    })
+  })
+
+  it('lists several installations with status and date', async () => {
+    const api = fakeApi([
+      { ...neonInstallation, createdAt: Date.UTC(2025, 0, 2) },
+      {
+        ...neonInstallation,
+        id: 'icfg_two',
+        disabledAt: 1,
+        createdAt: Date.UTC(2025, 1, 3)
+      }
+    ])
+    await expect(resolveInstallation(api, 'neon')).rejects.toThrow(
+      'set it to the id of one: icfg_neon (active, created 2025-01-02); icfg_two (disabled, created 2025-02-03).'
+    )
+  })
+
+  it('asks for the integration to be installed, with the link', async () => {
+    await expect(resolveInstallation(fakeApi([]), 'neon')).rejects.toThrow(
+      'install it and accept its terms once in the dashboard (https://vercel.com/marketplace/neon)'
+    )
+  })
+})
+
+describe('needsProducts', () => {
+  it.each([
+    [target(), false],
+    [target({ product: 'postgres' }), true],
+    [target({ metadata: {} }), true],
+    [target({ plan: 'bp_free' }), true]
+  ])('%j: %s', (inputs, expected) => {
+    expect(needsProducts(inputs)).toBe(expected)
+  })
+})
+
+describe('resolvePlan', () => {
+  const resolved = {
+    integrationConfigurationId: 'icfg_neon',
+    integration: { id: 'oac_neon' },
+    product: { id: 'iap_pg', name: 'Neon Postgres' },
+    productIdOrSlug: 'postgres',
+    metadata: { region: 'iad1' }
+  }
+
+  it.each(['bp_free', 'free', 'FREE'])(
+    'finds %s by id or name',
+    async (plan) => {
+      const api = fakeApi()
+      expect((await resolvePlan(api, resolved, { plan })).id).toBe('bp_free')
+      expect(api.listPlans).toHaveBeenCalledWith({
+        integrationIdOrSlug: 'oac_neon',
+        productIdOrSlug: 'iap_pg',
+        integrationConfigurationId: 'icfg_neon',
+        metadata: { region: 'iad1' }
+      })
+    }
+  )
+
+  it.each(['Old', 'Gold'])(
+    'lists the plans that can be chosen for %s',
+    async (plan) => {
+      await expect(resolvePlan(fakeApi(), resolved, { plan })).rejects.toThrow(
+        'choose one of: Free (bp_free, subscription, free); Credits (bp_credits, prepayment, prepaid $5 to $20.50).'
+      )
+    }
+  )
+
+  it('reads a prepayment plan’s bounds as dollars', async () => {
+    const choose = (prepaymentAmountCents?: number) =>
+      resolvePlan(fakeApi(), resolved, {
+        plan: 'credits',
+        prepaymentAmountCents
+      })
+    await expect(choose()).rejects.toThrow(
+      'Input "prepayment-amount-cents" is required for the prepayment plan Credits (bp_credits): give an amount from 500 to 2050 cents'
+    )
+    await expect(choose(499)).rejects.toThrow('must be from 500 to 2050 cents')
+    await expect(choose(2051)).rejects.toThrow('must be from 500 to 2050 cents')
+    expect((await choose(2050)).id).toBe('bp_credits')
+  })
+})
+
+describe('PrefetchedStoreApi', () => {
+  it('sends the first listing at once and serves it once; later ones are fresh', async () => {
+    const listStores = vi.fn(async () => [])
+    const api: StoreApi = {
+      listStores,
+      getStore: vi.fn(),
+      createStore: vi.fn()
+    }
+    const prefetched = new PrefetchedStoreApi(api, 'icfg_neon')
+    // Sent before anyone asks: it runs alongside the product lookup.
+    expect(listStores).toHaveBeenCalledTimes(1)
+    await prefetched.listStores('icfg_neon')
+    expect(listStores).toHaveBeenCalledTimes(1)
+    await prefetched.listStores('icfg_neon')
+    expect(listStores).toHaveBeenCalledTimes(2)
+  })
+
+  it('keeps a failed prefetch from going unhandled until it is asked for', async () => {
+    const api: StoreApi = {
+      listStores: vi.fn(async () => {
+        throw new Error('boom')
+      }),
+      getStore: vi.fn(),
+      createStore: vi.fn()
+    }
+    const prefetched = new PrefetchedStoreApi(api, 'icfg_neon')
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await expect(prefetched.listStores('icfg_neon')).rejects.toThrow('boom')
+  })
+})
