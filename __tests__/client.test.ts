@@ -22,7 +22,8 @@ beforeEach(() => {
     apiUrl: ORIGIN,
     team: { slug: 'acme' },
     userAgent: 'vercel-store-action',
-    dispatcher: agent
+    dispatcher: agent,
+    sleep: async () => {}
   })
 })
 
@@ -76,9 +77,14 @@ describe('VercelClient', () => {
       502,
       '<!DOCTYPE html><html><body>Bad gateway</body></html>',
       'text/html',
-      'GET /v1/x answered HTTP 502: an HTML page'
+      'GET /v1/x answered HTTP 502: an HTML page (5 attempts)'
     ],
-    [500, '', 'text/plain', 'GET /v1/x answered HTTP 500: an empty body'],
+    [
+      500,
+      '',
+      'text/plain',
+      'GET /v1/x answered HTTP 500: an empty body (5 attempts)'
+    ],
     [
       400,
       '{"message":"odd"}',
@@ -92,6 +98,7 @@ describe('VercelClient', () => {
         .get(ORIGIN)
         .intercept({ path: onPath('/v1/x'), method: 'GET' })
         .reply(status, body, { headers: { 'content-type': contentType } })
+        .times(status >= 500 ? 5 : 1)
       const error = await client.get('/v1/x').catch((e: unknown) => e)
       expect(error).toBeInstanceOf(VercelApiError)
       expect((error as Error).message).toBe(message)
@@ -111,7 +118,8 @@ describe('VercelClient', () => {
   it.each([
     ['<html>maintenance</html>', 'an HTML page instead of JSON'],
     ['', 'an empty body instead of JSON'],
-    ['{"stores": [', 'a body that is not a Vercel error']
+    ['{"stores": [', 'with a truncated JSON body'],
+    ['{stores: []}', 'with an invalid JSON body: "{stores: []}"']
   ])('reports a 200 with %j as such', async (body, problem) => {
     agent
       .get(ORIGIN)
@@ -139,10 +147,11 @@ describe('VercelClient', () => {
           code: 'UND_ERR_SOCKET'
         })
       )
+      .times(5)
     const error = await client.get('/v1/x').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(VercelNetworkError)
     expect((error as Error).message).toBe(
-      'GET /v1/x got no answer: UND_ERR_SOCKET: other side closed'
+      'GET /v1/x got no answer: UND_ERR_SOCKET: other side closed (5 attempts)'
     )
   })
 })

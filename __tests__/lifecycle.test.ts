@@ -360,40 +360,6 @@ describe('state: absent', () => {
   })
 })
 
-describe('bad lifecycle inputs', () => {
-  it.each([
-    ['state', { state: 'deleted' }, 'Input "state" must be present'],
-    ['wait', { wait: 'yes' }, 'Input "wait" must be true or false; got "yes"'],
-    ['project', { project: 'My App' }, 'Input "project" must be a project id'],
-    ['project', { project: 'prj_' }, 'Input "project" must be a project id'],
-    ['project', { project: 'a---b' }, 'Input "project" must be a project id'],
-    [
-      'environments',
-      { environments: 'preview,staging' },
-      'Input "environments" must list environments among production, preview, development'
-    ],
-    [
-      'environments',
-      { environments: 'preview\npreview' },
-      'Input "environments" lists "preview" twice'
-    ],
-    [
-      'env-prefix',
-      { 'env-prefix': '1PR_' },
-      'Input "env-prefix" must start with a letter'
-    ],
-    [
-      'env-prefix',
-      { 'env-prefix': 'PR-42' },
-      'Input "env-prefix" must start with a letter'
-    ]
-  ])('rejects a bad %s before any request: %j', async (_, bad, message) => {
-    const result = await run({ inputs: inputs(bad) })
-    expect(errorLine(result)).toContain(message)
-    expect(emulator.count()).toBe(0)
-  })
-})
-
 describe('the emulator’s connection routes', () => {
   async function call(method: string, path: string, body?: unknown) {
     const response = await fetch(

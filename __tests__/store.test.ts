@@ -23,9 +23,12 @@ function fakeApi(options: {
   full?: Record<string, VercelStore>
   created?: VercelStore
   createFails?: Error
+  /** Failures of the first creates, in order; later creates succeed. */
+  createFailures?: Error[]
   listedAfterCreate?: VercelStore[]
 }): StoreApi & { calls: string[] } {
   const calls: string[] = []
+  const failures = [...(options.createFailures ?? [])]
   let createdOnce = false
   return {
     calls,
@@ -41,6 +44,7 @@ function fakeApi(options: {
     },
     async createStore(request: CreateStoreBody) {
       calls.push(`create ${request.name}`)
+      if (failures.length > 0) throw failures.shift()
       createdOnce = true
       if (options.createFails) throw options.createFails
       return options.created
@@ -155,11 +159,34 @@ describe('ensureStore after a create that failed', () => {
     }
   )
 
-  it('fails with the original error when the store was not made', async () => {
+  it('creates again, at most three times in all, while the store is not listed', async () => {
     const failure = new VercelNetworkError('POST', createPath, 'ECONNRESET')
     const api = fakeApi({ createFails: failure })
     await expect(ensureStore(api, body)).rejects.toBe(failure)
-    expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
+    expect(failure.message).toBe(
+      `POST ${createPath} got no answer: ECONNRESET (3 creates, and the store is not listed after any)`
+    )
+    expect(api.calls).toEqual([
+      'list',
+      ...Array(3).fill(['create web-pr-1', 'list']).flat()
+    ])
+  })
+
+  it('creates again after a lost answer when the store is not listed', async () => {
+    const api = fakeApi({
+      createFailures: [
+        new VercelApiError('POST', createPath, 503, undefined, 'x')
+      ],
+      created: { ...stored }
+    })
+    const result = await ensureStore(api, body)
+    expect(result).toMatchObject({ created: true, store: { id: stored.id } })
+    expect(api.calls).toEqual([
+      'list',
+      'create web-pr-1',
+      'list',
+      'create web-pr-1'
+    ])
   })
 
   it.each([400, 403, 404, 429])(

@@ -74003,7 +74003,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9576);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4740);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74012,7 +74012,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9576:
+/***/ 4740:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77092,8 +77092,43 @@ function describeBody(text, contentType = '') {
             .filter(Boolean)
             .join(' ');
     }
-    const excerpt = trimmed.length > 120 ? `${trimmed.slice(0, 117)}…` : trimmed;
-    return `a body that is not a Vercel error: ${JSON.stringify(excerpt)}`;
+    const problem = jsonProblem(trimmed);
+    if (problem)
+        return problem;
+    return `a body that is not a Vercel error: ${JSON.stringify(excerpt(trimmed))}`;
+}
+/** Describes a 2xx body that could not be read as JSON. */
+function describeUnreadableBody(text, contentType = '') {
+    const description = describeBody(text, contentType);
+    return description.includes('JSON body')
+        ? description
+        : `${description} instead of JSON`;
+}
+/** 'a truncated JSON body', 'an invalid JSON body: …', or undefined for JSON. */
+function jsonProblem(text) {
+    try {
+        JSON.parse(text);
+        return undefined;
+    }
+    catch (error) {
+        // V8 says "Unexpected end of JSON input" (or "Unterminated string") where
+        // the text stops in the middle of a value.
+        return /end of JSON input|Unterminated/i.test(error.message)
+            ? 'a truncated JSON body'
+            : `an invalid JSON body: ${JSON.stringify(excerpt(text))}`;
+    }
+}
+function excerpt(text) {
+    return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+/**
+ * Adds to the message how many attempts were made, where there was more than
+ * one, so that the final error says the request was retried.
+ */
+function noteAttempts(error, attempts) {
+    if (attempts > 1)
+        error.message = `${error.message} (${attempts} attempts)`;
+    return error;
 }
 function readErrorBody(text) {
     try {
@@ -77110,6 +77145,8 @@ function readErrorBody(text) {
 ;// CONCATENATED MODULE: ./src/store.ts
 
 
+/** Creates in all, the first included, when their answers are lost. */
+const MAX_CREATES = 3;
 /** A failure of the store logic itself, not of a request. */
 class StoreError extends Error {
     constructor(message) {
@@ -77128,18 +77165,27 @@ async function ensureStore(api, body, { prepareCreate } = {}) {
         return oldestOf(existing, false);
     const createBody = prepareCreate ? await prepareCreate(body) : body;
     let created;
-    try {
-        created = await api.createStore(createBody);
-    }
-    catch (error) {
-        if (!mayHaveCreated(error))
-            throw error;
-        // The store may exist although the answer was lost: never create twice
-        // without looking again.
-        const listed = await findStores(api, key);
-        if (listed.length === 0)
-            throw error;
-        return oldestOf(listed, true);
+    for (let creates = 1;; creates++) {
+        try {
+            created = await api.createStore(createBody);
+            break;
+        }
+        catch (error) {
+            if (!mayHaveCreated(error))
+                throw error;
+            // The store may exist although the answer was lost: never create again
+            // without looking. `created` stays true: the store was absent when this
+            // run looked, and is there after its create.
+            const listed = await findStores(api, key);
+            if (listed.length > 0)
+                return oldestOf(listed, true);
+            if (creates >= MAX_CREATES) {
+                if (error instanceof Error) {
+                    error.message = `${error.message} (${creates} creates, and the store is not listed after any)`;
+                }
+                throw error;
+            }
+        }
     }
     if (created?.id) {
         return {
@@ -78124,7 +78170,30 @@ function quote(value) {
     return JSON.stringify(shown);
 }
 
+;// CONCATENATED MODULE: ./src/step-timeout.ts
+
+/**
+ * The step's `timeout` ran out: no request, retry or wait may go past it.
+ * `attempting` says what was being done, e.g. "GET /v1/storage/stores".
+ */
+class StepTimeoutError extends Error {
+    constructor(seconds, attempting, detail = '') {
+        super(`The step's timeout (${seconds} s) ran out while ${attempting}${detail}; raise "${Inputs.timeout}" or run the job again.`);
+        this.name = 'StepTimeoutError';
+    }
+    /** The wait before the next try would end after the deadline. */
+    static waitTooLong(seconds, attempted, wait, left) {
+        const error = new StepTimeoutError(seconds, '');
+        const waiting = wait.askedBy
+            ? `${wait.askedBy} asks to wait ${wait.ms} before trying again`
+            : `the next try would be in ${wait.ms}`;
+        error.message = `${attempted}; ${waiting}, more than the ${left} left of the step's timeout (${seconds} s). Raise "${Inputs.timeout}" or run the job again later.`;
+        return error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/failure.ts
+
 
 
 
@@ -78134,7 +78203,9 @@ function quote(value) {
  * change. Never a stack trace; never the token (it is in no error).
  */
 function describeFailure(error) {
-    if (error instanceof InputError || error instanceof StoreError) {
+    if (error instanceof InputError ||
+        error instanceof StoreError ||
+        error instanceof StepTimeoutError) {
         return error.message;
     }
     if (error instanceof VercelApiError) {
@@ -78471,11 +78542,92 @@ function dollars(amount) {
     return amount === undefined ? 'any' : `$${amount.replace(/^\$/, '')}`;
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/vercel/retry-after.ts
+/**
+ * How long the server asks us to wait before the next request, in ms, or
+ * undefined when it does not say. `Retry-After` (seconds or an HTTP date) is
+ * read on any retryable answer; `X-RateLimit-Reset` (unix seconds) only on a
+ * 429, since Vercel sends its rate-limit headers on every answer.
+ */
+function requestedWaitMs(status, headers, now) {
+    const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now);
+    if (retryAfter !== undefined)
+        return retryAfter;
+    if (status !== 429)
+        return undefined;
+    return parseRateLimitReset(header(headers, 'x-ratelimit-reset'), now);
+}
+/** `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`. */
+function parseRetryAfter(value, now) {
+    const text = value?.trim();
+    if (!text)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Number(text) * 1000;
+    // An HTTP date names its day and month; this keeps "-3" from passing for one.
+    const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** `X-RateLimit-Reset: 1795000000`: when the window resets, in unix seconds. */
+function parseRateLimitReset(value, now) {
+    const text = value?.trim();
+    if (!text || !/^\d+$/.test(text))
+        return undefined;
+    return Math.max(0, Number(text) * 1000 - now);
+}
+function header(headers, name) {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+
+;// CONCATENATED MODULE: ./src/vercel/retry.ts
+/** How many times a request is sent again after the first attempt. */
+const MAX_RETRIES = 4;
+/** Backoff before retry n is random in [0, min(CAP, BASE × 2^(n-1))]: full jitter. */
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 8_000;
+/**
+ * Whether an answer may be retried. Reads and deletes are safe to repeat
+ * (a repeated delete finds the store gone); a create is retried only on a
+ * 429, which means Vercel did nothing: after a 5xx or a lost answer the store
+ * may exist, and `store.ts` looks before it creates again.
+ */
+function isRetryableStatus(method, status) {
+    if (status === 429)
+        return true;
+    return method !== 'POST' && status >= 500 && status <= 599;
+}
+function isRetryableNetworkError(method) {
+    return method !== 'POST';
+}
+/**
+ * Full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog):
+ * concurrent runs that failed together spread out instead of retrying in step.
+ */
+function backoffMs(retry, random) {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1));
+    return Math.round(random() * ceiling);
+}
+function formatSeconds(ms) {
+    const seconds = ms / 1000;
+    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+}
+
 ;// CONCATENATED MODULE: ./src/vercel/client.ts
 
 
+
+
+
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const HEADERS_TIMEOUT_MS = 30_000;
+const BODY_TIMEOUT_MS = 30_000;
+// A create provisions the store at the partner before Vercel answers.
 const POST_HEADERS_TIMEOUT_MS = 120_000;
 /**
  * A small JSON client for the Vercel REST API: Bearer token, team scope on
@@ -78497,8 +78649,41 @@ class VercelClient {
     delete(path, query = {}) {
         return this.send('DELETE', path, query);
     }
+    /**
+     * Sends the request, and again on a retryable failure (see `retry.ts`)
+     * after the wait the server asks for or a jittered backoff, never past the
+     * step's deadline.
+     */
     async send(method, path, query, body) {
         const url = this.url(path, query);
+        for (let attempt = 1;; attempt++) {
+            const result = await this.attempt(method, path, url, body);
+            if (result.ok)
+                return result.value;
+            if (!result.retryable || attempt > MAX_RETRIES) {
+                throw noteAttempts(result.error, attempt);
+            }
+            const delay = result.waitMs ?? backoffMs(attempt, this.options.random ?? Math.random);
+            const deadline = this.options.deadline;
+            if (deadline && delay >= deadline.remainingMs()) {
+                throw StepTimeoutError.waitTooLong(deadline.seconds, noteAttempts(result.error, attempt).message, {
+                    ms: formatSeconds(delay),
+                    askedBy: result.waitMs === undefined ? undefined : 'Vercel'
+                }, formatSeconds(deadline.remainingMs()));
+            }
+            this.options.warn?.(`${method} ${path} → ${result.reason}; retry ${attempt} of ${MAX_RETRIES} in ${formatSeconds(delay)}`);
+            await this.sleep(delay);
+        }
+    }
+    async attempt(method, path, url, body) {
+        const deadline = this.options.deadline;
+        const remaining = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
+        if (deadline && remaining === 0) {
+            throw new StepTimeoutError(deadline.seconds, `${method} ${path}`);
+        }
+        const headersTimeout = method === 'POST' ? POST_HEADERS_TIMEOUT_MS : HEADERS_TIMEOUT_MS;
+        // The deadline, where it is nearer than a timeout, takes its place.
+        const capped = remaining < Math.max(headersTimeout, BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS);
         const started = Date.now();
         let response;
         let text;
@@ -78513,29 +78698,51 @@ class VercelClient {
                     ...(body === undefined ? {} : { 'content-type': 'application/json' })
                 },
                 body: body === undefined ? undefined : JSON.stringify(body),
-                // A create provisions the store at the partner before Vercel answers.
-                ...(method === 'POST' && { headersTimeout: POST_HEADERS_TIMEOUT_MS })
+                headersTimeout: Math.min(headersTimeout, remaining),
+                bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
+                ...(capped && { signal: AbortSignal.timeout(remaining) })
             });
             text = await response.body.text();
         }
         catch (error) {
-            throw new VercelNetworkError(method, path, networkReason(error));
+            if (deadline && capped && isTimeout(error)) {
+                throw new StepTimeoutError(deadline.seconds, `waiting for ${method} ${path}`, 
+                // A create may be made although its answer is late.
+                method === 'POST' ? ' (it may have taken effect all the same)' : '');
+            }
+            const reason = networkReason(error);
+            return {
+                ok: false,
+                error: new VercelNetworkError(method, path, reason),
+                retryable: isRetryableNetworkError(method),
+                reason: error.code ?? 'no answer'
+            };
         }
         const { statusCode, headers } = response;
         this.options.log?.(`${method} ${path} → ${statusCode} (${Date.now() - started} ms)`);
         const contentType = String(headers['content-type'] ?? '');
         if (statusCode < 200 || statusCode > 299) {
-            throw new VercelApiError(method, path, statusCode, readErrorBody(text), describeBody(text, contentType));
+            return {
+                ok: false,
+                error: new VercelApiError(method, path, statusCode, readErrorBody(text), describeBody(text, contentType)),
+                retryable: isRetryableStatus(method, statusCode),
+                reason: String(statusCode),
+                waitMs: requestedWaitMs(statusCode, headers, Date.now())
+            };
         }
         // A delete may answer 204, or 200 with an empty body.
-        if (text === '' && method === 'DELETE')
-            return undefined;
+        if (text === '' && method === 'DELETE') {
+            return { ok: true, value: undefined };
+        }
         try {
-            return JSON.parse(text);
+            return { ok: true, value: JSON.parse(text) };
         }
         catch {
-            throw new VercelResponseError(method, path, statusCode, `${describeBody(text, contentType)} instead of JSON`);
+            throw new VercelResponseError(method, path, statusCode, describeUnreadableBody(text, contentType));
         }
+    }
+    sleep(ms) {
+        return this.options.sleep ? this.options.sleep(ms) : (0,promises_namespaceObject.setTimeout)(ms);
     }
     url(path, query) {
         const url = new URL(this.options.apiUrl + path);
@@ -78555,10 +78762,16 @@ class VercelClient {
  */
 function createDispatcher() {
     return new node_modules_undici/* EnvHttpProxyAgent */.J2({
-        connectTimeout: 10_000,
-        headersTimeout: 30_000,
-        bodyTimeout: 30_000
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        headersTimeout: HEADERS_TIMEOUT_MS,
+        bodyTimeout: BODY_TIMEOUT_MS
     });
+}
+function isTimeout(error) {
+    const { code, name } = error;
+    return (name === 'TimeoutError' ||
+        name === 'AbortError' ||
+        /TIMEOUT/.test(code ?? ''));
 }
 function networkReason(error) {
     const { code, message } = error;
@@ -78719,8 +78932,6 @@ class VercelStoreApi {
     }
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/wait.ts
 
 
@@ -78822,7 +79033,9 @@ async function run() {
             apiUrl: inputs.apiUrl,
             team: inputs.team,
             userAgent: USER_AGENT,
-            log: (line) => core_debug(line)
+            log: (line) => core_debug(line),
+            warn: (line) => warning(line),
+            deadline
         });
         const integrations = new VercelIntegrationApi(client);
         const installation = await resolveInstallation(integrations, inputs.integration);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { SEED_PROJECTS, startEmulator } from './index.ts'
+import type { Fault } from './index.ts'
 
 const { values } = parseArgs({
   options: {
@@ -12,7 +13,9 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string' },
     'initializing-reads': { type: 'string' },
     'initializing-ms': { type: 'string' },
-    'settle-to': { type: 'string' }
+    'settle-to': { type: 'string' },
+    // {"GET /v1/storage/stores": [{"status": 503}, "reset"], …}
+    faults: { type: 'string' }
   }
 })
 
@@ -54,6 +57,30 @@ const emulator = await startEmulator({
   initializingMs: numberOption('initializing-ms', values['initializing-ms']),
   settleTo: settleTo(values['settle-to'])
 })
+
+for (const [route, faults] of Object.entries(faultsOption(values.faults))) {
+  emulator.faults.add(route, ...faults)
+}
+
+function faultsOption(text: string | undefined): Record<string, Fault[]> {
+  if (text === undefined) return {}
+  try {
+    const parsed = JSON.parse(text)
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      Object.values(parsed).every(Array.isArray)
+    ) {
+      return parsed
+    }
+  } catch {
+    // Reported below.
+  }
+  console.error(
+    `--faults must be a JSON object of route keys to lists of faults, got ${JSON.stringify(text)}`
+  )
+  process.exit(2)
+}
 
 const { neon, upstash } = emulator.installations
 const products = (installation: typeof neon) =>

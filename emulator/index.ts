@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import { FaultPlan } from './faults.ts'
 import { createEmulatorServer } from './server.ts'
 import type {
   EmulatorSettings,
@@ -26,6 +27,8 @@ import type { EnvVar, Project } from './projects.ts'
 import type { LifecycleSettings } from './lifecycle.ts'
 
 export type { EmulatorSettings, RecordedRequest } from './server.ts'
+export type { Fault } from './faults.ts'
+export { FaultPlan } from './faults.ts'
 export type { RouteKey } from './routes.ts'
 export { ROUTES } from './routes.ts'
 export type {
@@ -114,6 +117,8 @@ export interface Emulator {
   /** Every secret value a store connection has put on a project. */
   secretValues(): string[]
   resetRequests(): void
+  /** Faults to inject, per route key, one per request in order. */
+  faults: FaultPlan
   close(): Promise<void>
 }
 
@@ -136,7 +141,8 @@ export async function startEmulator(
     settings,
     stores: new StoreRegistry(),
     projects: new ProjectRegistry(),
-    requests: []
+    requests: [],
+    faults: new FaultPlan()
   }
   const server = createEmulatorServer(state)
   await new Promise<void>((resolve, reject) => {
@@ -195,6 +201,7 @@ export async function startEmulator(
     resetRequests() {
       state.requests.length = 0
     },
+    faults: state.faults,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()))

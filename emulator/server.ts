@@ -14,6 +14,8 @@ import {
   listPlans,
   listProducts
 } from './discovery-routes.ts'
+import { describeFault, faultStatus, runsRoute, sendFault } from './faults.ts'
+import type { FaultPlan } from './faults.ts'
 import { bearerToken, errorReply, readText, sendJson } from './http.ts'
 import type { Reply } from './http.ts'
 import { ROUTES, matchRoute } from './routes.ts'
@@ -37,9 +39,12 @@ export interface RecordedRequest {
   route: RouteKey
   query: Record<string, string>
   body?: unknown
+  /** 0 where no answer was sent (a reset or a dropped connection). */
   status: number
   /** How many other requests were being handled when it arrived; absent if none. */
   concurrent?: number
+  /** The injected fault, if any (`describeFault`). */
+  fault?: string
 }
 
 export interface EmulatorState {
@@ -47,6 +52,7 @@ export interface EmulatorState {
   stores: StoreRegistry
   projects: ProjectRegistry
   requests: RecordedRequest[]
+  faults: FaultPlan
 }
 
 export function createEmulatorServer(state: EmulatorState): Server {
@@ -92,7 +98,11 @@ async function answer(
   const query = Object.fromEntries(url.searchParams)
   const body = parseBody(await readText(req))
 
-  const reply = dispatch(state, req, route, query, body)
+  const fault = state.faults.take(route.key)
+  const reply =
+    fault && !runsRoute(fault)
+      ? undefined
+      : dispatch(state, req, route, query, body)
 
   await sleep(state.settings.latencyMs)
   const recorded: RecordedRequest = {
@@ -100,13 +110,15 @@ async function answer(
     path: url.pathname,
     route: route.key,
     query,
-    status: reply.status
+    status: fault ? faultStatus(fault, reply) : (reply?.status ?? 0)
   }
   if (concurrent > 0) recorded.concurrent = concurrent
   if (body.kind === 'json') recorded.body = body.value
   if (body.kind === 'invalid') recorded.body = body.text
+  if (fault) recorded.fault = describeFault(fault)
   state.requests.push(recorded)
-  sendJson(res, reply)
+  if (fault) return sendFault(res, fault, reply)
+  if (reply) sendJson(res, reply)
 }
 
 function dispatch(

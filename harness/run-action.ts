@@ -17,6 +17,11 @@ export interface RunOptions {
   /** The `pull_request` payload's number; undefined for a push build. */
   pullRequest?: number
   repository?: string
+  /**
+   * Values that must never be shown unmasked (store secrets…). The token
+   * (`INPUT_TOKEN` or `VERCEL_TOKEN`) is always checked.
+   */
+  secrets?: string[]
 }
 
 export interface RunResult {
@@ -81,9 +86,56 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
       await readFile(files.output, 'utf8'),
       summary
     ].join('\n')
+    assertNoSecretShown(secretsOf(options, env), {
+      stdout,
+      stderr,
+      'the outputs file': await readFile(files.output, 'utf8'),
+      'the job summary': summary
+    })
     return { exitCode, stdout, stderr, outputs, summary, visible }
   } finally {
     await rm(dir, { recursive: true, force: true })
+  }
+}
+
+// Shorter values could be ordinary words in a log; real tokens are far longer.
+const MIN_SECRET_LENGTH = 6
+
+/** Each secret of the run, with a name to report it by (never its value). */
+function secretsOf(
+  options: RunOptions,
+  env: Record<string, string | undefined>
+): [string, string][] {
+  const named: [string, string | undefined][] = [
+    ['the token (INPUT_TOKEN)', env.INPUT_TOKEN],
+    ['the token (VERCEL_TOKEN)', env.VERCEL_TOKEN],
+    ...(options.secrets ?? []).map((value, index): [string, string] => [
+      `secrets[${index}]`,
+      value
+    ])
+  ]
+  return named.filter(
+    (entry): entry is [string, string] =>
+      entry[1] !== undefined && entry[1].trim().length >= MIN_SECRET_LENGTH
+  )
+}
+
+/**
+ * Fails the calling test when a secret shows anywhere a user could read it,
+ * outside the `::add-mask::` commands the runner consumes. Every run is
+ * checked, so that no test can forget to.
+ */
+export function assertNoSecretShown(
+  secrets: [string, string][],
+  places: Record<string, string>
+): void {
+  for (const [place, text] of Object.entries(places)) {
+    const shown = withoutMaskCommands(text)
+    for (const [name, value] of secrets) {
+      if (shown.includes(value)) {
+        throw new Error(`${name} is shown unmasked in ${place}`)
+      }
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { Inputs } from './constants.js'
 import { InputError } from './inputs.js'
+import { StepTimeoutError } from './step-timeout.js'
 import { StoreError } from './store.js'
 import {
   VercelApiError,
@@ -12,7 +13,11 @@ import {
  * change. Never a stack trace; never the token (it is in no error).
  */
 export function describeFailure(error: unknown): string {
-  if (error instanceof InputError || error instanceof StoreError) {
+  if (
+    error instanceof InputError ||
+    error instanceof StoreError ||
+    error instanceof StepTimeoutError
+  ) {
     return error.message
   }
   if (error instanceof VercelApiError) {

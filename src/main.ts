@@ -61,7 +61,9 @@ export async function run(): Promise<void> {
       apiUrl: inputs.apiUrl,
       team: inputs.team,
       userAgent: USER_AGENT,
-      log: (line) => core.debug(line)
+      log: (line) => core.debug(line),
+      warn: (line) => core.warning(line),
+      deadline
     })
     const integrations = new VercelIntegrationApi(client)
     const installation = await resolveInstallation(

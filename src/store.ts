@@ -7,6 +7,9 @@ import {
 import type { StoreApi } from './vercel/store-api.js'
 import type { CreateStoreBody, VercelStore } from './vercel/types.js'
 
+/** Creates in all, the first included, when their answers are lost. */
+export const MAX_CREATES = 3
+
 export type FoundStore = VercelStore & { id: string }
 
 /** A create request that always carries its idempotency key. */
@@ -46,15 +49,24 @@ export async function ensureStore(
   if (existing.length > 0) return oldestOf(existing, false)
   const createBody = prepareCreate ? await prepareCreate(body) : body
   let created: VercelStore | undefined
-  try {
-    created = await api.createStore(createBody)
-  } catch (error) {
-    if (!mayHaveCreated(error)) throw error
-    // The store may exist although the answer was lost: never create twice
-    // without looking again.
-    const listed = await findStores(api, key)
-    if (listed.length === 0) throw error
-    return oldestOf(listed, true)
+  for (let creates = 1; ; creates++) {
+    try {
+      created = await api.createStore(createBody)
+      break
+    } catch (error) {
+      if (!mayHaveCreated(error)) throw error
+      // The store may exist although the answer was lost: never create again
+      // without looking. `created` stays true: the store was absent when this
+      // run looked, and is there after its create.
+      const listed = await findStores(api, key)
+      if (listed.length > 0) return oldestOf(listed, true)
+      if (creates >= MAX_CREATES) {
+        if (error instanceof Error) {
+          error.message = `${error.message} (${creates} creates, and the store is not listed after any)`
+        }
+        throw error
+      }
+    }
   }
   if (created?.id) {
     return {

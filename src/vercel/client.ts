@@ -1,11 +1,25 @@
+import { setTimeout as wait } from 'node:timers/promises'
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import type { Deadline } from '../deadline.js'
+import { StepTimeoutError } from '../step-timeout.js'
 import {
   VercelApiError,
   VercelNetworkError,
   VercelResponseError,
   describeBody,
+  describeUnreadableBody,
+  noteAttempts,
   readErrorBody
 } from './errors.js'
+import { requestedWaitMs } from './retry-after.js'
+import {
+  MAX_RETRIES,
+  backoffMs,
+  formatSeconds,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  type Method
+} from './retry.js'
 import type { TeamScope } from './types.js'
 
 export interface VercelClientOptions {
@@ -16,11 +30,33 @@ export interface VercelClientOptions {
   dispatcher?: Dispatcher
   /** Called with one line per request, for the step's debug log. */
   log?: (line: string) => void
+  /** Called with one line per retry, for the step's warnings. */
+  warn?: (line: string) => void
+  /** The step's deadline: no request or retry goes past it. */
+  deadline?: Deadline
+  /** For unit tests: the wait between retries, and the jitter's source. */
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
 }
 
 type Query = Record<string, string | undefined>
 
+const CONNECT_TIMEOUT_MS = 10_000
+const HEADERS_TIMEOUT_MS = 30_000
+const BODY_TIMEOUT_MS = 30_000
+// A create provisions the store at the partner before Vercel answers.
 const POST_HEADERS_TIMEOUT_MS = 120_000
+
+/** One try of a request: the answer, or why it may be tried again. */
+type Attempt<T> =
+  | { ok: true; value: T }
+  | {
+      ok: false
+      error: Error
+      retryable: boolean
+      reason: string
+      waitMs?: number
+    }
 
 /**
  * A small JSON client for the Vercel REST API: Bearer token, team scope on
@@ -47,13 +83,61 @@ export class VercelClient {
     return this.send<T | undefined>('DELETE', path, query)
   }
 
+  /**
+   * Sends the request, and again on a retryable failure (see `retry.ts`)
+   * after the wait the server asks for or a jittered backoff, never past the
+   * step's deadline.
+   */
   private async send<T>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: Method,
     path: string,
     query: Query,
     body?: unknown
   ): Promise<T> {
     const url = this.url(path, query)
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.attempt<T>(method, path, url, body)
+      if (result.ok) return result.value
+      if (!result.retryable || attempt > MAX_RETRIES) {
+        throw noteAttempts(result.error, attempt)
+      }
+      const delay =
+        result.waitMs ?? backoffMs(attempt, this.options.random ?? Math.random)
+      const deadline = this.options.deadline
+      if (deadline && delay >= deadline.remainingMs()) {
+        throw StepTimeoutError.waitTooLong(
+          deadline.seconds,
+          noteAttempts(result.error, attempt).message,
+          {
+            ms: formatSeconds(delay),
+            askedBy: result.waitMs === undefined ? undefined : 'Vercel'
+          },
+          formatSeconds(deadline.remainingMs())
+        )
+      }
+      this.options.warn?.(
+        `${method} ${path} → ${result.reason}; retry ${attempt} of ${MAX_RETRIES} in ${formatSeconds(delay)}`
+      )
+      await this.sleep(delay)
+    }
+  }
+
+  private async attempt<T>(
+    method: Method,
+    path: string,
+    url: string,
+    body?: unknown
+  ): Promise<Attempt<T>> {
+    const deadline = this.options.deadline
+    const remaining = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY
+    if (deadline && remaining === 0) {
+      throw new StepTimeoutError(deadline.seconds, `${method} ${path}`)
+    }
+    const headersTimeout =
+      method === 'POST' ? POST_HEADERS_TIMEOUT_MS : HEADERS_TIMEOUT_MS
+    // The deadline, where it is nearer than a timeout, takes its place.
+    const capped =
+      remaining < Math.max(headersTimeout, BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS)
     const started = Date.now()
     let response: Dispatcher.ResponseData
     let text: string
@@ -68,12 +152,27 @@ export class VercelClient {
           ...(body === undefined ? {} : { 'content-type': 'application/json' })
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        // A create provisions the store at the partner before Vercel answers.
-        ...(method === 'POST' && { headersTimeout: POST_HEADERS_TIMEOUT_MS })
+        headersTimeout: Math.min(headersTimeout, remaining),
+        bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
+        ...(capped && { signal: AbortSignal.timeout(remaining) })
       })
       text = await response.body.text()
     } catch (error) {
-      throw new VercelNetworkError(method, path, networkReason(error))
+      if (deadline && capped && isTimeout(error)) {
+        throw new StepTimeoutError(
+          deadline.seconds,
+          `waiting for ${method} ${path}`,
+          // A create may be made although its answer is late.
+          method === 'POST' ? ' (it may have taken effect all the same)' : ''
+        )
+      }
+      const reason = networkReason(error)
+      return {
+        ok: false,
+        error: new VercelNetworkError(method, path, reason),
+        retryable: isRetryableNetworkError(method),
+        reason: (error as { code?: string }).code ?? 'no answer'
+      }
     }
     const { statusCode, headers } = response
     this.options.log?.(
@@ -81,26 +180,38 @@ export class VercelClient {
     )
     const contentType = String(headers['content-type'] ?? '')
     if (statusCode < 200 || statusCode > 299) {
-      throw new VercelApiError(
-        method,
-        path,
-        statusCode,
-        readErrorBody(text),
-        describeBody(text, contentType)
-      )
+      return {
+        ok: false,
+        error: new VercelApiError(
+          method,
+          path,
+          statusCode,
+          readErrorBody(text),
+          describeBody(text, contentType)
+        ),
+        retryable: isRetryableStatus(method, statusCode),
+        reason: String(statusCode),
+        waitMs: requestedWaitMs(statusCode, headers, Date.now())
+      }
     }
     // A delete may answer 204, or 200 with an empty body.
-    if (text === '' && method === 'DELETE') return undefined as T
+    if (text === '' && method === 'DELETE') {
+      return { ok: true, value: undefined as T }
+    }
     try {
-      return JSON.parse(text) as T
+      return { ok: true, value: JSON.parse(text) as T }
     } catch {
       throw new VercelResponseError(
         method,
         path,
         statusCode,
-        `${describeBody(text, contentType)} instead of JSON`
+        describeUnreadableBody(text, contentType)
       )
     }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return this.options.sleep ? this.options.sleep(ms) : wait(ms)
   }
 
   private url(path: string, query: Query): string {
@@ -121,10 +232,19 @@ export class VercelClient {
  */
 export function createDispatcher(): Dispatcher {
   return new EnvHttpProxyAgent({
-    connectTimeout: 10_000,
-    headersTimeout: 30_000,
-    bodyTimeout: 30_000
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    bodyTimeout: BODY_TIMEOUT_MS
   })
+}
+
+function isTimeout(error: unknown): boolean {
+  const { code, name } = error as { code?: string; name?: string }
+  return (
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    /TIMEOUT/.test(code ?? '')
+  )
 }
 
 function networkReason(error: unknown): string {

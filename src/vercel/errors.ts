@@ -58,8 +58,44 @@ export function describeBody(text: string, contentType = ''): string {
       .filter(Boolean)
       .join(' ')
   }
-  const excerpt = trimmed.length > 120 ? `${trimmed.slice(0, 117)}…` : trimmed
-  return `a body that is not a Vercel error: ${JSON.stringify(excerpt)}`
+  const problem = jsonProblem(trimmed)
+  if (problem) return problem
+  return `a body that is not a Vercel error: ${JSON.stringify(excerpt(trimmed))}`
+}
+
+/** Describes a 2xx body that could not be read as JSON. */
+export function describeUnreadableBody(text: string, contentType = ''): string {
+  const description = describeBody(text, contentType)
+  return description.includes('JSON body')
+    ? description
+    : `${description} instead of JSON`
+}
+
+/** 'a truncated JSON body', 'an invalid JSON body: …', or undefined for JSON. */
+function jsonProblem(text: string): string | undefined {
+  try {
+    JSON.parse(text)
+    return undefined
+  } catch (error) {
+    // V8 says "Unexpected end of JSON input" (or "Unterminated string") where
+    // the text stops in the middle of a value.
+    return /end of JSON input|Unterminated/i.test((error as Error).message)
+      ? 'a truncated JSON body'
+      : `an invalid JSON body: ${JSON.stringify(excerpt(text))}`
+  }
+}
+
+function excerpt(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text
+}
+
+/**
+ * Adds to the message how many attempts were made, where there was more than
+ * one, so that the final error says the request was retried.
+ */
+export function noteAttempts<E extends Error>(error: E, attempts: number): E {
+  if (attempts > 1) error.message = `${error.message} (${attempts} attempts)`
+  return error
 }
 
 export function readErrorBody(text: string): VercelErrorBody | undefined {
