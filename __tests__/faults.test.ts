@@ -287,6 +287,199 @@ describe('fault injection, through dist/index.js', () => {
   })
 })
 
+/**
+ * The routes a run reaches beyond get-or-create: discovery by slug and name,
+ * the readiness wait, the project lookup and connection, and deletion. A
+ * route is one entry; `prepare` puts in place what reaches it and returns
+ * the run's inputs.
+ */
+interface StepRoute {
+  route: string
+  kind: 'read' | 'write' | 'delete'
+  /** What a clean run afterwards must leave: one store, or none. */
+  goal: 'present' | 'absent'
+  prepare(): Promise<Record<string, string>>
+}
+
+const WEB = 'prj_emuWeb0001'
+
+const STEP_ROUTES: Record<string, StepRoute> = {
+  installations: {
+    route: 'GET /v1/integrations/configurations',
+    kind: 'read',
+    goal: 'present',
+    prepare: async () => inputs({ integration: 'neon' })
+  },
+  products: {
+    route: 'GET /v1/integrations/configuration/{id}/products',
+    kind: 'read',
+    goal: 'present',
+    prepare: async () => inputs({ product: 'neon' })
+  },
+  plans: {
+    route:
+      'GET /v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans',
+    kind: 'read',
+    goal: 'present',
+    prepare: async () => inputs({ plan: 'Free' })
+  },
+  'wait poll': {
+    route: GET,
+    kind: 'read',
+    goal: 'present',
+    async prepare() {
+      emulator.options.initializingReads = 1
+      return inputs()
+    }
+  },
+  project: {
+    route: 'GET /v9/projects/{idOrName}',
+    kind: 'read',
+    goal: 'present',
+    prepare: async () => inputs({ project: 'web' })
+  },
+  connect: {
+    route: 'POST /v1/storage/stores/{id}/connections',
+    kind: 'write',
+    goal: 'present',
+    prepare: async () => inputs({ project: WEB })
+  },
+  disconnect: {
+    route: 'DELETE /v1/storage/stores/{id}/connections',
+    kind: 'delete',
+    goal: 'absent',
+    async prepare() {
+      const setup = await runAction({
+        inputs: inputs({ project: WEB }),
+        pullRequest: PR
+      })
+      if (setup.exitCode !== 0) throw new Error(setup.stdout)
+      emulator.resetRequests()
+      return inputs({ state: 'absent' })
+    }
+  },
+  delete: {
+    route: 'DELETE /v1/storage/stores/integration/{id}',
+    kind: 'delete',
+    goal: 'absent',
+    async prepare() {
+      emulator.seedStore({
+        installationId: emulator.installations.neon.id,
+        productIdOrSlug: 'neon',
+        name: NAME,
+        externalId: `acme-web-pr-${PR}`
+      })
+      return inputs({ state: 'absent' })
+    }
+  }
+}
+
+const STEP_FAULTS = [
+  'HTTP 503, Retry-After 0',
+  'HTTP 429, Retry-After 0',
+  'reset',
+  'commit-then-drop',
+  'HTML 502 page',
+  'truncated JSON',
+  'delay past the timeout'
+]
+
+/**
+ * Reads and deletes are retried; a connection (a write) only on a 429. A
+ * delete's answer is not read, so a spoilt body does not matter to it.
+ */
+function stepOutcome(kind: StepRoute['kind'], fault: string): string {
+  if (fault === 'delay past the timeout') return 'fails with one line'
+  if (fault === 'truncated JSON') {
+    return kind === 'delete' ? 'succeeds' : 'fails with one line'
+  }
+  if (kind === 'write' && !fault.startsWith('HTTP 429')) {
+    return 'fails with one line'
+  }
+  return 'retried with a warning'
+}
+
+const STEP_SCENARIOS = Object.entries(STEP_ROUTES).flatMap(([name, route]) =>
+  STEP_FAULTS.map((fault): [string, string, string] => [
+    name,
+    fault,
+    stepOutcome(route.kind, fault)
+  ])
+)
+
+/** What a user sees of a run with one fault on a step route. */
+function expectedOfStep(outcome: string) {
+  const common = { stackTrace: false }
+  if (outcome === 'fails with one line') {
+    return {
+      ...common,
+      exitCode: 1,
+      errors: [expect.stringMatching(/^::error::\S/)]
+    }
+  }
+  return {
+    ...common,
+    exitCode: 0,
+    errors: [],
+    warnings:
+      outcome === 'succeeds'
+        ? []
+        : [expect.stringMatching(/→ \S+; retry 1 of 4 in \d+\.\d s$/)]
+  }
+}
+
+/** The emulator's state after a clean run: the route's goal reached. */
+function goalOf(route: StepRoute, runInputs: Record<string, string>) {
+  const connected = route.goal === 'present' && runInputs.project !== undefined
+  return {
+    exitCode: 0,
+    stores: route.goal === 'present' ? 1 : 0,
+    storeVariables: connected
+      ? emulator.installations.neon.products[0].secrets.length
+      : 0,
+    connectedProject: connected ? WEB : ''
+  }
+}
+
+describe('faults on the discovery, wait, connection and deletion routes, through dist/index.js', () => {
+  it.each(STEP_SCENARIOS)('%s × %s: %s', async (name, faultName, outcome) => {
+    const route = STEP_ROUTES[name]
+    const runInputs = await route.prepare()
+    emulator.faults.add(route.route, FAULTS[faultName])
+
+    const result = await runAction({
+      inputs: { ...runInputs, ...timeoutFor(faultName) },
+      pullRequest: PR,
+      secrets: emulator.secretValues()
+    })
+    expect(emulator.faults.pending()).toEqual({})
+    expect(observe(result)).toMatchObject(expectedOfStep(outcome))
+
+    // Whatever happened, a clean run afterwards reaches the goal.
+    const rerun = await runAction({ inputs: runInputs, pullRequest: PR })
+    expect({
+      exitCode: rerun.exitCode,
+      stores: ourStores().length,
+      storeVariables: emulator
+        .envVars(WEB)
+        .filter(({ contentHint }) => contentHint).length,
+      connectedProject: rerun.outputs['connected-project'] ?? ''
+    }).toEqual(goalOf(route, runInputs))
+  })
+
+  it('lists every scenario in the README’s reliability table', () => {
+    const readme = readFileSync(
+      join(import.meta.dirname, '..', 'README.md'),
+      'utf8'
+    )
+      .split('\n')
+      .map((line) => line.replace(/\s+/g, ' ').trim())
+    for (const [route, fault, outcome] of STEP_SCENARIOS) {
+      expect(readme).toContain(`| ${route} | ${fault} | ${outcome} |`)
+    }
+  })
+})
+
 describe('rate limits, retries and the deadline, through dist/index.js', () => {
   const rateLimited = (headers: Record<string, string>): Fault => ({
     status: 429,
@@ -405,5 +598,18 @@ describe('concurrent runs with one key, through dist/index.js', () => {
       expect(next.summary).toContain(id)
     }
     expect(ourStores()).toHaveLength(stores.length)
+
+    // Closing the pull request removes every one of them.
+    const close = await runAction({
+      inputs: inputs({ state: 'absent' }),
+      pullRequest: PR
+    })
+    expect(close.exitCode).toBe(0)
+    expect(close.outputs).toMatchObject({
+      deleted: 'true',
+      'store-id': oldest.id
+    })
+    for (const { id } of stores) expect(close.summary).toContain(id)
+    expect(ourStores()).toEqual([])
   })
 })

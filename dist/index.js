@@ -78646,8 +78646,9 @@ class VercelClient {
     post(path, body, query = {}) {
         return this.send('POST', path, query, body);
     }
-    delete(path, query = {}) {
-        return this.send('DELETE', path, query);
+    /** A delete's answer carries nothing the action reads: any 2xx will do. */
+    async delete(path, query = {}) {
+        await this.send('DELETE', path, query);
     }
     /**
      * Sends the request, and again on a retryable failure (see `retry.ts`)
@@ -78730,8 +78731,7 @@ class VercelClient {
                 waitMs: requestedWaitMs(statusCode, headers, Date.now())
             };
         }
-        // A delete may answer 204, or 200 with an empty body.
-        if (text === '' && method === 'DELETE') {
+        if (method === 'DELETE') {
             return { ok: true, value: undefined };
         }
         try {
@@ -78779,6 +78779,7 @@ function networkReason(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/connection-api.ts
+
 class VercelConnectionApi {
     client;
     constructor(client) {
@@ -78797,11 +78798,24 @@ class VercelConnectionApi {
     }
     /** `DELETE /v1/storage/stores/{id}/connections`: every project at once. */
     async disconnectAll(storeId) {
-        await this.client.delete(`${storePath(storeId)}/connections`);
+        await alreadyGone(this.client.delete(`${storePath(storeId)}/connections`));
     }
     /** `DELETE /v1/storage/stores/integration/{id}` (the CLI's delete-resource.ts). */
     async deleteStore(storeId) {
-        await this.client.delete(`/v1/storage/stores/integration/${encodeURIComponent(storeId)}`);
+        await alreadyGone(this.client.delete(`/v1/storage/stores/integration/${encodeURIComponent(storeId)}`));
+    }
+}
+/**
+ * A 404 means the store is gone: deleted by a concurrent run, or by this
+ * one's earlier attempt whose answer was lost before a retry.
+ */
+async function alreadyGone(deletion) {
+    try {
+        await deletion;
+    }
+    catch (error) {
+        if (!(error instanceof VercelApiError && error.status === 404))
+            throw error;
     }
 }
 function storePath(storeId) {

@@ -122,6 +122,16 @@ export interface Emulator {
   close(): Promise<void>
 }
 
+const running = new Set<Emulator>()
+
+/**
+ * The emulators running in this process: the harness scans every run's
+ * output for their tokens and secret values, so no test can forget to.
+ */
+export function runningEmulators(): Emulator[] {
+  return [...running]
+}
+
 export async function startEmulator(
   options: EmulatorOptions = {}
 ): Promise<Emulator> {
@@ -154,7 +164,7 @@ export async function startEmulator(
   })
   settings.port = (server.address() as AddressInfo).port
 
-  return {
+  const emulator: Emulator = {
     url: `http://127.0.0.1:${settings.port}`,
     token: settings.token,
     team: { ...TEAM },
@@ -204,10 +214,13 @@ export async function startEmulator(
     faults: state.faults,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        running.delete(emulator)
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeAllConnections()
       })
   }
+  running.add(emulator)
+  return emulator
 }
 
 function seedStore(stores: StoreRegistry, input: SeedStoreInput): StoreRecord {

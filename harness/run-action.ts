@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runningEmulators } from '../emulator/index.ts'
 
 export const BUNDLE = join(import.meta.dirname, '..', 'dist', 'index.js')
 
@@ -18,8 +19,10 @@ export interface RunOptions {
   pullRequest?: number
   repository?: string
   /**
-   * Values that must never be shown unmasked (store secrets…). The token
-   * (`INPUT_TOKEN` or `VERCEL_TOKEN`) is always checked.
+   * Values that must never be shown unmasked. Always checked besides: the
+   * token (`INPUT_TOKEN` or `VERCEL_TOKEN`), and the token and every secret
+   * value (a connection's variables) of each emulator running in this
+   * process, read after the run so that values it made count too.
    */
   secrets?: string[]
 }
@@ -112,6 +115,15 @@ function secretsOf(
     ...(options.secrets ?? []).map((value, index): [string, string] => [
       `secrets[${index}]`,
       value
+    ]),
+    ...runningEmulators().flatMap((emulator): [string, string][] => [
+      ['the emulator’s token', emulator.token],
+      ...emulator
+        .secretValues()
+        .map((value, index): [string, string] => [
+          `the emulator’s secret value ${index}`,
+          value
+        ])
     ])
   ]
   return named.filter(

@@ -79,8 +79,9 @@ export class VercelClient {
     return this.send<T>('POST', path, query, body)
   }
 
-  delete<T>(path: string, query: Query = {}): Promise<T | undefined> {
-    return this.send<T | undefined>('DELETE', path, query)
+  /** A delete's answer carries nothing the action reads: any 2xx will do. */
+  async delete(path: string, query: Query = {}): Promise<void> {
+    await this.send<undefined>('DELETE', path, query)
   }
 
   /**
@@ -194,8 +195,7 @@ export class VercelClient {
         waitMs: requestedWaitMs(statusCode, headers, Date.now())
       }
     }
-    // A delete may answer 204, or 200 with an empty body.
-    if (text === '' && method === 'DELETE') {
+    if (method === 'DELETE') {
       return { ok: true, value: undefined as T }
     }
     try {

@@ -1,4 +1,5 @@
 import type { VercelClient } from './client.js'
+import { VercelApiError } from './errors.js'
 import type { VercelProject } from './types.js'
 
 /** The body of `POST /v1/storage/stores/{id}/connections`, as the CLI sends it. */
@@ -41,14 +42,28 @@ export class VercelConnectionApi implements ConnectionApi {
 
   /** `DELETE /v1/storage/stores/{id}/connections`: every project at once. */
   async disconnectAll(storeId: string): Promise<void> {
-    await this.client.delete(`${storePath(storeId)}/connections`)
+    await alreadyGone(this.client.delete(`${storePath(storeId)}/connections`))
   }
 
   /** `DELETE /v1/storage/stores/integration/{id}` (the CLI's delete-resource.ts). */
   async deleteStore(storeId: string): Promise<void> {
-    await this.client.delete(
-      `/v1/storage/stores/integration/${encodeURIComponent(storeId)}`
+    await alreadyGone(
+      this.client.delete(
+        `/v1/storage/stores/integration/${encodeURIComponent(storeId)}`
+      )
     )
+  }
+}
+
+/**
+ * A 404 means the store is gone: deleted by a concurrent run, or by this
+ * one's earlier attempt whose answer was lost before a retry.
+ */
+async function alreadyGone(deletion: Promise<void>): Promise<void> {
+  try {
+    await deletion
+  } catch (error) {
+    if (!(error instanceof VercelApiError && error.status === 404)) throw error
   }
 }
 
