@@ -35,6 +35,8 @@ export interface RunResult {
   summary: string
   /** Everything a user could read: logs, outputs file and summary. */
   visible: string
+  /** Wall time of the `node dist/index.js` process, from spawn to exit. */
+  durationMs: number
 }
 
 /**
@@ -77,10 +79,12 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
       env[`INPUT_${name.toUpperCase()}`] = value
     }
     Object.assign(env, options.env)
+    const started = performance.now()
     const { exitCode, stdout, stderr } = await execNode(
       BUNDLE,
       definedOnly(env)
     )
+    const durationMs = performance.now() - started
     const outputs = parseOutputFile(await readFile(files.output, 'utf8'))
     const summary = await readFile(files.summary, 'utf8')
     const visible = [
@@ -95,7 +99,7 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
       'the outputs file': await readFile(files.output, 'utf8'),
       'the job summary': summary
     })
-    return { exitCode, stdout, stderr, outputs, summary, visible }
+    return { exitCode, stdout, stderr, outputs, summary, visible, durationMs }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
