@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import { connect } from './connection-routes.ts'
 import { FaultPlan } from './faults.ts'
 import { createEmulatorServer } from './server.ts'
 import type {
@@ -110,6 +111,16 @@ export interface Emulator {
     status: string,
     notification?: StoreNotification
   ): void
+  /**
+   * Connects a store to a project as `POST …/connections` would; not
+   * recorded as a request.
+   */
+  connectStore(
+    storeId: string,
+    projectId: string,
+    environments: string[],
+    envVarPrefix?: string
+  ): void
   /** Every project of every team, variables and values included. */
   projects(): Project[]
   /** One project's variables, values included. */
@@ -200,6 +211,23 @@ export async function startEmulator(
       store.status = status
       if (notification) store.notification = structuredClone(notification)
       else delete store.notification
+    },
+    connectStore(storeId, projectId, environments, envVarPrefix) {
+      const store = state.stores.byId(storeId)
+      if (!store) throw new Error(`connectStore: no store ${storeId}`)
+      const reply = connect({
+        ownerId: store.teamId,
+        params: { id: storeId },
+        body: {
+          kind: 'json',
+          value: { projectId, envVarEnvironments: environments, envVarPrefix }
+        },
+        stores: state.stores,
+        projects: state.projects
+      })
+      if (reply.status >= 300) {
+        throw new Error(`connectStore: ${JSON.stringify(reply.body)}`)
+      }
     },
     projects: () => state.projects.all(),
     envVars(projectId) {

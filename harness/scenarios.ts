@@ -18,6 +18,8 @@ export interface PlannedRequest {
    * named it.
    */
   path: string
+  /** The emulator's route key, where `path` is a concrete one. */
+  route?: string
   query?: Record<string, string>
   body?: unknown
 }
@@ -42,6 +44,7 @@ const CREATE = '/v1/storage/stores/integration/direct'
 const PULL_REQUEST = 42
 const STORE_NAME = `web-pr-${PULL_REQUEST}`
 const EXTERNAL_ID = `acme-web-pr-${PULL_REQUEST}`
+const PROJECT_ID = 'prj_emuWeb0001'
 
 /** The installation and product by id: no request is needed to resolve them. */
 function withIds(emulator: Emulator): RunOptions {
@@ -95,6 +98,49 @@ function createRequest(emulator: Emulator): PlannedRequest {
   }
 }
 
+function installationsRequest(emulator: Emulator): PlannedRequest {
+  return {
+    method: 'GET',
+    path: '/v1/integrations/configurations',
+    query: {
+      slug: emulator.team.slug,
+      view: 'account',
+      installationType: 'marketplace',
+      integrationIdOrSlug: 'neon'
+    }
+  }
+}
+
+function productsRequest(emulator: Emulator): PlannedRequest {
+  return {
+    method: 'GET',
+    path: `/v1/integrations/configuration/${emulator.installations.neon.id}/products`,
+    route: 'GET /v1/integrations/configuration/{id}/products',
+    query: { slug: emulator.team.slug }
+  }
+}
+
+function storeRequest(emulator: Emulator): PlannedRequest {
+  return {
+    method: 'GET',
+    path: '/v1/storage/stores/{id}',
+    query: { slug: emulator.team.slug }
+  }
+}
+
+function connectRequest(emulator: Emulator): PlannedRequest {
+  return {
+    method: 'POST',
+    path: '/v1/storage/stores/{id}/connections',
+    query: { slug: emulator.team.slug },
+    body: {
+      projectId: PROJECT_ID,
+      envVarEnvironments: ['preview'],
+      type: 'integration'
+    }
+  }
+}
+
 export const OTHER_STORES = 10_000
 
 export const SCENARIOS = {
@@ -115,8 +161,86 @@ export const SCENARIOS = {
     prepare: withIds,
     roundTrips: (emulator) => [listRequest(emulator), createRequest(emulator)]
   },
-  // reuseWithSlugs: the slug inputs' discovery requests (issue 3), made
-  // concurrently, then the list.
+  reuseWithSlugs: {
+    name: 'reuse with slugs',
+    storeName: STORE_NAME,
+    outputs: { 'store-name': STORE_NAME, created: 'false' },
+    prepare(emulator) {
+      seedOwnStore(emulator)
+      const options = withIds(emulator)
+      return {
+        ...options,
+        inputs: { ...options.inputs, integration: 'neon', product: 'neon' }
+      }
+    },
+    // The installation first; then its products and its stores at once.
+    roundTrips: (emulator) => [
+      installationsRequest(emulator),
+      [productsRequest(emulator), listRequest(emulator)]
+    ]
+  },
+  createAndWait: {
+    name: 'create, then wait through initializing',
+    storeName: STORE_NAME,
+    outputs: { 'store-name': STORE_NAME, created: 'true', status: 'available' },
+    prepare(emulator) {
+      // Vercel answers the create with `initializing`; the first read of the
+      // store already finds it available.
+      emulator.options.initializingReads = 1
+      return withIds(emulator)
+    },
+    roundTrips: (emulator) => [
+      listRequest(emulator),
+      createRequest(emulator),
+      storeRequest(emulator)
+    ]
+  },
+  createAndConnect: {
+    name: 'create and connect to a project by id',
+    storeName: STORE_NAME,
+    outputs: {
+      'store-name': STORE_NAME,
+      created: 'true',
+      'connected-project': PROJECT_ID
+    },
+    prepare(emulator) {
+      const options = withIds(emulator)
+      return { ...options, inputs: { ...options.inputs, project: PROJECT_ID } }
+    },
+    roundTrips: (emulator) => [
+      listRequest(emulator),
+      createRequest(emulator),
+      connectRequest(emulator)
+    ]
+  },
+  reuseConnected: {
+    name: 'reuse a store already connected',
+    storeName: STORE_NAME,
+    outputs: { created: 'false', 'connected-project': PROJECT_ID },
+    prepare(emulator) {
+      seedOwnStore(emulator)
+      const [store] = emulator.stores()
+      emulator.connectStore(store.id, PROJECT_ID, ['preview'])
+      const options = withIds(emulator)
+      return { ...options, inputs: { ...options.inputs, project: PROJECT_ID } }
+    },
+    roundTrips: (emulator) => [listRequest(emulator)]
+  },
+  removeOnClose: {
+    name: 'delete on close',
+    storeName: STORE_NAME,
+    outputs: { deleted: 'true', 'store-name': STORE_NAME },
+    prepare(emulator) {
+      seedOwnStore(emulator)
+      const options = withIds(emulator)
+      return { ...options, inputs: { ...options.inputs, state: 'absent' } }
+    },
+    // A store no project is connected to is deleted at once.
+    roundTrips: (emulator) => [
+      listRequest(emulator),
+      { method: 'DELETE', path: '/v1/storage/stores/integration/{id}' }
+    ]
+  },
   lookupAmong10k: {
     name: `lookup among ${OTHER_STORES.toLocaleString('en')} stores`,
     storeName: STORE_NAME,
@@ -146,5 +270,5 @@ export const SCENARIOS = {
 
 /** The emulator's route key of a planned request, e.g. `GET /v1/storage/stores`. */
 export function routeOf(request: PlannedRequest): string {
-  return `${request.method} ${request.path}`
+  return request.route ?? `${request.method} ${request.path}`
 }

@@ -23,18 +23,15 @@ interface Target {
   addsOver?: { scenario: string; ms: number; mib: number }
 }
 
-type BenchEntry =
-  { scenario: Scenario; target: Target } | { pending: string; reason: string }
+interface BenchEntry {
+  scenario: Scenario
+  target: Target
+}
 
 const BENCH: BenchEntry[] = [
   { scenario: SCENARIOS.reuseWithIds, target: { ratio: 1.1 } },
   { scenario: SCENARIOS.createWithIds, target: { ratio: 1.1 } },
-  // The slot for the slug inputs: replace with
-  // { scenario: SCENARIOS.reuseWithSlugs, target: { ratio: 1.1 } }.
-  {
-    pending: 'reuse with slugs',
-    reason: 'added once the slug inputs (issue 3) are merged'
-  },
+  { scenario: SCENARIOS.reuseWithSlugs, target: { ratio: 1.1 } },
   {
     scenario: SCENARIOS.lookupAmong10k,
     target: {
@@ -304,24 +301,16 @@ async function coldStart() {
 
 // First, while this process is small: a large parent forks more slowly.
 const cold = await coldStart()
-const results: (ScenarioResult | { name: string; pending: string })[] = []
+const results: ScenarioResult[] = []
 for (const entry of BENCH) {
-  if ('pending' in entry) {
-    results.push({ name: entry.pending, pending: entry.reason })
-    if (!values.json) console.error(`${entry.pending}: pending`)
-    continue
-  }
   results.push(await benchScenario(entry.scenario, entry.target))
   if (!values.json) console.error(`${entry.scenario.name}: done`)
 }
 const bundleBytes = (await stat(BUNDLE)).size
 
-const measured = results.filter(
-  (result): result is ScenarioResult => !('pending' in result)
-)
-const additions = measured.flatMap((result) => {
+const additions = results.flatMap((result) => {
   const over = result.target.addsOver
-  const base = over && measured.find(({ name }) => name === over.scenario)
+  const base = over && results.find(({ name }) => name === over.scenario)
   if (!over || !base) return []
   const addsMs = result.actionMs - base.actionMs
   // The same growth in a plain fetch client: the server building and sending
@@ -392,10 +381,6 @@ function printTable(): void {
     ]
   ]
   for (const result of results) {
-    if ('pending' in result) {
-      rows.push([result.name, `pending: ${result.pending}`, '', '', '', '', ''])
-      continue
-    }
     const { ratio } = result.target
     rows.push([
       result.name,
