@@ -1,37 +1,60 @@
 /**
- * The action's main job, twice, against the embedded Vercel API emulator: the
- * first run creates the pull request's store, the second finds and reuses it.
+ * The action's main job against the embedded Vercel API emulator, as a pull
+ * request lives it: opened (create the store, wait while it initializes,
+ * connect it to the project), updated (find and reuse it), closed (disconnect
+ * and delete it).
  */
 import { startEmulator } from '../emulator/index.ts'
 import { runAction, type RunResult } from '../harness/run-action.ts'
 
 const emulator = await startEmulator()
 try {
+  // New stores start `initializing`, as Vercel's do, and are available at
+  // their second read.
+  emulator.options.initializingReads = 2
   const inputs = {
     token: emulator.token,
     team: emulator.team.slug,
-    integration: emulator.installations.neon.id,
+    integration: 'neon',
     product: 'neon',
+    metadata: 'region=iad1',
+    project: 'web',
+    'env-prefix': 'PR42_',
     'api-url': emulator.url
   }
   console.log(`Vercel API emulator at ${emulator.url}`)
   console.log(
-    `Inputs: team=${inputs.team} integration=${inputs.integration} product=${inputs.product} (pull request #42 of acme/web)\n`
+    `Inputs: team=${inputs.team} integration=${inputs.integration} product=${inputs.product} metadata=${inputs.metadata} project=${inputs.project} env-prefix=${inputs['env-prefix']} (pull request #42 of acme/web)\n`
   )
-  for (const label of ['First run', 'Second run']) {
-    const result = await runAction({ inputs, pullRequest: 42 })
+  const runs: [string, Record<string, string>][] = [
+    ['Pull request opened', inputs],
+    ['Pull request updated', inputs],
+    ['Pull request closed (state: absent)', { ...inputs, state: 'absent' }]
+  ]
+  for (const [label, runInputs] of runs) {
+    emulator.resetRequests()
+    const result = await runAction({ inputs: runInputs, pullRequest: 42 })
     show(label, result)
+    console.log(`   requests ${JSON.stringify(emulator.counts())}`)
+    console.log(
+      `   emulator: ${storesOfKey()} store(s) with key acme-web-pr-42; project web has ${storeVariables()} variable(s) from stores\n`
+    )
     if (result.exitCode !== 0) process.exitCode = 1
   }
-  const stores = emulator
-    .stores()
-    .filter(({ externalId }) => externalId === 'acme-web-pr-42')
-  console.log(
-    `Stores with key acme-web-pr-42 in the emulator: ${stores.length}`
-  )
-  console.log(`Requests: ${JSON.stringify(emulator.counts())}`)
 } finally {
   await emulator.close()
+}
+
+function storesOfKey(): number {
+  return emulator
+    .stores()
+    .filter(({ externalId }) => externalId === 'acme-web-pr-42').length
+}
+
+function storeVariables(): number {
+  return emulator
+    .envVars('prj_emuWeb0001')
+    .filter(({ contentHint }) => contentHint).length
 }
 
 function show(label: string, result: RunResult): void {
@@ -46,7 +69,6 @@ function show(label: string, result: RunResult): void {
   for (const line of summaryText(result.summary).split('\n')) {
     console.log(`        ${line}`)
   }
-  console.log()
 }
 
 /** The summary's HTML as plain text lines, for a terminal. */
