@@ -322,7 +322,7 @@ describe('matching a listed store to this step’s key', () => {
       })
     })
 
-    it('matches a product slug without reading the store', async () => {
+    it('matches a product slug, and reads the store once for the names of its secrets', async () => {
       const seeded = emulator.seedStore({
         installationId: neon().id,
         productIdOrSlug: 'neon',
@@ -330,8 +330,14 @@ describe('matching a listed store to this step’s key', () => {
       })
       const result = await run({ inputs: neonInputs(), pullRequest: 17 })
       expect(result.outputs['store-id']).toBe(seeded.id)
-      expect(result.outputs['secret-names']).toBe('[]')
-      expect(emulator.counts()).toEqual({ [LIST]: 1, [PRODUCTS]: 1 })
+      expect(result.outputs['secret-names']).toBe(
+        JSON.stringify(neon().products[0].secrets)
+      )
+      expect(emulator.counts()).toEqual({
+        [LIST]: 1,
+        [PRODUCTS]: 1,
+        'GET /v1/storage/stores/{id}': 1
+      })
     })
   })
 

@@ -536,4 +536,84 @@ describe('dry run', () => {
     )
     expect(error).toContain('Input "metadata" key "region" must be one of')
   })
+
+  it('names the project it would connect a new store to, and fails on one that does not exist', async () => {
+    const result = await run({ 'dry-run': 'true', project: 'web' })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain(
+      'Would connect it to project web (prj_emuWeb0001).'
+    )
+    expect(result.summary).toContain(
+      'A real run would connect it to project <code>web</code> (<code>prj_emuWeb0001</code>)'
+    )
+    expect(result.outputs['connected-project']).toBe('')
+    expect(emulator.count('GET /v9/projects/{idOrName}')).toBe(1)
+
+    const missing = failure(
+      await run({ 'dry-run': 'true', project: 'no-such-project' })
+    )
+    expect(missing).toContain('Project "no-such-project" was not found')
+    expect(emulator.count(CREATE)).toBe(0)
+  })
+
+  it('says a store it would reuse is connected already, and warns of duplicates', async () => {
+    const [oldest, newer] = [1_000, 2_000].map((createdAt) =>
+      emulator.seedStore({
+        installationId: 'icfg_emuNeon0001',
+        productIdOrSlug: 'neon',
+        name: 'web-pr-42',
+        createdAt
+      })
+    )
+    emulator.connectStore(oldest.id, 'prj_emuWeb0001', ['preview'], 'PR42_')
+    emulator.resetRequests()
+    const result = await run({
+      'dry-run': 'true',
+      project: 'web',
+      'env-prefix': 'PR42_'
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs).toMatchObject({
+      'store-id': oldest.id,
+      'connected-project': 'prj_emuWeb0001',
+      'env-var-names': expect.stringContaining('"PR42_DATABASE_URL"')
+    })
+    expect(result.stdout).toContain(
+      'It is already connected to project web (prj_emuWeb0001).'
+    )
+    expect(result.stdout).toMatch(
+      new RegExp(`::warning::2 stores share the key .*${newer.id}`)
+    )
+    expect(result.summary).toContain(newer.id)
+    expect(emulator.requests.every(({ method }) => method === 'GET')).toBe(true)
+  })
+
+  it('shows the keys of protocol settings, never their values', async () => {
+    const result = await run(
+      {
+        'dry-run': 'true',
+        'protocol-settings': '{"password": "hunter2-s3cret-value"}'
+      },
+      { secrets: ['hunter2-s3cret-value'] }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('"protocolSettings":{"password":"***"}')
+  })
+
+  it('names the stores state: absent would delete, and deletes none', async () => {
+    const seeded = emulator.seedStore({
+      installationId: 'icfg_emuNeon0001',
+      productIdOrSlug: 'neon',
+      name: 'web-pr-42'
+    })
+    const result = await run({ 'dry-run': 'true', state: 'absent' })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs).toMatchObject({
+      deleted: 'false',
+      'store-id': seeded.id
+    })
+    expect(result.summary).toContain('Dry run: would delete one Vercel store')
+    expect(emulator.stores()).toHaveLength(1)
+    expect(emulator.requests.every(({ method }) => method === 'GET')).toBe(true)
+  })
 })

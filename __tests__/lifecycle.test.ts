@@ -203,6 +203,8 @@ describe('end states and the timeout', () => {
         [ROUTES.getStore]: 1
       })
       expect(result.summary).toContain('Neon project suspended')
+      // Set before the wait, so that a cleanup step can find the store.
+      expect(result.outputs['store-id']).toBe(store.id)
     }
   )
 
@@ -356,6 +358,50 @@ describe('state: absent', () => {
     expect(result.exitCode).toBe(0)
     expect(result.outputs).toMatchObject({ deleted: 'false', 'store-id': '' })
     expect(emulator.counts()).toEqual({ [ROUTES.listStores]: 1 })
+    expect(result.summary).toContain('No Vercel store to delete')
+  })
+})
+
+describe('a listing with only what the Vercel CLI reads', () => {
+  it('reads the store once, for the names of its secrets and of the variables', async () => {
+    emulator.options.minimalListing = true
+    const store = seedNeon('web-pr-42')
+    const result = await run({ inputs: inputs({ project: WEB }) })
+    expect(result.exitCode).toBe(0)
+    const names = neonSecrets()
+    expect(result.outputs).toMatchObject({
+      'store-id': store.id,
+      'secret-names': JSON.stringify(names),
+      'connected-project': WEB,
+      'env-var-names': JSON.stringify(names)
+    })
+    expect(emulator.counts()).toEqual({
+      [ROUTES.listStores]: 1,
+      [ROUTES.getStore]: 1,
+      [ROUTES.connect]: 1
+    })
+  })
+})
+
+describe('mistakes found before anything is written', () => {
+  it('looks a project name up before it creates a store', async () => {
+    const error = errorLine(
+      await run({ inputs: inputs({ project: 'no-such-project' }) })
+    )
+    expect(error).toContain('Project "no-such-project" was not found')
+    expect(emulator.count(ROUTES.createStore)).toBe(0)
+    expect(emulator.stores()).toEqual([])
+  })
+
+  it('finds nothing to delete when the integration is no longer installed', async () => {
+    const result = await run({
+      inputs: inputs({ integration: 'redis-cloud', state: 'absent' })
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.deleted).toBe('false')
+    expect(result.stdout).toMatch(
+      /^::warning::Nothing to delete: .*has not installed/m
+    )
     expect(result.summary).toContain('No Vercel store to delete')
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Deadline } from '../src/deadline.ts'
 import type { FoundStore } from '../src/store.ts'
+import { StepTimeoutError } from '../src/step-timeout.ts'
 import { END_STATUSES, waitUntilAvailable } from '../src/wait.ts'
 import type { VercelStore } from '../src/vercel/types.ts'
 
@@ -147,5 +148,24 @@ describe('waitUntilAvailable', () => {
     // 1 + 1.5 + 2.25 = 4.75 s, then the last 0.25 s: never past the deadline.
     expect(time.sleeps).toEqual([1000, 1500, 2250, 250])
     expect(api.reads).toHaveLength(4)
+  })
+})
+
+describe('a deadline that runs out during a read', () => {
+  it('still names the last status seen', async () => {
+    const time = fakeTime(5)
+    let reads = 0
+    const api = {
+      async getStore(id: string): Promise<VercelStore> {
+        reads++
+        if (reads === 1) return { id, status: 'onboarding' }
+        throw new StepTimeoutError(5, `GET /v1/storage/stores/${id}`)
+      }
+    }
+    await expect(
+      waitUntilAvailable(api, initializing, time.deadline, time.options)
+    ).rejects.toThrow(
+      /^Store "web-pr-1" \(store_1\) is still onboarding after 1 s of waiting, and the step's 5 s are up/
+    )
   })
 })

@@ -45914,7 +45914,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7704);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5727);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45923,7 +45923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7704:
+/***/ 5727:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48927,6 +48927,45 @@ const DEFAULT_TIMEOUT_SECONDS = 300;
 const DEFAULT_API_URL = 'https://api.vercel.com';
 const USER_AGENT = 'vercel-store-action';
 
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+
+/** The one place that sets the step's outputs. */
+function setOutputs(report) {
+    const outputs = {
+        [Outputs.storeId]: report.storeId,
+        [Outputs.storeName]: report.storeName,
+        [Outputs.externalId]: report.externalId,
+        [Outputs.created]: String(report.created),
+        [Outputs.status]: report.status,
+        [Outputs.integrationConfigurationId]: report.integrationConfigurationId,
+        [Outputs.productId]: report.productId,
+        [Outputs.billingPlanId]: report.billingPlanId,
+        [Outputs.dashboardUrl]: report.dashboardUrl,
+        [Outputs.secretNames]: JSON.stringify(report.secretNames),
+        [Outputs.deleted]: 'false',
+        [Outputs.connectedProject]: report.connection?.projectId ?? '',
+        [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+        setOutput(name, value);
+    }
+}
+/** `state: absent`: what was deleted; the oldest store stands for the key. */
+function setRemovalOutputs(removed, externalId) {
+    const [oldest] = removed;
+    const outputs = {
+        [Outputs.deleted]: String(removed.length > 0),
+        [Outputs.storeId]: oldest?.id ?? '',
+        [Outputs.storeName]: oldest?.name ?? '',
+        [Outputs.externalId]: externalId,
+        [Outputs.created]: 'false'
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+        setOutput(name, value);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/store-match.ts
 /**
  * A store is ours when it belongs to the same installation and product, and
@@ -49135,18 +49174,30 @@ async function findStores(api, key) {
     return matches.sort(byAge);
 }
 /**
+ * The store with its secrets' names. The listing may leave them out (the
+ * Vercel CLI's type of a listed store has none): then one read fills them in.
+ */
+async function withSecrets(api, store) {
+    if (store.secrets !== undefined)
+        return store;
+    const read = await api.getStore(store.id);
+    return mergeRead(store, read);
+}
+/** A store's read over its listing, which may describe the product only in part. */
+function mergeRead(store, read) {
+    return {
+        ...store,
+        ...read,
+        id: store.id,
+        product: { ...store.product, ...read?.product }
+    };
+}
+/**
  * Reads a store whose listing left out its product's id or slug, and returns
  * it if it is of the key's product.
  */
 async function readToConfirm(api, store, key) {
-    const full = await api.getStore(store.id);
-    // The read may describe the product only in part: keep what the listing said.
-    const merged = {
-        ...store,
-        ...full,
-        id: store.id,
-        product: { ...store.product, ...full?.product }
-    };
+    const merged = mergeRead(store, await api.getStore(store.id));
     const verdict = judgeStore(merged, key);
     if (verdict === 'unconfirmed') {
         throw new StoreError(`Store ${store.id} ("${store.name}") has this step's key, but Vercel does not say whether it is of product "${key.product}"; give "product" as the product's ${key.product.startsWith('iap_') ? 'slug' : 'iap_ id'} instead.`);
@@ -49180,22 +49231,37 @@ function hasId(store) {
 
 
 /**
+ * Whether the store (none yet, on a create) is connected to the project, and
+ * the project's id. Writes nothing; a project given by name is looked up only
+ * when the store does not already name it, or when the caller has not.
+ */
+async function planConnection(api, store, request) {
+    const known = store && connectionTo(store, request.project);
+    if (known) {
+        return {
+            projectId: known.projectId ?? request.project,
+            projectName: known.name,
+            existing: known
+        };
+    }
+    const projectName = isProjectId(request.project) ? undefined : request.project;
+    const projectId = request.projectId ?? (await projectIdOf(api, request.project));
+    const existing = store && connectionTo(store, projectId);
+    return { projectId, projectName, existing };
+}
+/** A project's id: given, or looked up by its name. */
+async function projectIdOf(api, project) {
+    return isProjectId(project) ? project : lookUpProjectId(api, project);
+}
+/**
  * Connects the store to the project for the environments asked, unless the
  * store says it already is: then no request is made, and a project given by
  * name is not even looked up.
  */
 async function connectStore(api, store, request) {
-    const known = connectionTo(store, request.project);
-    if (known)
-        return reuse(store, known, request);
-    let projectId = request.project;
-    const projectName = isProjectId(request.project) ? undefined : request.project;
-    if (projectName !== undefined) {
-        projectId = await lookUpProjectId(api, projectName);
-        const byId = connectionTo(store, projectId);
-        if (byId)
-            return reuse(store, byId, request);
-    }
+    const { projectId, projectName, existing } = await planConnection(api, store, request);
+    if (existing)
+        return reuse(store, existing, request);
     try {
         await api.connect(store.id, {
             projectId,
@@ -49210,10 +49276,15 @@ async function connectStore(api, store, request) {
     return {
         projectId,
         projectName,
-        envVarNames: (store.secrets ?? []).flatMap(({ name }) => name ? [`${request.envPrefix ?? ''}${name}`] : []),
+        envVarNames: variableNames(store, request.envPrefix),
         connected: true
     };
 }
+/** The names a connection with this prefix gives the store's secrets. */
+function variableNames(store, prefix = '') {
+    return (store.secrets ?? []).flatMap(({ name }) => name ? [`${prefix}${name}`] : []);
+}
+/** The store's connection as it is, if it is what the step asks for. */
 function reuse(store, connection, request) {
     const environments = connection.environments ?? [];
     const prefix = connection.envVarPrefix ?? '';
@@ -49225,8 +49296,7 @@ function reuse(store, connection, request) {
     return {
         projectId: connection.projectId ?? request.project,
         projectName: connection.name,
-        envVarNames: connection.environmentVariables ??
-            (store.secrets ?? []).flatMap(({ name }) => name ? [`${prefix}${name}`] : []),
+        envVarNames: connection.environmentVariables ?? variableNames(store, prefix),
         connected: false
     };
 }
@@ -49271,175 +49341,40 @@ function list(environments) {
     return environments.length > 0 ? environments.join(', ') : 'no environment';
 }
 
-;// CONCATENATED MODULE: ./src/deadline.ts
-/**
- * The step's one deadline: every request, retry and wait takes its time from
- * here, so `timeout` bounds the whole step rather than each call.
- */
-class Deadline {
-    seconds;
-    at;
-    now;
-    constructor(seconds, now = Date.now) {
-        this.seconds = seconds;
-        this.now = now;
-        this.at = now() + seconds * 1000;
-    }
-    remainingMs() {
-        return Math.max(0, this.at - this.now());
-    }
-    expired() {
-        return this.remainingMs() === 0;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-/** Adds the store to the job summary (written once, at the end of the step). */
-function addStoreToSummary(report) {
-    const action = report.created ? 'Created' : 'Reused';
-    const rows = [
-        [
-            { data: 'Store', header: true },
-            { data: 'Product', header: true },
-            { data: 'Status', header: true },
-            { data: 'Plan', header: true },
-            { data: 'External id', header: true }
-        ],
-        [
-            summary_link(report.storeName, report.dashboardUrl),
-            summary_escape(report.productName),
-            summary_escape(report.status),
-            summary_escape(report.billingPlanName || report.billingPlanId || '—'),
-            code(report.externalId)
-        ]
-    ];
-    summary
-        .addHeading(`${action} Vercel store ${summary_escape(report.storeName)}`, 2)
-        .addTable(rows)
-        .addRaw(`<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
-    if (report.secretNames.length > 0) {
-        summary.addRaw(`<p>Secrets (names only): ${report.secretNames.map(code).join(', ')}</p>`, true);
-    }
-    if (report.connection) {
-        const { connection } = report;
-        const project = connection.projectName
-            ? `${code(connection.projectName)} (${code(connection.projectId)})`
-            : code(connection.projectId);
-        summary.addRaw(`<p>${connection.connected ? 'Connected to project' : 'Already connected to project'} ${project}; variables (names only): ${connection.envVarNames.map(code).join(', ') || 'none'}</p>`, true);
-    }
-    if (report.duplicates.length > 0) {
-        summary
-            .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
-            .addList(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`));
-    }
-}
-/** `state: absent`: every store deleted, with the projects it left. */
-function addRemovalToSummary(removed, externalId) {
-    if (removed.length === 0) {
-        summary
-            .addHeading('No Vercel store to delete', 2)
-            .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true);
-        return;
-    }
-    const rows = [
-        [
-            { data: 'Store', header: true },
-            { data: 'Id', header: true },
-            { data: 'Projects disconnected', header: true }
-        ],
-        ...removed.map(({ name, id, projects }) => [
-            summary_escape(name),
-            code(id),
-            projects.map(code).join(', ') || '—'
-        ])
-    ];
-    summary
-        .addHeading(removed.length === 1
-        ? `Deleted Vercel store ${summary_escape(removed[0].name)}`
-        : `Deleted ${removed.length} Vercel stores with one key`, 2)
-        .addTable(rows)
-        .addRaw(`<p>Key: ${code(externalId)}.</p>`, true);
-}
-function addFailureToSummary(message) {
-    summary
-        .addHeading('Vercel store: failed', 2)
-        .addRaw(`<p>❌ ${summary_escape(message)}</p>`, true);
-}
-/** Writes the summary; a summary that can't be written is only a warning. */
-async function writeSummary() {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await summary.write();
-    }
-    catch (error) {
-        warning(`Could not write the job summary: ${error.message}`);
-    }
-}
-function summary_link(text, href) {
-    return `<a href="${summary_escape(href)}">${summary_escape(text)}</a>`;
-}
-function code(text) {
-    return `<code>${summary_escape(text)}</code>`;
-}
-function summary_escape(text) {
-    return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]);
-}
-
-;// CONCATENATED MODULE: ./src/dry-run.ts
-
-
-
-/**
- * What a real run would do, with every read a real run makes and no write:
- * the store it would reuse, or the exact body it would create one with.
- */
-async function dryRun(api, body, prepareCreate) {
-    const existing = await findStores(api, keyOf(body));
-    if (existing.length > 0) {
-        return { action: 'reuse', result: oldestOf(existing, false) };
-    }
-    return { action: 'create', body: await prepareCreate(body) };
-}
-/** The report of a store not created yet: no id, status or link. */
-function wouldCreateReport(body, productId) {
+;// CONCATENATED MODULE: ./src/report.ts
+function buildReport({ store, created, duplicates }, inputs) {
+    const product = store.product ?? {};
     return {
-        storeId: '',
-        storeName: body.name,
-        externalId: body.externalId,
-        created: false,
-        status: '',
-        integrationConfigurationId: body.integrationConfigurationId,
-        productId,
-        productName: body.integrationProductIdOrSlug,
-        billingPlanId: body.billingPlanId ?? '',
-        billingPlanName: '',
-        dashboardUrl: '',
-        secretNames: [],
-        duplicates: []
+        storeId: store.id,
+        storeName: store.name ?? inputs.name,
+        externalId: inputs.externalId,
+        created,
+        status: store.status ?? 'unknown',
+        integrationConfigurationId: product.integrationConfigurationId ?? inputs.integrationConfigurationId,
+        productId: product.id ?? (inputs.product.startsWith('iap_') ? inputs.product : ''),
+        productName: product.name ?? product.slug ?? inputs.product,
+        billingPlanId: store.billingPlan?.id ?? '',
+        billingPlanName: store.billingPlan?.name ?? '',
+        dashboardUrl: dashboardUrl(store, inputs),
+        secretNames: (store.secrets ?? []).flatMap(({ name }) => name ?? []),
+        duplicates: duplicates.map((duplicate) => ({
+            id: duplicate.id,
+            name: duplicate.name ?? '',
+            dashboardUrl: dashboardUrl(duplicate, inputs)
+        }))
     };
 }
-function addDryRunReuseToSummary(report) {
-    summary
-        .addHeading(`Dry run: would reuse Vercel store ${summary_escape(report.storeName)}`, 2)
-        .addRaw(`<p>Nothing was changed. The store ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)} has this step's key ${code(report.externalId)}; a real run would reuse it.</p>`, true);
-}
-function addDryRunCreateToSummary(body) {
-    summary
-        .addHeading(`Dry run: would create Vercel store ${summary_escape(body.name)}`, 2)
-        .addRaw(`<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`, true)
-        .addRaw(`<pre lang="json"><code>${summary_escape(JSON.stringify(body, null, 2))}</code></pre>`, true);
-}
-function addDryRunRemovalToSummary(found, externalId) {
-    const stores = found
-        .map(({ id, name }) => `${summary_escape(name ?? '')} ${code(id)}`)
-        .join(', ');
-    summary
-        .addHeading(found.length > 0
-        ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
-        : 'Dry run: no Vercel store to delete', 2)
-        .addRaw(`<p>Nothing was changed. ${found.length > 0 ? `A real run would disconnect and delete ${stores}, which ${found.length === 1 ? 'has' : 'have'}` : 'No store has'} the key ${code(externalId)}.</p>`, true);
+/**
+ * The store's page in the Vercel dashboard. The team's slug is in the path
+ * where the user gave one; otherwise Vercel's `/d?to=` link lets the
+ * dashboard fill in the team.
+ */
+function dashboardUrl(store, { team }) {
+    const path = `/~/stores/integration/${encodeURIComponent(store.id)}`;
+    if (team && 'slug' in team) {
+        return `https://vercel.com/${encodeURIComponent(team.slug)}${path}`;
+    }
+    return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/metadata.ts
@@ -50081,213 +50016,6 @@ function quote(value) {
     return JSON.stringify(shown);
 }
 
-;// CONCATENATED MODULE: ./src/step-timeout.ts
-
-/**
- * The step's `timeout` ran out: no request, retry or wait may go past it.
- * `attempting` says what was being done, e.g. "GET /v1/storage/stores".
- */
-class StepTimeoutError extends Error {
-    constructor(seconds, attempting, detail = '') {
-        super(`The step's timeout (${seconds} s) ran out while ${attempting}${detail}; raise "${Inputs.timeout}" or run the job again.`);
-        this.name = 'StepTimeoutError';
-    }
-    /** The wait before the next try would end after the deadline. */
-    static waitTooLong(seconds, attempted, wait, left) {
-        const error = new StepTimeoutError(seconds, '');
-        const waiting = wait.askedBy
-            ? `${wait.askedBy} asks to wait ${wait.ms} before trying again`
-            : `the next try would be in ${wait.ms}`;
-        error.message = `${attempted}; ${waiting}, more than the ${left} left of the step's timeout (${seconds} s). Raise "${Inputs.timeout}" or run the job again later.`;
-        return error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/failure.ts
-
-
-
-
-
-/**
- * One line a person can act on: what failed, what Vercel said, and what to
- * change. Never a stack trace; never the token (it is in no error).
- */
-function describeFailure(error) {
-    if (error instanceof InputError ||
-        error instanceof StoreError ||
-        error instanceof StepTimeoutError) {
-        return error.message;
-    }
-    if (error instanceof VercelApiError) {
-        return `${error.message}. ${adviceFor(error)}`;
-    }
-    if (error instanceof VercelResponseError) {
-        return `${error.message}; check "${Inputs.apiUrl}", or try again if Vercel is having an incident.`;
-    }
-    if (error instanceof VercelNetworkError) {
-        return `${error.message}; check "${Inputs.apiUrl}" and the runner's network, then try again.`;
-    }
-    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-}
-function adviceFor({ status, body, method }) {
-    if (status === 401 || body?.invalidToken || body?.missingToken) {
-        return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`;
-    }
-    switch (status) {
-        case 400:
-            return 'Vercel rejected the request: fix the input its message names.';
-        case 402:
-            return `The team needs a valid payment method for this plan: update billing in the Vercel dashboard, or set "${Inputs.paymentMethod}".`;
-        case 403:
-            return `The token may not do this: it needs access to "${Inputs.team}" and, to create stores, admin rights on the installation "${Inputs.integration}"; if the integration's terms were never accepted, accept them once in the Vercel dashboard.`;
-        case 404:
-            return method === 'POST'
-                ? `Check "${Inputs.integration}" (an installation of this team) and "${Inputs.product}" (a product of that installation).`
-                : `Check "${Inputs.team}" and "${Inputs.integration}".`;
-        case 409:
-            return 'Vercel reports a conflict with an existing resource; run the job again to find and reuse it.';
-        case 429:
-            return 'Vercel is rate limiting this token; run the job again in a minute.';
-        default:
-            return status >= 500
-                ? 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.'
-                : "See Vercel's message above.";
-    }
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/github-context.ts
-
-/**
- * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
- * do the same, but loading it brings Octokit into a step that never calls the
- * GitHub API.
- */
-function readGitHubContext(env = process.env) {
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
-    return {
-        owner: owner || undefined,
-        repo: repo || undefined,
-        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
-        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
-    };
-}
-function readPullRequestNumber(eventPath) {
-    if (!eventPath)
-        return undefined;
-    let event;
-    try {
-        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const number = event?.pull_request?.number;
-    return Number.isSafeInteger(number) ? number : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-
-/** The one place that sets the step's outputs. */
-function setOutputs(report) {
-    const outputs = {
-        [Outputs.storeId]: report.storeId,
-        [Outputs.storeName]: report.storeName,
-        [Outputs.externalId]: report.externalId,
-        [Outputs.created]: String(report.created),
-        [Outputs.status]: report.status,
-        [Outputs.integrationConfigurationId]: report.integrationConfigurationId,
-        [Outputs.productId]: report.productId,
-        [Outputs.billingPlanId]: report.billingPlanId,
-        [Outputs.dashboardUrl]: report.dashboardUrl,
-        [Outputs.secretNames]: JSON.stringify(report.secretNames),
-        [Outputs.deleted]: 'false',
-        [Outputs.connectedProject]: report.connection?.projectId ?? '',
-        [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
-    };
-    for (const [name, value] of Object.entries(outputs)) {
-        setOutput(name, value);
-    }
-}
-/** `state: absent`: what was deleted; the oldest store stands for the key. */
-function setRemovalOutputs(removed, externalId) {
-    const [oldest] = removed;
-    const outputs = {
-        [Outputs.deleted]: String(removed.length > 0),
-        [Outputs.storeId]: oldest?.id ?? '',
-        [Outputs.storeName]: oldest?.name ?? '',
-        [Outputs.externalId]: externalId,
-        [Outputs.created]: 'false'
-    };
-    for (const [name, value] of Object.entries(outputs)) {
-        setOutput(name, value);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/remove.ts
-
-/**
- * Deletes every store with this key, duplicates included, oldest first:
- * Vercel refuses to delete a store that projects are connected to, so each
- * is disconnected first.
- */
-async function removeStores(stores, connections, key, log = () => { }) {
-    const removed = [];
-    for (const store of await findStores(stores, key)) {
-        const metadata = store.projectsMetadata;
-        const projects = (metadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project');
-        // Where the listing does not say, disconnecting costs one request more
-        // than a refused delete would.
-        if (!Array.isArray(metadata) || metadata.length > 0) {
-            await connections.disconnectAll(store.id);
-            log(`Disconnected store ${store.id} from ${projects.length > 0 ? projects.join(', ') : 'its projects'}.`);
-        }
-        await connections.deleteStore(store.id);
-        log(`Deleted store ${store.name ?? ''} (${store.id}).`);
-        removed.push({ id: store.id, name: store.name ?? key.name, projects });
-    }
-    return removed;
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-function buildReport({ store, created, duplicates }, inputs) {
-    const product = store.product ?? {};
-    return {
-        storeId: store.id,
-        storeName: store.name ?? inputs.name,
-        externalId: inputs.externalId,
-        created,
-        status: store.status ?? 'unknown',
-        integrationConfigurationId: product.integrationConfigurationId ?? inputs.integrationConfigurationId,
-        productId: product.id ?? (inputs.product.startsWith('iap_') ? inputs.product : ''),
-        productName: product.name ?? product.slug ?? inputs.product,
-        billingPlanId: store.billingPlan?.id ?? '',
-        billingPlanName: store.billingPlan?.name ?? '',
-        dashboardUrl: dashboardUrl(store, inputs),
-        secretNames: (store.secrets ?? []).flatMap(({ name }) => name ?? []),
-        duplicates: duplicates.map((duplicate) => ({
-            id: duplicate.id,
-            name: duplicate.name ?? '',
-            dashboardUrl: dashboardUrl(duplicate, inputs)
-        }))
-    };
-}
-/**
- * The store's page in the Vercel dashboard. The team's slug is in the path
- * where the user gave one; otherwise Vercel's `/d?to=` link lets the
- * dashboard fill in the team.
- */
-function dashboardUrl(store, { team }) {
-    const path = `/~/stores/integration/${encodeURIComponent(store.id)}`;
-    if (team && 'slug' in team) {
-        return `https://vercel.com/${encodeURIComponent(team.slug)}${path}`;
-    }
-    return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`;
-}
-
 ;// CONCATENATED MODULE: ./src/resolve.ts
 
 
@@ -50296,6 +50024,9 @@ function dashboardUrl(store, { team }) {
 /** Installation, then product: for use on its own. */
 async function resolveTarget(api, inputs) {
     return resolveProduct(api, await resolveInstallation(api, inputs.integration), inputs);
+}
+/** The team has no Marketplace installation of the integration named. */
+class NotInstalledError extends InputError {
 }
 /** An `icfg_` id costs no request; a slug is looked up. */
 async function resolveInstallation(api, integration) {
@@ -50308,7 +50039,7 @@ async function resolveInstallation(api, integration) {
         (installation.installationType ?? 'marketplace') === 'marketplace' &&
         !installation.deletedAt);
     if (installations.length === 0) {
-        throw new InputError(Inputs.integration, `names integration ${JSON.stringify(integration)}, which this team has not installed from the Vercel Marketplace: install it and accept its terms once in the dashboard (https://vercel.com/marketplace/${encodeURIComponent(integration)}), or check the team and the slug.`);
+        throw new NotInstalledError(Inputs.integration, `names integration ${JSON.stringify(integration)}, which this team has not installed from the Vercel Marketplace: install it and accept its terms once in the dashboard (https://vercel.com/marketplace/${encodeURIComponent(integration)}), or check the team and the slug.`);
     }
     if (installations.length > 1) {
         throw new InputError(Inputs.integration, `names integration ${JSON.stringify(integration)}, which this team has installed ${installations.length} times: set it to the id of one: ${installations.map(describeInstallation).join('; ')}.`);
@@ -50453,8 +50184,598 @@ function dollars(amount) {
     return amount === undefined ? 'any' : `$${amount.replace(/^\$/, '')}`;
 }
 
+;// CONCATENATED MODULE: ./src/summary.ts
+
+/** Adds the store to the job summary (written once, at the end of the step). */
+function addStoreToSummary(report) {
+    const action = report.created ? 'Created' : 'Reused';
+    const rows = [
+        [
+            { data: 'Store', header: true },
+            { data: 'Product', header: true },
+            { data: 'Status', header: true },
+            { data: 'Plan', header: true },
+            { data: 'External id', header: true }
+        ],
+        [
+            summary_link(report.storeName, report.dashboardUrl),
+            summary_escape(report.productName),
+            summary_escape(report.status),
+            summary_escape(report.billingPlanName || report.billingPlanId || '—'),
+            code(report.externalId)
+        ]
+    ];
+    summary
+        .addHeading(`${action} Vercel store ${summary_escape(report.storeName)}`, 2)
+        .addTable(rows)
+        .addRaw(`<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
+    if (report.secretNames.length > 0) {
+        summary.addRaw(`<p>Secrets (names only): ${report.secretNames.map(code).join(', ')}</p>`, true);
+    }
+    if (report.connection)
+        addConnection(report.connection);
+    addDuplicates(report);
+}
+function addConnection(connection, wouldConnect = false) {
+    const project = connection.projectName
+        ? `${code(connection.projectName)} (${code(connection.projectId)})`
+        : code(connection.projectId);
+    const what = !connection.connected
+        ? 'Already connected to project'
+        : wouldConnect
+            ? 'A real run would connect it to project'
+            : 'Connected to project';
+    const variables = connection.envVarNames.map(code).join(', ');
+    summary.addRaw(`<p>${what} ${project}${variables || !wouldConnect ? `; variables (names only): ${variables || 'none'}` : ''}</p>`, true);
+}
+function addDuplicates(report) {
+    if (report.duplicates.length === 0)
+        return;
+    summary
+        .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
+        .addList(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`));
+}
+function addDryRunReuseToSummary(report, connection) {
+    summary
+        .addHeading(`Dry run: would reuse Vercel store ${summary_escape(report.storeName)}`, 2)
+        .addRaw(`<p>Nothing was changed. The store ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)} has this step's key ${code(report.externalId)}; a real run would reuse it.</p>`, true);
+    if (connection)
+        addConnection(connection, true);
+    addDuplicates(report);
+}
+function addDryRunCreateToSummary(body, connection) {
+    summary
+        .addHeading(`Dry run: would create Vercel store ${summary_escape(body.name)}`, 2)
+        .addRaw(`<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`, true)
+        .addRaw(`<pre lang="json"><code>${summary_escape(JSON.stringify(body, null, 2))}</code></pre>`, true);
+    if (connection)
+        addConnection(connection, true);
+}
+function addDryRunRemovalToSummary(found, externalId) {
+    const stores = found
+        .map(({ id, name }) => `${summary_escape(name ?? '')} ${code(id)}`)
+        .join(', ');
+    summary
+        .addHeading(found.length > 0
+        ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
+        : 'Dry run: no Vercel store to delete', 2)
+        .addRaw(`<p>Nothing was changed. ${found.length > 0 ? `A real run would disconnect and delete ${stores}, which ${found.length === 1 ? 'has' : 'have'}` : 'No store has'} the key ${code(externalId)}.</p>`, true);
+}
+/** `state: absent`: every store deleted, with the projects it left. */
+function addRemovalToSummary(removed, externalId) {
+    if (removed.length === 0) {
+        summary
+            .addHeading('No Vercel store to delete', 2)
+            .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true);
+        return;
+    }
+    const rows = [
+        [
+            { data: 'Store', header: true },
+            { data: 'Id', header: true },
+            { data: 'Projects disconnected', header: true }
+        ],
+        ...removed.map(({ name, id, projects }) => [
+            summary_escape(name),
+            code(id),
+            projects.map(code).join(', ') || '—'
+        ])
+    ];
+    summary
+        .addHeading(removed.length === 1
+        ? `Deleted Vercel store ${summary_escape(removed[0].name)}`
+        : `Deleted ${removed.length} Vercel stores with one key`, 2)
+        .addTable(rows)
+        .addRaw(`<p>Key: ${code(externalId)}.</p>`, true);
+}
+function addFailureToSummary(message) {
+    summary
+        .addHeading('Vercel store: failed', 2)
+        .addRaw(`<p>❌ ${summary_escape(message)}</p>`, true);
+}
+/** Writes the summary; a summary that can't be written is only a warning. */
+async function writeSummary() {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await summary.write();
+    }
+    catch (error) {
+        warning(`Could not write the job summary: ${error.message}`);
+    }
+}
+function summary_link(text, href) {
+    return `<a href="${summary_escape(href)}">${summary_escape(text)}</a>`;
+}
+function code(text) {
+    return `<code>${summary_escape(text)}</code>`;
+}
+function summary_escape(text) {
+    return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]);
+}
+
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/step-timeout.ts
+
+/**
+ * The step's `timeout` ran out: no request, retry or wait may go past it.
+ * `attempting` says what was being done, e.g. "GET /v1/storage/stores".
+ */
+class StepTimeoutError extends Error {
+    constructor(seconds, attempting, detail = '') {
+        super(`The step's timeout (${seconds} s) ran out while ${attempting}${detail}; raise "${Inputs.timeout}" or run the job again.`);
+        this.name = 'StepTimeoutError';
+    }
+    /** The wait before the next try would end after the deadline. */
+    static waitTooLong(seconds, attempted, wait, left) {
+        const error = new StepTimeoutError(seconds, '');
+        const waiting = wait.askedBy
+            ? `${wait.askedBy} asks to wait ${wait.ms} before trying again`
+            : `the next try would be in ${wait.ms}`;
+        error.message = `${attempted}; ${waiting}, more than the ${left} left of the step's timeout (${seconds} s). Raise "${Inputs.timeout}" or run the job again later.`;
+        return error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/wait.ts
+
+
+
+
+/** Statuses a store does not leave by itself: waiting on them is pointless. */
+const END_STATUSES = [
+    'error',
+    'suspended',
+    'limits-exceeded-suspended',
+    'limits-exceeded-suspended-store-count',
+    'uninstalled'
+];
+const FIRST_PAUSE_MS = 1_000;
+const PAUSE_GROWTH = 1.5;
+const MAX_PAUSE_MS = 10_000;
+/**
+ * Polls the store until it is `available`: at once, then after pauses that
+ * grow from 1 s to 10 s, never past the step's deadline. A store the caller
+ * already knows to be available costs no request.
+ */
+async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,promises_namespaceObject.setTimeout)(ms), random = Math.random, log = () => { } } = {}) {
+    let current = store;
+    if (current.status === 'available')
+        return current;
+    const remainingAtStart = deadline.remainingMs();
+    let pause = FIRST_PAUSE_MS;
+    const timedOut = () => {
+        const waited = (remainingAtStart - deadline.remainingMs()) / 1000;
+        return new StoreError(`Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`);
+    };
+    for (;;) {
+        if (deadline.expired())
+            throw timedOut();
+        let read;
+        try {
+            read = await api.getStore(store.id);
+        }
+        catch (error) {
+            // The deadline ran out during a read: what matters is the last status.
+            if (error instanceof StepTimeoutError)
+                throw timedOut();
+            throw error;
+        }
+        current = { ...current, ...read, id: store.id };
+        const status = current.status;
+        if (status === 'available')
+            return current;
+        if (status && END_STATUSES.includes(status)) {
+            throw new StoreError(endStateMessage(current, status));
+        }
+        const jittered = pause * (0.9 + 0.2 * random());
+        const ms = Math.min(jittered, deadline.remainingMs());
+        log(`Store ${current.id} is ${status ?? 'without a status'}; asking again in ${(ms / 1000).toFixed(1)} s.`);
+        await sleep(ms);
+        pause = Math.min(pause * PAUSE_GROWTH, MAX_PAUSE_MS);
+    }
+}
+function endStateMessage(store, status) {
+    const { title, message, href } = store.notification ?? {};
+    const said = [title, message]
+        .map((text) => text
+        ?.replace(/\s+/g, ' ')
+        .trim()
+        .replace(/[.\s]+$/, ''))
+        .filter(Boolean)
+        .join(': ');
+    const reason = said ? `Vercel says: ${said}.` : 'Vercel gives no reason.';
+    const where = href ? ` See ${href}.` : '';
+    return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} Resolve it in the Vercel dashboard, or delete the store and run the job again.`;
+}
+function describe(store) {
+    return store.name ? `"${store.name}" (${store.id})` : store.id;
+}
+
+;// CONCATENATED MODULE: ./src/present.ts
+
+
+
+
+
+
+
+
+/** `state: present`: get or create, wait until available, connect. */
+async function ensurePresent(step) {
+    const { inputs, target, deadline, stores, connections } = step;
+    let projectId;
+    const result = await group(`Get or create store "${inputs.name}"`, () => ensureStore(stores, createBody(inputs, target), {
+        // Only a create needs the plan, and the project's id: both are looked up
+        // once no store was found, and before anything is written, so a wrong
+        // name costs no store.
+        prepareCreate: async (body) => {
+            const [prepared, id] = await Promise.all([
+                withPlan(step, body),
+                inputs.project === undefined
+                    ? undefined
+                    : projectIdOf(connections, inputs.project)
+            ]);
+            projectId = id;
+            return prepared;
+        }
+    }));
+    const reportInputs = reportInputsOf(inputs, target);
+    // Now already: if waiting or connecting fails, a later step can still
+    // find the store.
+    setOutputs(buildReport(result, reportInputs));
+    if (inputs.wait && result.store.status !== 'available') {
+        result.store = await group('Wait until the store is available', () => waitUntilAvailable(stores, result.store, deadline, { log: info }));
+    }
+    result.store = await withSecrets(stores, result.store);
+    const { project } = inputs;
+    const connection = project === undefined
+        ? undefined
+        : await group(`Connect to project ${project}`, () => connectStore(connections, result.store, {
+            project,
+            projectId,
+            environments: inputs.environments,
+            envPrefix: inputs.envPrefix
+        }));
+    const report = { ...buildReport(result, reportInputs), connection };
+    setOutputs(report);
+    addStoreToSummary(report);
+    info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
+    if (connection) {
+        info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
+    }
+    warnOfDuplicates(report);
+}
+/** The body with the billing plan the inputs name, looked up by id or name. */
+async function withPlan({ inputs, target, integrations }, body) {
+    if (inputs.plan === undefined)
+        return body;
+    const plan = await resolvePlan(integrations, target, {
+        plan: inputs.plan,
+        prepaymentAmountCents: inputs.prepaymentAmountCents
+    });
+    return { ...body, billingPlanId: plan.id };
+}
+function warnOfDuplicates(report) {
+    if (report.duplicates.length === 0)
+        return;
+    warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
+}
+function reportInputsOf(inputs, target) {
+    return {
+        ...inputs,
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.product.id ?? target.productIdOrSlug
+    };
+}
+/** The create request, which also carries what finds the store again. */
+function createBody(inputs, target) {
+    return {
+        name: inputs.name,
+        integrationConfigurationId: target.integrationConfigurationId,
+        integrationProductIdOrSlug: target.productIdOrSlug,
+        externalId: inputs.externalId,
+        metadata: target.metadata,
+        protocolSettings: inputs.protocolSettings,
+        source: inputs.source,
+        paymentMethodId: inputs.paymentMethodId,
+        prepaymentAmountCents: inputs.prepaymentAmountCents
+    };
+}
+
+;// CONCATENATED MODULE: ./src/remove.ts
+
+/**
+ * Deletes every store with this key, duplicates included, oldest first:
+ * Vercel refuses to delete a store that projects are connected to, so each
+ * is disconnected first.
+ */
+async function removeStores(stores, connections, key, log = () => { }) {
+    const removed = [];
+    for (const store of await findStores(stores, key)) {
+        const metadata = store.projectsMetadata;
+        const projects = (metadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project');
+        // Where the listing does not say, disconnecting costs one request more
+        // than a refused delete would.
+        if (!Array.isArray(metadata) || metadata.length > 0) {
+            await connections.disconnectAll(store.id);
+            log(`Disconnected store ${store.id} from ${projects.length > 0 ? projects.join(', ') : 'its projects'}.`);
+        }
+        await connections.deleteStore(store.id);
+        log(`Deleted store ${store.name ?? ''} (${store.id}).`);
+        removed.push({ id: store.id, name: store.name ?? key.name, projects });
+    }
+    return removed;
+}
+
+;// CONCATENATED MODULE: ./src/absent.ts
+
+
+
+
+
+
+/** `state: absent`: every store of the key goes, with its connections. */
+async function ensureAbsent({ inputs, target, stores, connections }) {
+    const removed = await group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(stores, connections, keyOf(createBody(inputs, target)), info));
+    setRemovalOutputs(removed, inputs.externalId);
+    addRemovalToSummary(removed, inputs.externalId);
+    info(removed.length > 0
+        ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
+        : `No store has the key "${inputs.externalId}"; nothing to delete.`);
+}
+/**
+ * `state: absent` for an integration the team no longer has: no store of it
+ * can be left, so there is nothing to delete.
+ */
+function nothingToDelete(externalId, reason) {
+    warning(`Nothing to delete: ${reason}`);
+    setRemovalOutputs([], externalId);
+    addRemovalToSummary([], externalId);
+}
+
+;// CONCATENATED MODULE: ./src/deadline.ts
+/**
+ * The step's one deadline: every request, retry and wait takes its time from
+ * here, so `timeout` bounds the whole step rather than each call.
+ */
+class Deadline {
+    seconds;
+    at;
+    now;
+    constructor(seconds, now = Date.now) {
+        this.seconds = seconds;
+        this.now = now;
+        this.at = now() + seconds * 1000;
+    }
+    remainingMs() {
+        return Math.max(0, this.at - this.now());
+    }
+    expired() {
+        return this.remainingMs() === 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run.ts
+
+
+
+
+
+
+
+const CREATE = 'POST /v1/storage/stores/integration/direct';
+/**
+ * `dry-run` with `state: present`: every read a real run makes, and no
+ * write. Reports the store it would reuse, or the exact body it would create
+ * one with, and what it would do about the project.
+ */
+async function dryRunPresent(step) {
+    const { inputs, target, stores } = step;
+    info('Dry run: resolving and looking up only; nothing is changed.');
+    const body = createBody(inputs, target);
+    const existing = await findStores(stores, keyOf(body));
+    if (existing.length > 0) {
+        const result = oldestOf(existing, false);
+        result.store = await withSecrets(stores, result.store);
+        const connection = await connectionOf(step, result.store);
+        const report = {
+            ...buildReport(result, reportInputsOf(inputs, target)),
+            // Outputs name a project the store is connected to, not one it would be.
+            connection: connection?.connected === false ? connection : undefined
+        };
+        setOutputs(report);
+        addDryRunReuseToSummary(report, connection);
+        info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection)}`);
+        warnOfDuplicates(report);
+        return;
+    }
+    const [prepared, connection] = await Promise.all([
+        withPlan(step, body),
+        connectionOf(step, undefined)
+    ]);
+    const shown = withHiddenValues(prepared);
+    setOutputs(wouldCreateReport(prepared, target.product.id ?? ''));
+    addDryRunCreateToSummary(shown, connection);
+    info(`Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection)}`);
+}
+/** `dry-run` with `state: absent`: the stores a real run would delete. */
+async function dryRunAbsent({ inputs, target, stores }) {
+    const found = await findStores(stores, keyOf(createBody(inputs, target)));
+    setRemovalOutputs([], inputs.externalId);
+    if (found[0])
+        setOutput('store-id', found[0].id);
+    addDryRunRemovalToSummary(found, inputs.externalId);
+    info(found.length > 0
+        ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
+        : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`);
+}
+/**
+ * What the step would do about its project: the connection in place
+ * (`connected: false`), or the one it would make (`connected: true`).
+ */
+async function connectionOf({ inputs, connections }, store) {
+    if (inputs.project === undefined)
+        return undefined;
+    const request = {
+        project: inputs.project,
+        environments: inputs.environments,
+        envPrefix: inputs.envPrefix
+    };
+    const plan = await planConnection(connections, store, request);
+    if (store && plan.existing)
+        return reuse(store, plan.existing, request);
+    return {
+        projectId: plan.projectId,
+        projectName: plan.projectName,
+        envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+        connected: true
+    };
+}
+function describeConnection(connection) {
+    if (!connection)
+        return '';
+    return connection.connected
+        ? ` Would connect it to project ${connection.projectName ?? connection.projectId} (${connection.projectId}).`
+        : ` It is already connected to project ${connection.projectName ?? connection.projectId} (${connection.projectId}).`;
+}
+/**
+ * The body as it may be shown: protocol settings can hold credentials, so
+ * only their keys are.
+ */
+function withHiddenValues(body) {
+    if (!body.protocolSettings)
+        return body;
+    return {
+        ...body,
+        protocolSettings: Object.fromEntries(Object.keys(body.protocolSettings).map((key) => [key, '***']))
+    };
+}
+/** The report of a store not created yet: no id, status or link. */
+function wouldCreateReport(body, productId) {
+    return {
+        storeId: '',
+        storeName: body.name,
+        externalId: body.externalId,
+        created: false,
+        status: '',
+        integrationConfigurationId: body.integrationConfigurationId,
+        productId,
+        productName: body.integrationProductIdOrSlug,
+        billingPlanId: body.billingPlanId ?? '',
+        billingPlanName: '',
+        dashboardUrl: '',
+        secretNames: [],
+        duplicates: []
+    };
+}
+
+;// CONCATENATED MODULE: ./src/failure.ts
+
+
+
+
+
+/**
+ * One line a person can act on: what failed, what Vercel said, and what to
+ * change. Never a stack trace; never the token (it is in no error).
+ */
+function describeFailure(error) {
+    if (error instanceof InputError ||
+        error instanceof StoreError ||
+        error instanceof StepTimeoutError) {
+        return error.message;
+    }
+    if (error instanceof VercelApiError) {
+        return `${error.message}. ${adviceFor(error)}`;
+    }
+    if (error instanceof VercelResponseError) {
+        return `${error.message}; check "${Inputs.apiUrl}", or try again if Vercel is having an incident.`;
+    }
+    if (error instanceof VercelNetworkError) {
+        return `${error.message}; check "${Inputs.apiUrl}" and the runner's network, then try again.`;
+    }
+    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+function adviceFor({ status, body, method }) {
+    if (status === 401 || body?.invalidToken || body?.missingToken) {
+        return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`;
+    }
+    switch (status) {
+        case 400:
+            return 'Vercel rejected the request: fix the input its message names.';
+        case 402:
+            return `The team needs a valid payment method for this plan: update billing in the Vercel dashboard, or set "${Inputs.paymentMethod}".`;
+        case 403:
+            return `The token may not do this: it needs access to "${Inputs.team}" and, to create stores, admin rights on the installation "${Inputs.integration}"; if the integration's terms were never accepted, accept them once in the Vercel dashboard.`;
+        case 404:
+            return method === 'POST'
+                ? `Check "${Inputs.integration}" (an installation of this team) and "${Inputs.product}" (a product of that installation).`
+                : `Check "${Inputs.team}" and "${Inputs.integration}".`;
+        case 409:
+            return `Vercel reports a conflict with an existing resource, and no store with this step's key is listed: another store may already have the name; set "${Inputs.name}" to another.`;
+        case 429:
+            return 'Vercel is rate limiting this token; run the job again in a minute.';
+        default:
+            return status >= 500
+                ? 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.'
+                : "See Vercel's message above.";
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/github-context.ts
+
+/**
+ * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
+ * do the same, but loading it brings Octokit into a step that never calls the
+ * GitHub API.
+ */
+function readGitHubContext(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
+    return {
+        owner: owner || undefined,
+        repo: repo || undefined,
+        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
+        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
+    };
+}
+function readPullRequestNumber(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let event;
+    try {
+        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const number = event?.pull_request?.number;
+    return Number.isSafeInteger(number) ? number : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/vercel/retry-after.ts
 /**
  * How long the server asks us to wait before the next request, in ms, or
@@ -50592,8 +50913,10 @@ class VercelClient {
             throw new StepTimeoutError(deadline.seconds, `${method} ${path}`);
         }
         const headersTimeout = method === 'POST' ? POST_HEADERS_TIMEOUT_MS : HEADERS_TIMEOUT_MS;
-        // The deadline, where it is nearer than a timeout, takes its place.
+        // The deadline, where it is nearer than a timeout, takes its place; and
+        // it bounds the whole request, whose phases could together outlast it.
         const capped = remaining < Math.max(headersTimeout, BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS);
+        const signal = deadline ? AbortSignal.timeout(remaining) : undefined;
         const started = Date.now();
         let response;
         let text;
@@ -50610,12 +50933,12 @@ class VercelClient {
                 body: body === undefined ? undefined : JSON.stringify(body),
                 headersTimeout: Math.min(headersTimeout, remaining),
                 bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
-                ...(capped && { signal: AbortSignal.timeout(remaining) })
+                signal
             });
             text = await response.body.text();
         }
         catch (error) {
-            if (deadline && capped && isTimeout(error)) {
+            if (deadline && (signal?.aborted || (capped && isTimeout(error)))) {
                 throw new StepTimeoutError(deadline.seconds, `waiting for ${method} ${path}`, 
                 // A create may be made although its answer is late.
                 method === 'POST' ? ' (it may have taken effect all the same)' : '');
@@ -50855,74 +51178,7 @@ class VercelStoreApi {
     }
 }
 
-;// CONCATENATED MODULE: ./src/wait.ts
-
-
-
-/** Statuses a store does not leave by itself: waiting on them is pointless. */
-const END_STATUSES = [
-    'error',
-    'suspended',
-    'limits-exceeded-suspended',
-    'limits-exceeded-suspended-store-count',
-    'uninstalled'
-];
-const FIRST_PAUSE_MS = 1_000;
-const PAUSE_GROWTH = 1.5;
-const MAX_PAUSE_MS = 10_000;
-/**
- * Polls the store until it is `available`: at once, then after pauses that
- * grow from 1 s to 10 s, never past the step's deadline. A store the caller
- * already knows to be available costs no request.
- */
-async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,promises_namespaceObject.setTimeout)(ms), random = Math.random, log = () => { } } = {}) {
-    let current = store;
-    if (current.status === 'available')
-        return current;
-    const remainingAtStart = deadline.remainingMs();
-    let pause = FIRST_PAUSE_MS;
-    for (;;) {
-        if (deadline.expired()) {
-            const waited = (remainingAtStart - deadline.remainingMs()) / 1000;
-            throw new StoreError(`Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`);
-        }
-        const read = await api.getStore(store.id);
-        current = { ...current, ...read, id: store.id };
-        const status = current.status;
-        if (status === 'available')
-            return current;
-        if (status && END_STATUSES.includes(status)) {
-            throw new StoreError(endStateMessage(current, status));
-        }
-        const jittered = pause * (0.9 + 0.2 * random());
-        const ms = Math.min(jittered, deadline.remainingMs());
-        log(`Store ${current.id} is ${status ?? 'without a status'}; asking again in ${(ms / 1000).toFixed(1)} s.`);
-        await sleep(ms);
-        pause = Math.min(pause * PAUSE_GROWTH, MAX_PAUSE_MS);
-    }
-}
-function endStateMessage(store, status) {
-    const { title, message, href } = store.notification ?? {};
-    const said = [title, message]
-        .map((text) => text
-        ?.replace(/\s+/g, ' ')
-        .trim()
-        .replace(/[.\s]+$/, ''))
-        .filter(Boolean)
-        .join(': ');
-    const reason = said ? `Vercel says: ${said}.` : 'Vercel gives no reason.';
-    const where = href ? ` See ${href}.` : '';
-    return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} Resolve it in the Vercel dashboard, or delete the store and run the job again.`;
-}
-function describe(store) {
-    return store.name ? `"${store.name}" (${store.id})` : store.id;
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
 
 
 
@@ -50950,40 +51206,14 @@ async function run() {
                 core_setSecret(secret);
             }
         });
-        const deadline = new Deadline(inputs.timeoutSeconds);
-        const client = new VercelClient({
-            token: inputs.token,
-            apiUrl: inputs.apiUrl,
-            team: inputs.team,
-            userAgent: USER_AGENT,
-            log: (line) => core_debug(line),
-            warn: (line) => warning(line),
-            deadline
-        });
-        const integrations = new VercelIntegrationApi(client);
-        const installation = await resolveInstallation(integrations, inputs.integration);
-        const step = {
-            inputs,
-            deadline,
-            integrations,
-            // The listing needs only the installation: it runs while the product
-            // and metadata are resolved.
-            stores: new PrefetchedStoreApi(new VercelStoreApi(client), installation.integrationConfigurationId),
-            connections: new VercelConnectionApi(client)
-        };
+        const step = await prepare(inputs);
+        if (!step)
+            return;
         if (inputs.state === 'absent') {
-            // Deleting must not depend on metadata or a plan that may have changed
-            // since the store was made.
-            const target = await resolveProduct(integrations, installation, {
-                ...inputs,
-                metadata: undefined,
-                plan: undefined
-            });
-            await ensureAbsent(step, target);
+            await (inputs.dryRun ? dryRunAbsent(step) : ensureAbsent(step));
         }
         else {
-            const target = await resolveProduct(integrations, installation, inputs);
-            await ensurePresent(step, target);
+            await (inputs.dryRun ? dryRunPresent(step) : ensurePresent(step));
         }
     }
     catch (error) {
@@ -50996,105 +51226,49 @@ async function run() {
         await writeSummary();
     }
 }
-/** `state: present`: get or create, wait until available, connect. */
-async function ensurePresent({ inputs, deadline, integrations, stores, connections }, target) {
-    const body = createBody(inputs, target);
-    // The plan matters only to a create: looked up once no store was found.
-    const prepareCreate = async (found) => inputs.plan === undefined
-        ? found
-        : {
-            ...found,
-            billingPlanId: (await resolvePlan(integrations, target, {
-                plan: inputs.plan,
-                prepaymentAmountCents: inputs.prepaymentAmountCents
-            })).id
-        };
-    const reportInputs = reportInputsOf(inputs, target);
-    if (inputs.dryRun) {
-        info('Dry run: resolving and looking up only; nothing is changed.');
-        const outcome = await dryRun(stores, body, prepareCreate);
-        if (outcome.action === 'reuse') {
-            const report = buildReport(outcome.result, reportInputs);
-            setOutputs(report);
-            addDryRunReuseToSummary(report);
-            info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).`);
+/**
+ * The API clients, and the installation and product resolved to ids; none
+ * where `state: absent` finds the integration uninstalled, which leaves
+ * nothing to delete.
+ */
+async function prepare(inputs) {
+    const deadline = new Deadline(inputs.timeoutSeconds);
+    const client = new VercelClient({
+        token: inputs.token,
+        apiUrl: inputs.apiUrl,
+        team: inputs.team,
+        userAgent: USER_AGENT,
+        log: (line) => core_debug(line),
+        warn: (line) => warning(line),
+        deadline
+    });
+    const integrations = new VercelIntegrationApi(client);
+    let installation;
+    try {
+        installation = await resolveInstallation(integrations, inputs.integration);
+    }
+    catch (error) {
+        if (inputs.state === 'absent' && error instanceof NotInstalledError) {
+            nothingToDelete(inputs.externalId, error.message);
+            return undefined;
         }
-        else {
-            setOutputs(wouldCreateReport(outcome.body, target.product.id ?? ''));
-            addDryRunCreateToSummary(outcome.body);
-            info(`Dry run: would create store ${outcome.body.name} with POST /v1/storage/stores/integration/direct and body ${JSON.stringify(outcome.body)}`);
-        }
-        return;
+        throw error;
     }
-    const result = await group(`Get or create store "${inputs.name}"`, () => ensureStore(stores, body, { prepareCreate }));
-    if (inputs.wait && result.store.status !== 'available') {
-        result.store = await group('Wait until the store is available', () => waitUntilAvailable(stores, result.store, deadline, { log: info }));
-    }
-    const { project } = inputs;
-    const connection = project === undefined
-        ? undefined
-        : await group(`Connect to project ${project}`, () => connectStore(connections, result.store, {
-            project,
-            environments: inputs.environments,
-            envPrefix: inputs.envPrefix
-        }));
-    const report = { ...buildReport(result, reportInputs), connection };
-    setOutputs(report);
-    addStoreToSummary(report);
-    info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
-    if (connection) {
-        info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
-    }
-    if (report.duplicates.length > 0) {
-        warning(`${report.duplicates.length + 1} stores share the key "${inputs.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
-    }
-}
-/** `state: absent`: every store of the key goes, with its connections. */
-async function ensureAbsent({ inputs, stores, connections }, target) {
-    const key = storeKey(inputs, target);
-    if (inputs.dryRun) {
-        const found = await findStores(stores, key);
-        setRemovalOutputs([], inputs.externalId);
-        addDryRunRemovalToSummary(found, inputs.externalId);
-        info(found.length > 0
-            ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
-            : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`);
-        return;
-    }
-    const removed = await group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(stores, connections, key, info));
-    setRemovalOutputs(removed, inputs.externalId);
-    addRemovalToSummary(removed, inputs.externalId);
-    info(removed.length > 0
-        ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
-        : `No store has the key "${inputs.externalId}"; nothing to delete.`);
-}
-/** What finds the step's stores; the same fields `createBody` sends. */
-function storeKey(inputs, target) {
+    // The listing needs only the installation: it runs while the product and
+    // metadata are resolved.
+    const stores = new PrefetchedStoreApi(new VercelStoreApi(client), installation.integrationConfigurationId);
+    // Deleting must not depend on metadata or a plan that may have changed
+    // since the store was made.
+    const targetInputs = inputs.state === 'absent'
+        ? { ...inputs, metadata: undefined, plan: undefined }
+        : inputs;
     return {
-        integrationConfigurationId: target.integrationConfigurationId,
-        product: target.productIdOrSlug,
-        name: inputs.name,
-        externalId: inputs.externalId
-    };
-}
-function reportInputsOf(inputs, target) {
-    return {
-        ...inputs,
-        integrationConfigurationId: target.integrationConfigurationId,
-        product: target.product.id ?? target.productIdOrSlug
-    };
-}
-function createBody(inputs, target) {
-    return {
-        name: inputs.name,
-        integrationConfigurationId: target.integrationConfigurationId,
-        integrationProductIdOrSlug: target.productIdOrSlug,
-        externalId: inputs.externalId,
-        metadata: target.metadata,
-        protocolSettings: inputs.protocolSettings,
-        source: inputs.source,
-        paymentMethodId: inputs.paymentMethodId,
-        prepaymentAmountCents: inputs.prepaymentAmountCents
+        inputs,
+        target: await resolveProduct(integrations, installation, targetInputs),
+        deadline,
+        integrations,
+        stores,
+        connections: new VercelConnectionApi(client)
     };
 }
 

@@ -7,6 +7,8 @@ import type { ProjectConnection } from './vercel/types.js'
 export interface ConnectRequest {
   /** A project id (prj_…) or name. */
   project: string
+  /** The project's id, where the caller has looked it up already. */
+  projectId?: string
   environments: string[]
   envPrefix?: string
 }
@@ -21,6 +23,47 @@ export interface ConnectionResult {
   connected: boolean
 }
 
+/** Where a store stands with the project the step names. */
+export interface ConnectionPlan {
+  projectId: string
+  projectName?: string
+  /** The store's connection to it, where there is one. */
+  existing?: ProjectConnection
+}
+
+/**
+ * Whether the store (none yet, on a create) is connected to the project, and
+ * the project's id. Writes nothing; a project given by name is looked up only
+ * when the store does not already name it, or when the caller has not.
+ */
+export async function planConnection(
+  api: Pick<ConnectionApi, 'getProject'>,
+  store: FoundStore | undefined,
+  request: ConnectRequest
+): Promise<ConnectionPlan> {
+  const known = store && connectionTo(store, request.project)
+  if (known) {
+    return {
+      projectId: known.projectId ?? request.project,
+      projectName: known.name,
+      existing: known
+    }
+  }
+  const projectName = isProjectId(request.project) ? undefined : request.project
+  const projectId =
+    request.projectId ?? (await projectIdOf(api, request.project))
+  const existing = store && connectionTo(store, projectId)
+  return { projectId, projectName, existing }
+}
+
+/** A project's id: given, or looked up by its name. */
+export async function projectIdOf(
+  api: Pick<ConnectionApi, 'getProject'>,
+  project: string
+): Promise<string> {
+  return isProjectId(project) ? project : lookUpProjectId(api, project)
+}
+
 /**
  * Connects the store to the project for the environments asked, unless the
  * store says it already is: then no request is made, and a project given by
@@ -31,17 +74,12 @@ export async function connectStore(
   store: FoundStore,
   request: ConnectRequest
 ): Promise<ConnectionResult> {
-  const known = connectionTo(store, request.project)
-  if (known) return reuse(store, known, request)
-
-  let projectId = request.project
-  const projectName = isProjectId(request.project) ? undefined : request.project
-  if (projectName !== undefined) {
-    projectId = await lookUpProjectId(api, projectName)
-    const byId = connectionTo(store, projectId)
-    if (byId) return reuse(store, byId, request)
-  }
-
+  const { projectId, projectName, existing } = await planConnection(
+    api,
+    store,
+    request
+  )
+  if (existing) return reuse(store, existing, request)
   try {
     await api.connect(store.id, {
       projectId,
@@ -55,14 +93,20 @@ export async function connectStore(
   return {
     projectId,
     projectName,
-    envVarNames: (store.secrets ?? []).flatMap(({ name }) =>
-      name ? [`${request.envPrefix ?? ''}${name}`] : []
-    ),
+    envVarNames: variableNames(store, request.envPrefix),
     connected: true
   }
 }
 
-function reuse(
+/** The names a connection with this prefix gives the store's secrets. */
+export function variableNames(store: FoundStore, prefix = ''): string[] {
+  return (store.secrets ?? []).flatMap(({ name }) =>
+    name ? [`${prefix}${name}`] : []
+  )
+}
+
+/** The store's connection as it is, if it is what the step asks for. */
+export function reuse(
   store: FoundStore,
   connection: ProjectConnection,
   request: ConnectRequest
@@ -81,10 +125,7 @@ function reuse(
     projectId: connection.projectId ?? request.project,
     projectName: connection.name,
     envVarNames:
-      connection.environmentVariables ??
-      (store.secrets ?? []).flatMap(({ name }) =>
-        name ? [`${prefix}${name}`] : []
-      ),
+      connection.environmentVariables ?? variableNames(store, prefix),
     connected: false
   }
 }
@@ -100,7 +141,7 @@ function connectionTo(
 }
 
 async function lookUpProjectId(
-  api: ConnectionApi,
+  api: Pick<ConnectionApi, 'getProject'>,
   name: string
 ): Promise<string> {
   let id: string | undefined

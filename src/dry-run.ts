@@ -1,38 +1,134 @@
 import * as core from '@actions/core'
-import type { StoreReport } from './report.js'
+import { planConnection, reuse, variableNames } from './connect.js'
+import type { ConnectionResult } from './connect.js'
+import { setOutputs, setRemovalOutputs } from './outputs.js'
 import {
-  type FoundStore,
+  createBody,
+  reportInputsOf,
+  warnOfDuplicates,
+  withPlan
+} from './present.js'
+import { buildReport, type StoreReport } from './report.js'
+import type { Step } from './step.js'
+import {
   findStores,
   keyOf,
   oldestOf,
-  type EnsureStoreResult,
+  withSecrets,
+  type FoundStore,
   type KeyedCreateStoreBody
 } from './store.js'
-import { code, escape } from './summary.js'
-import type { StoreApi } from './vercel/store-api.js'
+import {
+  addDryRunCreateToSummary,
+  addDryRunRemovalToSummary,
+  addDryRunReuseToSummary
+} from './summary.js'
 
-export type DryRunResult =
-  | { action: 'reuse'; result: EnsureStoreResult }
-  | { action: 'create'; body: KeyedCreateStoreBody }
+const CREATE = 'POST /v1/storage/stores/integration/direct'
 
 /**
- * What a real run would do, with every read a real run makes and no write:
- * the store it would reuse, or the exact body it would create one with.
+ * `dry-run` with `state: present`: every read a real run makes, and no
+ * write. Reports the store it would reuse, or the exact body it would create
+ * one with, and what it would do about the project.
  */
-export async function dryRun(
-  api: StoreApi,
-  body: KeyedCreateStoreBody,
-  prepareCreate: (body: KeyedCreateStoreBody) => Promise<KeyedCreateStoreBody>
-): Promise<DryRunResult> {
-  const existing = await findStores(api, keyOf(body))
+export async function dryRunPresent(step: Step): Promise<void> {
+  const { inputs, target, stores } = step
+  core.info('Dry run: resolving and looking up only; nothing is changed.')
+  const body = createBody(inputs, target)
+  const existing = await findStores(stores, keyOf(body))
   if (existing.length > 0) {
-    return { action: 'reuse', result: oldestOf(existing, false) }
+    const result = oldestOf(existing, false)
+    result.store = await withSecrets(stores, result.store)
+    const connection = await connectionOf(step, result.store)
+    const report = {
+      ...buildReport(result, reportInputsOf(inputs, target)),
+      // Outputs name a project the store is connected to, not one it would be.
+      connection: connection?.connected === false ? connection : undefined
+    }
+    setOutputs(report)
+    addDryRunReuseToSummary(report, connection)
+    core.info(
+      `Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection)}`
+    )
+    warnOfDuplicates(report)
+    return
   }
-  return { action: 'create', body: await prepareCreate(body) }
+  const [prepared, connection] = await Promise.all([
+    withPlan(step, body),
+    connectionOf(step, undefined)
+  ])
+  const shown = withHiddenValues(prepared)
+  setOutputs(wouldCreateReport(prepared, target.product.id ?? ''))
+  addDryRunCreateToSummary(shown, connection)
+  core.info(
+    `Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection)}`
+  )
+}
+
+/** `dry-run` with `state: absent`: the stores a real run would delete. */
+export async function dryRunAbsent({
+  inputs,
+  target,
+  stores
+}: Step): Promise<void> {
+  const found = await findStores(stores, keyOf(createBody(inputs, target)))
+  setRemovalOutputs([], inputs.externalId)
+  if (found[0]) core.setOutput('store-id', found[0].id)
+  addDryRunRemovalToSummary(found, inputs.externalId)
+  core.info(
+    found.length > 0
+      ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
+      : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`
+  )
+}
+
+/**
+ * What the step would do about its project: the connection in place
+ * (`connected: false`), or the one it would make (`connected: true`).
+ */
+async function connectionOf(
+  { inputs, connections }: Step,
+  store: FoundStore | undefined
+): Promise<ConnectionResult | undefined> {
+  if (inputs.project === undefined) return undefined
+  const request = {
+    project: inputs.project,
+    environments: inputs.environments,
+    envPrefix: inputs.envPrefix
+  }
+  const plan = await planConnection(connections, store, request)
+  if (store && plan.existing) return reuse(store, plan.existing, request)
+  return {
+    projectId: plan.projectId,
+    projectName: plan.projectName,
+    envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+    connected: true
+  }
+}
+
+function describeConnection(connection: ConnectionResult | undefined): string {
+  if (!connection) return ''
+  return connection.connected
+    ? ` Would connect it to project ${connection.projectName ?? connection.projectId} (${connection.projectId}).`
+    : ` It is already connected to project ${connection.projectName ?? connection.projectId} (${connection.projectId}).`
+}
+
+/**
+ * The body as it may be shown: protocol settings can hold credentials, so
+ * only their keys are.
+ */
+function withHiddenValues(body: KeyedCreateStoreBody): KeyedCreateStoreBody {
+  if (!body.protocolSettings) return body
+  return {
+    ...body,
+    protocolSettings: Object.fromEntries(
+      Object.keys(body.protocolSettings).map((key) => [key, '***'])
+    )
+  }
 }
 
 /** The report of a store not created yet: no id, status or link. */
-export function wouldCreateReport(
+function wouldCreateReport(
   body: KeyedCreateStoreBody,
   productId: string
 ): StoreReport {
@@ -51,49 +147,4 @@ export function wouldCreateReport(
     secretNames: [],
     duplicates: []
   }
-}
-
-export function addDryRunReuseToSummary(report: StoreReport): void {
-  core.summary
-    .addHeading(
-      `Dry run: would reuse Vercel store ${escape(report.storeName)}`,
-      2
-    )
-    .addRaw(
-      `<p>Nothing was changed. The store ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)} has this step's key ${code(report.externalId)}; a real run would reuse it.</p>`,
-      true
-    )
-}
-
-export function addDryRunCreateToSummary(body: KeyedCreateStoreBody): void {
-  core.summary
-    .addHeading(`Dry run: would create Vercel store ${escape(body.name)}`, 2)
-    .addRaw(
-      `<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`,
-      true
-    )
-    .addRaw(
-      `<pre lang="json"><code>${escape(JSON.stringify(body, null, 2))}</code></pre>`,
-      true
-    )
-}
-
-export function addDryRunRemovalToSummary(
-  found: FoundStore[],
-  externalId: string
-): void {
-  const stores = found
-    .map(({ id, name }) => `${escape(name ?? '')} ${code(id)}`)
-    .join(', ')
-  core.summary
-    .addHeading(
-      found.length > 0
-        ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
-        : 'Dry run: no Vercel store to delete',
-      2
-    )
-    .addRaw(
-      `<p>Nothing was changed. ${found.length > 0 ? `A real run would disconnect and delete ${stores}, which ${found.length === 1 ? 'has' : 'have'}` : 'No store has'} the key ${code(externalId)}.</p>`,
-      true
-    )
 }

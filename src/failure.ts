@@ -48,7 +48,7 @@ function adviceFor({ status, body, method }: VercelApiError): string {
         ? `Check "${Inputs.integration}" (an installation of this team) and "${Inputs.product}" (a product of that installation).`
         : `Check "${Inputs.team}" and "${Inputs.integration}".`
     case 409:
-      return 'Vercel reports a conflict with an existing resource; run the job again to find and reuse it.'
+      return `Vercel reports a conflict with an existing resource, and no store with this step's key is listed: another store may already have the name; set "${Inputs.name}" to another.`
     case 429:
       return 'Vercel is rate limiting this token; run the job again in a minute.'
     default:

@@ -49,6 +49,9 @@ export async function resolveTarget(
   )
 }
 
+/** The team has no Marketplace installation of the integration named. */
+export class NotInstalledError extends InputError {}
+
 /** An `icfg_` id costs no request; a slug is looked up. */
 export async function resolveInstallation(
   api: IntegrationApi,
@@ -66,7 +69,7 @@ export async function resolveInstallation(
       !installation.deletedAt
   )
   if (installations.length === 0) {
-    throw new InputError(
+    throw new NotInstalledError(
       Inputs.integration,
       `names integration ${JSON.stringify(integration)}, which this team has not installed from the Vercel Marketplace: install it and accept its terms once in the dashboard (https://vercel.com/marketplace/${encodeURIComponent(integration)}), or check the team and the slug.`
     )

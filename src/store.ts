@@ -114,6 +114,32 @@ export async function findStores(
 }
 
 /**
+ * The store with its secrets' names. The listing may leave them out (the
+ * Vercel CLI's type of a listed store has none): then one read fills them in.
+ */
+export async function withSecrets(
+  api: StoreApi,
+  store: FoundStore
+): Promise<FoundStore> {
+  if (store.secrets !== undefined) return store
+  const read = await api.getStore(store.id)
+  return mergeRead(store, read)
+}
+
+/** A store's read over its listing, which may describe the product only in part. */
+function mergeRead(
+  store: FoundStore,
+  read: VercelStore | undefined
+): FoundStore {
+  return {
+    ...store,
+    ...read,
+    id: store.id,
+    product: { ...store.product, ...read?.product }
+  }
+}
+
+/**
  * Reads a store whose listing left out its product's id or slug, and returns
  * it if it is of the key's product.
  */
@@ -122,14 +148,7 @@ async function readToConfirm(
   store: FoundStore,
   key: StoreKey
 ): Promise<FoundStore | undefined> {
-  const full = await api.getStore(store.id)
-  // The read may describe the product only in part: keep what the listing said.
-  const merged: FoundStore = {
-    ...store,
-    ...full,
-    id: store.id,
-    product: { ...store.product, ...full?.product }
-  }
+  const merged = mergeRead(store, await api.getStore(store.id))
   const verdict = judgeStore(merged, key)
   if (verdict === 'unconfirmed') {
     throw new StoreError(

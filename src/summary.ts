@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
+import type { ConnectionResult } from './connect.js'
 import type { RemovedStore } from './remove.js'
 import type { StoreReport } from './report.js'
+import type { FoundStore, KeyedCreateStoreBody } from './store.js'
 
 type SummaryTable = Parameters<typeof core.summary.addTable>[0]
 
@@ -36,29 +38,96 @@ export function addStoreToSummary(report: StoreReport): void {
       true
     )
   }
-  if (report.connection) {
-    const { connection } = report
-    const project = connection.projectName
-      ? `${code(connection.projectName)} (${code(connection.projectId)})`
-      : code(connection.projectId)
-    core.summary.addRaw(
-      `<p>${connection.connected ? 'Connected to project' : 'Already connected to project'} ${project}; variables (names only): ${connection.envVarNames.map(code).join(', ') || 'none'}</p>`,
+  if (report.connection) addConnection(report.connection)
+  addDuplicates(report)
+}
+
+function addConnection(
+  connection: ConnectionResult,
+  wouldConnect = false
+): void {
+  const project = connection.projectName
+    ? `${code(connection.projectName)} (${code(connection.projectId)})`
+    : code(connection.projectId)
+  const what = !connection.connected
+    ? 'Already connected to project'
+    : wouldConnect
+      ? 'A real run would connect it to project'
+      : 'Connected to project'
+  const variables = connection.envVarNames.map(code).join(', ')
+  core.summary.addRaw(
+    `<p>${what} ${project}${variables || !wouldConnect ? `; variables (names only): ${variables || 'none'}` : ''}</p>`,
+    true
+  )
+}
+
+function addDuplicates(report: StoreReport): void {
+  if (report.duplicates.length === 0) return
+  core.summary
+    .addRaw(
+      `<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`,
       true
     )
-  }
-  if (report.duplicates.length > 0) {
-    core.summary
-      .addRaw(
-        `<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`,
-        true
+    .addList(
+      report.duplicates.map(
+        ({ id, name, dashboardUrl }) =>
+          `${link(name || id, dashboardUrl)} ${code(id)}`
       )
-      .addList(
-        report.duplicates.map(
-          ({ id, name, dashboardUrl }) =>
-            `${link(name || id, dashboardUrl)} ${code(id)}`
-        )
-      )
-  }
+    )
+}
+
+export function addDryRunReuseToSummary(
+  report: StoreReport,
+  connection: ConnectionResult | undefined
+): void {
+  core.summary
+    .addHeading(
+      `Dry run: would reuse Vercel store ${escape(report.storeName)}`,
+      2
+    )
+    .addRaw(
+      `<p>Nothing was changed. The store ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)} has this step's key ${code(report.externalId)}; a real run would reuse it.</p>`,
+      true
+    )
+  if (connection) addConnection(connection, true)
+  addDuplicates(report)
+}
+
+export function addDryRunCreateToSummary(
+  body: KeyedCreateStoreBody,
+  connection: ConnectionResult | undefined
+): void {
+  core.summary
+    .addHeading(`Dry run: would create Vercel store ${escape(body.name)}`, 2)
+    .addRaw(
+      `<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`,
+      true
+    )
+    .addRaw(
+      `<pre lang="json"><code>${escape(JSON.stringify(body, null, 2))}</code></pre>`,
+      true
+    )
+  if (connection) addConnection(connection, true)
+}
+
+export function addDryRunRemovalToSummary(
+  found: FoundStore[],
+  externalId: string
+): void {
+  const stores = found
+    .map(({ id, name }) => `${escape(name ?? '')} ${code(id)}`)
+    .join(', ')
+  core.summary
+    .addHeading(
+      found.length > 0
+        ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
+        : 'Dry run: no Vercel store to delete',
+      2
+    )
+    .addRaw(
+      `<p>Nothing was changed. ${found.length > 0 ? `A real run would disconnect and delete ${stores}, which ${found.length === 1 ? 'has' : 'have'}` : 'No store has'} the key ${code(externalId)}.</p>`,
+      true
+    )
 }
 
 /** `state: absent`: every store deleted, with the projects it left. */

@@ -2,7 +2,9 @@ import { setTimeout as delay } from 'node:timers/promises'
 import type { Deadline } from './deadline.js'
 import { Inputs } from './constants.js'
 import { StoreError, type FoundStore } from './store.js'
+import { StepTimeoutError } from './step-timeout.js'
 import type { StoreApi } from './vercel/store-api.js'
+import type { VercelStore } from './vercel/types.js'
 
 /** Statuses a store does not leave by itself: waiting on them is pointless. */
 export const END_STATUSES: readonly string[] = [
@@ -43,14 +45,22 @@ export async function waitUntilAvailable(
   if (current.status === 'available') return current
   const remainingAtStart = deadline.remainingMs()
   let pause = FIRST_PAUSE_MS
+  const timedOut = () => {
+    const waited = (remainingAtStart - deadline.remainingMs()) / 1000
+    return new StoreError(
+      `Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`
+    )
+  }
   for (;;) {
-    if (deadline.expired()) {
-      const waited = (remainingAtStart - deadline.remainingMs()) / 1000
-      throw new StoreError(
-        `Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`
-      )
+    if (deadline.expired()) throw timedOut()
+    let read: VercelStore | undefined
+    try {
+      read = await api.getStore(store.id)
+    } catch (error) {
+      // The deadline ran out during a read: what matters is the last status.
+      if (error instanceof StepTimeoutError) throw timedOut()
+      throw error
     }
-    const read = await api.getStore(store.id)
     current = { ...current, ...read, id: store.id }
     const status = current.status
     if (status === 'available') return current

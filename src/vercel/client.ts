@@ -136,9 +136,11 @@ export class VercelClient {
     }
     const headersTimeout =
       method === 'POST' ? POST_HEADERS_TIMEOUT_MS : HEADERS_TIMEOUT_MS
-    // The deadline, where it is nearer than a timeout, takes its place.
+    // The deadline, where it is nearer than a timeout, takes its place; and
+    // it bounds the whole request, whose phases could together outlast it.
     const capped =
       remaining < Math.max(headersTimeout, BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS)
+    const signal = deadline ? AbortSignal.timeout(remaining) : undefined
     const started = Date.now()
     let response: Dispatcher.ResponseData
     let text: string
@@ -155,11 +157,11 @@ export class VercelClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         headersTimeout: Math.min(headersTimeout, remaining),
         bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
-        ...(capped && { signal: AbortSignal.timeout(remaining) })
+        signal
       })
       text = await response.body.text()
     } catch (error) {
-      if (deadline && capped && isTimeout(error)) {
+      if (deadline && (signal?.aborted || (capped && isTimeout(error)))) {
         throw new StepTimeoutError(
           deadline.seconds,
           `waiting for ${method} ${path}`,

@@ -1,0 +1,43 @@
+import * as core from '@actions/core'
+import { setRemovalOutputs } from './outputs.js'
+import { createBody } from './present.js'
+import { removeStores } from './remove.js'
+import type { Step } from './step.js'
+import { keyOf } from './store.js'
+import { addRemovalToSummary } from './summary.js'
+
+/** `state: absent`: every store of the key goes, with its connections. */
+export async function ensureAbsent({
+  inputs,
+  target,
+  stores,
+  connections
+}: Step): Promise<void> {
+  const removed = await core.group(
+    `Delete every store with key "${inputs.externalId}"`,
+    () =>
+      removeStores(
+        stores,
+        connections,
+        keyOf(createBody(inputs, target)),
+        core.info
+      )
+  )
+  setRemovalOutputs(removed, inputs.externalId)
+  addRemovalToSummary(removed, inputs.externalId)
+  core.info(
+    removed.length > 0
+      ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
+      : `No store has the key "${inputs.externalId}"; nothing to delete.`
+  )
+}
+
+/**
+ * `state: absent` for an integration the team no longer has: no store of it
+ * can be left, so there is nothing to delete.
+ */
+export function nothingToDelete(externalId: string, reason: string): void {
+  core.warning(`Nothing to delete: ${reason}`)
+  setRemovalOutputs([], externalId)
+  addRemovalToSummary([], externalId)
+}

@@ -1,0 +1,17 @@
+import type { Deadline } from './deadline.js'
+import type { ActionInputs } from './inputs.js'
+import type { ResolvedTarget } from './resolve.js'
+import type { ConnectionApi } from './vercel/connection-api.js'
+import type { IntegrationApi } from './vercel/integration-api.js'
+import type { StoreApi } from './vercel/store-api.js'
+
+/** What every part of a run works with: its inputs, its deadline, the API. */
+export interface Step {
+  inputs: ActionInputs
+  /** The installation and product the inputs name, resolved to ids. */
+  target: ResolvedTarget
+  deadline: Deadline
+  integrations: IntegrationApi
+  stores: StoreApi
+  connections: ConnectionApi
+}
