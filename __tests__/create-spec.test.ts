@@ -1,7 +1,8 @@
 import { Ajv } from 'ajv'
 import { describe, expect, it } from 'vitest'
 import { loadCreateSchema } from '../emulator/create-schema.ts'
-import { InputError, parseInputs } from '../src/inputs.ts'
+import { InputError } from '../src/input-error.ts'
+import { parseInputs } from '../src/inputs.ts'
 import { CreateStoreSpec } from '../src/vercel/types.ts'
 
 interface PropertySchema {

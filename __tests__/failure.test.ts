@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { describeFailure } from '../src/failure.ts'
-import { InputError } from '../src/inputs.ts'
+import { InputError } from '../src/input-error.ts'
 import {
   VercelApiError,
   VercelNetworkError,

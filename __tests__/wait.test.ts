@@ -159,7 +159,7 @@ describe('a deadline that runs out during a read', () => {
       async getStore(id: string): Promise<VercelStore> {
         reads++
         if (reads === 1) return { id, status: 'onboarding' }
-        throw new StepTimeoutError(5, `GET /v1/storage/stores/${id}`)
+        throw StepTimeoutError.ranOut(5, `GET /v1/storage/stores/${id}`)
       }
     }
     await expect(

@@ -45914,7 +45914,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5727);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2064);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45923,7 +45923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5727:
+/***/ 2064:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49377,6 +49377,17 @@ function dashboardUrl(store, { team }) {
     return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`;
 }
 
+;// CONCATENATED MODULE: ./src/input-error.ts
+/** A bad input; the message names the input and what it accepts. */
+class InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input "${input}" ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/metadata.ts
 
 
@@ -49621,399 +49632,6 @@ function listOrNone(keys) {
 function show(value) {
     const text = JSON.stringify(value) ?? String(value);
     return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/naming.ts
-
-const MAX_DERIVED_LENGTH = 128;
-/**
- * The default store name and idempotency key. For a pull request, the name
- * `web-pr-42` and the key `acme-web-pr-42`; for a branch build, `web-branch-main`
- * and `acme-web-branch-main`. Where the user names the store, the key follows
- * that name (`acme-web-<name>`), so that two steps with two names never share
- * a key. Each is undefined where the context cannot give it.
- */
-function deriveDefaults(context, givenName) {
-    const { owner, repo, pullRequestNumber, branch } = context;
-    const ref = pullRequestNumber !== undefined
-        ? `pr-${pullRequestNumber}`
-        : branch && `branch-${branch}`;
-    const name = givenName || (repo && ref ? cleanName(`${repo}-${ref}`) : '');
-    const keyPart = givenName || ref;
-    const externalId = owner && repo && keyPart ? cleanName(`${owner}-${repo}-${keyPart}`) : name;
-    return { name: name || undefined, externalId: externalId || undefined };
-}
-/**
- * Keeps `[A-Za-z0-9_-]`, turns every other run of characters into one `-`,
- * and caps the result at 128 characters. A value that had to be changed ends
- * in a hash of the original, so that `feature/login` and `feature-login`, or
- * two long branch names that share their first 128 characters, stay apart.
- */
-function cleanName(raw) {
-    const cleaned = raw
-        .replace(/[^A-Za-z0-9_-]+/g, '-')
-        .replace(/-{2,}/g, '-')
-        .replace(/^-+|-+$/g, '');
-    if (cleaned === raw && raw.length <= MAX_DERIVED_LENGTH)
-        return raw;
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, 8);
-    const head = cleaned
-        .slice(0, MAX_DERIVED_LENGTH - hash.length - 1)
-        .replace(/-+$/, '');
-    return head ? `${head}-${hash}` : hash;
-}
-
-;// CONCATENATED MODULE: ./src/vercel/types.ts
-const STORE_SOURCES = [
-    'marketplace',
-    'deploy-button',
-    'external',
-    'v0',
-    'resource-claims',
-    'cli',
-    'oauth',
-    'backoffice'
-];
-/**
- * The request body constraints of the create endpoint, as Vercel's OpenAPI
- * description states them (`__tests__/create-spec.test.ts` checks each one
- * against the vendored spec).
- */
-const CreateStoreSpec = {
-    nameMaxLength: 128,
-    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
-    productId: /^iap_[a-zA-Z0-9_]+$/,
-    productSlug: /^[a-z0-9-]+$/,
-    prepaymentAmountCentsMinimum: 50,
-    sources: STORE_SOURCES
-};
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-/** A bad input; the message names the input and what it accepts. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input "${input}" ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
-}
-const TEAM_ID = /^team_[A-Za-z0-9]+$/;
-const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-// The Vercel CLI's rule for store names (generate-resource-name.ts).
-const STORE_NAME = /^[A-Za-z0-9_-]+$/;
-const NO_SPACE = /^\S+$/;
-const PRINTABLE = /^[\x20-\x7e]+$/;
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-/**
- * Reads and checks every input, so that a bad one fails the step before any
- * request is sent. Empty inputs fall back to the Vercel CLI's environment
- * variables, then to defaults derived from the GitHub context.
- */
-function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
-    const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || '';
-    if (token)
-        onSecret?.(token);
-    const defaults = deriveDefaults(context, read(Inputs.name));
-    const metadata = parseMetadata(read(Inputs.metadata));
-    return {
-        token: parseToken(token),
-        team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
-        integration: parseIntegration(read(Inputs.integration)),
-        product: parseProduct(read(Inputs.product)),
-        name: parseName(defaults.name ?? ''),
-        externalId: parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
-        plan: parsePlan(read(Inputs.plan)),
-        paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
-        prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
-        metadata: metadata?.values,
-        metadataSyntax: metadata?.syntax,
-        protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
-        source: parseSource(read(Inputs.source)),
-        timeoutSeconds: parseTimeout(read(Inputs.timeout)),
-        apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL),
-        state: parseState(read(Inputs.state)),
-        wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
-        project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
-        environments: parseEnvironments(read(Inputs.environments)),
-        envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
-        dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false)
-    };
-}
-function parseToken(token) {
-    if (!token) {
-        throw new InputError(Inputs.token, `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`);
-    }
-    if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
-        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
-    }
-    return token;
-}
-/**
- * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
- * account the user's id, which is no team and means no team scope.
- */
-function teamFromEnv(env) {
-    const orgId = env[FallbackEnv.team]?.trim() ?? '';
-    return orgId.startsWith('team_') ? orgId : '';
-}
-function parseTeam(team) {
-    if (!team)
-        return undefined;
-    if (team.startsWith('team_')) {
-        if (TEAM_ID.test(team))
-            return { teamId: team };
-    }
-    else if (TEAM_SLUG.test(team) && team.length <= 100) {
-        return { slug: team };
-    }
-    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
-}
-// Integration slugs are lowercase words joined by -, like neon or upstash.
-const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/;
-const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/;
-function parseIntegration(integration) {
-    if (CreateStoreSpec.integrationConfigurationId.test(integration) ||
-        (!integration.startsWith('icfg_') &&
-            INTEGRATION_SLUG.test(integration) &&
-            integration.length <= 100)) {
-        return integration;
-    }
-    throw new InputError(Inputs.integration, `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`);
-}
-function parseProduct(product) {
-    const trimmed = product.trim();
-    const id = trimmed.startsWith('iap_');
-    if ((id && CreateStoreSpec.productId.test(trimmed)) ||
-        (!id && PRODUCT_NAME.test(trimmed))) {
-        return trimmed;
-    }
-    throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
-}
-function parsePlan(plan) {
-    const trimmed = plan.trim();
-    if (!trimmed)
-        return undefined;
-    if (PRODUCT_NAME.test(trimmed))
-        return trimmed;
-    throw new InputError(Inputs.plan, `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`);
-}
-function parseName(name) {
-    if (!name) {
-        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
-        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
-    }
-    return name;
-}
-function parseExternalId(externalId) {
-    if (!externalId) {
-        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (!PRINTABLE.test(externalId) || externalId.length > 256) {
-        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
-    }
-    return externalId;
-}
-function optionalWord(input, value) {
-    if (!value)
-        return undefined;
-    if (NO_SPACE.test(value) && PRINTABLE.test(value))
-        return value;
-    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
-}
-function parsePrepayment(value) {
-    if (!value)
-        return undefined;
-    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
-    if (Number.isSafeInteger(cents) && cents >= minimum)
-        return cents;
-    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
-}
-/**
- * A JSON object, or `key=value` lines whose values the product's schema
- * types later (see metadata.ts).
- */
-function parseMetadata(value) {
-    const text = value.trim();
-    if (!text)
-        return undefined;
-    if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
-        return { values: parseMetadataLines(text), syntax: 'lines' };
-    }
-    return { values: parseMetadataJson(text), syntax: 'json' };
-}
-function parseMetadataJson(value) {
-    const metadata = parseJsonObject(Inputs.metadata, value) ?? {};
-    for (const [key, entry] of Object.entries(metadata)) {
-        if (!isMetadataValue(entry)) {
-            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
-        }
-    }
-    return metadata;
-}
-// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
-// empty list matches both list branches, which `oneOf` rejects.
-function isMetadataValue(value) {
-    if (['string', 'boolean'].includes(typeof value))
-        return true;
-    if (typeof value === 'number')
-        return Number.isFinite(value);
-    if (!Array.isArray(value) || value.length === 0)
-        return false;
-    return (value.every((item) => typeof item === 'string') ||
-        value.every((item) => typeof item === 'number'));
-}
-function parseJsonObject(input, value) {
-    if (!value)
-        return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        // Node's message quotes the input, which may hold a secret: keep only
-        // where the syntax error is.
-        const position = /position (\d+)/.exec(error.message)?.[1];
-        const where = position ? ` (at character ${Number(position) + 1})` : '';
-        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
-    }
-    return parsed;
-}
-/** What kind of JSON value this is, without its content. */
-function describeJson(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return value.length ? 'a list' : 'an empty list';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-function parseSource(value) {
-    if (!value)
-        return undefined;
-    const sources = CreateStoreSpec.sources;
-    if (sources.includes(value))
-        return value;
-    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
-}
-// A job may run for six hours at most.
-const MAX_TIMEOUT_SECONDS = 21_600;
-function parseTimeout(value) {
-    if (!value)
-        return DEFAULT_TIMEOUT_SECONDS;
-    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
-        return seconds;
-    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
-}
-/**
- * Only `https://`, or `http://` to this machine (the emulator), so that a
- * token is never sent in clear over a network.
- */
-function parseApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        // Not a URL, so no credentials to hide in it.
-        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
-    }
-    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
-    if (!secure || url.username || url.password || url.search || url.hash) {
-        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-/** The URL with any user, password, query and fragment replaced by `***`. */
-function redactUrl(url) {
-    const userinfo = url.username || url.password ? '***@' : '';
-    const query = url.search ? '?***' : '';
-    const fragment = url.hash ? '#***' : '';
-    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
-}
-function parseState(value) {
-    if (!value || value === 'present')
-        return 'present';
-    if (value === 'absent')
-        return 'absent';
-    throw new InputError(Inputs.state, `must be present (ensure the store exists) or absent (delete it); got ${quote(value)}.`);
-}
-// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
-const TRUE_WORDS = ['true', 'True', 'TRUE'];
-const FALSE_WORDS = ['false', 'False', 'FALSE'];
-function parseBoolean(input, value, empty) {
-    if (!value)
-        return empty;
-    if (TRUE_WORDS.includes(value))
-        return true;
-    if (FALSE_WORDS.includes(value))
-        return false;
-    throw new InputError(input, `must be true or false; got ${quote(value)}.`);
-}
-const PROJECT_ID = /^prj_[A-Za-z0-9]+$/;
-// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
-// '-', at most 100 characters, never '---'.
-const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/;
-function parseProject(value) {
-    if (!value)
-        return undefined;
-    if (value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)) {
-        return value;
-    }
-    throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
-}
-function isProjectName(value) {
-    return PROJECT_NAME.test(value) && !value.includes('---');
-}
-const ENVIRONMENTS = [
-    'production',
-    'preview',
-    'development'
-];
-function parseEnvironments(value) {
-    const names = value
-        .split(/[,\n]/)
-        .map((name) => name.trim())
-        .filter(Boolean);
-    if (names.length === 0)
-        return ['preview'];
-    for (const [index, name] of names.entries()) {
-        if (!ENVIRONMENTS.includes(name)) {
-            throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, separated by commas or new lines; got ${quote(name)}.`);
-        }
-        if (names.indexOf(name) !== index) {
-            throw new InputError(Inputs.environments, `lists ${quote(name)} twice; give each environment once.`);
-        }
-    }
-    return names;
-}
-// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
-const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
-function parseEnvPrefix(value) {
-    if (!value)
-        return undefined;
-    if (ENV_PREFIX.test(value) && value.length <= 100)
-        return value;
-    throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
-}
-function quote(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
-    return JSON.stringify(shown);
 }
 
 ;// CONCATENATED MODULE: ./src/resolve.ts
@@ -50318,23 +49936,22 @@ function summary_escape(text) {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/step-timeout.ts
 
-/**
- * The step's `timeout` ran out: no request, retry or wait may go past it.
- * `attempting` says what was being done, e.g. "GET /v1/storage/stores".
- */
+/** The step's `timeout` ran out: no request, retry or wait may go past it. */
 class StepTimeoutError extends Error {
-    constructor(seconds, attempting, detail = '') {
-        super(`The step's timeout (${seconds} s) ran out while ${attempting}${detail}; raise "${Inputs.timeout}" or run the job again.`);
+    constructor(message) {
+        super(message);
         this.name = 'StepTimeoutError';
+    }
+    /** `attempting` says what was being done, e.g. "waiting for GET /v1/storage/stores". */
+    static ranOut(seconds, attempting, detail = '') {
+        return new StepTimeoutError(`The step's timeout (${seconds} s) ran out while ${attempting}${detail}; raise "${Inputs.timeout}" or run the job again.`);
     }
     /** The wait before the next try would end after the deadline. */
     static waitTooLong(seconds, attempted, wait, left) {
-        const error = new StepTimeoutError(seconds, '');
         const waiting = wait.askedBy
             ? `${wait.askedBy} asks to wait ${wait.ms} before trying again`
             : `the next try would be in ${wait.ms}`;
-        error.message = `${attempted}; ${waiting}, more than the ${left} left of the step's timeout (${seconds} s). Raise "${Inputs.timeout}" or run the job again later.`;
-        return error;
+        return new StepTimeoutError(`${attempted}; ${waiting}, more than the ${left} left of the step's timeout (${seconds} s). Raise "${Inputs.timeout}" or run the job again later.`);
     }
 }
 
@@ -50776,6 +50393,391 @@ function readPullRequestNumber(eventPath) {
     return Number.isSafeInteger(number) ? number : undefined;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/naming.ts
+
+const MAX_DERIVED_LENGTH = 128;
+/**
+ * The default store name and idempotency key. For a pull request, the name
+ * `web-pr-42` and the key `acme-web-pr-42`; for a branch build, `web-branch-main`
+ * and `acme-web-branch-main`. Where the user names the store, the key follows
+ * that name (`acme-web-<name>`), so that two steps with two names never share
+ * a key. Each is undefined where the context cannot give it.
+ */
+function deriveDefaults(context, givenName) {
+    const { owner, repo, pullRequestNumber, branch } = context;
+    const ref = pullRequestNumber !== undefined
+        ? `pr-${pullRequestNumber}`
+        : branch && `branch-${branch}`;
+    const name = givenName || (repo && ref ? cleanName(`${repo}-${ref}`) : '');
+    const keyPart = givenName || ref;
+    const externalId = owner && repo && keyPart ? cleanName(`${owner}-${repo}-${keyPart}`) : name;
+    return { name: name || undefined, externalId: externalId || undefined };
+}
+/**
+ * Keeps `[A-Za-z0-9_-]`, turns every other run of characters into one `-`,
+ * and caps the result at 128 characters. A value that had to be changed ends
+ * in a hash of the original, so that `feature/login` and `feature-login`, or
+ * two long branch names that share their first 128 characters, stay apart.
+ */
+function cleanName(raw) {
+    const cleaned = raw
+        .replace(/[^A-Za-z0-9_-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^-+|-+$/g, '');
+    if (cleaned === raw && raw.length <= MAX_DERIVED_LENGTH)
+        return raw;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, 8);
+    const head = cleaned
+        .slice(0, MAX_DERIVED_LENGTH - hash.length - 1)
+        .replace(/-+$/, '');
+    return head ? `${head}-${hash}` : hash;
+}
+
+;// CONCATENATED MODULE: ./src/vercel/types.ts
+const STORE_SOURCES = [
+    'marketplace',
+    'deploy-button',
+    'external',
+    'v0',
+    'resource-claims',
+    'cli',
+    'oauth',
+    'backoffice'
+];
+/**
+ * The request body constraints of the create endpoint, as Vercel's OpenAPI
+ * description states them (`__tests__/create-spec.test.ts` checks each one
+ * against the vendored spec).
+ */
+const CreateStoreSpec = {
+    nameMaxLength: 128,
+    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
+    productId: /^iap_[a-zA-Z0-9_]+$/,
+    productSlug: /^[a-z0-9-]+$/,
+    prepaymentAmountCentsMinimum: 50,
+    sources: STORE_SOURCES
+};
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+const TEAM_ID = /^team_[A-Za-z0-9]+$/;
+const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+// The Vercel CLI's rule for store names (generate-resource-name.ts).
+const STORE_NAME = /^[A-Za-z0-9_-]+$/;
+const NO_SPACE = /^\S+$/;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+/**
+ * Reads and checks every input, so that a bad one fails the step before any
+ * request is sent. Empty inputs fall back to the Vercel CLI's environment
+ * variables, then to defaults derived from the GitHub context.
+ */
+function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
+    const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || '';
+    if (token)
+        onSecret?.(token);
+    const defaults = deriveDefaults(context, read(Inputs.name));
+    const metadata = parseMetadata(read(Inputs.metadata));
+    return {
+        token: parseToken(token),
+        team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
+        integration: parseIntegration(read(Inputs.integration)),
+        product: parseProduct(read(Inputs.product)),
+        name: parseName(defaults.name ?? ''),
+        externalId: parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
+        plan: parsePlan(read(Inputs.plan)),
+        paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
+        prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
+        metadata: metadata?.values,
+        metadataSyntax: metadata?.syntax,
+        protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
+        source: parseSource(read(Inputs.source)),
+        timeoutSeconds: parseTimeout(read(Inputs.timeout)),
+        apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL),
+        state: parseState(read(Inputs.state)),
+        wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
+        project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
+        environments: parseEnvironments(read(Inputs.environments)),
+        envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
+        dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false)
+    };
+}
+function parseToken(token) {
+    if (!token) {
+        throw new InputError(Inputs.token, `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`);
+    }
+    if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
+        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
+    }
+    return token;
+}
+/**
+ * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
+ * account the user's id, which is no team and means no team scope.
+ */
+function teamFromEnv(env) {
+    const orgId = env[FallbackEnv.team]?.trim() ?? '';
+    return orgId.startsWith('team_') ? orgId : '';
+}
+function parseTeam(team) {
+    if (!team)
+        return undefined;
+    if (team.startsWith('team_')) {
+        if (TEAM_ID.test(team))
+            return { teamId: team };
+    }
+    else if (TEAM_SLUG.test(team) && team.length <= 100) {
+        return { slug: team };
+    }
+    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
+}
+// Integration slugs are lowercase words joined by -, like neon or upstash.
+const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/;
+const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/;
+function parseIntegration(integration) {
+    if (CreateStoreSpec.integrationConfigurationId.test(integration) ||
+        (!integration.startsWith('icfg_') &&
+            INTEGRATION_SLUG.test(integration) &&
+            integration.length <= 100)) {
+        return integration;
+    }
+    throw new InputError(Inputs.integration, `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`);
+}
+function parseProduct(product) {
+    const trimmed = product.trim();
+    const id = trimmed.startsWith('iap_');
+    if ((id && CreateStoreSpec.productId.test(trimmed)) ||
+        (!id && PRODUCT_NAME.test(trimmed))) {
+        return trimmed;
+    }
+    throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
+}
+function parsePlan(plan) {
+    const trimmed = plan.trim();
+    if (!trimmed)
+        return undefined;
+    if (PRODUCT_NAME.test(trimmed))
+        return trimmed;
+    throw new InputError(Inputs.plan, `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`);
+}
+function parseName(name) {
+    if (!name) {
+        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
+        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
+    }
+    return name;
+}
+function parseExternalId(externalId) {
+    if (!externalId) {
+        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (!PRINTABLE.test(externalId) || externalId.length > 256) {
+        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
+    }
+    return externalId;
+}
+function optionalWord(input, value) {
+    if (!value)
+        return undefined;
+    if (NO_SPACE.test(value) && PRINTABLE.test(value))
+        return value;
+    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
+}
+function parsePrepayment(value) {
+    if (!value)
+        return undefined;
+    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
+    if (Number.isSafeInteger(cents) && cents >= minimum)
+        return cents;
+    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
+}
+/**
+ * A JSON object, or `key=value` lines whose values the product's schema
+ * types later (see metadata.ts).
+ */
+function parseMetadata(value) {
+    const text = value.trim();
+    if (!text)
+        return undefined;
+    if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
+        return { values: parseMetadataLines(text), syntax: 'lines' };
+    }
+    return { values: parseMetadataJson(text), syntax: 'json' };
+}
+function parseMetadataJson(value) {
+    const metadata = parseJsonObject(Inputs.metadata, value) ?? {};
+    for (const [key, entry] of Object.entries(metadata)) {
+        if (!isMetadataValue(entry)) {
+            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
+        }
+    }
+    return metadata;
+}
+// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
+// empty list matches both list branches, which `oneOf` rejects.
+function isMetadataValue(value) {
+    if (['string', 'boolean'].includes(typeof value))
+        return true;
+    if (typeof value === 'number')
+        return Number.isFinite(value);
+    if (!Array.isArray(value) || value.length === 0)
+        return false;
+    return (value.every((item) => typeof item === 'string') ||
+        value.every((item) => typeof item === 'number'));
+}
+function parseJsonObject(input, value) {
+    if (!value)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        // Node's message quotes the input, which may hold a secret: keep only
+        // where the syntax error is.
+        const position = /position (\d+)/.exec(error.message)?.[1];
+        const where = position ? ` (at character ${Number(position) + 1})` : '';
+        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
+    }
+    return parsed;
+}
+/** What kind of JSON value this is, without its content. */
+function describeJson(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return value.length ? 'a list' : 'an empty list';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+function parseSource(value) {
+    if (!value)
+        return undefined;
+    const sources = CreateStoreSpec.sources;
+    if (sources.includes(value))
+        return value;
+    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
+}
+// A job may run for six hours at most.
+const MAX_TIMEOUT_SECONDS = 21_600;
+function parseTimeout(value) {
+    if (!value)
+        return DEFAULT_TIMEOUT_SECONDS;
+    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
+        return seconds;
+    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
+}
+/**
+ * Only `https://`, or `http://` to this machine (the emulator), so that a
+ * token is never sent in clear over a network.
+ */
+function parseApiUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        // Not a URL, so no credentials to hide in it.
+        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
+    }
+    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+    if (!secure || url.username || url.password || url.search || url.hash) {
+        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+/** The URL with any user, password, query and fragment replaced by `***`. */
+function redactUrl(url) {
+    const userinfo = url.username || url.password ? '***@' : '';
+    const query = url.search ? '?***' : '';
+    const fragment = url.hash ? '#***' : '';
+    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
+}
+function parseState(value) {
+    if (!value || value === 'present')
+        return 'present';
+    if (value === 'absent')
+        return 'absent';
+    throw new InputError(Inputs.state, `must be present (ensure the store exists) or absent (delete it); got ${quote(value)}.`);
+}
+// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
+const TRUE_WORDS = ['true', 'True', 'TRUE'];
+const FALSE_WORDS = ['false', 'False', 'FALSE'];
+function parseBoolean(input, value, empty) {
+    if (!value)
+        return empty;
+    if (TRUE_WORDS.includes(value))
+        return true;
+    if (FALSE_WORDS.includes(value))
+        return false;
+    throw new InputError(input, `must be true or false; got ${quote(value)}.`);
+}
+const PROJECT_ID = /^prj_[A-Za-z0-9]+$/;
+// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
+// '-', at most 100 characters, never '---'.
+const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/;
+function parseProject(value) {
+    if (!value)
+        return undefined;
+    if (value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)) {
+        return value;
+    }
+    throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
+}
+function isProjectName(value) {
+    return PROJECT_NAME.test(value) && !value.includes('---');
+}
+const ENVIRONMENTS = [
+    'production',
+    'preview',
+    'development'
+];
+function parseEnvironments(value) {
+    const names = value
+        .split(/[,\n]/)
+        .map((name) => name.trim())
+        .filter(Boolean);
+    if (names.length === 0)
+        return ['preview'];
+    for (const [index, name] of names.entries()) {
+        if (!ENVIRONMENTS.includes(name)) {
+            throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, separated by commas or new lines; got ${quote(name)}.`);
+        }
+        if (names.indexOf(name) !== index) {
+            throw new InputError(Inputs.environments, `lists ${quote(name)} twice; give each environment once.`);
+        }
+    }
+    return names;
+}
+// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
+const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
+function parseEnvPrefix(value) {
+    if (!value)
+        return undefined;
+    if (ENV_PREFIX.test(value) && value.length <= 100)
+        return value;
+    throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
+}
+function quote(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
+    return JSON.stringify(shown);
+}
+
 ;// CONCATENATED MODULE: ./src/vercel/retry-after.ts
 /**
  * How long the server asks us to wait before the next request, in ms, or
@@ -50910,7 +50912,7 @@ class VercelClient {
         const deadline = this.options.deadline;
         const remaining = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
         if (deadline && remaining === 0) {
-            throw new StepTimeoutError(deadline.seconds, `${method} ${path}`);
+            throw StepTimeoutError.ranOut(deadline.seconds, `${method} ${path}`);
         }
         const headersTimeout = method === 'POST' ? POST_HEADERS_TIMEOUT_MS : HEADERS_TIMEOUT_MS;
         // The deadline, where it is nearer than a timeout, takes its place; and
@@ -50939,7 +50941,7 @@ class VercelClient {
         }
         catch (error) {
             if (deadline && (signal?.aborted || (capped && isTimeout(error)))) {
-                throw new StepTimeoutError(deadline.seconds, `waiting for ${method} ${path}`, 
+                throw StepTimeoutError.ranOut(deadline.seconds, `waiting for ${method} ${path}`, 
                 // A create may be made although its answer is late.
                 method === 'POST' ? ' (it may have taken effect all the same)' : '');
             }

@@ -4,8 +4,7 @@
  * this order; the benchmark times the bundle on each and compares it with a
  * plain `fetch` script that makes the same requests (scripts/bench/baseline.mjs).
  *
- * To add a path (slugs, readiness polls, connections, deletion), add one
- * entry to SCENARIOS.
+ * A new path is one entry in SCENARIOS.
  */
 import type { Emulator } from '../emulator/index.ts'
 import type { RunOptions } from './run-action.ts'

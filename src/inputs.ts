@@ -4,6 +4,7 @@ import {
   FallbackEnv,
   Inputs
 } from './constants.js'
+import { InputError } from './input-error.js'
 import type { GitHubContext } from './github-context.js'
 import { parseMetadataLines, type MetadataSyntax } from './metadata.js'
 import { deriveDefaults } from './naming.js'
@@ -48,17 +49,6 @@ export interface ActionInputs {
 
 export type StoreState = 'present' | 'absent'
 export type ProjectEnvironment = 'production' | 'preview' | 'development'
-
-/** A bad input; the message names the input and what it accepts. */
-export class InputError extends Error {
-  readonly input: string
-
-  constructor(input: string, message: string) {
-    super(`Input "${input}" ${message}`)
-    this.name = 'InputError'
-    this.input = input
-  }
-}
 
 export type InputReader = (name: string) => string
 

@@ -1,5 +1,5 @@
 import { Inputs } from './constants.js'
-import { InputError } from './inputs.js'
+import { InputError } from './input-error.js'
 import type {
   MetadataProperty,
   MetadataSchema

@@ -1,5 +1,6 @@
 import { Inputs } from './constants.js'
-import { InputError, type ActionInputs } from './inputs.js'
+import { InputError } from './input-error.js'
+import type { ActionInputs } from './inputs.js'
 import { checkMetadata } from './metadata.js'
 import { VercelApiError } from './vercel/errors.js'
 import type {

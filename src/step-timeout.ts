@@ -1,15 +1,21 @@
 import { Inputs } from './constants.js'
 
-/**
- * The step's `timeout` ran out: no request, retry or wait may go past it.
- * `attempting` says what was being done, e.g. "GET /v1/storage/stores".
- */
+/** The step's `timeout` ran out: no request, retry or wait may go past it. */
 export class StepTimeoutError extends Error {
-  constructor(seconds: number, attempting: string, detail = '') {
-    super(
+  constructor(message: string) {
+    super(message)
+    this.name = 'StepTimeoutError'
+  }
+
+  /** `attempting` says what was being done, e.g. "waiting for GET /v1/storage/stores". */
+  static ranOut(
+    seconds: number,
+    attempting: string,
+    detail = ''
+  ): StepTimeoutError {
+    return new StepTimeoutError(
       `The step's timeout (${seconds} s) ran out while ${attempting}${detail}; raise "${Inputs.timeout}" or run the job again.`
     )
-    this.name = 'StepTimeoutError'
   }
 
   /** The wait before the next try would end after the deadline. */
@@ -19,11 +25,11 @@ export class StepTimeoutError extends Error {
     wait: { ms: string; askedBy?: string },
     left: string
   ): StepTimeoutError {
-    const error = new StepTimeoutError(seconds, '')
     const waiting = wait.askedBy
       ? `${wait.askedBy} asks to wait ${wait.ms} before trying again`
       : `the next try would be in ${wait.ms}`
-    error.message = `${attempted}; ${waiting}, more than the ${left} left of the step's timeout (${seconds} s). Raise "${Inputs.timeout}" or run the job again later.`
-    return error
+    return new StepTimeoutError(
+      `${attempted}; ${waiting}, more than the ${left} left of the step's timeout (${seconds} s). Raise "${Inputs.timeout}" or run the job again later.`
+    )
   }
 }

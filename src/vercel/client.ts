@@ -132,7 +132,7 @@ export class VercelClient {
     const deadline = this.options.deadline
     const remaining = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY
     if (deadline && remaining === 0) {
-      throw new StepTimeoutError(deadline.seconds, `${method} ${path}`)
+      throw StepTimeoutError.ranOut(deadline.seconds, `${method} ${path}`)
     }
     const headersTimeout =
       method === 'POST' ? POST_HEADERS_TIMEOUT_MS : HEADERS_TIMEOUT_MS
@@ -162,7 +162,7 @@ export class VercelClient {
       text = await response.body.text()
     } catch (error) {
       if (deadline && (signal?.aborted || (capped && isTimeout(error)))) {
-        throw new StepTimeoutError(
+        throw StepTimeoutError.ranOut(
           deadline.seconds,
           `waiting for ${method} ${path}`,
           // A create may be made although its answer is late.

@@ -1,11 +1,11 @@
+/** A team as the Vercel API takes it: `?teamId=team_…` or `?slug=…`. */
+export type TeamScope = { teamId: string } | { slug: string }
+
 /**
  * The parts of Vercel's store objects this action reads. Responses are not
  * trusted to match the official schema (it leaves out `id` and `name`, which
  * real responses carry), so every field is optional and read defensively.
  */
-/** A team as the Vercel API takes it: `?teamId=team_…` or `?slug=…`. */
-export type TeamScope = { teamId: string } | { slug: string }
-
 export interface VercelStore {
   id?: string
   name?: string
