@@ -344,6 +344,19 @@ const STEP_ROUTES: Record<string, StepRoute> = {
     goal: 'present',
     prepare: async () => inputs({ project: WEB })
   },
+  'env list': {
+    route: 'GET /v10/projects/{idOrName}/env',
+    kind: 'read',
+    goal: 'present',
+    prepare: async () => inputs({ project: WEB, 'read-env': 'true' })
+  },
+  // One of the value reads, which are made at once.
+  'env value': {
+    route: 'GET /v1/projects/{idOrName}/env/{id}',
+    kind: 'read',
+    goal: 'present',
+    prepare: async () => inputs({ project: WEB, 'read-env': 'true' })
+  },
   disconnect: {
     route: 'DELETE /v1/storage/stores/{id}/connections',
     kind: 'delete',

@@ -36,8 +36,27 @@ describe('parseInputs', () => {
       wait: true,
       project: undefined,
       environments: ['preview'],
-      envPrefix: undefined
+      envPrefix: undefined,
+      readEnv: false
     })
+  })
+
+  it('reads read-env only with a project to read from, where the store is kept', () => {
+    const parse = (inputs: Record<string, string>, env = {}) =>
+      parseInputs(reader({ ...minimal, ...inputs }), { env, context })
+    expect(parse({ 'read-env': 'true', project: 'web' }).readEnv).toBe(true)
+    expect(
+      parse({ 'read-env': 'True' }, { VERCEL_PROJECT_ID: 'prj_fromEnv' })
+        .readEnv
+    ).toBe(true)
+    expect(() => parse({ 'read-env': 'true' })).toThrow(
+      'Input "read-env" needs "project" (or VERCEL_PROJECT_ID): the values are read from the project the store is connected to; set "project", or drop "read-env".'
+    )
+    // A closing run ignores the project, and so what is read from it.
+    expect(parse({ 'read-env': 'true', state: 'absent' }).readEnv).toBe(true)
+    expect(() => parse({ 'read-env': 'yes' })).toThrow(
+      'Input "read-env" must be true or false; got "yes".'
+    )
   })
 
   it('reads the lifecycle inputs as core.getBooleanInput and the Vercel CLI do', () => {

@@ -21574,7 +21574,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6615);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1740);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -21583,7 +21583,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6615:
+/***/ 1740:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24604,7 +24604,8 @@ const Inputs = {
     project: 'project',
     environments: 'environments',
     envPrefix: 'env-prefix',
-    dryRun: 'dry-run'
+    dryRun: 'dry-run',
+    readEnv: 'read-env'
 };
 const Outputs = {
     storeId: 'store-id',
@@ -24619,7 +24620,8 @@ const Outputs = {
     secretNames: 'secret-names',
     deleted: 'deleted',
     connectedProject: 'connected-project',
-    envVarNames: 'env-var-names'
+    envVarNames: 'env-var-names',
+    env: 'env'
 };
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */
 const FallbackEnv = {
@@ -24655,6 +24657,9 @@ function setOutputs(report) {
     for (const [name, value] of Object.entries(outputs)) {
         setOutput(name, value);
     }
+    // Only where read; every value is masked by now (`readStoreEnv`).
+    if (report.env)
+        setOutput(Outputs.env, JSON.stringify(report.env));
 }
 /** `state: absent`: what was deleted; the oldest store stands for the key. */
 function setRemovalOutputs(removed, externalId) {
@@ -25044,6 +25049,83 @@ function isProjectId(project) {
 }
 function list(environments) {
     return environments.length > 0 ? environments.join(', ') : 'no environment';
+}
+
+;// CONCATENATED MODULE: ./src/read-env.ts
+
+
+
+// Vercel's step-up authentication: only a person can answer it (api-notes §3).
+const STEP_UP = /^(challenge_required|user_auth_required)/;
+/**
+ * The values of the variables a store's connection put on the project, by
+ * name. Values come only from `getProjectEnv`, one request per variable, all
+ * at once; `mask` is called with each before anything else sees it.
+ */
+async function readStoreEnv(api, request, mask) {
+    const listed = await explained(api.listEnv(request.projectId), request);
+    const variables = listed.filter((variable) => isOfStore(variable, request));
+    const missing = request.names.filter((name) => !variables.some(({ key }) => key === name));
+    if (missing.length > 0) {
+        throw new StoreError(`Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${Inputs.readEnv}".`);
+    }
+    const listedSensitive = variables.find(({ type }) => type === 'sensitive');
+    if (listedSensitive)
+        throw sensitive(listedSensitive.key, request);
+    const withoutId = variables.find(({ id }) => !id);
+    if (withoutId) {
+        throw new StoreError(`Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${Inputs.readEnv}".`);
+    }
+    const answers = await Promise.all(variables.map(({ id, key }) => explained(api.getEnv(request.projectId, id ?? ''), request, key)));
+    for (const { value } of answers)
+        if (value)
+            mask(value);
+    const env = {};
+    for (const [index, answer] of answers.entries()) {
+        const key = variables[index].key ?? answer.key ?? '';
+        if (!isReadable(answer))
+            throw sensitive(key, request);
+        env[key] = answer.value;
+    }
+    return env;
+}
+function isOfStore({ contentHint, target }, { storeId, environment }) {
+    const targets = Array.isArray(target) ? target : [target];
+    return (contentHint?.type === 'integration-store-secret' &&
+        contentHint.storeId === storeId &&
+        targets.includes(environment));
+}
+function isReadable(variable) {
+    return (variable.type !== 'sensitive' &&
+        variable.decrypted !== false &&
+        typeof variable.value === 'string');
+}
+function sensitive(key, { project }) {
+    return new StoreError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`);
+}
+/**
+ * The failures of these reads a person can act on, in one line; and a
+ * value's unreadable body is never quoted, since it may hold the value.
+ */
+async function explained(reading, { project }, key) {
+    try {
+        return await reading;
+    }
+    catch (error) {
+        if (key !== undefined && error instanceof VercelResponseError) {
+            throw new StoreError(`Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${Inputs.readEnv}".`);
+        }
+        if (!(error instanceof VercelApiError))
+            throw error;
+        const code = error.body?.code ?? '';
+        if (STEP_UP.test(code)) {
+            throw new StoreError(`${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${Inputs.readEnv}" and read the values in the deployment instead.`);
+        }
+        if (error.status === 403) {
+            throw new StoreError(`${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${Inputs.readEnv}".`);
+        }
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -25537,6 +25619,9 @@ function addStoreToSummary(report) {
     }
     if (report.connection)
         addConnection(report.connection);
+    if (report.env) {
+        summary.addRaw(`<p>Values read into the <code>env</code> output, masked in the log (names only): ${Object.keys(report.env).map(code).join(', ') || 'none'}</p>`, true);
+    }
     addDuplicates(report);
 }
 function addConnection(connection, wouldConnect = false) {
@@ -25744,6 +25829,7 @@ function describe(store) {
 
 
 
+
 /** `state: present`: get or create, wait until available, connect. */
 async function ensurePresent(step) {
     const { inputs, target, deadline, stores, connections } = step;
@@ -25780,12 +25866,24 @@ async function ensurePresent(step) {
             environments: inputs.environments,
             envPrefix: inputs.envPrefix
         }));
-    const report = { ...buildReport(result, reportInputs), connection };
+    const env = connection && inputs.readEnv
+        ? await group(`Read the variables' values from project ${inputs.project}`, () => readStoreEnv(step.projectEnv, {
+            project: inputs.project ?? connection.projectId,
+            projectId: connection.projectId,
+            storeId: result.store.id,
+            environment: inputs.environments[0],
+            names: connection.envVarNames
+        }, (value) => core_setSecret(value)))
+        : undefined;
+    const report = { ...buildReport(result, reportInputs), connection, env };
     setOutputs(report);
     addStoreToSummary(report);
     info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
     if (connection) {
         info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
+    }
+    if (env) {
+        info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${inputs.environments[0]}) into the "env" output, each masked in the log.`);
     }
     warnOfDuplicates(report);
 }
@@ -25929,7 +26027,7 @@ async function dryRunPresent(step) {
         };
         setOutputs(report);
         addDryRunReuseToSummary(report, connection);
-        info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection)}`);
+        info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}`);
         warnOfDuplicates(report);
         return;
     }
@@ -25940,7 +26038,7 @@ async function dryRunPresent(step) {
     const shown = withHiddenValues(prepared);
     setOutputs(wouldCreateReport(prepared, target.product.id ?? ''));
     addDryRunCreateToSummary(shown, connection);
-    info(`Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection)}`);
+    info(`Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}`);
 }
 /** `dry-run` with `state: absent`: the stores a real run would delete. */
 async function dryRunAbsent({ inputs, target, stores }) {
@@ -25975,12 +26073,16 @@ async function connectionOf({ inputs, connections }, store) {
         connected: true
     };
 }
-function describeConnection(connection) {
+function describeConnection(connection, readEnv) {
     if (!connection)
         return '';
-    return connection.connected
-        ? ` Would connect it to project ${connection.projectName ?? connection.projectId} (${connection.projectId}).`
-        : ` It is already connected to project ${connection.projectName ?? connection.projectId} (${connection.projectId}).`;
+    const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`;
+    const connected = connection.connected
+        ? ` Would connect it to project ${project}.`
+        : ` It is already connected to project ${project}.`;
+    return readEnv
+        ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
+        : connected;
 }
 /**
  * The body as it may be shown: protocol settings can hold credentials, so
@@ -26189,7 +26291,7 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         onSecret?.(token);
     const defaults = deriveDefaults(context, read(Inputs.name));
     const metadata = parseMetadata(read(Inputs.metadata));
-    return {
+    return checkReadEnv({
         token: parseToken(token),
         team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
         integration: parseIntegration(read(Inputs.integration)),
@@ -26210,8 +26312,16 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
         environments: parseEnvironments(read(Inputs.environments)),
         envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
-        dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false)
-    };
+        dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
+        readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false)
+    });
+}
+/** The values are read from the project a store is connected to. */
+function checkReadEnv(inputs) {
+    if (inputs.readEnv && inputs.state === 'present' && !inputs.project) {
+        throw new InputError(Inputs.readEnv, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the values are read from the project the store is connected to; set "${Inputs.project}", or drop "${Inputs.readEnv}".`);
+    }
+    return inputs;
 }
 function parseToken(token) {
     if (!token) {
@@ -26838,6 +26948,28 @@ class PrefetchedStoreApi {
     }
 }
 
+;// CONCATENATED MODULE: ./src/vercel/project-env-api.ts
+class VercelProjectEnvApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /** `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`). */
+    async listEnv(projectId) {
+        const answer = await this.client.get(`${projectPath(projectId, 'v10')}/env`);
+        // The spec also allows one variable alone, as the answer to a filter by
+        // id this action never sends.
+        return 'envs' in answer ? (answer.envs ?? []) : [answer];
+    }
+    /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
+    async getEnv(projectId, envId) {
+        return this.client.get(`${projectPath(projectId, 'v1')}/env/${encodeURIComponent(envId)}`);
+    }
+}
+function projectPath(projectId, version) {
+    return `/${version}/projects/${encodeURIComponent(projectId)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/vercel/store-api.ts
 
 // No client of Vercel's has seen this list paginate; the cap only guards
@@ -26886,6 +27018,7 @@ class VercelStoreApi {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -26975,7 +27108,8 @@ async function prepare(inputs) {
         deadline,
         integrations,
         stores,
-        connections: new VercelConnectionApi(client)
+        connections: new VercelConnectionApi(client),
+        projectEnv: new VercelProjectEnvApi(client)
     };
 }
 

@@ -67,6 +67,8 @@ export interface EmulatorOptions extends LifecycleSettings {
   pageSize?: number
   /** Delay before every response. */
   latencyMs?: number
+  /** The variables store connections make are `sensitive` (unreadable). */
+  sensitiveStoreVariables?: boolean
 }
 
 export interface SeedStoreInput {
@@ -154,6 +156,7 @@ export async function startEmulator(
     minimalListing: options.minimalListing ?? false,
     pageSize: options.pageSize,
     latencyMs: options.latencyMs ?? 0,
+    sensitiveStoreVariables: options.sensitiveStoreVariables,
     initializingReads: options.initializingReads,
     initializingMs: options.initializingMs,
     settleTo: options.settleTo

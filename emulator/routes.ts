@@ -8,6 +8,8 @@ export const ROUTES = {
   disconnect: 'DELETE /v1/storage/stores/{id}/connections/{connectionId}',
   deleteStore: 'DELETE /v1/storage/stores/integration/{id}',
   getProject: 'GET /v9/projects/{idOrName}',
+  listProjectEnv: 'GET /v10/projects/{idOrName}/env',
+  getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
   listConfigurations: 'GET /v1/integrations/configurations',
   listProducts: 'GET /v1/integrations/configuration/{id}/products',
   listPlans:
@@ -74,7 +76,26 @@ function matchLifecycleRoute(method: string, path: string): MatchedRoute {
       params: { idOrName: safeDecode(project[1]) }
     }
   }
-  return { key: ROUTES.unknown, params: {} }
+  return matchEnvRoute(method, path) ?? { key: ROUTES.unknown, params: {} }
+}
+
+function matchEnvRoute(method: string, path: string): MatchedRoute | undefined {
+  if (method !== 'GET') return undefined
+  const list = /^\/v10\/projects\/([^/]+)\/env$/.exec(path)
+  if (list) {
+    return {
+      key: ROUTES.listProjectEnv,
+      params: { idOrName: safeDecode(list[1]) }
+    }
+  }
+  const one = /^\/v1\/projects\/([^/]+)\/env\/([^/]+)$/.exec(path)
+  if (one) {
+    return {
+      key: ROUTES.getProjectEnv,
+      params: { idOrName: safeDecode(one[1]), id: safeDecode(one[2]) }
+    }
+  }
+  return undefined
 }
 
 function matchDiscoveryRoute(

@@ -14,6 +14,8 @@ import {
   listPlans,
   listProducts
 } from './discovery-routes.ts'
+import { getProjectEnv, listProjectEnv } from './env-routes.ts'
+import type { EnvRouteSettings } from './env-routes.ts'
 import { describeFault, faultStatus, runsRoute, sendFault } from './faults.ts'
 import type { FaultPlan } from './faults.ts'
 import { bearerToken, errorReply, readText, sendJson } from './http.ts'
@@ -26,7 +28,7 @@ import type { ParsedBody, StoreRouteSettings } from './store-routes.ts'
 import type { StoreRegistry } from './stores.ts'
 import type { ProjectRegistry } from './projects.ts'
 
-export interface EmulatorSettings extends StoreRouteSettings {
+export interface EmulatorSettings extends StoreRouteSettings, EnvRouteSettings {
   port: number
   token: string
   latencyMs: number
@@ -170,6 +172,10 @@ function dispatch(
       return listProducts(request)
     case ROUTES.listPlans:
       return listPlans(request)
+    case ROUTES.listProjectEnv:
+      return listProjectEnv(request)
+    case ROUTES.getProjectEnv:
+      return getProjectEnv(request)
   }
 }
 

@@ -93,12 +93,16 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
       await readFile(files.output, 'utf8'),
       summary
     ].join('\n')
-    assertNoSecretShown(secretsOf(options, env), {
-      stdout,
-      stderr,
-      'the outputs file': await readFile(files.output, 'utf8'),
-      'the job summary': summary
-    })
+    assertNoSecretShown(
+      secretsOf(options, env),
+      {
+        stdout,
+        stderr,
+        'the outputs file': await readFile(files.output, 'utf8'),
+        'the job summary': summary
+      },
+      { masked: maskedValues(stdout), mayHoldMasked: ['the outputs file'] }
+    )
     return { exitCode, stdout, stderr, outputs, summary, visible, durationMs }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -136,6 +140,16 @@ function secretsOf(
   )
 }
 
+export interface MaskRules {
+  /** The values the step masked: its `::add-mask::` commands. */
+  masked?: ReadonlySet<string>
+  /**
+   * Places that may hold a masked value: the outputs file, which the runner
+   * reads (a later step gets the value) and shows only masked.
+   */
+  mayHoldMasked?: string[]
+}
+
 /**
  * Fails the calling test when a secret shows anywhere a user could read it,
  * outside the `::add-mask::` commands the runner consumes. Every run is
@@ -143,16 +157,42 @@ function secretsOf(
  */
 export function assertNoSecretShown(
   secrets: [string, string][],
-  places: Record<string, string>
+  places: Record<string, string>,
+  { masked = new Set(), mayHoldMasked = [] }: MaskRules = {}
 ): void {
   for (const [place, text] of Object.entries(places)) {
     const shown = withoutMaskCommands(text)
     for (const [name, value] of secrets) {
-      if (shown.includes(value)) {
+      if (!shown.includes(value)) continue
+      if (!mayHoldMasked.includes(place)) {
         throw new Error(`${name} is shown unmasked in ${place}`)
+      }
+      if (!masked.has(value)) {
+        throw new Error(
+          `${name} is in ${place} without an ::add-mask:: command for it`
+        )
       }
     }
   }
+}
+
+/** The values of the `::add-mask::` commands in a step's stdout. */
+export function maskedValues(stdout: string): Set<string> {
+  return new Set(
+    stdout
+      .split('\n')
+      .filter((line) => line.startsWith('::add-mask::'))
+      .map((line) => unescapeCommandData(line.slice('::add-mask::'.length)))
+  )
+}
+
+/** Undoes @actions/core's escaping of a command's data. */
+function unescapeCommandData(data: string): string {
+  return data
+    .replace(/\r$/, '')
+    .replaceAll('%0D', '\r')
+    .replaceAll('%0A', '\n')
+    .replaceAll('%25', '%')
 }
 
 function definedOnly(

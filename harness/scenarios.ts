@@ -140,6 +140,33 @@ function connectRequest(emulator: Emulator): PlannedRequest {
   }
 }
 
+/** The project's variables, then every store variable's value at once. */
+function readEnvRequests(emulator: Emulator): RoundTrip[] {
+  const query = { slug: emulator.team.slug }
+  const { secrets } = emulator.installations.neon.products[0]
+  return [
+    {
+      method: 'GET',
+      path: `/v10/projects/${PROJECT_ID}/env`,
+      route: 'GET /v10/projects/{idOrName}/env',
+      query
+    },
+    secrets.map((): PlannedRequest => ({
+      method: 'GET',
+      path: `/v1/projects/${PROJECT_ID}/env/{id}`,
+      route: 'GET /v1/projects/{idOrName}/env/{id}',
+      query
+    }))
+  ]
+}
+
+function withReadEnv(options: RunOptions): RunOptions {
+  return {
+    ...options,
+    inputs: { ...options.inputs, project: PROJECT_ID, 'read-env': 'true' }
+  }
+}
+
 export const OTHER_STORES = 10_000
 
 export const SCENARIOS = {
@@ -224,6 +251,37 @@ export const SCENARIOS = {
       return { ...options, inputs: { ...options.inputs, project: PROJECT_ID } }
     },
     roundTrips: (emulator) => [listRequest(emulator)]
+  },
+  createConnectAndReadEnv: {
+    name: 'create, connect and read the values back',
+    storeName: STORE_NAME,
+    outputs: {
+      'store-name': STORE_NAME,
+      created: 'true',
+      'connected-project': PROJECT_ID
+    },
+    prepare: (emulator) => withReadEnv(withIds(emulator)),
+    roundTrips: (emulator) => [
+      listRequest(emulator),
+      createRequest(emulator),
+      connectRequest(emulator),
+      ...readEnvRequests(emulator)
+    ]
+  },
+  reuseConnectedAndReadEnv: {
+    name: 'reuse a store already connected and read the values back',
+    storeName: STORE_NAME,
+    outputs: { created: 'false', 'connected-project': PROJECT_ID },
+    prepare(emulator) {
+      seedOwnStore(emulator)
+      const [store] = emulator.stores()
+      emulator.connectStore(store.id, PROJECT_ID, ['preview'])
+      return withReadEnv(withIds(emulator))
+    },
+    roundTrips: (emulator) => [
+      listRequest(emulator),
+      ...readEnvRequests(emulator)
+    ]
   },
   removeOnClose: {
     name: 'delete on close',

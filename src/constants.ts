@@ -19,7 +19,8 @@ export const Inputs = {
   project: 'project',
   environments: 'environments',
   envPrefix: 'env-prefix',
-  dryRun: 'dry-run'
+  dryRun: 'dry-run',
+  readEnv: 'read-env'
 } as const
 
 export const Outputs = {
@@ -35,7 +36,8 @@ export const Outputs = {
   secretNames: 'secret-names',
   deleted: 'deleted',
   connectedProject: 'connected-project',
-  envVarNames: 'env-var-names'
+  envVarNames: 'env-var-names',
+  env: 'env'
 } as const
 
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */

@@ -48,7 +48,7 @@ export async function dryRunPresent(step: Step): Promise<void> {
     setOutputs(report)
     addDryRunReuseToSummary(report, connection)
     core.info(
-      `Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection)}`
+      `Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}`
     )
     warnOfDuplicates(report)
     return
@@ -61,7 +61,7 @@ export async function dryRunPresent(step: Step): Promise<void> {
   setOutputs(wouldCreateReport(prepared, target.product.id ?? ''))
   addDryRunCreateToSummary(shown, connection)
   core.info(
-    `Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection)}`
+    `Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}`
   )
 }
 
@@ -106,11 +106,18 @@ async function connectionOf(
   }
 }
 
-function describeConnection(connection: ConnectionResult | undefined): string {
+function describeConnection(
+  connection: ConnectionResult | undefined,
+  readEnv: boolean
+): string {
   if (!connection) return ''
-  return connection.connected
-    ? ` Would connect it to project ${connection.projectName ?? connection.projectId} (${connection.projectId}).`
-    : ` It is already connected to project ${connection.projectName ?? connection.projectId} (${connection.projectId}).`
+  const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`
+  const connected = connection.connected
+    ? ` Would connect it to project ${project}.`
+    : ` It is already connected to project ${project}.`
+  return readEnv
+    ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
+    : connected
 }
 
 /**

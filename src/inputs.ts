@@ -45,6 +45,8 @@ export interface ActionInputs {
   project?: string
   environments: ProjectEnvironment[]
   envPrefix?: string
+  /** Read the connection's values into the `env` output. */
+  readEnv: boolean
 }
 
 export type StoreState = 'present' | 'absent'
@@ -80,7 +82,7 @@ export function parseInputs(
   if (token) onSecret?.(token)
   const defaults = deriveDefaults(context, read(Inputs.name))
   const metadata = parseMetadata(read(Inputs.metadata))
-  return {
+  return checkReadEnv({
     token: parseToken(token),
     team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
     integration: parseIntegration(read(Inputs.integration)),
@@ -111,8 +113,20 @@ export function parseInputs(
     ),
     environments: parseEnvironments(read(Inputs.environments)),
     envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
-    dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false)
+    dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
+    readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false)
+  })
+}
+
+/** The values are read from the project a store is connected to. */
+function checkReadEnv(inputs: ActionInputs): ActionInputs {
+  if (inputs.readEnv && inputs.state === 'present' && !inputs.project) {
+    throw new InputError(
+      Inputs.readEnv,
+      `needs "${Inputs.project}" (or ${FallbackEnv.project}): the values are read from the project the store is connected to; set "${Inputs.project}", or drop "${Inputs.readEnv}".`
+    )
   }
+  return inputs
 }
 
 function parseToken(token: string): string {

@@ -18,6 +18,7 @@ import { VercelClient } from './vercel/client.js'
 import { VercelConnectionApi } from './vercel/connection-api.js'
 import { VercelIntegrationApi } from './vercel/integration-api.js'
 import { PrefetchedStoreApi } from './vercel/prefetched-store-api.js'
+import { VercelProjectEnvApi } from './vercel/project-env-api.js'
 import { VercelStoreApi } from './vercel/store-api.js'
 
 /** The action: the only place that fails the step. */
@@ -96,6 +97,7 @@ async function prepare(inputs: ActionInputs): Promise<Step | undefined> {
     deadline,
     integrations,
     stores,
-    connections: new VercelConnectionApi(client)
+    connections: new VercelConnectionApi(client),
+    projectEnv: new VercelProjectEnvApi(client)
   }
 }

@@ -5,7 +5,10 @@ import type { StoreReport } from './report.js'
 
 /** The one place that sets the step's outputs. */
 export function setOutputs(report: StoreReport): void {
-  const outputs: Record<(typeof Outputs)[keyof typeof Outputs], string> = {
+  const outputs: Record<
+    Exclude<(typeof Outputs)[keyof typeof Outputs], typeof Outputs.env>,
+    string
+  > = {
     [Outputs.storeId]: report.storeId,
     [Outputs.storeName]: report.storeName,
     [Outputs.externalId]: report.externalId,
@@ -23,6 +26,8 @@ export function setOutputs(report: StoreReport): void {
   for (const [name, value] of Object.entries(outputs)) {
     core.setOutput(name, value)
   }
+  // Only where read; every value is masked by now (`readStoreEnv`).
+  if (report.env) core.setOutput(Outputs.env, JSON.stringify(report.env))
 }
 
 /** `state: absent`: what was deleted; the oldest store stands for the key. */

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { connectStore, projectIdOf } from './connect.js'
 import type { ActionInputs } from './inputs.js'
+import { readStoreEnv } from './read-env.js'
 import { setOutputs } from './outputs.js'
 import { buildReport, type ReportInputs, type StoreReport } from './report.js'
 import { resolvePlan, type ResolvedTarget } from './resolve.js'
@@ -52,7 +53,25 @@ export async function ensurePresent(step: Step): Promise<void> {
             envPrefix: inputs.envPrefix
           })
         )
-  const report = { ...buildReport(result, reportInputs), connection }
+  const env =
+    connection && inputs.readEnv
+      ? await core.group(
+          `Read the variables' values from project ${inputs.project}`,
+          () =>
+            readStoreEnv(
+              step.projectEnv,
+              {
+                project: inputs.project ?? connection.projectId,
+                projectId: connection.projectId,
+                storeId: result.store.id,
+                environment: inputs.environments[0],
+                names: connection.envVarNames
+              },
+              (value) => core.setSecret(value)
+            )
+        )
+      : undefined
+  const report = { ...buildReport(result, reportInputs), connection, env }
   setOutputs(report)
   addStoreToSummary(report)
   core.info(
@@ -61,6 +80,11 @@ export async function ensurePresent(step: Step): Promise<void> {
   if (connection) {
     core.info(
       `${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`
+    )
+  }
+  if (env) {
+    core.info(
+      `Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${inputs.environments[0]}) into the "env" output, each masked in the log.`
     )
   }
   warnOfDuplicates(report)

@@ -19,6 +19,8 @@ export interface StoreReport {
   duplicates: { id: string; name: string; dashboardUrl: string }[]
   /** The project the store is connected to, where the step asked for one. */
   connection?: ConnectionResult
+  /** The connection's variables and their values, where `read-env` asked. */
+  env?: Record<string, string>
 }
 
 /** The inputs a report reads, with the installation and product resolved. */

@@ -3,6 +3,7 @@ import type { ActionInputs } from './inputs.js'
 import type { ResolvedTarget } from './resolve.js'
 import type { ConnectionApi } from './vercel/connection-api.js'
 import type { IntegrationApi } from './vercel/integration-api.js'
+import type { ProjectEnvApi } from './vercel/project-env-api.js'
 import type { StoreApi } from './vercel/store-api.js'
 
 /** What every part of a run works with: its inputs, its deadline, the API. */
@@ -14,4 +15,5 @@ export interface Step {
   integrations: IntegrationApi
   stores: StoreApi
   connections: ConnectionApi
+  projectEnv: ProjectEnvApi
 }

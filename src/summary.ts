@@ -39,6 +39,12 @@ export function addStoreToSummary(report: StoreReport): void {
     )
   }
   if (report.connection) addConnection(report.connection)
+  if (report.env) {
+    core.summary.addRaw(
+      `<p>Values read into the <code>env</code> output, masked in the log (names only): ${Object.keys(report.env).map(code).join(', ') || 'none'}</p>`,
+      true
+    )
+  }
   addDuplicates(report)
 }
 

@@ -1,0 +1,104 @@
+// A project's environment variables, as the Vercel CLI reads them back after
+// connecting a store (api-notes §3): the documented `filterProjectEnvs`
+// (GET /v10/projects/{idOrName}/env) and `getProjectEnv`
+// (GET /v1/projects/{idOrName}/env/{id}), answering in their spec's shapes.
+import { createHash } from 'node:crypto'
+import { errorReply } from './http.ts'
+import type { Reply } from './http.ts'
+import type { EnvVar, Project, ProjectRegistry } from './projects.ts'
+import type { StoreRegistry } from './stores.ts'
+
+export interface EnvRouteSettings {
+  /**
+   * The variables a store connection made are `sensitive`, as where a team
+   * enforces sensitive variables or the connection asked for them
+   * (`makeEnvVarsSensitive`). A guess at the details: the listing says
+   * `type: "sensitive"` and the single GET answers without a value, as the
+   * spec's value-less variant of `getProjectEnv` allows.
+   */
+  sensitiveStoreVariables?: boolean
+}
+
+export interface EnvRequest {
+  ownerId: string
+  params: Record<string, string>
+  stores: StoreRegistry
+  projects: ProjectRegistry
+  settings: EnvRouteSettings
+}
+
+export function listProjectEnv(request: EnvRequest): Reply {
+  const project = findProject(request)
+  if (!project) return projectNotFound()
+  return {
+    status: 200,
+    body: {
+      envs: project.env.map((envVar) => ({
+        ...envJson(request, envVar),
+        // The listing returns values encrypted, never as they are (a guess at
+        // the format; the spec requires a `value`).
+        value: encrypted(envVar.value),
+        decrypted: false
+      }))
+    }
+  }
+}
+
+export function getProjectEnv(request: EnvRequest): Reply {
+  const project = findProject(request)
+  if (!project) return projectNotFound()
+  const envVar = project.env.find(({ id }) => id === request.params.id)
+  if (!envVar) {
+    return errorReply(404, 'not_found', 'Environment variable not found')
+  }
+  const json = envJson(request, envVar)
+  if (json.type === 'sensitive')
+    return { status: 200, body: { ...json, decrypted: false } }
+  return {
+    status: 200,
+    body: { ...json, value: envVar.value, decrypted: true }
+  }
+}
+
+/** A variable without its value, in the shape both operations share. */
+function envJson(
+  { stores, settings }: EnvRequest,
+  envVar: EnvVar
+): Record<string, unknown> {
+  const store = envVar.contentHint && stores.byId(envVar.contentHint.storeId)
+  const sensitive =
+    envVar.contentHint !== undefined && settings.sensitiveStoreVariables
+  return {
+    id: envVar.id,
+    key: envVar.key,
+    type: sensitive ? 'sensitive' : envVar.type,
+    target: [...envVar.target],
+    configurationId: store ? store.product.integrationConfigurationId : null,
+    contentHint:
+      envVar.contentHint && store
+        ? {
+            type: envVar.contentHint.type,
+            storeId: store.id,
+            integrationId: store.product.integration.id,
+            integrationProductId: store.product.id,
+            integrationConfigurationId: store.product.integrationConfigurationId
+          }
+        : (envVar.contentHint ?? null)
+  }
+}
+
+function findProject({
+  ownerId,
+  params,
+  projects
+}: EnvRequest): Project | undefined {
+  return projects.find(ownerId, params.idOrName)
+}
+
+function projectNotFound(): Reply {
+  return errorReply(404, 'not_found', 'Project not found')
+}
+
+function encrypted(value: string): string {
+  return createHash('sha256').update(value).digest('base64')
+}

@@ -1,0 +1,122 @@
+import { Inputs } from './constants.js'
+import { StoreError } from './store.js'
+import { VercelApiError, VercelResponseError } from './vercel/errors.js'
+import type { ProjectEnvApi, ProjectEnvVar } from './vercel/project-env-api.js'
+
+export interface ReadEnvRequest {
+  /** The project as the step names it, for messages. */
+  project: string
+  projectId: string
+  storeId: string
+  /** The environment whose values are read: the first the step connects. */
+  environment: string
+  /** The variables the connection made (`env-var-names`); all must be read. */
+  names: string[]
+}
+
+// Vercel's step-up authentication: only a person can answer it (api-notes §3).
+const STEP_UP = /^(challenge_required|user_auth_required)/
+
+/**
+ * The values of the variables a store's connection put on the project, by
+ * name. Values come only from `getProjectEnv`, one request per variable, all
+ * at once; `mask` is called with each before anything else sees it.
+ */
+export async function readStoreEnv(
+  api: ProjectEnvApi,
+  request: ReadEnvRequest,
+  mask: (value: string) => void
+): Promise<Record<string, string>> {
+  const listed = await explained(api.listEnv(request.projectId), request)
+  const variables = listed.filter((variable) => isOfStore(variable, request))
+  const missing = request.names.filter(
+    (name) => !variables.some(({ key }) => key === name)
+  )
+  if (missing.length > 0) {
+    throw new StoreError(
+      `Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${Inputs.readEnv}".`
+    )
+  }
+  const listedSensitive = variables.find(({ type }) => type === 'sensitive')
+  if (listedSensitive) throw sensitive(listedSensitive.key, request)
+  const withoutId = variables.find(({ id }) => !id)
+  if (withoutId) {
+    throw new StoreError(
+      `Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${Inputs.readEnv}".`
+    )
+  }
+  const answers = await Promise.all(
+    variables.map(({ id, key }) =>
+      explained(api.getEnv(request.projectId, id ?? ''), request, key)
+    )
+  )
+  for (const { value } of answers) if (value) mask(value)
+  const env: Record<string, string> = {}
+  for (const [index, answer] of answers.entries()) {
+    const key = variables[index].key ?? answer.key ?? ''
+    if (!isReadable(answer)) throw sensitive(key, request)
+    env[key] = answer.value
+  }
+  return env
+}
+
+function isOfStore(
+  { contentHint, target }: ProjectEnvVar,
+  { storeId, environment }: ReadEnvRequest
+): boolean {
+  const targets = Array.isArray(target) ? target : [target]
+  return (
+    contentHint?.type === 'integration-store-secret' &&
+    contentHint.storeId === storeId &&
+    targets.includes(environment)
+  )
+}
+
+function isReadable(
+  variable: ProjectEnvVar
+): variable is ProjectEnvVar & { value: string } {
+  return (
+    variable.type !== 'sensitive' &&
+    variable.decrypted !== false &&
+    typeof variable.value === 'string'
+  )
+}
+
+function sensitive(key: string | undefined, { project }: ReadEnvRequest) {
+  return new StoreError(
+    `Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`
+  )
+}
+
+/**
+ * The failures of these reads a person can act on, in one line; and a
+ * value's unreadable body is never quoted, since it may hold the value.
+ */
+async function explained<T>(
+  reading: Promise<T>,
+  { project }: ReadEnvRequest,
+  key?: string
+): Promise<T> {
+  try {
+    return await reading
+  } catch (error) {
+    if (key !== undefined && error instanceof VercelResponseError) {
+      throw new StoreError(
+        `Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${Inputs.readEnv}".`
+      )
+    }
+    if (!(error instanceof VercelApiError)) throw error
+    const code = error.body?.code ?? ''
+    if (STEP_UP.test(code)) {
+      throw new StoreError(
+        `${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${Inputs.readEnv}" and read the values in the deployment instead.`
+      )
+    }
+    if (error.status === 403) {
+      throw new StoreError(
+        `${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${Inputs.readEnv}".`
+      )
+    }
+    throw error
+  }
+}
