@@ -6,6 +6,7 @@ import {
   type RunOptions,
   type RunResult
 } from '../harness/run-action.ts'
+import { errorLine } from './support/run-result.ts'
 
 const LIST = ROUTES.listStores
 const CREATE = ROUTES.createStore
@@ -48,17 +49,12 @@ async function run(
   return result
 }
 
-/** The one error line of a failed run; no stack trace, and nothing written. */
+/** The one error line of a failed run, which wrote nothing. */
 function failure(result: RunResult): string {
-  expect(result.exitCode).toBe(1)
-  const errors = result.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('::error::'))
-  expect(errors).toHaveLength(1)
-  expect(result.visible).not.toMatch(/\n\s+at .+:\d+:\d+/)
+  const line = errorLine(result)
   expect(emulator.count(CREATE)).toBe(0)
   expect(emulator.stores()).toEqual([])
-  return errors[0]
+  return line
 }
 
 function createBody(): Record<string, unknown> | undefined {

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator, type Fault } from '../emulator/index.ts'
 import { runAction, type RunResult } from '../harness/run-action.ts'
+import { errorLine, warningLines } from './support/run-result.ts'
 
 const LIST = 'GET /v1/storage/stores'
 const GET = 'GET /v1/storage/stores/{id}'
@@ -36,22 +37,6 @@ function ourStores() {
   return emulator
     .stores()
     .filter(({ teamId, name }) => teamId === emulator.team.id && name === NAME)
-}
-
-function errorLine(result: RunResult): string {
-  expect(result.exitCode).toBe(1)
-  const errors = result.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('::error::'))
-  expect(errors).toHaveLength(1)
-  expect(`${result.stdout}\n${result.stderr}`).not.toMatch(/\n\s+at /)
-  return errors[0]
-}
-
-function warnings(result: RunResult): string[] {
-  return result.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('::warning::'))
 }
 
 /**
@@ -515,7 +500,7 @@ describe('rate limits, retries and the deadline, through dist/index.js', () => {
     emulator.faults.add(LIST, rateLimited(headers()))
     const result = await runAction({ inputs: inputs(), pullRequest: PR })
     expect(result.exitCode).toBe(0)
-    const [warning, ...others] = warnings(result)
+    const [warning, ...others] = warningLines(result)
     expect(others).toEqual([])
     expect(warning).toContain(
       '::warning::GET /v1/storage/stores → 429; retry 1 of 4 in'
@@ -532,8 +517,8 @@ describe('rate limits, retries and the deadline, through dist/index.js', () => {
     expect(errorLine(result)).toContain(
       'GET /v1/storage/stores answered HTTP 503: internal_server_error "Injected fault: HTTP 503" (5 attempts). Vercel had a server error'
     )
-    expect(warnings(result)).toHaveLength(4)
-    expect(warnings(result)[3]).toContain('→ 503; retry 4 of 4 in 0.0 s')
+    expect(warningLines(result)).toHaveLength(4)
+    expect(warningLines(result)[3]).toContain('→ 503; retry 4 of 4 in 0.0 s')
     expect(emulator.counts()).toEqual({ [LIST]: 5 })
   })
 
@@ -602,7 +587,7 @@ describe('concurrent runs with one key, through dist/index.js', () => {
       'store-id': oldest.id,
       created: 'false'
     })
-    const [warning] = warnings(next)
+    const [warning] = warningLines(next)
     expect(warning).toContain(
       `${stores.length} stores share the key "acme-web-pr-${PR}"; using the oldest, ${oldest.id}`
     )

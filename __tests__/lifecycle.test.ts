@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROUTES, startEmulator, type Emulator } from '../emulator/index.ts'
 import {
   runAction,
-  withoutMaskCommands,
   type RunOptions,
   type RunResult
 } from '../harness/run-action.ts'
+import { errorLine } from './support/run-result.ts'
 
 // The preview's whole life through dist/index.js: create, wait, connect,
 // reuse, delete.
@@ -43,28 +43,9 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
   }
 }
 
-/**
- * Runs the bundle and checks what every run must hold: neither the token
- * nor any secret value the emulator made is anywhere a user could read.
- */
-async function run(options: RunOptions): Promise<RunResult> {
-  const result = await runAction({ pullRequest: 42, ...options })
-  expect(withoutMaskCommands(result.visible)).not.toContain(emulator.token)
-  const secrets = emulator.secretValues()
-  for (const secret of secrets) {
-    expect(result.visible).not.toContain(secret)
-  }
-  return result
-}
-
-function errorLine(result: RunResult): string {
-  expect(result.exitCode).toBe(1)
-  const errors = result.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('::error::'))
-  expect(errors).toHaveLength(1)
-  expect(result.visible).not.toMatch(/\n\s+at .+:\d+:\d+/)
-  return errors[0]
+/** Runs the bundle for pull request 42 (the harness checks every run for secrets). */
+function run(options: RunOptions): Promise<RunResult> {
+  return runAction({ pullRequest: 42, ...options })
 }
 
 function storesNamed(name: string) {
