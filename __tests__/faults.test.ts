@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator, type Fault } from '../emulator/index.ts'
 import { runAction, type RunResult } from '../harness/run-action.ts'
-import { errorLine, warningLines } from './support/run-result.ts'
+import { errorLine, neonIdInputs, warningLines } from './support/run-result.ts'
 
 const LIST = 'GET /v1/storage/stores'
 const GET = 'GET /v1/storage/stores/{id}'
@@ -22,14 +22,7 @@ afterEach(async () => {
 })
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    token: emulator.token,
-    team: emulator.team.slug,
-    integration: emulator.installations.neon.id,
-    product: 'iap_emu_neon',
-    'api-url': emulator.url,
-    ...extra
-  }
+  return neonIdInputs(emulator, extra)
 }
 
 /** The team's stores that carry this step's name: never more than one. */

@@ -5,7 +5,7 @@ import {
   type RunOptions,
   type RunResult
 } from '../harness/run-action.ts'
-import { errorLine } from './support/run-result.ts'
+import { errorLine, neonIdInputs } from './support/run-result.ts'
 
 // The preview's whole life through dist/index.js: create, wait, connect,
 // reuse, delete.
@@ -33,14 +33,7 @@ afterEach(async () => {
 const neonSecrets = () => emulator.installations.neon.products[0].secrets
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    token: emulator.token,
-    team: emulator.team.slug,
-    integration: emulator.installations.neon.id,
-    product: 'iap_emu_neon',
-    'api-url': emulator.url,
-    ...extra
-  }
+  return neonIdInputs(emulator, extra)
 }
 
 /** Runs the bundle for pull request 42 (the harness checks every run for secrets). */

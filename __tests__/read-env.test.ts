@@ -13,6 +13,7 @@ import {
   withoutMaskCommands,
   type RunResult
 } from '../harness/run-action.ts'
+import { neonIdInputs } from './support/run-result.ts'
 
 // `read-env`: the values of a connection's variables, read back from the
 // project into the `env` output, through dist/index.js.
@@ -36,17 +37,12 @@ afterEach(async () => {
 const neonSecrets = () => emulator.installations.neon.products[0].secrets
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    token: emulator.token,
-    team: emulator.team.slug,
-    integration: emulator.installations.neon.id,
-    product: 'iap_emu_neon',
-    'api-url': emulator.url,
+  return neonIdInputs(emulator, {
     project: WEB,
     'env-prefix': PREFIX,
     'read-env': 'true',
     ...extra
-  }
+  })
 }
 
 /** The store's variables on the project, as the emulator keeps them. */

@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import type { Emulator } from '../../emulator/index.ts'
 import type { RunResult } from '../../harness/run-action.ts'
 
 /**
@@ -20,4 +21,22 @@ export function warningLines(result: RunResult): string[] {
 
 function linesOf(result: RunResult, prefix: string): string[] {
   return result.stdout.split('\n').filter((line) => line.startsWith(prefix))
+}
+
+/**
+ * The inputs of a step for the emulator's Neon installation and product,
+ * given by id: they cost no discovery request.
+ */
+export function neonIdInputs(
+  emulator: Emulator,
+  extra: Record<string, string> = {}
+): Record<string, string> {
+  return {
+    token: emulator.token,
+    team: emulator.team.slug,
+    integration: emulator.installations.neon.id,
+    product: emulator.installations.neon.products[0].id,
+    'api-url': emulator.url,
+    ...extra
+  }
 }
