@@ -376,13 +376,14 @@ const STEP_FAULTS = [
 ]
 
 /**
- * Reads and deletes are retried; a connection (a write) only on a 429. A
- * delete's answer is not read, so a spoilt body does not matter to it.
+ * Reads and deletes are retried; a connection (a write) only on a 429. The
+ * answers of deletes and connections are not read, so a spoilt body does
+ * not matter to them.
  */
 function stepOutcome(kind: StepRoute['kind'], fault: string): string {
   if (fault === 'delay past the timeout') return 'fails with one line'
   if (fault === 'truncated JSON') {
-    return kind === 'delete' ? 'succeeds' : 'fails with one line'
+    return kind === 'read' ? 'fails with one line' : 'succeeds'
   }
   if (kind === 'write' && !fault.startsWith('HTTP 429')) {
     return 'fails with one line'
@@ -397,6 +398,17 @@ const STEP_SCENARIOS = Object.entries(STEP_ROUTES).flatMap(([name, route]) =>
     stepOutcome(route.kind, fault)
   ])
 )
+
+/**
+ * These routes come after several requests: the delay and the timeout leave
+ * a loaded machine time to reach them before the deadline.
+ */
+const stepTimeoutFor = (fault: string) =>
+  fault === 'delay past the timeout' ? { timeout: '4' } : {}
+
+function stepFault(name: string): Fault {
+  return name === 'delay past the timeout' ? { delay: 6_000 } : FAULTS[name]
+}
 
 /** What a user sees of a run with one fault on a step route. */
 function expectedOfStep(outcome: string) {
@@ -436,10 +448,10 @@ describe('faults on the discovery, wait, connection and deletion routes, through
   it.each(STEP_SCENARIOS)('%s × %s: %s', async (name, faultName, outcome) => {
     const route = STEP_ROUTES[name]
     const runInputs = await route.prepare()
-    emulator.faults.add(route.route, FAULTS[faultName])
+    emulator.faults.add(route.route, stepFault(faultName))
 
     const result = await runAction({
-      inputs: { ...runInputs, ...timeoutFor(faultName) },
+      inputs: { ...runInputs, ...stepTimeoutFor(faultName) },
       pullRequest: PR,
       secrets: emulator.secretValues()
     })
@@ -525,6 +537,25 @@ describe('rate limits, retries and the deadline, through dist/index.js', () => {
       /GET \/v1\/storage\/stores answered HTTP 429: rate_limited "Injected fault: HTTP 429"; Vercel asks to wait 600 s before trying again, more than the \d+ s left of the step's timeout \(60 s\)/
     )
     expect(emulator.counts()).toEqual({ [LIST]: 1 })
+  })
+
+  it('says nothing more once the step has failed, though a listing was under way', async () => {
+    // The listing starts while the product is looked up; the product is
+    // unknown, so the step fails while the listing waits to retry.
+    emulator.faults.add(
+      LIST,
+      ...Array<Fault>(3).fill({ status: 503, headers: { 'retry-after': '1' } })
+    )
+    const result = await runAction({
+      inputs: inputs({ product: 'no-such-product' }),
+      pullRequest: PR
+    })
+    const lines = result.stdout.split('\n')
+    const error = lines.findIndex((line) => line.startsWith('::error::'))
+    expect(lines[error]).toContain('Input "product"')
+    expect(
+      lines.slice(error).filter((line) => line.startsWith('::warning::'))
+    ).toEqual([])
   })
 
   it('stops after three creates whose answers are lost and none listed', async () => {

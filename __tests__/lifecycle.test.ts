@@ -197,9 +197,9 @@ describe('end states and the timeout', () => {
 
   it('ends a wait that outlasts the timeout, naming the last status', async () => {
     emulator.options.initializingReads = 1_000_000
-    const result = await run({ inputs: inputs({ timeout: '2' }) })
+    const result = await run({ inputs: inputs({ timeout: '4' }) })
     expect(errorLine(result)).toMatch(
-      /^::error::Store "web-pr-42" \(store_\w+\) is still initializing after [12] s of waiting, and the step's 2 s are up; raise "timeout", or set "wait" to false to go on without waiting\.$/
+      /^::error::Store "web-pr-42" \(store_\w+\) is still initializing after [1-4] s of waiting, and the step's 4 s are up; raise "timeout", or set "wait" to false to go on without waiting\.$/
     )
     expect(emulator.count(ROUTES.getStore)).toBeGreaterThanOrEqual(2)
     expect(emulator.count(ROUTES.connect)).toBe(0)
@@ -353,6 +353,26 @@ describe('a listing with only what the Vercel CLI reads', () => {
       [ROUTES.listStores]: 1,
       [ROUTES.getStore]: 1,
       [ROUTES.connect]: 1
+    })
+  })
+})
+
+describe('a listing whose connections say neither prefix nor variables', () => {
+  it('reads the store to judge its connection, and reuses it with its prefix', async () => {
+    emulator.options.minimalListing = true
+    const store = seedNeon('web-pr-42')
+    emulator.connectStore(store.id, WEB, ['preview'], 'PR42_')
+    const result = await run({
+      inputs: inputs({ project: 'web', 'env-prefix': 'PR42_' })
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs).toMatchObject({
+      'connected-project': WEB,
+      'env-var-names': JSON.stringify(neonSecrets().map((n) => `PR42_${n}`))
+    })
+    expect(emulator.counts()).toEqual({
+      [ROUTES.listStores]: 1,
+      [ROUTES.getStore]: 1
     })
   })
 })

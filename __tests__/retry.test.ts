@@ -185,6 +185,27 @@ describe('VercelClient retries', () => {
     }
   )
 
+  it('retries a connect timeout while the deadline is far', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/v1/x', method: 'GET' })
+      .replyWithError(
+        Object.assign(new Error('Connect Timeout Error'), {
+          code: 'UND_ERR_CONNECT_TIMEOUT'
+        })
+      )
+    reply('GET', 200)
+    // 25 s left: less than a GET's own timeouts, far more than a connect's.
+    await expect(client(new Deadline(25)).get('/v1/x')).resolves.toEqual({
+      ok: true
+    })
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        'GET /v1/x → UND_ERR_CONNECT_TIMEOUT; retry 1 of 4'
+      )
+    ])
+  })
+
   it('never repeats a create after a reset', async () => {
     agent
       .get(ORIGIN)

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { StoreError, ensureStore } from '../src/store.ts'
-import { VercelApiError, VercelNetworkError } from '../src/vercel/errors.ts'
+import {
+  VercelApiError,
+  VercelNetworkError,
+  VercelResponseError
+} from '../src/vercel/errors.ts'
 import type { StoreApi } from '../src/vercel/store-api.ts'
 import type { CreateStoreBody, VercelStore } from '../src/vercel/types.ts'
 
@@ -170,6 +174,19 @@ describe('ensureStore after a create that failed', () => {
       'list',
       ...Array(3).fill(['create web-pr-1', 'list']).flat()
     ])
+  })
+
+  it('never creates again after a 2xx it could not read, though the store is not listed yet', async () => {
+    const api = fakeApi({
+      createFails: new VercelResponseError(
+        'POST',
+        createPath,
+        200,
+        'a truncated JSON body'
+      )
+    })
+    await expect(ensureStore(api, body)).rejects.toThrow(StoreError)
+    expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
   })
 
   it('creates again after a lost answer when the store is not listed', async () => {

@@ -24675,6 +24675,15 @@ function setRemovalOutputs(removed, externalId) {
         setOutput(name, value);
     }
 }
+/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
+function setWouldDeleteOutputs(found, externalId) {
+    setRemovalOutputs([], externalId);
+    const [oldest] = found;
+    if (!oldest)
+        return;
+    setOutput(Outputs.storeId, oldest.id);
+    setOutput(Outputs.storeName, oldest.name ?? '');
+}
 
 ;// CONCATENATED MODULE: ./src/store-match.ts
 /**
@@ -24831,6 +24840,10 @@ async function ensureStore(api, body, { prepareCreate } = {}) {
             break;
         }
         catch (error) {
+            // A 2xx whose body could not be read: Vercel took the create, and
+            // only the listing can say where the store is.
+            if (error instanceof VercelResponseError)
+                break;
             if (!mayHaveCreated(error))
                 throw error;
             // The store may exist although the answer was lost: never create again
@@ -24855,7 +24868,7 @@ async function ensureStore(api, body, { prepareCreate } = {}) {
         };
     }
     // The create response is not known to carry the id (the official schema
-    // leaves it out), so the listing is the source of truth.
+    // leaves it out), or could not be read: the listing is the source of truth.
     const listed = await findStores(api, key);
     if (listed.length === 0) {
         throw new StoreError(`Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`);
@@ -24884,14 +24897,18 @@ async function findStores(api, key) {
     return matches.sort(byAge);
 }
 /**
- * The store with its secrets' names. The listing may leave them out (the
- * Vercel CLI's type of a listed store has none): then one read fills them in.
+ * The store with its secrets' names and its connections' prefixes and
+ * variables. The listing may leave those out (the Vercel CLI's type of a
+ * listed store has none of them): then one read fills them in.
  */
-async function withSecrets(api, store) {
-    if (store.secrets !== undefined)
+async function withDetails(api, store) {
+    const connections = store.projectsMetadata;
+    const complete = store.secrets !== undefined &&
+        connections != null &&
+        connections.every(({ envVarPrefix, environmentVariables }) => envVarPrefix !== undefined && environmentVariables !== undefined);
+    if (complete)
         return store;
-    const read = await api.getStore(store.id);
-    return mergeRead(store, read);
+    return mergeRead(store, await api.getStore(store.id));
 }
 /** A store's read over its listing, which may describe the product only in part. */
 function mergeRead(store, read) {
@@ -24915,12 +24932,11 @@ async function readToConfirm(api, store, key) {
     return verdict === 'match' ? merged : undefined;
 }
 /**
- * A failure after which the store may exist all the same: no answer, an
- * answer that could not be read, a server error, or a conflict.
+ * A failure after which the store may exist all the same: no answer, a
+ * server error, or a conflict.
  */
 function mayHaveCreated(error) {
     return (error instanceof VercelNetworkError ||
-        error instanceof VercelResponseError ||
         (error instanceof VercelApiError &&
             (error.status >= 500 || error.status === 409)));
 }
@@ -25038,6 +25054,9 @@ function explainConnectFailure(error, store, request) {
     const variable = EXISTING_VARIABLE.exec(message)?.[1];
     if (error.status === 400 && variable) {
         return new StoreError(`Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`);
+    }
+    if (error.status === 409) {
+        return new StoreError(`Vercel says store ${store.id} is already connected to project ${request.project} (${message || 'conflict'}), although the store's listing did not show it yet; run the job again: the next run finds the connection and leaves it.`);
     }
     if (error.status === 404) {
         return new StoreError(`Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`);
@@ -25855,8 +25874,9 @@ async function ensurePresent(step) {
     setOutputs(buildReport(result, reportInputs));
     if (inputs.wait && result.store.status !== 'available') {
         result.store = await group('Wait until the store is available', () => waitUntilAvailable(stores, result.store, deadline, { log: info }));
+        setOutputs(buildReport(result, reportInputs));
     }
-    result.store = await withSecrets(stores, result.store);
+    result.store = await withDetails(stores, result.store);
     const { project } = inputs;
     const connection = project === undefined
         ? undefined
@@ -26007,8 +26027,8 @@ class Deadline {
 
 const CREATE = 'POST /v1/storage/stores/integration/direct';
 /**
- * `dry-run` with `state: present`: every read a real run makes, and no
- * write. Reports the store it would reuse, or the exact body it would create
+ * `dry-run` with `state: present`: the reads that decide what a real run
+ * would do (no readiness polls, no values read), and no write. Reports the store it would reuse, or the exact body it would create
  * one with, and what it would do about the project.
  */
 async function dryRunPresent(step) {
@@ -26018,7 +26038,7 @@ async function dryRunPresent(step) {
     const existing = await findStores(stores, keyOf(body));
     if (existing.length > 0) {
         const result = oldestOf(existing, false);
-        result.store = await withSecrets(stores, result.store);
+        result.store = await withDetails(stores, result.store);
         const connection = await connectionOf(step, result.store);
         const report = {
             ...buildReport(result, reportInputsOf(inputs, target)),
@@ -26043,9 +26063,7 @@ async function dryRunPresent(step) {
 /** `dry-run` with `state: absent`: the stores a real run would delete. */
 async function dryRunAbsent({ inputs, target, stores }) {
     const found = await findStores(stores, keyOf(createBody(inputs, target)));
-    setRemovalOutputs([], inputs.externalId);
-    if (found[0])
-        setOutput('store-id', found[0].id);
+    setWouldDeleteOutputs(found, inputs.externalId);
     addDryRunRemovalToSummary(found, inputs.externalId);
     info(found.length > 0
         ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
@@ -26676,6 +26694,8 @@ const HEADERS_TIMEOUT_MS = 30_000;
 const BODY_TIMEOUT_MS = 30_000;
 // A create provisions the store at the partner before Vercel answers.
 const POST_HEADERS_TIMEOUT_MS = 120_000;
+// undici's timers are coarse: one that fires this near the deadline is it.
+const TIMER_SLACK_MS = 1_000;
 /**
  * A small JSON client for the Vercel REST API: Bearer token, team scope on
  * every request, and one error type per way a request can fail.
@@ -26683,6 +26703,7 @@ const POST_HEADERS_TIMEOUT_MS = 120_000;
 class VercelClient {
     options;
     dispatcher;
+    stopped = new AbortController();
     constructor(options) {
         this.options = options;
         this.dispatcher = options.dispatcher ?? createDispatcher();
@@ -26693,22 +26714,37 @@ class VercelClient {
     post(path, body, query = {}) {
         return this.send('POST', path, query, body);
     }
+    /**
+     * A POST whose answer carries nothing the caller reads: any 2xx will do,
+     * so an unreadable body cannot fail a request that took effect.
+     */
+    async postIgnoringAnswer(path, body, query = {}) {
+        await this.send('POST', path, query, body, false);
+    }
     /** A delete's answer carries nothing the action reads: any 2xx will do. */
     async delete(path, query = {}) {
-        await this.send('DELETE', path, query);
+        await this.send('DELETE', path, query, undefined, false);
+    }
+    /**
+     * Ends every request and retry still under way (a listing started early,
+     * say) once the step has its result, so that none logs after it.
+     */
+    stop() {
+        this.stopped.abort();
     }
     /**
      * Sends the request, and again on a retryable failure (see `retry.ts`)
      * after the wait the server asks for or a jittered backoff, never past the
      * step's deadline.
      */
-    async send(method, path, query, body) {
+    async send(method, path, query, body, readAnswer = true) {
         const url = this.url(path, query);
         for (let attempt = 1;; attempt++) {
-            const result = await this.attempt(method, path, url, body);
+            const result = await this.attempt(method, path, url, body, readAnswer);
             if (result.ok)
                 return result.value;
-            if (!result.retryable || attempt > MAX_RETRIES) {
+            const stopped = this.stopped.signal.aborted;
+            if (stopped || !result.retryable || attempt > MAX_RETRIES) {
                 throw noteAttempts(result.error, attempt);
             }
             const delay = result.waitMs ?? backoffMs(attempt, this.options.random ?? Math.random);
@@ -26723,7 +26759,7 @@ class VercelClient {
             await this.sleep(delay);
         }
     }
-    async attempt(method, path, url, body) {
+    async attempt(method, path, url, body, readAnswer) {
         const deadline = this.options.deadline;
         const remaining = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
         if (deadline && remaining === 0) {
@@ -26733,7 +26769,10 @@ class VercelClient {
         // The deadline, where it is nearer than a timeout, takes its place; and
         // it bounds the whole request, whose phases could together outlast it.
         const capped = remaining < Math.max(headersTimeout, BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS);
-        const signal = deadline ? AbortSignal.timeout(remaining) : undefined;
+        const signal = AbortSignal.any([
+            this.stopped.signal,
+            ...(deadline ? [AbortSignal.timeout(remaining)] : [])
+        ]);
         const started = Date.now();
         let response;
         let text;
@@ -26755,7 +26794,15 @@ class VercelClient {
             text = await response.body.text();
         }
         catch (error) {
-            if (deadline && (signal?.aborted || (capped && isTimeout(error)))) {
+            // A timeout of undici's own is the deadline's only where it was cut to
+            // it; a connect timeout with time left is a network error.
+            const deadlinePassed = deadline &&
+                !this.stopped.signal.aborted &&
+                (signal.aborted ||
+                    (capped &&
+                        isTimeout(error) &&
+                        deadline.remainingMs() < TIMER_SLACK_MS));
+            if (deadlinePassed) {
                 throw StepTimeoutError.ranOut(deadline.seconds, `waiting for ${method} ${path}`, 
                 // A create may be made although its answer is late.
                 method === 'POST' ? ' (it may have taken effect all the same)' : '');
@@ -26780,9 +26827,8 @@ class VercelClient {
                 waitMs: requestedWaitMs(statusCode, headers, Date.now())
             };
         }
-        if (method === 'DELETE') {
+        if (!readAnswer)
             return { ok: true, value: undefined };
-        }
         try {
             return { ok: true, value: JSON.parse(text) };
         }
@@ -26790,8 +26836,11 @@ class VercelClient {
             throw new VercelResponseError(method, path, statusCode, describeUnreadableBody(text, contentType));
         }
     }
-    sleep(ms) {
-        return this.options.sleep ? this.options.sleep(ms) : (0,promises_namespaceObject.setTimeout)(ms);
+    async sleep(ms) {
+        if (this.options.sleep)
+            return this.options.sleep(ms);
+        // Stopped: the retry after this wait will not be made.
+        await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: this.stopped.signal }).catch(() => undefined);
     }
     url(path, query) {
         const url = new URL(this.options.apiUrl + path);
@@ -26843,7 +26892,7 @@ class VercelConnectionApi {
      * CLI's connect-resource-to-project.ts): the one variant that takes a prefix.
      */
     async connect(storeId, body) {
-        await this.client.post(`${storePath(storeId)}/connections`, body);
+        await this.client.postIgnoringAnswer(`${storePath(storeId)}/connections`, body);
     }
     /** `DELETE /v1/storage/stores/{id}/connections`: every project at once. */
     async disconnectAll(storeId) {
@@ -27038,6 +27087,7 @@ class VercelStoreApi {
 /** The action: the only place that fails the step. */
 async function run() {
     const secrets = [];
+    let client;
     try {
         const inputs = parseInputs((name) => getInput(name), {
             context: readGitHubContext(),
@@ -27046,7 +27096,17 @@ async function run() {
                 core_setSecret(secret);
             }
         });
-        const step = await prepare(inputs);
+        const deadline = new Deadline(inputs.timeoutSeconds);
+        client = new VercelClient({
+            token: inputs.token,
+            apiUrl: inputs.apiUrl,
+            team: inputs.team,
+            userAgent: USER_AGENT,
+            log: (line) => core_debug(line),
+            warn: (line) => warning(line),
+            deadline
+        });
+        const step = await prepare(inputs, client, deadline);
         if (!step)
             return;
         if (inputs.state === 'absent') {
@@ -27063,6 +27123,7 @@ async function run() {
         setFailed(message);
     }
     finally {
+        client?.stop();
         await writeSummary();
     }
 }
@@ -27071,17 +27132,7 @@ async function run() {
  * where `state: absent` finds the integration uninstalled, which leaves
  * nothing to delete.
  */
-async function prepare(inputs) {
-    const deadline = new Deadline(inputs.timeoutSeconds);
-    const client = new VercelClient({
-        token: inputs.token,
-        apiUrl: inputs.apiUrl,
-        team: inputs.team,
-        userAgent: USER_AGENT,
-        log: (line) => core_debug(line),
-        warn: (line) => warning(line),
-        deadline
-    });
+async function prepare(inputs, client, deadline) {
     const integrations = new VercelIntegrationApi(client);
     let installation;
     try {

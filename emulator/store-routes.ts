@@ -102,7 +102,16 @@ function toListedResource(json: Partial<StoreRecord>): Partial<StoreRecord> {
       name: product.name,
       slug: product.slug,
       integrationConfigurationId: product.integrationConfigurationId
-    }
+    },
+    // The CLI's type of a connection: no prefix, no variable names.
+    projectsMetadata: rest.projectsMetadata?.map(
+      ({ id, projectId, name, environments }) => ({
+        id,
+        projectId,
+        name,
+        environments
+      })
+    )
   } as Partial<StoreRecord>
 }
 

@@ -179,6 +179,11 @@ function explainConnectFailure(
       `Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`
     )
   }
+  if (error.status === 409) {
+    return new StoreError(
+      `Vercel says store ${store.id} is already connected to project ${request.project} (${message || 'conflict'}), although the store's listing did not show it yet; run the job again: the next run finds the connection and leaves it.`
+    )
+  }
   if (error.status === 404) {
     return new StoreError(
       `Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { planConnection, reuse, variableNames } from './connect.js'
 import type { ConnectionResult } from './connect.js'
-import { setOutputs, setRemovalOutputs } from './outputs.js'
+import { setOutputs, setWouldDeleteOutputs } from './outputs.js'
 import {
   createBody,
   reportInputsOf,
@@ -14,7 +14,7 @@ import {
   findStores,
   keyOf,
   oldestOf,
-  withSecrets,
+  withDetails,
   type FoundStore,
   type KeyedCreateStoreBody
 } from './store.js'
@@ -27,8 +27,8 @@ import {
 const CREATE = 'POST /v1/storage/stores/integration/direct'
 
 /**
- * `dry-run` with `state: present`: every read a real run makes, and no
- * write. Reports the store it would reuse, or the exact body it would create
+ * `dry-run` with `state: present`: the reads that decide what a real run
+ * would do (no readiness polls, no values read), and no write. Reports the store it would reuse, or the exact body it would create
  * one with, and what it would do about the project.
  */
 export async function dryRunPresent(step: Step): Promise<void> {
@@ -38,7 +38,7 @@ export async function dryRunPresent(step: Step): Promise<void> {
   const existing = await findStores(stores, keyOf(body))
   if (existing.length > 0) {
     const result = oldestOf(existing, false)
-    result.store = await withSecrets(stores, result.store)
+    result.store = await withDetails(stores, result.store)
     const connection = await connectionOf(step, result.store)
     const report = {
       ...buildReport(result, reportInputsOf(inputs, target)),
@@ -72,8 +72,7 @@ export async function dryRunAbsent({
   stores
 }: Step): Promise<void> {
   const found = await findStores(stores, keyOf(createBody(inputs, target)))
-  setRemovalOutputs([], inputs.externalId)
-  if (found[0]) core.setOutput('store-id', found[0].id)
+  setWouldDeleteOutputs(found, inputs.externalId)
   addDryRunRemovalToSummary(found, inputs.externalId)
   core.info(
     found.length > 0

@@ -24,6 +24,7 @@ import { VercelStoreApi } from './vercel/store-api.js'
 /** The action: the only place that fails the step. */
 export async function run(): Promise<void> {
   const secrets: string[] = []
+  let client: VercelClient | undefined
   try {
     const inputs = parseInputs((name) => core.getInput(name), {
       context: readGitHubContext(),
@@ -32,7 +33,17 @@ export async function run(): Promise<void> {
         core.setSecret(secret)
       }
     })
-    const step = await prepare(inputs)
+    const deadline = new Deadline(inputs.timeoutSeconds)
+    client = new VercelClient({
+      token: inputs.token,
+      apiUrl: inputs.apiUrl,
+      team: inputs.team,
+      userAgent: USER_AGENT,
+      log: (line) => core.debug(line),
+      warn: (line) => core.warning(line),
+      deadline
+    })
+    const step = await prepare(inputs, client, deadline)
     if (!step) return
     if (inputs.state === 'absent') {
       await (inputs.dryRun ? dryRunAbsent(step) : ensureAbsent(step))
@@ -48,6 +59,7 @@ export async function run(): Promise<void> {
     addFailureToSummary(message)
     core.setFailed(message)
   } finally {
+    client?.stop()
     await writeSummary()
   }
 }
@@ -57,17 +69,11 @@ export async function run(): Promise<void> {
  * where `state: absent` finds the integration uninstalled, which leaves
  * nothing to delete.
  */
-async function prepare(inputs: ActionInputs): Promise<Step | undefined> {
-  const deadline = new Deadline(inputs.timeoutSeconds)
-  const client = new VercelClient({
-    token: inputs.token,
-    apiUrl: inputs.apiUrl,
-    team: inputs.team,
-    userAgent: USER_AGENT,
-    log: (line) => core.debug(line),
-    warn: (line) => core.warning(line),
-    deadline
-  })
+async function prepare(
+  inputs: ActionInputs,
+  client: VercelClient,
+  deadline: Deadline
+): Promise<Step | undefined> {
   const integrations = new VercelIntegrationApi(client)
   let installation
   try {

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { Outputs } from './constants.js'
 import type { RemovedStore } from './remove.js'
 import type { StoreReport } from './report.js'
+import type { FoundStore } from './store.js'
 
 /** The one place that sets the step's outputs. */
 export function setOutputs(report: StoreReport): void {
@@ -48,4 +49,16 @@ export function setRemovalOutputs(
   for (const [name, value] of Object.entries(outputs)) {
     core.setOutput(name, value)
   }
+}
+
+/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
+export function setWouldDeleteOutputs(
+  found: FoundStore[],
+  externalId: string
+): void {
+  setRemovalOutputs([], externalId)
+  const [oldest] = found
+  if (!oldest) return
+  core.setOutput(Outputs.storeId, oldest.id)
+  core.setOutput(Outputs.storeName, oldest.name ?? '')
 }

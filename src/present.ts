@@ -6,7 +6,7 @@ import { setOutputs } from './outputs.js'
 import { buildReport, type ReportInputs, type StoreReport } from './report.js'
 import { resolvePlan, type ResolvedTarget } from './resolve.js'
 import type { Step } from './step.js'
-import { ensureStore, withSecrets, type KeyedCreateStoreBody } from './store.js'
+import { ensureStore, withDetails, type KeyedCreateStoreBody } from './store.js'
 import { addStoreToSummary } from './summary.js'
 import { waitUntilAvailable } from './wait.js'
 
@@ -39,8 +39,9 @@ export async function ensurePresent(step: Step): Promise<void> {
     result.store = await core.group('Wait until the store is available', () =>
       waitUntilAvailable(stores, result.store, deadline, { log: core.info })
     )
+    setOutputs(buildReport(result, reportInputs))
   }
-  result.store = await withSecrets(stores, result.store)
+  result.store = await withDetails(stores, result.store)
   const { project } = inputs
   const connection =
     project === undefined

@@ -54,6 +54,9 @@ export async function ensureStore(
       created = await api.createStore(createBody)
       break
     } catch (error) {
+      // A 2xx whose body could not be read: Vercel took the create, and
+      // only the listing can say where the store is.
+      if (error instanceof VercelResponseError) break
       if (!mayHaveCreated(error)) throw error
       // The store may exist although the answer was lost: never create again
       // without looking. `created` stays true: the store was absent when this
@@ -76,7 +79,7 @@ export async function ensureStore(
     }
   }
   // The create response is not known to carry the id (the official schema
-  // leaves it out), so the listing is the source of truth.
+  // leaves it out), or could not be read: the listing is the source of truth.
   const listed = await findStores(api, key)
   if (listed.length === 0) {
     throw new StoreError(
@@ -114,16 +117,24 @@ export async function findStores(
 }
 
 /**
- * The store with its secrets' names. The listing may leave them out (the
- * Vercel CLI's type of a listed store has none): then one read fills them in.
+ * The store with its secrets' names and its connections' prefixes and
+ * variables. The listing may leave those out (the Vercel CLI's type of a
+ * listed store has none of them): then one read fills them in.
  */
-export async function withSecrets(
+export async function withDetails(
   api: StoreApi,
   store: FoundStore
 ): Promise<FoundStore> {
-  if (store.secrets !== undefined) return store
-  const read = await api.getStore(store.id)
-  return mergeRead(store, read)
+  const connections = store.projectsMetadata
+  const complete =
+    store.secrets !== undefined &&
+    connections != null &&
+    connections.every(
+      ({ envVarPrefix, environmentVariables }) =>
+        envVarPrefix !== undefined && environmentVariables !== undefined
+    )
+  if (complete) return store
+  return mergeRead(store, await api.getStore(store.id))
 }
 
 /** A store's read over its listing, which may describe the product only in part. */
@@ -159,13 +170,12 @@ async function readToConfirm(
 }
 
 /**
- * A failure after which the store may exist all the same: no answer, an
- * answer that could not be read, a server error, or a conflict.
+ * A failure after which the store may exist all the same: no answer, a
+ * server error, or a conflict.
  */
 function mayHaveCreated(error: unknown): boolean {
   return (
     error instanceof VercelNetworkError ||
-    error instanceof VercelResponseError ||
     (error instanceof VercelApiError &&
       (error.status >= 500 || error.status === 409))
   )

@@ -46,6 +46,8 @@ const HEADERS_TIMEOUT_MS = 30_000
 const BODY_TIMEOUT_MS = 30_000
 // A create provisions the store at the partner before Vercel answers.
 const POST_HEADERS_TIMEOUT_MS = 120_000
+// undici's timers are coarse: one that fires this near the deadline is it.
+const TIMER_SLACK_MS = 1_000
 
 /** One try of a request: the answer, or why it may be tried again. */
 type Attempt<T> =
@@ -65,6 +67,7 @@ type Attempt<T> =
 export class VercelClient {
   private readonly options: VercelClientOptions
   private readonly dispatcher: Dispatcher
+  private readonly stopped = new AbortController()
 
   constructor(options: VercelClientOptions) {
     this.options = options
@@ -79,9 +82,29 @@ export class VercelClient {
     return this.send<T>('POST', path, query, body)
   }
 
+  /**
+   * A POST whose answer carries nothing the caller reads: any 2xx will do,
+   * so an unreadable body cannot fail a request that took effect.
+   */
+  async postIgnoringAnswer(
+    path: string,
+    body: unknown,
+    query: Query = {}
+  ): Promise<void> {
+    await this.send<undefined>('POST', path, query, body, false)
+  }
+
   /** A delete's answer carries nothing the action reads: any 2xx will do. */
   async delete(path: string, query: Query = {}): Promise<void> {
-    await this.send<undefined>('DELETE', path, query)
+    await this.send<undefined>('DELETE', path, query, undefined, false)
+  }
+
+  /**
+   * Ends every request and retry still under way (a listing started early,
+   * say) once the step has its result, so that none logs after it.
+   */
+  stop(): void {
+    this.stopped.abort()
   }
 
   /**
@@ -93,13 +116,15 @@ export class VercelClient {
     method: Method,
     path: string,
     query: Query,
-    body?: unknown
+    body?: unknown,
+    readAnswer = true
   ): Promise<T> {
     const url = this.url(path, query)
     for (let attempt = 1; ; attempt++) {
-      const result = await this.attempt<T>(method, path, url, body)
+      const result = await this.attempt<T>(method, path, url, body, readAnswer)
       if (result.ok) return result.value
-      if (!result.retryable || attempt > MAX_RETRIES) {
+      const stopped = this.stopped.signal.aborted
+      if (stopped || !result.retryable || attempt > MAX_RETRIES) {
         throw noteAttempts(result.error, attempt)
       }
       const delay =
@@ -127,7 +152,8 @@ export class VercelClient {
     method: Method,
     path: string,
     url: string,
-    body?: unknown
+    body: unknown,
+    readAnswer: boolean
   ): Promise<Attempt<T>> {
     const deadline = this.options.deadline
     const remaining = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY
@@ -140,7 +166,10 @@ export class VercelClient {
     // it bounds the whole request, whose phases could together outlast it.
     const capped =
       remaining < Math.max(headersTimeout, BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS)
-    const signal = deadline ? AbortSignal.timeout(remaining) : undefined
+    const signal = AbortSignal.any([
+      this.stopped.signal,
+      ...(deadline ? [AbortSignal.timeout(remaining)] : [])
+    ])
     const started = Date.now()
     let response: Dispatcher.ResponseData
     let text: string
@@ -161,7 +190,16 @@ export class VercelClient {
       })
       text = await response.body.text()
     } catch (error) {
-      if (deadline && (signal?.aborted || (capped && isTimeout(error)))) {
+      // A timeout of undici's own is the deadline's only where it was cut to
+      // it; a connect timeout with time left is a network error.
+      const deadlinePassed =
+        deadline &&
+        !this.stopped.signal.aborted &&
+        (signal.aborted ||
+          (capped &&
+            isTimeout(error) &&
+            deadline.remainingMs() < TIMER_SLACK_MS))
+      if (deadlinePassed) {
         throw StepTimeoutError.ranOut(
           deadline.seconds,
           `waiting for ${method} ${path}`,
@@ -197,9 +235,7 @@ export class VercelClient {
         waitMs: requestedWaitMs(statusCode, headers, Date.now())
       }
     }
-    if (method === 'DELETE') {
-      return { ok: true, value: undefined as T }
-    }
+    if (!readAnswer) return { ok: true, value: undefined as T }
     try {
       return { ok: true, value: JSON.parse(text) as T }
     } catch {
@@ -212,8 +248,12 @@ export class VercelClient {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return this.options.sleep ? this.options.sleep(ms) : wait(ms)
+  private async sleep(ms: number): Promise<void> {
+    if (this.options.sleep) return this.options.sleep(ms)
+    // Stopped: the retry after this wait will not be made.
+    await wait(ms, undefined, { signal: this.stopped.signal }).catch(
+      () => undefined
+    )
   }
 
   private url(path: string, query: Query): string {

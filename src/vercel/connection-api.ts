@@ -37,7 +37,10 @@ export class VercelConnectionApi implements ConnectionApi {
    * CLI's connect-resource-to-project.ts): the one variant that takes a prefix.
    */
   async connect(storeId: string, body: ConnectionBody): Promise<void> {
-    await this.client.post(`${storePath(storeId)}/connections`, body)
+    await this.client.postIgnoringAnswer(
+      `${storePath(storeId)}/connections`,
+      body
+    )
   }
 
   /** `DELETE /v1/storage/stores/{id}/connections`: every project at once. */
