@@ -3,7 +3,7 @@ import {
   needsProducts,
   resolveInstallation,
   resolvePlan,
-  resolveTarget,
+  resolveProduct,
   type TargetInputs
 } from '../src/resolve.ts'
 import { VercelApiError } from '../src/vercel/errors.ts'
@@ -14,6 +14,15 @@ import type {
 } from '../src/vercel/integration-api.ts'
 import { PrefetchedStoreApi } from '../src/vercel/prefetched-store-api.ts'
 import type { StoreApi } from '../src/vercel/store-api.ts'
+
+/** Installation, then product, as the action resolves them. */
+async function resolveTarget(api: IntegrationApi, inputs: TargetInputs) {
+  return resolveProduct(
+    api,
+    await resolveInstallation(api, inputs.integration),
+    inputs
+  )
+}
 
 const neonInstallation: IntegrationConfiguration = {
   id: 'icfg_neon',

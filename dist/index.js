@@ -25445,10 +25445,6 @@ function show(value) {
 
 
 
-/** Installation, then product: for use on its own. */
-async function resolveTarget(api, inputs) {
-    return resolveProduct(api, await resolveInstallation(api, inputs.integration), inputs);
-}
 /** The team has no Marketplace installation of the integration named. */
 class NotInstalledError extends InputError {
 }

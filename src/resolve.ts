@@ -38,18 +38,6 @@ export type TargetInputs = Pick<
   'integration' | 'product' | 'plan' | 'metadata' | 'metadataSyntax'
 >
 
-/** Installation, then product: for use on its own. */
-export async function resolveTarget(
-  api: IntegrationApi,
-  inputs: TargetInputs
-): Promise<ResolvedTarget> {
-  return resolveProduct(
-    api,
-    await resolveInstallation(api, inputs.integration),
-    inputs
-  )
-}
-
 /** The team has no Marketplace installation of the integration named. */
 export class NotInstalledError extends InputError {}
 
@@ -198,7 +186,6 @@ function isStorageProduct(product: {
 export interface PlanInputs {
   plan: string
   prepaymentAmountCents?: number
-  paymentMethodId?: string
 }
 
 /**
