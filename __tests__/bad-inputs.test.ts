@@ -150,6 +150,16 @@ const BAD_INPUTS: BadInput[] = [
     message: 'Input "env-prefix" must start with a letter'
   },
   {
+    input: 'read-env',
+    value: 'on',
+    message: 'Input "read-env" must be true or false; got "on"'
+  },
+  {
+    input: 'read-env',
+    value: 'true',
+    message: 'Input "read-env" needs "project"'
+  },
+  {
     input: 'dry-run',
     value: 'maybe',
     message: 'Input "dry-run" must be true or false; got "maybe"'
