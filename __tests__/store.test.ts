@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { StoreError, ensureStore } from '../src/store.ts'
+import { ActionError } from '../src/action-error.ts'
+import { ensureStore } from '../src/store.ts'
 import {
   VercelApiError,
   VercelNetworkError,
@@ -93,7 +94,7 @@ describe('ensureStore', () => {
     }
     const api = fakeApi({ listed: [listed], full: {} })
     await expect(ensureStore(api, body)).rejects.toThrow(
-      new StoreError(
+      new ActionError(
         'Store store_1 ("web-pr-1") has this step\'s key, but Vercel does not say whether it is of product "iap_neon"; give "product" as the product\'s slug instead.'
       )
     )
@@ -185,7 +186,7 @@ describe('ensureStore after a create that failed', () => {
         'a truncated JSON body'
       )
     })
-    await expect(ensureStore(api, body)).rejects.toThrow(StoreError)
+    await expect(ensureStore(api, body)).rejects.toThrow(ActionError)
     expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
   })
 

@@ -21574,7 +21574,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1740);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3270);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -21583,7 +21583,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1740:
+/***/ 3270:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24685,36 +24685,17 @@ function setWouldDeleteOutputs(found, externalId) {
     setOutput(Outputs.storeName, oldest.name ?? '');
 }
 
-;// CONCATENATED MODULE: ./src/store-match.ts
+;// CONCATENATED MODULE: ./src/action-error.ts
 /**
- * A store is ours when it belongs to the same installation and product, and
- * its `externalId` equals the key, or, where the store carries no
- * `externalId` field, its name equals the name. A store of another product or
- * installation is never ours, whatever its name.
+ * A failure the action itself found (a store in an end state, a name clash,
+ * a project that does not exist…), whose message already says what to do;
+ * not a request that failed.
  */
-function judgeStore(store, key) {
-    if (store.type !== undefined && store.type !== 'integration')
-        return 'other';
-    if (store.product?.integrationConfigurationId !== key.integrationConfigurationId) {
-        return 'other';
+class ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ActionError';
     }
-    // Only where the field is absent does the name stand in for the key.
-    const sameKey = store.externalId !== undefined
-        ? store.externalId === key.externalId
-        : store.name === key.name;
-    if (!sameKey)
-        return 'other';
-    const field = key.product.startsWith('iap_') ? 'id' : 'slug';
-    const product = store.product[field];
-    if (product === undefined)
-        return 'unconfirmed';
-    return product === key.product ? 'match' : 'other';
-}
-/** Oldest first: by `createdAt`, then by id, so every run picks the same store. */
-function byAge(a, b) {
-    const age = (a.createdAt ?? Number.MAX_SAFE_INTEGER) -
-        (b.createdAt ?? Number.MAX_SAFE_INTEGER);
-    return age || (a.id ?? '').localeCompare(b.id ?? '');
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/errors.ts
@@ -24811,147 +24792,6 @@ function readErrorBody(text) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/store.ts
-
-
-/** Creates in all, the first included, when their answers are lost. */
-const MAX_CREATES = 3;
-/** A failure of the store logic itself, not of a request. */
-class StoreError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'StoreError';
-    }
-}
-/**
- * Get or create: find the store with this key, or create it through the
- * direct endpoint. Where several stores share the key the oldest wins.
- */
-async function ensureStore(api, body, { prepareCreate } = {}) {
-    const key = keyOf(body);
-    const existing = await findStores(api, key);
-    if (existing.length > 0)
-        return oldestOf(existing, false);
-    const createBody = prepareCreate ? await prepareCreate(body) : body;
-    let created;
-    for (let creates = 1;; creates++) {
-        try {
-            created = await api.createStore(createBody);
-            break;
-        }
-        catch (error) {
-            // A 2xx whose body could not be read: Vercel took the create, and
-            // only the listing can say where the store is.
-            if (error instanceof VercelResponseError)
-                break;
-            if (!mayHaveCreated(error))
-                throw error;
-            // The store may exist although the answer was lost: never create again
-            // without looking. `created` stays true: the store was absent when this
-            // run looked, and is there after its create.
-            const listed = await findStores(api, key);
-            if (listed.length > 0)
-                return oldestOf(listed, true);
-            if (creates >= MAX_CREATES) {
-                if (error instanceof Error) {
-                    error.message = `${error.message} (${creates} creates, and the store is not listed after any)`;
-                }
-                throw error;
-            }
-        }
-    }
-    if (created?.id) {
-        return {
-            store: { ...created, id: created.id },
-            created: true,
-            duplicates: []
-        };
-    }
-    // The create response is not known to carry the id (the official schema
-    // leaves it out), or could not be read: the listing is the source of truth.
-    const listed = await findStores(api, key);
-    if (listed.length === 0) {
-        throw new StoreError(`Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`);
-    }
-    return oldestOf(listed, true);
-}
-/** The oldest store is the step's; any others are duplicates. */
-function oldestOf(stores, created) {
-    const [store, ...duplicates] = stores;
-    return { store, created, duplicates };
-}
-/** Every store with this key, oldest first. */
-async function findStores(api, key) {
-    const listed = await api.listStores(key.integrationConfigurationId);
-    const matches = [];
-    for (const store of listed.filter(hasId)) {
-        const verdict = judgeStore(store, key);
-        if (verdict === 'match')
-            matches.push(store);
-        if (verdict === 'unconfirmed') {
-            const confirmed = await readToConfirm(api, store, key);
-            if (confirmed)
-                matches.push(confirmed);
-        }
-    }
-    return matches.sort(byAge);
-}
-/**
- * The store with its secrets' names and its connections' prefixes and
- * variables. The listing may leave those out (the Vercel CLI's type of a
- * listed store has none of them): then one read fills them in.
- */
-async function withDetails(api, store) {
-    const connections = store.projectsMetadata;
-    const complete = store.secrets !== undefined &&
-        connections != null &&
-        connections.every(({ envVarPrefix, environmentVariables }) => envVarPrefix !== undefined && environmentVariables !== undefined);
-    if (complete)
-        return store;
-    return mergeRead(store, await api.getStore(store.id));
-}
-/** A store's read over its listing, which may describe the product only in part. */
-function mergeRead(store, read) {
-    return {
-        ...store,
-        ...read,
-        id: store.id,
-        product: { ...store.product, ...read?.product }
-    };
-}
-/**
- * Reads a store whose listing left out its product's id or slug, and returns
- * it if it is of the key's product.
- */
-async function readToConfirm(api, store, key) {
-    const merged = mergeRead(store, await api.getStore(store.id));
-    const verdict = judgeStore(merged, key);
-    if (verdict === 'unconfirmed') {
-        throw new StoreError(`Store ${store.id} ("${store.name}") has this step's key, but Vercel does not say whether it is of product "${key.product}"; give "product" as the product's ${key.product.startsWith('iap_') ? 'slug' : 'iap_ id'} instead.`);
-    }
-    return verdict === 'match' ? merged : undefined;
-}
-/**
- * A failure after which the store may exist all the same: no answer, a
- * server error, or a conflict.
- */
-function mayHaveCreated(error) {
-    return (error instanceof VercelNetworkError ||
-        (error instanceof VercelApiError &&
-            (error.status >= 500 || error.status === 409)));
-}
-function keyOf(body) {
-    return {
-        integrationConfigurationId: body.integrationConfigurationId,
-        product: body.integrationProductIdOrSlug,
-        name: body.name,
-        externalId: body.externalId
-    };
-}
-function hasId(store) {
-    return typeof store.id === 'string' && store.id.length > 0;
-}
-
 ;// CONCATENATED MODULE: ./src/connect.ts
 
 
@@ -25017,7 +24857,7 @@ function reuse(store, connection, request) {
     const sameEnvironments = environments.length === request.environments.length &&
         request.environments.every((name) => environments.includes(name));
     if (!sameEnvironments || prefix !== (request.envPrefix ?? '')) {
-        throw new StoreError(`Store ${store.id} is already connected to project ${request.project} for ${list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
+        throw new ActionError(`Store ${store.id} is already connected to project ${request.project} for ${list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
     }
     return {
         projectId: connection.projectId ?? request.project,
@@ -25036,12 +24876,12 @@ async function lookUpProjectId(api, name) {
     }
     catch (error) {
         if (error instanceof VercelApiError && error.status === 404) {
-            throw new StoreError(`Project "${name}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
+            throw new ActionError(`Project "${name}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
         }
         throw error;
     }
     if (!id) {
-        throw new StoreError(`Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`);
+        throw new ActionError(`Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`);
     }
     return id;
 }
@@ -25053,13 +24893,13 @@ function explainConnectFailure(error, store, request) {
     const message = error.body?.message ?? '';
     const variable = EXISTING_VARIABLE.exec(message)?.[1];
     if (error.status === 400 && variable) {
-        return new StoreError(`Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`);
+        return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`);
     }
     if (error.status === 409) {
-        return new StoreError(`Vercel says store ${store.id} is already connected to project ${request.project} (${message || 'conflict'}), although the store's listing did not show it yet; run the job again: the next run finds the connection and leaves it.`);
+        return new ActionError(`Vercel says store ${store.id} is already connected to project ${request.project} (${message || 'conflict'}), although the store's listing did not show it yet; run the job again: the next run finds the connection and leaves it.`);
     }
     if (error.status === 404) {
-        return new StoreError(`Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`);
+        return new ActionError(`Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`);
     }
     return undefined;
 }
@@ -25086,14 +24926,14 @@ async function readStoreEnv(api, request, mask) {
     const variables = listed.filter((variable) => isOfStore(variable, request));
     const missing = request.names.filter((name) => !variables.some(({ key }) => key === name));
     if (missing.length > 0) {
-        throw new StoreError(`Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${Inputs.readEnv}".`);
+        throw new ActionError(`Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${Inputs.readEnv}".`);
     }
     const listedSensitive = variables.find(({ type }) => type === 'sensitive');
     if (listedSensitive)
         throw sensitive(listedSensitive.key, request);
     const withoutId = variables.find(({ id }) => !id);
     if (withoutId) {
-        throw new StoreError(`Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${Inputs.readEnv}".`);
+        throw new ActionError(`Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${Inputs.readEnv}".`);
     }
     const answers = await Promise.all(variables.map(({ id, key }) => explained(api.getEnv(request.projectId, id ?? ''), request, key)));
     for (const { value } of answers)
@@ -25120,7 +24960,7 @@ function isReadable(variable) {
         typeof variable.value === 'string');
 }
 function sensitive(key, { project }) {
-    return new StoreError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`);
+    return new ActionError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`);
 }
 /**
  * The failures of these reads a person can act on, in one line; and a
@@ -25132,16 +24972,16 @@ async function explained(reading, { project }, key) {
     }
     catch (error) {
         if (key !== undefined && error instanceof VercelResponseError) {
-            throw new StoreError(`Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${Inputs.readEnv}".`);
+            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${Inputs.readEnv}".`);
         }
         if (!(error instanceof VercelApiError))
             throw error;
         const code = error.body?.code ?? '';
         if (STEP_UP.test(code)) {
-            throw new StoreError(`${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${Inputs.readEnv}" and read the values in the deployment instead.`);
+            throw new ActionError(`${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${Inputs.readEnv}" and read the values in the deployment instead.`);
         }
         if (error.status === 403) {
-            throw new StoreError(`${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${Inputs.readEnv}".`);
+            throw new ActionError(`${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${Inputs.readEnv}".`);
         }
         throw error;
     }
@@ -25604,6 +25444,173 @@ function dollars(amount) {
     return amount === undefined ? 'any' : `$${amount.replace(/^\$/, '')}`;
 }
 
+;// CONCATENATED MODULE: ./src/store-match.ts
+/**
+ * A store is ours when it belongs to the same installation and product, and
+ * its `externalId` equals the key, or, where the store carries no
+ * `externalId` field, its name equals the name. A store of another product or
+ * installation is never ours, whatever its name.
+ */
+function judgeStore(store, key) {
+    if (store.type !== undefined && store.type !== 'integration')
+        return 'other';
+    if (store.product?.integrationConfigurationId !== key.integrationConfigurationId) {
+        return 'other';
+    }
+    // Only where the field is absent does the name stand in for the key.
+    const sameKey = store.externalId !== undefined
+        ? store.externalId === key.externalId
+        : store.name === key.name;
+    if (!sameKey)
+        return 'other';
+    const field = key.product.startsWith('iap_') ? 'id' : 'slug';
+    const product = store.product[field];
+    if (product === undefined)
+        return 'unconfirmed';
+    return product === key.product ? 'match' : 'other';
+}
+/** Oldest first: by `createdAt`, then by id, so every run picks the same store. */
+function byAge(a, b) {
+    const age = (a.createdAt ?? Number.MAX_SAFE_INTEGER) -
+        (b.createdAt ?? Number.MAX_SAFE_INTEGER);
+    return age || (a.id ?? '').localeCompare(b.id ?? '');
+}
+
+;// CONCATENATED MODULE: ./src/store.ts
+
+
+
+/** Creates in all, the first included, when their answers are lost. */
+const MAX_CREATES = 3;
+/**
+ * Get or create: find the store with this key, or create it through the
+ * direct endpoint. Where several stores share the key the oldest wins.
+ */
+async function ensureStore(api, body, { prepareCreate } = {}) {
+    const key = keyOf(body);
+    const existing = await findStores(api, key);
+    if (existing.length > 0)
+        return oldestOf(existing, false);
+    const createBody = prepareCreate ? await prepareCreate(body) : body;
+    let created;
+    for (let creates = 1;; creates++) {
+        try {
+            created = await api.createStore(createBody);
+            break;
+        }
+        catch (error) {
+            // A 2xx whose body could not be read: Vercel took the create, and
+            // only the listing can say where the store is.
+            if (error instanceof VercelResponseError)
+                break;
+            if (!mayHaveCreated(error))
+                throw error;
+            // The store may exist although the answer was lost: never create again
+            // without looking. `created` stays true: the store was absent when this
+            // run looked, and is there after its create.
+            const listed = await findStores(api, key);
+            if (listed.length > 0)
+                return oldestOf(listed, true);
+            if (creates >= MAX_CREATES) {
+                if (error instanceof Error) {
+                    error.message = `${error.message} (${creates} creates, and the store is not listed after any)`;
+                }
+                throw error;
+            }
+        }
+    }
+    if (created?.id) {
+        return {
+            store: { ...created, id: created.id },
+            created: true,
+            duplicates: []
+        };
+    }
+    // The create response is not known to carry the id (the official schema
+    // leaves it out), or could not be read: the listing is the source of truth.
+    const listed = await findStores(api, key);
+    if (listed.length === 0) {
+        throw new ActionError(`Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`);
+    }
+    return oldestOf(listed, true);
+}
+/** The oldest store is the step's; any others are duplicates. */
+function oldestOf(stores, created) {
+    const [store, ...duplicates] = stores;
+    return { store, created, duplicates };
+}
+/** Every store with this key, oldest first. */
+async function findStores(api, key) {
+    const listed = await api.listStores(key.integrationConfigurationId);
+    const matches = [];
+    for (const store of listed.filter(hasId)) {
+        const verdict = judgeStore(store, key);
+        if (verdict === 'match')
+            matches.push(store);
+        if (verdict === 'unconfirmed') {
+            const confirmed = await readToConfirm(api, store, key);
+            if (confirmed)
+                matches.push(confirmed);
+        }
+    }
+    return matches.sort(byAge);
+}
+/**
+ * The store with its secrets' names and its connections' prefixes and
+ * variables. The listing may leave those out (the Vercel CLI's type of a
+ * listed store has none of them): then one read fills them in.
+ */
+async function withDetails(api, store) {
+    const connections = store.projectsMetadata;
+    const complete = store.secrets !== undefined &&
+        connections != null &&
+        connections.every(({ envVarPrefix, environmentVariables }) => envVarPrefix !== undefined && environmentVariables !== undefined);
+    if (complete)
+        return store;
+    return mergeRead(store, await api.getStore(store.id));
+}
+/** A store's read over its listing, which may describe the product only in part. */
+function mergeRead(store, read) {
+    return {
+        ...store,
+        ...read,
+        id: store.id,
+        product: { ...store.product, ...read?.product }
+    };
+}
+/**
+ * Reads a store whose listing left out its product's id or slug, and returns
+ * it if it is of the key's product.
+ */
+async function readToConfirm(api, store, key) {
+    const merged = mergeRead(store, await api.getStore(store.id));
+    const verdict = judgeStore(merged, key);
+    if (verdict === 'unconfirmed') {
+        throw new ActionError(`Store ${store.id} ("${store.name}") has this step's key, but Vercel does not say whether it is of product "${key.product}"; give "product" as the product's ${key.product.startsWith('iap_') ? 'slug' : 'iap_ id'} instead.`);
+    }
+    return verdict === 'match' ? merged : undefined;
+}
+/**
+ * A failure after which the store may exist all the same: no answer, a
+ * server error, or a conflict.
+ */
+function mayHaveCreated(error) {
+    return (error instanceof VercelNetworkError ||
+        (error instanceof VercelApiError &&
+            (error.status >= 500 || error.status === 409)));
+}
+function keyOf(body) {
+    return {
+        integrationConfigurationId: body.integrationConfigurationId,
+        product: body.integrationProductIdOrSlug,
+        name: body.name,
+        externalId: body.externalId
+    };
+}
+function hasId(store) {
+    return typeof store.id === 'string' && store.id.length > 0;
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 /** Adds the store to the job summary (written once, at the end of the step). */
@@ -25789,7 +25796,7 @@ async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,pro
     let pause = FIRST_PAUSE_MS;
     const timedOut = () => {
         const waited = (remainingAtStart - deadline.remainingMs()) / 1000;
-        return new StoreError(`Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`);
+        return new ActionError(`Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`);
     };
     for (;;) {
         if (deadline.expired())
@@ -25809,7 +25816,7 @@ async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,pro
         if (status === 'available')
             return current;
         if (status && END_STATUSES.includes(status)) {
-            throw new StoreError(endStateMessage(current, status));
+            throw new ActionError(endStateMessage(current, status));
         }
         const jittered = pause * (0.9 + 0.2 * random());
         const ms = Math.min(jittered, deadline.remainingMs());
@@ -26141,7 +26148,7 @@ function wouldCreateReport(body, productId) {
  */
 function describeFailure(error) {
     if (error instanceof InputError ||
-        error instanceof StoreError ||
+        error instanceof ActionError ||
         error instanceof StepTimeoutError) {
         return error.message;
     }

@@ -1,5 +1,6 @@
 import { Inputs } from './constants.js'
-import { StoreError, type FoundStore } from './store.js'
+import { ActionError } from './action-error.js'
+import type { FoundStore } from './store.js'
 import type { ConnectionApi } from './vercel/connection-api.js'
 import { VercelApiError } from './vercel/errors.js'
 import type { ProjectConnection } from './vercel/types.js'
@@ -117,7 +118,7 @@ export function reuse(
     environments.length === request.environments.length &&
     request.environments.every((name) => environments.includes(name))
   if (!sameEnvironments || prefix !== (request.envPrefix ?? '')) {
-    throw new StoreError(
+    throw new ActionError(
       `Store ${store.id} is already connected to project ${request.project} for ${list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`
     )
   }
@@ -149,14 +150,14 @@ async function lookUpProjectId(
     id = (await api.getProject(name))?.id
   } catch (error) {
     if (error instanceof VercelApiError && error.status === 404) {
-      throw new StoreError(
+      throw new ActionError(
         `Project "${name}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`
       )
     }
     throw error
   }
   if (!id) {
-    throw new StoreError(
+    throw new ActionError(
       `Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`
     )
   }
@@ -170,22 +171,22 @@ function explainConnectFailure(
   error: unknown,
   store: FoundStore,
   request: ConnectRequest
-): StoreError | undefined {
+): ActionError | undefined {
   if (!(error instanceof VercelApiError)) return undefined
   const message = error.body?.message ?? ''
   const variable = EXISTING_VARIABLE.exec(message)?.[1]
   if (error.status === 400 && variable) {
-    return new StoreError(
+    return new ActionError(
       `Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`
     )
   }
   if (error.status === 409) {
-    return new StoreError(
+    return new ActionError(
       `Vercel says store ${store.id} is already connected to project ${request.project} (${message || 'conflict'}), although the store's listing did not show it yet; run the job again: the next run finds the connection and leaves it.`
     )
   }
   if (error.status === 404) {
-    return new StoreError(
+    return new ActionError(
       `Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`
     )
   }

@@ -1,7 +1,7 @@
 import { Inputs } from './constants.js'
 import { InputError } from './input-error.js'
 import { StepTimeoutError } from './step-timeout.js'
-import { StoreError } from './store.js'
+import { ActionError } from './action-error.js'
 import {
   VercelApiError,
   VercelNetworkError,
@@ -15,7 +15,7 @@ import {
 export function describeFailure(error: unknown): string {
   if (
     error instanceof InputError ||
-    error instanceof StoreError ||
+    error instanceof ActionError ||
     error instanceof StepTimeoutError
   ) {
     return error.message

@@ -1,5 +1,5 @@
 import { Inputs } from './constants.js'
-import { StoreError } from './store.js'
+import { ActionError } from './action-error.js'
 import { VercelApiError, VercelResponseError } from './vercel/errors.js'
 import type { ProjectEnvApi, ProjectEnvVar } from './vercel/project-env-api.js'
 
@@ -33,7 +33,7 @@ export async function readStoreEnv(
     (name) => !variables.some(({ key }) => key === name)
   )
   if (missing.length > 0) {
-    throw new StoreError(
+    throw new ActionError(
       `Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${Inputs.readEnv}".`
     )
   }
@@ -41,7 +41,7 @@ export async function readStoreEnv(
   if (listedSensitive) throw sensitive(listedSensitive.key, request)
   const withoutId = variables.find(({ id }) => !id)
   if (withoutId) {
-    throw new StoreError(
+    throw new ActionError(
       `Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${Inputs.readEnv}".`
     )
   }
@@ -83,7 +83,7 @@ function isReadable(
 }
 
 function sensitive(key: string | undefined, { project }: ReadEnvRequest) {
-  return new StoreError(
+  return new ActionError(
     `Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`
   )
 }
@@ -101,19 +101,19 @@ async function explained<T>(
     return await reading
   } catch (error) {
     if (key !== undefined && error instanceof VercelResponseError) {
-      throw new StoreError(
+      throw new ActionError(
         `Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${Inputs.readEnv}".`
       )
     }
     if (!(error instanceof VercelApiError)) throw error
     const code = error.body?.code ?? ''
     if (STEP_UP.test(code)) {
-      throw new StoreError(
+      throw new ActionError(
         `${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${Inputs.readEnv}" and read the values in the deployment instead.`
       )
     }
     if (error.status === 403) {
-      throw new StoreError(
+      throw new ActionError(
         `${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${Inputs.readEnv}".`
       )
     }

@@ -1,3 +1,4 @@
+import { ActionError } from './action-error.js'
 import { byAge, judgeStore, type StoreKey } from './store-match.js'
 import {
   VercelApiError,
@@ -20,14 +21,6 @@ export interface EnsureStoreResult {
   created: boolean
   /** Other stores with the same key (from concurrent runs), oldest first. */
   duplicates: FoundStore[]
-}
-
-/** A failure of the store logic itself, not of a request. */
-export class StoreError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'StoreError'
-  }
 }
 
 export interface EnsureStoreOptions {
@@ -82,7 +75,7 @@ export async function ensureStore(
   // leaves it out), or could not be read: the listing is the source of truth.
   const listed = await findStores(api, key)
   if (listed.length === 0) {
-    throw new StoreError(
+    throw new ActionError(
       `Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`
     )
   }
@@ -162,7 +155,7 @@ async function readToConfirm(
   const merged = mergeRead(store, await api.getStore(store.id))
   const verdict = judgeStore(merged, key)
   if (verdict === 'unconfirmed') {
-    throw new StoreError(
+    throw new ActionError(
       `Store ${store.id} ("${store.name}") has this step's key, but Vercel does not say whether it is of product "${key.product}"; give "product" as the product's ${key.product.startsWith('iap_') ? 'slug' : 'iap_ id'} instead.`
     )
   }

@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Deadline } from './deadline.js'
 import { Inputs } from './constants.js'
-import { StoreError, type FoundStore } from './store.js'
+import { ActionError } from './action-error.js'
+import type { FoundStore } from './store.js'
 import { StepTimeoutError } from './step-timeout.js'
 import type { StoreApi } from './vercel/store-api.js'
 import type { VercelStore } from './vercel/types.js'
@@ -47,7 +48,7 @@ export async function waitUntilAvailable(
   let pause = FIRST_PAUSE_MS
   const timedOut = () => {
     const waited = (remainingAtStart - deadline.remainingMs()) / 1000
-    return new StoreError(
+    return new ActionError(
       `Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`
     )
   }
@@ -65,7 +66,7 @@ export async function waitUntilAvailable(
     const status = current.status
     if (status === 'available') return current
     if (status && END_STATUSES.includes(status)) {
-      throw new StoreError(endStateMessage(current, status))
+      throw new ActionError(endStateMessage(current, status))
     }
     const jittered = pause * (0.9 + 0.2 * random())
     const ms = Math.min(jittered, deadline.remainingMs())
