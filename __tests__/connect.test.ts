@@ -41,6 +41,9 @@ function fakeConnections(options: { connectFails?: Error } = {}) {
   return { api, calls, bodies }
 }
 
+/** The store as a read shows it: here, as it was listed. */
+const unchanged = async (id: string): Promise<FoundStore> => ({ id })
+
 const store: FoundStore = {
   id: 'store_1',
   name: 'web-pr-1',
@@ -71,10 +74,12 @@ const request = {
 describe('connectStore', () => {
   it('connects by id without looking the project up', async () => {
     const { api, calls, bodies } = fakeConnections()
-    const result = await connectStore(api, store, {
-      ...request,
-      project: 'prj_web'
-    })
+    const result = await connectStore(
+      api,
+      store,
+      { ...request, project: 'prj_web' },
+      unchanged
+    )
     expect(calls).toEqual(['connect store_1'])
     expect(bodies).toEqual([
       {
@@ -94,10 +99,12 @@ describe('connectStore', () => {
 
   it('sends no prefix when none is asked for', async () => {
     const { api, bodies } = fakeConnections()
-    await connectStore(api, store, {
-      project: 'web',
-      environments: ['preview']
-    })
+    await connectStore(
+      api,
+      store,
+      { project: 'web', environments: ['preview'] },
+      unchanged
+    )
     expect(bodies[0]).not.toHaveProperty('envVarPrefix')
   })
 
@@ -105,10 +112,12 @@ describe('connectStore', () => {
     'makes no request when the store already shows project %s so connected',
     async (project) => {
       const { api, calls } = fakeConnections()
-      const result = await connectStore(api, connectedToWeb, {
-        ...request,
-        project
-      })
+      const result = await connectStore(
+        api,
+        connectedToWeb,
+        { ...request, project },
+        unchanged
+      )
       expect(calls).toEqual([])
       expect(result).toEqual({
         projectId: 'prj_web',
@@ -129,7 +138,8 @@ describe('connectStore', () => {
     const result = await connectStore(
       api,
       { ...store, projectsMetadata: [unnamed] },
-      request
+      request,
+      unchanged
     )
     expect(calls).toEqual(['getProject web'])
     expect(result.connected).toBe(false)
@@ -138,15 +148,22 @@ describe('connectStore', () => {
   it('fails, saying what differs, on other environments or another prefix', async () => {
     const { api, calls } = fakeConnections()
     await expect(
-      connectStore(api, connectedToWeb, { ...request, envPrefix: undefined })
+      connectStore(
+        api,
+        connectedToWeb,
+        { ...request, envPrefix: undefined },
+        unchanged
+      )
     ).rejects.toThrow(
       'already connected to project web for preview with prefix PR1_, but this step asks for preview without a prefix'
     )
     await expect(
-      connectStore(api, connectedToWeb, {
-        ...request,
-        environments: ['preview', 'production']
-      })
+      connectStore(
+        api,
+        connectedToWeb,
+        { ...request, environments: ['preview', 'production'] },
+        unchanged
+      )
     ).rejects.toThrow('but this step asks for preview, production with prefix')
     expect(calls).toEqual([])
   })
@@ -166,16 +183,41 @@ describe('connectStore', () => {
       )
     })
     await expect(
-      connectStore(api, store, { ...request, envPrefix: undefined })
+      connectStore(api, store, { ...request, envPrefix: undefined }, unchanged)
     ).rejects.toThrow(
       'Project web already has a variable named DATABASE_URL in preview, so store store_1 cannot add its own; set "env-prefix"'
+    )
+  })
+
+  it('takes a conflict for a connection made since the listing, and reads the store to reuse it', async () => {
+    const { api, calls } = fakeConnections({
+      connectFails: new VercelApiError(
+        'POST',
+        '/v1/storage/stores/store_1/connections',
+        409,
+        { code: 'conflict', message: 'Already connected' },
+        'conflict'
+      )
+    })
+    const reads: string[] = []
+    const result = await connectStore(api, store, request, async (id) => {
+      reads.push(id)
+      return connectedToWeb
+    })
+    expect(calls).toEqual(['getProject web', 'connect store_1'])
+    expect(reads).toEqual(['store_1'])
+    expect(result).toMatchObject({ projectId: 'prj_web', connected: false })
+
+    // A conflict the store does not explain is reported.
+    await expect(connectStore(api, store, request, unchanged)).rejects.toThrow(
+      'Vercel refused to connect store store_1 to project web (Already connected)'
     )
   })
 
   it('names a project that is not found', async () => {
     const { api, calls } = fakeConnections()
     await expect(
-      connectStore(api, store, { ...request, project: 'nope' })
+      connectStore(api, store, { ...request, project: 'nope' }, unchanged)
     ).rejects.toThrow('Project "nope" was not found in this team')
     expect(calls).toEqual(['getProject nope'])
   })

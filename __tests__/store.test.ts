@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ActionError } from '../src/action-error.ts'
-import { ensureStore } from '../src/store.ts'
+import { ensureStore, withDetails } from '../src/store.ts'
 import {
   VercelApiError,
   VercelNetworkError,
@@ -222,4 +222,41 @@ describe('ensureStore after a create that failed', () => {
       expect(api.calls).toEqual(['list', 'create web-pr-1'])
     }
   )
+})
+
+describe('withDetails', () => {
+  const listed = {
+    id: 'store_1',
+    secrets: [{ name: 'DATABASE_URL' }],
+    projectsMetadata: [
+      {
+        projectId: 'prj_web',
+        environments: ['preview'],
+        envVarPrefix: 'PR1_',
+        environmentVariables: ['PR1_DATABASE_URL']
+      }
+    ]
+  }
+
+  it('reads nothing when the listing says all', async () => {
+    const api = fakeApi({})
+    expect(await withDetails(api, listed)).toBe(listed)
+    expect(api.calls).toEqual([])
+  })
+
+  it.each([
+    ['its secrets', { secrets: undefined }],
+    ['its connections', { projectsMetadata: undefined }],
+    [
+      'a connection’s prefix and variables',
+      {
+        projectsMetadata: [{ projectId: 'prj_web', environments: ['preview'] }]
+      }
+    ]
+  ])('reads the store once when the listing leaves out %s', async (_, gap) => {
+    const api = fakeApi({ full: { store_1: listed } })
+    const result = await withDetails(api, { ...listed, ...gap })
+    expect(api.calls).toEqual(['get store_1'])
+    expect(result).toMatchObject(listed)
+  })
 })

@@ -24663,9 +24663,16 @@ function setOutputs(report) {
 }
 /** `state: absent`: what was deleted; the oldest store stands for the key. */
 function setRemovalOutputs(removed, externalId) {
-    const [oldest] = removed;
+    setAbsentOutputs(removed, removed.length > 0, externalId);
+}
+/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
+function setWouldDeleteOutputs(found, externalId) {
+    setAbsentOutputs(found, false, externalId);
+}
+function setAbsentOutputs(stores, deleted, externalId) {
+    const [oldest] = stores;
     const outputs = {
-        [Outputs.deleted]: String(removed.length > 0),
+        [Outputs.deleted]: String(deleted),
         [Outputs.storeId]: oldest?.id ?? '',
         [Outputs.storeName]: oldest?.name ?? '',
         [Outputs.externalId]: externalId,
@@ -24674,15 +24681,6 @@ function setRemovalOutputs(removed, externalId) {
     for (const [name, value] of Object.entries(outputs)) {
         setOutput(name, value);
     }
-}
-/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
-function setWouldDeleteOutputs(found, externalId) {
-    setRemovalOutputs([], externalId);
-    const [oldest] = found;
-    if (!oldest)
-        return;
-    setOutput(Outputs.storeId, oldest.id);
-    setOutput(Outputs.storeName, oldest.name ?? '');
 }
 
 ;// CONCATENATED MODULE: ./src/action-error.ts
@@ -24824,7 +24822,7 @@ async function projectIdOf(api, project) {
  * store says it already is: then no request is made, and a project given by
  * name is not even looked up.
  */
-async function connectStore(api, store, request) {
+async function connectStore(api, store, request, readStore) {
     const { projectId, projectName, existing } = await planConnection(api, store, request);
     if (existing)
         return reuse(store, existing, request);
@@ -24837,6 +24835,13 @@ async function connectStore(api, store, request) {
         });
     }
     catch (error) {
+        // A conflict: another run connected it since this one listed the store.
+        if (error instanceof VercelApiError && error.status === 409) {
+            const fresh = await readStore(store.id);
+            const connection = connectionTo(fresh, projectId);
+            if (connection)
+                return reuse(fresh, connection, request);
+        }
         throw explainConnectFailure(error, store, request) ?? error;
     }
     return {
@@ -24896,7 +24901,7 @@ function explainConnectFailure(error, store, request) {
         return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`);
     }
     if (error.status === 409) {
-        return new ActionError(`Vercel says store ${store.id} is already connected to project ${request.project} (${message || 'conflict'}), although the store's listing did not show it yet; run the job again: the next run finds the connection and leaves it.`);
+        return new ActionError(`Vercel refused to connect store ${store.id} to project ${request.project} (${message || 'conflict'}), and the store does not show a connection to it; check the project's integrations in the Vercel dashboard.`);
     }
     if (error.status === 404) {
         return new ActionError(`Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`);
@@ -25569,6 +25574,10 @@ async function withDetails(api, store) {
         return store;
     return mergeRead(store, await api.getStore(store.id));
 }
+/** The store as a read shows it now; it must exist. */
+async function readStore(api, id) {
+    return mergeRead({ id }, await api.getStore(id));
+}
 /** A store's read over its listing, which may describe the product only in part. */
 function mergeRead(store, read) {
     return {
@@ -25888,7 +25897,7 @@ async function ensurePresent(step) {
             projectId,
             environments: inputs.environments,
             envPrefix: inputs.envPrefix
-        }));
+        }, (id) => readStore(stores, id)));
     const env = connection && inputs.readEnv
         ? await group(`Read the variables' values from project ${inputs.project}`, () => readStoreEnv(step.projectEnv, {
             project: inputs.project ?? connection.projectId,

@@ -73,7 +73,8 @@ export async function projectIdOf(
 export async function connectStore(
   api: ConnectionApi,
   store: FoundStore,
-  request: ConnectRequest
+  request: ConnectRequest,
+  readStore: (id: string) => Promise<FoundStore>
 ): Promise<ConnectionResult> {
   const { projectId, projectName, existing } = await planConnection(
     api,
@@ -89,6 +90,12 @@ export async function connectStore(
       ...(request.envPrefix && { envVarPrefix: request.envPrefix })
     })
   } catch (error) {
+    // A conflict: another run connected it since this one listed the store.
+    if (error instanceof VercelApiError && error.status === 409) {
+      const fresh = await readStore(store.id)
+      const connection = connectionTo(fresh, projectId)
+      if (connection) return reuse(fresh, connection, request)
+    }
     throw explainConnectFailure(error, store, request) ?? error
   }
   return {
@@ -182,7 +189,7 @@ function explainConnectFailure(
   }
   if (error.status === 409) {
     return new ActionError(
-      `Vercel says store ${store.id} is already connected to project ${request.project} (${message || 'conflict'}), although the store's listing did not show it yet; run the job again: the next run finds the connection and leaves it.`
+      `Vercel refused to connect store ${store.id} to project ${request.project} (${message || 'conflict'}), and the store does not show a connection to it; check the project's integrations in the Vercel dashboard.`
     )
   }
   if (error.status === 404) {

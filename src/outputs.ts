@@ -36,11 +36,27 @@ export function setRemovalOutputs(
   removed: RemovedStore[],
   externalId: string
 ): void {
-  const [oldest] = removed
+  setAbsentOutputs(removed, removed.length > 0, externalId)
+}
+
+/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
+export function setWouldDeleteOutputs(
+  found: FoundStore[],
+  externalId: string
+): void {
+  setAbsentOutputs(found, false, externalId)
+}
+
+function setAbsentOutputs(
+  stores: { id: string; name?: string }[],
+  deleted: boolean,
+  externalId: string
+): void {
+  const [oldest] = stores
   const outputs: Partial<
     Record<(typeof Outputs)[keyof typeof Outputs], string>
   > = {
-    [Outputs.deleted]: String(removed.length > 0),
+    [Outputs.deleted]: String(deleted),
     [Outputs.storeId]: oldest?.id ?? '',
     [Outputs.storeName]: oldest?.name ?? '',
     [Outputs.externalId]: externalId,
@@ -49,16 +65,4 @@ export function setRemovalOutputs(
   for (const [name, value] of Object.entries(outputs)) {
     core.setOutput(name, value)
   }
-}
-
-/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
-export function setWouldDeleteOutputs(
-  found: FoundStore[],
-  externalId: string
-): void {
-  setRemovalOutputs([], externalId)
-  const [oldest] = found
-  if (!oldest) return
-  core.setOutput(Outputs.storeId, oldest.id)
-  core.setOutput(Outputs.storeName, oldest.name ?? '')
 }

@@ -6,7 +6,12 @@ import { setOutputs } from './outputs.js'
 import { buildReport, type ReportInputs, type StoreReport } from './report.js'
 import { resolvePlan, type ResolvedTarget } from './resolve.js'
 import type { Step } from './step.js'
-import { ensureStore, withDetails, type KeyedCreateStoreBody } from './store.js'
+import {
+  ensureStore,
+  readStore,
+  withDetails,
+  type KeyedCreateStoreBody
+} from './store.js'
 import { addStoreToSummary } from './summary.js'
 import { waitUntilAvailable } from './wait.js'
 
@@ -47,12 +52,17 @@ export async function ensurePresent(step: Step): Promise<void> {
     project === undefined
       ? undefined
       : await core.group(`Connect to project ${project}`, () =>
-          connectStore(connections, result.store, {
-            project,
-            projectId,
-            environments: inputs.environments,
-            envPrefix: inputs.envPrefix
-          })
+          connectStore(
+            connections,
+            result.store,
+            {
+              project,
+              projectId,
+              environments: inputs.environments,
+              envPrefix: inputs.envPrefix
+            },
+            (id) => readStore(stores, id)
+          )
         )
   const env =
     connection && inputs.readEnv

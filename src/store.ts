@@ -130,6 +130,14 @@ export async function withDetails(
   return mergeRead(store, await api.getStore(store.id))
 }
 
+/** The store as a read shows it now; it must exist. */
+export async function readStore(
+  api: StoreApi,
+  id: string
+): Promise<FoundStore> {
+  return mergeRead({ id }, await api.getStore(id))
+}
+
 /** A store's read over its listing, which may describe the product only in part. */
 function mergeRead(
   store: FoundStore,
