@@ -32,6 +32,13 @@ function ourStores() {
     .filter(({ teamId, name }) => teamId === emulator.team.id && name === NAME)
 }
 
+/** The README's lines, with runs of spaces made one (as in its tables). */
+function readmeLines(): string[] {
+  return readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+}
+
 /**
  * A route and how a run reaches it. `created` is what a run that recovers
  * reports; `setup` puts in place what the path needs.
@@ -251,12 +258,7 @@ describe('fault injection, through dist/index.js', () => {
   })
 
   it('lists every scenario in the README’s reliability table', () => {
-    const readme = readFileSync(
-      join(import.meta.dirname, '..', 'README.md'),
-      'utf8'
-    )
-      .split('\n')
-      .map((line) => line.replace(/\s+/g, ' ').trim())
+    const readme = readmeLines()
     for (const [route, fault, outcome] of SCENARIOS) {
       expect(readme).toContain(
         `| ${route} | ${fault} | ${describeOutcome(route, outcome)} |`
@@ -471,12 +473,7 @@ describe('faults on the discovery, wait, connection and deletion routes, through
   })
 
   it('lists every scenario in the README’s reliability table', () => {
-    const readme = readFileSync(
-      join(import.meta.dirname, '..', 'README.md'),
-      'utf8'
-    )
-      .split('\n')
-      .map((line) => line.replace(/\s+/g, ' ').trim())
+    const readme = readmeLines()
     for (const [route, fault, outcome] of STEP_SCENARIOS) {
       expect(readme).toContain(`| ${route} | ${fault} | ${outcome} |`)
     }
