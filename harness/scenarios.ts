@@ -71,6 +71,13 @@ function seedOwnStore(emulator: Emulator, createdAt?: number): void {
   })
 }
 
+/** The step's store, already connected to the project for `preview`. */
+function seedConnectedStore(emulator: Emulator): void {
+  seedOwnStore(emulator)
+  const [store] = emulator.stores()
+  emulator.connectStore(store.id, PROJECT_ID, ['preview'])
+}
+
 function listRequest(emulator: Emulator): PlannedRequest {
   return {
     method: 'GET',
@@ -244,9 +251,7 @@ export const SCENARIOS = {
     storeName: STORE_NAME,
     outputs: { created: 'false', 'connected-project': PROJECT_ID },
     prepare(emulator) {
-      seedOwnStore(emulator)
-      const [store] = emulator.stores()
-      emulator.connectStore(store.id, PROJECT_ID, ['preview'])
+      seedConnectedStore(emulator)
       const options = withIds(emulator)
       return { ...options, inputs: { ...options.inputs, project: PROJECT_ID } }
     },
@@ -273,9 +278,7 @@ export const SCENARIOS = {
     storeName: STORE_NAME,
     outputs: { created: 'false', 'connected-project': PROJECT_ID },
     prepare(emulator) {
-      seedOwnStore(emulator)
-      const [store] = emulator.stores()
-      emulator.connectStore(store.id, PROJECT_ID, ['preview'])
+      seedConnectedStore(emulator)
       return withReadEnv(withIds(emulator))
     },
     roundTrips: (emulator) => [
