@@ -579,7 +579,7 @@ describe('concurrent runs with one key, through dist/index.js', () => {
     try {
       return await Promise.all(
         Array.from({ length: runs }, () =>
-          runAction({ inputs: inputs(), pullRequest: PR })
+          runAction({ inputs: inputs(), pullRequest: PR, bundle: true })
         )
       )
     } finally {

@@ -25885,7 +25885,10 @@ async function ensurePresent(step) {
     // find the store.
     setOutputs(buildReport(result, reportInputs));
     if (inputs.wait && result.store.status !== 'available') {
-        result.store = await group('Wait until the store is available', () => waitUntilAvailable(stores, result.store, deadline, { log: info }));
+        result.store = await group('Wait until the store is available', () => waitUntilAvailable(stores, result.store, deadline, {
+            ...step.pauses,
+            log: info
+        }));
         setOutputs(buildReport(result, reportInputs));
     }
     result.store = await withDetails(stores, result.store);
@@ -27097,7 +27100,7 @@ class VercelStoreApi {
 
 
 /** The action: the only place that fails the step. */
-async function run() {
+async function run(environment = {}) {
     const secrets = [];
     let client;
     try {
@@ -27108,7 +27111,7 @@ async function run() {
                 core_setSecret(secret);
             }
         });
-        const deadline = new Deadline(inputs.timeoutSeconds);
+        const deadline = new Deadline(inputs.timeoutSeconds, environment.now);
         client = new VercelClient({
             token: inputs.token,
             apiUrl: inputs.apiUrl,
@@ -27116,9 +27119,11 @@ async function run() {
             userAgent: USER_AGENT,
             log: (line) => core_debug(line),
             warn: (line) => warning(line),
-            deadline
+            deadline,
+            sleep: environment.sleep,
+            random: environment.random
         });
-        const step = await prepare(inputs, client, deadline);
+        const step = await prepare(inputs, client, deadline, environment);
         if (!step)
             return;
         if (inputs.state === 'absent') {
@@ -27144,7 +27149,7 @@ async function run() {
  * where `state: absent` finds the integration uninstalled, which leaves
  * nothing to delete.
  */
-async function prepare(inputs, client, deadline) {
+async function prepare(inputs, client, deadline, environment) {
     const integrations = new VercelIntegrationApi(client);
     let installation;
     try {
@@ -27169,6 +27174,7 @@ async function prepare(inputs, client, deadline) {
         inputs,
         target: await resolveProduct(integrations, installation, targetInputs),
         deadline,
+        pauses: { sleep: environment.sleep, random: environment.random },
         integrations,
         stores,
         connections: new VercelConnectionApi(client),

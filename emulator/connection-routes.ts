@@ -1,3 +1,4 @@
+import { clock } from './clock.ts'
 // Connections between stores and projects, store deletion, and the project
 // read: the undocumented routes the Vercel CLI and Terraform use
 // (api-notes §4, §5) and the documented GET /v9/projects/{idOrName}.
@@ -144,9 +145,9 @@ export function connect(request: ConnectionRequest): Reply {
       connectionId: connection.id
     })
   }
-  project.updatedAt = Date.now()
+  project.updatedAt = clock.now()
   store.projectsMetadata.push(connection)
-  store.updatedAt = Date.now()
+  store.updatedAt = clock.now()
   // A guess at the body: the CLI does not read it.
   return { status: 201, body: { connection } }
 }
@@ -201,12 +202,12 @@ function removeConnection(
     project.env = project.env.filter(
       (envVar) => envVar.connectionId !== connection.id
     )
-    project.updatedAt = Date.now()
+    project.updatedAt = clock.now()
   }
   store.projectsMetadata = store.projectsMetadata.filter(
     ({ id }) => id !== connection.id
   )
-  store.updatedAt = Date.now()
+  store.updatedAt = clock.now()
 }
 
 function findStore({

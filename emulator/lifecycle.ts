@@ -1,3 +1,4 @@
+import { clock } from './clock.ts'
 import type { StoreNotification, StoreRecord } from './stores.ts'
 
 /**
@@ -51,7 +52,7 @@ export function advanceByTime(
   if (
     store.status === 'initializing' &&
     settings.initializingMs !== undefined &&
-    Date.now() - store.createdAt >= settings.initializingMs
+    clock.now() - store.createdAt >= settings.initializingMs
   ) {
     settle(store, settings)
   }
@@ -62,6 +63,6 @@ function settle(store: StoreRecord, settings: LifecycleSettings): void {
     status: 'available'
   }
   store.status = status
-  store.updatedAt = Date.now()
+  store.updatedAt = clock.now()
   if (notification) store.notification = structuredClone(notification)
 }

@@ -1,3 +1,4 @@
+import { clock } from './clock.ts'
 import { randomAlphanumeric } from './ids.ts'
 import { OTHER_TEAM, TEAM } from './seed.ts'
 
@@ -74,7 +75,7 @@ export class ProjectRegistry {
   #secretValues = new Map<string, Record<string, string>>()
 
   constructor() {
-    const now = Date.now()
+    const now = clock.now()
     this.#projects = SEED_PROJECTS.map((seed) => ({
       id: seed.id,
       name: seed.name,

@@ -1,3 +1,4 @@
+import { clock } from './clock.ts'
 import { randomInt } from 'node:crypto'
 import { randomAlphanumeric } from './ids.ts'
 import type { BillingPlan, Installation, Product } from './seed.ts'
@@ -155,7 +156,7 @@ export class StoreRegistry {
 
   // Strictly increasing even within one millisecond: clients sort by it.
   #nextCreatedAt(): number {
-    this.#lastCreatedAt = Math.max(Date.now(), this.#lastCreatedAt + 1)
+    this.#lastCreatedAt = Math.max(clock.now(), this.#lastCreatedAt + 1)
     return this.#lastCreatedAt
   }
 }

@@ -1,11 +1,17 @@
 /**
- * Runs dist/index.js the way the GitHub Actions runner does. Shared by the
- * tests, the demo and the benchmark.
+ * Runs the action the way the GitHub Actions runner does: `INPUT_*`
+ * variables, a `pull_request` event file, `GITHUB_OUTPUT` and
+ * `GITHUB_STEP_SUMMARY` files read back afterwards. Either the bundle in a
+ * child process (`bundle: true`; the demo, the benchmark and the tests of
+ * what only the bundle shows), or `run()` from src/ in this process with a
+ * virtual clock, which is how most tests run: the same inputs, files and
+ * logs, in milliseconds and without real waits.
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { clock } from '../emulator/clock.ts'
 import { runningEmulators } from '../emulator/index.ts'
 
 export const BUNDLE = join(import.meta.dirname, '..', 'dist', 'index.js')
@@ -25,6 +31,8 @@ export interface RunOptions {
    * process, read after the run so that values it made count too.
    */
   secrets?: string[]
+  /** Run `node dist/index.js` in a child process instead of `run()` here. */
+  bundle?: boolean
 }
 
 export interface RunResult {
@@ -35,8 +43,10 @@ export interface RunResult {
   summary: string
   /** Everything a user could read: logs, outputs file and summary. */
   visible: string
-  /** Wall time of the `node dist/index.js` process, from spawn to exit. */
+  /** Wall time of the run: the child process from spawn to exit, or `run()`. */
   durationMs: number
+  /** In-process runs: the time the action waited on its virtual clock. */
+  virtualWaitMs: number
 }
 
 /**
@@ -49,7 +59,10 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
   try {
     const files = {
       output: join(dir, 'output'),
-      summary: join(dir, 'summary'),
+      // @actions/core remembers the summary's path for the process's life.
+      summary: options.bundle
+        ? join(dir, 'summary')
+        : join(tmpdir(), `vercel-store-action-summary-${process.pid}`),
       event: join(dir, 'event.json')
     }
     await writeFile(files.output, '')
@@ -80,10 +93,9 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     }
     Object.assign(env, options.env)
     const started = performance.now()
-    const { exitCode, stdout, stderr } = await execNode(
-      BUNDLE,
-      definedOnly(env)
-    )
+    const { exitCode, stdout, stderr, virtualWaitMs } = options.bundle
+      ? { ...(await execNode(BUNDLE, definedOnly(env))), virtualWaitMs: 0 }
+      : await runInProcess(definedOnly(env))
     const durationMs = performance.now() - started
     const outputs = parseOutputFile(await readFile(files.output, 'utf8'))
     const summary = await readFile(files.summary, 'utf8')
@@ -103,7 +115,16 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
       },
       { masked: maskedValues(stdout), mayHoldMasked: ['the outputs file'] }
     )
-    return { exitCode, stdout, stderr, outputs, summary, visible, durationMs }
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      outputs,
+      summary,
+      visible,
+      durationMs,
+      virtualWaitMs
+    }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -203,6 +224,78 @@ function definedOnly(
       (entry): entry is [string, string] => entry[1] !== undefined
     )
   )
+}
+
+// Variables a run reads from its environment; the rest of this process's
+// environment (vitest's own) is left as it is.
+const RUN_VARIABLE =
+  /^(INPUT_|GITHUB_|RUNNER_|VERCEL_|ACTIONS_|NODE_EXTRA_CA_CERTS$|(HTTPS?|NO|ALL)_PROXY$)/i
+
+/**
+ * `run()` from src/main.ts in this process: its environment set, its stdout
+ * and stderr captured, and a virtual clock for its pauses, which the
+ * emulator's clock follows. Runs in one process must not overlap; vitest runs
+ * the tests of a file one after another.
+ */
+async function runInProcess(env: Record<string, string>): Promise<{
+  exitCode: number | null
+  stdout: string
+  stderr: string
+  virtualWaitMs: number
+}> {
+  const [{ run }, core] = await Promise.all([
+    import('../src/main.ts'),
+    import('@actions/core')
+  ])
+  const saved = { ...process.env }
+  for (const name of Object.keys(process.env)) {
+    if (RUN_VARIABLE.test(name)) Reflect.deleteProperty(process.env, name)
+  }
+  Object.assign(process.env, env)
+  const written = { stdout: '', stderr: '' }
+  const writes = {
+    stdout: process.stdout.write,
+    stderr: process.stderr.write
+  }
+  const capture =
+    (stream: 'stdout' | 'stderr') =>
+    (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+      written[stream] +=
+        typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
+      const callback = rest.find((arg) => typeof arg === 'function')
+      if (callback) (callback as () => void)()
+      return true
+    }
+  process.stdout.write = capture('stdout') as typeof process.stdout.write
+  process.stderr.write = capture('stderr') as typeof process.stderr.write
+  let virtualWaitMs = 0
+  const sleep = async (ms: number): Promise<void> => {
+    const waited = Math.max(0, ms)
+    virtualWaitMs += waited
+    clock.advance(waited)
+    // Let sockets and timers of this turn run, as a real pause would.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  // @actions/core keeps one summary buffer per process.
+  core.summary.emptyBuffer()
+  const exitCodeBefore = process.exitCode
+  process.exitCode = undefined
+  try {
+    await run({ now: clock.now, sleep })
+  } catch (error) {
+    written.stderr += `${(error as Error)?.stack ?? String(error)}\n`
+    process.exitCode = 1
+  } finally {
+    process.stdout.write = writes.stdout
+    process.stderr.write = writes.stderr
+    for (const name of Object.keys(process.env)) {
+      if (!(name in saved)) Reflect.deleteProperty(process.env, name)
+    }
+    Object.assign(process.env, saved)
+  }
+  const exitCode = Number(process.exitCode ?? 0)
+  process.exitCode = exitCodeBefore
+  return { exitCode, ...written, virtualWaitMs }
 }
 
 function execNode(

@@ -21,8 +21,19 @@ import { PrefetchedStoreApi } from './vercel/prefetched-store-api.js'
 import { VercelProjectEnvApi } from './vercel/project-env-api.js'
 import { VercelStoreApi } from './vercel/store-api.js'
 
+/**
+ * What a run takes from its surroundings besides `@actions/core`: the clock
+ * and the pauses. Tests pass a virtual clock so that waits and retries cost
+ * no real time; the runner passes nothing.
+ */
+export interface RunEnvironment {
+  now?: () => number
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
 /** The action: the only place that fails the step. */
-export async function run(): Promise<void> {
+export async function run(environment: RunEnvironment = {}): Promise<void> {
   const secrets: string[] = []
   let client: VercelClient | undefined
   try {
@@ -33,7 +44,7 @@ export async function run(): Promise<void> {
         core.setSecret(secret)
       }
     })
-    const deadline = new Deadline(inputs.timeoutSeconds)
+    const deadline = new Deadline(inputs.timeoutSeconds, environment.now)
     client = new VercelClient({
       token: inputs.token,
       apiUrl: inputs.apiUrl,
@@ -41,9 +52,11 @@ export async function run(): Promise<void> {
       userAgent: USER_AGENT,
       log: (line) => core.debug(line),
       warn: (line) => core.warning(line),
-      deadline
+      deadline,
+      sleep: environment.sleep,
+      random: environment.random
     })
-    const step = await prepare(inputs, client, deadline)
+    const step = await prepare(inputs, client, deadline, environment)
     if (!step) return
     if (inputs.state === 'absent') {
       await (inputs.dryRun ? dryRunAbsent(step) : ensureAbsent(step))
@@ -72,7 +85,8 @@ export async function run(): Promise<void> {
 async function prepare(
   inputs: ActionInputs,
   client: VercelClient,
-  deadline: Deadline
+  deadline: Deadline,
+  environment: RunEnvironment
 ): Promise<Step | undefined> {
   const integrations = new VercelIntegrationApi(client)
   let installation
@@ -101,6 +115,7 @@ async function prepare(
     inputs,
     target: await resolveProduct(integrations, installation, targetInputs),
     deadline,
+    pauses: { sleep: environment.sleep, random: environment.random },
     integrations,
     stores,
     connections: new VercelConnectionApi(client),

@@ -42,7 +42,10 @@ export async function ensurePresent(step: Step): Promise<void> {
   setOutputs(buildReport(result, reportInputs))
   if (inputs.wait && result.store.status !== 'available') {
     result.store = await core.group('Wait until the store is available', () =>
-      waitUntilAvailable(stores, result.store, deadline, { log: core.info })
+      waitUntilAvailable(stores, result.store, deadline, {
+        ...step.pauses,
+        log: core.info
+      })
     )
     setOutputs(buildReport(result, reportInputs))
   }

@@ -12,6 +12,11 @@ export interface Step {
   /** The installation and product the inputs name, resolved to ids. */
   target: ResolvedTarget
   deadline: Deadline
+  /** The waits between polls; a test's virtual clock, or real time. */
+  pauses: {
+    sleep?: (ms: number) => Promise<void>
+    random?: () => number
+  }
   integrations: IntegrationApi
   stores: StoreApi
   connections: ConnectionApi
