@@ -37,6 +37,25 @@ export class VercelResponseError extends Error {
   }
 }
 
+/**
+ * A 2xx or error answer larger than the client reads of one answer: it is
+ * not read, so nothing (a create after a listing, say) is done on it.
+ */
+export class VercelAnswerTooLargeError extends VercelResponseError {
+  readonly method: string
+  readonly path: string
+  readonly limit: string
+
+  constructor(method: string, path: string, limit: string) {
+    super(method, path, 0, '')
+    this.message = `Vercel's answer to ${method} ${path} was larger than ${limit}, far more than any answer this action reads, so it was not read`
+    this.name = 'VercelAnswerTooLargeError'
+    this.method = method
+    this.path = path
+    this.limit = limit
+  }
+}
+
 /** A request that got no answer: refused, reset, timed out. */
 export class VercelNetworkError extends Error {
   constructor(method: string, path: string, reason: string) {
