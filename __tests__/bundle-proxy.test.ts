@@ -146,6 +146,38 @@ describe('dist/index.js behind a proxy', () => {
     expect(proxy.authorizations).toEqual([])
   })
 
+  it('caps an answer read through the tunnel as one read directly', async () => {
+    const emulator = await emulatorFor({
+      tls: { key: readFileSync(KEY), cert: readFileSync(CERTIFICATE) }
+    })
+    const proxy = await startProxy()
+    emulator.faults.add('GET /v1/storage/stores', {
+      status: 200,
+      body: { stores: [], padding: 'x'.repeat(33 * 1024 * 1024) }
+    })
+    const { port } = new URL(emulator.url)
+    const base = SCENARIOS.createWithIds.prepare(emulator)
+
+    const result = await runAction({
+      ...base,
+      inputs: { ...base.inputs, 'api-url': `https://${API_HOST}:${port}` },
+      env: {
+        HTTPS_PROXY: proxy.url,
+        NO_PROXY: '',
+        NODE_EXTRA_CA_CERTS: CERTIFICATE
+      }
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(errorLines(result)).toEqual([
+      expect.stringMatching(
+        /^::error::Vercel's answer to GET \/v1\/storage\/stores was larger than 32 MiB/
+      )
+    ])
+    expect(emulator.counts()).toEqual({ 'GET /v1/storage/stores': 1 })
+    expect(proxy.seen).toEqual([`CONNECT ${API_HOST}:${port}`])
+  })
+
   it.each(['HTTP_PROXY', 'http_proxy'])(
     'goes direct to a loopback api-url, never giving the token to %s',
     async (variable) => {

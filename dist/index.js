@@ -49019,15 +49019,12 @@ class VercelResponseError extends Error {
  * not read, so nothing (a create after a listing, say) is done on it.
  */
 class VercelAnswerTooLargeError extends VercelResponseError {
-    method;
-    path;
     limit;
     constructor(method, path, limit) {
         super(method, path, 0, '');
+        // Its own message: the status is beside the point, and may be unknown.
         this.message = `Vercel's answer to ${method} ${path} was larger than ${limit}, far more than any answer this action reads, so it was not read`;
         this.name = 'VercelAnswerTooLargeError';
-        this.method = method;
-        this.path = path;
         this.limit = limit;
     }
 }
@@ -49234,8 +49231,8 @@ function list(environments) {
 // Vercel's step-up authentication: only a person can answer it (api-notes §3).
 const STEP_UP = /^(challenge_required|user_auth_required)/;
 // Vercel limits a deployment's variables to 64 KB in all (api-notes), so
-// values past that are no store's variables; and each is masked and output,
-// which a value of hundreds of MB would crash.
+// more than that is not what a connection made; and every value is masked
+// and output, which hundreds of MB would crash.
 const MAX_VALUES_BYTES = 64 * 1024;
 /**
  * The values of the variables a store's connection put on the project, by
@@ -51147,16 +51144,9 @@ class VercelClient {
             text = await response.body.text();
         }
         catch (error) {
-            // A timeout of undici's own is the deadline's only where it was cut to
-            // it; a connect timeout with time left is a network error.
-            const deadlinePassed = deadline &&
-                !this.stopped.signal.aborted &&
-                (signal.aborted ||
-                    (capped &&
-                        isTimeout(error) &&
-                        deadline.remainingMs() < TIMER_SLACK_MS));
-            // A listing cut short must not pass for an empty one: not retried, as
-            // the same answer would come again.
+            // undici stopped reading at MAX_ANSWER_BYTES: the part read is not
+            // used (a listing cut short must never pass for a whole one), and the
+            // request is not retried, since the same answer would come again.
             if (isAnswerTooLarge(error)) {
                 return {
                     ok: false,
@@ -51165,6 +51155,14 @@ class VercelClient {
                     reason: 'answer too large'
                 };
             }
+            // A timeout of undici's own is the deadline's only where it was cut to
+            // it; a connect timeout with time left is a network error.
+            const deadlinePassed = deadline &&
+                !this.stopped.signal.aborted &&
+                (signal.aborted ||
+                    (capped &&
+                        isTimeout(error) &&
+                        deadline.remainingMs() < TIMER_SLACK_MS));
             if (deadlinePassed) {
                 throw StepTimeoutError.ranOut(deadline.seconds, `waiting for ${method} ${path}`, 
                 // A create may be made although its answer is late.

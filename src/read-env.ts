@@ -22,8 +22,8 @@ export interface ReadEnvRequest {
 const STEP_UP = /^(challenge_required|user_auth_required)/
 
 // Vercel limits a deployment's variables to 64 KB in all (api-notes), so
-// values past that are no store's variables; and each is masked and output,
-// which a value of hundreds of MB would crash.
+// more than that is not what a connection made; and every value is masked
+// and output, which hundreds of MB would crash.
 const MAX_VALUES_BYTES = 64 * 1024
 
 /**

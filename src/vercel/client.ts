@@ -197,6 +197,17 @@ export class VercelClient {
       })
       text = await response.body.text()
     } catch (error) {
+      // undici stopped reading at MAX_ANSWER_BYTES: the part read is not
+      // used (a listing cut short must never pass for a whole one), and the
+      // request is not retried, since the same answer would come again.
+      if (isAnswerTooLarge(error)) {
+        return {
+          ok: false,
+          error: new VercelAnswerTooLargeError(method, path, MAX_ANSWER_SIZE),
+          retryable: false,
+          reason: 'answer too large'
+        }
+      }
       // A timeout of undici's own is the deadline's only where it was cut to
       // it; a connect timeout with time left is a network error.
       const deadlinePassed =
@@ -206,16 +217,6 @@ export class VercelClient {
           (capped &&
             isTimeout(error) &&
             deadline.remainingMs() < TIMER_SLACK_MS))
-      // A listing cut short must not pass for an empty one: not retried, as
-      // the same answer would come again.
-      if (isAnswerTooLarge(error)) {
-        return {
-          ok: false,
-          error: new VercelAnswerTooLargeError(method, path, MAX_ANSWER_SIZE),
-          retryable: false,
-          reason: 'answer too large'
-        }
-      }
       if (deadlinePassed) {
         throw StepTimeoutError.ranOut(
           deadline.seconds,

@@ -42,16 +42,13 @@ export class VercelResponseError extends Error {
  * not read, so nothing (a create after a listing, say) is done on it.
  */
 export class VercelAnswerTooLargeError extends VercelResponseError {
-  readonly method: string
-  readonly path: string
   readonly limit: string
 
   constructor(method: string, path: string, limit: string) {
     super(method, path, 0, '')
+    // Its own message: the status is beside the point, and may be unknown.
     this.message = `Vercel's answer to ${method} ${path} was larger than ${limit}, far more than any answer this action reads, so it was not read`
     this.name = 'VercelAnswerTooLargeError'
-    this.method = method
-    this.path = path
     this.limit = limit
   }
 }
