@@ -1,7 +1,8 @@
-import { MockAgent } from 'undici'
+import { MockAgent, errors } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { VercelClient } from '../src/vercel/client.ts'
+import { VercelClient, isLoopback } from '../src/vercel/client.ts'
 import {
+  VercelAnswerTooLargeError,
   VercelApiError,
   VercelNetworkError,
   VercelResponseError
@@ -206,5 +207,34 @@ describe('VercelStoreApi.listStores', () => {
     await expect(api().listStores('icfg_a')).rejects.toThrow(
       'with the same page cursor twice'
     )
+  })
+})
+
+describe('answers over the size the client reads', () => {
+  it('fail at once, naming the request, and are not retried', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: onPath(LIST) })
+      .replyWithError(new errors.ResponseExceededMaxSizeError())
+    const listing = client.get(LIST)
+    await expect(listing).rejects.toBeInstanceOf(VercelAnswerTooLargeError)
+    await expect(listing).rejects.toThrow(
+      "Vercel's answer to GET /v1/storage/stores was larger than 32 MiB"
+    )
+  })
+})
+
+describe('isLoopback: hosts reached without a proxy', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.255.0.9', true],
+    ['localhost', true],
+    ['[::1]', true],
+    ['api.vercel.com', false],
+    ['127.0.0.1.nip.io', false],
+    ['10.0.0.1', false],
+    ['[::2]', false]
+  ])('%s: %s', (hostname, loopback) => {
+    expect(isLoopback(new URL(`http://${hostname}/`).hostname)).toBe(loopback)
   })
 })

@@ -52,6 +52,8 @@ export { SEED_PROJECTS } from './projects.ts'
 export interface EmulatorOptions extends LifecycleSettings {
   /** Default 0 (ephemeral). The emulator always listens on 127.0.0.1. */
   port?: number
+  /** Serves HTTPS with this key and certificate (PEM); HTTP without. */
+  tls?: { key: string | Buffer; cert: string | Buffer }
   /** The one valid bearer token. Default: `emu_` + 24 random hex chars. */
   token?: string
   /** Whether GET list / GET one return `externalId` (the live API is not known to). */
@@ -168,7 +170,7 @@ export async function startEmulator(
     requests: [],
     faults: new FaultPlan()
   }
-  const server = createEmulatorServer(state)
+  const server = createEmulatorServer(state, options.tls)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(settings.port, '127.0.0.1', () => {
@@ -179,7 +181,7 @@ export async function startEmulator(
   settings.port = (server.address() as AddressInfo).port
 
   const emulator: Emulator = {
-    url: `http://127.0.0.1:${settings.port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${settings.port}`,
     token: settings.token,
     team: { ...TEAM },
     otherTeam: { ...OTHER_TEAM },

@@ -1,4 +1,6 @@
 import { createServer } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
+import type { ServerOptions as TlsOptions } from 'node:https'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
@@ -57,8 +59,12 @@ export interface EmulatorState {
   faults: FaultPlan
 }
 
-export function createEmulatorServer(state: EmulatorState): Server {
-  return createServer((req, res) => {
+/** An HTTP server, or HTTPS where given a key and certificate. */
+export function createEmulatorServer(
+  state: EmulatorState,
+  tls?: Pick<TlsOptions, 'key' | 'cert'>
+): Server {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(state, req, res).catch((error: unknown) => {
       if (!res.headersSent) {
         sendJson(
@@ -67,7 +73,8 @@ export function createEmulatorServer(state: EmulatorState): Server {
         )
       }
     })
-  })
+  }
+  return tls ? createTlsServer(tls, listener) : createServer(listener)
 }
 
 // Requests being handled now, per server state: shows which requests a

@@ -1,6 +1,10 @@
 import { Inputs } from './constants.js'
 import { ActionError } from './action-error.js'
-import { VercelApiError, VercelResponseError } from './vercel/errors.js'
+import {
+  VercelAnswerTooLargeError,
+  VercelApiError,
+  VercelResponseError
+} from './vercel/errors.js'
 import type { ProjectEnvApi, ProjectEnvVar } from './vercel/project-env-api.js'
 
 export interface ReadEnvRequest {
@@ -16,6 +20,11 @@ export interface ReadEnvRequest {
 
 // Vercel's step-up authentication: only a person can answer it (api-notes §3).
 const STEP_UP = /^(challenge_required|user_auth_required)/
+
+// Vercel limits a deployment's variables to 64 KB in all (api-notes), so
+// more than that is not what a connection made; and every value is masked
+// and output, which hundreds of MB would crash.
+const MAX_VALUES_BYTES = 64 * 1024
 
 /**
  * The values of the variables a store's connection put on the project, by
@@ -50,6 +59,7 @@ export async function readStoreEnv(
       explained(api.getEnv(request.projectId, id ?? ''), request, key)
     )
   )
+  checkValuesSize(answers, variables, request)
   for (const { value } of answers) if (value) mask(value)
   const env: Record<string, string> = {}
   for (const [index, answer] of answers.entries()) {
@@ -58,6 +68,27 @@ export async function readStoreEnv(
     env[key] = answer.value
   }
   return env
+}
+
+/**
+ * Fails, naming the variable, where the values together pass what Vercel
+ * allows a deployment; before any value is masked, output or shown.
+ */
+function checkValuesSize(
+  answers: ProjectEnvVar[],
+  variables: ProjectEnvVar[],
+  { project }: ReadEnvRequest
+): void {
+  let total = 0
+  for (const [index, { value }] of answers.entries()) {
+    if (typeof value !== 'string') continue
+    total += Buffer.byteLength(value)
+    if (total > MAX_VALUES_BYTES) {
+      throw new ActionError(
+        `Vercel answered the read of variable ${variables[index].key} of project ${project} with a value that takes the values read past 64 KB, the most Vercel allows a deployment's variables in all, so none is used (not quoted here, as it may be secret); check the variable in the Vercel dashboard, or drop "${Inputs.readEnv}".`
+      )
+    }
+  }
 }
 
 function isOfStore(
@@ -100,6 +131,11 @@ async function explained<T>(
   try {
     return await reading
   } catch (error) {
+    if (key !== undefined && error instanceof VercelAnswerTooLargeError) {
+      throw new ActionError(
+        `Vercel answered the read of variable ${key} of project ${project} with more than ${error.limit}, far more than any variable's value, so it was not read; check the variable in the Vercel dashboard, or drop "${Inputs.readEnv}".`
+      )
+    }
     if (key !== undefined && error instanceof VercelResponseError) {
       throw new ActionError(
         `Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${Inputs.readEnv}".`

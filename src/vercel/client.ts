@@ -1,8 +1,9 @@
 import { setTimeout as wait } from 'node:timers/promises'
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
 import type { Deadline } from '../deadline.js'
 import { StepTimeoutError } from '../step-timeout.js'
 import {
+  VercelAnswerTooLargeError,
   VercelApiError,
   VercelNetworkError,
   VercelResponseError,
@@ -48,6 +49,12 @@ const BODY_TIMEOUT_MS = 30_000
 const POST_HEADERS_TIMEOUT_MS = 120_000
 // undici's timers are coarse: one that fires this near the deadline is it.
 const TIMER_SLACK_MS = 1_000
+// The most read of one answer. The largest the action expects is the store
+// listing, about 1 KB a store: 10,000 stores make some 10 MB. Three times
+// that leaves room for growth while a broken or hostile server can no longer
+// make the step hold hundreds of MB (and crash on them).
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024
+const MAX_ANSWER_SIZE = '32 MiB'
 
 /** One try of a request: the answer, or why it may be tried again. */
 type Attempt<T> =
@@ -71,7 +78,7 @@ export class VercelClient {
 
   constructor(options: VercelClientOptions) {
     this.options = options
-    this.dispatcher = options.dispatcher ?? createDispatcher()
+    this.dispatcher = options.dispatcher ?? createDispatcher(options.apiUrl)
   }
 
   get<T>(path: string, query: Query = {}): Promise<T> {
@@ -190,6 +197,17 @@ export class VercelClient {
       })
       text = await response.body.text()
     } catch (error) {
+      // undici stopped reading at MAX_ANSWER_BYTES: the part read is not
+      // used (a listing cut short must never pass for a whole one), and the
+      // request is not retried, since the same answer would come again.
+      if (isAnswerTooLarge(error)) {
+        return {
+          ok: false,
+          error: new VercelAnswerTooLargeError(method, path, MAX_ANSWER_SIZE),
+          retryable: false,
+          reason: 'answer too large'
+        }
+      }
       // A timeout of undici's own is the deadline's only where it was cut to
       // it; a connect timeout with time left is a network error.
       const deadlinePassed =
@@ -269,15 +287,35 @@ export class VercelClient {
 }
 
 /**
- * One dispatcher for every call: proxy settings from the environment (as on
- * self-hosted runners) and timeouts far shorter than undici's 5 minutes.
+ * One dispatcher for every call to `apiUrl`: proxy settings from the
+ * environment (as on self-hosted runners), a bound on every answer, and
+ * timeouts far shorter than undici's 5 minutes. A loopback `apiUrl` never
+ * goes through a proxy, as with @actions/http-client: an emulator or tunnel
+ * on the runner is reached directly, and the token never goes to the proxy.
  */
-export function createDispatcher(): Dispatcher {
-  return new EnvHttpProxyAgent({
+export function createDispatcher(apiUrl: string): Dispatcher {
+  const options = {
     connectTimeout: CONNECT_TIMEOUT_MS,
     headersTimeout: HEADERS_TIMEOUT_MS,
-    bodyTimeout: BODY_TIMEOUT_MS
-  })
+    bodyTimeout: BODY_TIMEOUT_MS,
+    maxResponseSize: MAX_ANSWER_BYTES
+  }
+  return isLoopback(new URL(apiUrl).hostname)
+    ? new Agent(options)
+    : new EnvHttpProxyAgent(options)
+}
+
+/** 127.0.0.0/8, `localhost` and `[::1]`, as a URL's `hostname` gives them. */
+export function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127(\.\d{1,3}){3}$/.test(hostname)
+  )
+}
+
+function isAnswerTooLarge(error: unknown): boolean {
+  return (error as { code?: string }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
 }
 
 function isTimeout(error: unknown): boolean {

@@ -37,6 +37,22 @@ export class VercelResponseError extends Error {
   }
 }
 
+/**
+ * A 2xx or error answer larger than the client reads of one answer: it is
+ * not read, so nothing (a create after a listing, say) is done on it.
+ */
+export class VercelAnswerTooLargeError extends VercelResponseError {
+  readonly limit: string
+
+  constructor(method: string, path: string, limit: string) {
+    super(method, path, 0, '')
+    // Its own message: the status is beside the point, and may be unknown.
+    this.message = `Vercel's answer to ${method} ${path} was larger than ${limit}, far more than any answer this action reads, so it was not read`
+    this.name = 'VercelAnswerTooLargeError'
+    this.limit = limit
+  }
+}
+
 /** A request that got no answer: refused, reset, timed out. */
 export class VercelNetworkError extends Error {
   constructor(method: string, path: string, reason: string) {
