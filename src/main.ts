@@ -6,6 +6,7 @@ import { dryRunAbsent, dryRunPresent } from './dry-run.js'
 import { describeFailure } from './failure.js'
 import { readGitHubContext } from './github-context.js'
 import { parseInputs, type ActionInputs } from './inputs.js'
+import * as log from './log.js'
 import { ensurePresent } from './present.js'
 import {
   NotInstalledError,
@@ -30,7 +31,7 @@ export async function run(): Promise<void> {
       context: readGitHubContext(),
       onSecret: (secret) => {
         secrets.push(secret)
-        core.setSecret(secret)
+        log.mask(secret)
       }
     })
     const deadline = new Deadline(inputs.timeoutSeconds)
@@ -39,8 +40,8 @@ export async function run(): Promise<void> {
       apiUrl: inputs.apiUrl,
       team: inputs.team,
       userAgent: USER_AGENT,
-      log: (line) => core.debug(line),
-      warn: (line) => core.warning(line),
+      log: (line) => log.debug(line),
+      warn: (line) => log.warning(line),
       deadline
     })
     const step = await prepare(inputs, client, deadline)
@@ -57,7 +58,7 @@ export async function run(): Promise<void> {
       describeFailure(error)
     )
     addFailureToSummary(message)
-    core.setFailed(message)
+    log.fail(message)
   } finally {
     client?.stop()
     await writeSummary()
