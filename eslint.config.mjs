@@ -3,6 +3,20 @@ import vitest from '@vitest/eslint-plugin'
 import prettier from 'eslint-config-prettier'
 import tseslint from 'typescript-eslint'
 
+// The functions of @actions/core that print a line or mask a value.
+const PRINTING = [
+  'info',
+  'debug',
+  'notice',
+  'warning',
+  'error',
+  'setFailed',
+  'startGroup',
+  'endGroup',
+  'group',
+  'setSecret'
+]
+
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'reports/', 'node_modules/'] },
   js.configs.recommended,
@@ -22,21 +36,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        ...[
-          'info',
-          'debug',
-          'notice',
-          'warning',
-          'error',
-          'setFailed',
-          'startGroup',
-          'group',
-          'setSecret'
-        ].map((property) => ({
+        ...PRINTING.map((property) => ({
           object: 'core',
           property,
           message: 'Print and mask through src/log.ts'
         }))
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `ImportDeclaration[source.value='@actions/core'] > ImportSpecifier[imported.name=/^(${PRINTING.join('|')})$/]`,
+          message: 'Print and mask through src/log.ts'
+        }
       ]
     }
   },

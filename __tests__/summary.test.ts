@@ -180,6 +180,23 @@ describe('the job summary of the lifecycle', () => {
     )
   })
 
+  it('lists at most 25 deleted stores, and 10 projects of each', () => {
+    addRemovalToSummary(
+      Array.from({ length: 30 }, (_, index) => ({
+        id: `store_${index}`,
+        name: 'web-pr-1',
+        projects: Array.from({ length: 12 }, (_, project) => `p${project}`)
+      })),
+      'acme-web-pr-1'
+    )
+    const html = core.summary.stringify()
+    expect(html).toContain('<h2>Deleted 30 Vercel stores with one key</h2>')
+    expect(html).toContain('<code>store_24</code>')
+    expect(html).not.toContain('<code>store_25</code>')
+    expect(html).toContain('<code>p9</code> …and 2 more</td>')
+    expect(html).toContain('<p>…and 5 more, not listed here. Key:')
+  })
+
   it('says when there was nothing to delete', () => {
     addRemovalToSummary([], 'acme-web-pr-1')
     expect(core.summary.stringify()).toContain(

@@ -284,6 +284,16 @@ describe('strings from API answers in the job summary', () => {
     // Long names are cut, not dropped.
     expect(result.summary).toContain(`0-${'n'.repeat(200)}`)
     expect(result.summary).not.toContain(longName(0))
+
+    // The dry run of closing the pull request lists them all too.
+    const dryRun = await runAction({
+      inputs: inputs({ state: 'absent', 'dry-run': 'true' }),
+      pullRequest: PR
+    })
+    expect(dryRun.exitCode).toBe(0)
+    expect(Buffer.byteLength(dryRun.summary)).toBeLessThan(1024 * 1024)
+    expect(dryRun.summary).toContain(`would delete ${count} Vercel stores`)
+    expect(dryRun.summary).toMatch(/…and \d+ more/)
   })
 })
 
