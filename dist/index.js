@@ -24597,8 +24597,9 @@ function getIDToken(aud) {
  * command processing, and the `::add-mask::` lines after it would show
  * secrets in clear.
  */
-// Line breaks (CR, LF, NEL, U+2028, U+2029), every other control character,
-// and the invisible marks that reorder text on screen.
+// CR and LF, where the runner splits lines; NEL, U+2028 and U+2029, which it
+// trims before looking for `::` and a log viewer may break lines at; every
+// other control character; and the invisible marks that reorder text.
 const UNPRINTABLE = 
 // eslint-disable-next-line no-control-regex
 /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
