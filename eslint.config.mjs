@@ -3,6 +3,20 @@ import vitest from '@vitest/eslint-plugin'
 import prettier from 'eslint-config-prettier'
 import tseslint from 'typescript-eslint'
 
+// The functions of @actions/core that print a line or mask a value.
+const PRINTING = [
+  'info',
+  'debug',
+  'notice',
+  'warning',
+  'error',
+  'setFailed',
+  'startGroup',
+  'endGroup',
+  'group',
+  'setSecret'
+]
+
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'reports/', 'node_modules/'] },
   js.configs.recommended,
@@ -12,6 +26,29 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['error'] }]
+    }
+  },
+  {
+    // Every line the action prints goes through src/log.ts, which keeps
+    // strings from API answers from starting a workflow command.
+    files: ['src/**/*.ts'],
+    ignores: ['src/log.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...PRINTING.map((property) => ({
+          object: 'core',
+          property,
+          message: 'Print and mask through src/log.ts'
+        }))
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `ImportDeclaration[source.value='@actions/core'] > ImportSpecifier[imported.name=/^(${PRINTING.join('|')})$/]`,
+          message: 'Print and mask through src/log.ts'
+        }
+      ]
     }
   },
   {

@@ -47,7 +47,11 @@ describe('the job summary', () => {
       ...report,
       created: false,
       duplicates: [
-        { id: 'store_2', name: 'web-pr-1', dashboardUrl: 'https://x/2' }
+        {
+          id: 'store_2',
+          name: 'web-pr-1',
+          dashboardUrl: 'https://vercel.com/acme/~/stores/integration/store_2'
+        }
       ]
     })
     const html = core.summary.stringify()
@@ -55,7 +59,7 @@ describe('the job summary', () => {
     expect(html).toContain('Found by its key and reused')
     expect(html).toContain('1 more store(s) share this key')
     expect(html).toContain(
-      '<li><a href="https://x/2">web-pr-1</a> <code>store_2</code></li>'
+      '<li><a href="https://vercel.com/acme/~/stores/integration/store_2">web-pr-1</a> <code>store_2</code></li>'
     )
   })
 
@@ -71,6 +75,51 @@ describe('the job summary', () => {
     expect(html).toContain('A &amp; B')
     expect(html).toContain('&quot;quoted&quot;')
     expect(html).not.toContain('<b>x</b>')
+  })
+
+  it('links to the Vercel dashboard only', () => {
+    addStoreToSummary({
+      ...report,
+      dashboardUrl: 'javascript:alert(1)',
+      duplicates: [{ id: 'store_2', name: 'b', dashboardUrl: 'https://x/2' }]
+    })
+    const html = core.summary.stringify()
+    expect(html).not.toContain('<a ')
+    expect(html).toContain('<td>web-pr-1</td>')
+  })
+
+  it('keeps Markdown and line breaks out of what Vercel named', () => {
+    addStoreToSummary({
+      ...report,
+      storeName:
+        'a\n\n[x](http://e.test) ![i](y) `c` | *b* ~s~ #h \\ www.e.test u@e.test',
+      status: 'x\r\ny\u2028z'
+    })
+    const html = core.summary.stringify()
+    expect(html).toContain(
+      'a &#91;x&#93;&#40;http&#58;//e.test&#41; &#33;&#91;i&#93;&#40;y&#41; &#96;c&#96; &#124; &#42;b&#42; &#126;s&#126; &#35;h &#92; www&#46;e.test u&#64;e.test'
+    )
+    expect(html).toContain('<td>x y z</td>')
+    expect(html).not.toMatch(/\n\s*\n/)
+  })
+
+  it('cuts long names and lists, saying how many it left out', () => {
+    addStoreToSummary({
+      ...report,
+      storeName: 'n'.repeat(1_000),
+      secretNames: Array.from({ length: 30 }, (_, index) => `S${index}`),
+      duplicates: Array.from({ length: 40 }, (_, index) => ({
+        id: `store_d${index}`,
+        name: 'd',
+        dashboardUrl: ''
+      }))
+    })
+    const html = core.summary.stringify()
+    expect(html).toContain(`${'n'.repeat(256)}…`)
+    expect(html).not.toContain('n'.repeat(257))
+    expect(html).toContain('<code>S24</code> …and 5 more')
+    expect(html).not.toContain('<code>S25</code>')
+    expect(html).toContain('<li>…and 15 more</li>')
   })
 
   it('shows a failure in one line', () => {
@@ -129,6 +178,23 @@ describe('the job summary of the lifecycle', () => {
     expect(html).toContain(
       '<td>web-pr-1</td><td><code>store_2</code></td><td>—</td>'
     )
+  })
+
+  it('lists at most 25 deleted stores, and 10 projects of each', () => {
+    addRemovalToSummary(
+      Array.from({ length: 30 }, (_, index) => ({
+        id: `store_${index}`,
+        name: 'web-pr-1',
+        projects: Array.from({ length: 12 }, (_, project) => `p${project}`)
+      })),
+      'acme-web-pr-1'
+    )
+    const html = core.summary.stringify()
+    expect(html).toContain('<h2>Deleted 30 Vercel stores with one key</h2>')
+    expect(html).toContain('<code>store_24</code>')
+    expect(html).not.toContain('<code>store_25</code>')
+    expect(html).toContain('<code>p9</code> …and 2 more</td>')
+    expect(html).toContain('<p>…and 5 more, not listed here. Key:')
   })
 
   it('says when there was nothing to delete', () => {

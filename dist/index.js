@@ -45914,7 +45914,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4675);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5649);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45923,7 +45923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4675:
+/***/ 5649:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48877,6 +48877,81 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/log.ts
+
+/*
+ * Every line the action prints, and every value it masks, goes through this
+ * module; ESLint keeps `core`'s printing functions out of the other files.
+ *
+ * Why: the runner reads stdout line by line (split at CR and LF) and runs as
+ * a workflow command any line that starts with `::` once leading whitespace
+ * is trimmed, or that holds `##[` (actions/runner, ActionCommand.TryParseV2
+ * and TryParse). Names, statuses and every other string from an API answer
+ * or the event file can be written by anyone, so each line is made inert
+ * here: otherwise a status like "initializing\n::stop-commands::x" would stop
+ * command processing, and the `::add-mask::` lines after it would show
+ * secrets in clear.
+ */
+// CR and LF, where the runner splits lines; NEL, U+2028 and U+2029, which it
+// trims before looking for `::` and a log viewer may break lines at; every
+// other control character; and the invisible marks that reorder text.
+const UNPRINTABLE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const SHORT_ESCAPES = {
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t'
+};
+/**
+ * The text as one line that no runner reads as a command: line breaks and
+ * other control characters are shown escaped (a newline as `\n`), `##[`
+ * becomes `##\[`, and a line that would start with `::` starts with `\::`.
+ */
+function printable(text) {
+    const oneLine = text
+        .replace(UNPRINTABLE, (char) => SHORT_ESCAPES[char] ??
+        `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replaceAll('##[', '##\\[');
+    return oneLine.replace(/^(\s*)::/, '$1\\::');
+}
+function log_info(text) {
+    info(printable(text));
+}
+function log_debug(text) {
+    core_debug(printable(text));
+}
+function log_notice(text) {
+    core.notice(printable(text));
+}
+function log_warning(text) {
+    warning(printable(text));
+}
+function log_error(text) {
+    core.error(printable(text));
+}
+/** Fails the step with this message as its one error line. */
+function fail(message) {
+    setFailed(printable(message));
+}
+/** Runs `fn` in a foldable group of the log with this title. */
+function log_group(title, fn) {
+    return group(printable(title), fn);
+}
+/**
+ * Masks a secret in the log of this step and of every later one: the whole
+ * value, and each of its lines, since the runner masks a value only where it
+ * shows whole and a later step may print one line of it.
+ */
+function mask(secret) {
+    const lines = secret.split(/\r\n|\r|\n/);
+    for (const part of new Set([secret, ...lines])) {
+        // The runner refuses to mask an empty or blank value, with a warning.
+        if (part.trim())
+            core_setSecret(part);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/constants.ts
 /** The names of the action's inputs and outputs, as `action.yml` declares them. */
 const Inputs = {
@@ -49954,6 +50029,7 @@ function hasId(store) {
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 
+
 /** Adds the store to the job summary (written once, at the end of the step). */
 function addStoreToSummary(report) {
     const action = report.created ? 'Created' : 'Reused';
@@ -49978,12 +50054,12 @@ function addStoreToSummary(report) {
         .addTable(rows)
         .addRaw(`<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
     if (report.secretNames.length > 0) {
-        summary.addRaw(`<p>Secrets (names only): ${report.secretNames.map(code).join(', ')}</p>`, true);
+        summary.addRaw(`<p>Secrets (names only): ${listed(report.secretNames.map(code))}</p>`, true);
     }
     if (report.connection)
         addConnection(report.connection);
     if (report.env) {
-        summary.addRaw(`<p>Values read into the <code>env</code> output, masked in the log (names only): ${Object.keys(report.env).map(code).join(', ') || 'none'}</p>`, true);
+        summary.addRaw(`<p>Values read into the <code>env</code> output, masked in the log (names only): ${listed(Object.keys(report.env).map(code)) || 'none'}</p>`, true);
     }
     addDuplicates(report);
 }
@@ -49996,7 +50072,7 @@ function addConnection(connection, wouldConnect = false) {
         : wouldConnect
             ? 'A real run would connect it to project'
             : 'Connected to project';
-    const variables = connection.envVarNames.map(code).join(', ');
+    const variables = listed(connection.envVarNames.map(code));
     summary.addRaw(`<p>${what} ${project}${variables || !wouldConnect ? `; variables (names only): ${variables || 'none'}` : ''}</p>`, true);
 }
 function addDuplicates(report) {
@@ -50004,7 +50080,7 @@ function addDuplicates(report) {
         return;
     summary
         .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
-        .addList(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`));
+        .addList(listItems(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`)));
 }
 function addDryRunReuseToSummary(report, connection) {
     summary
@@ -50018,14 +50094,12 @@ function addDryRunCreateToSummary(body, connection) {
     summary
         .addHeading(`Dry run: would create Vercel store ${summary_escape(body.name)}`, 2)
         .addRaw(`<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`, true)
-        .addRaw(`<pre lang="json"><code>${summary_escape(JSON.stringify(body, null, 2))}</code></pre>`, true);
+        .addRaw(`<pre lang="json"><code>${escapeLines(JSON.stringify(body, null, 2))}</code></pre>`, true);
     if (connection)
         addConnection(connection, true);
 }
 function addDryRunRemovalToSummary(found, externalId) {
-    const stores = found
-        .map(({ id, name }) => `${summary_escape(name ?? '')} ${code(id)}`)
-        .join(', ');
+    const stores = listed(found.map(({ id, name }) => `${summary_escape(name ?? '')} ${code(id)}`));
     summary
         .addHeading(found.length > 0
         ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
@@ -50046,23 +50120,24 @@ function addRemovalToSummary(removed, externalId) {
             { data: 'Id', header: true },
             { data: 'Projects disconnected', header: true }
         ],
-        ...removed.map(({ name, id, projects }) => [
+        ...capped(removed).shown.map(({ name, id, projects }) => [
             summary_escape(name),
             code(id),
-            projects.map(code).join(', ') || '—'
+            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
         ])
     ];
+    const more = capped(removed).more;
     summary
         .addHeading(removed.length === 1
         ? `Deleted Vercel store ${summary_escape(removed[0].name)}`
         : `Deleted ${removed.length} Vercel stores with one key`, 2)
         .addTable(rows)
-        .addRaw(`<p>Key: ${code(externalId)}.</p>`, true);
+        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}Key: ${code(externalId)}.</p>`, true);
 }
 function addFailureToSummary(message) {
     summary
         .addHeading('Vercel store: failed', 2)
-        .addRaw(`<p>❌ ${summary_escape(message)}</p>`, true);
+        .addRaw(`<p>❌ ${summary_escape(message, MAX_MESSAGE_LENGTH)}</p>`, true);
 }
 /** Writes the summary; a summary that can't be written is only a warning. */
 async function writeSummary() {
@@ -50072,17 +50147,107 @@ async function writeSummary() {
         await summary.write();
     }
     catch (error) {
-        warning(`Could not write the job summary: ${error.message}`);
+        log_warning(`Could not write the job summary: ${error.message}`);
     }
 }
+/**
+ * A link to the store's page in the Vercel dashboard. The address is built
+ * by `dashboardUrl` from encoded ids; anything else is shown as text only, so
+ * that no string from an API answer becomes a link.
+ */
 function summary_link(text, href) {
-    return `<a href="${summary_escape(href)}">${summary_escape(text)}</a>`;
+    if (!href.startsWith(DASHBOARD))
+        return summary_escape(text);
+    return `<a href="${escapeHtml(href)}">${summary_escape(text)}</a>`;
 }
 function code(text) {
     return `<code>${summary_escape(text)}</code>`;
 }
-function summary_escape(text) {
-    return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]);
+/*
+ * Why: GitHub renders the summary as Markdown, in which the HTML this file
+ * writes is raw HTML only until a blank line, and plain text can still make
+ * links, images and autolinks. So every string from an API answer, the event
+ * file or an error is cut to a bounded length, put on one line, and
+ * entity-encoded wherever HTML or Markdown would read it as markup.
+ */
+const DASHBOARD = 'https://vercel.com/';
+/** Characters of one name, id or key shown: the longest `external-id`. */
+const MAX_TEXT_LENGTH = 256;
+/** Characters of a failure message shown. */
+const MAX_MESSAGE_LENGTH = 2_000;
+/** Characters of the dry run's request body shown. */
+const MAX_BODY_LENGTH = 20_000;
+/**
+ * Items of one list shown, then "…and N more", and of a list within a list
+ * (a deleted store's projects). With the lengths above, and at most 6
+ * characters for one once encoded, a summary stays below 0.5 MB whatever a
+ * listing holds: GitHub refuses one over 1 MiB.
+ */
+const MAX_LISTED = 25;
+const MAX_LISTED_WITHIN = 10;
+// Line breaks (CR, LF, NEL, U+2028, U+2029), other control characters, and
+// the invisible marks that reorder text on screen.
+const summary_UNPRINTABLE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+// What HTML reads, and what Markdown reads as a link, an image, code, a table
+// cell or emphasis. `_` is left as it is: every id and variable name has
+// one, and emphasis can add neither a link nor an image.
+const MARKUP = /[&<>"'[\]()!`|\\*~#@]/g;
+/** The text on one line, bounded, with no HTML or Markdown in it. */
+function summary_escape(text, maxLength = MAX_TEXT_LENGTH) {
+    return encode(truncated(text, maxLength).replace(summary_UNPRINTABLE, ' '));
+}
+/** As `escape`, but line breaks stay: for a `<pre>` block. */
+function escapeLines(text) {
+    return truncated(text, MAX_BODY_LENGTH)
+        .split('\n')
+        .map((line) => encode(line.replace(summary_UNPRINTABLE, ' ')))
+        .join('\n');
+}
+const NAMED_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;'
+};
+function entity(char) {
+    return NAMED_ENTITIES[char] ?? `&#${char.charCodeAt(0)};`;
+}
+function encode(text) {
+    return (text
+        .replace(MARKUP, entity)
+        // Autolinks: `http://…`, `www.…` (and `user@host`, by `@` above).
+        .replaceAll('://', '&#58;//')
+        .replace(/(www)\./gi, '$1&#46;'));
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, entity);
+}
+function truncated(text, maxLength) {
+    if (text.length <= maxLength)
+        return text;
+    // Never half of a surrogate pair.
+    const cut = /[\uD800-\uDBFF]/.test(text[maxLength - 1])
+        ? maxLength - 1
+        : maxLength;
+    return `${text.slice(0, cut)}…`;
+}
+function capped(items, limit = MAX_LISTED) {
+    return {
+        shown: items.slice(0, limit),
+        more: Math.max(0, items.length - limit)
+    };
+}
+/** Items joined by commas, the list cut after `limit`. */
+function listed(items, limit = MAX_LISTED) {
+    const { shown, more } = capped(items, limit);
+    return more > 0 ? `${shown.join(', ')} …and ${more} more` : shown.join(', ');
+}
+/** List items, cut after MAX_LISTED with a last item saying how many more. */
+function listItems(items) {
+    const { shown, more } = capped(items);
+    return more > 0 ? [...shown, `…and ${more} more`] : shown;
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -50197,7 +50362,7 @@ function describe(store) {
 async function ensurePresent(step) {
     const { inputs, target, deadline, stores, connections } = step;
     let projectId;
-    const result = await group(`Get or create store "${inputs.name}"`, () => ensureStore(stores, createBody(inputs, target), {
+    const result = await log_group(`Get or create store "${inputs.name}"`, () => ensureStore(stores, createBody(inputs, target), {
         // Only a create needs the plan, and the project's id: both are looked up
         // once no store was found, and before anything is written, so a wrong
         // name costs no store.
@@ -50217,9 +50382,9 @@ async function ensurePresent(step) {
     // find the store.
     setOutputs(buildReport(result, reportInputs));
     if (inputs.wait && result.store.status !== 'available') {
-        result.store = await group('Wait until the store is available', () => waitUntilAvailable(stores, result.store, deadline, {
+        result.store = await log_group('Wait until the store is available', () => waitUntilAvailable(stores, result.store, deadline, {
             ...step.pauses,
-            log: info
+            log: log_info
         }));
         setOutputs(buildReport(result, reportInputs));
     }
@@ -50227,30 +50392,30 @@ async function ensurePresent(step) {
     const { project } = inputs;
     const connection = project === undefined
         ? undefined
-        : await group(`Connect to project ${project}`, () => connectStore(connections, result.store, {
+        : await log_group(`Connect to project ${project}`, () => connectStore(connections, result.store, {
             project,
             projectId,
             environments: inputs.environments,
             envPrefix: inputs.envPrefix
         }, (id) => readStore(stores, id)));
     const env = connection && inputs.readEnv
-        ? await group(`Read the variables' values from project ${inputs.project}`, () => readStoreEnv(step.projectEnv, {
+        ? await log_group(`Read the variables' values from project ${inputs.project}`, () => readStoreEnv(step.projectEnv, {
             project: inputs.project ?? connection.projectId,
             projectId: connection.projectId,
             storeId: result.store.id,
             environment: inputs.environments[0],
             names: connection.envVarNames
-        }, (value) => core_setSecret(value)))
+        }, (value) => mask(value)))
         : undefined;
     const report = { ...buildReport(result, reportInputs), connection, env };
     setOutputs(report);
     addStoreToSummary(report);
-    info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
+    log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
     if (connection) {
-        info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
+        log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
     }
     if (env) {
-        info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${inputs.environments[0]}) into the "env" output, each masked in the log.`);
+        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${inputs.environments[0]}) into the "env" output, each masked in the log.`);
     }
     warnOfDuplicates(report);
 }
@@ -50267,7 +50432,7 @@ async function withPlan({ inputs, target, integrations }, body) {
 function warnOfDuplicates(report) {
     if (report.duplicates.length === 0)
         return;
-    warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
+    log_warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
 }
 function reportInputsOf(inputs, target) {
     return {
@@ -50325,10 +50490,10 @@ async function removeStores(stores, connections, key, log = () => { }) {
 
 /** `state: absent`: every store of the key goes, with its connections. */
 async function ensureAbsent({ inputs, target, stores, connections }) {
-    const removed = await group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(stores, connections, keyOf(createBody(inputs, target)), info));
+    const removed = await log_group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(stores, connections, keyOf(createBody(inputs, target)), log_info));
     setRemovalOutputs(removed, inputs.externalId);
     addRemovalToSummary(removed, inputs.externalId);
-    info(removed.length > 0
+    log_info(removed.length > 0
         ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
         : `No store has the key "${inputs.externalId}"; nothing to delete.`);
 }
@@ -50337,7 +50502,7 @@ async function ensureAbsent({ inputs, target, stores, connections }) {
  * can be left, so there is nothing to delete.
  */
 function nothingToDelete(externalId, reason) {
-    warning(`Nothing to delete: ${reason}`);
+    log_warning(`Nothing to delete: ${reason}`);
     setRemovalOutputs([], externalId);
     addRemovalToSummary([], externalId);
 }
@@ -50380,7 +50545,7 @@ const CREATE = 'POST /v1/storage/stores/integration/direct';
  */
 async function dryRunPresent(step) {
     const { inputs, target, stores } = step;
-    info('Dry run: resolving and looking up only; nothing is changed.');
+    log_info('Dry run: resolving and looking up only; nothing is changed.');
     const body = createBody(inputs, target);
     const existing = await findStores(stores, keyOf(body));
     if (existing.length > 0) {
@@ -50394,7 +50559,7 @@ async function dryRunPresent(step) {
         };
         setOutputs(report);
         addDryRunReuseToSummary(report, connection);
-        info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}`);
+        log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}`);
         warnOfDuplicates(report);
         return;
     }
@@ -50405,14 +50570,14 @@ async function dryRunPresent(step) {
     const shown = withHiddenValues(prepared);
     setOutputs(wouldCreateReport(prepared, target.product.id ?? ''));
     addDryRunCreateToSummary(shown, connection);
-    info(`Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}`);
+    log_info(`Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}`);
 }
 /** `dry-run` with `state: absent`: the stores a real run would delete. */
 async function dryRunAbsent({ inputs, target, stores }) {
     const found = await findStores(stores, keyOf(createBody(inputs, target)));
     setWouldDeleteOutputs(found, inputs.externalId);
     addDryRunRemovalToSummary(found, inputs.externalId);
-    info(found.length > 0
+    log_info(found.length > 0
         ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
         : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`);
 }
@@ -51464,6 +51629,7 @@ class VercelStoreApi {
 
 
 
+
 /** The action: the only place that fails the step. */
 async function run(environment = {}) {
     const secrets = [];
@@ -51473,7 +51639,7 @@ async function run(environment = {}) {
             context: readGitHubContext(),
             onSecret: (secret) => {
                 secrets.push(secret);
-                core_setSecret(secret);
+                mask(secret);
             }
         });
         const deadline = new Deadline(inputs.timeoutSeconds, environment.now);
@@ -51482,8 +51648,8 @@ async function run(environment = {}) {
             apiUrl: inputs.apiUrl,
             team: inputs.team,
             userAgent: USER_AGENT,
-            log: (line) => core_debug(line),
-            warn: (line) => warning(line),
+            log: (line) => log_debug(line),
+            warn: (line) => log_warning(line),
             deadline,
             sleep: environment.sleep,
             random: environment.random
@@ -51502,7 +51668,7 @@ async function run(environment = {}) {
         // No error is known to carry the token; this keeps it so.
         const message = secrets.reduce((text, secret) => text.replaceAll(secret, '***'), describeFailure(error));
         addFailureToSummary(message);
-        setFailed(message);
+        fail(message);
     }
     finally {
         client?.stop();

@@ -131,6 +131,11 @@ export interface Emulator {
   envVars(projectId: string): EnvVar[]
   /** Every secret value a store connection has put on a project. */
   secretValues(): string[]
+  /**
+   * Sets the values some of a store's secrets get when it is connected (a
+   * multi-line one, say); the others are made up as usual.
+   */
+  presetSecrets(storeId: string, values: Record<string, string>): void
   resetRequests(): void
   /** Faults to inject, per route key, one per request in order. */
   faults: FaultPlan
@@ -241,6 +246,8 @@ export async function startEmulator(
       return project.env
     },
     secretValues: () => state.projects.secretValues(),
+    presetSecrets: (storeId, values) =>
+      state.projects.presetSecrets(storeId, values),
     resetRequests() {
       state.requests.length = 0
     },

@@ -73,6 +73,7 @@ export const SEED_PROJECTS: readonly SeedProject[] = [
 export class ProjectRegistry {
   #projects: Project[]
   #secretValues = new Map<string, Record<string, string>>()
+  #presetValues = new Map<string, Record<string, string>>()
 
   constructor() {
     const now = clock.now()
@@ -110,12 +111,18 @@ export class ProjectRegistry {
   secretsOf(storeId: string, names: string[]): Record<string, string> {
     let values = this.#secretValues.get(storeId)
     if (!values) {
-      values = Object.fromEntries(
-        names.map((name) => [name, secretValue(name)])
-      )
+      values = {
+        ...Object.fromEntries(names.map((name) => [name, secretValue(name)])),
+        ...this.#presetValues.get(storeId)
+      }
       this.#secretValues.set(storeId, values)
     }
     return values
+  }
+
+  /** Values a store's secrets will have, set before it is connected. */
+  presetSecrets(storeId: string, values: Record<string, string>): void {
+    this.#presetValues.set(storeId, { ...values })
   }
 
   /** Every secret value the emulator has handed to a project. */

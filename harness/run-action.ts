@@ -155,10 +155,25 @@ function secretsOf(
         ])
     ])
   ]
-  return named.filter(
-    (entry): entry is [string, string] =>
-      entry[1] !== undefined && entry[1].trim().length >= MIN_SECRET_LENGTH
-  )
+  // A later step may print one line of a multi-line secret: each line of it
+  // must be masked as well as the whole.
+  return named
+    .flatMap(([name, value]): [string, string | undefined][] => {
+      const lines = value?.split(/\r\n|\r|\n/) ?? []
+      return [
+        [name, value],
+        ...(lines.length > 1
+          ? lines.map((line, index): [string, string] => [
+              `line ${index + 1} of ${name}`,
+              line
+            ])
+          : [])
+      ]
+    })
+    .filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && entry[1].trim().length >= MIN_SECRET_LENGTH
+    )
 }
 
 export interface MaskRules {

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from './log.js'
 import { setRemovalOutputs } from './outputs.js'
 import { createBody } from './present.js'
 import { removeStores } from './remove.js'
@@ -13,19 +13,19 @@ export async function ensureAbsent({
   stores,
   connections
 }: Step): Promise<void> {
-  const removed = await core.group(
+  const removed = await log.group(
     `Delete every store with key "${inputs.externalId}"`,
     () =>
       removeStores(
         stores,
         connections,
         keyOf(createBody(inputs, target)),
-        core.info
+        log.info
       )
   )
   setRemovalOutputs(removed, inputs.externalId)
   addRemovalToSummary(removed, inputs.externalId)
-  core.info(
+  log.info(
     removed.length > 0
       ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
       : `No store has the key "${inputs.externalId}"; nothing to delete.`
@@ -37,7 +37,7 @@ export async function ensureAbsent({
  * can be left, so there is nothing to delete.
  */
 export function nothingToDelete(externalId: string, reason: string): void {
-  core.warning(`Nothing to delete: ${reason}`)
+  log.warning(`Nothing to delete: ${reason}`)
   setRemovalOutputs([], externalId)
   addRemovalToSummary([], externalId)
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from './log.js'
 import { planConnection, reuse, variableNames } from './connect.js'
 import type { ConnectionResult } from './connect.js'
 import { setOutputs, setWouldDeleteOutputs } from './outputs.js'
@@ -33,7 +33,7 @@ const CREATE = 'POST /v1/storage/stores/integration/direct'
  */
 export async function dryRunPresent(step: Step): Promise<void> {
   const { inputs, target, stores } = step
-  core.info('Dry run: resolving and looking up only; nothing is changed.')
+  log.info('Dry run: resolving and looking up only; nothing is changed.')
   const body = createBody(inputs, target)
   const existing = await findStores(stores, keyOf(body))
   if (existing.length > 0) {
@@ -47,7 +47,7 @@ export async function dryRunPresent(step: Step): Promise<void> {
     }
     setOutputs(report)
     addDryRunReuseToSummary(report, connection)
-    core.info(
+    log.info(
       `Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}`
     )
     warnOfDuplicates(report)
@@ -60,7 +60,7 @@ export async function dryRunPresent(step: Step): Promise<void> {
   const shown = withHiddenValues(prepared)
   setOutputs(wouldCreateReport(prepared, target.product.id ?? ''))
   addDryRunCreateToSummary(shown, connection)
-  core.info(
+  log.info(
     `Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}`
   )
 }
@@ -74,7 +74,7 @@ export async function dryRunAbsent({
   const found = await findStores(stores, keyOf(createBody(inputs, target)))
   setWouldDeleteOutputs(found, inputs.externalId)
   addDryRunRemovalToSummary(found, inputs.externalId)
-  core.info(
+  log.info(
     found.length > 0
       ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
       : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`

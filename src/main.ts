@@ -6,6 +6,7 @@ import { dryRunAbsent, dryRunPresent } from './dry-run.js'
 import { describeFailure } from './failure.js'
 import { readGitHubContext } from './github-context.js'
 import { parseInputs, type ActionInputs } from './inputs.js'
+import * as log from './log.js'
 import { ensurePresent } from './present.js'
 import {
   NotInstalledError,
@@ -41,7 +42,7 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
       context: readGitHubContext(),
       onSecret: (secret) => {
         secrets.push(secret)
-        core.setSecret(secret)
+        log.mask(secret)
       }
     })
     const deadline = new Deadline(inputs.timeoutSeconds, environment.now)
@@ -50,8 +51,8 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
       apiUrl: inputs.apiUrl,
       team: inputs.team,
       userAgent: USER_AGENT,
-      log: (line) => core.debug(line),
-      warn: (line) => core.warning(line),
+      log: (line) => log.debug(line),
+      warn: (line) => log.warning(line),
       deadline,
       sleep: environment.sleep,
       random: environment.random
@@ -70,7 +71,7 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
       describeFailure(error)
     )
     addFailureToSummary(message)
-    core.setFailed(message)
+    log.fail(message)
   } finally {
     client?.stop()
     await writeSummary()

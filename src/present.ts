@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from './log.js'
 import { connectStore, projectIdOf } from './connect.js'
 import type { ActionInputs } from './inputs.js'
 import { readStoreEnv } from './read-env.js'
@@ -19,7 +19,7 @@ import { waitUntilAvailable } from './wait.js'
 export async function ensurePresent(step: Step): Promise<void> {
   const { inputs, target, deadline, stores, connections } = step
   let projectId: string | undefined
-  const result = await core.group(`Get or create store "${inputs.name}"`, () =>
+  const result = await log.group(`Get or create store "${inputs.name}"`, () =>
     ensureStore(stores, createBody(inputs, target), {
       // Only a create needs the plan, and the project's id: both are looked up
       // once no store was found, and before anything is written, so a wrong
@@ -41,10 +41,10 @@ export async function ensurePresent(step: Step): Promise<void> {
   // find the store.
   setOutputs(buildReport(result, reportInputs))
   if (inputs.wait && result.store.status !== 'available') {
-    result.store = await core.group('Wait until the store is available', () =>
+    result.store = await log.group('Wait until the store is available', () =>
       waitUntilAvailable(stores, result.store, deadline, {
         ...step.pauses,
-        log: core.info
+        log: log.info
       })
     )
     setOutputs(buildReport(result, reportInputs))
@@ -54,7 +54,7 @@ export async function ensurePresent(step: Step): Promise<void> {
   const connection =
     project === undefined
       ? undefined
-      : await core.group(`Connect to project ${project}`, () =>
+      : await log.group(`Connect to project ${project}`, () =>
           connectStore(
             connections,
             result.store,
@@ -69,7 +69,7 @@ export async function ensurePresent(step: Step): Promise<void> {
         )
   const env =
     connection && inputs.readEnv
-      ? await core.group(
+      ? await log.group(
           `Read the variables' values from project ${inputs.project}`,
           () =>
             readStoreEnv(
@@ -81,23 +81,23 @@ export async function ensurePresent(step: Step): Promise<void> {
                 environment: inputs.environments[0],
                 names: connection.envVarNames
               },
-              (value) => core.setSecret(value)
+              (value) => log.mask(value)
             )
         )
       : undefined
   const report = { ...buildReport(result, reportInputs), connection, env }
   setOutputs(report)
   addStoreToSummary(report)
-  core.info(
+  log.info(
     `${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`
   )
   if (connection) {
-    core.info(
+    log.info(
       `${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`
     )
   }
   if (env) {
-    core.info(
+    log.info(
       `Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${inputs.environments[0]}) into the "env" output, each masked in the log.`
     )
   }
@@ -119,7 +119,7 @@ export async function withPlan(
 
 export function warnOfDuplicates(report: StoreReport): void {
   if (report.duplicates.length === 0) return
-  core.warning(
+  log.warning(
     `${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`
   )
 }

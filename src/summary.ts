@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { ConnectionResult } from './connect.js'
+import * as log from './log.js'
 import type { RemovedStore } from './remove.js'
 import type { StoreReport } from './report.js'
 import type { FoundStore, KeyedCreateStoreBody } from './store.js'
@@ -34,14 +35,14 @@ export function addStoreToSummary(report: StoreReport): void {
     )
   if (report.secretNames.length > 0) {
     core.summary.addRaw(
-      `<p>Secrets (names only): ${report.secretNames.map(code).join(', ')}</p>`,
+      `<p>Secrets (names only): ${listed(report.secretNames.map(code))}</p>`,
       true
     )
   }
   if (report.connection) addConnection(report.connection)
   if (report.env) {
     core.summary.addRaw(
-      `<p>Values read into the <code>env</code> output, masked in the log (names only): ${Object.keys(report.env).map(code).join(', ') || 'none'}</p>`,
+      `<p>Values read into the <code>env</code> output, masked in the log (names only): ${listed(Object.keys(report.env).map(code)) || 'none'}</p>`,
       true
     )
   }
@@ -60,7 +61,7 @@ function addConnection(
     : wouldConnect
       ? 'A real run would connect it to project'
       : 'Connected to project'
-  const variables = connection.envVarNames.map(code).join(', ')
+  const variables = listed(connection.envVarNames.map(code))
   core.summary.addRaw(
     `<p>${what} ${project}${variables || !wouldConnect ? `; variables (names only): ${variables || 'none'}` : ''}</p>`,
     true
@@ -75,9 +76,11 @@ function addDuplicates(report: StoreReport): void {
       true
     )
     .addList(
-      report.duplicates.map(
-        ({ id, name, dashboardUrl }) =>
-          `${link(name || id, dashboardUrl)} ${code(id)}`
+      listItems(
+        report.duplicates.map(
+          ({ id, name, dashboardUrl }) =>
+            `${link(name || id, dashboardUrl)} ${code(id)}`
+        )
       )
     )
 }
@@ -110,7 +113,7 @@ export function addDryRunCreateToSummary(
       true
     )
     .addRaw(
-      `<pre lang="json"><code>${escape(JSON.stringify(body, null, 2))}</code></pre>`,
+      `<pre lang="json"><code>${escapeLines(JSON.stringify(body, null, 2))}</code></pre>`,
       true
     )
   if (connection) addConnection(connection, true)
@@ -120,9 +123,9 @@ export function addDryRunRemovalToSummary(
   found: FoundStore[],
   externalId: string
 ): void {
-  const stores = found
-    .map(({ id, name }) => `${escape(name ?? '')} ${code(id)}`)
-    .join(', ')
+  const stores = listed(
+    found.map(({ id, name }) => `${escape(name ?? '')} ${code(id)}`)
+  )
   core.summary
     .addHeading(
       found.length > 0
@@ -153,12 +156,13 @@ export function addRemovalToSummary(
       { data: 'Id', header: true },
       { data: 'Projects disconnected', header: true }
     ],
-    ...removed.map(({ name, id, projects }) => [
+    ...capped(removed).shown.map(({ name, id, projects }) => [
       escape(name),
       code(id),
-      projects.map(code).join(', ') || '—'
+      listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
     ])
   ]
+  const more = capped(removed).more
   core.summary
     .addHeading(
       removed.length === 1
@@ -167,13 +171,16 @@ export function addRemovalToSummary(
       2
     )
     .addTable(rows)
-    .addRaw(`<p>Key: ${code(externalId)}.</p>`, true)
+    .addRaw(
+      `<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}Key: ${code(externalId)}.</p>`,
+      true
+    )
 }
 
 export function addFailureToSummary(message: string): void {
   core.summary
     .addHeading('Vercel store: failed', 2)
-    .addRaw(`<p>❌ ${escape(message)}</p>`, true)
+    .addRaw(`<p>❌ ${escape(message, MAX_MESSAGE_LENGTH)}</p>`, true)
 }
 
 /** Writes the summary; a summary that can't be written is only a warning. */
@@ -182,24 +189,121 @@ export async function writeSummary(): Promise<void> {
   try {
     await core.summary.write()
   } catch (error) {
-    core.warning(`Could not write the job summary: ${(error as Error).message}`)
+    log.warning(`Could not write the job summary: ${(error as Error).message}`)
   }
 }
 
+/**
+ * A link to the store's page in the Vercel dashboard. The address is built
+ * by `dashboardUrl` from encoded ids; anything else is shown as text only, so
+ * that no string from an API answer becomes a link.
+ */
 export function link(text: string, href: string): string {
-  return `<a href="${escape(href)}">${escape(text)}</a>`
+  if (!href.startsWith(DASHBOARD)) return escape(text)
+  return `<a href="${escapeHtml(href)}">${escape(text)}</a>`
 }
 
 export function code(text: string): string {
   return `<code>${escape(text)}</code>`
 }
 
-export function escape(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (char) =>
-      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[
-        char
-      ] as string
+/*
+ * Why: GitHub renders the summary as Markdown, in which the HTML this file
+ * writes is raw HTML only until a blank line, and plain text can still make
+ * links, images and autolinks. So every string from an API answer, the event
+ * file or an error is cut to a bounded length, put on one line, and
+ * entity-encoded wherever HTML or Markdown would read it as markup.
+ */
+
+const DASHBOARD = 'https://vercel.com/'
+/** Characters of one name, id or key shown: the longest `external-id`. */
+const MAX_TEXT_LENGTH = 256
+/** Characters of a failure message shown. */
+const MAX_MESSAGE_LENGTH = 2_000
+/** Characters of the dry run's request body shown. */
+const MAX_BODY_LENGTH = 20_000
+/**
+ * Items of one list shown, then "…and N more", and of a list within a list
+ * (a deleted store's projects). With the lengths above, and at most 6
+ * characters for one once encoded, a summary stays below 0.5 MB whatever a
+ * listing holds: GitHub refuses one over 1 MiB.
+ */
+const MAX_LISTED = 25
+const MAX_LISTED_WITHIN = 10
+
+// Line breaks (CR, LF, NEL, U+2028, U+2029), other control characters, and
+// the invisible marks that reorder text on screen.
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g
+
+// What HTML reads, and what Markdown reads as a link, an image, code, a table
+// cell or emphasis. `_` is left as it is: every id and variable name has
+// one, and emphasis can add neither a link nor an image.
+const MARKUP = /[&<>"'[\]()!`|\\*~#@]/g
+
+/** The text on one line, bounded, with no HTML or Markdown in it. */
+export function escape(text: string, maxLength = MAX_TEXT_LENGTH): string {
+  return encode(truncated(text, maxLength).replace(UNPRINTABLE, ' '))
+}
+
+/** As `escape`, but line breaks stay: for a `<pre>` block. */
+function escapeLines(text: string): string {
+  return truncated(text, MAX_BODY_LENGTH)
+    .split('\n')
+    .map((line) => encode(line.replace(UNPRINTABLE, ' ')))
+    .join('\n')
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;'
+}
+
+function entity(char: string): string {
+  return NAMED_ENTITIES[char] ?? `&#${char.charCodeAt(0)};`
+}
+
+function encode(text: string): string {
+  return (
+    text
+      .replace(MARKUP, entity)
+      // Autolinks: `http://…`, `www.…` (and `user@host`, by `@` above).
+      .replaceAll('://', '&#58;//')
+      .replace(/(www)\./gi, '$1&#46;')
   )
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, entity)
+}
+
+function truncated(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text
+  // Never half of a surrogate pair.
+  const cut = /[\uD800-\uDBFF]/.test(text[maxLength - 1])
+    ? maxLength - 1
+    : maxLength
+  return `${text.slice(0, cut)}…`
+}
+
+function capped<T>(items: T[], limit = MAX_LISTED) {
+  return {
+    shown: items.slice(0, limit),
+    more: Math.max(0, items.length - limit)
+  }
+}
+
+/** Items joined by commas, the list cut after `limit`. */
+function listed(items: string[], limit = MAX_LISTED): string {
+  const { shown, more } = capped(items, limit)
+  return more > 0 ? `${shown.join(', ')} …and ${more} more` : shown.join(', ')
+}
+
+/** List items, cut after MAX_LISTED with a last item saying how many more. */
+function listItems(items: string[]): string[] {
+  const { shown, more } = capped(items)
+  return more > 0 ? [...shown, `…and ${more} more`] : shown
 }
