@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROUTES, startEmulator, type Emulator } from '../emulator/index.ts'
-import { runAction } from '../harness/run-action.ts'
+import { runBundle } from '../harness/run-action.ts'
 import { SCENARIOS } from '../harness/scenarios.ts'
 import { errorLine, neonIdInputs } from './support/run-result.ts'
 
@@ -30,7 +30,7 @@ describe('dist/index.js against answers too large to read', () => {
       status: 200,
       body: { stores: [], padding: 'x'.repeat(33 * MiB) }
     })
-    const result = await runAction(SCENARIOS.createWithIds.prepare(emulator))
+    const result = await runBundle(SCENARIOS.createWithIds.prepare(emulator))
 
     expect(errorLine(result)).toBe(
       `::error::Vercel's answer to GET /v1/storage/stores was larger than 32 MiB, far more than any answer this action reads, so it was not read; check "api-url", or try again if Vercel is having an incident.`
@@ -81,7 +81,7 @@ describe('dist/index.js against answers too large to read', () => {
       async (_, size, ending) => {
         const value = randomBytes(size / 2).toString('hex')
         answerValueRead(value)
-        const result = await runAction({
+        const result = await runBundle({
           inputs: inputs(),
           pullRequest: PR,
           secrets: [value]

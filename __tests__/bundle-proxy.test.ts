@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../emulator/index.ts'
 import {
-  runAction,
+  runBundle,
   type RunOptions,
   type RunResult
 } from '../harness/run-action.ts'
@@ -123,11 +123,11 @@ describe('dist/index.js behind a proxy', () => {
       }
     }
 
-    const created = await runAction(options)
+    const created = await runBundle(options)
     expect(errorLines(created)).toEqual([])
     expect(created.exitCode).toBe(0)
     expect(created.outputs).toMatchObject(SCENARIOS.createWithIds.outputs)
-    const reused = await runAction(options)
+    const reused = await runBundle(options)
     expect(reused.exitCode).toBe(0)
     expect(reused.outputs).toMatchObject({
       ...SCENARIOS.reuseWithIds.outputs,
@@ -158,7 +158,7 @@ describe('dist/index.js behind a proxy', () => {
     const { port } = new URL(emulator.url)
     const base = SCENARIOS.createWithIds.prepare(emulator)
 
-    const result = await runAction({
+    const result = await runBundle({
       ...base,
       inputs: { ...base.inputs, 'api-url': `https://${API_HOST}:${port}` },
       env: {
@@ -187,7 +187,7 @@ describe('dist/index.js behind a proxy', () => {
       const options = scenario.prepare(emulator)
       expect(new URL(emulator.url).hostname).toBe('127.0.0.1')
 
-      const result = await runAction({
+      const result = await runBundle({
         ...options,
         env: { ...options.env, [variable]: proxy.url, NO_PROXY: '' }
       })

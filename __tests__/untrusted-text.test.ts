@@ -7,7 +7,7 @@ import {
 } from '../emulator/index.ts'
 import {
   maskedValues,
-  runAction,
+  runBundle,
   type RunResult
 } from '../harness/run-action.ts'
 import { errorLine, neonIdInputs } from './support/run-result.ts'
@@ -156,7 +156,7 @@ describe('strings from API answers in the log', () => {
       { delay: 0 },
       { status: 200, body: { store: ready } }
     )
-    const result = await runAction({
+    const result = await runBundle({
       inputs: inputs({ project: WEB, 'read-env': 'true' }),
       pullRequest: PR
     })
@@ -186,7 +186,7 @@ describe('strings from API answers in the log', () => {
       level: 'error',
       message: 'down ##[add-mask]evil'
     })
-    const result = await runAction({ inputs: inputs(), pullRequest: PR })
+    const result = await runBundle({ inputs: inputs(), pullRequest: PR })
     expect(errorLine(result)).toContain('##\\[add-mask]evil')
     expectOnlyMeantCommands(result, {
       warnings: 0,
@@ -236,7 +236,7 @@ describe('strings from API answers in the job summary', () => {
   it('add no link, image or HTML, and still show what they say', async () => {
     seedNeon(`web${MARKDOWN_PAYLOAD}`)
     seedNeon(`dup${MARKDOWN_PAYLOAD}`)
-    const result = await runAction({ inputs: inputs(), pullRequest: PR })
+    const result = await runBundle({ inputs: inputs(), pullRequest: PR })
     expect(result.exitCode).toBe(0)
     expectNoMarkupFromPayload(result.summary)
     // The blank line is one space now.
@@ -252,7 +252,7 @@ describe('strings from API answers in the job summary', () => {
       level: 'error',
       message: MARKDOWN_PAYLOAD
     })
-    const result = await runAction({ inputs: inputs(), pullRequest: PR })
+    const result = await runBundle({ inputs: inputs(), pullRequest: PR })
     expect(result.exitCode).toBe(1)
     expectNoMarkupFromPayload(result.summary)
     expect(decoded(result.summary)).toContain(
@@ -272,7 +272,7 @@ describe('strings from API answers in the job summary', () => {
         createdAt: 1_000 + index
       })
     }
-    const result = await runAction({ inputs: inputs(), pullRequest: PR })
+    const result = await runBundle({ inputs: inputs(), pullRequest: PR })
     expect(result.exitCode).toBe(0)
     expect(Buffer.byteLength(result.summary)).toBeLessThan(1024 * 1024)
     expect(result.summary).toContain(
@@ -286,7 +286,7 @@ describe('strings from API answers in the job summary', () => {
     expect(result.summary).not.toContain(longName(0))
 
     // The dry run of closing the pull request lists them all too.
-    const dryRun = await runAction({
+    const dryRun = await runBundle({
       inputs: inputs({ state: 'absent', 'dry-run': 'true' }),
       pullRequest: PR
     })
@@ -313,7 +313,7 @@ describe('a multi-line secret read by read-env', () => {
     emulator.presetSecrets(store.id, { [name]: value })
 
     // The harness fails the run where any line shows unmasked.
-    const result = await runAction({
+    const result = await runBundle({
       inputs: inputs({
         project: WEB,
         'env-prefix': 'PR42_',

@@ -354,3 +354,8 @@ export function withoutMaskCommands(text: string): string {
     .filter((line) => !line.startsWith('::add-mask::'))
     .join('\n')
 }
+
+/** `runAction` on dist/index.js: for what only the bundle shows. */
+export function runBundle(options: RunOptions = {}): Promise<RunResult> {
+  return runAction({ ...options, bundle: true })
+}
