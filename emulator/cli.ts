@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { SEED_PROJECTS, startEmulator } from './index.ts'
+import { startGitHubEmulator } from './github/index.ts'
 import type { Fault } from './index.ts'
 
 const { values } = parseArgs({
@@ -15,7 +16,10 @@ const { values } = parseArgs({
     'initializing-ms': { type: 'string' },
     'settle-to': { type: 'string' },
     // {"GET /v1/storage/stores": [{"status": 503}, "reset"], …}
-    faults: { type: 'string' }
+    faults: { type: 'string' },
+    // Also start the GitHub emulator, with acme/web and one open pull request.
+    github: { type: 'boolean', default: false },
+    'github-port': { type: 'string' }
   }
 })
 
@@ -96,6 +100,19 @@ for (const project of SEED_PROJECTS) {
     `  project: ${project.id} (${project.name}) in ${project.accountId}`
   )
 }
+
+const github = values.github
+  ? await startGitHubEmulator({
+      port: numberOption('github-port', values['github-port']) ?? 0
+    })
+  : undefined
+if (github) {
+  const pull = github.seedPull({ owner: 'acme', repo: 'web', head: 'feat-a' })
+  console.log(`GitHub API emulator listening on ${github.url}`)
+  console.log(`  token:           ${github.token}`)
+  console.log(`  read-only token: ${github.readOnlyToken}`)
+  console.log(`  repository:      acme/web, pull request #${pull.number} open`)
+}
 console.log('Press Ctrl+C to stop.')
 
 let stopping = false
@@ -103,7 +120,7 @@ async function stop(signal: string) {
   if (stopping) return
   stopping = true
   console.log(`\n${signal}: shutting down`)
-  await emulator.close()
+  await Promise.all([emulator.close(), github?.close()])
   process.exit(0)
 }
 process.on('SIGINT', () => void stop('SIGINT'))

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runningEmulators } from '../emulator/index.ts'
+import { runningGitHubEmulators } from '../emulator/github/index.ts'
 
 export const BUNDLE = join(import.meta.dirname, '..', 'dist', 'index.js')
 
@@ -132,6 +133,10 @@ function secretsOf(
           `the emulator’s secret value ${index}`,
           value
         ])
+    ]),
+    ...runningGitHubEmulators().flatMap((github): [string, string][] => [
+      ['the GitHub emulator’s token', github.token],
+      ['the GitHub emulator’s read-only token', github.readOnlyToken]
     ])
   ]
   return named.filter(
