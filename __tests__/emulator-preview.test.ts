@@ -745,3 +745,51 @@ describe('the new routes, like every route', () => {
     }
   )
 })
+
+describe('two pull requests on one project', () => {
+  const emulator = useEmulator()
+
+  it('keep their own DATABASE_URL on their own branch, and removing one leaves the project as the other left it', async () => {
+    const before = emulator().envVars(WEB)
+    const ids: Record<string, string[]> = {}
+    for (const [branch, url] of [
+      ['pr-1', 'postgres://one'],
+      ['pr-2', 'postgres://two']
+    ]) {
+      const written = await call(
+        emulator(),
+        'POST',
+        `/v10/projects/${WEB}/env?upsert=true`,
+        [branchVar('DATABASE_URL', url, branch)]
+      )
+      expect(written.status).toBe(201)
+      ids[branch] = written.body.created.map(({ id }: { id: string }) => id)
+      emulator().seedDeployment({ projectId: WEB, branch })
+    }
+    expect(
+      emulator()
+        .deployments()
+        .map(({ branch, env }) => [branch, env.DATABASE_URL])
+    ).toEqual([
+      ['pr-1', 'postgres://one'],
+      ['pr-2', 'postgres://two']
+    ])
+
+    const removed = await call(
+      emulator(),
+      'DELETE',
+      `/v1/projects/${WEB}/env`,
+      {
+        ids: ids['pr-1']
+      }
+    )
+    expect(removed.body).toEqual({ deleted: 1, ids: ids['pr-1'] })
+    expect(branchValues(emulator(), WEB, 'pr-2')).toEqual({
+      DATABASE_URL: 'postgres://two'
+    })
+    await call(emulator(), 'DELETE', `/v1/projects/${WEB}/env`, {
+      ids: ids['pr-2']
+    })
+    expect(emulator().envVars(WEB)).toEqual(before)
+  })
+})
