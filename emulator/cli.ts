@@ -15,6 +15,8 @@ const { values } = parseArgs({
     'initializing-reads': { type: 'string' },
     'initializing-ms': { type: 'string' },
     'settle-to': { type: 'string' },
+    'git-branch-filter': { type: 'string' },
+    'deployment-build-ms': { type: 'string' },
     // {"GET /v1/storage/stores": [{"status": 503}, "reset"], …}
     faults: { type: 'string' },
     // Also start the GitHub emulator, with acme/web and one open pull request.
@@ -31,6 +33,12 @@ function numberOption(name: string, text: string | undefined) {
     process.exit(2)
   }
   return value
+}
+
+function gitBranchFilter(text: string | undefined) {
+  if (text === undefined || text === 'applies' || text === 'exact') return text
+  console.error(`--git-branch-filter must be applies or exact, got "${text}"`)
+  process.exit(2)
 }
 
 function settleTo(status: string | undefined) {
@@ -59,7 +67,12 @@ const emulator = await startEmulator({
     values['initializing-reads']
   ),
   initializingMs: numberOption('initializing-ms', values['initializing-ms']),
-  settleTo: settleTo(values['settle-to'])
+  settleTo: settleTo(values['settle-to']),
+  gitBranchFilter: gitBranchFilter(values['git-branch-filter']),
+  deploymentBuildMs: numberOption(
+    'deployment-build-ms',
+    values['deployment-build-ms']
+  )
 })
 
 for (const [route, faults] of Object.entries(faultsOption(values.faults))) {
