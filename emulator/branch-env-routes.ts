@@ -70,6 +70,16 @@ export function filterByGitBranch(
   )
 }
 
+/** What a variable written through `POST …/env` carries beyond the rest. */
+export function branchFields(envVar: EnvVar): Record<string, unknown> {
+  const fields: Record<string, unknown> = {}
+  if (envVar.gitBranch !== undefined) fields.gitBranch = envVar.gitBranch
+  if (envVar.comment !== undefined) fields.comment = envVar.comment
+  if (envVar.createdAt !== undefined) fields.createdAt = envVar.createdAt
+  if (envVar.updatedAt !== undefined) fields.updatedAt = envVar.updatedAt
+  return fields
+}
+
 export function createProjectEnv(request: EnvWriteRequest): Reply {
   const project = findProject(request)
   if (!project) return projectNotFound()

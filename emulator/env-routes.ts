@@ -7,7 +7,7 @@ import { errorReply } from './http.ts'
 import type { Reply } from './http.ts'
 import type { EnvVar, Project, ProjectRegistry } from './projects.ts'
 import type { StoreRegistry } from './stores.ts'
-import { filterByGitBranch } from './branch-env-routes.ts'
+import { branchFields, filterByGitBranch } from './branch-env-routes.ts'
 import type { BranchEnvSettings } from './branch-env-routes.ts'
 
 export interface EnvRouteSettings extends BranchEnvSettings {
@@ -89,16 +89,6 @@ export function envJson(
         : (envVar.contentHint ?? null),
     ...branchFields(envVar)
   }
-}
-
-/** What a variable written through `POST …/env` carries beyond the rest. */
-function branchFields(envVar: EnvVar): Record<string, unknown> {
-  const fields: Record<string, unknown> = {}
-  if (envVar.gitBranch !== undefined) fields.gitBranch = envVar.gitBranch
-  if (envVar.comment !== undefined) fields.comment = envVar.comment
-  if (envVar.createdAt !== undefined) fields.createdAt = envVar.createdAt
-  if (envVar.updatedAt !== undefined) fields.updatedAt = envVar.updatedAt
-  return fields
 }
 
 export function findProject({
