@@ -247,7 +247,7 @@ describe('authentication', () => {
     }
   )
 
-  it.each([`token ${'X'}`, 'Bearer X', 'bearer X', 'TOKEN X'])(
+  it.each(['token X', 'Bearer X', 'bearer X', 'TOKEN X'])(
     'takes the token as %s',
     async (form) => {
       const authorization = form.replace('X', github.token)
