@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { SEED_PROJECTS, startEmulator } from './index.ts'
+import { startGitHubEmulator } from './github/index.ts'
 import type { Fault } from './index.ts'
 
 const { values } = parseArgs({
@@ -14,8 +15,13 @@ const { values } = parseArgs({
     'initializing-reads': { type: 'string' },
     'initializing-ms': { type: 'string' },
     'settle-to': { type: 'string' },
+    'git-branch-filter': { type: 'string' },
+    'deployment-build-ms': { type: 'string' },
     // {"GET /v1/storage/stores": [{"status": 503}, "reset"], …}
-    faults: { type: 'string' }
+    faults: { type: 'string' },
+    // Also start the GitHub emulator, with acme/web and one open pull request.
+    github: { type: 'boolean', default: false },
+    'github-port': { type: 'string' }
   }
 })
 
@@ -27,6 +33,12 @@ function numberOption(name: string, text: string | undefined) {
     process.exit(2)
   }
   return value
+}
+
+function gitBranchFilter(text: string | undefined) {
+  if (text === undefined || text === 'applies' || text === 'exact') return text
+  console.error(`--git-branch-filter must be applies or exact, got "${text}"`)
+  process.exit(2)
 }
 
 function settleTo(status: string | undefined) {
@@ -55,7 +67,12 @@ const emulator = await startEmulator({
     values['initializing-reads']
   ),
   initializingMs: numberOption('initializing-ms', values['initializing-ms']),
-  settleTo: settleTo(values['settle-to'])
+  settleTo: settleTo(values['settle-to']),
+  gitBranchFilter: gitBranchFilter(values['git-branch-filter']),
+  deploymentBuildMs: numberOption(
+    'deployment-build-ms',
+    values['deployment-build-ms']
+  )
 })
 
 for (const [route, faults] of Object.entries(faultsOption(values.faults))) {
@@ -96,6 +113,19 @@ for (const project of SEED_PROJECTS) {
     `  project: ${project.id} (${project.name}) in ${project.accountId}`
   )
 }
+
+const github = values.github
+  ? await startGitHubEmulator({
+      port: numberOption('github-port', values['github-port']) ?? 0
+    })
+  : undefined
+if (github) {
+  const pull = github.seedPull({ owner: 'acme', repo: 'web', head: 'feat-a' })
+  console.log(`GitHub API emulator listening on ${github.url}`)
+  console.log(`  token:           ${github.token}`)
+  console.log(`  read-only token: ${github.readOnlyToken}`)
+  console.log(`  repository:      acme/web, pull request #${pull.number} open`)
+}
 console.log('Press Ctrl+C to stop.')
 
 let stopping = false
@@ -103,7 +133,7 @@ async function stop(signal: string) {
   if (stopping) return
   stopping = true
   console.log(`\n${signal}: shutting down`)
-  await emulator.close()
+  await Promise.all([emulator.close(), github?.close()])
   process.exit(0)
 }
 process.on('SIGINT', () => void stop('SIGINT'))

@@ -7,8 +7,10 @@ import { errorReply } from './http.ts'
 import type { Reply } from './http.ts'
 import type { EnvVar, Project, ProjectRegistry } from './projects.ts'
 import type { StoreRegistry } from './stores.ts'
+import { branchFields, filterByGitBranch } from './branch-env-routes.ts'
+import type { BranchEnvSettings } from './branch-env-routes.ts'
 
-export interface EnvRouteSettings {
+export interface EnvRouteSettings extends BranchEnvSettings {
   /**
    * The variables a store connection made are `sensitive`, as where a team
    * enforces sensitive variables or the connection asked for them
@@ -22,6 +24,7 @@ export interface EnvRouteSettings {
 export interface EnvRequest {
   ownerId: string
   params: Record<string, string>
+  query?: Record<string, string>
   stores: StoreRegistry
   projects: ProjectRegistry
   settings: EnvRouteSettings
@@ -33,7 +36,7 @@ export function listProjectEnv(request: EnvRequest): Reply {
   return {
     status: 200,
     body: {
-      envs: project.env.map((envVar) => ({
+      envs: filterByGitBranch(request, project.env).map((envVar) => ({
         ...envJson(request, envVar),
         // The listing returns values encrypted, never as they are (a guess at
         // the format; the spec requires a `value`).
@@ -61,7 +64,7 @@ export function getProjectEnv(request: EnvRequest): Reply {
 }
 
 /** A variable without its value, in the shape both operations share. */
-function envJson(
+export function envJson(
   { stores, settings }: EnvRequest,
   envVar: EnvVar
 ): Record<string, unknown> {
@@ -83,11 +86,12 @@ function envJson(
             integrationProductId: store.product.id,
             integrationConfigurationId: store.product.integrationConfigurationId
           }
-        : (envVar.contentHint ?? null)
+        : (envVar.contentHint ?? null),
+    ...branchFields(envVar)
   }
 }
 
-function findProject({
+export function findProject({
   ownerId,
   params,
   projects
@@ -95,10 +99,10 @@ function findProject({
   return projects.find(ownerId, params.idOrName)
 }
 
-function projectNotFound(): Reply {
+export function projectNotFound(): Reply {
   return errorReply(404, 'not_found', 'Project not found')
 }
 
-function encrypted(value: string): string {
+export function encrypted(value: string): string {
   return createHash('sha256').update(value).digest('base64')
 }

@@ -26,6 +26,8 @@ import type { StoreNotification, StoreRecord } from './stores.ts'
 import { ProjectRegistry } from './projects.ts'
 import type { EnvVar, Project } from './projects.ts'
 import type { LifecycleSettings } from './lifecycle.ts'
+import { DeploymentRegistry, seedDeployment } from './deployments.ts'
+import type { DeploymentRecord, SeedDeploymentInput } from './deployments.ts'
 
 export type { EmulatorSettings, RecordedRequest } from './server.ts'
 export type { Fault } from './faults.ts'
@@ -48,6 +50,12 @@ export type {
 } from './stores.ts'
 export type { EnvVar, Project } from './projects.ts'
 export { SEED_PROJECTS } from './projects.ts'
+export type {
+  DeploymentRecord,
+  ReadyState,
+  SeedDeploymentInput
+} from './deployments.ts'
+export { PRODUCTION_BRANCH } from './branch-env-routes.ts'
 
 export interface EmulatorOptions extends LifecycleSettings {
   /** Default 0 (ephemeral). The emulator always listens on 127.0.0.1. */
@@ -71,6 +79,10 @@ export interface EmulatorOptions extends LifecycleSettings {
   latencyMs?: number
   /** The variables store connections make are `sensitive` (unreadable). */
   sensitiveStoreVariables?: boolean
+  /** How `GET …/env?gitBranch=` filters (see `BranchEnvSettings`). */
+  gitBranchFilter?: 'applies' | 'exact'
+  /** How long a redeploy is `BUILDING` before it is `READY`. Default 0. */
+  deploymentBuildMs?: number
 }
 
 export interface SeedStoreInput {
@@ -129,6 +141,17 @@ export interface Emulator {
   projects(): Project[]
   /** One project's variables, values included. */
   envVars(projectId: string): EnvVar[]
+  /**
+   * A deployment built by the Git integration from a push to `branch`,
+   * reading the project's variables as they are now; not recorded as a
+   * request.
+   */
+  seedDeployment(input: SeedDeploymentInput): DeploymentRecord
+  /**
+   * Every deployment of every team, with `env`: the variables (values
+   * included) its build read.
+   */
+  deployments(): DeploymentRecord[]
   /** Every secret value a store connection has put on a project. */
   secretValues(): string[]
   /**
@@ -166,12 +189,15 @@ export async function startEmulator(
     sensitiveStoreVariables: options.sensitiveStoreVariables,
     initializingReads: options.initializingReads,
     initializingMs: options.initializingMs,
-    settleTo: options.settleTo
+    settleTo: options.settleTo,
+    gitBranchFilter: options.gitBranchFilter,
+    deploymentBuildMs: options.deploymentBuildMs
   }
   const state: EmulatorState = {
     settings,
     stores: new StoreRegistry(),
     projects: new ProjectRegistry(),
+    deployments: new DeploymentRegistry(),
     requests: [],
     faults: new FaultPlan()
   }
@@ -245,6 +271,9 @@ export async function startEmulator(
       if (!project) throw new Error(`envVars: no project ${projectId}`)
       return project.env
     },
+    seedDeployment: (input) =>
+      seedDeployment(state.projects, state.deployments, input, TEAM.id),
+    deployments: () => state.deployments.all(),
     secretValues: () => state.projects.secretValues(),
     presetSecrets: (storeId, values) =>
       state.projects.presetSecrets(storeId, values),

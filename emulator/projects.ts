@@ -10,13 +10,21 @@ export const ENVIRONMENTS: readonly Environment[] = [
   'development'
 ]
 
+/** The types `POST /v10/projects/{idOrName}/env` takes. */
+export type EnvType = 'system' | 'secret' | 'encrypted' | 'plain' | 'sensitive'
+
 /** A project's environment variable, value included (the API hides it). */
 export interface EnvVar {
   id: string
   key: string
   value: string
   target: Environment[]
-  type: 'encrypted'
+  type: EnvType
+  /** Set on a preview variable scoped to one Git branch. */
+  gitBranch?: string
+  comment?: string
+  createdAt?: number
+  updatedAt?: number
   /** Set on the variables a store connection created. */
   contentHint?: { type: 'integration-store-secret'; storeId: string }
   /** The connection that created it, so disconnecting removes it. */

@@ -10,6 +10,12 @@ export const ROUTES = {
   getProject: 'GET /v9/projects/{idOrName}',
   listProjectEnv: 'GET /v10/projects/{idOrName}/env',
   getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
+  createProjectEnv: 'POST /v10/projects/{idOrName}/env',
+  removeProjectEnv: 'DELETE /v9/projects/{idOrName}/env/{id}',
+  batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
+  listDeployments: 'GET /v6/deployments',
+  createDeployment: 'POST /v13/deployments',
+  getDeployment: 'GET /v13/deployments/{idOrUrl}',
   listConfigurations: 'GET /v1/integrations/configurations',
   listProducts: 'GET /v1/integrations/configuration/{id}/products',
   listPlans:
@@ -76,7 +82,52 @@ function matchLifecycleRoute(method: string, path: string): MatchedRoute {
       params: { idOrName: safeDecode(project[1]) }
     }
   }
-  return matchEnvRoute(method, path) ?? { key: ROUTES.unknown, params: {} }
+  return (
+    matchEnvRoute(method, path) ??
+    matchPreviewRoute(method, path) ?? { key: ROUTES.unknown, params: {} }
+  )
+}
+
+/** The routes of branch variables and deployments (issue 12). */
+function matchPreviewRoute(
+  method: string,
+  path: string
+): MatchedRoute | undefined {
+  const env = /^\/v10\/projects\/([^/]+)\/env$/.exec(path)
+  if (method === 'POST' && env) {
+    return {
+      key: ROUTES.createProjectEnv,
+      params: { idOrName: safeDecode(env[1]) }
+    }
+  }
+  const batch = /^\/v1\/projects\/([^/]+)\/env$/.exec(path)
+  if (method === 'DELETE' && batch) {
+    return {
+      key: ROUTES.batchRemoveProjectEnv,
+      params: { idOrName: safeDecode(batch[1]) }
+    }
+  }
+  const one = /^\/v9\/projects\/([^/]+)\/env\/([^/]+)$/.exec(path)
+  if (method === 'DELETE' && one) {
+    return {
+      key: ROUTES.removeProjectEnv,
+      params: { idOrName: safeDecode(one[1]), id: safeDecode(one[2]) }
+    }
+  }
+  if (method === 'GET' && path === '/v6/deployments') {
+    return { key: ROUTES.listDeployments, params: {} }
+  }
+  if (method === 'POST' && path === '/v13/deployments') {
+    return { key: ROUTES.createDeployment, params: {} }
+  }
+  const deployment = /^\/v13\/deployments\/([^/]+)$/.exec(path)
+  if (method === 'GET' && deployment) {
+    return {
+      key: ROUTES.getDeployment,
+      params: { idOrUrl: safeDecode(deployment[1]) }
+    }
+  }
+  return undefined
 }
 
 function matchEnvRoute(method: string, path: string): MatchedRoute | undefined {

@@ -16,6 +16,17 @@ import {
   listPlans,
   listProducts
 } from './discovery-routes.ts'
+import {
+  batchRemoveProjectEnv,
+  createProjectEnv,
+  removeProjectEnv
+} from './branch-env-routes.ts'
+import {
+  createDeployment,
+  getDeployment,
+  listDeployments
+} from './deployments.ts'
+import type { DeploymentRegistry, DeploymentSettings } from './deployments.ts'
 import { getProjectEnv, listProjectEnv } from './env-routes.ts'
 import type { EnvRouteSettings } from './env-routes.ts'
 import { describeFault, faultStatus, runsRoute, sendFault } from './faults.ts'
@@ -30,7 +41,8 @@ import type { ParsedBody, StoreRouteSettings } from './store-routes.ts'
 import type { StoreRegistry } from './stores.ts'
 import type { ProjectRegistry } from './projects.ts'
 
-export interface EmulatorSettings extends StoreRouteSettings, EnvRouteSettings {
+export interface EmulatorSettings
+  extends StoreRouteSettings, EnvRouteSettings, DeploymentSettings {
   port: number
   token: string
   latencyMs: number
@@ -55,6 +67,7 @@ export interface EmulatorState {
   settings: EmulatorSettings
   stores: StoreRegistry
   projects: ProjectRegistry
+  deployments: DeploymentRegistry
   requests: RecordedRequest[]
   faults: FaultPlan
 }
@@ -152,7 +165,8 @@ function dispatch(
     body,
     stores: state.stores,
     settings: state.settings,
-    projects: state.projects
+    projects: state.projects,
+    deployments: state.deployments
   }
   switch (route.key) {
     case ROUTES.listStores:
@@ -183,6 +197,18 @@ function dispatch(
       return listProjectEnv(request)
     case ROUTES.getProjectEnv:
       return getProjectEnv(request)
+    case ROUTES.createProjectEnv:
+      return createProjectEnv(request)
+    case ROUTES.removeProjectEnv:
+      return removeProjectEnv(request)
+    case ROUTES.batchRemoveProjectEnv:
+      return batchRemoveProjectEnv(request)
+    case ROUTES.listDeployments:
+      return listDeployments(request)
+    case ROUTES.createDeployment:
+      return createDeployment(request)
+    case ROUTES.getDeployment:
+      return getDeployment(request)
   }
 }
 

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { clock } from '../emulator/clock.ts'
 import { runningEmulators } from '../emulator/index.ts'
+import { runningGitHubEmulators } from '../emulator/github/index.ts'
 
 export const BUNDLE = join(import.meta.dirname, '..', 'dist', 'index.js')
 
@@ -153,6 +154,10 @@ function secretsOf(
           `the emulator’s secret value ${index}`,
           value
         ])
+    ]),
+    ...runningGitHubEmulators().flatMap((github): [string, string][] => [
+      ['the GitHub emulator’s token', github.token],
+      ['the GitHub emulator’s read-only token', github.readOnlyToken]
     ])
   ]
   // A later step may print one line of a multi-line secret: each line of it
