@@ -50516,10 +50516,17 @@ class Deadline {
     seconds;
     at;
     now;
-    constructor(seconds, now = Date.now) {
+    abortAfter;
+    /** `now` and `abortAfter` are the clock: real time, or a test's. */
+    constructor(seconds, now = Date.now, abortAfter = (ms) => AbortSignal.timeout(ms)) {
         this.seconds = seconds;
         this.now = now;
+        this.abortAfter = abortAfter;
         this.at = now() + seconds * 1000;
+    }
+    /** Aborts when the deadline passes: what bounds every request. */
+    signal() {
+        return this.abortAfter(this.remainingMs());
     }
     remainingMs() {
         return Math.max(0, this.at - this.now());
@@ -51289,7 +51296,7 @@ class VercelClient {
         const capped = remaining < Math.max(headersTimeout, BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS);
         const signal = AbortSignal.any([
             this.stopped.signal,
-            ...(deadline ? [AbortSignal.timeout(remaining)] : [])
+            ...(deadline ? [deadline.signal()] : [])
         ]);
         const started = Date.now();
         let response;
@@ -51642,7 +51649,7 @@ async function run(environment = {}) {
                 mask(secret);
             }
         });
-        const deadline = new Deadline(inputs.timeoutSeconds, environment.now);
+        const deadline = new Deadline(inputs.timeoutSeconds, environment.now, environment.abortAfter);
         client = new VercelClient({
             token: inputs.token,
             apiUrl: inputs.apiUrl,

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { clock } from './clock.ts'
 import type { Reply } from './http.ts'
 
 /**
@@ -81,7 +81,7 @@ export async function sendFault(
     return
   }
   if (typeof fault === 'object' && 'delay' in fault) {
-    await sleep(fault.delay)
+    await clock.pause(fault.delay)
     if (!res.socket?.destroyed) sendText(res, routed?.status ?? 200, routed)
     return
   }

@@ -1,8 +1,8 @@
+import { clock } from './clock.ts'
 import { createServer } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { ServerOptions as TlsOptions } from 'node:https'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import { setTimeout as sleep } from 'node:timers/promises'
 import {
   connect,
   deleteStore,
@@ -126,7 +126,7 @@ async function answer(
       ? undefined
       : dispatch(state, req, route, query, body)
 
-  await sleep(state.settings.latencyMs)
+  await clock.pause(state.settings.latencyMs)
   const recorded: RecordedRequest = {
     method,
     path: url.pathname,

@@ -300,12 +300,14 @@ async function runInProcess(env: Record<string, string>): Promise<{
   core.summary.emptyBuffer()
   const exitCodeBefore = process.exitCode
   process.exitCode = undefined
+  clock.setVirtual(true)
   try {
-    await run({ now: clock.now, sleep })
+    await run({ now: clock.now, sleep, abortAfter: clock.abortAfter })
   } catch (error) {
     written.stderr += `${(error as Error)?.stack ?? String(error)}\n`
     process.exitCode = 1
   } finally {
+    clock.setVirtual(false)
     process.stdout.write = writes.stdout
     process.stderr.write = writes.stderr
     for (const name of Object.keys(process.env)) {

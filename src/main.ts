@@ -31,6 +31,8 @@ export interface RunEnvironment {
   now?: () => number
   sleep?: (ms: number) => Promise<void>
   random?: () => number
+  /** An AbortSignal that aborts after so many ms of this clock. */
+  abortAfter?: (ms: number) => AbortSignal
 }
 
 /** The action: the only place that fails the step. */
@@ -45,7 +47,11 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
         log.mask(secret)
       }
     })
-    const deadline = new Deadline(inputs.timeoutSeconds, environment.now)
+    const deadline = new Deadline(
+      inputs.timeoutSeconds,
+      environment.now,
+      environment.abortAfter
+    )
     client = new VercelClient({
       token: inputs.token,
       apiUrl: inputs.apiUrl,

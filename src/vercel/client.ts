@@ -175,7 +175,7 @@ export class VercelClient {
       remaining < Math.max(headersTimeout, BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS)
     const signal = AbortSignal.any([
       this.stopped.signal,
-      ...(deadline ? [AbortSignal.timeout(remaining)] : [])
+      ...(deadline ? [deadline.signal()] : [])
     ])
     const started = Date.now()
     let response: Dispatcher.ResponseData
