@@ -571,11 +571,12 @@ describe('rate limits, retries and the deadline, through dist/index.js', () => {
 
 describe('concurrent runs with one key, through dist/index.js', () => {
   /**
-   * Starts the runs at once, no concurrency group, with every answer slow
-   * enough that all of them list before any creates.
+   * Starts the bundles at once, no concurrency group, with the emulator
+   * holding every listing until all of them have listed: each finds no store,
+   * and each creates.
    */
   async function race(runs: number): Promise<RunResult[]> {
-    emulator.options.latencyMs = 2_000
+    emulator.options.holdListingsUntil = runs
     try {
       return await Promise.all(
         Array.from({ length: runs }, () =>
@@ -583,7 +584,7 @@ describe('concurrent runs with one key, through dist/index.js', () => {
         )
       )
     } finally {
-      emulator.options.latencyMs = 0
+      emulator.options.holdListingsUntil = undefined
     }
   }
 

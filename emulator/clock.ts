@@ -8,6 +8,8 @@ import { setTimeout as realSleep } from 'node:timers/promises'
  * delayed past the step's deadline ends the step at once instead of after the
  * real seconds. A run of the bundle, in its own process, keeps real time.
  */
+const MAX_REAL_PAUSE_MS = 25
+
 let offsetMs = 0
 let virtual = false
 const timers = new Set<{ at: number; fire: () => void }>()
@@ -51,7 +53,9 @@ export const clock = {
       return
     }
     clock.advance(ms)
-    await new Promise((resolve) => setImmediate(resolve))
+    // A little real time still, so that requests sent together overlap here
+    // as they would on a slow server.
+    await realSleep(Math.min(ms, MAX_REAL_PAUSE_MS))
   },
 
   /** Set by the test harness around an in-process run. */

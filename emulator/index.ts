@@ -77,6 +77,12 @@ export interface EmulatorOptions extends LifecycleSettings {
   pageSize?: number
   /** Delay before every response. */
   latencyMs?: number
+  /**
+   * Holds each store listing's answer until this many listings have been
+   * read, then answers them all: runs that race all list before any creates,
+   * with no waiting on the clock.
+   */
+  holdListingsUntil?: number
   /** The variables store connections make are `sensitive` (unreadable). */
   sensitiveStoreVariables?: boolean
   /** How `GET …/env?gitBranch=` filters (see `BranchEnvSettings`). */
@@ -186,6 +192,7 @@ export async function startEmulator(
     minimalListing: options.minimalListing ?? false,
     pageSize: options.pageSize,
     latencyMs: options.latencyMs ?? 0,
+    holdListingsUntil: options.holdListingsUntil,
     sensitiveStoreVariables: options.sensitiveStoreVariables,
     initializingReads: options.initializingReads,
     initializingMs: options.initializingMs,

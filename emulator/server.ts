@@ -46,6 +46,7 @@ export interface EmulatorSettings
   port: number
   token: string
   latencyMs: number
+  holdListingsUntil?: number
 }
 
 export interface RecordedRequest {
@@ -127,6 +128,7 @@ async function answer(
       : dispatch(state, req, route, query, body)
 
   await clock.pause(state.settings.latencyMs)
+  if (route.key === ROUTES.listStores) await heldListing(state)
   const recorded: RecordedRequest = {
     method,
     path: url.pathname,
@@ -257,4 +259,27 @@ function parseBody(text: string): ParsedBody {
   } catch {
     return { kind: 'invalid', text }
   }
+}
+
+const heldListings = new WeakMap<EmulatorState, (() => void)[]>()
+
+/**
+ * Waits until `holdListingsUntil` listings have been read (their answers
+ * are already computed), then lets them all go; never longer than a few
+ * seconds, so a test that miscounts fails instead of hanging.
+ */
+async function heldListing(state: EmulatorState): Promise<void> {
+  const until = state.settings.holdListingsUntil
+  if (!until) return
+  const waiting = heldListings.get(state) ?? []
+  heldListings.set(state, waiting)
+  await new Promise<void>((release) => {
+    waiting.push(release)
+    if (waiting.length >= until) {
+      heldListings.set(state, [])
+      for (const go of waiting) go()
+      return
+    }
+    setTimeout(release, 5_000).unref()
+  })
 }
