@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { SEED_PROJECTS, startEmulator } from './index.ts'
-import type { Fault } from './index.ts'
+import type { Fault, ShapeReport } from './index.ts'
 
 const { values } = parseArgs({
   options: {
@@ -15,7 +16,9 @@ const { values } = parseArgs({
     'initializing-ms': { type: 'string' },
     'settle-to': { type: 'string' },
     // {"GET /v1/storage/stores": [{"status": 503}, "reset"], …}
-    faults: { type: 'string' }
+    faults: { type: 'string' },
+    // A live report (npm run live): answers shaped like the live API's.
+    shapes: { type: 'string' }
   }
 })
 
@@ -55,8 +58,22 @@ const emulator = await startEmulator({
     values['initializing-reads']
   ),
   initializingMs: numberOption('initializing-ms', values['initializing-ms']),
-  settleTo: settleTo(values['settle-to'])
+  settleTo: settleTo(values['settle-to']),
+  shapes: shapesOption(values.shapes)
 })
+
+function shapesOption(path: string | undefined): ShapeReport | undefined {
+  if (path === undefined) return undefined
+  try {
+    const report = JSON.parse(readFileSync(path, 'utf8'))
+    if (Array.isArray(report?.steps)) return report
+  } catch (error) {
+    console.error(`--shapes ${path}: ${(error as Error).message}`)
+    process.exit(2)
+  }
+  console.error(`--shapes ${path} is not a live report (no "steps")`)
+  process.exit(2)
+}
 
 for (const [route, faults] of Object.entries(faultsOption(values.faults))) {
   emulator.faults.add(route, ...faults)
@@ -95,6 +112,18 @@ for (const project of SEED_PROJECTS) {
   console.log(
     `  project: ${project.id} (${project.name}) in ${project.accountId}`
   )
+}
+if (values.shapes) {
+  console.log(`  shapes:  answers shaped like ${values.shapes}`)
+  // Keys the live API sent that no emulator answer has: printed as found.
+  const reported = new Set<string>()
+  setInterval(() => {
+    for (const gap of emulator.shapeGaps()) {
+      if (reported.has(gap)) continue
+      reported.add(gap)
+      console.log(`  shapes:  the live API also sent ${gap}; not emulated`)
+    }
+  }, 1000).unref()
 }
 console.log('Press Ctrl+C to stop.')
 

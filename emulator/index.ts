@@ -26,6 +26,8 @@ import type { StoreNotification, StoreRecord } from './stores.ts'
 import { ProjectRegistry } from './projects.ts'
 import type { EnvVar, Project } from './projects.ts'
 import type { LifecycleSettings } from './lifecycle.ts'
+import { ShapeRules } from './shapes.ts'
+import type { ShapeReport } from './shapes.ts'
 
 export type { EmulatorSettings, RecordedRequest } from './server.ts'
 export type { Fault } from './faults.ts'
@@ -48,6 +50,7 @@ export type {
 } from './stores.ts'
 export type { EnvVar, Project } from './projects.ts'
 export { SEED_PROJECTS } from './projects.ts'
+export type { ShapeReport } from './shapes.ts'
 
 export interface EmulatorOptions extends LifecycleSettings {
   /** Default 0 (ephemeral). The emulator always listens on 127.0.0.1. */
@@ -69,6 +72,11 @@ export interface EmulatorOptions extends LifecycleSettings {
   latencyMs?: number
   /** The variables store connections make are `sensitive` (unreadable). */
   sensitiveStoreVariables?: boolean
+  /**
+   * A live report (`npm run live`): every answer of a route the report
+   * holds is shaped like the live API's, keys it never sent dropped.
+   */
+  shapes?: ShapeReport
 }
 
 export interface SeedStoreInput {
@@ -132,6 +140,11 @@ export interface Emulator {
   resetRequests(): void
   /** Faults to inject, per route key, one per request in order. */
   faults: FaultPlan
+  /**
+   * With `shapes`: keys the live API sent that the emulator's answers lack
+   * (`route path`), which it cannot invent.
+   */
+  shapeGaps(): string[]
   close(): Promise<void>
 }
 
@@ -166,7 +179,8 @@ export async function startEmulator(
     stores: new StoreRegistry(),
     projects: new ProjectRegistry(),
     requests: [],
-    faults: new FaultPlan()
+    faults: new FaultPlan(),
+    shapes: options.shapes && new ShapeRules(options.shapes)
   }
   const server = createEmulatorServer(state)
   await new Promise<void>((resolve, reject) => {
@@ -243,6 +257,7 @@ export async function startEmulator(
       state.requests.length = 0
     },
     faults: state.faults,
+    shapeGaps: () => [...(state.shapes?.gaps ?? [])].sort(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         running.delete(emulator)

@@ -27,6 +27,7 @@ import { createStore, getStore, listStores } from './store-routes.ts'
 import type { ParsedBody, StoreRouteSettings } from './store-routes.ts'
 import type { StoreRegistry } from './stores.ts'
 import type { ProjectRegistry } from './projects.ts'
+import type { ShapeRules } from './shapes.ts'
 
 export interface EmulatorSettings extends StoreRouteSettings, EnvRouteSettings {
   port: number
@@ -55,6 +56,8 @@ export interface EmulatorState {
   projects: ProjectRegistry
   requests: RecordedRequest[]
   faults: FaultPlan
+  /** Answers shaped like a live report's (`startEmulator({ shapes })`). */
+  shapes?: ShapeRules
 }
 
 export function createEmulatorServer(state: EmulatorState): Server {
@@ -120,7 +123,15 @@ async function answer(
   if (fault) recorded.fault = describeFault(fault)
   state.requests.push(recorded)
   if (fault) return sendFault(res, fault, reply)
-  if (reply) sendJson(res, reply)
+  if (reply) sendJson(res, shaped(state, route.key, reply))
+}
+
+function shaped(state: EmulatorState, route: RouteKey, reply: Reply): Reply {
+  if (!state.shapes) return reply
+  return {
+    status: reply.status,
+    body: state.shapes.apply(route, reply.status, reply.body)
+  }
 }
 
 function dispatch(
