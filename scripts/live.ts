@@ -180,8 +180,9 @@ for (const failure of cleanupFailures) {
   console.error(`Cleanup: ${failure}; remove stores named ${key} by hand`)
 }
 const failed =
-  live.result.steps.some(({ exitCode }) => exitCode !== null && exitCode !== 0) ||
-  cleanupFailures.length > 0
+  live.result.steps.some(
+    ({ exitCode }) => exitCode !== null && exitCode !== 0
+  ) || cleanupFailures.length > 0
 process.exitCode = failed ? 1 : 0
 
 function describe(d: ShapeDifference): string {

@@ -67,7 +67,12 @@ export async function startRecordingProxy(options: {
       })
         .then(async (answer) => {
           const text = await answer.text()
-          answers.push({ step, route, status: answer.status, body: parse(text) })
+          answers.push({
+            step,
+            route,
+            status: answer.status,
+            body: parse(text)
+          })
           const out: Record<string, string> = {}
           for (const name of ANSWER_HEADERS) {
             const value = answer.headers.get(name)
