@@ -39,7 +39,7 @@ export interface ShapeReport {
 
 // Objects whose keys are data, not a schema: the product's metadata and
 // settings, and a store's variables by name.
-const MAP_KEYS = new Set(['metadata', 'protocolSettings', 'env', 'headers'])
+const MAP_KEYS = new Set(['metadata', 'protocolSettings', 'env'])
 
 /**
  * The shape of one answer. With `marker`, an array keeps only the elements

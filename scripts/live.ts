@@ -15,7 +15,7 @@
  *   LIVE_REPORT         the report's path, default reports/live-report.json
  *   LIVE_TIMEOUT        seconds each step may take, default 600
  */
-import { randomBytes } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { startEmulator } from '../emulator/index.ts'
@@ -53,9 +53,10 @@ const reportPath = env.LIVE_REPORT?.trim() || 'reports/live-report.json'
 const timeoutSeconds = Number(env.LIVE_TIMEOUT ?? 600)
 // Unique per run, so that the check never touches anything it did not make;
 // the marker also picks the check's own store out of a team's listing.
-const marker = randomBytes(4).toString('hex')
+// Digits only: the same in the store's name and the variables' upper case.
+const marker = String(randomInt(1e9, 1e10))
 const key = `live-check-${marker}`
-const envPrefix = `LIVE_${marker.toUpperCase()}_`
+const envPrefix = `LIVE_${marker}_`
 const target: Target = {
   token: env.VERCEL_TOKEN.trim(),
   team: env.VERCEL_TEAM.trim(),
