@@ -2,8 +2,8 @@
  * `npm run live` against an emulator standing in for Vercel (its `api-url`),
  * as a maintainer with a token would run it against the real API.
  */
-import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { execFile, spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -230,5 +230,112 @@ describe('the emulator shaped by a live report', () => {
     } finally {
       await shaped.close()
     }
+  })
+})
+
+describe('npm run emulator -- --shapes', () => {
+  function startCli(args: string[]) {
+    const child = spawn(process.execPath, ['emulator/cli.ts', ...args], {
+      cwd: ROOT
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', resolve)
+    )
+    const listening = new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', () => {
+        const url = /listening on (\S+)/.exec(stdout)?.[1]
+        if (url && stdout.includes('Press Ctrl+C')) resolve(url)
+      })
+      void exited.then(() => reject(new Error(`exited: ${stderr}`)))
+    })
+    // A run that exits on purpose never listens: not an unhandled rejection.
+    listening.catch(() => undefined)
+    return { child, listening, exited, output: () => ({ stdout, stderr }) }
+  }
+
+  it('serves answers with only the keys of the report’s live answers', async () => {
+    const report: ShapeReport = {
+      steps: [
+        {
+          name: 'reuse',
+          live: [
+            {
+              route: 'GET /v1/storage/stores',
+              statuses: [200],
+              shape: {
+                $: 'object',
+                '$.stores': 'array',
+                '$.stores[]': 'object',
+                '$.stores[].id': 'string',
+                '$.stores[].name': 'string',
+                '$.stores[].status': 'string'
+              }
+            }
+          ],
+          emulator: []
+        }
+      ]
+    }
+    const reportPath = join(dir, 'report.json')
+    await writeFile(reportPath, JSON.stringify(report))
+    const cli = startCli([
+      '--token',
+      'emulator-cli-token',
+      '--list-external-id',
+      '--shapes',
+      reportPath
+    ])
+    try {
+      const url = await cli.listening
+      const headers = { authorization: 'Bearer emulator-cli-token' }
+      const created = await fetch(
+        `${url}/v1/storage/stores/integration/direct?slug=acme`,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            name: 'web-pr-7',
+            externalId: 'acme-web-pr-7',
+            integrationConfigurationId: 'icfg_emuNeon0001',
+            integrationProductIdOrSlug: 'neon'
+          })
+        }
+      )
+      expect(created.status).toBe(200)
+      const listing = await fetch(`${url}/v1/storage/stores?slug=acme`, {
+        headers
+      })
+
+      expect(await listing.json()).toEqual({
+        stores: [
+          {
+            id: expect.stringMatching(/^store_/),
+            name: 'web-pr-7',
+            status: 'available'
+          }
+        ]
+      })
+      expect(cli.output().stdout).toContain(
+        `shapes:  answers shaped like ${reportPath}`
+      )
+    } finally {
+      cli.child.kill('SIGTERM')
+      await cli.exited
+    }
+  })
+
+  it('refuses a file that is not a live report', async () => {
+    const reportPath = join(dir, 'not-a-report.json')
+    await writeFile(reportPath, '{"stores": []}')
+    const cli = startCli(['--shapes', reportPath])
+
+    expect(await cli.exited).toBe(2)
+    expect(cli.output().stderr).toBe(
+      `--shapes ${reportPath} is not a live report (no "steps")\n`
+    )
   })
 })
