@@ -161,7 +161,7 @@ const report = {
   version: 1,
   generatedAt: new Date().toISOString(),
   target: new URL(apiUrl).origin,
-  key: '<key>',
+  key,
   lives: { live: live.result, emulator: emulated.result },
   questions,
   differences,
