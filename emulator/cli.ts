@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { SEED_PROJECTS, startEmulator } from './index.ts'
 import { startGitHubEmulator } from './github/index.ts'
 import type { Fault } from './index.ts'
+import type { Fault, ShapeReport } from './index.ts'
 
 const { values } = parseArgs({
   options: {
@@ -21,7 +23,9 @@ const { values } = parseArgs({
     faults: { type: 'string' },
     // Also start the GitHub emulator, with acme/web and one open pull request.
     github: { type: 'boolean', default: false },
-    'github-port': { type: 'string' }
+    'github-port': { type: 'string' },
+    // A live report (npm run live): answers shaped like the live API's.
+    shapes: { type: 'string' }
   }
 })
 
@@ -72,8 +76,22 @@ const emulator = await startEmulator({
   deploymentBuildMs: numberOption(
     'deployment-build-ms',
     values['deployment-build-ms']
-  )
+  ),
+  shapes: shapesOption(values.shapes)
 })
+
+function shapesOption(path: string | undefined): ShapeReport | undefined {
+  if (path === undefined) return undefined
+  try {
+    const report = JSON.parse(readFileSync(path, 'utf8'))
+    if (Array.isArray(report?.steps)) return report
+  } catch (error) {
+    console.error(`--shapes ${path}: ${(error as Error).message}`)
+    process.exit(2)
+  }
+  console.error(`--shapes ${path} is not a live report (no "steps")`)
+  process.exit(2)
+}
 
 for (const [route, faults] of Object.entries(faultsOption(values.faults))) {
   emulator.faults.add(route, ...faults)
@@ -125,6 +143,18 @@ if (github) {
   console.log(`  token:           ${github.token}`)
   console.log(`  read-only token: ${github.readOnlyToken}`)
   console.log(`  repository:      acme/web, pull request #${pull.number} open`)
+}
+if (values.shapes) {
+  console.log(`  shapes:  answers shaped like ${values.shapes}`)
+  // Keys the live API sent that no emulator answer has: printed as found.
+  const reported = new Set<string>()
+  setInterval(() => {
+    for (const gap of emulator.shapeGaps()) {
+      if (reported.has(gap)) continue
+      reported.add(gap)
+      console.log(`  shapes:  the live API also sent ${gap}; not emulated`)
+    }
+  }, 1000).unref()
 }
 console.log('Press Ctrl+C to stop.')
 

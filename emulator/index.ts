@@ -28,6 +28,8 @@ import type { EnvVar, Project } from './projects.ts'
 import type { LifecycleSettings } from './lifecycle.ts'
 import { DeploymentRegistry, seedDeployment } from './deployments.ts'
 import type { DeploymentRecord, SeedDeploymentInput } from './deployments.ts'
+import { ShapeRules } from './shapes.ts'
+import type { ShapeReport } from './shapes.ts'
 
 export type { EmulatorSettings, RecordedRequest } from './server.ts'
 export type { Fault } from './faults.ts'
@@ -56,6 +58,7 @@ export type {
   SeedDeploymentInput
 } from './deployments.ts'
 export { PRODUCTION_BRANCH } from './branch-env-routes.ts'
+export type { ShapeReport } from './shapes.ts'
 
 export interface EmulatorOptions extends LifecycleSettings {
   /** Default 0 (ephemeral). The emulator always listens on 127.0.0.1. */
@@ -89,6 +92,11 @@ export interface EmulatorOptions extends LifecycleSettings {
   gitBranchFilter?: 'applies' | 'exact'
   /** How long a redeploy is `BUILDING` before it is `READY`. Default 0. */
   deploymentBuildMs?: number
+  /**
+   * A live report (`npm run live`): every answer of a route the report
+   * holds is shaped like the live API's, keys it never sent dropped.
+   */
+  shapes?: ShapeReport
 }
 
 export interface SeedStoreInput {
@@ -168,6 +176,11 @@ export interface Emulator {
   resetRequests(): void
   /** Faults to inject, per route key, one per request in order. */
   faults: FaultPlan
+  /**
+   * With `shapes`: keys the live API sent that the emulator's answers lack
+   * (`route path`), which it cannot invent.
+   */
+  shapeGaps(): string[]
   close(): Promise<void>
 }
 
@@ -206,7 +219,8 @@ export async function startEmulator(
     projects: new ProjectRegistry(),
     deployments: new DeploymentRegistry(),
     requests: [],
-    faults: new FaultPlan()
+    faults: new FaultPlan(),
+    shapes: options.shapes && new ShapeRules(options.shapes)
   }
   const server = createEmulatorServer(state, options.tls)
   await new Promise<void>((resolve, reject) => {
@@ -288,6 +302,7 @@ export async function startEmulator(
       state.requests.length = 0
     },
     faults: state.faults,
+    shapeGaps: () => [...(state.shapes?.gaps ?? [])].sort(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         running.delete(emulator)

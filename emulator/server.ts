@@ -40,6 +40,7 @@ import { createStore, getStore, listStores } from './store-routes.ts'
 import type { ParsedBody, StoreRouteSettings } from './store-routes.ts'
 import type { StoreRegistry } from './stores.ts'
 import type { ProjectRegistry } from './projects.ts'
+import type { ShapeRules } from './shapes.ts'
 
 export interface EmulatorSettings
   extends StoreRouteSettings, EnvRouteSettings, DeploymentSettings {
@@ -71,6 +72,8 @@ export interface EmulatorState {
   deployments: DeploymentRegistry
   requests: RecordedRequest[]
   faults: FaultPlan
+  /** Answers shaped like a live report's (`startEmulator({ shapes })`). */
+  shapes?: ShapeRules
 }
 
 /** An HTTP server, or HTTPS where given a key and certificate. */
@@ -142,7 +145,15 @@ async function answer(
   if (fault) recorded.fault = describeFault(fault)
   state.requests.push(recorded)
   if (fault) return sendFault(res, fault, reply)
-  if (reply) sendJson(res, reply)
+  if (reply) sendJson(res, shaped(state, route.key, reply))
+}
+
+function shaped(state: EmulatorState, route: RouteKey, reply: Reply): Reply {
+  if (!state.shapes) return reply
+  return {
+    status: reply.status,
+    body: state.shapes.apply(route, reply.status, reply.body)
+  }
 }
 
 function dispatch(

@@ -1,0 +1,341 @@
+/**
+ * `npm run live` against an emulator standing in for Vercel (its `api-url`),
+ * as a maintainer with a token would run it against the real API.
+ */
+import { execFile, spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startEmulator } from '../emulator/index.ts'
+import type {
+  Emulator,
+  EmulatorOptions,
+  ShapeReport
+} from '../emulator/index.ts'
+
+const ROOT = join(import.meta.dirname, '..')
+
+let dir: string
+let target: Emulator | undefined
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'live-test-'))
+})
+afterEach(async () => {
+  await target?.close()
+  target = undefined
+  await rm(dir, { recursive: true, force: true })
+})
+
+interface LiveRun {
+  exitCode: number | null
+  stdout: string
+  stderr: string
+}
+
+function runLive(env: Record<string, string>): Promise<LiveRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['scripts/live.ts'],
+      {
+        cwd: ROOT,
+        // Nothing of the test's own environment: no token can leak in.
+        env: { PATH: process.env.PATH ?? '', ...env },
+        timeout: 60_000
+      },
+      (error, stdout, stderr) => {
+        const exitCode = error
+          ? typeof error.code === 'number'
+            ? error.code
+            : null
+          : 0
+        resolve({ exitCode, stdout, stderr })
+      }
+    )
+  })
+}
+
+/** A target like Vercel: its stores answer `initializing` first. */
+async function startTarget(options: EmulatorOptions = {}) {
+  target = await startEmulator({ initializingReads: 1, ...options })
+  return target
+}
+
+function liveEnv(emulator: Emulator, overrides: Record<string, string> = {}) {
+  return {
+    VERCEL_TOKEN: emulator.token,
+    VERCEL_TEAM: emulator.team.slug,
+    VERCEL_INTEGRATION: 'neon',
+    VERCEL_PRODUCT: 'neon',
+    VERCEL_PROJECT: 'web',
+    LIVE_API_URL: emulator.url,
+    LIVE_REPORT: join(dir, 'live-report.json'),
+    ...overrides
+  }
+}
+
+interface Report extends ShapeReport {
+  differences: { step: string; route: string; path: string }[]
+  questions: Record<string, unknown>
+  lives: {
+    live: {
+      steps: { name: string; exitCode: number | null }[]
+      cleanup: { removed: number; failures: string[] }
+    }
+  }
+}
+
+async function readReport(): Promise<Report> {
+  return JSON.parse(await readFile(join(dir, 'live-report.json'), 'utf8'))
+}
+
+describe('npm run live', () => {
+  it('without a token exits non-zero, says what to set, and sends no request', async () => {
+    const emulator = await startTarget()
+    const withoutToken: Record<string, string> = liveEnv(emulator)
+    delete withoutToken.VERCEL_TOKEN
+
+    const run = await runLive(withoutToken)
+
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^npm run live needs VERCEL_TOKEN set \(/)
+    ])
+    expect(emulator.count()).toBe(0)
+  })
+
+  it('runs the whole life against the emulator as its target, cleans up, and reports no difference', async () => {
+    const emulator = await startTarget()
+
+    const run = await runLive(liveEnv(emulator))
+
+    expect(run.stderr).toBe('')
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain('Differences between live and emulator: 0')
+    const report = await readReport()
+    expect(report.differences).toEqual([])
+    expect(
+      report.lives.live.steps.map(({ name, exitCode }) => [name, exitCode])
+    ).toEqual([
+      ['create', 0],
+      ['reuse', 0],
+      ['wait', 0],
+      ['connect', 0],
+      ['read-env', 0],
+      ['second connect', null],
+      ['delete while connected', null],
+      ['absent', 0]
+    ])
+    expect(report.questions).toMatchObject({
+      externalIdInListing: false,
+      statusesSeen: ['initializing', 'available'],
+      connect: { statuses: [201] },
+      secondConnect: { statuses: [409] },
+      deleteWhileConnected: { statuses: [400] }
+    })
+    // Every request of the life reached the target, and nothing is left.
+    expect(emulator.count('POST /v1/storage/stores/integration/direct')).toBe(1)
+    expect(emulator.count('DELETE /v1/storage/stores/integration/{id}')).toBe(2)
+    expect(emulator.stores()).toEqual([])
+    expect(
+      emulator.envVars('prj_emuWeb0001').filter((v) => v.contentHint)
+    ).toEqual([])
+    // The report holds shapes and redacted errors, never a token or a value.
+    const text = await readFile(join(dir, 'live-report.json'), 'utf8')
+    expect(text).not.toContain(emulator.token)
+    for (const value of emulator.secretValues()) {
+      expect(text).not.toContain(value)
+    }
+  })
+
+  it('reports each difference from the emulator: a listing that carries externalId', async () => {
+    const emulator = await startTarget({ listIncludesExternalId: true })
+
+    const run = await runLive(liveEnv(emulator))
+
+    expect(run.exitCode).toBe(0)
+    const report = await readReport()
+    expect(report.questions.externalIdInListing).toBe(true)
+    expect(report.differences).toContainEqual({
+      step: 'reuse',
+      route: 'GET /v1/storage/stores',
+      path: '$.stores[].externalId',
+      live: 'string',
+      emulator: 'absent'
+    })
+    expect(run.stdout).toContain(
+      'reuse · GET /v1/storage/stores · $.stores[].externalId: live string, emulator absent'
+    )
+  })
+
+  it('removes the store when a step fails', async () => {
+    const emulator = await startTarget()
+
+    const run = await runLive(
+      liveEnv(emulator, { VERCEL_PROJECT: 'no-such-project' })
+    )
+
+    expect(run.exitCode).toBe(1)
+    const report = await readReport()
+    expect(report.lives.live.steps.at(-1)).toMatchObject({
+      name: 'connect',
+      exitCode: 1
+    })
+    expect(report.lives.live.cleanup).toEqual({ removed: 1, failures: [] })
+    expect(emulator.stores()).toEqual([])
+  })
+})
+
+describe('the emulator shaped by a live report', () => {
+  it('drops keys the live answers lacked and names keys it cannot invent', async () => {
+    const emulator = await startTarget()
+    await runLive(liveEnv(emulator))
+    const report = await readReport()
+    // As if Vercel's listing had carried a key the emulator does not know.
+    for (const step of report.steps) {
+      for (const answer of step.live) {
+        if (answer.route === 'GET /v1/storage/stores' && answer.shape) {
+          answer.shape['$.stores[].region'] = 'string'
+        }
+      }
+    }
+
+    const shaped = await startEmulator({
+      listIncludesExternalId: true,
+      shapes: report
+    })
+    try {
+      shaped.seedStore({
+        installationId: shaped.installations.neon.id,
+        productIdOrSlug: 'neon',
+        name: 'web-pr-1',
+        externalId: 'acme-web-pr-1'
+      })
+      const answer = await fetch(
+        `${shaped.url}/v1/storage/stores?slug=${shaped.team.slug}`,
+        { headers: { authorization: `Bearer ${shaped.token}` } }
+      )
+      const { stores } = (await answer.json()) as {
+        stores: Record<string, unknown>[]
+      }
+
+      expect(stores).toHaveLength(1)
+      expect(stores[0]).not.toHaveProperty('externalId')
+      expect(stores[0]).toMatchObject({ name: 'web-pr-1', status: 'available' })
+      expect(shaped.shapeGaps()).toEqual([
+        'GET /v1/storage/stores $.stores[].region'
+      ])
+    } finally {
+      await shaped.close()
+    }
+  })
+})
+
+describe('npm run emulator -- --shapes', () => {
+  function startCli(args: string[]) {
+    const child = spawn(process.execPath, ['emulator/cli.ts', ...args], {
+      cwd: ROOT
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', resolve)
+    )
+    const listening = new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', () => {
+        const url = /listening on (\S+)/.exec(stdout)?.[1]
+        if (url && stdout.includes('Press Ctrl+C')) resolve(url)
+      })
+      void exited.then(() => reject(new Error(`exited: ${stderr}`)))
+    })
+    // A run that exits on purpose never listens: not an unhandled rejection.
+    listening.catch(() => undefined)
+    return { child, listening, exited, output: () => ({ stdout, stderr }) }
+  }
+
+  it('serves answers with only the keys of the report’s live answers', async () => {
+    const report: ShapeReport = {
+      steps: [
+        {
+          name: 'reuse',
+          live: [
+            {
+              route: 'GET /v1/storage/stores',
+              statuses: [200],
+              shape: {
+                $: 'object',
+                '$.stores': 'array',
+                '$.stores[]': 'object',
+                '$.stores[].id': 'string',
+                '$.stores[].name': 'string',
+                '$.stores[].status': 'string'
+              }
+            }
+          ],
+          emulator: []
+        }
+      ]
+    }
+    const reportPath = join(dir, 'report.json')
+    await writeFile(reportPath, JSON.stringify(report))
+    const cli = startCli([
+      '--token',
+      'emulator-cli-token',
+      '--list-external-id',
+      '--shapes',
+      reportPath
+    ])
+    try {
+      const url = await cli.listening
+      const headers = { authorization: 'Bearer emulator-cli-token' }
+      const created = await fetch(
+        `${url}/v1/storage/stores/integration/direct?slug=acme`,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            name: 'web-pr-7',
+            externalId: 'acme-web-pr-7',
+            integrationConfigurationId: 'icfg_emuNeon0001',
+            integrationProductIdOrSlug: 'neon'
+          })
+        }
+      )
+      expect(created.status).toBe(200)
+      const listing = await fetch(`${url}/v1/storage/stores?slug=acme`, {
+        headers
+      })
+
+      expect(await listing.json()).toEqual({
+        stores: [
+          {
+            id: expect.stringMatching(/^store_/),
+            name: 'web-pr-7',
+            status: 'available'
+          }
+        ]
+      })
+      expect(cli.output().stdout).toContain(
+        `shapes:  answers shaped like ${reportPath}`
+      )
+    } finally {
+      cli.child.kill('SIGTERM')
+      await cli.exited
+    }
+  })
+
+  it('refuses a file that is not a live report', async () => {
+    const reportPath = join(dir, 'not-a-report.json')
+    await writeFile(reportPath, '{"stores": []}')
+    const cli = startCli(['--shapes', reportPath])
+
+    expect(await cli.exited).toBe(2)
+    expect(cli.output().stderr).toBe(
+      `--shapes ${reportPath} is not a live report (no "steps")\n`
+    )
+  })
+})
