@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { SEED_PROJECTS, startEmulator } from './index.ts'
 import { startGitHubEmulator } from './github/index.ts'
-import type { Fault } from './index.ts'
 import type { Fault, ShapeReport } from './index.ts'
 
 const { values } = parseArgs({

@@ -13,7 +13,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startEmulator, type Emulator } from '../emulator/index.ts'
-import { BUNDLE, runAction } from '../harness/run-action.ts'
+import { BUNDLE, runBundle } from '../harness/run-action.ts'
 import { SCENARIOS, routeOf, type Scenario } from '../harness/scenarios.ts'
 
 interface Target {
@@ -82,7 +82,7 @@ async function actionSample(
   return withEmulator(async (emulator) => {
     const options = scenario.prepare(emulator)
     return withMaxRss(measureMemory, async (env) => {
-      const result = await runAction({
+      const result = await runBundle({
         ...options,
         env: { ...options.env, ...env }
       })
@@ -279,7 +279,7 @@ async function coldStart() {
   const bundle: number[] = []
   const bare: number[] = []
   for (let i = 0; i < coldRuns; i++) {
-    const result = await runAction({})
+    const result = await runBundle({})
     if (result.exitCode !== 1 || !result.stdout.includes('Input "token"')) {
       throw new Error(
         `cold start: expected the token input error, got:\n${result.stdout}`

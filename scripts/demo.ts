@@ -5,7 +5,7 @@
  * and delete it).
  */
 import { startEmulator } from '../emulator/index.ts'
-import { runAction, type RunResult } from '../harness/run-action.ts'
+import { runBundle, type RunResult } from '../harness/run-action.ts'
 
 const emulator = await startEmulator()
 try {
@@ -33,7 +33,7 @@ try {
   ]
   for (const [label, runInputs] of runs) {
     emulator.resetRequests()
-    const result = await runAction({ inputs: runInputs, pullRequest: 42 })
+    const result = await runBundle({ inputs: runInputs, pullRequest: 42 })
     show(label, result)
     console.log(`   requests ${JSON.stringify(emulator.counts())}`)
     console.log(

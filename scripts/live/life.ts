@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { runAction } from '../../harness/run-action.ts'
+import { runBundle } from '../../harness/run-action.ts'
 import type { RecordingProxy } from './recording-proxy.ts'
 
 export interface Target {
@@ -134,7 +134,7 @@ export async function runLife(options: {
         steps.push({ name: step.name, exitCode: null, outputs: {} })
         continue
       }
-      const result = await runAction({ inputs: step.inputs })
+      const result = await runBundle({ inputs: step.inputs })
       storeId ||= result.outputs['store-id'] ?? ''
       projectId ||= result.outputs['connected-project'] ?? ''
       const outputs = Object.fromEntries(
