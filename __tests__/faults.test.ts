@@ -360,7 +360,7 @@ const STEP_ROUTES: Record<string, StepRoute> = {
         installationId: emulator.installations.neon.id,
         productIdOrSlug: 'neon',
         name: NAME,
-        externalId: `acme-web-pr-${PR}`
+        externalId: `acme/web#${PR}`
       })
       return inputs({ state: 'absent' })
     }
@@ -610,7 +610,7 @@ describe('concurrent runs with one key, through dist/index.js', () => {
     })
     const [warning] = warningLines(next)
     expect(warning).toContain(
-      `${stores.length} stores share the key "acme-web-pr-${PR}"; using the oldest, ${oldest.id}`
+      `${stores.length} stores share the key "acme/web#${PR}"; using the oldest, ${oldest.id}`
     )
     for (const { id } of duplicates) {
       expect(warning).toContain(id)
