@@ -73,7 +73,7 @@ describe('defect 5: default names are unique per repository, owner included', ()
     })
     const labsWeb = await run({ repository: 'acme/labs-web', inputs: inputs() })
     for (const result of [web, labs, labsWeb]) {
-      expect(result.exitCode, result.stdout).toBe(0)
+      expect(result.exitCode).toBe(0)
       expect(result.outputs.created).toBe('true')
     }
     const ids = [web, labs, labsWeb].map(({ outputs }) => outputs['store-id'])
