@@ -27065,7 +27065,11 @@ function networkReason(error) {
 ;// CONCATENATED MODULE: ./src/vercel/answers.ts
 
 
-/** A 2xx answer that has a field of the wrong type. */
+/**
+ * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
+ * so that it is handled as any unreadable answer is (a create's is taken as
+ * made); its message is its own, naming the answer and the field.
+ */
 class UnreadableAnswerError extends VercelResponseError {
     constructor(answer, problem) {
         super('', '', 200, '');

@@ -27,7 +27,11 @@ import { VercelResponseError } from './errors.js'
 
 export { readErrorAnswer } from './error-answer.js'
 
-/** A 2xx answer that has a field of the wrong type. */
+/**
+ * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
+ * so that it is handled as any unreadable answer is (a create's is taken as
+ * made); its message is its own, naming the answer and the field.
+ */
 export class UnreadableAnswerError extends VercelResponseError {
   constructor(answer: string, problem: string) {
     super('', '', 200, '')
