@@ -53,8 +53,8 @@ describe('get or create, through dist/index.js', () => {
     const [store] = teamStores()
     expect(first.outputs).toEqual({
       'store-id': store.id,
-      'store-name': 'web-pr-42',
-      'external-id': 'acme-web-pr-42',
+      'store-name': 'web-pr-42-86f279ce',
+      'external-id': 'acme/web#42',
       created: 'true',
       status: 'available',
       'integration-configuration-id': neon().id,
@@ -67,20 +67,20 @@ describe('get or create, through dist/index.js', () => {
       'env-var-names': '[]'
     })
     expect(first.outputs['secret-names']).toContain('"DATABASE_URL"')
-    expect(first.summary).toContain('Created Vercel store web-pr-42')
+    expect(first.summary).toContain('Created Vercel store web-pr-42-86f279ce')
     expect(first.summary).toContain(
-      `<a href="https://vercel.com/acme/~/stores/integration/${store.id}">web-pr-42</a>`
+      `<a href="https://vercel.com/acme/~/stores/integration/${store.id}">web-pr-42-86f279ce</a>`
     )
     expect(store).toMatchObject({
-      name: 'web-pr-42',
-      externalId: 'acme-web-pr-42'
+      name: 'web-pr-42-86f279ce',
+      externalId: 'acme/web#42'
     })
 
     const second = await run({ inputs: neonInputs(), pullRequest: 42 })
     expect(second.exitCode).toBe(0)
     expect(second.outputs['store-id']).toBe(store.id)
     expect(second.outputs.created).toBe('false')
-    expect(second.summary).toContain('Reused Vercel store web-pr-42')
+    expect(second.summary).toContain('Reused Vercel store web-pr-42-86f279ce')
     expect(emulator.count(CREATE)).toBe(1)
     expect(emulator.count(LIST)).toBe(2)
     expect(teamStores()).toHaveLength(1)
@@ -121,8 +121,8 @@ describe('get or create, through dist/index.js', () => {
   it('derives the name and key from the branch outside a pull request', async () => {
     const result = await run({ inputs: neonInputs() })
     expect(result.exitCode).toBe(0)
-    expect(result.outputs['store-name']).toBe('web-branch-main')
-    expect(result.outputs['external-id']).toBe('acme-web-branch-main')
+    expect(result.outputs['store-name']).toBe('web-branch-main-accff954')
+    expect(result.outputs['external-id']).toBe('acme/web@main')
   })
 
   it('takes the token and team from VERCEL_TOKEN and VERCEL_ORG_ID', async () => {
@@ -160,7 +160,7 @@ describe('get or create, through dist/index.js', () => {
     const ours = emulator.seedStore({
       installationId: neon().id,
       productIdOrSlug: 'neon',
-      name: 'web-pr-5',
+      name: 'web-pr-5-86f279ce',
       createdAt: 1_000
     })
     for (let n = 0; n < 5; n++) {
@@ -183,7 +183,7 @@ describe('matching a listed store to this step’s key', () => {
     const seeded = emulator.seedStore({
       installationId: neon().id,
       productIdOrSlug: 'neon',
-      name: 'web-pr-9',
+      name: 'web-pr-9-86f279ce',
       externalId: 'set-by-someone-else'
     })
     const result = await run({ inputs: neonInputs(), pullRequest: 9 })
@@ -198,12 +198,12 @@ describe('matching a listed store to this step’s key', () => {
       installationId: neon().id,
       productIdOrSlug: 'neon',
       name: 'renamed-by-hand',
-      externalId: 'acme-web-pr-9'
+      externalId: 'acme/web#9'
     })
     const sameNameOtherKey = emulator.seedStore({
       installationId: neon().id,
       productIdOrSlug: 'neon',
-      name: 'web-pr-9',
+      name: 'web-pr-9-86f279ce',
       externalId: 'someone-elses-key'
     })
     const result = await run({ inputs: neonInputs(), pullRequest: 9 })
@@ -216,7 +216,7 @@ describe('matching a listed store to this step’s key', () => {
     const kv = emulator.seedStore({
       installationId: upstash().id,
       productIdOrSlug: 'upstash-kv',
-      name: 'web-pr-11'
+      name: 'web-pr-11-86f279ce'
     })
     const result = await run({
       inputs: {
@@ -238,8 +238,8 @@ describe('matching a listed store to this step’s key', () => {
     const kv = emulator.seedStore({
       installationId: upstash().id,
       productIdOrSlug: 'iap_emu_upstash_kv',
-      name: 'web-pr-12',
-      externalId: 'acme-web-pr-12'
+      name: 'web-pr-12-86f279ce',
+      externalId: 'acme/web#12'
     })
     const result = await run({
       inputs: {
@@ -257,18 +257,18 @@ describe('matching a listed store to this step’s key', () => {
     emulator.seedStore({
       installationId: upstash().id,
       productIdOrSlug: 'upstash-kv',
-      name: 'web-pr-13'
+      name: 'web-pr-13-86f279ce'
     })
     emulator.seedStore({
       teamId: emulator.otherTeam.id,
       installationId: 'icfg_globexNeon01',
       productIdOrSlug: 'neon',
-      name: 'web-pr-13'
+      name: 'web-pr-13-86f279ce'
     })
     const result = await run({ inputs: neonInputs(), pullRequest: 13 })
     expect(result.outputs.created).toBe('true')
     expect(
-      teamStores().filter(({ name }) => name === 'web-pr-13')
+      teamStores().filter(({ name }) => name === 'web-pr-13-86f279ce')
     ).toHaveLength(2)
   })
 
@@ -286,7 +286,7 @@ describe('matching a listed store to this step’s key', () => {
         })
         expect(result.outputs).toMatchObject({
           'store-name': name,
-          'external-id': `acme-web-${name}`,
+          'external-id': `acme/web:${name}`,
           created: 'true'
         })
         ids.push(result.outputs['store-id'])
@@ -305,7 +305,7 @@ describe('matching a listed store to this step’s key', () => {
       const seeded = emulator.seedStore({
         installationId: neon().id,
         productIdOrSlug: 'neon',
-        name: 'web-pr-16'
+        name: 'web-pr-16-86f279ce'
       })
       const result = await run({
         inputs: { ...neonInputs(), product: 'iap_emu_neon' },
@@ -326,7 +326,7 @@ describe('matching a listed store to this step’s key', () => {
       const seeded = emulator.seedStore({
         installationId: neon().id,
         productIdOrSlug: 'neon',
-        name: 'web-pr-17'
+        name: 'web-pr-17-86f279ce'
       })
       const result = await run({ inputs: neonInputs(), pullRequest: 17 })
       expect(result.outputs['store-id']).toBe(seeded.id)
@@ -346,7 +346,7 @@ describe('matching a listed store to this step’s key', () => {
       emulator.seedStore({
         installationId: neon().id,
         productIdOrSlug: 'neon',
-        name: 'web-pr-14',
+        name: 'web-pr-14-86f279ce',
         createdAt
       })
     )

@@ -194,7 +194,7 @@ describe('VercelStoreApi.listStores', () => {
       .intercept({ path: onPath(LIST), method: 'GET' })
       .reply(200, body)
     await expect(api().listStores('icfg_a')).rejects.toThrow(
-      'GET /v1/storage/stores answered HTTP 200 with a body that has no list of stores'
+      /^Vercel's answer to GET \/v1\/storage\/stores (is a list, not an object|has no "stores" \(a list\)|has "stores" as an object, not a list)$/
     )
   })
 

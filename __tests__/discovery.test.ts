@@ -79,10 +79,10 @@ describe('names resolved to ids, through dist/index.js', () => {
       'billing-plan-id': 'bp_emu_neon_launch'
     })
     expect(createBody()).toEqual({
-      name: 'web-pr-42',
+      name: 'web-pr-42-86f279ce',
       integrationConfigurationId: 'icfg_emuNeon0001',
       integrationProductIdOrSlug: 'neon',
-      externalId: 'acme-web-pr-42',
+      externalId: 'acme/web#42',
       metadata: { region: 'fra1', auth: true },
       billingPlanId: 'bp_emu_neon_launch',
       paymentMethodId: 'pm_123'
@@ -173,7 +173,7 @@ describe('names resolved to ids, through dist/index.js', () => {
     const seeded = emulator.seedStore({
       installationId: 'icfg_emuNeon0001',
       productIdOrSlug: 'neon',
-      name: 'web-pr-42'
+      name: 'web-pr-42-86f279ce'
     })
     const result = await run({ plan: 'Launch', metadata: 'region=iad1' })
     expect(result.exitCode).toBe(0)
@@ -461,26 +461,28 @@ describe('dry run', () => {
     })
     expect(result.exitCode).toBe(0)
     const body = {
-      name: 'web-pr-42',
+      name: 'web-pr-42-86f279ce',
       integrationConfigurationId: 'icfg_emuNeon0001',
       integrationProductIdOrSlug: 'neon',
-      externalId: 'acme-web-pr-42',
+      externalId: 'acme/web#42',
       metadata: { region: 'fra1' },
       paymentMethodId: 'pm_123',
       billingPlanId: 'bp_emu_neon_launch'
     }
     expect(result.summary).toContain(
-      'Dry run: would create Vercel store web-pr-42'
+      'Dry run: would create Vercel store web-pr-42-86f279ce'
     )
     expect(result.summary).toContain(
       JSON.stringify(body, null, 2).replaceAll('"', '&quot;')
     )
-    expect(result.stdout).toContain('Dry run: would create store web-pr-42')
+    expect(result.stdout).toContain(
+      'Dry run: would create store web-pr-42-86f279ce'
+    )
     expect(result.stdout).toContain(JSON.stringify(body))
     expect(result.outputs).toEqual({
       'store-id': '',
-      'store-name': 'web-pr-42',
-      'external-id': 'acme-web-pr-42',
+      'store-name': 'web-pr-42-86f279ce',
+      'external-id': 'acme/web#42',
       created: 'false',
       status: '',
       'integration-configuration-id': 'icfg_emuNeon0001',
@@ -501,7 +503,7 @@ describe('dry run', () => {
     const seeded = emulator.seedStore({
       installationId: 'icfg_emuNeon0001',
       productIdOrSlug: 'neon',
-      name: 'web-pr-42'
+      name: 'web-pr-42-86f279ce'
     })
     const result = await run({ 'dry-run': 'true', plan: 'Launch' })
     expect(result.exitCode).toBe(0)
@@ -513,11 +515,11 @@ describe('dry run', () => {
       'dashboard-url': `https://vercel.com/acme/~/stores/integration/${seeded.id}`
     })
     expect(result.summary).toContain(
-      'Dry run: would reuse Vercel store web-pr-42'
+      'Dry run: would reuse Vercel store web-pr-42-86f279ce'
     )
     expect(result.summary).not.toContain('Reused Vercel store')
     expect(result.stdout).toContain(
-      `Dry run: would reuse store web-pr-42 (${seeded.id})`
+      `Dry run: would reuse store web-pr-42-86f279ce (${seeded.id})`
     )
     expect(emulator.counts()).toEqual({
       [CONFIGURATIONS]: 1,
@@ -557,7 +559,7 @@ describe('dry run', () => {
       emulator.seedStore({
         installationId: 'icfg_emuNeon0001',
         productIdOrSlug: 'neon',
-        name: 'web-pr-42',
+        name: 'web-pr-42-86f279ce',
         createdAt
       })
     )
@@ -600,7 +602,7 @@ describe('dry run', () => {
     const seeded = emulator.seedStore({
       installationId: 'icfg_emuNeon0001',
       productIdOrSlug: 'neon',
-      name: 'web-pr-42'
+      name: 'web-pr-42-86f279ce'
     })
     const result = await run({ 'dry-run': 'true', state: 'absent' })
     expect(result.exitCode).toBe(0)

@@ -9,7 +9,8 @@ const LIST = 'GET /v1/storage/stores'
 const GET = 'GET /v1/storage/stores/{id}'
 const CREATE = 'POST /v1/storage/stores/integration/direct'
 const PR = 21
-const NAME = `web-pr-${PR}`
+// The default name ends in a hash of the repository, "acme/web".
+const NAME = `web-pr-${PR}-86f279ce`
 
 let emulator: Emulator
 
@@ -170,10 +171,14 @@ function countsAfterRecovery(
 ): Record<string, number> {
   if (route === 'get') return { [LIST]: 1, [GET]: 2 }
   if (route === 'list') return { [LIST]: 2, [CREATE]: 1 }
-  return recovers === 'retried'
-    ? { [LIST]: 1, [CREATE]: 2 }
-    : { [LIST]: 2, [CREATE]: recovers === 'listed again' ? 1 : 2 }
+  if (recovers === 'retried') return { [LIST]: 1, [CREATE]: 2 }
+  if (recovers === 'listed again') return { [LIST]: 2, [CREATE]: 1 }
+  // Not listed at once nor after any of the pauses: created again.
+  return { [LIST]: 1 + RELISTS_AFTER_A_LOST_CREATE, [CREATE]: 2 }
 }
+
+/** The listings after a lost create: at once, then after each of 3 pauses. */
+const RELISTS_AFTER_A_LOST_CREATE = 4
 
 /** What a user sees of the faulted run, to compare with `expected`. */
 function observe(result: RunResult) {
@@ -360,7 +365,7 @@ const STEP_ROUTES: Record<string, StepRoute> = {
         installationId: emulator.installations.neon.id,
         productIdOrSlug: 'neon',
         name: NAME,
-        externalId: `acme-web-pr-${PR}`
+        externalId: `acme/web#${PR}`
       })
       return inputs({ state: 'absent' })
     }
@@ -564,7 +569,10 @@ describe('rate limits, retries and the deadline, through dist/index.js', () => {
     expect(errorLine(result)).toContain(
       '(3 creates, and the store is not listed after any)'
     )
-    expect(emulator.counts()).toEqual({ [LIST]: 4, [CREATE]: 3 })
+    expect(emulator.counts()).toEqual({
+      [LIST]: 1 + 3 * RELISTS_AFTER_A_LOST_CREATE,
+      [CREATE]: 3
+    })
     expect(ourStores()).toHaveLength(0)
   })
 })
@@ -611,7 +619,7 @@ describe('concurrent runs with one key, through dist/index.js', () => {
     })
     const [warning] = warningLines(next)
     expect(warning).toContain(
-      `${stores.length} stores share the key "acme-web-pr-${PR}"; using the oldest, ${oldest.id}`
+      `${stores.length} stores share the key "acme/web#${PR}"; using the oldest, ${oldest.id}`
     )
     for (const { id } of duplicates) {
       expect(warning).toContain(id)

@@ -72,7 +72,7 @@ describe('the whole life of a preview store', () => {
 
     const first = await run({ inputs: open })
     expect(first.exitCode).toBe(0)
-    const [store] = storesNamed('web-pr-42')
+    const [store] = storesNamed('web-pr-42-86f279ce')
     expect(emulator.counts()).toEqual({
       [ROUTES.listStores]: 1,
       [ROUTES.createStore]: 1,
@@ -119,13 +119,13 @@ describe('the whole life of a preview store', () => {
     expect(close.outputs).toMatchObject({
       deleted: 'true',
       'store-id': store.id,
-      'store-name': 'web-pr-42'
+      'store-name': 'web-pr-42-86f279ce'
     })
-    expect(close.summary).toContain('Deleted Vercel store web-pr-42')
+    expect(close.summary).toContain('Deleted Vercel store web-pr-42-86f279ce')
     expect(close.summary).toContain(`<code>${store.id}</code>`)
     expect(close.summary).toContain('<code>web</code>')
 
-    expect(storesNamed('web-pr-42')).toEqual([])
+    expect(storesNamed('web-pr-42-86f279ce')).toEqual([])
     expect(storeVars(WEB)).toEqual([])
     expect(emulator.envVars(WEB).map(({ key }) => key)).toEqual([
       'NEXT_PUBLIC_SITE_NAME'
@@ -162,7 +162,7 @@ describe('end states and the timeout', () => {
   it.each(END_STATUSES)(
     'fails on a store that is %s, with Vercel’s notification',
     async (status) => {
-      const store = seedNeon('web-pr-42', { status })
+      const store = seedNeon('web-pr-42-86f279ce', { status })
       emulator.setStoreStatus(store.id, status, {
         title: 'Neon project suspended',
         level: 'error',
@@ -170,7 +170,7 @@ describe('end states and the timeout', () => {
       })
       const result = await run({ inputs: inputs() })
       expect(errorLine(result)).toBe(
-        `::error::Store "web-pr-42" (${store.id}) is ${status}, which it will not leave by itself. Vercel says: Neon project suspended: The compute hours of the free plan are used up. Resolve it in the Vercel dashboard, or delete the store and run the job again.`
+        `::error::Store "web-pr-42-86f279ce" (${store.id}) is ${status}, which it will not leave by itself. Vercel says: Neon project suspended: The compute hours of the free plan are used up. Resolve it in the Vercel dashboard, or delete the store and run the job again.`
       )
       expect(emulator.counts()).toEqual({
         [ROUTES.listStores]: 1,
@@ -199,7 +199,7 @@ describe('end states and the timeout', () => {
     emulator.options.initializingReads = 1_000_000
     const result = await run({ inputs: inputs({ timeout: '4' }) })
     expect(errorLine(result)).toMatch(
-      /^::error::Store "web-pr-42" \(store_\w+\) is still initializing after [1-4] s of waiting, and the step's 4 s are up; raise "timeout", or set "wait" to false to go on without waiting\.$/
+      /^::error::Store "web-pr-42-86f279ce" \(store_\w+\) is still initializing after [1-4] s of waiting, and the step's 4 s are up; raise "timeout", or set "wait" to false to go on without waiting\.$/
     )
     expect(emulator.count(ROUTES.getStore)).toBeGreaterThanOrEqual(2)
     expect(emulator.count(ROUTES.connect)).toBe(0)
@@ -261,7 +261,7 @@ describe('connecting to a project', () => {
 
   it('advises env-prefix when a variable of that name exists', async () => {
     const result = await run({ inputs: inputs({ project: 'api' }) })
-    const [store] = storesNamed('web-pr-42')
+    const [store] = storesNamed('web-pr-42-86f279ce')
     expect(errorLine(result)).toBe(
       `::error::Project api already has a variable named DATABASE_URL in preview, so store ${store.id} cannot add its own; set "env-prefix" (for example PR42_) to give this store's variables names of their own.`
     )
@@ -297,12 +297,12 @@ describe('state: absent', () => {
       (await run({ inputs: inputs({ project: 'web', 'env-prefix': 'PR42_' }) }))
         .exitCode
     ).toBe(0)
-    const [connected] = storesNamed('web-pr-42')
-    const older = seedNeon('web-pr-42', {
+    const [connected] = storesNamed('web-pr-42-86f279ce')
+    const older = seedNeon('web-pr-42-86f279ce', {
       createdAt: connected.createdAt - 1000
     })
-    const newer = seedNeon('web-pr-42')
-    const other = seedNeon('web-pr-43')
+    const newer = seedNeon('web-pr-42-86f279ce')
+    const other = seedNeon('web-pr-43-86f279ce')
     emulator.resetRequests()
 
     const result = await run({
@@ -322,8 +322,10 @@ describe('state: absent', () => {
       expect(result.summary).toContain(`<code>${id}</code>`)
     }
     expect(result.summary).toContain('Deleted 3 Vercel stores')
-    expect(storesNamed('web-pr-42')).toEqual([])
-    expect(storesNamed('web-pr-43').map(({ id }) => id)).toEqual([other.id])
+    expect(storesNamed('web-pr-42-86f279ce')).toEqual([])
+    expect(storesNamed('web-pr-43-86f279ce').map(({ id }) => id)).toEqual([
+      other.id
+    ])
     expect(storeVars(WEB)).toEqual([])
   })
 
@@ -339,7 +341,7 @@ describe('state: absent', () => {
 describe('a listing with only what the Vercel CLI reads', () => {
   it('reads the store once, for the names of its secrets and of the variables', async () => {
     emulator.options.minimalListing = true
-    const store = seedNeon('web-pr-42')
+    const store = seedNeon('web-pr-42-86f279ce')
     const result = await run({ inputs: inputs({ project: WEB }) })
     expect(result.exitCode).toBe(0)
     const names = neonSecrets()
@@ -360,7 +362,7 @@ describe('a listing with only what the Vercel CLI reads', () => {
 describe('a listing whose connections say neither prefix nor variables', () => {
   it('reads the store to judge its connection, and reuses it with its prefix', async () => {
     emulator.options.minimalListing = true
-    const store = seedNeon('web-pr-42')
+    const store = seedNeon('web-pr-42-86f279ce')
     emulator.connectStore(store.id, WEB, ['preview'], 'PR42_')
     const result = await run({
       inputs: inputs({ project: 'web', 'env-prefix': 'PR42_' })

@@ -1,9 +1,26 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { cleanName, deriveDefaults } from '../src/naming.ts'
+import {
+  MAX_DEFAULT_NAME_LENGTH,
+  branchStoreName,
+  deriveDefaults,
+  pullRequestOfStoreName,
+  pullRequestStoreName
+} from '../src/naming.ts'
 
 const hash = (raw: string) =>
   createHash('sha256').update(raw).digest('hex').slice(0, 8)
+
+// The strictest rule the Vercel CLI knows for a store name (aws-apg).
+const STRICTEST_NAME = /^[a-zA-Z][a-zA-Z0-9-]*$/
+function isValidName(name: string | undefined): boolean {
+  return (
+    name !== undefined &&
+    STRICTEST_NAME.test(name) &&
+    name.length <= MAX_DEFAULT_NAME_LENGTH &&
+    !/--|-$/.test(name)
+  )
+}
 
 describe('deriveDefaults', () => {
   const pullRequest = {
@@ -13,17 +30,20 @@ describe('deriveDefaults', () => {
     branch: 'feature/login'
   }
 
-  it('names a pull request’s store after the repository and its number', () => {
+  it('names a pull request’s store after the repository, its number and a hash of owner/repo', () => {
     expect(deriveDefaults(pullRequest)).toEqual({
-      name: 'web-pr-42',
-      externalId: 'acme-web-pr-42'
+      name: `web-pr-42-${hash('acme/web')}`,
+      externalId: 'acme/web#42'
     })
   })
 
   it('names a branch build’s store after the branch', () => {
     expect(
       deriveDefaults({ owner: 'acme', repo: 'web', branch: 'main' })
-    ).toEqual({ name: 'web-branch-main', externalId: 'acme-web-branch-main' })
+    ).toEqual({
+      name: `web-branch-main-${hash('acme/web@main')}`,
+      externalId: 'acme/web@main'
+    })
   })
 
   it('keeps a branch called pr-42 apart from pull request 42', () => {
@@ -32,14 +52,69 @@ describe('deriveDefaults', () => {
       repo: 'web',
       branch: 'pr-42'
     })
-    expect(branch.name).toBe('web-branch-pr-42')
+    expect(branch.name).toMatch(/^web-branch-pr-42-/)
     expect(branch.name).not.toBe(deriveDefaults(pullRequest).name)
+    expect(branch.externalId).not.toBe(deriveDefaults(pullRequest).externalId)
+  })
+
+  it('gives acme/web, acme-labs/web and acme/labs-web different names and keys', () => {
+    const repositories = [
+      { owner: 'acme', repo: 'web' },
+      { owner: 'acme-labs', repo: 'web' },
+      { owner: 'acme', repo: 'labs-web' }
+    ]
+    const defaults = repositories.map((repository) =>
+      deriveDefaults({ ...repository, pullRequestNumber: 42 })
+    )
+    expect(new Set(defaults.map(({ name }) => name)).size).toBe(3)
+    expect(new Set(defaults.map(({ externalId }) => externalId)).size).toBe(3)
+  })
+
+  it('does not tell owner/repo apart by case, as GitHub does not', () => {
+    expect(
+      deriveDefaults({ owner: 'Acme', repo: 'Web', pullRequestNumber: 7 })
+    ).toEqual(
+      deriveDefaults({ owner: 'acme', repo: 'web', pullRequestNumber: 7 })
+    )
+  })
+
+  it('keeps every default name within the strictest product rule', () => {
+    const contexts = [
+      { owner: 'acme', repo: 'web', pullRequestNumber: 42 },
+      { owner: 'a', repo: 'x'.repeat(100), pullRequestNumber: 123456789 },
+      { owner: 'acme', repo: '123-app', pullRequestNumber: 1 },
+      { owner: 'acme', repo: '_.-', pullRequestNumber: 1 },
+      { owner: 'acme', repo: 'web.site_v2', pullRequestNumber: 3 },
+      { owner: 'acme', repo: 'web', branch: 'feature/' + 'y'.repeat(80) },
+      { owner: 'acme', repo: 'web', branch: 'ü/ö' },
+      { owner: 'acme', repo: 'w'.repeat(60), branch: 'main' }
+    ]
+    const invalid = contexts
+      .map((context) => deriveDefaults(context).name)
+      .filter((name) => !isValidName(name))
+    expect(invalid).toEqual([])
+  })
+
+  it('keeps apart branches that clean to the same characters', () => {
+    const names = ['feature/login', 'feature.login', 'feature-login'].map(
+      (branch) => branchStoreName({ owner: 'acme', repo: 'web' }, branch)
+    )
+    expect(new Set(names).size).toBe(3)
+  })
+
+  it('keeps a key that is not printable ASCII within the input’s rule', () => {
+    const { externalId } = deriveDefaults({
+      owner: 'acme',
+      repo: 'web',
+      branch: 'fix/ünïcode'
+    })
+    expect(externalId).toMatch(/^acme\/web@fix\/-n-code-[0-9a-f]{8}$/)
   })
 
   it('derives the key from a name the user gives', () => {
     expect(deriveDefaults(pullRequest, 'db-analytics')).toEqual({
       name: 'db-analytics',
-      externalId: 'acme-web-db-analytics'
+      externalId: 'acme/web:db-analytics'
     })
     expect(deriveDefaults({}, 'db-analytics')).toEqual({
       name: 'db-analytics',
@@ -53,36 +128,31 @@ describe('deriveDefaults', () => {
   })
 })
 
-describe('cleanName', () => {
-  it('leaves a clean value as it is', () => {
-    expect(cleanName('ok_NAME-1')).toBe('ok_NAME-1')
+describe('pullRequestOfStoreName', () => {
+  const web = { owner: 'acme', repo: 'web' }
+
+  it('reads back the pull request of this repository’s default name', () => {
+    for (const number of [1, 42, 99999]) {
+      expect(
+        pullRequestOfStoreName(pullRequestStoreName(web, number), web)
+      ).toBe(number)
+    }
+    const long = { owner: 'acme', repo: 'r'.repeat(90) }
+    expect(pullRequestOfStoreName(pullRequestStoreName(long, 7), long)).toBe(7)
   })
 
-  it.each([
-    ['web-branch-feature/login', 'web-branch-feature-login'],
-    ['--a//b--', 'a-b'],
-    ['web.site-pr-1', 'web-site-pr-1']
-  ])('cleans %j to %j and a hash of the original', (raw, clean) => {
-    expect(cleanName(raw)).toBe(`${clean}-${hash(raw)}`)
-  })
-
-  it('keeps apart branches that clean to the same characters', () => {
-    const names = ['feature/login', 'feature.login', 'feature-login'].map(
-      cleanName
-    )
-    expect(new Set(names).size).toBe(3)
-  })
-
-  it('caps long values at 128 characters and keeps them apart by a hash', () => {
-    const a = cleanName(`web-${'x'.repeat(200)}-a`)
-    const b = cleanName(`web-${'x'.repeat(200)}-b`)
-    expect(a).toHaveLength(128)
-    expect(b).toHaveLength(128)
-    expect(a).not.toBe(b)
-    expect(a).toMatch(/^web-x+-[0-9a-f]{8}$/)
-  })
-
-  it('is a bare hash where no character survives', () => {
-    expect(cleanName('ü/ö')).toBe(hash('ü/ö'))
+  it('reads nothing from another repository’s, a branch’s or a given name', () => {
+    const others = [
+      pullRequestStoreName({ owner: 'acme-labs', repo: 'web' }, 42),
+      pullRequestStoreName({ owner: 'acme', repo: 'labs-web' }, 42),
+      branchStoreName(web, 'pr-42'),
+      'web-pr-42',
+      'db-analytics',
+      // This repository's hash behind another readable part.
+      `api-pr-42-${hash('acme/web')}`
+    ]
+    for (const name of others) {
+      expect(pullRequestOfStoreName(name, web)).toBeUndefined()
+    }
   })
 })

@@ -153,7 +153,7 @@ describe('read-env, through dist/index.js', () => {
     const other = emulator.seedStore({
       installationId: neon.id,
       productIdOrSlug: neon.products[0].id,
-      name: 'web-pr-7'
+      name: 'web-pr-7-86f279ce'
     })
     emulator.connectStore(other.id, WEB, ['preview'], 'PR7_')
     const result = await runAction({ inputs: inputs(), pullRequest: PR })
@@ -365,7 +365,7 @@ describe('the emulator’s project env routes', () => {
     const store = emulator.seedStore({
       installationId: neon.id,
       productIdOrSlug: neon.products[0].id,
-      name: 'web-pr-7'
+      name: 'web-pr-7-86f279ce'
     })
     emulator.connectStore(store.id, WEB, ['preview'], 'PR7_')
     return store.id

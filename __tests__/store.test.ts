@@ -57,6 +57,26 @@ function fakeApi(options: {
   }
 }
 
+/** Pauses that record themselves in the calls instead of waiting. */
+function pausesIn(api: { calls: string[] }) {
+  return {
+    sleep: async (ms: number) => {
+      api.calls.push(`pause ${ms}`)
+    }
+  }
+}
+
+/** The listings after a lost create: at once, then after each pause. */
+const RELISTS = [
+  'list',
+  'pause 500',
+  'list',
+  'pause 1000',
+  'list',
+  'pause 2000',
+  'list'
+]
+
 describe('ensureStore', () => {
   it('reads a store whose listing leaves out the product id, and reuses it', async () => {
     const listed = {
@@ -113,10 +133,10 @@ describe('ensureStore', () => {
 
   it('fails with advice when the created store is neither returned nor listed', async () => {
     const api = fakeApi({ created: { name: 'web-pr-1' } })
-    await expect(ensureStore(api, body)).rejects.toThrow(
+    await expect(ensureStore(api, body, pausesIn(api))).rejects.toThrow(
       /returned no store id, and the store is not listed yet; run the job again/
     )
-    expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
+    expect(api.calls).toEqual(['list', 'create web-pr-1', ...RELISTS])
   })
 
   it('keeps the listing’s installation when the read describes the product in part', async () => {
@@ -167,13 +187,15 @@ describe('ensureStore after a create that failed', () => {
   it('creates again, at most three times in all, while the store is not listed', async () => {
     const failure = new VercelNetworkError('POST', createPath, 'ECONNRESET')
     const api = fakeApi({ createFails: failure })
-    await expect(ensureStore(api, body)).rejects.toBe(failure)
+    await expect(ensureStore(api, body, pausesIn(api))).rejects.toBe(failure)
     expect(failure.message).toBe(
       `POST ${createPath} got no answer: ECONNRESET (3 creates, and the store is not listed after any)`
     )
     expect(api.calls).toEqual([
       'list',
-      ...Array(3).fill(['create web-pr-1', 'list']).flat()
+      ...Array(3)
+        .fill(['create web-pr-1', ...RELISTS])
+        .flat()
     ])
   })
 
@@ -186,8 +208,10 @@ describe('ensureStore after a create that failed', () => {
         'a truncated JSON body'
       )
     })
-    await expect(ensureStore(api, body)).rejects.toThrow(ActionError)
-    expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
+    await expect(ensureStore(api, body, pausesIn(api))).rejects.toThrow(
+      ActionError
+    )
+    expect(api.calls).toEqual(['list', 'create web-pr-1', ...RELISTS])
   })
 
   it('creates again after a lost answer when the store is not listed', async () => {
@@ -197,14 +221,48 @@ describe('ensureStore after a create that failed', () => {
       ],
       created: { ...stored }
     })
-    const result = await ensureStore(api, body)
+    const result = await ensureStore(api, body, pausesIn(api))
     expect(result).toMatchObject({ created: true, store: { id: stored.id } })
     expect(api.calls).toEqual([
       'list',
       'create web-pr-1',
-      'list',
+      ...RELISTS,
       'create web-pr-1'
     ])
+  })
+
+  it('lists again after a pause, rather than create twice, while the listing lags', async () => {
+    const failure = new VercelApiError('POST', createPath, 502, undefined, 'x')
+    const api = fakeApi({ createFails: failure })
+    // The store shows up in the third listing after the lost create.
+    let listings = 0
+    const listStores = api.listStores
+    api.listStores = async (id) => {
+      await listStores(id)
+      return ++listings >= 4 ? [stored] : []
+    }
+    const result = await ensureStore(api, body, pausesIn(api))
+    expect(result).toMatchObject({ created: true, store: { id: 'store_7' } })
+    expect(api.calls).toEqual([
+      'list',
+      'create web-pr-1',
+      'list',
+      'pause 500',
+      'list',
+      'pause 1000',
+      'list'
+    ])
+  })
+
+  it('pauses no longer than the deadline leaves', async () => {
+    const failure = new VercelNetworkError('POST', createPath, 'ECONNRESET')
+    const api = fakeApi({ createFails: failure })
+    await expect(
+      ensureStore(api, body, { ...pausesIn(api), remainingMs: () => 800 })
+    ).rejects.toBe(failure)
+    expect(api.calls.filter((call) => call.startsWith('pause'))).toEqual(
+      Array(3).fill('pause 500')
+    )
   })
 
   it.each([400, 403, 404, 429])(

@@ -45914,7 +45914,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5649);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(625);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45923,7 +45923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5649:
+/***/ 625:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49066,7 +49066,59 @@ class ActionError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/vercel/error-answer.ts
+/**
+ * Vercel's `{ error: { code, message } }` (or the CLI's `err`). Only string
+ * fields are taken, and nothing below them is looked at: a message that is
+ * an object, however deep, is no message.
+ */
+function readErrorAnswer(body) {
+    if (!isObject(body))
+        return undefined;
+    const error = field(body, 'error') ?? field(body, 'err');
+    if (!isObject(error))
+        return undefined;
+    const notText = [];
+    const text = (key) => {
+        const value = field(error, key);
+        if (typeof value === 'string')
+            return value;
+        if (value !== undefined)
+            notText.push(`"${key}" is ${kindOf(value)}`);
+        return undefined;
+    };
+    const flag = (key) => {
+        const value = field(error, key);
+        return typeof value === 'boolean' ? value : undefined;
+    };
+    return defined({
+        code: text('code'),
+        message: text('message'),
+        invalidToken: flag('invalidToken'),
+        missingToken: flag('missingToken'),
+        notText: notText.length > 0 ? notText.join(' and ') : undefined
+    });
+}
+/** What a value is, without looking inside it. */
+function kindOf(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function field(source, key) {
+    return Object.hasOwn(source, key) ? source[key] : undefined;
+}
+function defined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
+}
+
 ;// CONCATENATED MODULE: ./src/vercel/errors.ts
+
 /** A request that Vercel answered with a status other than 2xx. */
 class VercelApiError extends Error {
     method;
@@ -49119,8 +49171,12 @@ function describeBody(text, contentType = '') {
         return 'an HTML page';
     }
     const error = readErrorBody(trimmed);
-    if (error?.message || error?.code) {
-        return [error.code, error.message && JSON.stringify(error.message)]
+    if (error?.message || error?.code || error?.notText) {
+        return [
+            error.code,
+            error.message && JSON.stringify(error.message),
+            error.notText && `(an error whose ${error.notText}, not text)`
+        ]
             .filter(Boolean)
             .join(' ');
     }
@@ -49162,16 +49218,20 @@ function noteAttempts(error, attempts) {
         error.message = `${error.message} (${attempts} attempts)`;
     return error;
 }
+/**
+ * Vercel's error in a body, its string fields only (see `readErrorAnswer`):
+ * a message that is an object is no message, however deep it goes.
+ */
 function readErrorBody(text) {
+    let parsed;
     try {
-        const parsed = JSON.parse(text);
-        // The Vercel CLI accepts `err` as well as `error` (response-error.ts).
-        const error = parsed?.error ?? parsed?.err;
-        return typeof error === 'object' && error !== null ? error : undefined;
+        parsed = JSON.parse(text);
     }
     catch {
         return undefined;
     }
+    // The Vercel CLI accepts `err` as well as `error` (response-error.ts).
+    return readErrorAnswer(parsed);
 }
 
 ;// CONCATENATED MODULE: ./src/connect.ts
@@ -49856,6 +49916,8 @@ function dollars(amount) {
     return amount === undefined ? 'any' : `$${amount.replace(/^\$/, '')}`;
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/store-match.ts
 /**
  * A store is ours when it belongs to the same installation and product, and
@@ -49892,13 +49954,22 @@ function byAge(a, b) {
 
 
 
+
 /** Creates in all, the first included, when their answers are lost. */
 const MAX_CREATES = 3;
+/**
+ * After a create whose answer was lost, the listing is read at once and then
+ * again after each of these pauses before another create is sent: Vercel's
+ * listing may lag behind a create it has committed, and each create it did
+ * not need costs a store.
+ */
+const RELIST_PAUSES_MS = [500, 1000, 2000];
 /**
  * Get or create: find the store with this key, or create it through the
  * direct endpoint. Where several stores share the key the oldest wins.
  */
-async function ensureStore(api, body, { prepareCreate } = {}) {
+async function ensureStore(api, body, options = {}) {
+    const { prepareCreate } = options;
     const key = keyOf(body);
     const existing = await findStores(api, key);
     if (existing.length > 0)
@@ -49920,7 +49991,7 @@ async function ensureStore(api, body, { prepareCreate } = {}) {
             // The store may exist although the answer was lost: never create again
             // without looking. `created` stays true: the store was absent when this
             // run looked, and is there after its create.
-            const listed = await findStores(api, key);
+            const listed = await findAfterCreate(api, key, options);
             if (listed.length > 0)
                 return oldestOf(listed, true);
             if (creates >= MAX_CREATES) {
@@ -49940,11 +50011,26 @@ async function ensureStore(api, body, { prepareCreate } = {}) {
     }
     // The create response is not known to carry the id (the official schema
     // leaves it out), or could not be read: the listing is the source of truth.
-    const listed = await findStores(api, key);
+    const listed = await findAfterCreate(api, key, options);
     if (listed.length === 0) {
         throw new ActionError(`Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`);
     }
     return oldestOf(listed, true);
+}
+/**
+ * The stores of the key after a create that may have taken effect: listed at
+ * once, and where none is listed yet, again after each pause that the
+ * step's deadline leaves room for.
+ */
+async function findAfterCreate(api, key, { relistPausesMs = RELIST_PAUSES_MS, remainingMs = () => Number.POSITIVE_INFINITY, sleep = (ms) => (0,promises_namespaceObject.setTimeout)(ms) }) {
+    let listed = await findStores(api, key);
+    for (const pause of relistPausesMs) {
+        if (listed.length > 0 || pause >= remainingMs())
+            break;
+        await sleep(pause);
+        listed = await findStores(api, key);
+    }
+    return listed;
 }
 /** The oldest store is the step's; any others are duplicates. */
 function oldestOf(stores, created) {
@@ -50250,8 +50336,6 @@ function listItems(items) {
     return more > 0 ? [...shown, `…and ${more} more`] : shown;
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/step-timeout.ts
 
 /** The step's `timeout` ran out: no request, retry or wait may go past it. */
@@ -50363,6 +50447,7 @@ async function ensurePresent(step) {
     const { inputs, target, deadline, stores, connections } = step;
     let projectId;
     const result = await log_group(`Get or create store "${inputs.name}"`, () => ensureStore(stores, createBody(inputs, target), {
+        remainingMs: () => deadline.remainingMs(),
         // Only a create needs the plan, and the project's id: both are looked up
         // once no store was found, and before anything is written, so a wrong
         // name costs no store.
@@ -50699,9 +50784,15 @@ function adviceFor({ status, body, method }) {
         case 429:
             return 'Vercel is rate limiting this token; run the job again in a minute.';
         default:
-            return status >= 500
-                ? 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.'
-                : "See Vercel's message above.";
+            if (status >= 500) {
+                return 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.';
+            }
+            if (status >= 300 && status < 400) {
+                return `Redirects are not followed, so that the token never leaves the host of "${Inputs.apiUrl}": check "${Inputs.apiUrl}" (the default is ${DEFAULT_API_URL}).`;
+            }
+            return body?.message || body?.code
+                ? "See Vercel's message above."
+                : `Vercel gave no reason; check "${Inputs.apiUrl}" and the inputs, then try again.`;
     }
 }
 
@@ -50741,42 +50832,114 @@ function readPullRequestNumber(eventPath) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/naming.ts
 
-const MAX_DERIVED_LENGTH = 128;
 /**
- * The default store name and idempotency key. For a pull request, the name
- * `web-pr-42` and the key `acme-web-pr-42`; for a branch build, `web-branch-main`
- * and `acme-web-branch-main`. Where the user names the store, the key follows
- * that name (`acme-web-<name>`), so that two steps with two names never share
- * a key. Each is undefined where the context cannot give it.
+ * The longest default name. The strictest product rule the Vercel CLI knows
+ * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
+ * characters that start with a letter, hold only letters, digits and single
+ * hyphens, and do not end in one; every default name keeps to it.
+ */
+const MAX_DEFAULT_NAME_LENGTH = 50;
+/** What the create spec and the `external-id` input allow for a key. */
+const MAX_KEY_LENGTH = 256;
+const HASH_LENGTH = 8;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+/**
+ * The default store name and idempotency key. For pull request 42 of
+ * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
+ * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
+ * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
+ * `acme-labs/web` never share a store although the name shows only the
+ * repository. Where the user names the store, the key follows that name
+ * (`acme/web:<name>`), so that two steps with two names never share a key.
+ * Each is undefined where the context cannot give it.
  */
 function deriveDefaults(context, givenName) {
     const { owner, repo, pullRequestNumber, branch } = context;
-    const ref = pullRequestNumber !== undefined
-        ? `pr-${pullRequestNumber}`
-        : branch && `branch-${branch}`;
-    const name = givenName || (repo && ref ? cleanName(`${repo}-${ref}`) : '');
-    const keyPart = givenName || ref;
-    const externalId = owner && repo && keyPart ? cleanName(`${owner}-${repo}-${keyPart}`) : name;
-    return { name: name || undefined, externalId: externalId || undefined };
+    const repository = owner && repo ? { owner, repo } : undefined;
+    let name = givenName || undefined;
+    let externalId;
+    if (givenName) {
+        externalId = repository
+            ? fitKey(`${slugOf(repository)}:${givenName}`)
+            : givenName;
+    }
+    else if (repository && pullRequestNumber !== undefined) {
+        name = pullRequestStoreName(repository, pullRequestNumber);
+        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
+    }
+    else if (repository && branch) {
+        name = branchStoreName(repository, branch);
+        externalId = fitKey(`${slugOf(repository)}@${branch}`);
+    }
+    return { name, externalId };
 }
 /**
- * Keeps `[A-Za-z0-9_-]`, turns every other run of characters into one `-`,
- * and caps the result at 128 characters. A value that had to be changed ends
- * in a hash of the original, so that `feature/login` and `feature-login`, or
- * two long branch names that share their first 128 characters, stay apart.
+ * The default name of the store of this repository's pull request: the
+ * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
  */
-function cleanName(raw) {
-    const cleaned = raw
-        .replace(/[^A-Za-z0-9_-]+/g, '-')
-        .replace(/-{2,}/g, '-')
+function pullRequestStoreName(repository, pullRequestNumber) {
+    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
+}
+/**
+ * The pull request whose default-named store of this repository has this
+ * name, or undefined where the name is not one (another repository's, a
+ * branch build's, or a name the user gave).
+ */
+function pullRequestOfStoreName(name, repository) {
+    const hash = hashOf(slugOf(repository));
+    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
+    if (!match)
+        return undefined;
+    const number = Number(match[1]);
+    if (!Number.isSafeInteger(number))
+        return undefined;
+    // Derived again, so that the readable part must be this repository's too.
+    return pullRequestStoreName(repository, number) === name ? number : undefined;
+}
+/** The default name of a branch build's store. */
+function branchStoreName(repository, branch) {
+    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
+    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
+}
+/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
+function slugOf({ owner, repo }) {
+    return `${owner}/${repo}`.toLowerCase();
+}
+/**
+ * `<repo><suffix>-<hash>` within the length limit: the repository's part is
+ * cut first, then the suffix, so the hash that keeps names apart always
+ * stays. A name that would not start with a letter gets an `r-` in front.
+ */
+function fitName(repo, suffix, hash) {
+    let head = readable(repo);
+    if (!/^[a-z]/.test(head))
+        head = `r-${head}`.replace(/-+$/, '');
+    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
+    const full = `${head}${suffix}`;
+    const cut = full.length <= room
+        ? full
+        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
+    return `${cut.replace(/-+$/, '')}-${hash}`;
+}
+/** Lower-case letters and digits, every other run of characters one `-`. */
+function readable(raw) {
+    return raw
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
         .replace(/^-+|-+$/g, '');
-    if (cleaned === raw && raw.length <= MAX_DERIVED_LENGTH)
-        return raw;
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, 8);
-    const head = cleaned
-        .slice(0, MAX_DERIVED_LENGTH - hash.length - 1)
-        .replace(/-+$/, '');
-    return head ? `${head}-${hash}` : hash;
+}
+/** The key as it is where it is printable and short enough; else cleaned. */
+function fitKey(key) {
+    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
+        return key;
+    const hash = hashOf(key);
+    const head = key
+        .replace(/[^\x20-\x7e]+/g, '-')
+        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
+    return `${head}-${hash}`;
+}
+function hashOf(raw) {
+    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/types.ts
@@ -50815,7 +50978,7 @@ const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 // The Vercel CLI's rule for store names (generate-resource-name.ts).
 const STORE_NAME = /^[A-Za-z0-9_-]+$/;
 const NO_SPACE = /^\S+$/;
-const PRINTABLE = /^[\x20-\x7e]+$/;
+const inputs_PRINTABLE = /^[\x20-\x7e]+$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
 /**
  * Reads and checks every input, so that a bad one fails the step before any
@@ -50864,7 +51027,7 @@ function parseToken(token) {
     if (!token) {
         throw new InputError(Inputs.token, `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`);
     }
-    if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
+    if (!NO_SPACE.test(token) || !inputs_PRINTABLE.test(token)) {
         throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
     }
     return token;
@@ -50905,7 +51068,7 @@ function parseProduct(product) {
     const trimmed = product.trim();
     const id = trimmed.startsWith('iap_');
     if ((id && CreateStoreSpec.productId.test(trimmed)) ||
-        (!id && PRODUCT_NAME.test(trimmed))) {
+        (!id && PRODUCT_NAME.test(trimmed) && !isDotSegment(trimmed))) {
         return trimmed;
     }
     throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
@@ -50931,7 +51094,7 @@ function parseExternalId(externalId) {
     if (!externalId) {
         throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
     }
-    if (!PRINTABLE.test(externalId) || externalId.length > 256) {
+    if (!inputs_PRINTABLE.test(externalId) || externalId.length > 256) {
         throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
     }
     return externalId;
@@ -50939,7 +51102,7 @@ function parseExternalId(externalId) {
 function optionalWord(input, value) {
     if (!value)
         return undefined;
-    if (NO_SPACE.test(value) && PRINTABLE.test(value))
+    if (NO_SPACE.test(value) && inputs_PRINTABLE.test(value))
         return value;
     throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
 }
@@ -51048,7 +51211,11 @@ function parseApiUrl(value) {
     }
     const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
     const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
-    if (!secure || url.username || url.password || url.search || url.hash) {
+    // A bare `?` or `#` leaves `search` and `hash` empty, yet every path the
+    // client appends would then land in the query or fragment, so the
+    // requests would all go to `/`.
+    const queryOrFragment = /[?#]/.test(value);
+    if (!secure || url.username || url.password || queryOrFragment) {
         throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
     }
     return url.href.replace(/\/+$/, '');
@@ -51056,8 +51223,8 @@ function parseApiUrl(value) {
 /** The URL with any user, password, query and fragment replaced by `***`. */
 function redactUrl(url) {
     const userinfo = url.username || url.password ? '***@' : '';
-    const query = url.search ? '?***' : '';
-    const fragment = url.hash ? '#***' : '';
+    const query = url.search ? '?***' : url.href.endsWith('?') ? '?' : '';
+    const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : '';
     return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
 }
 function parseState(value) {
@@ -51092,7 +51259,14 @@ function parseProject(value) {
     throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
 }
 function isProjectName(value) {
-    return PROJECT_NAME.test(value) && !value.includes('---');
+    return (PROJECT_NAME.test(value) && !value.includes('---') && !isDotSegment(value));
+}
+/**
+ * `.` and `..` pass `encodeURIComponent` unchanged, and a URL parser then
+ * drops or climbs the path segment: `/v9/projects/..` becomes `/`.
+ */
+function isDotSegment(value) {
+    return value === '.' || value === '..';
 }
 const ENVIRONMENTS = [
     'production',
@@ -51428,7 +51602,375 @@ function networkReason(error) {
     return [code, message].filter(Boolean).join(': ') || String(error);
 }
 
+;// CONCATENATED MODULE: ./src/vercel/answers.ts
+
+
+/**
+ * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
+ * so that it is handled as any unreadable answer is (a create's is taken as
+ * made); its message is its own, naming the answer and the field.
+ */
+class UnreadableAnswerError extends VercelResponseError {
+    constructor(answer, problem) {
+        super('', '', 200, '');
+        this.name = 'UnreadableAnswerError';
+        this.message = `Vercel's answer to ${answer} ${problem}`;
+    }
+}
+function readStorePage(body, answer) {
+    const place = { answer, field: '' };
+    const page = object(body, place);
+    const stores = answers_list(answers_field(page, 'stores'), at(place, 'stores'), answers_readStore);
+    const pagination = optional(answers_field(page, 'pagination'), at(place, 'pagination'), nullable(object));
+    const next = pagination &&
+        optional(answers_field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
+    return answers_defined({ stores, next: next ?? undefined });
+}
+/** `{ store }` of a read or a create; undefined where there is none. */
+function readStoreAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const store = optional(answers_field(object(body, place), 'store'), at(place, 'store'), nullable(answers_readStore));
+    return store ?? undefined;
+}
+function answers_readStore(value, place) {
+    const store = object(value, place);
+    const read = reader(store, place);
+    return answers_defined({
+        id: read('id', segment),
+        name: read('name', string),
+        type: read('type', string),
+        status: read('status', nullable(string)),
+        externalId: read('externalId', nullable(string)),
+        createdAt: read('createdAt', number),
+        product: read('product', (product, where) => {
+            const readProduct = reader(object(product, where), where);
+            return answers_defined({
+                id: readProduct('id', segment),
+                slug: readProduct('slug', segment),
+                name: readProduct('name', string),
+                integrationConfigurationId: readProduct('integrationConfigurationId', segment)
+            });
+        }),
+        billingPlan: read('billingPlan', nullable((plan, where) => {
+            const readPlan = reader(object(plan, where), where);
+            return answers_defined({
+                id: readPlan('id', string),
+                name: readPlan('name', string)
+            });
+        })),
+        secrets: read('secrets', (secrets, where) => answers_list(secrets, where, (secret, at) => answers_defined({ name: reader(object(secret, at), at)('name', string) }))),
+        projectsMetadata: read('projectsMetadata', nullable((connections, where) => answers_list(connections, where, readConnection))),
+        notification: read('notification', nullable(readNotification))
+    });
+}
+function readConnection(value, place) {
+    const read = reader(object(value, place), place);
+    return answers_defined({
+        id: read('id', string),
+        projectId: read('projectId', segment),
+        name: read('name', string),
+        environments: read('environments', strings),
+        envVarPrefix: read('envVarPrefix', nullable(string)),
+        environmentVariables: read('environmentVariables', strings)
+    });
+}
+function readNotification(value, place) {
+    const read = reader(object(value, place), place);
+    return answers_defined({
+        title: read('title', string),
+        level: read('level', string),
+        message: read('message', string),
+        href: read('href', string)
+    });
+}
+/** `GET /v1/integrations/configurations`: a bare list. */
+function readInstallations(body, answer) {
+    return answers_list(body, { answer, field: '' }, (value, place) => {
+        const read = reader(object(value, place), place);
+        return answers_defined({
+            id: read('id', segment),
+            integrationId: read('integrationId', segment),
+            slug: read('slug', segment),
+            ownerId: read('ownerId', string),
+            status: read('status', string),
+            installationType: read('installationType', string),
+            createdAt: read('createdAt', number),
+            disabledAt: read('disabledAt', number),
+            deletedAt: read('deletedAt', nullable(number)),
+            integration: read('integration', (integration, where) => answers_defined({
+                name: reader(object(integration, where), where)('name', string)
+            }))
+        });
+    });
+}
+function readProducts(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    const products = read('products', (value, where) => answers_list(value, where, readProduct));
+    if (products === undefined)
+        answers_fail(at(place, 'products'), undefined, 'a list');
+    return answers_defined({
+        products,
+        integration: read('integration', (value, where) => {
+            const readIntegration = reader(object(value, where), where);
+            return answers_defined({
+                id: readIntegration('id', segment),
+                slug: readIntegration('slug', segment),
+                name: readIntegration('name', string)
+            });
+        })
+    });
+}
+function readProduct(value, place) {
+    const read = reader(object(value, place), place);
+    return answers_defined({
+        id: read('id', segment),
+        slug: read('slug', segment),
+        name: read('name', string),
+        primaryProtocol: read('primaryProtocol', string),
+        protocols: read('protocols', (protocols, where) => record(protocols, where, (protocol, at) => protocol === undefined || protocol === null
+            ? undefined
+            : answers_defined({
+                status: reader(object(protocol, at), at)('status', string)
+            }))),
+        metadataSchema: read('metadataSchema', readMetadataSchema)
+    });
+}
+function readMetadataSchema(value, place) {
+    const read = reader(object(value, place), place);
+    return answers_defined({
+        type: read('type', string),
+        properties: read('properties', (properties, where) => record(properties, where, readMetadataProperty)),
+        required: read('required', strings)
+    });
+}
+/**
+ * One field of a product's metadata form. The keywords `metadata.ts` reads
+ * are checked; an item's own items are not read.
+ */
+function readMetadataProperty(value, place, depth = 0) {
+    const property = object(value, place);
+    const read = reader(property, place);
+    return answers_defined({
+        ...property,
+        type: read('type', string),
+        minimum: read('minimum', number),
+        maximum: read('maximum', number),
+        exclusiveMinimum: read('exclusiveMinimum', number),
+        exclusiveMaximum: read('exclusiveMaximum', number),
+        minLength: read('minLength', number),
+        maxLength: read('maxLength', number),
+        pattern: read('pattern', string),
+        minItems: read('minItems', number),
+        maxItems: read('maxItems', number),
+        enum: read('enum', (values, where) => answers_list(values, where, (item) => item)),
+        items: depth === 0
+            ? read('items', (items, where) => readMetadataProperty(items, where, depth + 1))
+            : undefined,
+        'ui:control': read('ui:control', string),
+        'ui:options': read('ui:options', (options, where) => answers_list(options, where, (option, at) => typeof option === 'string'
+            ? option
+            : answers_defined({
+                ...object(option, at),
+                value: reader(object(option, at), at)('value', string)
+            })))
+    });
+}
+/** `{ plans }` of `getBillingPlans`. */
+function readPlans(body, answer) {
+    const place = { answer, field: '' };
+    const plans = reader(object(body, place), place)('plans', (value, where) => answers_list(value, where, (plan, at) => {
+        const read = reader(object(plan, at), at);
+        return answers_defined({
+            id: read('id', string),
+            type: read('type', string),
+            name: read('name', string),
+            scope: read('scope', string),
+            description: read('description', string),
+            paymentMethodRequired: read('paymentMethodRequired', answers_boolean),
+            cost: read('cost', string),
+            minimumAmount: read('minimumAmount', string),
+            maximumAmount: read('maximumAmount', string),
+            disabled: read('disabled', answers_boolean)
+        });
+    }));
+    if (plans === undefined)
+        answers_fail(at(place, 'plans'), undefined, 'a list');
+    return plans;
+}
+function readProject(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    return answers_defined({ id: read('id', segment), name: read('name', string) });
+}
+/** `{ envs }`, or one variable alone (the answer to a filter by id). */
+function readEnvList(body, answer) {
+    const place = { answer, field: '' };
+    const envs = object(body, place);
+    if (!Object.hasOwn(envs, 'envs'))
+        return [readEnvVar(envs, place)];
+    return (optional(answers_field(envs, 'envs'), at(place, 'envs'), (value, where) => answers_list(value, where, readEnvVar)) ?? []);
+}
+function readEnvValue(body, answer) {
+    return readEnvVar(body, { answer, field: '' });
+}
+function readEnvVar(value, place) {
+    const read = reader(object(value, place), place);
+    return answers_defined({
+        id: read('id', segment),
+        key: read('key', string),
+        type: read('type', string),
+        value: read('value', string),
+        decrypted: read('decrypted', answers_boolean),
+        target: read('target', (target, where) => typeof target === 'string' ? target : strings(target, where)),
+        contentHint: read('contentHint', nullable((hint, where) => {
+            const readHint = reader(object(hint, where), where);
+            return answers_defined({
+                type: readHint('type', string),
+                storeId: readHint('storeId', string)
+            });
+        }))
+    });
+}
+/**
+ * An id or slug that goes into a request's path. `.` and `..` would change
+ * the path (`/v1/storage/stores/..` is `/v1/storage/`), so such an answer is
+ * unreadable.
+ */
+function segment(value, place) {
+    const text = string(value, place);
+    if (text === '.' || text === '..') {
+        throw new UnreadableAnswerError(place.answer, `has "${place.field}" as ${JSON.stringify(text)}, which is not an id`);
+    }
+    return text;
+}
+function string(value, place) {
+    if (typeof value !== 'string')
+        answers_fail(place, value, 'a string');
+    return value;
+}
+function number(value, place) {
+    if (typeof value !== 'number')
+        answers_fail(place, value, 'a number');
+    return value;
+}
+function answers_boolean(value, place) {
+    if (typeof value !== 'boolean')
+        answers_fail(place, value, 'true or false');
+    return value;
+}
+function strings(value, place) {
+    return answers_list(value, place, string);
+}
+/** A page cursor: Vercel sends a number (a time); a string is taken as it is. */
+function cursor(value, place) {
+    if (typeof value === 'number' || typeof value === 'string') {
+        return String(value);
+    }
+    return answers_fail(place, value, 'a number');
+}
+function object(value, place) {
+    if (!answers_isObject(value))
+        answers_fail(place, value, 'an object');
+    return value;
+}
+function answers_list(value, place, readItem) {
+    if (!Array.isArray(value))
+        answers_fail(place, value, 'a list');
+    return value.map((item, index) => readItem(item, at(place, index)));
+}
+function record(value, place, readEntry) {
+    const entries = Object.entries(object(value, place)).map(([key, entry]) => [key, readEntry(entry, at(place, key))]);
+    return Object.fromEntries(entries);
+}
+/** Reads one field of an object, if it is there, with the reader given. */
+function reader(source, place) {
+    return (key, read) => optional(answers_field(source, key), at(place, key), read);
+}
+function optional(value, place, read) {
+    return value === undefined ? undefined : read(value, place);
+}
+function nullable(read) {
+    return (value, place) => (value === null ? null : read(value, place));
+}
+/** Own fields only: an answer's `__proto__` or `constructor` is no field. */
+function answers_field(source, key) {
+    return Object.hasOwn(source, key) ? source[key] : undefined;
+}
+function at(place, key) {
+    const field = typeof key === 'number'
+        ? `${place.field}[${key}]`
+        : place.field
+            ? `${place.field}.${key}`
+            : key;
+    return { answer: place.answer, field };
+}
+function answers_fail(place, value, expected) {
+    if (value === undefined) {
+        throw new UnreadableAnswerError(place.answer, `has no "${place.field}" (${expected})`);
+    }
+    const subject = place.field ? `has "${place.field}" as` : 'is';
+    throw new UnreadableAnswerError(place.answer, `${subject} ${answers_kindOf(value)}, not ${expected}`);
+}
+function answers_kindOf(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+function answers_isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The object without its undefined fields, so spreading it keeps others'. */
+function answers_defined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/vercel/paths.ts
+
+/**
+ * Every path with an id in it is built here. `encodeURIComponent` leaves `.`
+ * and `..` as they are, and the URL parser then drops or climbs that
+ * segment: `DELETE /v1/storage/stores/..` would reach
+ * `DELETE /v1/storage/stores/`. Inputs and answers are checked for such ids
+ * earlier, with a message naming where they came from; this is the last
+ * guard, so that no request ever goes to a path it was not meant for.
+ */
+function paths_segment(id) {
+    if (id === '' || id === '.' || id === '..') {
+        throw new ActionError(`Refusing to send a request for the id ${JSON.stringify(id)}: it would change the request's path. Check the inputs, and what Vercel answered before.`);
+    }
+    return encodeURIComponent(id);
+}
+/** `/v1/storage/stores/{id}` */
+function storePath(storeId) {
+    return `/v1/storage/stores/${paths_segment(storeId)}`;
+}
+/** `/v1/storage/stores/integration/{id}`: where a store is deleted. */
+function integrationStorePath(storeId) {
+    return `/v1/storage/stores/integration/${paths_segment(storeId)}`;
+}
+/** `/{version}/projects/{idOrName}` */
+function projectPath(idOrName, version) {
+    return `/${version}/projects/${paths_segment(idOrName)}`;
+}
+/** `/v1/projects/{idOrName}/env/{id}` */
+function projectEnvPath(idOrName, envId) {
+    return `${projectPath(idOrName, 'v1')}/env/${paths_segment(envId)}`;
+}
+/** `/v1/integrations/configuration/{id}/products` */
+function productsPath(integrationConfigurationId) {
+    return `/v1/integrations/configuration/${paths_segment(integrationConfigurationId)}/products`;
+}
+/** `/v1/integrations/integration/{idOrSlug}/products/{idOrSlug}/plans` */
+function plansPath(integrationIdOrSlug, productIdOrSlug) {
+    return `/v1/integrations/integration/${paths_segment(integrationIdOrSlug)}/products/${paths_segment(productIdOrSlug)}/plans`;
+}
+
 ;// CONCATENATED MODULE: ./src/vercel/connection-api.ts
+
+
 
 class VercelConnectionApi {
     client;
@@ -51437,7 +51979,8 @@ class VercelConnectionApi {
     }
     /** `GET /v9/projects/{idOrName}` (documented). */
     async getProject(idOrName) {
-        return this.client.get(`/v9/projects/${encodeURIComponent(idOrName)}`);
+        const path = projectPath(idOrName, 'v9');
+        return readProject(await this.client.get(path), `GET ${path}`);
     }
     /**
      * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel
@@ -51452,7 +51995,7 @@ class VercelConnectionApi {
     }
     /** `DELETE /v1/storage/stores/integration/{id}` (the CLI's delete-resource.ts). */
     async deleteStore(storeId) {
-        await alreadyGone(this.client.delete(`/v1/storage/stores/integration/${encodeURIComponent(storeId)}`));
+        await alreadyGone(this.client.delete(integrationStorePath(storeId)));
     }
 }
 /**
@@ -51468,11 +52011,9 @@ async function alreadyGone(deletion) {
             throw error;
     }
 }
-function storePath(storeId) {
-    return `/v1/storage/stores/${encodeURIComponent(storeId)}`;
-}
 
 ;// CONCATENATED MODULE: ./src/vercel/integration-api.ts
+
 
 class VercelIntegrationApi {
     client;
@@ -51487,30 +52028,20 @@ class VercelIntegrationApi {
             installationType: 'marketplace',
             integrationIdOrSlug
         });
-        if (!Array.isArray(response)) {
-            throw new VercelResponseError('GET', path, 200, 'a body that is not a list');
-        }
-        return response;
+        return readInstallations(response, `GET ${path}`);
     }
     async listProducts(integrationConfigurationId) {
-        const path = `/v1/integrations/configuration/${encodeURIComponent(integrationConfigurationId)}/products`;
-        const response = await this.client.get(path);
-        if (!Array.isArray(response?.products)) {
-            throw new VercelResponseError('GET', path, 200, 'a body that has no list of products');
-        }
-        return response;
+        const path = productsPath(integrationConfigurationId);
+        return readProducts(await this.client.get(path), `GET ${path}`);
     }
     /** Sends the metadata JSON-encoded, like the CLI's fetch-billing-plans.ts. */
     async listPlans(query) {
-        const path = `/v1/integrations/integration/${encodeURIComponent(query.integrationIdOrSlug)}/products/${encodeURIComponent(query.productIdOrSlug)}/plans`;
+        const path = plansPath(query.integrationIdOrSlug, query.productIdOrSlug);
         const response = await this.client.get(path, {
             metadata: JSON.stringify(query.metadata),
             integrationConfigurationId: query.integrationConfigurationId
         });
-        if (!Array.isArray(response?.plans)) {
-            throw new VercelResponseError('GET', path, 200, 'a body that has no list of plans');
-        }
-        return response.plans;
+        return readPlans(response, `GET ${path}`);
     }
 }
 
@@ -51550,6 +52081,8 @@ class PrefetchedStoreApi {
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/project-env-api.ts
+
+
 class VercelProjectEnvApi {
     client;
     constructor(client) {
@@ -51557,21 +52090,21 @@ class VercelProjectEnvApi {
     }
     /** `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`). */
     async listEnv(projectId) {
-        const answer = await this.client.get(`${projectPath(projectId, 'v10')}/env`);
+        const path = `${projectPath(projectId, 'v10')}/env`;
         // The spec also allows one variable alone, as the answer to a filter by
         // id this action never sends.
-        return 'envs' in answer ? (answer.envs ?? []) : [answer];
+        return readEnvList(await this.client.get(path), `GET ${path}`);
     }
     /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
     async getEnv(projectId, envId) {
-        return this.client.get(`${projectPath(projectId, 'v1')}/env/${encodeURIComponent(envId)}`);
+        const path = projectEnvPath(projectId, envId);
+        return readEnvValue(await this.client.get(path), `GET ${path}`);
     }
-}
-function projectPath(projectId, version) {
-    return `/${version}/projects/${encodeURIComponent(projectId)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/store-api.ts
+
+
 
 // No client of Vercel's has seen this list paginate; the cap only guards
 // against a server whose cursors never end.
@@ -51581,40 +52114,47 @@ class VercelStoreApi {
     constructor(client) {
         this.client = client;
     }
-    /** `GET /v1/storage/stores` (undocumented; what the CLI and Terraform use). */
+    /**
+     * `GET /v1/storage/stores` (undocumented; what the CLI and Terraform use).
+     * A store that two pages both carry is one store, not two: taken as a
+     * duplicate, the step would ask for the store in use to be deleted, and
+     * `state: absent` would delete it twice.
+     */
     async listStores(integrationConfigurationId) {
         const path = '/v1/storage/stores';
-        const stores = [];
+        const stores = new Map();
+        const withoutId = [];
         let until;
         for (let page = 0; page < MAX_PAGES; page++) {
-            const response = await this.client.get(path, {
-                integrationConfigurationId,
-                until
-            });
             // A listing that cannot be read must not pass for an empty one: that
             // would create a second store.
-            if (!Array.isArray(response?.stores)) {
-                throw new VercelResponseError('GET', path, 200, 'a body that has no list of stores');
+            const { stores: listed, next } = readStorePage(await this.client.get(path, {
+                integrationConfigurationId,
+                until
+            }), `GET ${path}`);
+            for (const store of listed) {
+                if (store.id === undefined)
+                    withoutId.push(store);
+                else if (!stores.has(store.id))
+                    stores.set(store.id, store);
             }
-            stores.push(...response.stores);
-            const next = response.pagination?.next;
-            if (next === undefined || next === null)
-                return stores;
-            if (String(next) === until) {
+            if (next === undefined)
+                return [...stores.values(), ...withoutId];
+            if (next === until) {
                 throw new VercelResponseError('GET', path, 200, 'the same page cursor twice');
             }
-            until = String(next);
+            until = next;
         }
         throw new VercelResponseError('GET', path, 200, `more than ${MAX_PAGES} pages`);
     }
     async getStore(id) {
-        const response = await this.client.get(`/v1/storage/stores/${encodeURIComponent(id)}`);
-        return response.store ?? undefined;
+        const path = storePath(id);
+        return readStoreAnswer(await this.client.get(path), `GET ${path}`);
     }
     /** `POST /v1/storage/stores/integration/direct` (documented). */
     async createStore(body) {
-        const response = await this.client.post('/v1/storage/stores/integration/direct', body);
-        return response.store ?? undefined;
+        const path = '/v1/storage/stores/integration/direct';
+        return readStoreAnswer(await this.client.post(path, body), `POST ${path}`);
     }
 }
 

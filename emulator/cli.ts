@@ -12,6 +12,7 @@ const { values } = parseArgs({
     'create-omits-id': { type: 'boolean', default: false },
     'minimal-listing': { type: 'boolean', default: false },
     'page-size': { type: 'string' },
+    'listing-lag': { type: 'string' },
     'latency-ms': { type: 'string' },
     'initializing-reads': { type: 'string' },
     'initializing-ms': { type: 'string' },
@@ -64,6 +65,7 @@ const emulator = await startEmulator({
   createResponseOmitsId: values['create-omits-id'],
   minimalListing: values['minimal-listing'],
   pageSize: numberOption('page-size', values['page-size']),
+  listingLag: numberOption('listing-lag', values['listing-lag']),
   latencyMs: numberOption('latency-ms', values['latency-ms']),
   initializingReads: numberOption(
     'initializing-reads',

@@ -6,15 +6,23 @@ import type { Reply } from './http.ts'
  * A fault to inject into one request. A status fault answers without running
  * the route (a gateway or rate limiter refused it), as does `html-502`, a
  * proxy's error page. `delay`, `commit-then-drop`, `empty-body`,
- * `invalid-json`, `truncated-json` and `omit-id` run the route first, so a
- * create is made, and then spoil or hold back the answer. `reset` destroys
+ * `invalid-json`, `truncated-json`, `omit-id` and `commit-then-502` run the
+ * route first, so a create is made, and then spoil or hold back the answer
+ * (`commit-then-502`: a gateway gave up waiting after Vercel committed). `reset` destroys
  * the connection before the route runs.
  */
 export type Fault =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | {
+      status: number
+      body?: unknown
+      /** The body as it is, where JSON could not say it (a 100,000-deep value). */
+      text?: string
+      headers?: Record<string, string>
+    }
   | { delay: number }
   | 'reset'
   | 'commit-then-drop'
+  | 'commit-then-502'
   | 'html-502'
   | 'empty-body'
   | 'invalid-json'
@@ -62,7 +70,7 @@ export function runsRoute(fault: Fault): boolean {
 /** The status the fault answers with, or 0 where it gives no answer. */
 export function faultStatus(fault: Fault, routed?: Reply): number {
   if (fault === 'reset' || fault === 'commit-then-drop') return 0
-  if (fault === 'html-502') return 502
+  if (fault === 'html-502' || fault === 'commit-then-502') return 502
   if (typeof fault === 'object' && 'status' in fault) return fault.status
   return routed?.status ?? 0
 }
@@ -90,7 +98,7 @@ export async function sendFault(
     send(
       res,
       fault.status,
-      JSON.stringify(body),
+      fault.text ?? JSON.stringify(body),
       'application/json',
       fault.headers
     )
@@ -106,6 +114,9 @@ export async function sendFault(
         '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>',
         'text/html; charset=utf-8'
       )
+      return
+    case 'commit-then-502':
+      send(res, 502, JSON.stringify(defaultErrorBody(502)), 'application/json')
       return
     case 'empty-body':
       send(res, status, '', 'application/json')

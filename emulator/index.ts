@@ -76,6 +76,11 @@ export interface EmulatorOptions extends LifecycleSettings {
    * type only: no product id, no secrets, no metadata.
    */
   minimalListing?: boolean
+  /**
+   * A store whose create was committed but answered with a fault stays out
+   * of this many listings after it (default 0: listed at once).
+   */
+  listingLag?: number
   /** When set, GET /v1/storage/stores pages by `createdAt` desc with `?until=`. */
   pageSize?: number
   /** Delay before every response. */
@@ -203,6 +208,7 @@ export async function startEmulator(
     listIncludesExternalId: options.listIncludesExternalId ?? false,
     createResponseOmitsId: options.createResponseOmitsId ?? false,
     minimalListing: options.minimalListing ?? false,
+    listingLag: options.listingLag,
     pageSize: options.pageSize,
     latencyMs: options.latencyMs ?? 0,
     holdListingsUntil: options.holdListingsUntil,

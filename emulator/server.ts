@@ -125,10 +125,17 @@ async function answer(
   const body = parseBody(await readText(req))
 
   const fault = state.faults.take(route.key)
+  const latest = state.stores.latest()
   const reply =
     fault && !runsRoute(fault)
       ? undefined
       : dispatch(state, req, route, query, body)
+  const created = state.stores.latest()
+  if (fault && typeof fault !== 'object' && created && created !== latest) {
+    // The create was committed but its answer is lost or spoilt: a lagging
+    // listing does not show it yet.
+    state.stores.hideFromListings(created.id, state.settings.listingLag ?? 0)
+  }
 
   await clock.pause(state.settings.latencyMs)
   if (route.key === ROUTES.listStores) await heldListing(state)

@@ -10,6 +10,12 @@ import type { StoreRecord, StoreRegistry } from './stores.ts'
 
 export interface StoreRouteSettings extends LifecycleSettings {
   listIncludesExternalId: boolean
+  /**
+   * A store whose create answered with a fault (its answer lost or spoilt
+   * after the create was committed) stays out of this many listings after
+   * it, as a lagging index would leave it out.
+   */
+  listingLag?: number
   createResponseOmitsId: boolean
   minimalListing: boolean
   pageSize?: number
@@ -32,8 +38,10 @@ export interface StoreRequest {
 export function listStores(request: StoreRequest): Reply {
   const { ownerId, query, stores, settings } = request
   const installationId = query.integrationConfigurationId
+  const hidden = stores.takeHiddenFromListing()
   const visible = stores
     .ofOwner(ownerId)
+    .filter((store) => !hidden.has(store.id))
     .filter(
       (store) =>
         !installationId ||

@@ -84,6 +84,8 @@ export interface StoreJsonOptions {
 export class StoreRegistry {
   #records: StoreRecord[] = []
   #lastCreatedAt = 0
+  /** Per store id, how many more listings leave it out. */
+  #lagging = new Map<string, number>()
 
   add(input: NewStore): StoreRecord {
     const createdAt = input.createdAt ?? this.#nextCreatedAt()
@@ -131,6 +133,29 @@ export class StoreRegistry {
     }
     this.#records.push(record)
     return record
+  }
+
+  /** The store added last, if any: the live record. */
+  latest(): StoreRecord | undefined {
+    return this.#records.at(-1)
+  }
+
+  /** Leaves the store out of the next `listings` listings (a lagging index). */
+  hideFromListings(id: string, listings: number): void {
+    if (listings > 0) this.#lagging.set(id, listings)
+  }
+
+  /**
+   * The ids one listing leaves out, counting that listing against each: call
+   * once per listing request.
+   */
+  takeHiddenFromListing(): Set<string> {
+    const hidden = new Set(this.#lagging.keys())
+    for (const [id, listings] of this.#lagging) {
+      if (listings <= 1) this.#lagging.delete(id)
+      else this.#lagging.set(id, listings - 1)
+    }
+    return hidden
   }
 
   all(): StoreRecord[] {

@@ -41,8 +41,10 @@ export interface Scenario {
 const LIST = '/v1/storage/stores'
 const CREATE = '/v1/storage/stores/integration/direct'
 const PULL_REQUEST = 42
-const STORE_NAME = `web-pr-${PULL_REQUEST}`
-const EXTERNAL_ID = `acme-web-pr-${PULL_REQUEST}`
+// The default names end in a hash of the repository, "acme/web".
+const REPOSITORY_HASH = '86f279ce'
+const STORE_NAME = `web-pr-${PULL_REQUEST}-${REPOSITORY_HASH}`
+const EXTERNAL_ID = `acme/web#${PULL_REQUEST}`
 const PROJECT_ID = 'prj_emuWeb0001'
 
 /** The installation and product by id: no request is needed to resolve them. */
@@ -317,8 +319,8 @@ export const SCENARIOS = {
         emulator.seedStore({
           installationId: neon.id,
           productIdOrSlug: neon.products[0].id,
-          name: `web-pr-${pullRequest}`,
-          externalId: `acme-web-pr-${pullRequest}`,
+          name: `web-pr-${pullRequest}-${REPOSITORY_HASH}`,
+          externalId: `acme/web#${pullRequest}`,
           createdAt: start + n * 1000
         })
       }

@@ -37,7 +37,7 @@ try {
     show(label, result)
     console.log(`   requests ${JSON.stringify(emulator.counts())}`)
     console.log(
-      `   emulator: ${storesOfKey()} store(s) with key acme-web-pr-42; project web has ${storeVariables()} variable(s) from stores\n`
+      `   emulator: ${storesOfKey()} store(s) with key acme/web#42; project web has ${storeVariables()} variable(s) from stores\n`
     )
     if (result.exitCode !== 0) process.exitCode = 1
   }
@@ -48,7 +48,7 @@ try {
 function storesOfKey(): number {
   return emulator
     .stores()
-    .filter(({ externalId }) => externalId === 'acme-web-pr-42').length
+    .filter(({ externalId }) => externalId === 'acme/web#42').length
 }
 
 function storeVariables(): number {

@@ -1,4 +1,4 @@
-import { Inputs } from './constants.js'
+import { DEFAULT_API_URL, Inputs } from './constants.js'
 import { InputError } from './input-error.js'
 import { StepTimeoutError } from './step-timeout.js'
 import { ActionError } from './action-error.js'
@@ -52,8 +52,14 @@ function adviceFor({ status, body, method }: VercelApiError): string {
     case 429:
       return 'Vercel is rate limiting this token; run the job again in a minute.'
     default:
-      return status >= 500
-        ? 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.'
-        : "See Vercel's message above."
+      if (status >= 500) {
+        return 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.'
+      }
+      if (status >= 300 && status < 400) {
+        return `Redirects are not followed, so that the token never leaves the host of "${Inputs.apiUrl}": check "${Inputs.apiUrl}" (the default is ${DEFAULT_API_URL}).`
+      }
+      return body?.message || body?.code
+        ? "See Vercel's message above."
+        : `Vercel gave no reason; check "${Inputs.apiUrl}" and the inputs, then try again.`
   }
 }

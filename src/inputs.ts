@@ -191,7 +191,7 @@ function parseProduct(product: string): string {
   const id = trimmed.startsWith('iap_')
   if (
     (id && CreateStoreSpec.productId.test(trimmed)) ||
-    (!id && PRODUCT_NAME.test(trimmed))
+    (!id && PRODUCT_NAME.test(trimmed) && !isDotSegment(trimmed))
   ) {
     return trimmed
   }
@@ -382,7 +382,11 @@ function parseApiUrl(value: string): string {
     LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname)
   const secure =
     url.protocol === 'https:' || (url.protocol === 'http:' && loopback)
-  if (!secure || url.username || url.password || url.search || url.hash) {
+  // A bare `?` or `#` leaves `search` and `hash` empty, yet every path the
+  // client appends would then land in the query or fragment, so the
+  // requests would all go to `/`.
+  const queryOrFragment = /[?#]/.test(value)
+  if (!secure || url.username || url.password || queryOrFragment) {
     throw new InputError(
       Inputs.apiUrl,
       `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`
@@ -394,8 +398,8 @@ function parseApiUrl(value: string): string {
 /** The URL with any user, password, query and fragment replaced by `***`. */
 function redactUrl(url: URL): string {
   const userinfo = url.username || url.password ? '***@' : ''
-  const query = url.search ? '?***' : ''
-  const fragment = url.hash ? '#***' : ''
+  const query = url.search ? '?***' : url.href.endsWith('?') ? '?' : ''
+  const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : ''
   return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`
 }
 
@@ -438,7 +442,17 @@ function parseProject(value: string): string | undefined {
 }
 
 function isProjectName(value: string): boolean {
-  return PROJECT_NAME.test(value) && !value.includes('---')
+  return (
+    PROJECT_NAME.test(value) && !value.includes('---') && !isDotSegment(value)
+  )
+}
+
+/**
+ * `.` and `..` pass `encodeURIComponent` unchanged, and a URL parser then
+ * drops or climbs the path segment: `/v9/projects/..` becomes `/`.
+ */
+function isDotSegment(value: string): boolean {
+  return value === '.' || value === '..'
 }
 
 const ENVIRONMENTS: readonly ProjectEnvironment[] = [

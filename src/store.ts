@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises'
 import { ActionError } from './action-error.js'
 import { byAge, judgeStore, type StoreKey } from './store-match.js'
 import {
@@ -10,6 +11,14 @@ import type { CreateStoreBody, VercelStore } from './vercel/types.js'
 
 /** Creates in all, the first included, when their answers are lost. */
 export const MAX_CREATES = 3
+
+/**
+ * After a create whose answer was lost, the listing is read at once and then
+ * again after each of these pauses before another create is sent: Vercel's
+ * listing may lag behind a create it has committed, and each create it did
+ * not need costs a store.
+ */
+export const RELIST_PAUSES_MS: readonly number[] = [500, 1000, 2000]
 
 export type FoundStore = VercelStore & { id: string }
 
@@ -26,6 +35,12 @@ export interface EnsureStoreResult {
 export interface EnsureStoreOptions {
   /** Completes the body once no store was found, e.g. looks up the plan. */
   prepareCreate?: (body: KeyedCreateStoreBody) => Promise<KeyedCreateStoreBody>
+  /** The pauses before each listing again (default `RELIST_PAUSES_MS`). */
+  relistPausesMs?: readonly number[]
+  /** The time left in the step: no pause goes past it. */
+  remainingMs?: () => number
+  /** For tests: waits, as `setTimeout` would. */
+  sleep?: (ms: number) => Promise<void>
 }
 
 /**
@@ -35,8 +50,9 @@ export interface EnsureStoreOptions {
 export async function ensureStore(
   api: StoreApi,
   body: KeyedCreateStoreBody,
-  { prepareCreate }: EnsureStoreOptions = {}
+  options: EnsureStoreOptions = {}
 ): Promise<EnsureStoreResult> {
+  const { prepareCreate } = options
   const key = keyOf(body)
   const existing = await findStores(api, key)
   if (existing.length > 0) return oldestOf(existing, false)
@@ -54,7 +70,7 @@ export async function ensureStore(
       // The store may exist although the answer was lost: never create again
       // without looking. `created` stays true: the store was absent when this
       // run looked, and is there after its create.
-      const listed = await findStores(api, key)
+      const listed = await findAfterCreate(api, key, options)
       if (listed.length > 0) return oldestOf(listed, true)
       if (creates >= MAX_CREATES) {
         if (error instanceof Error) {
@@ -73,13 +89,36 @@ export async function ensureStore(
   }
   // The create response is not known to carry the id (the official schema
   // leaves it out), or could not be read: the listing is the source of truth.
-  const listed = await findStores(api, key)
+  const listed = await findAfterCreate(api, key, options)
   if (listed.length === 0) {
     throw new ActionError(
       `Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`
     )
   }
   return oldestOf(listed, true)
+}
+
+/**
+ * The stores of the key after a create that may have taken effect: listed at
+ * once, and where none is listed yet, again after each pause that the
+ * step's deadline leaves room for.
+ */
+async function findAfterCreate(
+  api: StoreApi,
+  key: StoreKey,
+  {
+    relistPausesMs = RELIST_PAUSES_MS,
+    remainingMs = () => Number.POSITIVE_INFINITY,
+    sleep = (ms) => wait(ms)
+  }: EnsureStoreOptions
+): Promise<FoundStore[]> {
+  let listed = await findStores(api, key)
+  for (const pause of relistPausesMs) {
+    if (listed.length > 0 || pause >= remainingMs()) break
+    await sleep(pause)
+    listed = await findStores(api, key)
+  }
+  return listed
 }
 
 /** The oldest store is the step's; any others are duplicates. */

@@ -1,5 +1,7 @@
 import type { VercelClient } from './client.js'
+import { readProject } from './answers.js'
 import { VercelApiError } from './errors.js'
+import { integrationStorePath, projectPath, storePath } from './paths.js'
 import type { VercelProject } from './types.js'
 
 /** The body of `POST /v1/storage/stores/{id}/connections`, as the CLI sends it. */
@@ -27,9 +29,8 @@ export class VercelConnectionApi implements ConnectionApi {
 
   /** `GET /v9/projects/{idOrName}` (documented). */
   async getProject(idOrName: string): Promise<VercelProject | undefined> {
-    return this.client.get<VercelProject>(
-      `/v9/projects/${encodeURIComponent(idOrName)}`
-    )
+    const path = projectPath(idOrName, 'v9')
+    return readProject(await this.client.get<unknown>(path), `GET ${path}`)
   }
 
   /**
@@ -50,11 +51,7 @@ export class VercelConnectionApi implements ConnectionApi {
 
   /** `DELETE /v1/storage/stores/integration/{id}` (the CLI's delete-resource.ts). */
   async deleteStore(storeId: string): Promise<void> {
-    await alreadyGone(
-      this.client.delete(
-        `/v1/storage/stores/integration/${encodeURIComponent(storeId)}`
-      )
-    )
+    await alreadyGone(this.client.delete(integrationStorePath(storeId)))
   }
 }
 
@@ -68,8 +65,4 @@ async function alreadyGone(deletion: Promise<void>): Promise<void> {
   } catch (error) {
     if (!(error instanceof VercelApiError && error.status === 404)) throw error
   }
-}
-
-function storePath(storeId: string): string {
-  return `/v1/storage/stores/${encodeURIComponent(storeId)}`
 }

@@ -1,7 +1,11 @@
+import { readErrorAnswer } from './error-answer.js'
+
 /** What Vercel said in an error body: `{ error: { code, message, … } }`. */
 export interface VercelErrorBody {
   code?: string
   message?: string
+  /** Where `code` or `message` is there but not text: what it is instead. */
+  notText?: string
   invalidToken?: boolean
   missingToken?: boolean
 }
@@ -69,8 +73,12 @@ export function describeBody(text: string, contentType = ''): string {
     return 'an HTML page'
   }
   const error = readErrorBody(trimmed)
-  if (error?.message || error?.code) {
-    return [error.code, error.message && JSON.stringify(error.message)]
+  if (error?.message || error?.code || error?.notText) {
+    return [
+      error.code,
+      error.message && JSON.stringify(error.message),
+      error.notText && `(an error whose ${error.notText}, not text)`
+    ]
       .filter(Boolean)
       .join(' ')
   }
@@ -114,13 +122,17 @@ export function noteAttempts<E extends Error>(error: E, attempts: number): E {
   return error
 }
 
+/**
+ * Vercel's error in a body, its string fields only (see `readErrorAnswer`):
+ * a message that is an object is no message, however deep it goes.
+ */
 export function readErrorBody(text: string): VercelErrorBody | undefined {
+  let parsed: unknown
   try {
-    const parsed = JSON.parse(text)
-    // The Vercel CLI accepts `err` as well as `error` (response-error.ts).
-    const error = parsed?.error ?? parsed?.err
-    return typeof error === 'object' && error !== null ? error : undefined
+    parsed = JSON.parse(text)
   } catch {
     return undefined
   }
+  // The Vercel CLI accepts `err` as well as `error` (response-error.ts).
+  return readErrorAnswer(parsed)
 }

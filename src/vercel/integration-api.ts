@@ -1,5 +1,6 @@
+import { readInstallations, readPlans, readProducts } from './answers.js'
 import type { VercelClient } from './client.js'
-import { VercelResponseError } from './errors.js'
+import { plansPath, productsPath } from './paths.js'
 
 /** One Marketplace installation (an item of `getConfigurations`). */
 export interface IntegrationConfiguration {
@@ -108,48 +109,23 @@ export class VercelIntegrationApi implements IntegrationApi {
       installationType: 'marketplace',
       integrationIdOrSlug
     })
-    if (!Array.isArray(response)) {
-      throw new VercelResponseError(
-        'GET',
-        path,
-        200,
-        'a body that is not a list'
-      )
-    }
-    return response as IntegrationConfiguration[]
+    return readInstallations(response, `GET ${path}`)
   }
 
   async listProducts(
     integrationConfigurationId: string
   ): Promise<ConfigurationProducts> {
-    const path = `/v1/integrations/configuration/${encodeURIComponent(integrationConfigurationId)}/products`
-    const response = await this.client.get<Partial<ConfigurationProducts>>(path)
-    if (!Array.isArray(response?.products)) {
-      throw new VercelResponseError(
-        'GET',
-        path,
-        200,
-        'a body that has no list of products'
-      )
-    }
-    return response as ConfigurationProducts
+    const path = productsPath(integrationConfigurationId)
+    return readProducts(await this.client.get<unknown>(path), `GET ${path}`)
   }
 
   /** Sends the metadata JSON-encoded, like the CLI's fetch-billing-plans.ts. */
   async listPlans(query: PlansQuery): Promise<BillingPlan[]> {
-    const path = `/v1/integrations/integration/${encodeURIComponent(query.integrationIdOrSlug)}/products/${encodeURIComponent(query.productIdOrSlug)}/plans`
-    const response = await this.client.get<{ plans?: unknown }>(path, {
+    const path = plansPath(query.integrationIdOrSlug, query.productIdOrSlug)
+    const response = await this.client.get<unknown>(path, {
       metadata: JSON.stringify(query.metadata),
       integrationConfigurationId: query.integrationConfigurationId
     })
-    if (!Array.isArray(response?.plans)) {
-      throw new VercelResponseError(
-        'GET',
-        path,
-        200,
-        'a body that has no list of plans'
-      )
-    }
-    return response.plans as BillingPlan[]
+    return readPlans(response, `GET ${path}`)
   }
 }

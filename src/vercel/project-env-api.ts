@@ -1,4 +1,6 @@
+import { readEnvList, readEnvValue } from './answers.js'
 import type { VercelClient } from './client.js'
+import { projectEnvPath, projectPath } from './paths.js'
 
 /** What the variables a store connection makes say about their origin. */
 export interface EnvContentHint {
@@ -34,22 +36,15 @@ export class VercelProjectEnvApi implements ProjectEnvApi {
 
   /** `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`). */
   async listEnv(projectId: string): Promise<ProjectEnvVar[]> {
-    const answer = await this.client.get<
-      { envs?: ProjectEnvVar[] } | ProjectEnvVar
-    >(`${projectPath(projectId, 'v10')}/env`)
+    const path = `${projectPath(projectId, 'v10')}/env`
     // The spec also allows one variable alone, as the answer to a filter by
     // id this action never sends.
-    return 'envs' in answer ? (answer.envs ?? []) : [answer as ProjectEnvVar]
+    return readEnvList(await this.client.get<unknown>(path), `GET ${path}`)
   }
 
   /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
   async getEnv(projectId: string, envId: string): Promise<ProjectEnvVar> {
-    return this.client.get<ProjectEnvVar>(
-      `${projectPath(projectId, 'v1')}/env/${encodeURIComponent(envId)}`
-    )
+    const path = projectEnvPath(projectId, envId)
+    return readEnvValue(await this.client.get<unknown>(path), `GET ${path}`)
   }
-}
-
-function projectPath(projectId: string, version: string): string {
-  return `/${version}/projects/${encodeURIComponent(projectId)}`
 }

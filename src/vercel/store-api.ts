@@ -1,11 +1,8 @@
 import type { VercelClient } from './client.js'
+import { readStoreAnswer, readStorePage } from './answers.js'
 import { VercelResponseError } from './errors.js'
-import type {
-  CreateStoreBody,
-  StoreListResponse,
-  StoreResponse,
-  VercelStore
-} from './types.js'
+import { storePath } from './paths.js'
+import type { CreateStoreBody, VercelStore } from './types.js'
 
 /** The store endpoints the action calls; `store.ts` depends on this alone. */
 export interface StoreApi {
@@ -25,30 +22,33 @@ export class VercelStoreApi implements StoreApi {
     this.client = client
   }
 
-  /** `GET /v1/storage/stores` (undocumented; what the CLI and Terraform use). */
+  /**
+   * `GET /v1/storage/stores` (undocumented; what the CLI and Terraform use).
+   * A store that two pages both carry is one store, not two: taken as a
+   * duplicate, the step would ask for the store in use to be deleted, and
+   * `state: absent` would delete it twice.
+   */
   async listStores(integrationConfigurationId: string): Promise<VercelStore[]> {
     const path = '/v1/storage/stores'
-    const stores: VercelStore[] = []
+    const stores = new Map<string, VercelStore>()
+    const withoutId: VercelStore[] = []
     let until: string | undefined
     for (let page = 0; page < MAX_PAGES; page++) {
-      const response = await this.client.get<StoreListResponse>(path, {
-        integrationConfigurationId,
-        until
-      })
       // A listing that cannot be read must not pass for an empty one: that
       // would create a second store.
-      if (!Array.isArray(response?.stores)) {
-        throw new VercelResponseError(
-          'GET',
-          path,
-          200,
-          'a body that has no list of stores'
-        )
+      const { stores: listed, next } = readStorePage(
+        await this.client.get<unknown>(path, {
+          integrationConfigurationId,
+          until
+        }),
+        `GET ${path}`
+      )
+      for (const store of listed) {
+        if (store.id === undefined) withoutId.push(store)
+        else if (!stores.has(store.id)) stores.set(store.id, store)
       }
-      stores.push(...response.stores)
-      const next = response.pagination?.next
-      if (next === undefined || next === null) return stores
-      if (String(next) === until) {
+      if (next === undefined) return [...stores.values(), ...withoutId]
+      if (next === until) {
         throw new VercelResponseError(
           'GET',
           path,
@@ -56,7 +56,7 @@ export class VercelStoreApi implements StoreApi {
           'the same page cursor twice'
         )
       }
-      until = String(next)
+      until = next
     }
     throw new VercelResponseError(
       'GET',
@@ -67,18 +67,16 @@ export class VercelStoreApi implements StoreApi {
   }
 
   async getStore(id: string): Promise<VercelStore | undefined> {
-    const response = await this.client.get<StoreResponse>(
-      `/v1/storage/stores/${encodeURIComponent(id)}`
-    )
-    return response.store ?? undefined
+    const path = storePath(id)
+    return readStoreAnswer(await this.client.get<unknown>(path), `GET ${path}`)
   }
 
   /** `POST /v1/storage/stores/integration/direct` (documented). */
   async createStore(body: CreateStoreBody): Promise<VercelStore | undefined> {
-    const response = await this.client.post<StoreResponse>(
-      '/v1/storage/stores/integration/direct',
-      body
+    const path = '/v1/storage/stores/integration/direct'
+    return readStoreAnswer(
+      await this.client.post<unknown>(path, body),
+      `POST ${path}`
     )
-    return response.store ?? undefined
   }
 }

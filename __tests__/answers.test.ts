@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest'
+import {
+  UnreadableAnswerError,
+  readEnvList,
+  readErrorAnswer,
+  readInstallations,
+  readProducts,
+  readStoreAnswer,
+  readStorePage
+} from '../src/vercel/answers.ts'
+import { describeBody } from '../src/vercel/errors.ts'
+import { segment, storePath } from '../src/vercel/paths.ts'
+
+const LIST = 'GET /v1/storage/stores'
+
+describe('answer readers', () => {
+  it('copies the fields the action reads and leaves out the rest', () => {
+    const page = readStorePage(
+      {
+        stores: [
+          {
+            id: 'store_1',
+            name: 'web',
+            status: null,
+            extra: { deep: [1, 2, 3] },
+            product: { slug: 'neon', unread: true }
+          }
+        ],
+        pagination: { next: 1700000000000 }
+      },
+      LIST
+    )
+    expect(page).toEqual({
+      stores: [
+        { id: 'store_1', name: 'web', status: null, product: { slug: 'neon' } }
+      ],
+      next: '1700000000000'
+    })
+  })
+
+  it.each([
+    [
+      { stores: [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd', name: 7 }] },
+      `Vercel's answer to ${LIST} has "stores[3].name" as a number, not a string`
+    ],
+    [
+      { stores: {} },
+      `Vercel's answer to ${LIST} has "stores" as an object, not a list`
+    ],
+    [{}, `Vercel's answer to ${LIST} has no "stores" (a list)`],
+    [[], `Vercel's answer to ${LIST} is a list, not an object`],
+    [
+      { stores: [{ id: '..' }] },
+      `Vercel's answer to ${LIST} has "stores[0].id" as "..", which is not an id`
+    ],
+    [
+      {
+        stores: [{ id: 'a', projectsMetadata: [{ environments: 'preview' }] }]
+      },
+      `Vercel's answer to ${LIST} has "stores[0].projectsMetadata[0].environments" as a string, not a list`
+    ],
+    [
+      { stores: [], pagination: { next: {} } },
+      `Vercel's answer to ${LIST} has "pagination.next" as an object, not a number`
+    ]
+  ])('names the wrong field of %j', (body, message) => {
+    expect(() => readStorePage(body, LIST)).toThrow(UnreadableAnswerError)
+    expect(() => readStorePage(body, LIST)).toThrow(message)
+  })
+
+  it('reads a store answer, null or missing as none', () => {
+    expect(readStoreAnswer({ store: null }, 'GET x')).toBeUndefined()
+    expect(readStoreAnswer({}, 'GET x')).toBeUndefined()
+    expect(() =>
+      readStoreAnswer({ store: { secrets: { a: 1 } } }, 'GET x')
+    ).toThrow(
+      `Vercel's answer to GET x has "store.secrets" as an object, not a list`
+    )
+  })
+
+  it('reads no inherited or __proto__ field', () => {
+    const body = JSON.parse('{"__proto__": {"id": "store_evil"}, "store": {}}')
+    expect(readStoreAnswer(body, 'GET x')).toEqual({})
+  })
+
+  it('checks installations, products and env lists', () => {
+    expect(() =>
+      readInstallations([{ id: 'icfg_1', integration: { name: 3 } }], 'GET i')
+    ).toThrow('has "[0].integration.name" as a number, not a string')
+    expect(() => readProducts({ products: [{ slug: '.' }] }, 'GET p')).toThrow(
+      'has "products[0].slug" as ".", which is not an id'
+    )
+    expect(readEnvList({ key: 'A', value: 'v' }, 'GET e')).toEqual([
+      { key: 'A', value: 'v' }
+    ])
+    expect(() => readEnvList({ envs: [{ target: 5 }] }, 'GET e')).toThrow(
+      'has "envs[0].target" as a number, not a list'
+    )
+  })
+})
+
+describe('error bodies', () => {
+  it('takes only string fields, and never looks inside a deep message', () => {
+    const depth = 100_000
+    const deep = JSON.parse(
+      `{"error":{"code":"bad_request","message":${'['.repeat(depth)}${']'.repeat(depth)}}}`
+    )
+    expect(readErrorAnswer(deep)).toEqual({
+      code: 'bad_request',
+      notText: '"message" is a list'
+    })
+    expect(readErrorAnswer({ err: { message: 'old shape' } })).toEqual({
+      message: 'old shape'
+    })
+    expect(readErrorAnswer({ error: 'text' })).toBeUndefined()
+  })
+
+  it('describes a message that is no text without quoting it', () => {
+    expect(describeBody('{"error":{"message":{"a":1}}}')).toBe(
+      '(an error whose "message" is an object, not text)'
+    )
+  })
+})
+
+describe('paths', () => {
+  it.each(['.', '..', ''])('refuses the id %j', (id) => {
+    expect(() => segment(id)).toThrow('would change the request')
+    expect(() => storePath(id)).toThrow('would change the request')
+  })
+
+  it('encodes every other id', () => {
+    expect(storePath('a/b?c')).toBe('/v1/storage/stores/a%2Fb%3Fc')
+    expect(storePath('...')).toBe('/v1/storage/stores/...')
+  })
+})
