@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROUTES, startEmulator, type Emulator } from '../emulator/index.ts'
-import { runAction, type RunOptions } from '../harness/run-action.ts'
+import { runBundle, type RunOptions } from '../harness/run-action.ts'
 import { errorLine, neonIdInputs, warningLines } from './support/run-result.ts'
 
 // Issue 10's data-loss and hostile-answer defects (5, 7, 9, 10, 11, 12),
@@ -24,7 +24,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 function run(options: RunOptions) {
-  return runAction({ pullRequest: 42, ...options })
+  return runBundle({ pullRequest: 42, ...options })
 }
 
 function teamStores() {

@@ -50448,6 +50448,7 @@ async function ensurePresent(step) {
     let projectId;
     const result = await log_group(`Get or create store "${inputs.name}"`, () => ensureStore(stores, createBody(inputs, target), {
         remainingMs: () => deadline.remainingMs(),
+        sleep: step.pauses.sleep,
         // Only a create needs the plan, and the project's id: both are looked up
         // once no store was found, and before anything is written, so a wrong
         // name costs no store.

@@ -22,6 +22,7 @@ export async function ensurePresent(step: Step): Promise<void> {
   const result = await log.group(`Get or create store "${inputs.name}"`, () =>
     ensureStore(stores, createBody(inputs, target), {
       remainingMs: () => deadline.remainingMs(),
+      sleep: step.pauses.sleep,
       // Only a create needs the plan, and the project's id: both are looked up
       // once no store was found, and before anything is written, so a wrong
       // name costs no store.
