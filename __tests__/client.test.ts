@@ -120,6 +120,9 @@ describe('VercelClient', () => {
     ['<html>maintenance</html>', 'an HTML page instead of JSON'],
     ['', 'an empty body instead of JSON'],
     ['{"stores": [', 'with a truncated JSON body'],
+    // Cut just after a number, where V8 names the end's position instead.
+    ['{"store": {"createdAt": 17', 'with a truncated JSON body'],
+    ['{"store": {"createdAt": -', 'with a truncated JSON body'],
     ['{stores: []}', 'with an invalid JSON body: "{stores: []}"']
   ])('reports a 200 with %j as such', async (body, problem) => {
     agent

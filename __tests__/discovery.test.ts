@@ -472,9 +472,14 @@ describe('dry run', () => {
     expect(result.summary).toContain(
       'Dry run: would create Vercel store web-pr-42-86f279ce'
     )
-    expect(result.summary).toContain(
-      JSON.stringify(body, null, 2).replaceAll('"', '&quot;')
-    )
+    // What a reader sees: the summary's text with its entities decoded.
+    const shown = result.summary
+      .replaceAll(/&#(\d+);/g, (_, code: string) =>
+        String.fromCharCode(Number(code))
+      )
+      .replaceAll('&quot;', '"')
+      .replaceAll('&amp;', '&')
+    expect(shown).toContain(JSON.stringify(body, null, 2))
     expect(result.stdout).toContain(
       'Dry run: would create store web-pr-42-86f279ce'
     )

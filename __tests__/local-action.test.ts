@@ -96,13 +96,13 @@ describe('.env.example', () => {
     expect(exitCode).toBe(0)
     const [store] = emulator.stores()
     expect(store).toMatchObject({
-      name: 'web-branch-main',
-      externalId: 'acme-web-branch-main',
+      name: 'web-branch-main-accff954',
+      externalId: 'acme/web@main',
       metadata: { region: 'iad1' }
     })
     for (const [name, value] of [
       ['store-id', store.id],
-      ['store-name', 'web-branch-main'],
+      ['store-name', 'web-branch-main-accff954'],
       ['created', 'true'],
       ['status', 'available'],
       ['connected-project', 'prj_emuWeb0001']

@@ -49200,8 +49200,12 @@ function jsonProblem(text) {
     }
     catch (error) {
         // V8 says "Unexpected end of JSON input" (or "Unterminated string") where
-        // the text stops in the middle of a value.
-        return /end of JSON input|Unterminated/i.test(error.message)
+        // the text stops in the middle of a value, and names the end's position
+        // where it stops just after a number ("Expected ',' or '}' after …").
+        const message = error.message;
+        const position = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
+        const atEnd = position >= text.trimEnd().length;
+        return /end of JSON input|Unterminated/i.test(message) || atEnd
             ? 'a truncated JSON body'
             : `an invalid JSON body: ${JSON.stringify(excerpt(text))}`;
     }
