@@ -37,7 +37,10 @@ describe('parseInputs', () => {
       project: undefined,
       environments: ['preview'],
       envPrefix: undefined,
-      readEnv: false
+      readEnv: false,
+      comment: false,
+      githubToken: undefined,
+      githubApiUrl: 'https://api.github.com'
     })
   })
 

@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -24,10 +24,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -324,7 +324,7 @@ __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
 module.exports.g6 = Agent
 __webpack_unused_export__ = Dispatcher1Wrapper
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
 module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
@@ -45914,7 +45914,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(625);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9113);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45923,7 +45923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 625:
+/***/ 9113:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45932,8 +45932,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -46008,7 +46008,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -46064,8 +46064,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -46079,10 +46079,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -46098,809 +46098,15 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -46925,7 +46131,7 @@ class BasicCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -46947,7 +46153,7 @@ class auth_BearerCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -46969,7 +46175,7 @@ class PersonalAccessTokenCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -47061,7 +46267,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -47084,7 +46290,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -47180,7 +46386,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -47384,7 +46590,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -47411,7 +46617,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -47904,13 +47110,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -48201,7 +47407,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -48540,8 +47746,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -48722,7 +47928,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -48790,7 +47996,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -48975,7 +48181,9 @@ const Inputs = {
     environments: 'environments',
     envPrefix: 'env-prefix',
     dryRun: 'dry-run',
-    readEnv: 'read-env'
+    readEnv: 'read-env',
+    comment: 'comment',
+    githubToken: 'github-token'
 };
 const Outputs = {
     storeId: 'store-id',
@@ -48991,7 +48199,9 @@ const Outputs = {
     deleted: 'deleted',
     connectedProject: 'connected-project',
     envVarNames: 'env-var-names',
-    env: 'env'
+    env: 'env',
+    deletedStoreIds: 'deleted-store-ids',
+    deletedCount: 'deleted-count'
 };
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */
 const FallbackEnv = {
@@ -49002,6 +48212,8 @@ const FallbackEnv = {
 /** Seconds the whole step may take, requests and waits included. */
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const DEFAULT_API_URL = 'https://api.vercel.com';
+/** Where the runner's `GITHUB_API_URL` is not set. */
+const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 const USER_AGENT = 'vercel-store-action';
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
@@ -49046,11 +48258,20 @@ function setAbsentOutputs(stores, deleted, externalId) {
         [Outputs.storeId]: oldest?.id ?? '',
         [Outputs.storeName]: oldest?.name ?? '',
         [Outputs.externalId]: externalId,
-        [Outputs.created]: 'false'
+        [Outputs.created]: 'false',
+        [Outputs.deletedStoreIds]: JSON.stringify(deleted ? stores.map(({ id }) => id) : []),
+        [Outputs.deletedCount]: String(deleted ? stores.length : 0)
     };
     for (const [name, value] of Object.entries(outputs)) {
         setOutput(name, value);
     }
+}
+/** `state: prune`: the ids deleted (none on a dry run) and how many. */
+function setPruneOutputs(result) {
+    const ids = result.deleted.map(({ id }) => id);
+    setOutput(Outputs.deletedStoreIds, JSON.stringify(ids));
+    setOutput(Outputs.deletedCount, String(ids.length));
+    setOutput(Outputs.deleted, String(ids.length > 0));
 }
 
 ;// CONCATENATED MODULE: ./src/action-error.ts
@@ -50224,6 +49445,48 @@ function addRemovalToSummary(removed, externalId) {
         .addTable(rows)
         .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}Key: ${code(externalId)}.</p>`, true);
 }
+/** `state: prune`: the stores of closed pull requests, deleted or not. */
+function addPruneToSummary(result, repository, dryRun) {
+    const stores = dryRun
+        ? result.closed.map(({ store, pullRequest }) => ({
+            id: store.id,
+            name: store.name ?? '',
+            pullRequest,
+            projects: (store.projectsMetadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project')
+        }))
+        : result.deleted;
+    const kept = `${result.kept} store(s) of open pull requests kept.`;
+    if (stores.length === 0) {
+        summary
+            .addHeading('Prune: no Vercel store of a closed pull request', 2)
+            .addRaw(`<p>Repository ${code(repository)}: ${kept}</p>`, true);
+        return;
+    }
+    const rows = [
+        [
+            { data: 'Pull request', header: true },
+            { data: 'Store', header: true },
+            { data: 'Id', header: true },
+            {
+                data: dryRun ? 'Projects connected' : 'Projects disconnected',
+                header: true
+            }
+        ],
+        ...capped(stores).shown.map(({ pullRequest, name, id, projects }) => [
+            summary_escape(`#${pullRequest}`),
+            summary_escape(name),
+            code(id),
+            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
+        ])
+    ];
+    const more = capped(stores).more;
+    summary
+        .addHeading(dryRun
+        ? `Dry run: would delete ${stores.length} Vercel store(s) of closed pull requests`
+        : `Pruned ${stores.length} Vercel store(s) of closed pull requests`, 2)
+        .addTable(rows)
+        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}${dryRun ? 'Nothing was changed. ' : ''}Repository ${code(repository)}: ${kept}</p>`, true);
+}
 function addFailureToSummary(message) {
     summary
         .addHeading('Vercel store: failed', 2)
@@ -50508,6 +49771,7 @@ async function ensurePresent(step) {
         log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${inputs.environments[0]}) into the "env" output, each masked in the log.`);
     }
     warnOfDuplicates(report);
+    return report;
 }
 /** The body with the billing plan the inputs name, looked up by id or name. */
 async function withPlan({ inputs, target, integrations }, body) {
@@ -50548,27 +49812,30 @@ function createBody(inputs, target) {
 
 ;// CONCATENATED MODULE: ./src/remove.ts
 
-/**
- * Deletes every store with this key, duplicates included, oldest first:
- * Vercel refuses to delete a store that projects are connected to, so each
- * is disconnected first.
- */
+/** Deletes every store with this key, duplicates included, oldest first. */
 async function removeStores(stores, connections, key, log = () => { }) {
     const removed = [];
     for (const store of await findStores(stores, key)) {
-        const metadata = store.projectsMetadata;
-        const projects = (metadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project');
-        // Where the listing does not say, disconnecting costs one request more
-        // than a refused delete would.
-        if (!Array.isArray(metadata) || metadata.length > 0) {
-            await connections.disconnectAll(store.id);
-            log(`Disconnected store ${store.id} from ${projects.length > 0 ? projects.join(', ') : 'its projects'}.`);
-        }
-        await connections.deleteStore(store.id);
-        log(`Deleted store ${store.name ?? ''} (${store.id}).`);
-        removed.push({ id: store.id, name: store.name ?? key.name, projects });
+        removed.push(await removeStore(connections, store, log, key.name));
     }
     return removed;
+}
+/**
+ * Deletes one store: disconnected first where projects are connected, since
+ * Vercel refuses to delete it otherwise.
+ */
+async function removeStore(connections, store, log = () => { }, fallbackName = '') {
+    const metadata = store.projectsMetadata;
+    const projects = (metadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project');
+    // Where the listing does not say, disconnecting costs one request more
+    // than a refused delete would.
+    if (!Array.isArray(metadata) || metadata.length > 0) {
+        await connections.disconnectAll(store.id);
+        log(`Disconnected store ${store.id} from ${projects.length > 0 ? projects.join(', ') : 'its projects'}.`);
+    }
+    await connections.deleteStore(store.id);
+    log(`Deleted store ${store.name ?? ''} (${store.id}).`);
+    return { id: store.id, name: store.name ?? fallbackName, projects };
 }
 
 ;// CONCATENATED MODULE: ./src/absent.ts
@@ -50586,6 +49853,7 @@ async function ensureAbsent({ inputs, target, stores, connections }) {
     log_info(removed.length > 0
         ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
         : `No store has the key "${inputs.externalId}"; nothing to delete.`);
+    return removed;
 }
 /**
  * `state: absent` for an integration the team no longer has: no store of it
@@ -50596,150 +49864,10 @@ function nothingToDelete(externalId, reason) {
     setRemovalOutputs([], externalId);
     addRemovalToSummary([], externalId);
 }
-
-;// CONCATENATED MODULE: ./src/deadline.ts
-/**
- * The step's one deadline: every request, retry and wait takes its time from
- * here, so `timeout` bounds the whole step rather than each call.
- */
-class Deadline {
-    seconds;
-    at;
-    now;
-    abortAfter;
-    /** `now` and `abortAfter` are the clock: real time, or a test's. */
-    constructor(seconds, now = Date.now, abortAfter = (ms) => AbortSignal.timeout(ms)) {
-        this.seconds = seconds;
-        this.now = now;
-        this.abortAfter = abortAfter;
-        this.at = now() + seconds * 1000;
-    }
-    /** Aborts when the deadline passes: what bounds every request. */
-    signal() {
-        return this.abortAfter(this.remainingMs());
-    }
-    remainingMs() {
-        return Math.max(0, this.at - this.now());
-    }
-    expired() {
-        return this.remainingMs() === 0;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/dry-run.ts
-
-
-
-
-
-
-
-const CREATE = 'POST /v1/storage/stores/integration/direct';
-/**
- * `dry-run` with `state: present`: the reads that decide what a real run
- * would do (no readiness polls, no values read), and no write. Reports the store it would reuse, or the exact body it would create
- * one with, and what it would do about the project.
- */
-async function dryRunPresent(step) {
-    const { inputs, target, stores } = step;
-    log_info('Dry run: resolving and looking up only; nothing is changed.');
-    const body = createBody(inputs, target);
-    const existing = await findStores(stores, keyOf(body));
-    if (existing.length > 0) {
-        const result = oldestOf(existing, false);
-        result.store = await withDetails(stores, result.store);
-        const connection = await connectionOf(step, result.store);
-        const report = {
-            ...buildReport(result, reportInputsOf(inputs, target)),
-            // Outputs name a project the store is connected to, not one it would be.
-            connection: connection?.connected === false ? connection : undefined
-        };
-        setOutputs(report);
-        addDryRunReuseToSummary(report, connection);
-        log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}`);
-        warnOfDuplicates(report);
-        return;
-    }
-    const [prepared, connection] = await Promise.all([
-        withPlan(step, body),
-        connectionOf(step, undefined)
-    ]);
-    const shown = withHiddenValues(prepared);
-    setOutputs(wouldCreateReport(prepared, target.product.id ?? ''));
-    addDryRunCreateToSummary(shown, connection);
-    log_info(`Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}`);
-}
-/** `dry-run` with `state: absent`: the stores a real run would delete. */
-async function dryRunAbsent({ inputs, target, stores }) {
-    const found = await findStores(stores, keyOf(createBody(inputs, target)));
-    setWouldDeleteOutputs(found, inputs.externalId);
-    addDryRunRemovalToSummary(found, inputs.externalId);
-    log_info(found.length > 0
-        ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
-        : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`);
-}
-/**
- * What the step would do about its project: the connection in place
- * (`connected: false`), or the one it would make (`connected: true`).
- */
-async function connectionOf({ inputs, connections }, store) {
-    if (inputs.project === undefined)
-        return undefined;
-    const request = {
-        project: inputs.project,
-        environments: inputs.environments,
-        envPrefix: inputs.envPrefix
-    };
-    const plan = await planConnection(connections, store, request);
-    if (store && plan.existing)
-        return reuse(store, plan.existing, request);
-    return {
-        projectId: plan.projectId,
-        projectName: plan.projectName,
-        envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
-        connected: true
-    };
-}
-function describeConnection(connection, readEnv) {
-    if (!connection)
-        return '';
-    const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`;
-    const connected = connection.connected
-        ? ` Would connect it to project ${project}.`
-        : ` It is already connected to project ${project}.`;
-    return readEnv
-        ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
-        : connected;
-}
-/**
- * The body as it may be shown: protocol settings can hold credentials, so
- * only their keys are.
- */
-function withHiddenValues(body) {
-    if (!body.protocolSettings)
-        return body;
-    return {
-        ...body,
-        protocolSettings: Object.fromEntries(Object.keys(body.protocolSettings).map((key) => [key, '***']))
-    };
-}
-/** The report of a store not created yet: no id, status or link. */
-function wouldCreateReport(body, productId) {
-    return {
-        storeId: '',
-        storeName: body.name,
-        externalId: body.externalId,
-        created: false,
-        status: '',
-        integrationConfigurationId: body.integrationConfigurationId,
-        productId,
-        productName: body.integrationProductIdOrSlug,
-        billingPlanId: body.billingPlanId ?? '',
-        billingPlanName: '',
-        dashboardUrl: '',
-        secretNames: [],
-        duplicates: []
-    };
+/** `state: prune` for an integration the team no longer has. */
+function nothingToPrune(reason) {
+    log_warning(`Nothing to prune: ${reason}`);
+    setPruneOutputs({ closed: [], deleted: [], kept: 0 });
 }
 
 ;// CONCATENATED MODULE: ./src/failure.ts
@@ -50801,514 +49929,8 @@ function adviceFor({ status, body, method }) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/github-context.ts
-
-/**
- * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
- * do the same, but loading it brings Octokit into a step that never calls the
- * GitHub API.
- */
-function readGitHubContext(env = process.env) {
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
-    return {
-        owner: owner || undefined,
-        repo: repo || undefined,
-        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
-        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
-    };
-}
-function readPullRequestNumber(eventPath) {
-    if (!eventPath)
-        return undefined;
-    let event;
-    try {
-        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const number = event?.pull_request?.number;
-    return Number.isSafeInteger(number) ? number : undefined;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/naming.ts
-
-/**
- * The longest default name. The strictest product rule the Vercel CLI knows
- * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
- * characters that start with a letter, hold only letters, digits and single
- * hyphens, and do not end in one; every default name keeps to it.
- */
-const MAX_DEFAULT_NAME_LENGTH = 50;
-/** What the create spec and the `external-id` input allow for a key. */
-const MAX_KEY_LENGTH = 256;
-const HASH_LENGTH = 8;
-const PRINTABLE = /^[\x20-\x7e]+$/;
-/**
- * The default store name and idempotency key. For pull request 42 of
- * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
- * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
- * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
- * `acme-labs/web` never share a store although the name shows only the
- * repository. Where the user names the store, the key follows that name
- * (`acme/web:<name>`), so that two steps with two names never share a key.
- * Each is undefined where the context cannot give it.
- */
-function deriveDefaults(context, givenName) {
-    const { owner, repo, pullRequestNumber, branch } = context;
-    const repository = owner && repo ? { owner, repo } : undefined;
-    let name = givenName || undefined;
-    let externalId;
-    if (givenName) {
-        externalId = repository
-            ? fitKey(`${slugOf(repository)}:${givenName}`)
-            : givenName;
-    }
-    else if (repository && pullRequestNumber !== undefined) {
-        name = pullRequestStoreName(repository, pullRequestNumber);
-        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
-    }
-    else if (repository && branch) {
-        name = branchStoreName(repository, branch);
-        externalId = fitKey(`${slugOf(repository)}@${branch}`);
-    }
-    return { name, externalId };
-}
-/**
- * The default name of the store of this repository's pull request: the
- * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
- */
-function pullRequestStoreName(repository, pullRequestNumber) {
-    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
-}
-/**
- * The pull request whose default-named store of this repository has this
- * name, or undefined where the name is not one (another repository's, a
- * branch build's, or a name the user gave).
- */
-function pullRequestOfStoreName(name, repository) {
-    const hash = hashOf(slugOf(repository));
-    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
-    if (!match)
-        return undefined;
-    const number = Number(match[1]);
-    if (!Number.isSafeInteger(number))
-        return undefined;
-    // Derived again, so that the readable part must be this repository's too.
-    return pullRequestStoreName(repository, number) === name ? number : undefined;
-}
-/** The default name of a branch build's store. */
-function branchStoreName(repository, branch) {
-    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
-    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
-}
-/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
-function slugOf({ owner, repo }) {
-    return `${owner}/${repo}`.toLowerCase();
-}
-/**
- * `<repo><suffix>-<hash>` within the length limit: the repository's part is
- * cut first, then the suffix, so the hash that keeps names apart always
- * stays. A name that would not start with a letter gets an `r-` in front.
- */
-function fitName(repo, suffix, hash) {
-    let head = readable(repo);
-    if (!/^[a-z]/.test(head))
-        head = `r-${head}`.replace(/-+$/, '');
-    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
-    const full = `${head}${suffix}`;
-    const cut = full.length <= room
-        ? full
-        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
-    return `${cut.replace(/-+$/, '')}-${hash}`;
-}
-/** Lower-case letters and digits, every other run of characters one `-`. */
-function readable(raw) {
-    return raw
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '');
-}
-/** The key as it is where it is printable and short enough; else cleaned. */
-function fitKey(key) {
-    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
-        return key;
-    const hash = hashOf(key);
-    const head = key
-        .replace(/[^\x20-\x7e]+/g, '-')
-        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
-    return `${head}-${hash}`;
-}
-function hashOf(raw) {
-    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
-}
-
-;// CONCATENATED MODULE: ./src/vercel/types.ts
-const STORE_SOURCES = [
-    'marketplace',
-    'deploy-button',
-    'external',
-    'v0',
-    'resource-claims',
-    'cli',
-    'oauth',
-    'backoffice'
-];
-/**
- * The request body constraints of the create endpoint, as Vercel's OpenAPI
- * description states them (`__tests__/create-spec.test.ts` checks each one
- * against the vendored spec).
- */
-const CreateStoreSpec = {
-    nameMaxLength: 128,
-    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
-    productId: /^iap_[a-zA-Z0-9_]+$/,
-    productSlug: /^[a-z0-9-]+$/,
-    prepaymentAmountCentsMinimum: 50,
-    sources: STORE_SOURCES
-};
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-const TEAM_ID = /^team_[A-Za-z0-9]+$/;
-const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-// The Vercel CLI's rule for store names (generate-resource-name.ts).
-const STORE_NAME = /^[A-Za-z0-9_-]+$/;
-const NO_SPACE = /^\S+$/;
-const inputs_PRINTABLE = /^[\x20-\x7e]+$/;
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-/**
- * Reads and checks every input, so that a bad one fails the step before any
- * request is sent. Empty inputs fall back to the Vercel CLI's environment
- * variables, then to defaults derived from the GitHub context.
- */
-function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
-    const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || '';
-    if (token)
-        onSecret?.(token);
-    const defaults = deriveDefaults(context, read(Inputs.name));
-    const metadata = parseMetadata(read(Inputs.metadata));
-    return checkReadEnv({
-        token: parseToken(token),
-        team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
-        integration: parseIntegration(read(Inputs.integration)),
-        product: parseProduct(read(Inputs.product)),
-        name: parseName(defaults.name ?? ''),
-        externalId: parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
-        plan: parsePlan(read(Inputs.plan)),
-        paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
-        prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
-        metadata: metadata?.values,
-        metadataSyntax: metadata?.syntax,
-        protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
-        source: parseSource(read(Inputs.source)),
-        timeoutSeconds: parseTimeout(read(Inputs.timeout)),
-        apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL),
-        state: parseState(read(Inputs.state)),
-        wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
-        project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
-        environments: parseEnvironments(read(Inputs.environments)),
-        envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
-        dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
-        readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false)
-    });
-}
-/** The values are read from the project a store is connected to. */
-function checkReadEnv(inputs) {
-    if (inputs.readEnv && inputs.state === 'present' && !inputs.project) {
-        throw new InputError(Inputs.readEnv, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the values are read from the project the store is connected to; set "${Inputs.project}", or drop "${Inputs.readEnv}".`);
-    }
-    return inputs;
-}
-function parseToken(token) {
-    if (!token) {
-        throw new InputError(Inputs.token, `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`);
-    }
-    if (!NO_SPACE.test(token) || !inputs_PRINTABLE.test(token)) {
-        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
-    }
-    return token;
-}
-/**
- * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
- * account the user's id, which is no team and means no team scope.
- */
-function teamFromEnv(env) {
-    const orgId = env[FallbackEnv.team]?.trim() ?? '';
-    return orgId.startsWith('team_') ? orgId : '';
-}
-function parseTeam(team) {
-    if (!team)
-        return undefined;
-    if (team.startsWith('team_')) {
-        if (TEAM_ID.test(team))
-            return { teamId: team };
-    }
-    else if (TEAM_SLUG.test(team) && team.length <= 100) {
-        return { slug: team };
-    }
-    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
-}
-// Integration slugs are lowercase words joined by -, like neon or upstash.
-const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/;
-const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/;
-function parseIntegration(integration) {
-    if (CreateStoreSpec.integrationConfigurationId.test(integration) ||
-        (!integration.startsWith('icfg_') &&
-            INTEGRATION_SLUG.test(integration) &&
-            integration.length <= 100)) {
-        return integration;
-    }
-    throw new InputError(Inputs.integration, `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`);
-}
-function parseProduct(product) {
-    const trimmed = product.trim();
-    const id = trimmed.startsWith('iap_');
-    if ((id && CreateStoreSpec.productId.test(trimmed)) ||
-        (!id && PRODUCT_NAME.test(trimmed) && !isDotSegment(trimmed))) {
-        return trimmed;
-    }
-    throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
-}
-function parsePlan(plan) {
-    const trimmed = plan.trim();
-    if (!trimmed)
-        return undefined;
-    if (PRODUCT_NAME.test(trimmed))
-        return trimmed;
-    throw new InputError(Inputs.plan, `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`);
-}
-function parseName(name) {
-    if (!name) {
-        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
-        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
-    }
-    return name;
-}
-function parseExternalId(externalId) {
-    if (!externalId) {
-        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (!inputs_PRINTABLE.test(externalId) || externalId.length > 256) {
-        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
-    }
-    return externalId;
-}
-function optionalWord(input, value) {
-    if (!value)
-        return undefined;
-    if (NO_SPACE.test(value) && inputs_PRINTABLE.test(value))
-        return value;
-    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
-}
-function parsePrepayment(value) {
-    if (!value)
-        return undefined;
-    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
-    if (Number.isSafeInteger(cents) && cents >= minimum)
-        return cents;
-    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
-}
-/**
- * A JSON object, or `key=value` lines whose values the product's schema
- * types later (see metadata.ts).
- */
-function parseMetadata(value) {
-    const text = value.trim();
-    if (!text)
-        return undefined;
-    if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
-        return { values: parseMetadataLines(text), syntax: 'lines' };
-    }
-    return { values: parseMetadataJson(text), syntax: 'json' };
-}
-function parseMetadataJson(value) {
-    const metadata = parseJsonObject(Inputs.metadata, value) ?? {};
-    for (const [key, entry] of Object.entries(metadata)) {
-        if (!isMetadataValue(entry)) {
-            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
-        }
-    }
-    return metadata;
-}
-// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
-// empty list matches both list branches, which `oneOf` rejects.
-function isMetadataValue(value) {
-    if (['string', 'boolean'].includes(typeof value))
-        return true;
-    if (typeof value === 'number')
-        return Number.isFinite(value);
-    if (!Array.isArray(value) || value.length === 0)
-        return false;
-    return (value.every((item) => typeof item === 'string') ||
-        value.every((item) => typeof item === 'number'));
-}
-function parseJsonObject(input, value) {
-    if (!value)
-        return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        // Node's message quotes the input, which may hold a secret: keep only
-        // where the syntax error is.
-        const position = /position (\d+)/.exec(error.message)?.[1];
-        const where = position ? ` (at character ${Number(position) + 1})` : '';
-        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
-    }
-    return parsed;
-}
-/** What kind of JSON value this is, without its content. */
-function describeJson(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return value.length ? 'a list' : 'an empty list';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-function parseSource(value) {
-    if (!value)
-        return undefined;
-    const sources = CreateStoreSpec.sources;
-    if (sources.includes(value))
-        return value;
-    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
-}
-// A job may run for six hours at most.
-const MAX_TIMEOUT_SECONDS = 21_600;
-function parseTimeout(value) {
-    if (!value)
-        return DEFAULT_TIMEOUT_SECONDS;
-    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
-        return seconds;
-    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
-}
-/**
- * Only `https://`, or `http://` to this machine (the emulator), so that a
- * token is never sent in clear over a network.
- */
-function parseApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        // Not a URL, so no credentials to hide in it.
-        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
-    }
-    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
-    // A bare `?` or `#` leaves `search` and `hash` empty, yet every path the
-    // client appends would then land in the query or fragment, so the
-    // requests would all go to `/`.
-    const queryOrFragment = /[?#]/.test(value);
-    if (!secure || url.username || url.password || queryOrFragment) {
-        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-/** The URL with any user, password, query and fragment replaced by `***`. */
-function redactUrl(url) {
-    const userinfo = url.username || url.password ? '***@' : '';
-    const query = url.search ? '?***' : url.href.endsWith('?') ? '?' : '';
-    const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : '';
-    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
-}
-function parseState(value) {
-    if (!value || value === 'present')
-        return 'present';
-    if (value === 'absent')
-        return 'absent';
-    throw new InputError(Inputs.state, `must be present (ensure the store exists) or absent (delete it); got ${quote(value)}.`);
-}
-// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
-const TRUE_WORDS = ['true', 'True', 'TRUE'];
-const FALSE_WORDS = ['false', 'False', 'FALSE'];
-function parseBoolean(input, value, empty) {
-    if (!value)
-        return empty;
-    if (TRUE_WORDS.includes(value))
-        return true;
-    if (FALSE_WORDS.includes(value))
-        return false;
-    throw new InputError(input, `must be true or false; got ${quote(value)}.`);
-}
-const PROJECT_ID = /^prj_[A-Za-z0-9]+$/;
-// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
-// '-', at most 100 characters, never '---'.
-const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/;
-function parseProject(value) {
-    if (!value)
-        return undefined;
-    if (value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)) {
-        return value;
-    }
-    throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
-}
-function isProjectName(value) {
-    return (PROJECT_NAME.test(value) && !value.includes('---') && !isDotSegment(value));
-}
-/**
- * `.` and `..` pass `encodeURIComponent` unchanged, and a URL parser then
- * drops or climbs the path segment: `/v9/projects/..` becomes `/`.
- */
-function isDotSegment(value) {
-    return value === '.' || value === '..';
-}
-const ENVIRONMENTS = [
-    'production',
-    'preview',
-    'development'
-];
-function parseEnvironments(value) {
-    const names = value
-        .split(/[,\n]/)
-        .map((name) => name.trim())
-        .filter(Boolean);
-    if (names.length === 0)
-        return ['preview'];
-    for (const [index, name] of names.entries()) {
-        if (!ENVIRONMENTS.includes(name)) {
-            throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, separated by commas or new lines; got ${quote(name)}.`);
-        }
-        if (names.indexOf(name) !== index) {
-            throw new InputError(Inputs.environments, `lists ${quote(name)} twice; give each environment once.`);
-        }
-    }
-    return names;
-}
-// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
-const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
-function parseEnvPrefix(value) {
-    if (!value)
-        return undefined;
-    if (ENV_PREFIX.test(value) && value.length <= 100)
-        return value;
-    throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
-}
-function quote(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
-    return JSON.stringify(shown);
-}
-
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/vercel/retry-after.ts
 /**
  * How long the server asks us to wait before the next request, in ms, or
@@ -51605,6 +50227,1024 @@ function isTimeout(error) {
 function networkReason(error) {
     const { code, message } = error;
     return [code, message].filter(Boolean).join(': ') || String(error);
+}
+
+;// CONCATENATED MODULE: ./src/github.ts
+
+
+
+
+/** A GitHub request that failed, with what GitHub said. */
+class GitHubApiError extends ActionError {
+    status;
+    constructor(status, what, said) {
+        super(`GitHub answered ${status || 'nothing'} to ${what}${said ? ` (${said})` : ''}`);
+        this.name = 'GitHubApiError';
+        this.status = status;
+    }
+}
+// GitHub's largest page.
+const PER_PAGE = 100;
+// Characters of GitHub's message quoted in an error.
+const MAX_SAID_LENGTH = 200;
+/** Loads `@actions/github` and returns the endpoints on an Octokit of it. */
+async function openGitHub(options) {
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
+    // The action's own dispatcher: the runner's proxy settings, timeouts, and
+    // the URL of this run (@actions/github fixes its own when it is loaded).
+    const dispatcher = createDispatcher(options.apiUrl);
+    const octokit = getOctokit(options.token, {
+        baseUrl: options.apiUrl,
+        userAgent: USER_AGENT,
+        request: {
+            fetch: (url, init) => (0,undici/* fetch */.hd)(url, { ...init, dispatcher })
+        }
+    });
+    const request = () => ({ request: { signal: options.signal() } });
+    return {
+        async findComment({ owner, repo }, issueNumber, found) {
+            const pages = octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+                owner,
+                repo,
+                issue_number: issueNumber,
+                per_page: PER_PAGE,
+                ...request()
+            });
+            try {
+                for await (const { data } of pages) {
+                    for (const comment of data) {
+                        const read = readComment(comment);
+                        if (read && found(read))
+                            return read;
+                    }
+                }
+            }
+            catch (error) {
+                throw fromOctokit(error, `the listing of pull request #${issueNumber}'s comments`);
+            }
+            return undefined;
+        },
+        async createComment({ owner, repo }, issueNumber, body) {
+            try {
+                await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, body, ...request() });
+            }
+            catch (error) {
+                throw fromOctokit(error, `a new comment on pull request #${issueNumber}`);
+            }
+        },
+        async updateComment({ owner, repo }, commentId, body) {
+            try {
+                await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: commentId, body, ...request() });
+            }
+            catch (error) {
+                throw fromOctokit(error, `an update of comment ${commentId}`);
+            }
+        },
+        async openPullRequests({ owner, repo }) {
+            const numbers = new Set();
+            try {
+                for await (const { data } of octokit.paginate.iterator('GET /repos/{owner}/{repo}/pulls', { owner, repo, state: 'open', per_page: PER_PAGE, ...request() })) {
+                    for (const pull of data) {
+                        const number = pull.number;
+                        // A listing that cannot be read must not pass for a short one:
+                        // a store of an open pull request would be deleted.
+                        if (!Number.isSafeInteger(number)) {
+                            throw new GitHubApiError(200, `the listing of ${owner}/${repo}'s open pull requests`, 'a pull request without a number');
+                        }
+                        numbers.add(number);
+                    }
+                }
+            }
+            catch (error) {
+                throw fromOctokit(error, `the listing of ${owner}/${repo}'s open pull requests`);
+            }
+            return numbers;
+        }
+    };
+}
+/** The fields the action reads, where the comment has them all. */
+function readComment(comment) {
+    const { id, body, user } = (comment ?? {});
+    if (!Number.isSafeInteger(id) ||
+        typeof body !== 'string' ||
+        typeof user?.login !== 'string' ||
+        typeof user.type !== 'string') {
+        return undefined;
+    }
+    return {
+        id: id,
+        body,
+        author: { login: user.login, type: user.type }
+    };
+}
+/**
+ * Octokit's error as a GitHubApiError that says what to do. GitHub's own
+ * message is quoted, cut short; Octokit's redacts the token already, and the
+ * request's headers are never quoted.
+ */
+function fromOctokit(error, what) {
+    if (error instanceof GitHubApiError)
+        return error;
+    const { status, response, message } = error;
+    const code = typeof status === 'number' ? status : 0;
+    const said = typeof response?.data?.message === 'string'
+        ? response.data.message
+        : typeof message === 'string' && code === 0
+            ? message
+            : '';
+    const shortened = said.length > MAX_SAID_LENGTH ? `${said.slice(0, MAX_SAID_LENGTH)}…` : said;
+    const failure = new GitHubApiError(code, what, shortened);
+    failure.message += `. ${github_adviceFor(code)}`;
+    return failure;
+}
+function github_adviceFor(status) {
+    switch (status) {
+        case 401:
+            return `GitHub did not accept the token: check "${Inputs.githubToken}" (default \${{ github.token }}).`;
+        case 403:
+            return `The token may not do this: give the job "permissions: pull-requests: write" for a comment ("pull-requests: read" for a prune); a pull request from a fork gets a read-only token.`;
+        case 404:
+            return `Check that "${Inputs.githubToken}" can read this repository.`;
+        default:
+            return status >= 500 || status === 0
+                ? 'GitHub did not answer as it should; run the job again.'
+                : "See GitHub's message above.";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/comment.ts
+
+
+
+
+/**
+ * Writes or updates the step's comment. Never fails the step: the store is
+ * what matters, and a fork's read-only token is an ordinary case.
+ */
+async function commentOnPullRequest(request) {
+    const { repository, pullRequest, warn } = request;
+    if (!repository || pullRequest === undefined) {
+        warn(`"${Inputs.comment}" writes only on a pull request, and this run is not one (event ${process.env.GITHUB_EVENT_NAME || 'unknown'}): no comment written.`);
+        return;
+    }
+    const body = commentBody(request.externalId, request.outcome);
+    try {
+        const api = await (request.openApi ?? openGitHub)({
+            token: request.token,
+            apiUrl: request.apiUrl,
+            signal: request.signal
+        });
+        const written = await upsertComment(api, repository, pullRequest, request.externalId, body);
+        request.info(`${written === 'created' ? 'Wrote' : 'Updated'} the comment on pull request #${pullRequest}.`);
+    }
+    catch (error) {
+        warn(`Could not write the pull request comment: ${describeFailure(error)}`);
+    }
+}
+/** Updates the step's comment where there is one; creates it otherwise. */
+async function upsertComment(api, repository, pullRequest, externalId, body) {
+    const marker = commentMarker(externalId);
+    const existing = await api.findComment(repository, pullRequest, (comment) => isOurs(comment, marker));
+    if (existing) {
+        await api.updateComment(repository, existing.id, body);
+        return 'updated';
+    }
+    await api.createComment(repository, pullRequest, body);
+    return 'created';
+}
+/**
+ * The hidden first line. The key is percent-encoded, so no key can end the
+ * HTML comment early (`-->`) or put a line break in it.
+ */
+function commentMarker(externalId) {
+    return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`;
+}
+function isOurs(comment, marker) {
+    return comment.author.type === 'Bot' && comment.body.startsWith(`${marker}\n`);
+}
+function commentBody(externalId, outcome) {
+    const lines = outcome.state === 'present'
+        ? storeLines(outcome.report)
+        : deletedLines(outcome.removed, externalId);
+    return [
+        commentMarker(externalId),
+        ...lines,
+        '',
+        '<sub>Kept current by vercel-store-action: updated on every run of this step, and when the pull request closes.</sub>',
+        ''
+    ].join('\n');
+}
+function storeLines(report) {
+    const header = ['Store', 'Id', 'Status', 'Product', 'Plan']
+        .map((name) => `<th>${name}</th>`)
+        .join('');
+    const cells = [
+        summary_link(report.storeName, report.dashboardUrl),
+        code(report.storeId),
+        summary_escape(report.status),
+        summary_escape(report.productName),
+        summary_escape(report.billingPlanName || report.billingPlanId || '—')
+    ]
+        .map((cell) => `<td>${cell}</td>`)
+        .join('');
+    const lines = [
+        `### Vercel store ${summary_escape(report.storeName)}`,
+        '',
+        `<table><tr>${header}</tr><tr>${cells}</tr></table>`,
+        '',
+        `${report.created ? 'Created by this run' : 'Found by its key and reused'}: key ${code(report.externalId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.`
+    ];
+    const { connection } = report;
+    if (connection) {
+        const project = connection.projectName
+            ? `${code(connection.projectName)} (${code(connection.projectId)})`
+            : code(connection.projectId);
+        const names = connection.envVarNames.map(code).join(', ') || 'none';
+        lines.push('', `Project ${project}; variables (names only): ${names}`);
+    }
+    return lines;
+}
+function deletedLines(removed, externalId) {
+    if (removed.length === 0) {
+        return [
+            '### Vercel store deleted',
+            '',
+            `No store had this pull request's key ${code(externalId)} any more: nothing was left to delete.`
+        ];
+    }
+    return [
+        `### Vercel store deleted`,
+        '',
+        ...removed.map(({ name, id, projects }) => `- ${summary_escape(name)} ${code(id)} was deleted${projects.length > 0 ? `, after it was disconnected from ${projects.map(code).join(', ')}` : ''}.`)
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/deadline.ts
+/**
+ * The step's one deadline: every request, retry and wait takes its time from
+ * here, so `timeout` bounds the whole step rather than each call.
+ */
+class Deadline {
+    seconds;
+    at;
+    now;
+    abortAfter;
+    /** `now` and `abortAfter` are the clock: real time, or a test's. */
+    constructor(seconds, now = Date.now, abortAfter = (ms) => AbortSignal.timeout(ms)) {
+        this.seconds = seconds;
+        this.now = now;
+        this.abortAfter = abortAfter;
+        this.at = now() + seconds * 1000;
+    }
+    /** Aborts when the deadline passes: what bounds every request. */
+    signal() {
+        return this.abortAfter(this.remainingMs());
+    }
+    remainingMs() {
+        return Math.max(0, this.at - this.now());
+    }
+    expired() {
+        return this.remainingMs() === 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run.ts
+
+
+
+
+
+
+
+const CREATE = 'POST /v1/storage/stores/integration/direct';
+/**
+ * `dry-run` with `state: present`: the reads that decide what a real run
+ * would do (no readiness polls, no values read), and no write. Reports the store it would reuse, or the exact body it would create
+ * one with, and what it would do about the project.
+ */
+async function dryRunPresent(step) {
+    const { inputs, target, stores } = step;
+    log_info('Dry run: resolving and looking up only; nothing is changed.');
+    const body = createBody(inputs, target);
+    const existing = await findStores(stores, keyOf(body));
+    if (existing.length > 0) {
+        const result = oldestOf(existing, false);
+        result.store = await withDetails(stores, result.store);
+        const connection = await connectionOf(step, result.store);
+        const report = {
+            ...buildReport(result, reportInputsOf(inputs, target)),
+            // Outputs name a project the store is connected to, not one it would be.
+            connection: connection?.connected === false ? connection : undefined
+        };
+        setOutputs(report);
+        addDryRunReuseToSummary(report, connection);
+        log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}`);
+        warnOfDuplicates(report);
+        return;
+    }
+    const [prepared, connection] = await Promise.all([
+        withPlan(step, body),
+        connectionOf(step, undefined)
+    ]);
+    const shown = withHiddenValues(prepared);
+    setOutputs(wouldCreateReport(prepared, target.product.id ?? ''));
+    addDryRunCreateToSummary(shown, connection);
+    log_info(`Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}`);
+}
+/** `dry-run` with `state: absent`: the stores a real run would delete. */
+async function dryRunAbsent({ inputs, target, stores }) {
+    const found = await findStores(stores, keyOf(createBody(inputs, target)));
+    setWouldDeleteOutputs(found, inputs.externalId);
+    addDryRunRemovalToSummary(found, inputs.externalId);
+    log_info(found.length > 0
+        ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
+        : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`);
+}
+/**
+ * What the step would do about its project: the connection in place
+ * (`connected: false`), or the one it would make (`connected: true`).
+ */
+async function connectionOf({ inputs, connections }, store) {
+    if (inputs.project === undefined)
+        return undefined;
+    const request = {
+        project: inputs.project,
+        environments: inputs.environments,
+        envPrefix: inputs.envPrefix
+    };
+    const plan = await planConnection(connections, store, request);
+    if (store && plan.existing)
+        return reuse(store, plan.existing, request);
+    return {
+        projectId: plan.projectId,
+        projectName: plan.projectName,
+        envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+        connected: true
+    };
+}
+function describeConnection(connection, readEnv) {
+    if (!connection)
+        return '';
+    const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`;
+    const connected = connection.connected
+        ? ` Would connect it to project ${project}.`
+        : ` It is already connected to project ${project}.`;
+    return readEnv
+        ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
+        : connected;
+}
+/**
+ * The body as it may be shown: protocol settings can hold credentials, so
+ * only their keys are.
+ */
+function withHiddenValues(body) {
+    if (!body.protocolSettings)
+        return body;
+    return {
+        ...body,
+        protocolSettings: Object.fromEntries(Object.keys(body.protocolSettings).map((key) => [key, '***']))
+    };
+}
+/** The report of a store not created yet: no id, status or link. */
+function wouldCreateReport(body, productId) {
+    return {
+        storeId: '',
+        storeName: body.name,
+        externalId: body.externalId,
+        created: false,
+        status: '',
+        integrationConfigurationId: body.integrationConfigurationId,
+        productId,
+        productName: body.integrationProductIdOrSlug,
+        billingPlanId: body.billingPlanId ?? '',
+        billingPlanName: '',
+        dashboardUrl: '',
+        secretNames: [],
+        duplicates: []
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/github-context.ts
+
+/**
+ * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
+ * do the same, but loading it brings Octokit into a step that never calls the
+ * GitHub API.
+ */
+function readGitHubContext(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
+    return {
+        owner: owner || undefined,
+        repo: repo || undefined,
+        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
+        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
+    };
+}
+function readPullRequestNumber(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let event;
+    try {
+        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const number = event?.pull_request?.number;
+    return Number.isSafeInteger(number) ? number : undefined;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/naming.ts
+
+/**
+ * The longest default name. The strictest product rule the Vercel CLI knows
+ * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
+ * characters that start with a letter, hold only letters, digits and single
+ * hyphens, and do not end in one; every default name keeps to it.
+ */
+const MAX_DEFAULT_NAME_LENGTH = 50;
+/** What the create spec and the `external-id` input allow for a key. */
+const MAX_KEY_LENGTH = 256;
+const HASH_LENGTH = 8;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+/**
+ * The default store name and idempotency key. For pull request 42 of
+ * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
+ * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
+ * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
+ * `acme-labs/web` never share a store although the name shows only the
+ * repository. Where the user names the store, the key follows that name
+ * (`acme/web:<name>`), so that two steps with two names never share a key.
+ * Each is undefined where the context cannot give it.
+ */
+function deriveDefaults(context, givenName) {
+    const { owner, repo, pullRequestNumber, branch } = context;
+    const repository = owner && repo ? { owner, repo } : undefined;
+    let name = givenName || undefined;
+    let externalId;
+    if (givenName) {
+        externalId = repository
+            ? fitKey(`${slugOf(repository)}:${givenName}`)
+            : givenName;
+    }
+    else if (repository && pullRequestNumber !== undefined) {
+        name = pullRequestStoreName(repository, pullRequestNumber);
+        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
+    }
+    else if (repository && branch) {
+        name = branchStoreName(repository, branch);
+        externalId = fitKey(`${slugOf(repository)}@${branch}`);
+    }
+    return { name, externalId };
+}
+/**
+ * The default name of the store of this repository's pull request: the
+ * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
+ */
+function pullRequestStoreName(repository, pullRequestNumber) {
+    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
+}
+/**
+ * The pull request whose default-named store of this repository has this
+ * name, or undefined where the name is not one (another repository's, a
+ * branch build's, or a name the user gave).
+ */
+function pullRequestOfStoreName(name, repository) {
+    const hash = hashOf(slugOf(repository));
+    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
+    if (!match)
+        return undefined;
+    const number = Number(match[1]);
+    if (!Number.isSafeInteger(number))
+        return undefined;
+    // Derived again, so that the readable part must be this repository's too.
+    return pullRequestStoreName(repository, number) === name ? number : undefined;
+}
+/** The default name of a branch build's store. */
+function branchStoreName(repository, branch) {
+    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
+    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
+}
+/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
+function slugOf({ owner, repo }) {
+    return `${owner}/${repo}`.toLowerCase();
+}
+/**
+ * `<repo><suffix>-<hash>` within the length limit: the repository's part is
+ * cut first, then the suffix, so the hash that keeps names apart always
+ * stays. A name that would not start with a letter gets an `r-` in front.
+ */
+function fitName(repo, suffix, hash) {
+    let head = readable(repo);
+    if (!/^[a-z]/.test(head))
+        head = `r-${head}`.replace(/-+$/, '');
+    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
+    const full = `${head}${suffix}`;
+    const cut = full.length <= room
+        ? full
+        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
+    return `${cut.replace(/-+$/, '')}-${hash}`;
+}
+/** Lower-case letters and digits, every other run of characters one `-`. */
+function readable(raw) {
+    return raw
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+}
+/** The key as it is where it is printable and short enough; else cleaned. */
+function fitKey(key) {
+    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
+        return key;
+    const hash = hashOf(key);
+    const head = key
+        .replace(/[^\x20-\x7e]+/g, '-')
+        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
+    return `${head}-${hash}`;
+}
+function hashOf(raw) {
+    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
+}
+
+;// CONCATENATED MODULE: ./src/vercel/types.ts
+const STORE_SOURCES = [
+    'marketplace',
+    'deploy-button',
+    'external',
+    'v0',
+    'resource-claims',
+    'cli',
+    'oauth',
+    'backoffice'
+];
+/**
+ * The request body constraints of the create endpoint, as Vercel's OpenAPI
+ * description states them (`__tests__/create-spec.test.ts` checks each one
+ * against the vendored spec).
+ */
+const CreateStoreSpec = {
+    nameMaxLength: 128,
+    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
+    productId: /^iap_[a-zA-Z0-9_]+$/,
+    productSlug: /^[a-z0-9-]+$/,
+    prepaymentAmountCentsMinimum: 50,
+    sources: STORE_SOURCES
+};
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+const TEAM_ID = /^team_[A-Za-z0-9]+$/;
+const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+// The Vercel CLI's rule for store names (generate-resource-name.ts).
+const STORE_NAME = /^[A-Za-z0-9_-]+$/;
+const NO_SPACE = /^\S+$/;
+const inputs_PRINTABLE = /^[\x20-\x7e]+$/;
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+/**
+ * Reads and checks every input, so that a bad one fails the step before any
+ * request is sent. Empty inputs fall back to the Vercel CLI's environment
+ * variables, then to defaults derived from the GitHub context.
+ */
+function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
+    const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || '';
+    if (token)
+        onSecret?.(token);
+    const githubToken = read(Inputs.githubToken);
+    if (githubToken)
+        onSecret?.(githubToken);
+    const state = parseState(read(Inputs.state));
+    const comment = parseBoolean(Inputs.comment, read(Inputs.comment), false);
+    if (state === 'prune')
+        checkPrune(read, context, comment);
+    const defaults = state === 'prune'
+        ? { name: '', externalId: '' }
+        : deriveDefaults(context, read(Inputs.name));
+    const metadata = parseMetadata(read(Inputs.metadata));
+    return checkReadEnv({
+        token: parseToken(token),
+        team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
+        integration: parseIntegration(read(Inputs.integration)),
+        product: parseProduct(read(Inputs.product)),
+        name: state === 'prune' ? '' : parseName(defaults.name ?? ''),
+        externalId: state === 'prune'
+            ? ''
+            : parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
+        plan: parsePlan(read(Inputs.plan)),
+        paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
+        prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
+        metadata: metadata?.values,
+        metadataSyntax: metadata?.syntax,
+        protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
+        source: parseSource(read(Inputs.source)),
+        timeoutSeconds: parseTimeout(read(Inputs.timeout)),
+        apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL),
+        state,
+        wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
+        project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
+        environments: parseEnvironments(read(Inputs.environments)),
+        envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
+        dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
+        readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false),
+        comment,
+        githubToken: parseGitHubToken(githubToken, comment || state === 'prune' ? state : undefined),
+        githubApiUrl: env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL
+    });
+}
+/**
+ * A prune works on the default names of this repository's pull requests,
+ * which it reads back from the store names, with no pull request of its own.
+ */
+function checkPrune(read, context, comment) {
+    for (const input of [Inputs.name, Inputs.externalId]) {
+        if (read(input)) {
+            throw new InputError(input, `does not apply to state: prune, which deletes only stores with a default name (a pull request's); drop "${input}" from the prune step.`);
+        }
+    }
+    if (comment) {
+        throw new InputError(Inputs.comment, `does not apply to state: prune, which runs without a pull request; drop "${Inputs.comment}" from the prune step.`);
+    }
+    if (!context.owner || !context.repo) {
+        throw new InputError(Inputs.state, 'prune needs the repository the stores were made for (GITHUB_REPOSITORY, which the runner sets); run it in a GitHub Actions workflow.');
+    }
+}
+/** Needed by `comment` and by `state: prune`; unread otherwise. */
+function parseGitHubToken(token, neededBy) {
+    if (neededBy === undefined)
+        return token || undefined;
+    if (!token) {
+        throw new InputError(Inputs.githubToken, `is required with ${neededBy === 'prune' ? 'state: prune (it reads the open pull requests: permissions pull-requests: read)' : `"${Inputs.comment}" (permissions pull-requests: write)`}; its default is \${{ github.token }}.`);
+    }
+    if (!NO_SPACE.test(token) || !inputs_PRINTABLE.test(token)) {
+        throw new InputError(Inputs.githubToken, 'contains spaces or characters that cannot be sent in a header; pass ${{ github.token }} or a token without them.');
+    }
+    return token;
+}
+/** The values are read from the project a store is connected to. */
+function checkReadEnv(inputs) {
+    if (inputs.readEnv && inputs.state === 'present' && !inputs.project) {
+        throw new InputError(Inputs.readEnv, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the values are read from the project the store is connected to; set "${Inputs.project}", or drop "${Inputs.readEnv}".`);
+    }
+    return inputs;
+}
+function parseToken(token) {
+    if (!token) {
+        throw new InputError(Inputs.token, `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`);
+    }
+    if (!NO_SPACE.test(token) || !inputs_PRINTABLE.test(token)) {
+        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
+    }
+    return token;
+}
+/**
+ * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
+ * account the user's id, which is no team and means no team scope.
+ */
+function teamFromEnv(env) {
+    const orgId = env[FallbackEnv.team]?.trim() ?? '';
+    return orgId.startsWith('team_') ? orgId : '';
+}
+function parseTeam(team) {
+    if (!team)
+        return undefined;
+    if (team.startsWith('team_')) {
+        if (TEAM_ID.test(team))
+            return { teamId: team };
+    }
+    else if (TEAM_SLUG.test(team) && team.length <= 100) {
+        return { slug: team };
+    }
+    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
+}
+// Integration slugs are lowercase words joined by -, like neon or upstash.
+const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/;
+const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/;
+function parseIntegration(integration) {
+    if (CreateStoreSpec.integrationConfigurationId.test(integration) ||
+        (!integration.startsWith('icfg_') &&
+            INTEGRATION_SLUG.test(integration) &&
+            integration.length <= 100)) {
+        return integration;
+    }
+    throw new InputError(Inputs.integration, `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`);
+}
+function parseProduct(product) {
+    const trimmed = product.trim();
+    const id = trimmed.startsWith('iap_');
+    if ((id && CreateStoreSpec.productId.test(trimmed)) ||
+        (!id && PRODUCT_NAME.test(trimmed) && !isDotSegment(trimmed))) {
+        return trimmed;
+    }
+    throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
+}
+function parsePlan(plan) {
+    const trimmed = plan.trim();
+    if (!trimmed)
+        return undefined;
+    if (PRODUCT_NAME.test(trimmed))
+        return trimmed;
+    throw new InputError(Inputs.plan, `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`);
+}
+function parseName(name) {
+    if (!name) {
+        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
+        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
+    }
+    return name;
+}
+function parseExternalId(externalId) {
+    if (!externalId) {
+        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (!inputs_PRINTABLE.test(externalId) || externalId.length > 256) {
+        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
+    }
+    return externalId;
+}
+function optionalWord(input, value) {
+    if (!value)
+        return undefined;
+    if (NO_SPACE.test(value) && inputs_PRINTABLE.test(value))
+        return value;
+    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
+}
+function parsePrepayment(value) {
+    if (!value)
+        return undefined;
+    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
+    if (Number.isSafeInteger(cents) && cents >= minimum)
+        return cents;
+    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
+}
+/**
+ * A JSON object, or `key=value` lines whose values the product's schema
+ * types later (see metadata.ts).
+ */
+function parseMetadata(value) {
+    const text = value.trim();
+    if (!text)
+        return undefined;
+    if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
+        return { values: parseMetadataLines(text), syntax: 'lines' };
+    }
+    return { values: parseMetadataJson(text), syntax: 'json' };
+}
+function parseMetadataJson(value) {
+    const metadata = parseJsonObject(Inputs.metadata, value) ?? {};
+    for (const [key, entry] of Object.entries(metadata)) {
+        if (!isMetadataValue(entry)) {
+            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
+        }
+    }
+    return metadata;
+}
+// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
+// empty list matches both list branches, which `oneOf` rejects.
+function isMetadataValue(value) {
+    if (['string', 'boolean'].includes(typeof value))
+        return true;
+    if (typeof value === 'number')
+        return Number.isFinite(value);
+    if (!Array.isArray(value) || value.length === 0)
+        return false;
+    return (value.every((item) => typeof item === 'string') ||
+        value.every((item) => typeof item === 'number'));
+}
+function parseJsonObject(input, value) {
+    if (!value)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        // Node's message quotes the input, which may hold a secret: keep only
+        // where the syntax error is.
+        const position = /position (\d+)/.exec(error.message)?.[1];
+        const where = position ? ` (at character ${Number(position) + 1})` : '';
+        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
+    }
+    return parsed;
+}
+/** What kind of JSON value this is, without its content. */
+function describeJson(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return value.length ? 'a list' : 'an empty list';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+function parseSource(value) {
+    if (!value)
+        return undefined;
+    const sources = CreateStoreSpec.sources;
+    if (sources.includes(value))
+        return value;
+    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
+}
+// A job may run for six hours at most.
+const MAX_TIMEOUT_SECONDS = 21_600;
+function parseTimeout(value) {
+    if (!value)
+        return DEFAULT_TIMEOUT_SECONDS;
+    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
+        return seconds;
+    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
+}
+/**
+ * Only `https://`, or `http://` to this machine (the emulator), so that a
+ * token is never sent in clear over a network.
+ */
+function parseApiUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        // Not a URL, so no credentials to hide in it.
+        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
+    }
+    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+    // A bare `?` or `#` leaves `search` and `hash` empty, yet every path the
+    // client appends would then land in the query or fragment, so the
+    // requests would all go to `/`.
+    const queryOrFragment = /[?#]/.test(value);
+    if (!secure || url.username || url.password || queryOrFragment) {
+        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+/** The URL with any user, password, query and fragment replaced by `***`. */
+function redactUrl(url) {
+    const userinfo = url.username || url.password ? '***@' : '';
+    const query = url.search ? '?***' : url.href.endsWith('?') ? '?' : '';
+    const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : '';
+    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
+}
+function parseState(value) {
+    if (!value || value === 'present')
+        return 'present';
+    if (value === 'absent')
+        return 'absent';
+    if (value === 'prune')
+        return 'prune';
+    throw new InputError(Inputs.state, `must be present (ensure the store exists), absent (delete it) or prune (delete the stores of closed pull requests); got ${quote(value)}.`);
+}
+// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
+const TRUE_WORDS = ['true', 'True', 'TRUE'];
+const FALSE_WORDS = ['false', 'False', 'FALSE'];
+function parseBoolean(input, value, empty) {
+    if (!value)
+        return empty;
+    if (TRUE_WORDS.includes(value))
+        return true;
+    if (FALSE_WORDS.includes(value))
+        return false;
+    throw new InputError(input, `must be true or false; got ${quote(value)}.`);
+}
+const PROJECT_ID = /^prj_[A-Za-z0-9]+$/;
+// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
+// '-', at most 100 characters, never '---'.
+const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/;
+function parseProject(value) {
+    if (!value)
+        return undefined;
+    if (value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)) {
+        return value;
+    }
+    throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
+}
+function isProjectName(value) {
+    return (PROJECT_NAME.test(value) && !value.includes('---') && !isDotSegment(value));
+}
+/**
+ * `.` and `..` pass `encodeURIComponent` unchanged, and a URL parser then
+ * drops or climbs the path segment: `/v9/projects/..` becomes `/`.
+ */
+function isDotSegment(value) {
+    return value === '.' || value === '..';
+}
+const ENVIRONMENTS = [
+    'production',
+    'preview',
+    'development'
+];
+function parseEnvironments(value) {
+    const names = value
+        .split(/[,\n]/)
+        .map((name) => name.trim())
+        .filter(Boolean);
+    if (names.length === 0)
+        return ['preview'];
+    for (const [index, name] of names.entries()) {
+        if (!ENVIRONMENTS.includes(name)) {
+            throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, separated by commas or new lines; got ${quote(name)}.`);
+        }
+        if (names.indexOf(name) !== index) {
+            throw new InputError(Inputs.environments, `lists ${quote(name)} twice; give each environment once.`);
+        }
+    }
+    return names;
+}
+// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
+const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
+function parseEnvPrefix(value) {
+    if (!value)
+        return undefined;
+    if (ENV_PREFIX.test(value) && value.length <= 100)
+        return value;
+    throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
+}
+function quote(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
+    return JSON.stringify(shown);
+}
+
+;// CONCATENATED MODULE: ./src/prune.ts
+
+
+
+/**
+ * Lists the stores first, then reads the open pull requests: a pull request
+ * opened between the two is then seen open, so its new store is never taken
+ * for a leftover.
+ */
+async function prune(request) {
+    const candidates = await findCandidates(request);
+    request.log(`${candidates.length} store(s) of ${request.repository.owner}/${request.repository.repo}'s pull requests in this installation and product.`);
+    if (candidates.length === 0)
+        return { closed: [], deleted: [], kept: 0 };
+    const open = await request.github.openPullRequests(request.repository);
+    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
+    const result = {
+        closed,
+        deleted: [],
+        kept: candidates.length - closed.length
+    };
+    if (request.dryRun)
+        return result;
+    for (const { store, pullRequest } of closed) {
+        await request.removeBranchVariables?.(store.id);
+        const removed = await removeStore(request.connections, store, request.log);
+        result.deleted.push({ ...removed, pullRequest });
+    }
+    return result;
+}
+/** This repository's pull requests' stores of this installation and product. */
+async function findCandidates({ repository, target, stores, warn }) {
+    const listed = await stores.listStores(target.integrationConfigurationId);
+    const candidates = [];
+    for (const store of listed) {
+        if (typeof store.id !== 'string' || !store.id)
+            continue;
+        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
+        if (pullRequest === undefined)
+            continue;
+        const key = prune_keyOf(repository, pullRequest, target);
+        let found = { ...store, id: store.id };
+        let verdict = judgeStore(found, key);
+        if (verdict === 'unconfirmed') {
+            // The listing left out the product: one read says.
+            found = { ...found, ...(await stores.getStore(found.id)), id: found.id };
+            verdict = judgeStore(found, key);
+            if (verdict === 'unconfirmed') {
+                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
+            }
+        }
+        if (verdict === 'match')
+            candidates.push({ store: found, pullRequest });
+    }
+    return candidates;
+}
+/** The key `state: present` gave the store of this pull request. */
+function prune_keyOf(repository, pullRequest, target) {
+    const { name, externalId } = deriveDefaults({
+        ...repository,
+        pullRequestNumber: pullRequest
+    });
+    return {
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.productIdOrSlug,
+        name: name ?? '',
+        externalId: externalId ?? ''
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/answers.ts
@@ -52182,13 +51822,18 @@ class VercelStoreApi {
 
 
 
+
+
+
+
 /** The action: the only place that fails the step. */
 async function run(environment = {}) {
     const secrets = [];
     let client;
     try {
+        const context = readGitHubContext();
         const inputs = parseInputs((name) => getInput(name), {
-            context: readGitHubContext(),
+            context,
             onSecret: (secret) => {
                 secrets.push(secret);
                 mask(secret);
@@ -52207,13 +51852,41 @@ async function run(environment = {}) {
             random: environment.random
         });
         const step = await prepare(inputs, client, deadline, environment);
-        if (!step)
+        if (inputs.state === 'prune') {
+            if (step)
+                await pruneClosed(step, context);
             return;
-        if (inputs.state === 'absent') {
-            await (inputs.dryRun ? dryRunAbsent(step) : ensureAbsent(step));
+        }
+        let outcome;
+        if (!step) {
+            outcome = { state: 'absent', removed: [] };
+        }
+        else if (inputs.dryRun) {
+            await (inputs.state === 'absent'
+                ? dryRunAbsent(step)
+                : dryRunPresent(step));
+        }
+        else if (inputs.state === 'absent') {
+            outcome = { state: 'absent', removed: await ensureAbsent(step) };
         }
         else {
-            await (inputs.dryRun ? dryRunPresent(step) : ensurePresent(step));
+            outcome = { state: 'present', report: await ensurePresent(step) };
+        }
+        if (inputs.comment && inputs.dryRun) {
+            log_info('Dry run: no pull request comment written.');
+        }
+        else if (inputs.comment && outcome) {
+            await commentOnPullRequest({
+                token: inputs.githubToken ?? '',
+                apiUrl: inputs.githubApiUrl,
+                repository: repositoryOf(context),
+                pullRequest: context.pullRequestNumber,
+                externalId: inputs.externalId,
+                outcome,
+                signal: () => deadline.signal(),
+                info: log_info,
+                warn: log_warning
+            });
         }
     }
     catch (error) {
@@ -52243,6 +51916,10 @@ async function prepare(inputs, client, deadline, environment) {
             nothingToDelete(inputs.externalId, error.message);
             return undefined;
         }
+        if (inputs.state === 'prune' && error instanceof NotInstalledError) {
+            nothingToPrune(error.message);
+            return undefined;
+        }
         throw error;
     }
     // The listing needs only the installation: it runs while the product and
@@ -52250,7 +51927,7 @@ async function prepare(inputs, client, deadline, environment) {
     const stores = new PrefetchedStoreApi(new VercelStoreApi(client), installation.integrationConfigurationId);
     // Deleting must not depend on metadata or a plan that may have changed
     // since the store was made.
-    const targetInputs = inputs.state === 'absent'
+    const targetInputs = inputs.state !== 'present'
         ? { ...inputs, metadata: undefined, plan: undefined }
         : inputs;
     return {
@@ -52263,6 +51940,46 @@ async function prepare(inputs, client, deadline, environment) {
         connections: new VercelConnectionApi(client),
         projectEnv: new VercelProjectEnvApi(client)
     };
+}
+function repositoryOf({ owner, repo }) {
+    return owner && repo ? { owner, repo } : undefined;
+}
+/** `state: prune`: the stores of this repository's closed pull requests go. */
+async function pruneClosed(step, context) {
+    const { inputs, deadline } = step;
+    // Checked with the inputs: a prune needs the repository and the token.
+    const repository = repositoryOf(context);
+    const slug = `${repository.owner}/${repository.repo}`;
+    const github = await openGitHub({
+        token: inputs.githubToken ?? '',
+        apiUrl: inputs.githubApiUrl,
+        signal: () => deadline.signal()
+    });
+    const result = await log_group(inputs.dryRun
+        ? `Dry run: find the stores of ${slug}'s closed pull requests`
+        : `Delete the stores of ${slug}'s closed pull requests`, () => prune({
+        repository,
+        target: step.target,
+        stores: step.stores,
+        connections: step.connections,
+        github,
+        dryRun: inputs.dryRun,
+        // Seam for issue 12: removeBranchVariables(api, project, storeId)
+        // where inputs.project is set, once src/branch-env.ts is on main.
+        removeBranchVariables: undefined,
+        log: log_info,
+        warn: log_warning
+    }));
+    setPruneOutputs(result);
+    addPruneToSummary(result, slug, inputs.dryRun);
+    const listed = result.closed
+        .map(({ store, pullRequest }) => `${store.id} (#${pullRequest})`)
+        .join(', ');
+    log_info(result.closed.length === 0
+        ? `No store of a closed pull request; ${result.kept} of open ones kept.`
+        : inputs.dryRun
+            ? `Dry run: would delete ${result.closed.length} store(s): ${listed}; ${result.kept} of open pull requests kept.`
+            : `Deleted ${result.deleted.length} store(s): ${listed}; ${result.kept} of open pull requests kept.`);
 }
 
 
@@ -52279,6 +51996,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -52478,6 +52202,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 4756:
 /***/ ((module) => {
 
@@ -52489,6 +52220,818 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 4942:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
 
 /***/ })
 
@@ -52526,6 +53069,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -52600,6 +53146,36 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -52612,9 +53188,42 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */
@@ -52624,6 +53233,69 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 		if (!module.children) module.children = [];
 /******/ 		return module;
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

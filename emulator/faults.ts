@@ -139,8 +139,19 @@ export async function sendFault(
   }
 }
 
-function sendText(res: ServerResponse, status: number, reply?: Reply): void {
-  send(res, status, JSON.stringify(reply?.body ?? {}), 'application/json')
+/** The routed answer as it was, headers too (a GitHub page's `Link`). */
+function sendText(
+  res: ServerResponse,
+  status: number,
+  reply?: Reply & { headers?: Record<string, string> }
+): void {
+  send(
+    res,
+    status,
+    JSON.stringify(reply?.body ?? {}),
+    'application/json',
+    reply?.headers
+  )
 }
 
 function send(

@@ -24,7 +24,19 @@ export interface RunOptions {
   env?: Record<string, string | undefined>
   /** The `pull_request` payload's number; undefined for a push build. */
   pullRequest?: number
+  /** The `pull_request` event's action (default `opened`), e.g. `closed`. */
+  pullRequestAction?: string
+  /**
+   * The event of a run without a pull request (default `push`), e.g.
+   * `schedule` for a nightly prune.
+   */
+  eventName?: string
   repository?: string
+  /**
+   * The GitHub API the run talks to (`GITHUB_API_URL`), such as the GitHub
+   * emulator's; default: unset, as outside the runner.
+   */
+  githubApiUrl?: string
   /**
    * Values that must never be shown unmasked. Always checked besides: the
    * token (`INPUT_TOKEN` or `VERCEL_TOKEN`), and the token and every secret
@@ -34,6 +46,8 @@ export interface RunOptions {
   secrets?: string[]
   /** Run `node dist/index.js` in a child process instead of `run()` here. */
   bundle?: boolean
+  /** With `bundle`: another copy of the bundle to run (default `BUNDLE`). */
+  bundlePath?: string
 }
 
 export interface RunResult {
@@ -71,14 +85,21 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     const event =
       options.pullRequest === undefined
         ? { ref: 'refs/heads/main' }
-        : { action: 'opened', pull_request: { number: options.pullRequest } }
+        : {
+            action: options.pullRequestAction ?? 'opened',
+            number: options.pullRequest,
+            pull_request: { number: options.pullRequest }
+          }
     await writeFile(files.event, JSON.stringify(event))
     const env: Record<string, string | undefined> = {
       PATH: process.env.PATH ?? '',
       GITHUB_ACTIONS: 'true',
       GITHUB_REPOSITORY: options.repository ?? 'acme/web',
       GITHUB_EVENT_NAME:
-        options.pullRequest === undefined ? 'push' : 'pull_request',
+        options.pullRequest === undefined
+          ? (options.eventName ?? 'push')
+          : 'pull_request',
+      GITHUB_API_URL: options.githubApiUrl,
       GITHUB_EVENT_PATH: files.event,
       GITHUB_REF_NAME:
         options.pullRequest === undefined
@@ -95,7 +116,10 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     Object.assign(env, options.env)
     const started = performance.now()
     const { exitCode, stdout, stderr, virtualWaitMs } = options.bundle
-      ? { ...(await execNode(BUNDLE, definedOnly(env))), virtualWaitMs: 0 }
+      ? {
+          ...(await execNode(options.bundlePath ?? BUNDLE, definedOnly(env))),
+          virtualWaitMs: 0
+        }
       : await runInProcess(definedOnly(env))
     const durationMs = performance.now() - started
     const outputs = parseOutputFile(await readFile(files.output, 'utf8'))

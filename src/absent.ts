@@ -1,7 +1,7 @@
 import * as log from './log.js'
-import { setRemovalOutputs } from './outputs.js'
+import { setPruneOutputs, setRemovalOutputs } from './outputs.js'
 import { createBody } from './present.js'
-import { removeStores } from './remove.js'
+import { removeStores, type RemovedStore } from './remove.js'
 import type { Step } from './step.js'
 import { keyOf } from './store.js'
 import { addRemovalToSummary } from './summary.js'
@@ -12,7 +12,7 @@ export async function ensureAbsent({
   target,
   stores,
   connections
-}: Step): Promise<void> {
+}: Step): Promise<RemovedStore[]> {
   const removed = await log.group(
     `Delete every store with key "${inputs.externalId}"`,
     () =>
@@ -30,6 +30,7 @@ export async function ensureAbsent({
       ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
       : `No store has the key "${inputs.externalId}"; nothing to delete.`
   )
+  return removed
 }
 
 /**
@@ -40,4 +41,10 @@ export function nothingToDelete(externalId: string, reason: string): void {
   log.warning(`Nothing to delete: ${reason}`)
   setRemovalOutputs([], externalId)
   addRemovalToSummary([], externalId)
+}
+
+/** `state: prune` for an integration the team no longer has. */
+export function nothingToPrune(reason: string): void {
+  log.warning(`Nothing to prune: ${reason}`)
+  setPruneOutputs({ closed: [], deleted: [], kept: 0 })
 }

@@ -20,7 +20,9 @@ export const Inputs = {
   environments: 'environments',
   envPrefix: 'env-prefix',
   dryRun: 'dry-run',
-  readEnv: 'read-env'
+  readEnv: 'read-env',
+  comment: 'comment',
+  githubToken: 'github-token'
 } as const
 
 export const Outputs = {
@@ -37,7 +39,9 @@ export const Outputs = {
   deleted: 'deleted',
   connectedProject: 'connected-project',
   envVarNames: 'env-var-names',
-  env: 'env'
+  env: 'env',
+  deletedStoreIds: 'deleted-store-ids',
+  deletedCount: 'deleted-count'
 } as const
 
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */
@@ -51,5 +55,8 @@ export const FallbackEnv = {
 export const DEFAULT_TIMEOUT_SECONDS = 300
 
 export const DEFAULT_API_URL = 'https://api.vercel.com'
+
+/** Where the runner's `GITHUB_API_URL` is not set. */
+export const DEFAULT_GITHUB_API_URL = 'https://api.github.com'
 
 export const USER_AGENT = 'vercel-store-action'

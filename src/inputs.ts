@@ -1,5 +1,6 @@
 import {
   DEFAULT_API_URL,
+  DEFAULT_GITHUB_API_URL,
   DEFAULT_TIMEOUT_SECONDS,
   FallbackEnv,
   Inputs
@@ -47,9 +48,19 @@ export interface ActionInputs {
   envPrefix?: string
   /** Read the connection's values into the `env` output. */
   readEnv: boolean
+  /** Keep one pull request comment current (needs `githubToken`). */
+  comment: boolean
+  /** For the comment and the prune; masked like `token`. */
+  githubToken?: string
+  /** `GITHUB_API_URL`, which the runner sets. */
+  githubApiUrl: string
 }
 
-export type StoreState = 'present' | 'absent'
+/**
+ * `prune`: delete the stores of this repository's closed pull requests.
+ * `name` and `externalId` are empty then: a prune works on default names.
+ */
+export type StoreState = 'present' | 'absent' | 'prune'
 export type ProjectEnvironment = 'production' | 'preview' | 'development'
 
 export type InputReader = (name: string) => string
@@ -80,17 +91,26 @@ export function parseInputs(
 ): ActionInputs {
   const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || ''
   if (token) onSecret?.(token)
-  const defaults = deriveDefaults(context, read(Inputs.name))
+  const githubToken = read(Inputs.githubToken)
+  if (githubToken) onSecret?.(githubToken)
+  const state = parseState(read(Inputs.state))
+  const comment = parseBoolean(Inputs.comment, read(Inputs.comment), false)
+  if (state === 'prune') checkPrune(read, context, comment)
+  const defaults =
+    state === 'prune'
+      ? { name: '', externalId: '' }
+      : deriveDefaults(context, read(Inputs.name))
   const metadata = parseMetadata(read(Inputs.metadata))
   return checkReadEnv({
     token: parseToken(token),
     team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
     integration: parseIntegration(read(Inputs.integration)),
     product: parseProduct(read(Inputs.product)),
-    name: parseName(defaults.name ?? ''),
-    externalId: parseExternalId(
-      read(Inputs.externalId) || defaults.externalId || ''
-    ),
+    name: state === 'prune' ? '' : parseName(defaults.name ?? ''),
+    externalId:
+      state === 'prune'
+        ? ''
+        : parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
     plan: parsePlan(read(Inputs.plan)),
     paymentMethodId: optionalWord(
       Inputs.paymentMethod,
@@ -106,7 +126,7 @@ export function parseInputs(
     source: parseSource(read(Inputs.source)),
     timeoutSeconds: parseTimeout(read(Inputs.timeout)),
     apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL),
-    state: parseState(read(Inputs.state)),
+    state,
     wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
     project: parseProject(
       read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''
@@ -114,8 +134,67 @@ export function parseInputs(
     environments: parseEnvironments(read(Inputs.environments)),
     envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
     dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
-    readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false)
+    readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false),
+    comment,
+    githubToken: parseGitHubToken(
+      githubToken,
+      comment || state === 'prune' ? state : undefined
+    ),
+    githubApiUrl:
+      env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL
   })
+}
+
+/**
+ * A prune works on the default names of this repository's pull requests,
+ * which it reads back from the store names, with no pull request of its own.
+ */
+function checkPrune(
+  read: InputReader,
+  context: GitHubContext,
+  comment: boolean
+): void {
+  for (const input of [Inputs.name, Inputs.externalId]) {
+    if (read(input)) {
+      throw new InputError(
+        input,
+        `does not apply to state: prune, which deletes only stores with a default name (a pull request's); drop "${input}" from the prune step.`
+      )
+    }
+  }
+  if (comment) {
+    throw new InputError(
+      Inputs.comment,
+      `does not apply to state: prune, which runs without a pull request; drop "${Inputs.comment}" from the prune step.`
+    )
+  }
+  if (!context.owner || !context.repo) {
+    throw new InputError(
+      Inputs.state,
+      'prune needs the repository the stores were made for (GITHUB_REPOSITORY, which the runner sets); run it in a GitHub Actions workflow.'
+    )
+  }
+}
+
+/** Needed by `comment` and by `state: prune`; unread otherwise. */
+function parseGitHubToken(
+  token: string,
+  neededBy: StoreState | undefined
+): string | undefined {
+  if (neededBy === undefined) return token || undefined
+  if (!token) {
+    throw new InputError(
+      Inputs.githubToken,
+      `is required with ${neededBy === 'prune' ? 'state: prune (it reads the open pull requests: permissions pull-requests: read)' : `"${Inputs.comment}" (permissions pull-requests: write)`}; its default is \${{ github.token }}.`
+    )
+  }
+  if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
+    throw new InputError(
+      Inputs.githubToken,
+      'contains spaces or characters that cannot be sent in a header; pass ${{ github.token }} or a token without them.'
+    )
+  }
+  return token
 }
 
 /** The values are read from the project a store is connected to. */
@@ -406,9 +485,10 @@ function redactUrl(url: URL): string {
 function parseState(value: string): StoreState {
   if (!value || value === 'present') return 'present'
   if (value === 'absent') return 'absent'
+  if (value === 'prune') return 'prune'
   throw new InputError(
     Inputs.state,
-    `must be present (ensure the store exists) or absent (delete it); got ${quote(value)}.`
+    `must be present (ensure the store exists), absent (delete it) or prune (delete the stores of closed pull requests); got ${quote(value)}.`
   )
 }
 

@@ -1,20 +1,28 @@
 import * as core from '@actions/core'
-import { ensureAbsent, nothingToDelete } from './absent.js'
+import { ensureAbsent, nothingToDelete, nothingToPrune } from './absent.js'
+import { commentOnPullRequest, type CommentOutcome } from './comment.js'
 import { USER_AGENT } from './constants.js'
 import { Deadline } from './deadline.js'
 import { dryRunAbsent, dryRunPresent } from './dry-run.js'
 import { describeFailure } from './failure.js'
-import { readGitHubContext } from './github-context.js'
+import { readGitHubContext, type GitHubContext } from './github-context.js'
+import { openGitHub } from './github.js'
 import { parseInputs, type ActionInputs } from './inputs.js'
 import * as log from './log.js'
+import { setPruneOutputs } from './outputs.js'
 import { ensurePresent } from './present.js'
+import { prune } from './prune.js'
 import {
   NotInstalledError,
   resolveInstallation,
   resolveProduct
 } from './resolve.js'
 import type { Step } from './step.js'
-import { addFailureToSummary, writeSummary } from './summary.js'
+import {
+  addFailureToSummary,
+  addPruneToSummary,
+  writeSummary
+} from './summary.js'
 import { VercelClient } from './vercel/client.js'
 import { VercelConnectionApi } from './vercel/connection-api.js'
 import { VercelIntegrationApi } from './vercel/integration-api.js'
@@ -40,8 +48,9 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
   const secrets: string[] = []
   let client: VercelClient | undefined
   try {
+    const context = readGitHubContext()
     const inputs = parseInputs((name) => core.getInput(name), {
-      context: readGitHubContext(),
+      context,
       onSecret: (secret) => {
         secrets.push(secret)
         log.mask(secret)
@@ -64,11 +73,36 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
       random: environment.random
     })
     const step = await prepare(inputs, client, deadline, environment)
-    if (!step) return
-    if (inputs.state === 'absent') {
-      await (inputs.dryRun ? dryRunAbsent(step) : ensureAbsent(step))
+    if (inputs.state === 'prune') {
+      if (step) await pruneClosed(step, context)
+      return
+    }
+    let outcome: CommentOutcome | undefined
+    if (!step) {
+      outcome = { state: 'absent', removed: [] }
+    } else if (inputs.dryRun) {
+      await (inputs.state === 'absent'
+        ? dryRunAbsent(step)
+        : dryRunPresent(step))
+    } else if (inputs.state === 'absent') {
+      outcome = { state: 'absent', removed: await ensureAbsent(step) }
     } else {
-      await (inputs.dryRun ? dryRunPresent(step) : ensurePresent(step))
+      outcome = { state: 'present', report: await ensurePresent(step) }
+    }
+    if (inputs.comment && inputs.dryRun) {
+      log.info('Dry run: no pull request comment written.')
+    } else if (inputs.comment && outcome) {
+      await commentOnPullRequest({
+        token: inputs.githubToken ?? '',
+        apiUrl: inputs.githubApiUrl,
+        repository: repositoryOf(context),
+        pullRequest: context.pullRequestNumber,
+        externalId: inputs.externalId,
+        outcome,
+        signal: () => deadline.signal(),
+        info: log.info,
+        warn: log.warning
+      })
     }
   } catch (error) {
     // No error is known to carry the token; this keeps it so.
@@ -104,6 +138,10 @@ async function prepare(
       nothingToDelete(inputs.externalId, error.message)
       return undefined
     }
+    if (inputs.state === 'prune' && error instanceof NotInstalledError) {
+      nothingToPrune(error.message)
+      return undefined
+    }
     throw error
   }
   // The listing needs only the installation: it runs while the product and
@@ -115,7 +153,7 @@ async function prepare(
   // Deleting must not depend on metadata or a plan that may have changed
   // since the store was made.
   const targetInputs =
-    inputs.state === 'absent'
+    inputs.state !== 'present'
       ? { ...inputs, metadata: undefined, plan: undefined }
       : inputs
   return {
@@ -128,4 +166,52 @@ async function prepare(
     connections: new VercelConnectionApi(client),
     projectEnv: new VercelProjectEnvApi(client)
   }
+}
+
+function repositoryOf({ owner, repo }: GitHubContext) {
+  return owner && repo ? { owner, repo } : undefined
+}
+
+/** `state: prune`: the stores of this repository's closed pull requests go. */
+async function pruneClosed(step: Step, context: GitHubContext): Promise<void> {
+  const { inputs, deadline } = step
+  // Checked with the inputs: a prune needs the repository and the token.
+  const repository = repositoryOf(context) as { owner: string; repo: string }
+  const slug = `${repository.owner}/${repository.repo}`
+  const github = await openGitHub({
+    token: inputs.githubToken ?? '',
+    apiUrl: inputs.githubApiUrl,
+    signal: () => deadline.signal()
+  })
+  const result = await log.group(
+    inputs.dryRun
+      ? `Dry run: find the stores of ${slug}'s closed pull requests`
+      : `Delete the stores of ${slug}'s closed pull requests`,
+    () =>
+      prune({
+        repository,
+        target: step.target,
+        stores: step.stores,
+        connections: step.connections,
+        github,
+        dryRun: inputs.dryRun,
+        // Seam for issue 12: removeBranchVariables(api, project, storeId)
+        // where inputs.project is set, once src/branch-env.ts is on main.
+        removeBranchVariables: undefined,
+        log: log.info,
+        warn: log.warning
+      })
+  )
+  setPruneOutputs(result)
+  addPruneToSummary(result, slug, inputs.dryRun)
+  const listed = result.closed
+    .map(({ store, pullRequest }) => `${store.id} (#${pullRequest})`)
+    .join(', ')
+  log.info(
+    result.closed.length === 0
+      ? `No store of a closed pull request; ${result.kept} of open ones kept.`
+      : inputs.dryRun
+        ? `Dry run: would delete ${result.closed.length} store(s): ${listed}; ${result.kept} of open pull requests kept.`
+        : `Deleted ${result.deleted.length} store(s): ${listed}; ${result.kept} of open pull requests kept.`
+  )
 }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { Outputs } from './constants.js'
+import type { PruneResult } from './prune.js'
 import type { RemovedStore } from './remove.js'
 import type { StoreReport } from './report.js'
 import type { FoundStore } from './store.js'
@@ -7,7 +8,13 @@ import type { FoundStore } from './store.js'
 /** The one place that sets the step's outputs. */
 export function setOutputs(report: StoreReport): void {
   const outputs: Record<
-    Exclude<(typeof Outputs)[keyof typeof Outputs], typeof Outputs.env>,
+    Exclude<
+      (typeof Outputs)[keyof typeof Outputs],
+      | typeof Outputs.env
+      // Only a run that deletes sets these.
+      | typeof Outputs.deletedStoreIds
+      | typeof Outputs.deletedCount
+    >,
     string
   > = {
     [Outputs.storeId]: report.storeId,
@@ -60,9 +67,21 @@ function setAbsentOutputs(
     [Outputs.storeId]: oldest?.id ?? '',
     [Outputs.storeName]: oldest?.name ?? '',
     [Outputs.externalId]: externalId,
-    [Outputs.created]: 'false'
+    [Outputs.created]: 'false',
+    [Outputs.deletedStoreIds]: JSON.stringify(
+      deleted ? stores.map(({ id }) => id) : []
+    ),
+    [Outputs.deletedCount]: String(deleted ? stores.length : 0)
   }
   for (const [name, value] of Object.entries(outputs)) {
     core.setOutput(name, value)
   }
+}
+
+/** `state: prune`: the ids deleted (none on a dry run) and how many. */
+export function setPruneOutputs(result: PruneResult): void {
+  const ids = result.deleted.map(({ id }) => id)
+  core.setOutput(Outputs.deletedStoreIds, JSON.stringify(ids))
+  core.setOutput(Outputs.deletedCount, String(ids.length))
+  core.setOutput(Outputs.deleted, String(ids.length > 0))
 }

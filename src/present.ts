@@ -16,7 +16,7 @@ import { addStoreToSummary } from './summary.js'
 import { waitUntilAvailable } from './wait.js'
 
 /** `state: present`: get or create, wait until available, connect. */
-export async function ensurePresent(step: Step): Promise<void> {
+export async function ensurePresent(step: Step): Promise<StoreReport> {
   const { inputs, target, deadline, stores, connections } = step
   let projectId: string | undefined
   const result = await log.group(`Get or create store "${inputs.name}"`, () =>
@@ -104,6 +104,7 @@ export async function ensurePresent(step: Step): Promise<void> {
     )
   }
   warnOfDuplicates(report)
+  return report
 }
 
 /** The body with the billing plan the inputs name, looked up by id or name. */

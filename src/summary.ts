@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { ConnectionResult } from './connect.js'
 import * as log from './log.js'
+import type { PruneResult } from './prune.js'
 import type { RemovedStore } from './remove.js'
 import type { StoreReport } from './report.js'
 import type { FoundStore, KeyedCreateStoreBody } from './store.js'
@@ -173,6 +174,61 @@ export function addRemovalToSummary(
     .addTable(rows)
     .addRaw(
       `<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}Key: ${code(externalId)}.</p>`,
+      true
+    )
+}
+
+/** `state: prune`: the stores of closed pull requests, deleted or not. */
+export function addPruneToSummary(
+  result: PruneResult,
+  repository: string,
+  dryRun: boolean
+): void {
+  const stores = dryRun
+    ? result.closed.map(({ store, pullRequest }) => ({
+        id: store.id,
+        name: store.name ?? '',
+        pullRequest,
+        projects: (store.projectsMetadata ?? []).map(
+          ({ name, projectId }) => name ?? projectId ?? 'unnamed project'
+        )
+      }))
+    : result.deleted
+  const kept = `${result.kept} store(s) of open pull requests kept.`
+  if (stores.length === 0) {
+    core.summary
+      .addHeading('Prune: no Vercel store of a closed pull request', 2)
+      .addRaw(`<p>Repository ${code(repository)}: ${kept}</p>`, true)
+    return
+  }
+  const rows: SummaryTable = [
+    [
+      { data: 'Pull request', header: true },
+      { data: 'Store', header: true },
+      { data: 'Id', header: true },
+      {
+        data: dryRun ? 'Projects connected' : 'Projects disconnected',
+        header: true
+      }
+    ],
+    ...capped(stores).shown.map(({ pullRequest, name, id, projects }) => [
+      escape(`#${pullRequest}`),
+      escape(name),
+      code(id),
+      listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
+    ])
+  ]
+  const more = capped(stores).more
+  core.summary
+    .addHeading(
+      dryRun
+        ? `Dry run: would delete ${stores.length} Vercel store(s) of closed pull requests`
+        : `Pruned ${stores.length} Vercel store(s) of closed pull requests`,
+      2
+    )
+    .addTable(rows)
+    .addRaw(
+      `<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}${dryRun ? 'Nothing was changed. ' : ''}Repository ${code(repository)}: ${kept}</p>`,
       true
     )
 }

@@ -1,0 +1,130 @@
+// Issue 13 through dist/: the comment's whole life on the bundle, and the
+// default path's start-up, which must not load @actions/github at all.
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startEmulator, type Emulator } from '../emulator/index.ts'
+import {
+  GITHUB_ROUTES,
+  startGitHubEmulator,
+  type GitHubEmulator
+} from '../emulator/github/index.ts'
+import { BUNDLE, runBundle } from '../harness/run-action.ts'
+import { neonIdInputs, warningLines } from './support/run-result.ts'
+
+let emulator: Emulator
+let github: GitHubEmulator
+
+beforeEach(async () => {
+  ;[emulator, github] = await Promise.all([
+    startEmulator(),
+    startGitHubEmulator()
+  ])
+})
+
+afterEach(async () => {
+  await Promise.all([emulator.close(), github.close()])
+})
+
+function inputs(extra: Record<string, string> = {}): Record<string, string> {
+  return neonIdInputs(emulator, {
+    comment: 'true',
+    'github-token': github.token,
+    ...extra
+  })
+}
+
+describe('the bundle', () => {
+  it('keeps one comment through three runs and the close', async () => {
+    const pull = github.seedPull({ owner: 'acme', repo: 'web', head: 'x' })
+    const other = github.seedComment({
+      owner: 'acme',
+      repo: 'web',
+      issueNumber: pull.number,
+      body: 'Nice'
+    })
+    const run = (extra: Record<string, string> = {}, action = 'synchronize') =>
+      runBundle({
+        pullRequest: pull.number,
+        pullRequestAction: action,
+        githubApiUrl: github.url,
+        inputs: inputs(extra)
+      })
+
+    const results = [await run(), await run(), await run()]
+    for (const result of results) expect(result.exitCode).toBe(0)
+    const storeId = results[0].outputs['store-id']
+    expect(results.map(({ outputs }) => outputs['store-id'])).toEqual([
+      storeId,
+      storeId,
+      storeId
+    ])
+    expect(github.count(GITHUB_ROUTES.createComment)).toBe(1)
+    expect(github.count(GITHUB_ROUTES.updateComment)).toBe(2)
+    const ours = () =>
+      github
+        .comments('acme', 'web', pull.number)
+        .filter(({ id }) => id !== other.id)
+    expect(ours()).toHaveLength(1)
+    expect(ours()[0].body).toContain(storeId)
+    expect(ours()[0].body).toContain('Found by its key and reused')
+
+    github.closePull('acme', 'web', pull.number)
+    const closed = await run({ state: 'absent' }, 'closed')
+    expect(closed.exitCode).toBe(0)
+    expect(closed.outputs['deleted-store-ids']).toBe(JSON.stringify([storeId]))
+    expect(ours()).toHaveLength(1)
+    expect(ours()[0].body).toMatch(/Vercel store deleted/)
+    expect(ours()[0].body).toContain(`<code>${storeId}</code> was deleted`)
+    expect(github.comments('acme', 'web', pull.number)[0]).toEqual(other)
+  })
+
+  it('runs the default path without @actions/github on disk; a comment then cannot load it', async () => {
+    const copy = await mkdtemp(join(tmpdir(), 'vercel-store-action-dist-'))
+    try {
+      await cp(dirname(BUNDLE), copy, { recursive: true })
+      const chunks: string[] = []
+      for (const file of await readdir(copy)) {
+        if (!file.endsWith('.js') || file === 'index.js') continue
+        if ((await readFile(join(copy, file), 'utf8')).includes('@octokit')) {
+          chunks.push(file)
+          await rm(join(copy, file))
+        }
+      }
+      // The chunk exists, and the main file holds none of Octokit.
+      expect(chunks).toHaveLength(1)
+      const main = await readFile(join(copy, 'index.js'), 'utf8')
+      expect(main).not.toContain('@octokit/core')
+      expect(main).not.toContain('before-after-hook')
+
+      const pull = github.seedPull({ owner: 'acme', repo: 'web', head: 'y' })
+      const plain = await runBundle({
+        bundlePath: join(copy, 'index.js'),
+        pullRequest: pull.number,
+        githubApiUrl: github.url,
+        inputs: neonIdInputs(emulator)
+      })
+      expect(plain.exitCode).toBe(0)
+      expect(plain.outputs.created).toBe('true')
+      expect(warningLines(plain)).toEqual([])
+
+      const commenting = await runBundle({
+        bundlePath: join(copy, 'index.js'),
+        pullRequest: pull.number,
+        githubApiUrl: github.url,
+        inputs: inputs()
+      })
+      // The store is what matters: the step succeeds, and says why there
+      // is no comment.
+      expect(commenting.exitCode).toBe(0)
+      expect(commenting.outputs.created).toBe('false')
+      expect(warningLines(commenting).join('\n')).toMatch(
+        new RegExp(`pull request comment.*${chunks[0].replace('.', '\\.')}`)
+      )
+      expect(github.requests).toEqual([])
+    } finally {
+      await rm(copy, { recursive: true, force: true })
+    }
+  })
+})

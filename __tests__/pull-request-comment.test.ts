@@ -1,0 +1,242 @@
+// Issue 13: `comment: true` keeps one pull request comment current through
+// the store's life, against both emulators (in-process runs; the bundle's
+// smoke test is in github-bundle.test.ts).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startEmulator, type Emulator } from '../emulator/index.ts'
+import {
+  ACTIONS_BOT,
+  GITHUB_ROUTES,
+  startGitHubEmulator,
+  type GitHubEmulator
+} from '../emulator/github/index.ts'
+import { runAction, type RunOptions } from '../harness/run-action.ts'
+import { errorLine, neonIdInputs, warningLines } from './support/run-result.ts'
+
+let emulator: Emulator
+let github: GitHubEmulator
+let pull: number
+
+beforeEach(async () => {
+  ;[emulator, github] = await Promise.all([
+    startEmulator(),
+    startGitHubEmulator()
+  ])
+  pull = github.seedPull({
+    owner: 'acme',
+    repo: 'web',
+    head: 'feature/login'
+  }).number
+})
+
+afterEach(async () => {
+  await Promise.all([emulator.close(), github.close()])
+})
+
+function inputs(extra: Record<string, string> = {}): Record<string, string> {
+  return neonIdInputs(emulator, {
+    comment: 'true',
+    'github-token': github.token,
+    ...extra
+  })
+}
+
+function run(options: RunOptions = {}) {
+  return runAction({
+    pullRequest: pull,
+    githubApiUrl: github.url,
+    inputs: inputs(),
+    ...options
+  })
+}
+
+const comments = () => github.comments('acme', 'web', pull)
+const ours = () =>
+  comments().filter(({ body }) => body.includes('vercel-store-action'))
+
+describe('comment: true', () => {
+  it('leaves one comment over three runs and the close, updated each time, and never touches another user’s', async () => {
+    const other = github.seedComment({
+      owner: 'acme',
+      repo: 'web',
+      issueNumber: pull,
+      body: 'Looks good to me',
+      user: 'octocat'
+    })
+
+    const first = await run({
+      inputs: inputs({ project: 'web', 'env-prefix': 'PR1_' })
+    })
+    expect(first.exitCode).toBe(0)
+    const storeId = first.outputs['store-id']
+    const storeName = first.outputs['store-name']
+    expect(ours()).toHaveLength(1)
+    const [created] = ours()
+    expect(created.user.login).toBe(ACTIONS_BOT.login)
+    expect(created.body).toContain(
+      '<!-- vercel-store-action:acme%2Fweb%231 -->'
+    )
+    expect(created.body).toContain(storeId)
+    expect(created.body).toContain(storeName)
+    expect(created.body).toContain('Created by this run')
+    expect(created.body).toContain('available')
+    expect(created.body).toContain('Neon Postgres')
+    expect(created.body).toContain('Free')
+    expect(created.body).toContain(
+      `<a href="${first.outputs['dashboard-url']}">`
+    )
+    expect(created.body).toContain('<code>PR1_DATABASE_URL</code>')
+    // Variables by name only: no value a connection made is in the comment.
+    for (const value of emulator.secretValues()) {
+      expect(created.body).not.toContain(value)
+    }
+    expect(github.count(GITHUB_ROUTES.createComment)).toBe(1)
+
+    for (let round = 2; round <= 3; round++) {
+      github.resetRequests()
+      const again = await run({
+        inputs: inputs({ project: 'web', 'env-prefix': 'PR1_' })
+      })
+      expect(again.exitCode).toBe(0)
+      expect(again.outputs['store-id']).toBe(storeId)
+      expect(github.count(GITHUB_ROUTES.createComment)).toBe(0)
+      expect(github.count(GITHUB_ROUTES.updateComment)).toBe(1)
+      expect(ours()).toHaveLength(1)
+      expect(ours()[0].id).toBe(created.id)
+      expect(ours()[0].body).toContain('Found by its key and reused')
+    }
+
+    github.closePull('acme', 'web', pull)
+    const closed = await run({
+      pullRequestAction: 'closed',
+      inputs: inputs({ state: 'absent' })
+    })
+    expect(closed.exitCode).toBe(0)
+    expect(closed.outputs.deleted).toBe('true')
+    expect(ours()).toHaveLength(1)
+    expect(ours()[0].id).toBe(created.id)
+    expect(ours()[0].body).toMatch(/deleted/i)
+    expect(ours()[0].body).toContain(storeId)
+    expect(comments()).toHaveLength(2)
+    expect(comments().find(({ id }) => id === other.id)).toEqual(other)
+  })
+
+  it('keeps one comment per step: two stores of one pull request, two comments', async () => {
+    await run({ inputs: inputs({ name: 'app-db' }) })
+    await run({ inputs: inputs({ name: 'app-cache' }) })
+    await run({ inputs: inputs({ name: 'app-db' }) })
+    expect(ours()).toHaveLength(2)
+    expect(ours()[0].body).toContain('app-db')
+    expect(ours()[1].body).toContain('app-cache')
+  })
+
+  it('never updates a comment that carries the marker but another user wrote', async () => {
+    await run()
+    const [mine] = ours()
+    const forged = github.seedComment({
+      owner: 'acme',
+      repo: 'web',
+      issueNumber: pull,
+      body: mine.body,
+      user: 'mallory'
+    })
+    // The forged one is older than a fresh comment would be, and first in
+    // the listing: it must still be passed over.
+    github.resetRequests()
+    await run()
+    expect(comments().find(({ id }) => id === forged.id)?.updatedAt).toBe(
+      forged.updatedAt
+    )
+    expect(github.requests.map(({ route }) => route)).toEqual([
+      GITHUB_ROUTES.listComments,
+      GITHUB_ROUTES.updateComment
+    ])
+    expect(github.requests[1].path).toContain(String(mine.id))
+  })
+
+  it('finds its comment among more than a page of others', async () => {
+    for (let i = 0; i < 130; i++) {
+      github.seedComment({
+        owner: 'acme',
+        repo: 'web',
+        issueNumber: pull,
+        body: `comment ${i}`
+      })
+    }
+    await run()
+    github.resetRequests()
+    await run()
+    expect(ours()).toHaveLength(1)
+    expect(github.count(GITHUB_ROUTES.listComments)).toBe(2)
+    expect(github.count(GITHUB_ROUTES.updateComment)).toBe(1)
+  })
+
+  it('warns, and the step succeeds, when a fork’s read-only token cannot write', async () => {
+    const result = await run({
+      inputs: inputs({ 'github-token': github.readOnlyToken })
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.created).toBe('true')
+    expect(warningLines(result).join('\n')).toMatch(
+      /pull request comment.*403.*pull-requests: write/i
+    )
+    expect(ours()).toHaveLength(0)
+  })
+
+  it('warns, and the step succeeds, when GitHub fails', async () => {
+    github.faults.add(GITHUB_ROUTES.listComments, { status: 502 })
+    const result = await run()
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['store-id']).toMatch(/^store_/)
+    expect(warningLines(result).join('\n')).toMatch(/pull request comment/i)
+  })
+
+  it('warns outside a pull request, and asks GitHub nothing', async () => {
+    const result = await runAction({
+      githubApiUrl: github.url,
+      inputs: inputs()
+    })
+    expect(result.exitCode).toBe(0)
+    expect(warningLines(result).join('\n')).toMatch(
+      /comment.*only on a pull request/i
+    )
+    expect(github.requests).toEqual([])
+  })
+
+  it('fails naming github-token when it is empty, before any request', async () => {
+    const result = await run({ inputs: inputs({ 'github-token': '' }) })
+    expect(errorLine(result)).toContain('"github-token"')
+    expect(emulator.requests).toEqual([])
+    expect(github.requests).toEqual([])
+  })
+
+  it('fails naming comment when it is not a boolean', async () => {
+    const result = await run({ inputs: inputs({ comment: 'yes' }) })
+    expect(errorLine(result)).toContain('"comment"')
+    expect(emulator.requests).toEqual([])
+  })
+
+  it('writes no comment on a dry run', async () => {
+    const result = await run({ inputs: inputs({ 'dry-run': 'true' }) })
+    expect(result.exitCode).toBe(0)
+    expect(github.requests).toEqual([])
+  })
+
+  it('shows an API’s strings as text: no link, image or markup from them', async () => {
+    const { neon } = emulator.installations
+    const hostile = 'x](https://evil.example)![i](https://evil.example/i.png)'
+    emulator.seedStore({
+      installationId: neon.id,
+      productIdOrSlug: neon.products[0].id,
+      name: 'web-pr-1-86f279ce',
+      externalId: 'acme/web#1',
+      status: 'available'
+    })
+    const [store] = emulator.stores()
+    emulator.setStoreStatus(store.id, `available<img src=x>${hostile}`)
+    await run({ inputs: inputs({ wait: 'false' }) })
+    const [comment] = ours()
+    expect(comment.body).not.toContain('https://evil')
+    expect(comment.body).not.toContain('<img')
+    expect(comment.body).not.toMatch(/\]\(/)
+  })
+})

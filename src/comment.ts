@@ -1,0 +1,174 @@
+import { describeFailure } from './failure.js'
+import { openGitHub, type GitHubApi, type IssueComment } from './github.js'
+import { Inputs } from './constants.js'
+import type { Repository } from './naming.js'
+import type { RemovedStore } from './remove.js'
+import type { StoreReport } from './report.js'
+import { code, escape, link } from './summary.js'
+
+/*
+ * `comment: true`: one comment on the pull request, found again on every run
+ * by a hidden marker that holds the step's key, so that two steps with two
+ * stores keep two comments. Only a comment that carries the marker and that
+ * a bot wrote (an Actions or App token's user) is ever updated: anyone can
+ * paste the marker into a comment of their own.
+ *
+ * Every string from an API answer is escaped as in the job summary (no link,
+ * image or markup from it); the only link is the dashboard's, built from
+ * encoded ids.
+ */
+
+/** What the step ended with, to say in the comment. */
+export type CommentOutcome =
+  | { state: 'present'; report: StoreReport }
+  | { state: 'absent'; removed: RemovedStore[] }
+
+export interface CommentRequest {
+  token: string
+  apiUrl: string
+  /** The repository and pull request of the run; none outside one. */
+  repository?: Repository
+  pullRequest?: number
+  /** The step's key: the marker holds it. */
+  externalId: string
+  outcome: CommentOutcome
+  signal: () => AbortSignal
+  info: (line: string) => void
+  warn: (line: string) => void
+  /** For tests: the GitHub endpoints, instead of loading `@actions/github`. */
+  openApi?: typeof openGitHub
+}
+
+/**
+ * Writes or updates the step's comment. Never fails the step: the store is
+ * what matters, and a fork's read-only token is an ordinary case.
+ */
+export async function commentOnPullRequest(
+  request: CommentRequest
+): Promise<void> {
+  const { repository, pullRequest, warn } = request
+  if (!repository || pullRequest === undefined) {
+    warn(
+      `"${Inputs.comment}" writes only on a pull request, and this run is not one (event ${process.env.GITHUB_EVENT_NAME || 'unknown'}): no comment written.`
+    )
+    return
+  }
+  const body = commentBody(request.externalId, request.outcome)
+  try {
+    const api = await (request.openApi ?? openGitHub)({
+      token: request.token,
+      apiUrl: request.apiUrl,
+      signal: request.signal
+    })
+    const written = await upsertComment(
+      api,
+      repository,
+      pullRequest,
+      request.externalId,
+      body
+    )
+    request.info(
+      `${written === 'created' ? 'Wrote' : 'Updated'} the comment on pull request #${pullRequest}.`
+    )
+  } catch (error) {
+    warn(`Could not write the pull request comment: ${describeFailure(error)}`)
+  }
+}
+
+/** Updates the step's comment where there is one; creates it otherwise. */
+export async function upsertComment(
+  api: GitHubApi,
+  repository: Repository,
+  pullRequest: number,
+  externalId: string,
+  body: string
+): Promise<'created' | 'updated'> {
+  const marker = commentMarker(externalId)
+  const existing = await api.findComment(repository, pullRequest, (comment) =>
+    isOurs(comment, marker)
+  )
+  if (existing) {
+    await api.updateComment(repository, existing.id, body)
+    return 'updated'
+  }
+  await api.createComment(repository, pullRequest, body)
+  return 'created'
+}
+
+/**
+ * The hidden first line. The key is percent-encoded, so no key can end the
+ * HTML comment early (`-->`) or put a line break in it.
+ */
+export function commentMarker(externalId: string): string {
+  return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`
+}
+
+function isOurs(comment: IssueComment, marker: string): boolean {
+  return comment.author.type === 'Bot' && comment.body.startsWith(`${marker}\n`)
+}
+
+export function commentBody(
+  externalId: string,
+  outcome: CommentOutcome
+): string {
+  const lines =
+    outcome.state === 'present'
+      ? storeLines(outcome.report)
+      : deletedLines(outcome.removed, externalId)
+  return [
+    commentMarker(externalId),
+    ...lines,
+    '',
+    '<sub>Kept current by vercel-store-action: updated on every run of this step, and when the pull request closes.</sub>',
+    ''
+  ].join('\n')
+}
+
+function storeLines(report: StoreReport): string[] {
+  const header = ['Store', 'Id', 'Status', 'Product', 'Plan']
+    .map((name) => `<th>${name}</th>`)
+    .join('')
+  const cells = [
+    link(report.storeName, report.dashboardUrl),
+    code(report.storeId),
+    escape(report.status),
+    escape(report.productName),
+    escape(report.billingPlanName || report.billingPlanId || '—')
+  ]
+    .map((cell) => `<td>${cell}</td>`)
+    .join('')
+  const lines = [
+    `### Vercel store ${escape(report.storeName)}`,
+    '',
+    `<table><tr>${header}</tr><tr>${cells}</tr></table>`,
+    '',
+    `${report.created ? 'Created by this run' : 'Found by its key and reused'}: key ${code(report.externalId)}. ${link('Open it in the Vercel dashboard', report.dashboardUrl)}.`
+  ]
+  const { connection } = report
+  if (connection) {
+    const project = connection.projectName
+      ? `${code(connection.projectName)} (${code(connection.projectId)})`
+      : code(connection.projectId)
+    const names = connection.envVarNames.map(code).join(', ') || 'none'
+    lines.push('', `Project ${project}; variables (names only): ${names}`)
+  }
+  return lines
+}
+
+function deletedLines(removed: RemovedStore[], externalId: string): string[] {
+  if (removed.length === 0) {
+    return [
+      '### Vercel store deleted',
+      '',
+      `No store had this pull request's key ${code(externalId)} any more: nothing was left to delete.`
+    ]
+  }
+  return [
+    `### Vercel store deleted`,
+    '',
+    ...removed.map(
+      ({ name, id, projects }) =>
+        `- ${escape(name)} ${code(id)} was deleted${projects.length > 0 ? `, after it was disconnected from ${projects.map(code).join(', ')}` : ''}.`
+    )
+  ]
+}

@@ -1,0 +1,240 @@
+import { fetch } from 'undici'
+import { ActionError } from './action-error.js'
+import { Inputs, USER_AGENT } from './constants.js'
+import type { Repository } from './naming.js'
+import { createDispatcher } from './vercel/client.js'
+
+/*
+ * The one module that talks to GitHub's REST API, and the only one that loads
+ * `@actions/github`: with a dynamic `import()`, which ncc puts in a chunk of
+ * its own, so that a step without `comment` or `state: prune` never reads
+ * Octokit from disk and keeps its start-up time.
+ *
+ * No retry or throttling plugin: a step makes two or three GitHub requests
+ * (a comment: one listing and one write; a prune: one listing per 100 open
+ * pull requests), far from any rate limit, and a failed comment is only a
+ * warning while a failed prune deletes nothing and runs again the next
+ * night. Retrying would only stretch a step whose store is already done.
+ */
+
+/** A comment on an issue or pull request, as much of it as the action reads. */
+export interface IssueComment {
+  id: number
+  body: string
+  author: { login: string; type: string }
+}
+
+/** The GitHub endpoints the comment and the prune use. */
+export interface GitHubApi {
+  /**
+   * The comments of one pull request, oldest first, page by page, until
+   * `found` accepts one (which is returned), or none is left.
+   */
+  findComment(
+    repository: Repository,
+    issueNumber: number,
+    found: (comment: IssueComment) => boolean
+  ): Promise<IssueComment | undefined>
+  createComment(
+    repository: Repository,
+    issueNumber: number,
+    body: string
+  ): Promise<void>
+  updateComment(
+    repository: Repository,
+    commentId: number,
+    body: string
+  ): Promise<void>
+  /** The numbers of the repository's open pull requests, every page read. */
+  openPullRequests(repository: Repository): Promise<Set<number>>
+}
+
+export interface GitHubOptions {
+  token: string
+  /** `GITHUB_API_URL`: api.github.com, or a GitHub Enterprise Server's. */
+  apiUrl: string
+  /** Aborts a request at the step's deadline. */
+  signal: () => AbortSignal
+}
+
+/** A GitHub request that failed, with what GitHub said. */
+export class GitHubApiError extends ActionError {
+  readonly status: number
+
+  constructor(status: number, what: string, said: string) {
+    super(
+      `GitHub answered ${status || 'nothing'} to ${what}${said ? ` (${said})` : ''}`
+    )
+    this.name = 'GitHubApiError'
+    this.status = status
+  }
+}
+
+// GitHub's largest page.
+const PER_PAGE = 100
+// Characters of GitHub's message quoted in an error.
+const MAX_SAID_LENGTH = 200
+
+/** Loads `@actions/github` and returns the endpoints on an Octokit of it. */
+export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
+  const { getOctokit } = await import('@actions/github')
+  // The action's own dispatcher: the runner's proxy settings, timeouts, and
+  // the URL of this run (@actions/github fixes its own when it is loaded).
+  const dispatcher = createDispatcher(options.apiUrl)
+  const octokit = getOctokit(options.token, {
+    baseUrl: options.apiUrl,
+    userAgent: USER_AGENT,
+    request: {
+      fetch: (url: string, init: Parameters<typeof fetch>[1]) =>
+        fetch(url, { ...init, dispatcher })
+    }
+  })
+  const request = () => ({ request: { signal: options.signal() } })
+
+  return {
+    async findComment({ owner, repo }, issueNumber, found) {
+      const pages = octokit.paginate.iterator(
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+        {
+          owner,
+          repo,
+          issue_number: issueNumber,
+          per_page: PER_PAGE,
+          ...request()
+        }
+      )
+      try {
+        for await (const { data } of pages) {
+          for (const comment of data) {
+            const read = readComment(comment)
+            if (read && found(read)) return read
+          }
+        }
+      } catch (error) {
+        throw fromOctokit(
+          error,
+          `the listing of pull request #${issueNumber}'s comments`
+        )
+      }
+      return undefined
+    },
+
+    async createComment({ owner, repo }, issueNumber, body) {
+      try {
+        await octokit.request(
+          'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+          { owner, repo, issue_number: issueNumber, body, ...request() }
+        )
+      } catch (error) {
+        throw fromOctokit(
+          error,
+          `a new comment on pull request #${issueNumber}`
+        )
+      }
+    },
+
+    async updateComment({ owner, repo }, commentId, body) {
+      try {
+        await octokit.request(
+          'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+          { owner, repo, comment_id: commentId, body, ...request() }
+        )
+      } catch (error) {
+        throw fromOctokit(error, `an update of comment ${commentId}`)
+      }
+    },
+
+    async openPullRequests({ owner, repo }) {
+      const numbers = new Set<number>()
+      try {
+        for await (const { data } of octokit.paginate.iterator(
+          'GET /repos/{owner}/{repo}/pulls',
+          { owner, repo, state: 'open', per_page: PER_PAGE, ...request() }
+        )) {
+          for (const pull of data) {
+            const number = (pull as { number?: unknown }).number
+            // A listing that cannot be read must not pass for a short one:
+            // a store of an open pull request would be deleted.
+            if (!Number.isSafeInteger(number)) {
+              throw new GitHubApiError(
+                200,
+                `the listing of ${owner}/${repo}'s open pull requests`,
+                'a pull request without a number'
+              )
+            }
+            numbers.add(number as number)
+          }
+        }
+      } catch (error) {
+        throw fromOctokit(
+          error,
+          `the listing of ${owner}/${repo}'s open pull requests`
+        )
+      }
+      return numbers
+    }
+  }
+}
+
+/** The fields the action reads, where the comment has them all. */
+function readComment(comment: unknown): IssueComment | undefined {
+  const { id, body, user } = (comment ?? {}) as {
+    id?: unknown
+    body?: unknown
+    user?: { login?: unknown; type?: unknown } | null
+  }
+  if (
+    !Number.isSafeInteger(id) ||
+    typeof body !== 'string' ||
+    typeof user?.login !== 'string' ||
+    typeof user.type !== 'string'
+  ) {
+    return undefined
+  }
+  return {
+    id: id as number,
+    body,
+    author: { login: user.login, type: user.type }
+  }
+}
+
+/**
+ * Octokit's error as a GitHubApiError that says what to do. GitHub's own
+ * message is quoted, cut short; Octokit's redacts the token already, and the
+ * request's headers are never quoted.
+ */
+function fromOctokit(error: unknown, what: string): Error {
+  if (error instanceof GitHubApiError) return error
+  const { status, response, message } = error as {
+    status?: unknown
+    response?: { data?: { message?: unknown } }
+    message?: unknown
+  }
+  const code = typeof status === 'number' ? status : 0
+  const said =
+    typeof response?.data?.message === 'string'
+      ? response.data.message
+      : typeof message === 'string' && code === 0
+        ? message
+        : ''
+  const shortened =
+    said.length > MAX_SAID_LENGTH ? `${said.slice(0, MAX_SAID_LENGTH)}…` : said
+  const failure = new GitHubApiError(code, what, shortened)
+  failure.message += `. ${adviceFor(code)}`
+  return failure
+}
+
+function adviceFor(status: number): string {
+  switch (status) {
+    case 401:
+      return `GitHub did not accept the token: check "${Inputs.githubToken}" (default \${{ github.token }}).`
+    case 403:
+      return `The token may not do this: give the job "permissions: pull-requests: write" for a comment ("pull-requests: read" for a prune); a pull request from a fork gets a read-only token.`
+    case 404:
+      return `Check that "${Inputs.githubToken}" can read this repository.`
+    default:
+      return status >= 500 || status === 0
+        ? 'GitHub did not answer as it should; run the job again.'
+        : "See GitHub's message above."
+  }
+}
