@@ -436,3 +436,20 @@ describe('faults', () => {
     expect(again.status).toBe(201)
   })
 })
+
+describe('GET /user', () => {
+  it('names the user of a personal access token, and refuses an installation token as GitHub does', async () => {
+    const user = await call('GET', '/user', {
+      authorization: `token ${github.userToken}`
+    })
+    expect(user.status).toBe(200)
+    expect(user.body).toMatchObject({ login: 'deploy-user', type: 'User' })
+    const bot = await call('GET', '/user')
+    expect(bot.status).toBe(403)
+    expect(bot.body.message).toBe('Resource not accessible by integration')
+    expect(github.requests.map(({ route }) => route)).toEqual([
+      GITHUB_ROUTES.getUser,
+      GITHUB_ROUTES.getUser
+    ])
+  })
+})

@@ -6,6 +6,7 @@ import { startEmulator, type Emulator } from '../emulator/index.ts'
 import {
   ACTIONS_BOT,
   GITHUB_ROUTES,
+  TOKEN_USER,
   startGitHubEmulator,
   type GitHubEmulator
 } from '../emulator/github/index.ts'
@@ -151,6 +152,32 @@ describe('comment: true', () => {
       GITHUB_ROUTES.updateComment
     ])
     expect(github.requests[1].path).toContain(String(mine.id))
+  })
+
+  it('with a personal access token, updates only the comment its user wrote', async () => {
+    const pat = () =>
+      run({ inputs: inputs({ 'github-token': github.userToken }) })
+    // A bot's comment with the same marker (the step ran with GITHUB_TOKEN
+    // before) is not this token's.
+    await run()
+    const [botComment] = ours()
+    expect(botComment.user.login).toBe(ACTIONS_BOT.login)
+
+    github.resetRequests()
+    expect((await pat()).exitCode).toBe(0)
+    expect(github.requests.map(({ route }) => route)).toEqual([
+      GITHUB_ROUTES.getUser,
+      GITHUB_ROUTES.listComments,
+      GITHUB_ROUTES.createComment
+    ])
+    github.resetRequests()
+    expect((await pat()).exitCode).toBe(0)
+    expect(github.count(GITHUB_ROUTES.updateComment)).toBe(1)
+    expect(ours().map(({ user }) => user.login)).toEqual([
+      ACTIONS_BOT.login,
+      TOKEN_USER.login
+    ])
+    expect(ours()[0]).toEqual(botComment)
   })
 
   it('finds its comment among more than a page of others', async () => {

@@ -50300,6 +50300,20 @@ async function openGitHub(options) {
                 throw fromOctokit(error, `an update of comment ${commentId}`);
             }
         },
+        async tokenLogin() {
+            let login;
+            try {
+                const { data } = await octokit.request('GET /user', request());
+                login = data.login;
+            }
+            catch (error) {
+                throw fromOctokit(error, "the read of the token's user");
+            }
+            if (typeof login !== 'string' || !login) {
+                throw new GitHubApiError(200, "the read of the token's user", 'no login');
+            }
+            return login;
+        },
         async openPullRequests({ owner, repo }) {
             const numbers = new Set();
             try {
@@ -50394,17 +50408,30 @@ async function commentOnPullRequest(request) {
             apiUrl: request.apiUrl,
             signal: request.signal
         });
-        const written = await upsertComment(api, repository, pullRequest, request.externalId, body);
+        const written = await upsertComment(api, {
+            repository,
+            pullRequest,
+            installationToken: isInstallationToken(request.token)
+        }, request.externalId, body);
         request.info(`${written === 'created' ? 'Wrote' : 'Updated'} the comment on pull request #${pullRequest}.`);
     }
     catch (error) {
         warn(`Could not write the pull request comment: ${describeFailure(error)}`);
     }
 }
-/** Updates the step's comment where there is one; creates it otherwise. */
-async function upsertComment(api, repository, pullRequest, externalId, body) {
+/**
+ * Updates the step's comment where there is one; creates it otherwise. The
+ * comment's author must be the token's: a bot for an installation token
+ * (Actions' `GITHUB_TOKEN`, a GitHub App's), which cannot ask `GET /user`;
+ * for any other token, the user `GET /user` names.
+ */
+async function upsertComment(api, { repository, pullRequest, installationToken }, externalId, body) {
     const marker = commentMarker(externalId);
-    const existing = await api.findComment(repository, pullRequest, (comment) => isOurs(comment, marker));
+    const login = installationToken ? undefined : await loginOf(api);
+    const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) &&
+        (login === undefined
+            ? comment.author.type === 'Bot'
+            : comment.author.login === login));
     if (existing) {
         await api.updateComment(repository, existing.id, body);
         return 'updated';
@@ -50419,8 +50446,26 @@ async function upsertComment(api, repository, pullRequest, externalId, body) {
 function commentMarker(externalId) {
     return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`;
 }
-function isOurs(comment, marker) {
-    return comment.author.type === 'Bot' && comment.body.startsWith(`${marker}\n`);
+/**
+ * The token's user; none for a token GitHub says has no user (403: an
+ * installation token without the `ghs_` prefix, as older servers issue).
+ */
+async function loginOf(api) {
+    try {
+        return await api.tokenLogin();
+    }
+    catch (error) {
+        if (error instanceof GitHubApiError && error.status === 403)
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * GitHub's prefix of an installation token: Actions' `GITHUB_TOKEN` and a
+ * GitHub App's (`ghp_`, `github_pat_`, `gho_`, `ghu_` act as a user).
+ */
+function isInstallationToken(token) {
+    return token.startsWith('ghs_');
 }
 function commentBody(externalId, outcome) {
     const lines = outcome.state === 'present'
@@ -51231,7 +51276,7 @@ async function findCandidates({ repository, target, stores, warn }) {
         if (verdict === 'match')
             candidates.push({ store: found, pullRequest });
     }
-    return candidates;
+    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
 }
 /** The key `state: present` gave the store of this pull request. */
 function prune_keyOf(repository, pullRequest, target) {

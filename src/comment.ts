@@ -1,5 +1,5 @@
 import { describeFailure } from './failure.js'
-import { openGitHub, type GitHubApi, type IssueComment } from './github.js'
+import { GitHubApiError, openGitHub, type GitHubApi } from './github.js'
 import { Inputs } from './constants.js'
 import type { Repository } from './naming.js'
 import type { RemovedStore } from './remove.js'
@@ -10,8 +10,8 @@ import { code, escape, link } from './summary.js'
  * `comment: true`: one comment on the pull request, found again on every run
  * by a hidden marker that holds the step's key, so that two steps with two
  * stores keep two comments. Only a comment that carries the marker and that
- * a bot wrote (an Actions or App token's user) is ever updated: anyone can
- * paste the marker into a comment of their own.
+ * the token's user wrote is ever updated: anyone can paste the marker into a
+ * comment of their own.
  *
  * Every string from an API answer is escaped as in the job summary (no link,
  * image or markup from it); the only link is the dashboard's, built from
@@ -62,8 +62,11 @@ export async function commentOnPullRequest(
     })
     const written = await upsertComment(
       api,
-      repository,
-      pullRequest,
+      {
+        repository,
+        pullRequest,
+        installationToken: isInstallationToken(request.token)
+      },
       request.externalId,
       body
     )
@@ -75,17 +78,36 @@ export async function commentOnPullRequest(
   }
 }
 
-/** Updates the step's comment where there is one; creates it otherwise. */
+/**
+ * Updates the step's comment where there is one; creates it otherwise. The
+ * comment's author must be the token's: a bot for an installation token
+ * (Actions' `GITHUB_TOKEN`, a GitHub App's), which cannot ask `GET /user`;
+ * for any other token, the user `GET /user` names.
+ */
 export async function upsertComment(
   api: GitHubApi,
-  repository: Repository,
-  pullRequest: number,
+  {
+    repository,
+    pullRequest,
+    installationToken
+  }: {
+    repository: Repository
+    pullRequest: number
+    installationToken: boolean
+  },
   externalId: string,
   body: string
 ): Promise<'created' | 'updated'> {
   const marker = commentMarker(externalId)
-  const existing = await api.findComment(repository, pullRequest, (comment) =>
-    isOurs(comment, marker)
+  const login = installationToken ? undefined : await loginOf(api)
+  const existing = await api.findComment(
+    repository,
+    pullRequest,
+    (comment) =>
+      comment.body.startsWith(`${marker}\n`) &&
+      (login === undefined
+        ? comment.author.type === 'Bot'
+        : comment.author.login === login)
   )
   if (existing) {
     await api.updateComment(repository, existing.id, body)
@@ -103,8 +125,26 @@ export function commentMarker(externalId: string): string {
   return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`
 }
 
-function isOurs(comment: IssueComment, marker: string): boolean {
-  return comment.author.type === 'Bot' && comment.body.startsWith(`${marker}\n`)
+/**
+ * The token's user; none for a token GitHub says has no user (403: an
+ * installation token without the `ghs_` prefix, as older servers issue).
+ */
+async function loginOf(api: GitHubApi): Promise<string | undefined> {
+  try {
+    return await api.tokenLogin()
+  } catch (error) {
+    if (error instanceof GitHubApiError && error.status === 403)
+      return undefined
+    throw error
+  }
+}
+
+/**
+ * GitHub's prefix of an installation token: Actions' `GITHUB_TOKEN` and a
+ * GitHub App's (`ghp_`, `github_pat_`, `gho_`, `ghu_` act as a user).
+ */
+function isInstallationToken(token: string): boolean {
+  return token.startsWith('ghs_')
 }
 
 export function commentBody(

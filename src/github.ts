@@ -47,6 +47,8 @@ export interface GitHubApi {
   ): Promise<void>
   /** The numbers of the repository's open pull requests, every page read. */
   openPullRequests(repository: Repository): Promise<Set<number>>
+  /** The login of the token's user (`GET /user`): not for an installation token. */
+  tokenLogin(): Promise<string>
 }
 
 export interface GitHubOptions {
@@ -142,6 +144,24 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
       } catch (error) {
         throw fromOctokit(error, `an update of comment ${commentId}`)
       }
+    },
+
+    async tokenLogin() {
+      let login: unknown
+      try {
+        const { data } = await octokit.request('GET /user', request())
+        login = (data as { login?: unknown }).login
+      } catch (error) {
+        throw fromOctokit(error, "the read of the token's user")
+      }
+      if (typeof login !== 'string' || !login) {
+        throw new GitHubApiError(
+          200,
+          "the read of the token's user",
+          'no login'
+        )
+      }
+      return login
     },
 
     async openPullRequests({ owner, repo }) {

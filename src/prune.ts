@@ -112,7 +112,7 @@ async function findCandidates({
     }
     if (verdict === 'match') candidates.push({ store: found, pullRequest })
   }
-  return candidates
+  return candidates.sort((a, b) => a.pullRequest - b.pullRequest)
 }
 
 /** The key `state: present` gave the store of this pull request. */

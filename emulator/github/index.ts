@@ -14,7 +14,7 @@ import type { CommentRecord, PullRecord, RepoRecord } from './state.ts'
 
 export { GITHUB_ROUTES } from './server.ts'
 export type { GitHubRecordedRequest, GitHubRouteKey } from './server.ts'
-export { ACTIONS_BOT } from './state.ts'
+export { ACTIONS_BOT, TOKEN_USER } from './state.ts'
 export type {
   CommentRecord,
   GitHubUser,
@@ -29,6 +29,8 @@ export interface GitHubEmulatorOptions {
   token?: string
   /** A token of the same bot that may only read. Default: random. */
   readOnlyToken?: string
+  /** A personal access token of `TOKEN_USER`. Default: random `ghp_…`. */
+  userToken?: string
 }
 
 export interface SeedPullInput {
@@ -62,6 +64,8 @@ export interface GitHubEmulator {
   token: string
   /** May only read (a fork's `GITHUB_TOKEN`): writes answer 403. */
   readOnlyToken: string
+  /** A personal access token: reads and writes as `TOKEN_USER`. */
+  userToken: string
   requests: GitHubRecordedRequest[]
   /** Requests to one route key, or all. */
   count(route?: string): number
@@ -96,10 +100,12 @@ export async function startGitHubEmulator(
     port: options.port ?? 0,
     token: options.token ?? `ghs_${randomBytes(18).toString('hex')}`,
     readOnlyToken:
-      options.readOnlyToken ?? `ghs_${randomBytes(18).toString('hex')}`
+      options.readOnlyToken ?? `ghs_${randomBytes(18).toString('hex')}`,
+    userToken: options.userToken ?? `ghp_${randomBytes(18).toString('hex')}`
   }
-  if (settings.token === settings.readOnlyToken) {
-    throw new Error('startGitHubEmulator: the two tokens must differ')
+  const tokens = [settings.token, settings.readOnlyToken, settings.userToken]
+  if (new Set(tokens).size !== tokens.length) {
+    throw new Error('startGitHubEmulator: the tokens must differ')
   }
   const data = new GitHubState()
   let url = ''
@@ -131,6 +137,7 @@ export async function startGitHubEmulator(
     url,
     token: settings.token,
     readOnlyToken: settings.readOnlyToken,
+    userToken: settings.userToken,
     get requests() {
       return state.requests
     },

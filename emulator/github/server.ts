@@ -5,7 +5,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { describeFault, faultStatus, runsRoute, sendFault } from '../faults.ts'
 import type { Fault, FaultPlan } from '../faults.ts'
 import { readText } from '../http.ts'
-import { ACTIONS_BOT, commentJson, now, pullJson } from './state.ts'
+import {
+  ACTIONS_BOT,
+  TOKEN_USER,
+  commentJson,
+  now,
+  pullJson,
+  userJson
+} from './state.ts'
 import type { GitHubState, GitHubUser, RepoRecord } from './state.ts'
 
 export const GITHUB_ROUTES = {
@@ -14,6 +21,7 @@ export const GITHUB_ROUTES = {
   updateComment: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
   listPulls: 'GET /repos/{owner}/{repo}/pulls',
   getPull: 'GET /repos/{owner}/{repo}/pulls/{pull_number}',
+  getUser: 'GET /user',
   unknown: 'UNKNOWN'
 } as const
 
@@ -25,6 +33,8 @@ export interface GitHubSettings {
   token: string
   /** May only read, as a fork's `GITHUB_TOKEN` on `pull_request`. */
   readOnlyToken: string
+  /** A personal access token of `TOKEN_USER`: reads and writes as them. */
+  userToken: string
 }
 
 export interface GitHubRecordedRequest {
@@ -34,8 +44,8 @@ export interface GitHubRecordedRequest {
   route: GitHubRouteKey
   query: Record<string, string>
   body?: unknown
-  /** Which token came: `write`, `read-only`, `wrong` or `missing`. */
-  auth: 'write' | 'read-only' | 'wrong' | 'missing'
+  /** Which token came: `write`, `read-only`, `user`, `wrong` or `missing`. */
+  auth: 'write' | 'read-only' | 'user' | 'wrong' | 'missing'
   status: number
   fault?: string
 }
@@ -129,6 +139,12 @@ function dispatch(state: GitHubServerState, request: Request): Reply {
   if (auth === 'missing' || auth === 'wrong') {
     return githubError(401, 'Bad credentials')
   }
+  if (route.key === GITHUB_ROUTES.getUser) {
+    // An installation token (an Actions `GITHUB_TOKEN`) has no user to show.
+    return auth === 'user'
+      ? { status: 200, body: userJson(TOKEN_USER) }
+      : githubError(403, 'Resource not accessible by integration')
+  }
   const repo =
     route.repoId !== undefined
       ? state.data.repoById(route.repoId)
@@ -140,7 +156,7 @@ function dispatch(state: GitHubServerState, request: Request): Reply {
   if (writes && auth === 'read-only') {
     return githubError(403, 'Resource not accessible by integration')
   }
-  const user = ACTIONS_BOT
+  const user = auth === 'user' ? TOKEN_USER : ACTIONS_BOT
   switch (route.key) {
     case GITHUB_ROUTES.listComments:
       return listComments(state, repo, request)
@@ -152,6 +168,8 @@ function dispatch(state: GitHubServerState, request: Request): Reply {
       return listPulls(state, repo, request)
     case GITHUB_ROUTES.getPull:
       return getPull(state, repo, request)
+    default:
+      return githubError(404, 'Not Found')
   }
 }
 
@@ -363,10 +381,14 @@ function authOf(
   const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header)
   if (match?.[1] === settings.token) return 'write'
   if (match?.[1] === settings.readOnlyToken) return 'read-only'
+  if (match?.[1] === settings.userToken) return 'user'
   return 'wrong'
 }
 
 export function matchGitHubRoute(method: string, path: string): Matched {
+  if (path === '/user' && method === 'GET') {
+    return { key: GITHUB_ROUTES.getUser, params: {} }
+  }
   // The paths by owner and name, and the same by repository id (which
   // GitHub's page links use).
   const repoPart = '(?:repos/([^/]+)/([^/]+)|repositories/(\\d+))'

@@ -14,6 +14,13 @@ export const ACTIONS_BOT: GitHubUser = {
   type: 'Bot'
 }
 
+/** The user of the emulator's personal access token (`userToken`). */
+export const TOKEN_USER: GitHubUser = {
+  login: 'deploy-user',
+  id: 4_000_001,
+  type: 'User'
+}
+
 export interface RepoRecord {
   id: number
   owner: string
@@ -56,7 +63,10 @@ export class GitHubState {
   #nextPullId = 1_900_000_001
   #nextCommentId = 2_400_000_001
   #nextUserId = 5_000_001
-  #users = new Map<string, GitHubUser>([[ACTIONS_BOT.login, ACTIONS_BOT]])
+  #users = new Map<string, GitHubUser>([
+    [ACTIONS_BOT.login, ACTIONS_BOT],
+    [TOKEN_USER.login, TOKEN_USER]
+  ])
 
   /** GitHub matches owner and name without regard to case. */
   repo(owner: string, name: string): RepoRecord | undefined {
@@ -113,7 +123,7 @@ export function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
-function userJson(user: GitHubUser): Record<string, unknown> {
+export function userJson(user: GitHubUser): Record<string, unknown> {
   return {
     login: user.login,
     id: user.id,
