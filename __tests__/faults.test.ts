@@ -33,12 +33,9 @@ function ourStores() {
     .filter(({ teamId, name }) => teamId === emulator.team.id && name === NAME)
 }
 
-/** The lines of docs/reliability.md, runs of spaces made one (its tables). */
-function reliabilityDocLines(): string[] {
-  return readFileSync(
-    join(import.meta.dirname, '..', 'docs', 'reliability.md'),
-    'utf8'
-  )
+/** The README's lines, with runs of spaces made one (as in its tables). */
+function readmeLines(): string[] {
+  return readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8')
     .split('\n')
     .map((line) => line.replace(/\s+/g, ' ').trim())
 }
@@ -153,7 +150,7 @@ const SCENARIOS: [string, string, Outcome][] = [
   ]
 ]
 
-/** docs/reliability.md's wording of an outcome, checked against its table. */
+/** The README's wording of an outcome, checked against its table. */
 function describeOutcome(route: string, outcome: Outcome): string {
   if ('fails' in outcome) {
     return route === 'create'
@@ -265,10 +262,10 @@ describe('fault injection, through dist/index.js', () => {
     })
   })
 
-  it('lists every scenario in the fault tables of docs/reliability.md', () => {
-    const doc = reliabilityDocLines()
+  it('lists every scenario in the README’s reliability table', () => {
+    const readme = readmeLines()
     for (const [route, fault, outcome] of SCENARIOS) {
-      expect(doc).toContain(
+      expect(readme).toContain(
         `| ${route} | ${fault} | ${describeOutcome(route, outcome)} |`
       )
     }
@@ -480,10 +477,10 @@ describe('faults on the discovery, wait, connection and deletion routes, through
     }).toEqual(goalOf(route, runInputs))
   })
 
-  it('lists every scenario in the fault tables of docs/reliability.md', () => {
-    const doc = reliabilityDocLines()
+  it('lists every scenario in the README’s reliability table', () => {
+    const readme = readmeLines()
     for (const [route, fault, outcome] of STEP_SCENARIOS) {
-      expect(doc).toContain(`| ${route} | ${fault} | ${outcome} |`)
+      expect(readme).toContain(`| ${route} | ${fault} | ${outcome} |`)
     }
   })
 })
