@@ -1,13 +1,13 @@
 import { MockAgent, errors } from 'undici'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { VercelClient, isLoopback } from '../src/vercel/client.ts'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { VercelClient, isLoopback } from '../src/vercel-client.ts'
 import {
   VercelAnswerTooLargeError,
   VercelApiError,
   VercelNetworkError,
   VercelResponseError
-} from '../src/vercel/errors.ts'
-import { VercelStoreApi } from '../src/vercel/store-api.ts'
+} from '../src/errors.ts'
+import { VercelApi } from '../src/vercel-api.ts'
 
 const ORIGIN = 'https://api.vercel.com'
 const LIST = '/v1/storage/stores'
@@ -160,8 +160,8 @@ describe('VercelClient', () => {
   })
 })
 
-describe('VercelStoreApi.listStores', () => {
-  const api = () => new VercelStoreApi(client)
+describe('VercelApi.listStores', () => {
+  const api = () => new VercelApi(client)
   const page = (stores: object[], next: number | null) => ({
     stores,
     pagination: { count: stores.length, next, prev: null }
@@ -239,5 +239,35 @@ describe('isLoopback: hosts reached without a proxy', () => {
     ['[::2]', false]
   ])('%s: %s', (hostname, loopback) => {
     expect(isLoopback(new URL(`http://${hostname}/`).hostname)).toBe(loopback)
+  })
+})
+
+describe('VercelApi.prefetchStores', () => {
+  function apiCounting(get: () => Promise<unknown>) {
+    const calls = vi.fn(get)
+    return {
+      calls,
+      api: new VercelApi({ get: calls } as unknown as VercelClient)
+    }
+  }
+
+  it('sends the first listing at once and serves it once; later ones are fresh', async () => {
+    const { calls, api } = apiCounting(async () => ({ stores: [] }))
+    api.prefetchStores('icfg_neon')
+    // Sent before anyone asks: it runs alongside the product lookup.
+    expect(calls).toHaveBeenCalledTimes(1)
+    await api.listStores('icfg_neon')
+    expect(calls).toHaveBeenCalledTimes(1)
+    await api.listStores('icfg_neon')
+    expect(calls).toHaveBeenCalledTimes(2)
+  })
+
+  it('keeps a failed prefetch from going unhandled until it is asked for', async () => {
+    const { api } = apiCounting(async () => {
+      throw new Error('boom')
+    })
+    api.prefetchStores('icfg_neon')
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await expect(api.listStores('icfg_neon')).rejects.toThrow('boom')
   })
 })

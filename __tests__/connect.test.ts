@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { connectStore } from '../src/connect.ts'
-import { removeStores } from '../src/remove.ts'
+import { connectStore } from '../src/project.ts'
+import { findStores, removeStores } from '../src/store.ts'
 import type { FoundStore } from '../src/store.ts'
-import type {
-  ConnectionApi,
-  ConnectionBody
-} from '../src/vercel/connection-api.ts'
-import { VercelApiError } from '../src/vercel/errors.ts'
-import type { StoreApi } from '../src/vercel/store-api.ts'
-import type { VercelStore } from '../src/vercel/types.ts'
+import type { ConnectionApi, ConnectionBody } from '../src/vercel-api.ts'
+import { VercelApiError } from '../src/errors.ts'
+import type { StoreApi } from '../src/vercel-api.ts'
+import type { VercelStore } from '../src/vercel-api.ts'
 
 /** A connection API that records its calls and fails where told. */
 function fakeConnections(options: { connectFails?: Error } = {}) {
@@ -237,6 +234,15 @@ describe('removeStores', () => {
     ...store
   })
 
+  /** The stores of the key, found as a plan finds them, then removed. */
+  async function removeStoresOf(
+    api: ConnectionApi,
+    stores: StoreApi,
+    storeKey: typeof key
+  ) {
+    return removeStores(api, await findStores(stores, storeKey), storeKey.name)
+  }
+
   function storeApi(listed: VercelStore[]): StoreApi {
     return {
       listStores: async () => listed,
@@ -247,7 +253,8 @@ describe('removeStores', () => {
 
   it('disconnects only stores that have, or may have, projects, then deletes each, oldest first', async () => {
     const { api, calls } = fakeConnections()
-    const removed = await removeStores(
+    const removed = await removeStoresOf(
+      api,
       storeApi([
         ofKey({ id: 'store_new', createdAt: 3, projectsMetadata: [] }),
         ofKey({
@@ -258,7 +265,6 @@ describe('removeStores', () => {
         ofKey({ id: 'store_mid', createdAt: 2 }),
         ofKey({ id: 'store_other', name: 'web-pr-2', createdAt: 0 })
       ]),
-      api,
       key
     )
     expect(calls).toEqual([
@@ -277,7 +283,7 @@ describe('removeStores', () => {
 
   it('removes nothing when no store has the key', async () => {
     const { api, calls } = fakeConnections()
-    expect(await removeStores(storeApi([]), api, key)).toEqual([])
+    expect(await removeStoresOf(api, storeApi([]), key)).toEqual([])
     expect(calls).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Deadline } from '../src/deadline.ts'
+import { Deadline } from '../src/vercel-client.ts'
 
 describe('Deadline', () => {
   it('counts down from its seconds and stops at zero', () => {

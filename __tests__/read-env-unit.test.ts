@@ -1,9 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { readStoreEnv, type ReadEnvRequest } from '../src/read-env.ts'
-import type {
-  ProjectEnvApi,
-  ProjectEnvVar
-} from '../src/vercel/project-env-api.ts'
+import { readStoreEnv, type ReadEnvRequest } from '../src/project.ts'
+import type { ProjectEnvApi, ProjectEnvVar } from '../src/vercel-api.ts'
 
 const STORE = 'store_abc'
 const hint = (storeId = STORE) => ({

@@ -6,14 +6,12 @@ import {
   resolveProduct,
   type TargetInputs
 } from '../src/resolve.ts'
-import { VercelApiError } from '../src/vercel/errors.ts'
+import { VercelApiError } from '../src/errors.ts'
 import type {
   BillingPlan,
   IntegrationApi,
   IntegrationConfiguration
-} from '../src/vercel/integration-api.ts'
-import { PrefetchedStoreApi } from '../src/vercel/prefetched-store-api.ts'
-import type { StoreApi } from '../src/vercel/store-api.ts'
+} from '../src/vercel-api.ts'
 
 /** Installation, then product, as the action resolves them. */
 async function resolveTarget(api: IntegrationApi, inputs: TargetInputs) {
@@ -230,36 +228,5 @@ describe('resolvePlan', () => {
     await expect(choose(499)).rejects.toThrow('must be from 500 to 2050 cents')
     await expect(choose(2051)).rejects.toThrow('must be from 500 to 2050 cents')
     expect((await choose(2050)).id).toBe('bp_credits')
-  })
-})
-
-describe('PrefetchedStoreApi', () => {
-  it('sends the first listing at once and serves it once; later ones are fresh', async () => {
-    const listStores = vi.fn(async () => [])
-    const api: StoreApi = {
-      listStores,
-      getStore: vi.fn(),
-      createStore: vi.fn()
-    }
-    const prefetched = new PrefetchedStoreApi(api, 'icfg_neon')
-    // Sent before anyone asks: it runs alongside the product lookup.
-    expect(listStores).toHaveBeenCalledTimes(1)
-    await prefetched.listStores('icfg_neon')
-    expect(listStores).toHaveBeenCalledTimes(1)
-    await prefetched.listStores('icfg_neon')
-    expect(listStores).toHaveBeenCalledTimes(2)
-  })
-
-  it('keeps a failed prefetch from going unhandled until it is asked for', async () => {
-    const api: StoreApi = {
-      listStores: vi.fn(async () => {
-        throw new Error('boom')
-      }),
-      getStore: vi.fn(),
-      createStore: vi.fn()
-    }
-    const prefetched = new PrefetchedStoreApi(api, 'icfg_neon')
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    await expect(prefetched.listStores('icfg_neon')).rejects.toThrow('boom')
   })
 })

@@ -1,20 +1,20 @@
 import { MockAgent } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Deadline } from '../src/deadline.ts'
-import { StepTimeoutError } from '../src/step-timeout.ts'
-import { VercelClient } from '../src/vercel/client.ts'
-import { VercelApiError } from '../src/vercel/errors.ts'
+import { Deadline } from '../src/vercel-client.ts'
+import { StepTimeoutError } from '../src/errors.ts'
+import { VercelClient } from '../src/vercel-client.ts'
+import { VercelApiError } from '../src/errors.ts'
 import {
   parseRateLimitReset,
   parseRetryAfter,
   requestedWaitMs
-} from '../src/vercel/retry-after.ts'
+} from '../src/vercel-client.ts'
 import {
   BACKOFF_BASE_MS,
   BACKOFF_CAP_MS,
   MAX_RETRIES,
   backoffMs
-} from '../src/vercel/retry.ts'
+} from '../src/vercel-client.ts'
 
 const NOW = Date.parse('2026-11-26T10:00:00Z')
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { byAge, judgeStore, type StoreKey } from '../src/store-match.ts'
-import type { VercelStore } from '../src/vercel/types.ts'
+import { byAge, judgeStore, type StoreKey } from '../src/store.ts'
+import type { VercelStore } from '../src/vercel-api.ts'
 
 const key: StoreKey = {
   integrationConfigurationId: 'icfg_a',

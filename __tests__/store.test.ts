@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest'
-import { ActionError } from '../src/action-error.ts'
-import { ensureStore, withDetails } from '../src/store.ts'
+import { ActionError } from '../src/errors.ts'
+import {
+  createStore,
+  findStores,
+  keyOf,
+  oldestOf,
+  withDetails,
+  type CreateStoreOptions,
+  type KeyedCreateStoreBody
+} from '../src/store.ts'
 import {
   VercelApiError,
   VercelNetworkError,
   VercelResponseError
-} from '../src/vercel/errors.ts'
-import type { StoreApi } from '../src/vercel/store-api.ts'
-import type { CreateStoreBody, VercelStore } from '../src/vercel/types.ts'
+} from '../src/errors.ts'
+import type { StoreApi } from '../src/vercel-api.ts'
+import type { CreateStoreBody, VercelStore } from '../src/vercel-api.ts'
 
 const body = {
   name: 'web-pr-1',
@@ -20,6 +28,17 @@ const product = {
   id: 'iap_neon',
   slug: 'neon',
   integrationConfigurationId: 'icfg_a'
+}
+
+/** Get or create, as a run's plan and its application do it. */
+async function ensureStore(
+  api: StoreApi,
+  body: KeyedCreateStoreBody,
+  options?: CreateStoreOptions
+) {
+  const found = await findStores(api, keyOf(body))
+  if (found.length > 0) return oldestOf(found, false)
+  return createStore(api, body, options)
 }
 
 /** An in-memory stand-in for the store endpoints, recording every call. */

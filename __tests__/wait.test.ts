@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { Deadline } from '../src/deadline.ts'
+import { Deadline } from '../src/vercel-client.ts'
 import type { FoundStore } from '../src/store.ts'
-import { StepTimeoutError } from '../src/step-timeout.ts'
-import { END_STATUSES, waitUntilAvailable } from '../src/wait.ts'
-import type { VercelStore } from '../src/vercel/types.ts'
+import { StepTimeoutError } from '../src/errors.ts'
+import { END_STATUSES, waitUntilAvailable } from '../src/store.ts'
+import type { VercelStore } from '../src/vercel-api.ts'
 
 /** A clock that moves only when the wait sleeps. */
 function fakeTime(timeoutSeconds = 300) {

@@ -8,24 +8,20 @@
  * Schema: a validator compiled at run time would cost the cold start more
  * than these few checks take.
  */
+import { VercelResponseError } from './errors.ts'
 import type {
   BillingPlan,
   ConfigurationProducts,
   IntegrationConfiguration,
   IntegrationProduct,
   MetadataProperty,
-  MetadataSchema
-} from './integration-api.js'
-import type { ProjectEnvVar } from './project-env-api.js'
-import type {
+  MetadataSchema,
   ProjectConnection,
+  ProjectEnvVar,
   StoreNotification,
   VercelProject,
   VercelStore
-} from './types.js'
-import { VercelResponseError } from './errors.js'
-
-export { readErrorAnswer } from './error-answer.js'
+} from './vercel-api.ts'
 
 /**
  * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
