@@ -299,14 +299,16 @@ export interface WaitOptions {
   log?: (line: string) => void
 }
 
-const FIRST_PAUSE_MS = 1_000
-const PAUSE_GROWTH = 1.5
-const MAX_PAUSE_MS = 10_000
+// One read a second at most, on average: the pause is 0.9 to 1 s, so the
+// step goes on within a second of the store becoming available, and runs
+// that started together spread their reads.
+const POLL_MS = 1_000
+const POLL_SPREAD = 0.1
 
 /**
- * Polls the store until it is `available`: at once, then after pauses that
- * grow from 1 s to 10 s, never past the step's deadline. A store the caller
- * already knows to be available costs no request.
+ * Polls the store until it is `available`: at once, then every 0.9 to 1 s,
+ * never past the step's deadline. A store the caller already knows to be
+ * available costs no request.
  */
 export async function waitUntilAvailable(
   api: Pick<StoreApi, 'getStore'>,
@@ -321,7 +323,6 @@ export async function waitUntilAvailable(
   let current = store
   if (current.status === 'available') return current
   const remainingAtStart = deadline.remainingMs()
-  let pause = FIRST_PAUSE_MS
   const timedOut = () => {
     const waited = (remainingAtStart - deadline.remainingMs()) / 1000
     return new ActionError(
@@ -344,13 +345,12 @@ export async function waitUntilAvailable(
     if (status && END_STATUSES.includes(status)) {
       throw new ActionError(endStateMessage(current, status))
     }
-    const jittered = pause * (0.9 + 0.2 * random())
-    const ms = Math.min(jittered, deadline.remainingMs())
+    const pause = POLL_MS * (1 - POLL_SPREAD * random())
+    const ms = Math.min(pause, deadline.remainingMs())
     log(
       `Store ${current.id} is ${status ?? 'without a status'}; asking again in ${(ms / 1000).toFixed(1)} s.`
     )
     await sleep(ms)
-    pause = Math.min(pause * PAUSE_GROWTH, MAX_PAUSE_MS)
   }
 }
 
