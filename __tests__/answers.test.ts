@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import {
   UnreadableAnswerError,
+  describeBody,
   readEnvList,
+  readErrorAnswer,
   readInstallations,
   readProducts,
   readStoreAnswer,
   readStorePage
 } from '../src/vercel-answers.ts'
-import { describeBody } from '../src/errors.ts'
-import { readErrorAnswer } from '../src/errors.ts'
 import { pathOf, segment } from '../src/vercel-api.ts'
 
 const storePath = (id: string) => pathOf('getStore', { id })

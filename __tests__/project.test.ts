@@ -368,7 +368,9 @@ describe('readStoreEnv', () => {
   it('reads the store’s variables of the environment, and masks each value first', async () => {
     const { fake, getEnv } = api(listed, { e1: 'postgres://a', e2: 'host-a' })
     const masked: string[] = []
-    const env = await readStoreEnv(fake, readRequest, (value) => masked.push(value))
+    const env = await readStoreEnv(fake, readRequest, (value) =>
+      masked.push(value)
+    )
     expect(env).toEqual({
       PR1_DATABASE_URL: 'postgres://a',
       PR1_PGHOST: 'host-a'

@@ -48930,6 +48930,10 @@ const DEFAULT_API_URL = 'https://api.vercel.com';
 const USER_AGENT = 'vercel-store-action';
 
 ;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * Every error the action raises, and `describeFailure`: the one line a
+ * failed step ends with, and the advice for each kind of failure.
+ */
 
 /** A request that Vercel answered with a status other than 2xx. */
 class VercelApiError extends Error {
@@ -48974,57 +48978,6 @@ class VercelNetworkError extends Error {
         this.name = 'VercelNetworkError';
     }
 }
-/** Describes a body for a person: Vercel's error, or what else came back. */
-function describeBody(text, contentType = '') {
-    const trimmed = text.trim();
-    if (!trimmed)
-        return 'an empty body';
-    if (/html/i.test(contentType) || /^<(!doctype|html)/i.test(trimmed)) {
-        return 'an HTML page';
-    }
-    const error = readErrorBody(trimmed);
-    if (error?.message || error?.code || error?.notText) {
-        return [
-            error.code,
-            error.message && JSON.stringify(error.message),
-            error.notText && `(an error whose ${error.notText}, not text)`
-        ]
-            .filter(Boolean)
-            .join(' ');
-    }
-    const problem = jsonProblem(trimmed);
-    if (problem)
-        return problem;
-    return `a body that is not a Vercel error: ${JSON.stringify(excerpt(trimmed))}`;
-}
-/** Describes a 2xx body that could not be read as JSON. */
-function describeUnreadableBody(text, contentType = '') {
-    const description = describeBody(text, contentType);
-    return description.includes('JSON body')
-        ? description
-        : `${description} instead of JSON`;
-}
-/** 'a truncated JSON body', 'an invalid JSON body: …', or undefined for JSON. */
-function jsonProblem(text) {
-    try {
-        JSON.parse(text);
-        return undefined;
-    }
-    catch (error) {
-        // V8 says "Unexpected end of JSON input" (or "Unterminated string") where
-        // the text stops in the middle of a value, and names the end's position
-        // where it stops just after a number ("Expected ',' or '}' after …").
-        const message = error.message;
-        const position = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
-        const atEnd = position >= text.trimEnd().length;
-        return /end of JSON input|Unterminated/i.test(message) || atEnd
-            ? 'a truncated JSON body'
-            : `an invalid JSON body: ${JSON.stringify(excerpt(text))}`;
-    }
-}
-function excerpt(text) {
-    return text.length > 120 ? `${text.slice(0, 117)}…` : text;
-}
 /**
  * Adds to the message how many attempts were made, where there was more than
  * one, so that the final error says the request was retried.
@@ -49033,70 +48986,6 @@ function noteAttempts(error, attempts) {
     if (attempts > 1)
         error.message = `${error.message} (${attempts} attempts)`;
     return error;
-}
-/**
- * Vercel's error in a body, its string fields only (see `readErrorAnswer`):
- * a message that is an object is no message, however deep it goes.
- */
-function readErrorBody(text) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-    // The Vercel CLI accepts `err` as well as `error` (response-error.ts).
-    return readErrorAnswer(parsed);
-}
-/**
- * Vercel's `{ error: { code, message } }` (or the CLI's `err`). Only string
- * fields are taken, and nothing below them is looked at: a message that is
- * an object, however deep, is no message.
- */
-function readErrorAnswer(body) {
-    if (!isObject(body))
-        return undefined;
-    const error = field(body, 'error') ?? field(body, 'err');
-    if (!isObject(error))
-        return undefined;
-    const notText = [];
-    const text = (key) => {
-        const value = field(error, key);
-        if (typeof value === 'string')
-            return value;
-        if (value !== undefined)
-            notText.push(`"${key}" is ${kindOf(value)}`);
-        return undefined;
-    };
-    const flag = (key) => {
-        const value = field(error, key);
-        return typeof value === 'boolean' ? value : undefined;
-    };
-    return defined({
-        code: text('code'),
-        message: text('message'),
-        invalidToken: flag('invalidToken'),
-        missingToken: flag('missingToken'),
-        notText: notText.length > 0 ? notText.join(' and ') : undefined
-    });
-}
-/** What a value is, without looking inside it. */
-function kindOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function field(source, key) {
-    return Object.hasOwn(source, key) ? source[key] : undefined;
-}
-function defined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
 }
 /**
  * A failure the action itself found (a store in an end state, a name clash,
@@ -50967,22 +50856,22 @@ class UnreadableAnswerError extends VercelResponseError {
 function readStorePage(body, answer) {
     const place = { answer, field: '' };
     const page = object(body, place);
-    const stores = vercel_answers_list(vercel_answers_field(page, 'stores'), at(place, 'stores'), vercel_answers_readStore);
-    const pagination = optional(vercel_answers_field(page, 'pagination'), at(place, 'pagination'), nullable(object));
+    const stores = vercel_answers_list(field(page, 'stores'), at(place, 'stores'), vercel_answers_readStore);
+    const pagination = optional(field(page, 'pagination'), at(place, 'pagination'), nullable(object));
     const next = pagination &&
-        optional(vercel_answers_field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
-    return vercel_answers_defined({ stores, next: next ?? undefined });
+        optional(field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
+    return defined({ stores, next: next ?? undefined });
 }
 /** `{ store }` of a read or a create; undefined where there is none. */
 function readStoreAnswer(body, answer) {
     const place = { answer, field: '' };
-    const store = optional(vercel_answers_field(object(body, place), 'store'), at(place, 'store'), nullable(vercel_answers_readStore));
+    const store = optional(field(object(body, place), 'store'), at(place, 'store'), nullable(vercel_answers_readStore));
     return store ?? undefined;
 }
 function vercel_answers_readStore(value, place) {
     const store = object(value, place);
     const read = reader(store, place);
-    return vercel_answers_defined({
+    return defined({
         id: read('id', segment),
         name: read('name', string),
         type: read('type', string),
@@ -50991,7 +50880,7 @@ function vercel_answers_readStore(value, place) {
         createdAt: read('createdAt', number),
         product: read('product', (product, where) => {
             const readProduct = reader(object(product, where), where);
-            return vercel_answers_defined({
+            return defined({
                 id: readProduct('id', segment),
                 slug: readProduct('slug', segment),
                 name: readProduct('name', string),
@@ -51000,19 +50889,19 @@ function vercel_answers_readStore(value, place) {
         }),
         billingPlan: read('billingPlan', nullable((plan, where) => {
             const readPlan = reader(object(plan, where), where);
-            return vercel_answers_defined({
+            return defined({
                 id: readPlan('id', string),
                 name: readPlan('name', string)
             });
         })),
-        secrets: read('secrets', (secrets, where) => vercel_answers_list(secrets, where, (secret, at) => vercel_answers_defined({ name: reader(object(secret, at), at)('name', string) }))),
+        secrets: read('secrets', (secrets, where) => vercel_answers_list(secrets, where, (secret, at) => defined({ name: reader(object(secret, at), at)('name', string) }))),
         projectsMetadata: read('projectsMetadata', nullable((connections, where) => vercel_answers_list(connections, where, readConnection))),
         notification: read('notification', nullable(readNotification))
     });
 }
 function readConnection(value, place) {
     const read = reader(object(value, place), place);
-    return vercel_answers_defined({
+    return defined({
         id: read('id', string),
         projectId: read('projectId', segment),
         name: read('name', string),
@@ -51023,7 +50912,7 @@ function readConnection(value, place) {
 }
 function readNotification(value, place) {
     const read = reader(object(value, place), place);
-    return vercel_answers_defined({
+    return defined({
         title: read('title', string),
         level: read('level', string),
         message: read('message', string),
@@ -51034,7 +50923,7 @@ function readNotification(value, place) {
 function readInstallations(body, answer) {
     return vercel_answers_list(body, { answer, field: '' }, (value, place) => {
         const read = reader(object(value, place), place);
-        return vercel_answers_defined({
+        return defined({
             id: read('id', segment),
             integrationId: read('integrationId', segment),
             slug: read('slug', segment),
@@ -51044,7 +50933,7 @@ function readInstallations(body, answer) {
             createdAt: read('createdAt', number),
             disabledAt: read('disabledAt', number),
             deletedAt: read('deletedAt', nullable(number)),
-            integration: read('integration', (integration, where) => vercel_answers_defined({
+            integration: read('integration', (integration, where) => defined({
                 name: reader(object(integration, where), where)('name', string)
             }))
         });
@@ -51056,11 +50945,11 @@ function readProducts(body, answer) {
     const products = read('products', (value, where) => vercel_answers_list(value, where, readProduct));
     if (products === undefined)
         vercel_answers_fail(at(place, 'products'), undefined, 'a list');
-    return vercel_answers_defined({
+    return defined({
         products,
         integration: read('integration', (value, where) => {
             const readIntegration = reader(object(value, where), where);
-            return vercel_answers_defined({
+            return defined({
                 id: readIntegration('id', segment),
                 slug: readIntegration('slug', segment),
                 name: readIntegration('name', string)
@@ -51070,14 +50959,14 @@ function readProducts(body, answer) {
 }
 function readProduct(value, place) {
     const read = reader(object(value, place), place);
-    return vercel_answers_defined({
+    return defined({
         id: read('id', segment),
         slug: read('slug', segment),
         name: read('name', string),
         primaryProtocol: read('primaryProtocol', string),
         protocols: read('protocols', (protocols, where) => record(protocols, where, (protocol, at) => protocol === undefined || protocol === null
             ? undefined
-            : vercel_answers_defined({
+            : defined({
                 status: reader(object(protocol, at), at)('status', string)
             }))),
         metadataSchema: read('metadataSchema', readMetadataSchema)
@@ -51085,7 +50974,7 @@ function readProduct(value, place) {
 }
 function readMetadataSchema(value, place) {
     const read = reader(object(value, place), place);
-    return vercel_answers_defined({
+    return defined({
         type: read('type', string),
         properties: read('properties', (properties, where) => record(properties, where, readMetadataProperty)),
         required: read('required', strings)
@@ -51098,7 +50987,7 @@ function readMetadataSchema(value, place) {
 function readMetadataProperty(value, place, depth = 0) {
     const property = object(value, place);
     const read = reader(property, place);
-    return vercel_answers_defined({
+    return defined({
         ...property,
         type: read('type', string),
         minimum: read('minimum', number),
@@ -51117,7 +51006,7 @@ function readMetadataProperty(value, place, depth = 0) {
         'ui:control': read('ui:control', string),
         'ui:options': read('ui:options', (options, where) => vercel_answers_list(options, where, (option, at) => typeof option === 'string'
             ? option
-            : vercel_answers_defined({
+            : defined({
                 ...object(option, at),
                 value: reader(object(option, at), at)('value', string)
             })))
@@ -51128,7 +51017,7 @@ function readPlans(body, answer) {
     const place = { answer, field: '' };
     const plans = reader(object(body, place), place)('plans', (value, where) => vercel_answers_list(value, where, (plan, at) => {
         const read = reader(object(plan, at), at);
-        return vercel_answers_defined({
+        return defined({
             id: read('id', string),
             type: read('type', string),
             name: read('name', string),
@@ -51148,7 +51037,7 @@ function readPlans(body, answer) {
 function readProject(body, answer) {
     const place = { answer, field: '' };
     const read = reader(object(body, place), place);
-    return vercel_answers_defined({ id: read('id', segment), name: read('name', string) });
+    return defined({ id: read('id', segment), name: read('name', string) });
 }
 /** `{ envs }`, or one variable alone (the answer to a filter by id). */
 function readEnvList(body, answer) {
@@ -51156,14 +51045,14 @@ function readEnvList(body, answer) {
     const envs = object(body, place);
     if (!Object.hasOwn(envs, 'envs'))
         return [readEnvVar(envs, place)];
-    return (optional(vercel_answers_field(envs, 'envs'), at(place, 'envs'), (value, where) => vercel_answers_list(value, where, readEnvVar)) ?? []);
+    return (optional(field(envs, 'envs'), at(place, 'envs'), (value, where) => vercel_answers_list(value, where, readEnvVar)) ?? []);
 }
 function readEnvValue(body, answer) {
     return readEnvVar(body, { answer, field: '' });
 }
 function readEnvVar(value, place) {
     const read = reader(object(value, place), place);
-    return vercel_answers_defined({
+    return defined({
         id: read('id', segment),
         key: read('key', string),
         type: read('type', string),
@@ -51172,7 +51061,7 @@ function readEnvVar(value, place) {
         target: read('target', (target, where) => typeof target === 'string' ? target : strings(target, where)),
         contentHint: read('contentHint', nullable((hint, where) => {
             const readHint = reader(object(hint, where), where);
-            return vercel_answers_defined({
+            return defined({
                 type: readHint('type', string),
                 storeId: readHint('storeId', string)
             });
@@ -51217,7 +51106,7 @@ function cursor(value, place) {
     return vercel_answers_fail(place, value, 'a number');
 }
 function object(value, place) {
-    if (!vercel_answers_isObject(value))
+    if (!isObject(value))
         vercel_answers_fail(place, value, 'an object');
     return value;
 }
@@ -51232,7 +51121,7 @@ function record(value, place, readEntry) {
 }
 /** Reads one field of an object, if it is there, with the reader given. */
 function reader(source, place) {
-    return (key, read) => optional(vercel_answers_field(source, key), at(place, key), read);
+    return (key, read) => optional(field(source, key), at(place, key), read);
 }
 function optional(value, place, read) {
     return value === undefined ? undefined : read(value, place);
@@ -51241,7 +51130,7 @@ function nullable(read) {
     return (value, place) => (value === null ? null : read(value, place));
 }
 /** Own fields only: an answer's `__proto__` or `constructor` is no field. */
-function vercel_answers_field(source, key) {
+function field(source, key) {
     return Object.hasOwn(source, key) ? source[key] : undefined;
 }
 function at(place, key) {
@@ -51257,21 +51146,119 @@ function vercel_answers_fail(place, value, expected) {
         throw new UnreadableAnswerError(place.answer, `has no "${place.field}" (${expected})`);
     }
     const subject = place.field ? `has "${place.field}" as` : 'is';
-    throw new UnreadableAnswerError(place.answer, `${subject} ${vercel_answers_kindOf(value)}, not ${expected}`);
+    throw new UnreadableAnswerError(place.answer, `${subject} ${kindOf(value)}, not ${expected}`);
 }
-function vercel_answers_kindOf(value) {
+function kindOf(value) {
     if (value === null)
         return 'null';
     if (Array.isArray(value))
         return 'a list';
     return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
-function vercel_answers_isObject(value) {
+function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** The object without its undefined fields, so spreading it keeps others'. */
-function vercel_answers_defined(value) {
+function defined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
+}
+/** Describes a body for a person: Vercel's error, or what else came back. */
+function describeBody(text, contentType = '') {
+    const trimmed = text.trim();
+    if (!trimmed)
+        return 'an empty body';
+    if (/html/i.test(contentType) || /^<(!doctype|html)/i.test(trimmed)) {
+        return 'an HTML page';
+    }
+    const error = readErrorBody(trimmed);
+    if (error?.message || error?.code || error?.notText) {
+        return [
+            error.code,
+            error.message && JSON.stringify(error.message),
+            error.notText && `(an error whose ${error.notText}, not text)`
+        ]
+            .filter(Boolean)
+            .join(' ');
+    }
+    const problem = jsonProblem(trimmed);
+    if (problem)
+        return problem;
+    return `a body that is not a Vercel error: ${JSON.stringify(excerpt(trimmed))}`;
+}
+/** Describes a 2xx body that could not be read as JSON. */
+function describeUnreadableBody(text, contentType = '') {
+    const description = describeBody(text, contentType);
+    return description.includes('JSON body')
+        ? description
+        : `${description} instead of JSON`;
+}
+/** 'a truncated JSON body', 'an invalid JSON body: …', or undefined for JSON. */
+function jsonProblem(text) {
+    try {
+        JSON.parse(text);
+        return undefined;
+    }
+    catch (error) {
+        // V8 says "Unexpected end of JSON input" (or "Unterminated string") where
+        // the text stops in the middle of a value, and names the end's position
+        // where it stops just after a number ("Expected ',' or '}' after …").
+        const message = error.message;
+        const position = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
+        const atEnd = position >= text.trimEnd().length;
+        return /end of JSON input|Unterminated/i.test(message) || atEnd
+            ? 'a truncated JSON body'
+            : `an invalid JSON body: ${JSON.stringify(excerpt(text))}`;
+    }
+}
+function excerpt(text) {
+    return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+/**
+ * Vercel's error in a body, its string fields only (see `readErrorAnswer`):
+ * a message that is an object is no message, however deep it goes.
+ */
+function readErrorBody(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    // The Vercel CLI accepts `err` as well as `error` (response-error.ts).
+    return readErrorAnswer(parsed);
+}
+/**
+ * Vercel's `{ error: { code, message } }` (or the CLI's `err`). Only string
+ * fields are taken, and nothing below them is looked at: a message that is
+ * an object, however deep, is no message.
+ */
+function readErrorAnswer(body) {
+    if (!isObject(body))
+        return undefined;
+    const error = field(body, 'error') ?? field(body, 'err');
+    if (!isObject(error))
+        return undefined;
+    const notText = [];
+    const text = (key) => {
+        const value = field(error, key);
+        if (typeof value === 'string')
+            return value;
+        if (value !== undefined)
+            notText.push(`"${key}" is ${kindOf(value)}`);
+        return undefined;
+    };
+    const flag = (key) => {
+        const value = field(error, key);
+        return typeof value === 'boolean' ? value : undefined;
+    };
+    return defined({
+        code: text('code'),
+        message: text('message'),
+        invalidToken: flag('invalidToken'),
+        missingToken: flag('missingToken'),
+        notText: notText.length > 0 ? notText.join(' and ') : undefined
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/vercel-api.ts
@@ -51830,6 +51817,7 @@ function quote(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/vercel-client.ts
+
 
 
 

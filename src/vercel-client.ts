@@ -8,11 +8,13 @@ import {
   VercelApiError,
   VercelNetworkError,
   VercelResponseError,
+  noteAttempts
+} from './errors.ts'
+import {
   describeBody,
   describeUnreadableBody,
-  noteAttempts,
   readErrorBody
-} from './errors.ts'
+} from './vercel-answers.ts'
 
 export interface VercelClientOptions {
   token: string
