@@ -77,31 +77,6 @@ const request = {
 }
 
 describe('connectStore', () => {
-  it('connects by id without looking the project up', async () => {
-    const { api, calls, bodies } = fakeConnections()
-    const result = await connectStore(
-      api,
-      store,
-      { ...request, project: 'prj_web' },
-      unchanged
-    )
-    expect(calls).toEqual(['connect store_1'])
-    expect(bodies).toEqual([
-      {
-        projectId: 'prj_web',
-        envVarEnvironments: ['preview'],
-        type: 'integration',
-        envVarPrefix: 'PR1_'
-      }
-    ])
-    expect(result).toEqual({
-      projectId: 'prj_web',
-      projectName: undefined,
-      envVarNames: ['PR1_DATABASE_URL', 'PR1_PGHOST'],
-      connected: true
-    })
-  })
-
   it('sends no prefix when none is asked for', async () => {
     const { api, bodies } = fakeConnections()
     await connectStore(
@@ -173,27 +148,6 @@ describe('connectStore', () => {
     expect(calls).toEqual([])
   })
 
-  it('turns a name collision into advice to set env-prefix', async () => {
-    const { api } = fakeConnections({
-      connectFails: new VercelApiError(
-        'POST',
-        '/v1/storage/stores/store_1/connections',
-        400,
-        {
-          code: 'bad_request',
-          message:
-            'This project already has an existing environment variable with name DATABASE_URL in one of the chosen environments'
-        },
-        'bad_request'
-      )
-    })
-    await expect(
-      connectStore(api, store, { ...request, envPrefix: undefined }, unchanged)
-    ).rejects.toThrow(
-      'Project web already has a variable named DATABASE_URL in preview, so store store_1 cannot add its own; set "env-prefix"'
-    )
-  })
-
   it('takes a conflict for a connection made since the listing, and reads the store to reuse it', async () => {
     const { api, calls } = fakeConnections({
       connectFails: new VercelApiError(
@@ -217,14 +171,6 @@ describe('connectStore', () => {
     await expect(connectStore(api, store, request, unchanged)).rejects.toThrow(
       'Vercel refused to connect store store_1 to project web (Already connected)'
     )
-  })
-
-  it('names a project that is not found', async () => {
-    const { api, calls } = fakeConnections()
-    await expect(
-      connectStore(api, store, { ...request, project: 'nope' }, unchanged)
-    ).rejects.toThrow('Project "nope" was not found in this team')
-    expect(calls).toEqual(['getProject nope'])
   })
 })
 
@@ -287,12 +233,6 @@ describe('removeStores', () => {
       { id: 'store_mid', name: 'web-pr-1', projects: [] },
       { id: 'store_new', name: 'web-pr-1', projects: [] }
     ])
-  })
-
-  it('removes nothing when no store has the key', async () => {
-    const { api, calls } = fakeConnections()
-    expect(await removeStoresOf(api, storeApi([]), key)).toEqual([])
-    expect(calls).toEqual([])
   })
 })
 

@@ -18,7 +18,6 @@ import {
   judgeStore,
   type StoreKey,
   type FoundStore,
-  END_STATUSES,
   waitUntilAvailable
 } from '../src/store.ts'
 import type {
@@ -149,16 +148,6 @@ describe('ensureStore', () => {
       )
     )
     expect(api.calls).toEqual(['list', 'get store_1'])
-  })
-
-  it('lists again when the create response has no id', async () => {
-    const api = fakeApi({
-      created: { name: 'web-pr-1' },
-      listedAfterCreate: [{ id: 'store_9', name: 'web-pr-1', product }]
-    })
-    const result = await ensureStore(api, body)
-    expect(result).toMatchObject({ created: true, store: { id: 'store_9' } })
-    expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
   })
 
   it('fails with advice when the created store is neither returned nor listed', async () => {
@@ -528,28 +517,6 @@ describe('waitUntilAvailable', () => {
     }
     expect(pauses).toEqual([1000, 900])
   })
-
-  it.each(END_STATUSES)(
-    'fails on %s with the store’s own notification',
-    async (status) => {
-      const api = statuses({
-        id: 'store_1',
-        status,
-        notification: {
-          title: 'Database suspended',
-          level: 'error',
-          message: 'The compute quota\nis exhausted.'
-        }
-      })
-      const time = fakeTime()
-      await expect(
-        waitUntilAvailable(api, initializing, time.deadline, time.options)
-      ).rejects.toThrow(
-        `Store "web-pr-1" (store_1) is ${status}, which it will not leave by itself. Vercel says: Database suspended: The compute quota is exhausted. Resolve it in the Vercel dashboard, or delete the store and run the job again.`
-      )
-      expect(api.reads).toHaveLength(1)
-    }
-  )
 
   it('says so when Vercel gives no reason', async () => {
     const time = fakeTime()
