@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { describeFailure } from '../src/errors.ts'
-import { InputError } from '../src/errors.ts'
 import {
+  describeFailure,
+  InputError,
   VercelApiError,
   VercelNetworkError,
   VercelResponseError
