@@ -50510,6 +50510,8 @@ async function planPresent(step) {
     const existing = await findStores(api, keyOf(body));
     if (existing.length > 0) {
         const found = oldestOf(existing, false);
+        // Outputs only, no write: if a read below fails, a later step can still
+        // find the store.
         effects.publish(buildReport(found, reportInputsOf(inputs, target)));
         const waitFirst = inputs.wait && !inputs.dryRun && found.store.status !== 'available';
         if (waitFirst)

@@ -124,6 +124,8 @@ export async function planPresent(step: Step): Promise<PresentPlan> {
   const existing = await findStores(api, keyOf(body))
   if (existing.length > 0) {
     const found = oldestOf(existing, false)
+    // Outputs only, no write: if a read below fails, a later step can still
+    // find the store.
     effects.publish(buildReport(found, reportInputsOf(inputs, target)))
     const waitFirst =
       inputs.wait && !inputs.dryRun && found.store.status !== 'available'
