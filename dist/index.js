@@ -45914,7 +45914,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9113);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9733);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45923,7 +45923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9113:
+/***/ 9733:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48083,81 +48083,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/log.ts
-
-/*
- * Every line the action prints, and every value it masks, goes through this
- * module; ESLint keeps `core`'s printing functions out of the other files.
- *
- * Why: the runner reads stdout line by line (split at CR and LF) and runs as
- * a workflow command any line that starts with `::` once leading whitespace
- * is trimmed, or that holds `##[` (actions/runner, ActionCommand.TryParseV2
- * and TryParse). Names, statuses and every other string from an API answer
- * or the event file can be written by anyone, so each line is made inert
- * here: otherwise a status like "initializing\n::stop-commands::x" would stop
- * command processing, and the `::add-mask::` lines after it would show
- * secrets in clear.
- */
-// CR and LF, where the runner splits lines; NEL, U+2028 and U+2029, which it
-// trims before looking for `::` and a log viewer may break lines at; every
-// other control character; and the invisible marks that reorder text.
-const UNPRINTABLE = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const SHORT_ESCAPES = {
-    '\n': '\\n',
-    '\r': '\\r',
-    '\t': '\\t'
-};
-/**
- * The text as one line that no runner reads as a command: line breaks and
- * other control characters are shown escaped (a newline as `\n`), `##[`
- * becomes `##\[`, and a line that would start with `::` starts with `\::`.
- */
-function printable(text) {
-    const oneLine = text
-        .replace(UNPRINTABLE, (char) => SHORT_ESCAPES[char] ??
-        `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .replaceAll('##[', '##\\[');
-    return oneLine.replace(/^(\s*)::/, '$1\\::');
-}
-function log_info(text) {
-    info(printable(text));
-}
-function log_debug(text) {
-    core_debug(printable(text));
-}
-function log_notice(text) {
-    core.notice(printable(text));
-}
-function log_warning(text) {
-    warning(printable(text));
-}
-function log_error(text) {
-    core.error(printable(text));
-}
-/** Fails the step with this message as its one error line. */
-function fail(message) {
-    setFailed(printable(message));
-}
-/** Runs `fn` in a foldable group of the log with this title. */
-function log_group(title, fn) {
-    return group(printable(title), fn);
-}
-/**
- * Masks a secret in the log of this step and of every later one: the whole
- * value, and each of its lines, since the runner masks a value only where it
- * shows whole and a later step may print one line of it.
- */
-function mask(secret) {
-    const lines = secret.split(/\r\n|\r|\n/);
-    for (const part of new Set([secret, ...lines])) {
-        // The runner refuses to mask an empty or blank value, with a warning.
-        if (part.trim())
-            core_setSecret(part);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/constants.ts
 /** The names of the action's inputs and outputs, as `action.yml` declares them. */
 const Inputs = {
@@ -48216,129 +48141,11 @@ const DEFAULT_API_URL = 'https://api.vercel.com';
 const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 const USER_AGENT = 'vercel-store-action';
 
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-
-/** The one place that sets the step's outputs. */
-function setOutputs(report) {
-    const outputs = {
-        [Outputs.storeId]: report.storeId,
-        [Outputs.storeName]: report.storeName,
-        [Outputs.externalId]: report.externalId,
-        [Outputs.created]: String(report.created),
-        [Outputs.status]: report.status,
-        [Outputs.integrationConfigurationId]: report.integrationConfigurationId,
-        [Outputs.productId]: report.productId,
-        [Outputs.billingPlanId]: report.billingPlanId,
-        [Outputs.dashboardUrl]: report.dashboardUrl,
-        [Outputs.secretNames]: JSON.stringify(report.secretNames),
-        [Outputs.deleted]: 'false',
-        [Outputs.connectedProject]: report.connection?.projectId ?? '',
-        [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
-    };
-    for (const [name, value] of Object.entries(outputs)) {
-        setOutput(name, value);
-    }
-    // Only where read; every value is masked by now (`readStoreEnv`).
-    if (report.env)
-        setOutput(Outputs.env, JSON.stringify(report.env));
-}
-/** `state: absent`: what was deleted; the oldest store stands for the key. */
-function setRemovalOutputs(removed, externalId) {
-    setAbsentOutputs(removed, removed.length > 0, externalId);
-}
-/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
-function setWouldDeleteOutputs(found, externalId) {
-    setAbsentOutputs(found, false, externalId);
-}
-function setAbsentOutputs(stores, deleted, externalId) {
-    const [oldest] = stores;
-    const outputs = {
-        [Outputs.deleted]: String(deleted),
-        [Outputs.storeId]: oldest?.id ?? '',
-        [Outputs.storeName]: oldest?.name ?? '',
-        [Outputs.externalId]: externalId,
-        [Outputs.created]: 'false',
-        [Outputs.deletedStoreIds]: JSON.stringify(deleted ? stores.map(({ id }) => id) : []),
-        [Outputs.deletedCount]: String(deleted ? stores.length : 0)
-    };
-    for (const [name, value] of Object.entries(outputs)) {
-        setOutput(name, value);
-    }
-}
-/** `state: prune`: the ids deleted (none on a dry run) and how many. */
-function setPruneOutputs(result) {
-    const ids = result.deleted.map(({ id }) => id);
-    setOutput(Outputs.deletedStoreIds, JSON.stringify(ids));
-    setOutput(Outputs.deletedCount, String(ids.length));
-    setOutput(Outputs.deleted, String(ids.length > 0));
-}
-
-;// CONCATENATED MODULE: ./src/action-error.ts
+;// CONCATENATED MODULE: ./src/errors.ts
 /**
- * A failure the action itself found (a store in an end state, a name clash,
- * a project that does not exist…), whose message already says what to do;
- * not a request that failed.
+ * Every error the action raises, and `describeFailure`: the one line a
+ * failed step ends with, and the advice for each kind of failure.
  */
-class ActionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ActionError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/vercel/error-answer.ts
-/**
- * Vercel's `{ error: { code, message } }` (or the CLI's `err`). Only string
- * fields are taken, and nothing below them is looked at: a message that is
- * an object, however deep, is no message.
- */
-function readErrorAnswer(body) {
-    if (!isObject(body))
-        return undefined;
-    const error = field(body, 'error') ?? field(body, 'err');
-    if (!isObject(error))
-        return undefined;
-    const notText = [];
-    const text = (key) => {
-        const value = field(error, key);
-        if (typeof value === 'string')
-            return value;
-        if (value !== undefined)
-            notText.push(`"${key}" is ${kindOf(value)}`);
-        return undefined;
-    };
-    const flag = (key) => {
-        const value = field(error, key);
-        return typeof value === 'boolean' ? value : undefined;
-    };
-    return defined({
-        code: text('code'),
-        message: text('message'),
-        invalidToken: flag('invalidToken'),
-        missingToken: flag('missingToken'),
-        notText: notText.length > 0 ? notText.join(' and ') : undefined
-    });
-}
-/** What a value is, without looking inside it. */
-function kindOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function field(source, key) {
-    return Object.hasOwn(source, key) ? source[key] : undefined;
-}
-function defined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
-}
-
-;// CONCATENATED MODULE: ./src/vercel/errors.ts
 
 /** A request that Vercel answered with a status other than 2xx. */
 class VercelApiError extends Error {
@@ -48382,6 +48189,443 @@ class VercelNetworkError extends Error {
         super(`${method} ${path} got no answer: ${reason}`);
         this.name = 'VercelNetworkError';
     }
+}
+/**
+ * Adds to the message how many attempts were made, where there was more than
+ * one, so that the final error says the request was retried.
+ */
+function noteAttempts(error, attempts) {
+    if (attempts > 1)
+        error.message = `${error.message} (${attempts} attempts)`;
+    return error;
+}
+/**
+ * A failure the action itself found (a store in an end state, a name clash,
+ * a project that does not exist…), whose message already says what to do;
+ * not a request that failed.
+ */
+class ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ActionError';
+    }
+}
+/** A bad input; the message names the input and what it accepts. */
+class InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input "${input}" ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+/** The step's `timeout` ran out: no request, retry or wait may go past it. */
+class StepTimeoutError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'StepTimeoutError';
+    }
+    /** `attempting` says what was being done, e.g. "waiting for GET /v1/storage/stores". */
+    static ranOut(seconds, attempting, detail = '') {
+        return new StepTimeoutError(`The step's timeout (${seconds} s) ran out while ${attempting}${detail}; raise "${Inputs.timeout}" or run the job again.`);
+    }
+    /** The wait before the next try would end after the deadline. */
+    static waitTooLong(seconds, attempted, wait, left) {
+        const waiting = wait.askedBy
+            ? `${wait.askedBy} asks to wait ${wait.ms} before trying again`
+            : `the next try would be in ${wait.ms}`;
+        return new StepTimeoutError(`${attempted}; ${waiting}, more than the ${left} left of the step's timeout (${seconds} s). Raise "${Inputs.timeout}" or run the job again later.`);
+    }
+}
+/**
+ * One line a person can act on: what failed, what Vercel said, and what to
+ * change. Never a stack trace; never the token (it is in no error).
+ */
+function describeFailure(error) {
+    if (error instanceof InputError ||
+        error instanceof ActionError ||
+        error instanceof StepTimeoutError) {
+        return error.message;
+    }
+    if (error instanceof VercelApiError) {
+        return `${error.message}. ${adviceFor(error)}`;
+    }
+    if (error instanceof VercelResponseError) {
+        return `${error.message}; check "${Inputs.apiUrl}", or try again if Vercel is having an incident.`;
+    }
+    if (error instanceof VercelNetworkError) {
+        return `${error.message}; check "${Inputs.apiUrl}" and the runner's network, then try again.`;
+    }
+    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+function adviceFor({ status, body, method }) {
+    if (status === 401 || body?.invalidToken || body?.missingToken) {
+        return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`;
+    }
+    switch (status) {
+        case 400:
+            return 'Vercel rejected the request: fix the input its message names.';
+        case 402:
+            return `The team needs a valid payment method for this plan: update billing in the Vercel dashboard, or set "${Inputs.paymentMethod}".`;
+        case 403:
+            return `The token may not do this: it needs access to "${Inputs.team}" and, to create stores, admin rights on the installation "${Inputs.integration}"; if the integration's terms were never accepted, accept them once in the Vercel dashboard.`;
+        case 404:
+            return method === 'POST'
+                ? `Check "${Inputs.integration}" (an installation of this team) and "${Inputs.product}" (a product of that installation).`
+                : `Check "${Inputs.team}" and "${Inputs.integration}".`;
+        case 409:
+            return `Vercel reports a conflict with an existing resource, and no store with this step's key is listed: another store may already have the name; set "${Inputs.name}" to another.`;
+        case 429:
+            return 'Vercel is rate limiting this token; run the job again in a minute.';
+        default:
+            if (status >= 500) {
+                return 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.';
+            }
+            if (status >= 300 && status < 400) {
+                return `Redirects are not followed, so that the token never leaves the host of "${Inputs.apiUrl}": check "${Inputs.apiUrl}" (the default is ${DEFAULT_API_URL}).`;
+            }
+            return body?.message || body?.code
+                ? "See Vercel's message above."
+                : `Vercel gave no reason; check "${Inputs.apiUrl}" and the inputs, then try again.`;
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/vercel-answers.ts
+/**
+ * The shapes of Vercel's answers, checked field by field before anything
+ * reads them. A field of the wrong type (a number for a name, an object for
+ * a list) fails the step with one line naming the answer and the field,
+ * instead of a `TypeError` deep inside the action. Each reader copies only
+ * the fields the action reads, so nothing else in an answer, however large
+ * or deeply nested, is ever walked. Hand-written rather than a compiled JSON
+ * Schema: a validator compiled at run time would cost the cold start more
+ * than these few checks take.
+ */
+
+/**
+ * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
+ * so that it is handled as any unreadable answer is (a create's is taken as
+ * made); its message is its own, naming the answer and the field.
+ */
+class UnreadableAnswerError extends VercelResponseError {
+    constructor(answer, problem) {
+        super('', '', 200, '');
+        this.name = 'UnreadableAnswerError';
+        this.message = `Vercel's answer to ${answer} ${problem}`;
+    }
+}
+function readStorePage(body, answer) {
+    const place = { answer, field: '' };
+    const page = object(body, place);
+    const stores = list(field(page, 'stores'), at(place, 'stores'), readStore);
+    const pagination = optional(field(page, 'pagination'), at(place, 'pagination'), nullable(object));
+    const next = pagination &&
+        optional(field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
+    return defined({ stores, next: next ?? undefined });
+}
+/** `{ store }` of a read or a create; undefined where there is none. */
+function readStoreAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const store = optional(field(object(body, place), 'store'), at(place, 'store'), nullable(readStore));
+    return store ?? undefined;
+}
+function readStore(value, place) {
+    const store = object(value, place);
+    const read = reader(store, place);
+    return defined({
+        id: read('id', segment),
+        name: read('name', string),
+        type: read('type', string),
+        status: read('status', nullable(string)),
+        externalId: read('externalId', nullable(string)),
+        createdAt: read('createdAt', number),
+        product: read('product', (product, where) => {
+            const readProduct = reader(object(product, where), where);
+            return defined({
+                id: readProduct('id', segment),
+                slug: readProduct('slug', segment),
+                name: readProduct('name', string),
+                integrationConfigurationId: readProduct('integrationConfigurationId', segment)
+            });
+        }),
+        billingPlan: read('billingPlan', nullable((plan, where) => {
+            const readPlan = reader(object(plan, where), where);
+            return defined({
+                id: readPlan('id', string),
+                name: readPlan('name', string)
+            });
+        })),
+        secrets: read('secrets', (secrets, where) => list(secrets, where, (secret, at) => defined({ name: reader(object(secret, at), at)('name', string) }))),
+        projectsMetadata: read('projectsMetadata', nullable((connections, where) => list(connections, where, readConnection))),
+        notification: read('notification', nullable(readNotification))
+    });
+}
+function readConnection(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        id: read('id', string),
+        projectId: read('projectId', segment),
+        name: read('name', string),
+        environments: read('environments', strings),
+        envVarPrefix: read('envVarPrefix', nullable(string)),
+        environmentVariables: read('environmentVariables', strings)
+    });
+}
+function readNotification(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        title: read('title', string),
+        level: read('level', string),
+        message: read('message', string),
+        href: read('href', string)
+    });
+}
+/** `GET /v1/integrations/configurations`: a bare list. */
+function readInstallations(body, answer) {
+    return list(body, { answer, field: '' }, (value, place) => {
+        const read = reader(object(value, place), place);
+        return defined({
+            id: read('id', segment),
+            integrationId: read('integrationId', segment),
+            slug: read('slug', segment),
+            ownerId: read('ownerId', string),
+            status: read('status', string),
+            installationType: read('installationType', string),
+            createdAt: read('createdAt', number),
+            disabledAt: read('disabledAt', number),
+            deletedAt: read('deletedAt', nullable(number)),
+            integration: read('integration', (integration, where) => defined({
+                name: reader(object(integration, where), where)('name', string)
+            }))
+        });
+    });
+}
+function readProducts(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    const products = read('products', (value, where) => list(value, where, readProduct));
+    if (products === undefined)
+        fail(at(place, 'products'), undefined, 'a list');
+    return defined({
+        products,
+        integration: read('integration', (value, where) => {
+            const readIntegration = reader(object(value, where), where);
+            return defined({
+                id: readIntegration('id', segment),
+                slug: readIntegration('slug', segment),
+                name: readIntegration('name', string)
+            });
+        })
+    });
+}
+function readProduct(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        id: read('id', segment),
+        slug: read('slug', segment),
+        name: read('name', string),
+        primaryProtocol: read('primaryProtocol', string),
+        protocols: read('protocols', (protocols, where) => record(protocols, where, (protocol, at) => protocol === undefined || protocol === null
+            ? undefined
+            : defined({
+                status: reader(object(protocol, at), at)('status', string)
+            }))),
+        metadataSchema: read('metadataSchema', readMetadataSchema)
+    });
+}
+function readMetadataSchema(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        type: read('type', string),
+        properties: read('properties', (properties, where) => record(properties, where, readMetadataProperty)),
+        required: read('required', strings)
+    });
+}
+/**
+ * One field of a product's metadata form. The keywords `metadata.ts` reads
+ * are checked; an item's own items are not read.
+ */
+function readMetadataProperty(value, place, depth = 0) {
+    const property = object(value, place);
+    const read = reader(property, place);
+    return defined({
+        ...property,
+        type: read('type', string),
+        minimum: read('minimum', number),
+        maximum: read('maximum', number),
+        exclusiveMinimum: read('exclusiveMinimum', number),
+        exclusiveMaximum: read('exclusiveMaximum', number),
+        minLength: read('minLength', number),
+        maxLength: read('maxLength', number),
+        pattern: read('pattern', string),
+        minItems: read('minItems', number),
+        maxItems: read('maxItems', number),
+        enum: read('enum', (values, where) => list(values, where, (item) => item)),
+        items: depth === 0
+            ? read('items', (items, where) => readMetadataProperty(items, where, depth + 1))
+            : undefined,
+        'ui:control': read('ui:control', string),
+        'ui:options': read('ui:options', (options, where) => list(options, where, (option, at) => typeof option === 'string'
+            ? option
+            : defined({
+                ...object(option, at),
+                value: reader(object(option, at), at)('value', string)
+            })))
+    });
+}
+/** `{ plans }` of `getBillingPlans`. */
+function readPlans(body, answer) {
+    const place = { answer, field: '' };
+    const plans = reader(object(body, place), place)('plans', (value, where) => list(value, where, (plan, at) => {
+        const read = reader(object(plan, at), at);
+        return defined({
+            id: read('id', string),
+            type: read('type', string),
+            name: read('name', string),
+            scope: read('scope', string),
+            description: read('description', string),
+            paymentMethodRequired: read('paymentMethodRequired', vercel_answers_boolean),
+            cost: read('cost', string),
+            minimumAmount: read('minimumAmount', string),
+            maximumAmount: read('maximumAmount', string),
+            disabled: read('disabled', vercel_answers_boolean)
+        });
+    }));
+    if (plans === undefined)
+        fail(at(place, 'plans'), undefined, 'a list');
+    return plans;
+}
+function readProject(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    return defined({ id: read('id', segment), name: read('name', string) });
+}
+/** `{ envs }`, or one variable alone (the answer to a filter by id). */
+function readEnvList(body, answer) {
+    const place = { answer, field: '' };
+    const envs = object(body, place);
+    if (!Object.hasOwn(envs, 'envs'))
+        return [readEnvVar(envs, place)];
+    return (optional(field(envs, 'envs'), at(place, 'envs'), (value, where) => list(value, where, readEnvVar)) ?? []);
+}
+function readEnvValue(body, answer) {
+    return readEnvVar(body, { answer, field: '' });
+}
+function readEnvVar(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        id: read('id', segment),
+        key: read('key', string),
+        type: read('type', string),
+        value: read('value', string),
+        decrypted: read('decrypted', vercel_answers_boolean),
+        target: read('target', (target, where) => typeof target === 'string' ? target : strings(target, where)),
+        contentHint: read('contentHint', nullable((hint, where) => {
+            const readHint = reader(object(hint, where), where);
+            return defined({
+                type: readHint('type', string),
+                storeId: readHint('storeId', string)
+            });
+        }))
+    });
+}
+/**
+ * An id or slug that goes into a request's path. `.` and `..` would change
+ * the path (`/v1/storage/stores/..` is `/v1/storage/`), so such an answer is
+ * unreadable.
+ */
+function segment(value, place) {
+    const text = string(value, place);
+    if (text === '.' || text === '..') {
+        throw new UnreadableAnswerError(place.answer, `has "${place.field}" as ${JSON.stringify(text)}, which is not an id`);
+    }
+    return text;
+}
+function string(value, place) {
+    if (typeof value !== 'string')
+        fail(place, value, 'a string');
+    return value;
+}
+function number(value, place) {
+    if (typeof value !== 'number')
+        fail(place, value, 'a number');
+    return value;
+}
+function vercel_answers_boolean(value, place) {
+    if (typeof value !== 'boolean')
+        fail(place, value, 'true or false');
+    return value;
+}
+function strings(value, place) {
+    return list(value, place, string);
+}
+/** A page cursor: Vercel sends a number (a time); a string is taken as it is. */
+function cursor(value, place) {
+    if (typeof value === 'number' || typeof value === 'string') {
+        return String(value);
+    }
+    return fail(place, value, 'a number');
+}
+function object(value, place) {
+    if (!isObject(value))
+        fail(place, value, 'an object');
+    return value;
+}
+function list(value, place, readItem) {
+    if (!Array.isArray(value))
+        fail(place, value, 'a list');
+    return value.map((item, index) => readItem(item, at(place, index)));
+}
+function record(value, place, readEntry) {
+    const entries = Object.entries(object(value, place)).map(([key, entry]) => [key, readEntry(entry, at(place, key))]);
+    return Object.fromEntries(entries);
+}
+/** Reads one field of an object, if it is there, with the reader given. */
+function reader(source, place) {
+    return (key, read) => optional(field(source, key), at(place, key), read);
+}
+function optional(value, place, read) {
+    return value === undefined ? undefined : read(value, place);
+}
+function nullable(read) {
+    return (value, place) => (value === null ? null : read(value, place));
+}
+/** Own fields only: an answer's `__proto__` or `constructor` is no field. */
+function field(source, key) {
+    return Object.hasOwn(source, key) ? source[key] : undefined;
+}
+function at(place, key) {
+    const field = typeof key === 'number'
+        ? `${place.field}[${key}]`
+        : place.field
+            ? `${place.field}.${key}`
+            : key;
+    return { answer: place.answer, field };
+}
+function fail(place, value, expected) {
+    if (value === undefined) {
+        throw new UnreadableAnswerError(place.answer, `has no "${place.field}" (${expected})`);
+    }
+    const subject = place.field ? `has "${place.field}" as` : 'is';
+    throw new UnreadableAnswerError(place.answer, `${subject} ${kindOf(value)}, not ${expected}`);
+}
+function kindOf(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The object without its undefined fields, so spreading it keeps others'. */
+function defined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
 }
 /** Describes a body for a person: Vercel's error, or what else came back. */
 function describeBody(text, contentType = '') {
@@ -48435,15 +48679,6 @@ function excerpt(text) {
     return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 /**
- * Adds to the message how many attempts were made, where there was more than
- * one, so that the final error says the request was retried.
- */
-function noteAttempts(error, attempts) {
-    if (attempts > 1)
-        error.message = `${error.message} (${attempts} attempts)`;
-    return error;
-}
-/**
  * Vercel's error in a body, its string fields only (see `readErrorAnswer`):
  * a message that is an object is no message, however deep it goes.
  */
@@ -48458,9 +48693,986 @@ function readErrorBody(text) {
     // The Vercel CLI accepts `err` as well as `error` (response-error.ts).
     return readErrorAnswer(parsed);
 }
+/**
+ * Vercel's `{ error: { code, message } }` (or the CLI's `err`). Only string
+ * fields are taken, and nothing below them is looked at: a message that is
+ * an object, however deep, is no message.
+ */
+function readErrorAnswer(body) {
+    if (!isObject(body))
+        return undefined;
+    const error = field(body, 'error') ?? field(body, 'err');
+    if (!isObject(error))
+        return undefined;
+    const notText = [];
+    const text = (key) => {
+        const value = field(error, key);
+        if (typeof value === 'string')
+            return value;
+        if (value !== undefined)
+            notText.push(`"${key}" is ${kindOf(value)}`);
+        return undefined;
+    };
+    const flag = (key) => {
+        const value = field(error, key);
+        return typeof value === 'boolean' ? value : undefined;
+    };
+    return defined({
+        code: text('code'),
+        message: text('message'),
+        invalidToken: flag('invalidToken'),
+        missingToken: flag('missingToken'),
+        notText: notText.length > 0 ? notText.join(' and ') : undefined
+    });
+}
 
-;// CONCATENATED MODULE: ./src/connect.ts
+;// CONCATENATED MODULE: ./src/vercel-client.ts
 
+
+
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const HEADERS_TIMEOUT_MS = 30_000;
+const BODY_TIMEOUT_MS = 30_000;
+// A create provisions the store at the partner before Vercel answers.
+const POST_HEADERS_TIMEOUT_MS = 120_000;
+// undici's timers are coarse: one that fires this near the deadline is it.
+const TIMER_SLACK_MS = 1_000;
+// The most read of one answer. The largest the action expects is the store
+// listing, about 1 KB a store: 10,000 stores make some 10 MB. Three times
+// that leaves room for growth while a broken or hostile server can no longer
+// make the step hold hundreds of MB (and crash on them).
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+const MAX_ANSWER_SIZE = '32 MiB';
+/**
+ * A small JSON client for the Vercel REST API: Bearer token, team scope on
+ * every request, and one error type per way a request can fail.
+ */
+class VercelClient {
+    options;
+    dispatcher;
+    stopped = new AbortController();
+    constructor(options) {
+        this.options = options;
+        this.dispatcher = options.dispatcher ?? createDispatcher(options.apiUrl);
+    }
+    get(path, query = {}) {
+        return this.send('GET', path, query);
+    }
+    post(path, body, query = {}) {
+        return this.send('POST', path, query, body);
+    }
+    /**
+     * A POST whose answer carries nothing the caller reads: any 2xx will do,
+     * so an unreadable body cannot fail a request that took effect.
+     */
+    async postIgnoringAnswer(path, body, query = {}) {
+        await this.send('POST', path, query, body, false);
+    }
+    /** A delete's answer carries nothing the action reads: any 2xx will do. */
+    async delete(path, query = {}) {
+        await this.send('DELETE', path, query, undefined, false);
+    }
+    /**
+     * Ends every request and retry still under way (a listing started early,
+     * say) once the step has its result, so that none logs after it.
+     */
+    stop() {
+        this.stopped.abort();
+    }
+    /**
+     * Sends the request, and again on a retryable failure (see `retry.ts`)
+     * after the wait the server asks for or a jittered backoff, never past the
+     * step's deadline.
+     */
+    async send(method, path, query, body, readAnswer = true) {
+        const url = this.url(path, query);
+        for (let attempt = 1;; attempt++) {
+            const result = await this.attempt(method, path, url, body, readAnswer);
+            if (result.ok)
+                return result.value;
+            const stopped = this.stopped.signal.aborted;
+            if (stopped || !result.retryable || attempt > MAX_RETRIES) {
+                throw noteAttempts(result.error, attempt);
+            }
+            const delay = result.waitMs ?? backoffMs(attempt, this.options.random ?? Math.random);
+            const deadline = this.options.deadline;
+            if (deadline && delay >= deadline.remainingMs()) {
+                throw StepTimeoutError.waitTooLong(deadline.seconds, noteAttempts(result.error, attempt).message, {
+                    ms: formatSeconds(delay),
+                    askedBy: result.waitMs === undefined ? undefined : 'Vercel'
+                }, formatSeconds(deadline.remainingMs()));
+            }
+            this.options.warn?.(`${method} ${path} → ${result.reason}; retry ${attempt} of ${MAX_RETRIES} in ${formatSeconds(delay)}`);
+            await this.sleep(delay);
+        }
+    }
+    async attempt(method, path, url, body, readAnswer) {
+        const deadline = this.options.deadline;
+        const remaining = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
+        if (deadline && remaining === 0) {
+            throw StepTimeoutError.ranOut(deadline.seconds, `${method} ${path}`);
+        }
+        const headersTimeout = method === 'POST' ? POST_HEADERS_TIMEOUT_MS : HEADERS_TIMEOUT_MS;
+        // The deadline, where it is nearer than a timeout, takes its place; and
+        // it bounds the whole request, whose phases could together outlast it.
+        const capped = remaining < Math.max(headersTimeout, BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS);
+        const signal = AbortSignal.any([
+            this.stopped.signal,
+            ...(deadline ? [deadline.signal()] : [])
+        ]);
+        const started = Date.now();
+        let response;
+        let text;
+        try {
+            response = await (0,undici/* request */.Em)(url, {
+                method,
+                dispatcher: this.dispatcher,
+                headers: {
+                    authorization: `Bearer ${this.options.token}`,
+                    'user-agent': this.options.userAgent,
+                    accept: 'application/json',
+                    ...(body === undefined ? {} : { 'content-type': 'application/json' })
+                },
+                body: body === undefined ? undefined : JSON.stringify(body),
+                headersTimeout: Math.min(headersTimeout, remaining),
+                bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
+                signal
+            });
+            text = await response.body.text();
+        }
+        catch (error) {
+            // undici stopped reading at MAX_ANSWER_BYTES: the part read is not
+            // used (a listing cut short must never pass for a whole one), and the
+            // request is not retried, since the same answer would come again.
+            if (isAnswerTooLarge(error)) {
+                return {
+                    ok: false,
+                    error: new VercelAnswerTooLargeError(method, path, MAX_ANSWER_SIZE),
+                    retryable: false,
+                    reason: 'answer too large'
+                };
+            }
+            // A timeout of undici's own is the deadline's only where it was cut to
+            // it; a connect timeout with time left is a network error.
+            const deadlinePassed = deadline &&
+                !this.stopped.signal.aborted &&
+                (signal.aborted ||
+                    (capped &&
+                        isTimeout(error) &&
+                        deadline.remainingMs() < TIMER_SLACK_MS));
+            if (deadlinePassed) {
+                throw StepTimeoutError.ranOut(deadline.seconds, `waiting for ${method} ${path}`, 
+                // A create may be made although its answer is late.
+                method === 'POST' ? ' (it may have taken effect all the same)' : '');
+            }
+            const reason = networkReason(error);
+            return {
+                ok: false,
+                error: new VercelNetworkError(method, path, reason),
+                retryable: isRetryableNetworkError(method),
+                reason: error.code ?? 'no answer'
+            };
+        }
+        const { statusCode, headers } = response;
+        this.options.log?.(`${method} ${path} → ${statusCode} (${Date.now() - started} ms)`);
+        const contentType = String(headers['content-type'] ?? '');
+        if (statusCode < 200 || statusCode > 299) {
+            return {
+                ok: false,
+                error: new VercelApiError(method, path, statusCode, readErrorBody(text), describeBody(text, contentType)),
+                retryable: isRetryableStatus(method, statusCode),
+                reason: String(statusCode),
+                waitMs: requestedWaitMs(statusCode, headers, Date.now())
+            };
+        }
+        if (!readAnswer)
+            return { ok: true, value: undefined };
+        try {
+            return { ok: true, value: JSON.parse(text) };
+        }
+        catch {
+            throw new VercelResponseError(method, path, statusCode, describeUnreadableBody(text, contentType));
+        }
+    }
+    async sleep(ms) {
+        if (this.options.sleep)
+            return this.options.sleep(ms);
+        // Stopped: the retry after this wait will not be made.
+        await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: this.stopped.signal }).catch(() => undefined);
+    }
+    url(path, query) {
+        const url = new URL(this.options.apiUrl + path);
+        for (const [key, value] of Object.entries({
+            ...this.options.team,
+            ...query
+        })) {
+            if (value !== undefined)
+                url.searchParams.set(key, value);
+        }
+        return url.href;
+    }
+}
+/**
+ * One dispatcher for every call to `apiUrl`: proxy settings from the
+ * environment (as on self-hosted runners), a bound on every answer, and
+ * timeouts far shorter than undici's 5 minutes. A loopback `apiUrl` never
+ * goes through a proxy, as with @actions/http-client: an emulator or tunnel
+ * on the runner is reached directly, and the token never goes to the proxy.
+ */
+function createDispatcher(apiUrl) {
+    const options = {
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        headersTimeout: HEADERS_TIMEOUT_MS,
+        bodyTimeout: BODY_TIMEOUT_MS,
+        maxResponseSize: MAX_ANSWER_BYTES
+    };
+    return isLoopback(new URL(apiUrl).hostname)
+        ? new undici/* Agent */.g6(options)
+        : new undici/* EnvHttpProxyAgent */.J2(options);
+}
+/** 127.0.0.0/8, `localhost` and `[::1]`, as a URL's `hostname` gives them. */
+function isLoopback(hostname) {
+    return (hostname === 'localhost' ||
+        hostname === '[::1]' ||
+        /^127(\.\d{1,3}){3}$/.test(hostname));
+}
+function isAnswerTooLarge(error) {
+    return error.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
+}
+function isTimeout(error) {
+    const { code, name } = error;
+    return (name === 'TimeoutError' ||
+        name === 'AbortError' ||
+        /TIMEOUT/.test(code ?? ''));
+}
+function networkReason(error) {
+    const { code, message } = error;
+    return [code, message].filter(Boolean).join(': ') || String(error);
+}
+/**
+ * The step's one deadline: every request, retry and wait takes its time from
+ * here, so `timeout` bounds the whole step rather than each call.
+ */
+class Deadline {
+    seconds;
+    at;
+    now;
+    abortAfter;
+    /** `now` and `abortAfter` are the clock: real time, or a test's. */
+    constructor(seconds, now = Date.now, abortAfter = (ms) => AbortSignal.timeout(ms)) {
+        this.seconds = seconds;
+        this.now = now;
+        this.abortAfter = abortAfter;
+        this.at = now() + seconds * 1000;
+    }
+    /** Aborts when the deadline passes: what bounds every request. */
+    signal() {
+        return this.abortAfter(this.remainingMs());
+    }
+    remainingMs() {
+        return Math.max(0, this.at - this.now());
+    }
+    expired() {
+        return this.remainingMs() === 0;
+    }
+}
+/** How many times a request is sent again after the first attempt. */
+const MAX_RETRIES = 4;
+/** Backoff before retry n is random in [0, min(CAP, BASE × 2^(n-1))]: full jitter. */
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 8_000;
+/**
+ * Whether an answer may be retried. Reads and deletes are safe to repeat
+ * (a repeated delete finds the store gone); a create is retried only on a
+ * 429, which means Vercel did nothing: after a 5xx or a lost answer the store
+ * may exist, and `store.ts` looks before it creates again.
+ */
+function isRetryableStatus(method, status) {
+    if (status === 429)
+        return true;
+    return method !== 'POST' && status >= 500 && status <= 599;
+}
+function isRetryableNetworkError(method) {
+    return method !== 'POST';
+}
+/**
+ * Full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog):
+ * concurrent runs that failed together spread out instead of retrying in step.
+ */
+function backoffMs(retry, random) {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1));
+    return Math.round(random() * ceiling);
+}
+function formatSeconds(ms) {
+    const seconds = ms / 1000;
+    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+}
+/**
+ * How long the server asks us to wait before the next request, in ms, or
+ * undefined when it does not say. `Retry-After` (seconds or an HTTP date) is
+ * read on any retryable answer; `X-RateLimit-Reset` (unix seconds) only on a
+ * 429, since Vercel sends its rate-limit headers on every answer.
+ */
+function requestedWaitMs(status, headers, now) {
+    const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now);
+    if (retryAfter !== undefined)
+        return retryAfter;
+    if (status !== 429)
+        return undefined;
+    return parseRateLimitReset(header(headers, 'x-ratelimit-reset'), now);
+}
+/** `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`. */
+function parseRetryAfter(value, now) {
+    const text = value?.trim();
+    if (!text)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Number(text) * 1000;
+    // An HTTP date names its day and month; this keeps "-3" from passing for one.
+    const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** `X-RateLimit-Reset: 1795000000`: when the window resets, in unix seconds. */
+function parseRateLimitReset(value, now) {
+    const text = value?.trim();
+    if (!text || !/^\d+$/.test(text))
+        return undefined;
+    return Math.max(0, Number(text) * 1000 - now);
+}
+function header(headers, name) {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+
+;// CONCATENATED MODULE: ./src/github.ts
+
+
+
+
+/** A GitHub request that failed, with what GitHub said. */
+class GitHubApiError extends ActionError {
+    status;
+    constructor(status, what, said) {
+        super(`GitHub answered ${status || 'nothing'} to ${what}${said ? ` (${said})` : ''}`);
+        this.name = 'GitHubApiError';
+        this.status = status;
+    }
+}
+// GitHub's largest page.
+const PER_PAGE = 100;
+// Characters of GitHub's message quoted in an error.
+const MAX_SAID_LENGTH = 200;
+/** Loads `@actions/github` and returns the endpoints on an Octokit of it. */
+async function openGitHub(options) {
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
+    // The action's own dispatcher: the runner's proxy settings, timeouts, and
+    // the URL of this run (@actions/github fixes its own when it is loaded).
+    const dispatcher = createDispatcher(options.apiUrl);
+    const octokit = getOctokit(options.token, {
+        baseUrl: options.apiUrl,
+        userAgent: USER_AGENT,
+        request: {
+            fetch: (url, init) => (0,undici/* fetch */.hd)(url, { ...init, dispatcher })
+        }
+    });
+    const request = () => ({ request: { signal: options.signal() } });
+    return {
+        async findComment({ owner, repo }, issueNumber, found) {
+            const pages = octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+                owner,
+                repo,
+                issue_number: issueNumber,
+                per_page: PER_PAGE,
+                ...request()
+            });
+            try {
+                for await (const { data } of pages) {
+                    for (const comment of data) {
+                        const read = readComment(comment);
+                        if (read && found(read))
+                            return read;
+                    }
+                }
+            }
+            catch (error) {
+                throw fromOctokit(error, `the listing of pull request #${issueNumber}'s comments`);
+            }
+            return undefined;
+        },
+        async createComment({ owner, repo }, issueNumber, body) {
+            try {
+                await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, body, ...request() });
+            }
+            catch (error) {
+                throw fromOctokit(error, `a new comment on pull request #${issueNumber}`);
+            }
+        },
+        async updateComment({ owner, repo }, commentId, body) {
+            try {
+                await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: commentId, body, ...request() });
+            }
+            catch (error) {
+                throw fromOctokit(error, `an update of comment ${commentId}`);
+            }
+        },
+        async tokenLogin() {
+            let login;
+            try {
+                const { data } = await octokit.request('GET /user', request());
+                login = data.login;
+            }
+            catch (error) {
+                throw fromOctokit(error, "the read of the token's user");
+            }
+            if (typeof login !== 'string' || !login) {
+                throw new GitHubApiError(200, "the read of the token's user", 'no login');
+            }
+            return login;
+        },
+        async openPullRequests({ owner, repo }) {
+            const numbers = new Set();
+            try {
+                for await (const { data } of octokit.paginate.iterator('GET /repos/{owner}/{repo}/pulls', { owner, repo, state: 'open', per_page: PER_PAGE, ...request() })) {
+                    for (const pull of data) {
+                        const number = pull.number;
+                        // A listing that cannot be read must not pass for a short one:
+                        // a store of an open pull request would be deleted.
+                        if (!Number.isSafeInteger(number)) {
+                            throw new GitHubApiError(200, `the listing of ${owner}/${repo}'s open pull requests`, 'a pull request without a number');
+                        }
+                        numbers.add(number);
+                    }
+                }
+            }
+            catch (error) {
+                throw fromOctokit(error, `the listing of ${owner}/${repo}'s open pull requests`);
+            }
+            return numbers;
+        }
+    };
+}
+/** The fields the action reads, where the comment has them all. */
+function readComment(comment) {
+    const { id, body, user } = (comment ?? {});
+    if (!Number.isSafeInteger(id) ||
+        typeof body !== 'string' ||
+        typeof user?.login !== 'string' ||
+        typeof user.type !== 'string') {
+        return undefined;
+    }
+    return {
+        id: id,
+        body,
+        author: { login: user.login, type: user.type }
+    };
+}
+/**
+ * Octokit's error as a GitHubApiError that says what to do. GitHub's own
+ * message is quoted, cut short; Octokit's redacts the token already, and the
+ * request's headers are never quoted.
+ */
+function fromOctokit(error, what) {
+    if (error instanceof GitHubApiError)
+        return error;
+    const { status, response, message } = error;
+    const code = typeof status === 'number' ? status : 0;
+    const said = typeof response?.data?.message === 'string'
+        ? response.data.message
+        : typeof message === 'string' && code === 0
+            ? message
+            : '';
+    const shortened = said.length > MAX_SAID_LENGTH ? `${said.slice(0, MAX_SAID_LENGTH)}…` : said;
+    const failure = new GitHubApiError(code, what, shortened);
+    failure.message += `. ${github_adviceFor(code)}`;
+    return failure;
+}
+function github_adviceFor(status) {
+    switch (status) {
+        case 401:
+            return `GitHub did not accept the token: check "${Inputs.githubToken}" (default \${{ github.token }}).`;
+        case 403:
+            return `The token may not do this: give the job "permissions: pull-requests: write" for a comment ("pull-requests: read" for a prune); a pull request from a fork gets a read-only token.`;
+        case 404:
+            return `Check that "${Inputs.githubToken}" can read this repository.`;
+        default:
+            return status >= 500 || status === 0
+                ? 'GitHub did not answer as it should; run the job again.'
+                : "See GitHub's message above.";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+
+/*
+ * Every line the action prints, and every value it masks, goes through this
+ * module; ESLint keeps `core`'s printing functions out of the other files.
+ *
+ * Why: the runner reads stdout line by line (split at CR and LF) and runs as
+ * a workflow command any line that starts with `::` once leading whitespace
+ * is trimmed, or that holds `##[` (actions/runner, ActionCommand.TryParseV2
+ * and TryParse). Names, statuses and every other string from an API answer
+ * or the event file can be written by anyone, so each line is made inert
+ * here: otherwise a status like "initializing\n::stop-commands::x" would stop
+ * command processing, and the `::add-mask::` lines after it would show
+ * secrets in clear.
+ */
+// CR and LF, where the runner splits lines; NEL, U+2028 and U+2029, which it
+// trims before looking for `::` and a log viewer may break lines at; every
+// other control character; and the invisible marks that reorder text.
+const UNPRINTABLE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const SHORT_ESCAPES = {
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t'
+};
+/**
+ * The text as one line that no runner reads as a command: line breaks and
+ * other control characters are shown escaped (a newline as `\n`), `##[`
+ * becomes `##\[`, and a line that would start with `::` starts with `\::`.
+ */
+function printable(text) {
+    const oneLine = text
+        .replace(UNPRINTABLE, (char) => SHORT_ESCAPES[char] ??
+        `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replaceAll('##[', '##\\[');
+    return oneLine.replace(/^(\s*)::/, '$1\\::');
+}
+function log_info(text) {
+    info(printable(text));
+}
+function log_debug(text) {
+    core_debug(printable(text));
+}
+function log_notice(text) {
+    core.notice(printable(text));
+}
+function log_warning(text) {
+    warning(printable(text));
+}
+function log_error(text) {
+    core.error(printable(text));
+}
+/** Fails the step with this message as its one error line. */
+function log_fail(message) {
+    setFailed(printable(message));
+}
+/** Runs `fn` in a foldable group of the log with this title. */
+function log_group(title, fn) {
+    return group(printable(title), fn);
+}
+/**
+ * Masks a secret in the log of this step and of every later one: the whole
+ * value, and each of its lines, since the runner masks a value only where it
+ * shows whole and a later step may print one line of it.
+ */
+function mask(secret) {
+    const lines = secret.split(/\r\n|\r|\n/);
+    for (const part of new Set([secret, ...lines])) {
+        // The runner refuses to mask an empty or blank value, with a warning.
+        if (part.trim())
+            core_setSecret(part);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+/** Adds the store to the job summary (written once, at the end of the step). */
+function addStoreToSummary(report) {
+    const action = report.created ? 'Created' : 'Reused';
+    const rows = [
+        [
+            { data: 'Store', header: true },
+            { data: 'Product', header: true },
+            { data: 'Status', header: true },
+            { data: 'Plan', header: true },
+            { data: 'External id', header: true }
+        ],
+        [
+            summary_link(report.storeName, report.dashboardUrl),
+            summary_escape(report.productName),
+            summary_escape(report.status),
+            summary_escape(report.billingPlanName || report.billingPlanId || '—'),
+            code(report.externalId)
+        ]
+    ];
+    summary
+        .addHeading(`${action} Vercel store ${summary_escape(report.storeName)}`, 2)
+        .addTable(rows)
+        .addRaw(`<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
+    if (report.secretNames.length > 0) {
+        summary.addRaw(`<p>Secrets (names only): ${listed(report.secretNames.map(code))}</p>`, true);
+    }
+    if (report.connection)
+        addConnection(report.connection);
+    if (report.env) {
+        summary.addRaw(`<p>Values read into the <code>env</code> output, masked in the log (names only): ${listed(Object.keys(report.env).map(code)) || 'none'}</p>`, true);
+    }
+    addDuplicates(report);
+}
+function addConnection(connection, wouldConnect = false) {
+    const project = connection.projectName
+        ? `${code(connection.projectName)} (${code(connection.projectId)})`
+        : code(connection.projectId);
+    const what = !connection.connected
+        ? 'Already connected to project'
+        : wouldConnect
+            ? 'A real run would connect it to project'
+            : 'Connected to project';
+    const variables = listed(connection.envVarNames.map(code));
+    summary.addRaw(`<p>${what} ${project}${variables || !wouldConnect ? `; variables (names only): ${variables || 'none'}` : ''}</p>`, true);
+}
+function addDuplicates(report) {
+    if (report.duplicates.length === 0)
+        return;
+    summary
+        .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
+        .addList(listItems(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`)));
+}
+function addDryRunReuseToSummary(report, connection) {
+    summary
+        .addHeading(`Dry run: would reuse Vercel store ${summary_escape(report.storeName)}`, 2)
+        .addRaw(`<p>Nothing was changed. The store ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)} has this step's key ${code(report.externalId)}; a real run would reuse it.</p>`, true);
+    if (connection)
+        addConnection(connection, true);
+    addDuplicates(report);
+}
+function addDryRunCreateToSummary(body, connection) {
+    summary
+        .addHeading(`Dry run: would create Vercel store ${summary_escape(body.name)}`, 2)
+        .addRaw(`<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`, true)
+        .addRaw(`<pre lang="json"><code>${escapeLines(JSON.stringify(body, null, 2))}</code></pre>`, true);
+    if (connection)
+        addConnection(connection, true);
+}
+function addDryRunRemovalToSummary(found, externalId) {
+    const stores = listed(found.map(({ id, name }) => `${summary_escape(name ?? '')} ${code(id)}`));
+    summary
+        .addHeading(found.length > 0
+        ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
+        : 'Dry run: no Vercel store to delete', 2)
+        .addRaw(`<p>Nothing was changed. ${found.length > 0 ? `A real run would disconnect and delete ${stores}, which ${found.length === 1 ? 'has' : 'have'}` : 'No store has'} the key ${code(externalId)}.</p>`, true);
+}
+/** `state: absent`: every store deleted, with the projects it left. */
+function addRemovalToSummary(removed, externalId) {
+    if (removed.length === 0) {
+        summary
+            .addHeading('No Vercel store to delete', 2)
+            .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true);
+        return;
+    }
+    const rows = [
+        [
+            { data: 'Store', header: true },
+            { data: 'Id', header: true },
+            { data: 'Projects disconnected', header: true }
+        ],
+        ...capped(removed).shown.map(({ name, id, projects }) => [
+            summary_escape(name),
+            code(id),
+            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
+        ])
+    ];
+    const more = capped(removed).more;
+    summary
+        .addHeading(removed.length === 1
+        ? `Deleted Vercel store ${summary_escape(removed[0].name)}`
+        : `Deleted ${removed.length} Vercel stores with one key`, 2)
+        .addTable(rows)
+        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}Key: ${code(externalId)}.</p>`, true);
+}
+/** `state: prune`: the stores of closed pull requests, deleted or not. */
+function addPruneToSummary(stores, { repository, kept, dryRun }) {
+    const keptLine = `${kept} store(s) of open pull requests kept.`;
+    if (stores.length === 0) {
+        summary
+            .addHeading('Prune: no Vercel store of a closed pull request', 2)
+            .addRaw(`<p>Repository ${code(repository)}: ${keptLine}</p>`, true);
+        return;
+    }
+    const rows = [
+        [
+            { data: 'Pull request', header: true },
+            { data: 'Store', header: true },
+            { data: 'Id', header: true },
+            {
+                data: dryRun ? 'Projects connected' : 'Projects disconnected',
+                header: true
+            }
+        ],
+        ...capped(stores).shown.map(({ pullRequest, name, id, projects }) => [
+            summary_escape(`#${pullRequest}`),
+            summary_escape(name),
+            code(id),
+            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
+        ])
+    ];
+    const more = capped(stores).more;
+    summary
+        .addHeading(dryRun
+        ? `Dry run: would delete ${stores.length} Vercel store(s) of closed pull requests`
+        : `Pruned ${stores.length} Vercel store(s) of closed pull requests`, 2)
+        .addTable(rows)
+        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}${dryRun ? 'Nothing was changed. ' : ''}Repository ${code(repository)}: ${keptLine}</p>`, true);
+}
+function addFailureToSummary(message) {
+    summary
+        .addHeading('Vercel store: failed', 2)
+        .addRaw(`<p>❌ ${summary_escape(message, MAX_MESSAGE_LENGTH)}</p>`, true);
+}
+/** Writes the summary; a summary that can't be written is only a warning. */
+async function writeSummary() {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await summary.write();
+    }
+    catch (error) {
+        log_warning(`Could not write the job summary: ${error.message}`);
+    }
+}
+/**
+ * A link to the store's page in the Vercel dashboard. The address is built
+ * by `dashboardUrl` from encoded ids; anything else is shown as text only, so
+ * that no string from an API answer becomes a link.
+ */
+function summary_link(text, href) {
+    if (!href.startsWith(DASHBOARD))
+        return summary_escape(text);
+    return `<a href="${escapeHtml(href)}">${summary_escape(text)}</a>`;
+}
+function code(text) {
+    return `<code>${summary_escape(text)}</code>`;
+}
+/*
+ * Why: GitHub renders the summary as Markdown, in which the HTML this file
+ * writes is raw HTML only until a blank line, and plain text can still make
+ * links, images and autolinks. So every string from an API answer, the event
+ * file or an error is cut to a bounded length, put on one line, and
+ * entity-encoded wherever HTML or Markdown would read it as markup.
+ */
+const DASHBOARD = 'https://vercel.com/';
+/** Characters of one name, id or key shown: the longest `external-id`. */
+const MAX_TEXT_LENGTH = 256;
+/** Characters of a failure message shown. */
+const MAX_MESSAGE_LENGTH = 2_000;
+/** Characters of the dry run's request body shown. */
+const MAX_BODY_LENGTH = 20_000;
+/**
+ * Items of one list shown, then "…and N more", and of a list within a list
+ * (a deleted store's projects). With the lengths above, and at most 6
+ * characters for one once encoded, a summary stays below 0.5 MB whatever a
+ * listing holds: GitHub refuses one over 1 MiB.
+ */
+const MAX_LISTED = 25;
+const MAX_LISTED_WITHIN = 10;
+// Line breaks (CR, LF, NEL, U+2028, U+2029), other control characters, and
+// the invisible marks that reorder text on screen.
+const summary_UNPRINTABLE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+// What HTML reads, and what Markdown reads as a link, an image, code, a table
+// cell or emphasis. `_` is left as it is: every id and variable name has
+// one, and emphasis can add neither a link nor an image.
+const MARKUP = /[&<>"'[\]()!`|\\*~#@]/g;
+/** The text on one line, bounded, with no HTML or Markdown in it. */
+function summary_escape(text, maxLength = MAX_TEXT_LENGTH) {
+    return encode(truncated(text, maxLength).replace(summary_UNPRINTABLE, ' '));
+}
+/** As `escape`, but line breaks stay: for a `<pre>` block. */
+function escapeLines(text) {
+    return truncated(text, MAX_BODY_LENGTH)
+        .split('\n')
+        .map((line) => encode(line.replace(summary_UNPRINTABLE, ' ')))
+        .join('\n');
+}
+const NAMED_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;'
+};
+function entity(char) {
+    return NAMED_ENTITIES[char] ?? `&#${char.charCodeAt(0)};`;
+}
+function encode(text) {
+    return (text
+        .replace(MARKUP, entity)
+        // Autolinks: `http://…`, `www.…` (and `user@host`, by `@` above).
+        .replaceAll('://', '&#58;//')
+        .replace(/(www)\./gi, '$1&#46;'));
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, entity);
+}
+function truncated(text, maxLength) {
+    if (text.length <= maxLength)
+        return text;
+    // Never half of a surrogate pair.
+    const cut = /[\uD800-\uDBFF]/.test(text[maxLength - 1])
+        ? maxLength - 1
+        : maxLength;
+    return `${text.slice(0, cut)}…`;
+}
+function capped(items, limit = MAX_LISTED) {
+    return {
+        shown: items.slice(0, limit),
+        more: Math.max(0, items.length - limit)
+    };
+}
+/** Items joined by commas, the list cut after `limit`. */
+function listed(items, limit = MAX_LISTED) {
+    const { shown, more } = capped(items, limit);
+    return more > 0 ? `${shown.join(', ')} …and ${more} more` : shown.join(', ');
+}
+/** List items, cut after MAX_LISTED with a last item saying how many more. */
+function listItems(items) {
+    const { shown, more } = capped(items);
+    return more > 0 ? [...shown, `…and ${more} more`] : shown;
+}
+
+;// CONCATENATED MODULE: ./src/comment.ts
+
+
+
+
+/**
+ * Writes or updates the step's comment. Never fails the step: the store is
+ * what matters, and a fork's read-only token is an ordinary case.
+ */
+async function commentOnPullRequest(request) {
+    const { repository, pullRequest, warn } = request;
+    if (!repository || pullRequest === undefined) {
+        warn(`"${Inputs.comment}" writes only on a pull request, and this run is not one (event ${process.env.GITHUB_EVENT_NAME || 'unknown'}): no comment written.`);
+        return;
+    }
+    const body = commentBody(request.externalId, request.outcome);
+    try {
+        const api = await (request.openApi ?? openGitHub)({
+            token: request.token,
+            apiUrl: request.apiUrl,
+            signal: request.signal
+        });
+        const written = await upsertComment(api, {
+            repository,
+            pullRequest,
+            installationToken: isInstallationToken(request.token)
+        }, request.externalId, body);
+        request.info(`${written === 'created' ? 'Wrote' : 'Updated'} the comment on pull request #${pullRequest}.`);
+    }
+    catch (error) {
+        warn(`Could not write the pull request comment: ${describeFailure(error)}`);
+    }
+}
+/**
+ * Updates the step's comment where there is one; creates it otherwise. The
+ * comment's author must be the token's: a bot for an installation token
+ * (Actions' `GITHUB_TOKEN`, a GitHub App's), which cannot ask `GET /user`;
+ * for any other token, the user `GET /user` names.
+ */
+async function upsertComment(api, { repository, pullRequest, installationToken }, externalId, body) {
+    const marker = commentMarker(externalId);
+    const login = installationToken ? undefined : await loginOf(api);
+    const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) &&
+        (login === undefined
+            ? comment.author.type === 'Bot'
+            : comment.author.login === login));
+    if (existing) {
+        await api.updateComment(repository, existing.id, body);
+        return 'updated';
+    }
+    await api.createComment(repository, pullRequest, body);
+    return 'created';
+}
+/**
+ * The hidden first line. The key is percent-encoded, so no key can end the
+ * HTML comment early (`-->`) or put a line break in it.
+ */
+function commentMarker(externalId) {
+    return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`;
+}
+/**
+ * The token's user; none for a token GitHub says has no user (403: an
+ * installation token without the `ghs_` prefix, as older servers issue).
+ */
+async function loginOf(api) {
+    try {
+        return await api.tokenLogin();
+    }
+    catch (error) {
+        if (error instanceof GitHubApiError && error.status === 403)
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * GitHub's prefix of an installation token: Actions' `GITHUB_TOKEN` and a
+ * GitHub App's (`ghp_`, `github_pat_`, `gho_`, `ghu_` act as a user).
+ */
+function isInstallationToken(token) {
+    return token.startsWith('ghs_');
+}
+function commentBody(externalId, outcome) {
+    const lines = outcome.state === 'present'
+        ? storeLines(outcome.report)
+        : deletedLines(outcome.removed, externalId);
+    return [
+        commentMarker(externalId),
+        ...lines,
+        '',
+        '<sub>Kept current by vercel-store-action: updated on every run of this step, and when the pull request closes.</sub>',
+        ''
+    ].join('\n');
+}
+function storeLines(report) {
+    const header = ['Store', 'Id', 'Status', 'Product', 'Plan']
+        .map((name) => `<th>${name}</th>`)
+        .join('');
+    const cells = [
+        summary_link(report.storeName, report.dashboardUrl),
+        code(report.storeId),
+        summary_escape(report.status),
+        summary_escape(report.productName),
+        summary_escape(report.billingPlanName || report.billingPlanId || '—')
+    ]
+        .map((cell) => `<td>${cell}</td>`)
+        .join('');
+    const lines = [
+        `### Vercel store ${summary_escape(report.storeName)}`,
+        '',
+        `<table><tr>${header}</tr><tr>${cells}</tr></table>`,
+        '',
+        `${report.created ? 'Created by this run' : 'Found by its key and reused'}: key ${code(report.externalId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.`
+    ];
+    const { connection } = report;
+    if (connection) {
+        const project = connection.projectName
+            ? `${code(connection.projectName)} (${code(connection.projectId)})`
+            : code(connection.projectId);
+        const names = connection.envVarNames.map(code).join(', ') || 'none';
+        lines.push('', `Project ${project}; variables (names only): ${names}`);
+    }
+    return lines;
+}
+function deletedLines(removed, externalId) {
+    if (removed.length === 0) {
+        return [
+            '### Vercel store deleted',
+            '',
+            `No store had this pull request's key ${code(externalId)} any more: nothing was left to delete.`
+        ];
+    }
+    return [
+        `### Vercel store deleted`,
+        '',
+        ...removed.map(({ name, id, projects }) => `- ${summary_escape(name)} ${code(id)} was deleted${projects.length > 0 ? `, after it was disconnected from ${projects.map(code).join(', ')}` : ''}.`)
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/project.ts
 
 
 /**
@@ -48489,10 +49701,11 @@ async function projectIdOf(api, project) {
 /**
  * Connects the store to the project for the environments asked, unless the
  * store says it already is: then no request is made, and a project given by
- * name is not even looked up.
+ * name is not even looked up. `plan`: the store's connection as read before,
+ * where nothing has changed the store since.
  */
-async function connectStore(api, store, request, readStore) {
-    const { projectId, projectName, existing } = await planConnection(api, store, request);
+async function connectStore(api, store, request, readStore, plan) {
+    const { projectId, projectName, existing } = plan ?? (await planConnection(api, store, request));
     if (existing)
         return reuse(store, existing, request);
     try {
@@ -48531,7 +49744,7 @@ function reuse(store, connection, request) {
     const sameEnvironments = environments.length === request.environments.length &&
         request.environments.every((name) => environments.includes(name));
     if (!sameEnvironments || prefix !== (request.envPrefix ?? '')) {
-        throw new ActionError(`Store ${store.id} is already connected to project ${request.project} for ${list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
+        throw new ActionError(`Store ${store.id} is already connected to project ${request.project} for ${project_list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${project_list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
     }
     return {
         projectId: connection.projectId ?? request.project,
@@ -48567,7 +49780,7 @@ function explainConnectFailure(error, store, request) {
     const message = error.body?.message ?? '';
     const variable = EXISTING_VARIABLE.exec(message)?.[1];
     if (error.status === 400 && variable) {
-        return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`);
+        return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${project_list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`);
     }
     if (error.status === 409) {
         return new ActionError(`Vercel refused to connect store ${store.id} to project ${request.project} (${message || 'conflict'}), and the store does not show a connection to it; check the project's integrations in the Vercel dashboard.`);
@@ -48580,14 +49793,9 @@ function explainConnectFailure(error, store, request) {
 function isProjectId(project) {
     return project.startsWith('prj_');
 }
-function list(environments) {
+function project_list(environments) {
     return environments.length > 0 ? environments.join(', ') : 'no environment';
 }
-
-;// CONCATENATED MODULE: ./src/read-env.ts
-
-
-
 // Vercel's step-up authentication: only a person can answer it (api-notes §3).
 const STEP_UP = /^(challenge_required|user_auth_required)/;
 // Vercel limits a deployment's variables to 64 KB in all (api-notes), so
@@ -48685,6 +49893,15 @@ async function explained(reading, { project }, key) {
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
+/**
+ * What the step tells its user: the outputs, the job summary's part (see
+ * `summary.ts`) and the closing log lines, for each outcome of a run; and
+ * the same for a dry run's plan.
+ */
+
+
+
+
 function buildReport({ store, created, duplicates }, inputs) {
     const product = store.product ?? {};
     return {
@@ -48719,16 +49936,701 @@ function dashboardUrl(store, { team }) {
     }
     return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`;
 }
-
-;// CONCATENATED MODULE: ./src/input-error.ts
-/** A bad input; the message names the input and what it accepts. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input "${input}" ${message}`);
-        this.name = 'InputError';
-        this.input = input;
+const CREATE = 'POST /v1/storage/stores/integration/direct';
+/** Outputs, the summary and the closing lines of the log, for an outcome. */
+function reportOutcome(outcome) {
+    switch (outcome.kind) {
+        case 'present':
+            return reportPresent(outcome);
+        case 'absent':
+            return reportAbsent(outcome);
+        case 'would-reuse': {
+            const { report, connection, readEnv } = outcome;
+            setOutputs(report);
+            addDryRunReuseToSummary(report, connection);
+            log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, readEnv)}`);
+            return warnOfDuplicates(report);
+        }
+        case 'would-create': {
+            const { body, connection, readEnv } = outcome;
+            const shown = withHiddenValues(body);
+            setOutputs(wouldCreateReport(body, outcome.productId));
+            addDryRunCreateToSummary(shown, connection);
+            return log_info(`Dry run: would create store ${body.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, readEnv)}`);
+        }
+        case 'prune':
+        case 'would-prune':
+            return reportPrune(outcome);
+        case 'would-delete': {
+            const { found, externalId } = outcome;
+            setWouldDeleteOutputs(found, externalId);
+            addDryRunRemovalToSummary(found, externalId);
+            return log_info(found.length > 0
+                ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
+                : `Dry run: no store has the key "${externalId}"; nothing would be deleted.`);
+        }
     }
+}
+function reportPresent({ report, project, environments }) {
+    const { connection, env } = report;
+    setOutputs(report);
+    addStoreToSummary(report);
+    log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
+    if (connection) {
+        log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
+    }
+    if (env) {
+        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output, each masked in the log.`);
+    }
+    warnOfDuplicates(report);
+}
+function reportAbsent({ removed, externalId, nothingToDelete }) {
+    if (nothingToDelete !== undefined) {
+        log_warning(`Nothing to delete: ${nothingToDelete}`);
+    }
+    setRemovalOutputs(removed, externalId);
+    addRemovalToSummary(removed, externalId);
+    if (nothingToDelete !== undefined)
+        return;
+    log_info(removed.length > 0
+        ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
+        : `No store has the key "${externalId}"; nothing to delete.`);
+}
+/** `state: prune`: the stores of closed pull requests, deleted or not. */
+function reportPrune(outcome) {
+    const { repository, kept } = outcome;
+    const slug = `${repository.owner}/${repository.repo}`;
+    const dryRun = outcome.kind === 'would-prune';
+    const stores = dryRun
+        ? outcome.closed.map(({ store, pullRequest }) => ({
+            id: store.id,
+            name: store.name ?? '',
+            pullRequest,
+            projects: (store.projectsMetadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project')
+        }))
+        : outcome.deleted;
+    if (outcome.kind === 'prune' && outcome.nothingToPrune !== undefined) {
+        log_warning(`Nothing to prune: ${outcome.nothingToPrune}`);
+    }
+    const ids = dryRun ? [] : stores.map(({ id }) => id);
+    setOutput(Outputs.deletedStoreIds, JSON.stringify(ids));
+    setOutput(Outputs.deletedCount, String(ids.length));
+    setOutput(Outputs.deleted, String(ids.length > 0));
+    addPruneToSummary(stores, { repository: slug, kept, dryRun });
+    const listed = stores
+        .map(({ id, pullRequest }) => `${id} (#${pullRequest})`)
+        .join(', ');
+    const keptLine = `${kept} store(s) of open pull requests kept.`;
+    log_info(stores.length === 0
+        ? `No store of ${slug}'s closed pull requests in this installation and product; ${keptLine}`
+        : dryRun
+            ? `Dry run: would delete ${stores.length} store(s) of ${slug}'s closed pull requests: ${listed}; ${keptLine}`
+            : `Deleted ${stores.length} store(s) of ${slug}'s closed pull requests: ${listed}; ${keptLine}`);
+}
+function warnOfDuplicates(report) {
+    if (report.duplicates.length === 0)
+        return;
+    log_warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
+}
+function describeConnection(connection, readEnv) {
+    if (!connection)
+        return '';
+    const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`;
+    const connected = connection.connected
+        ? ` Would connect it to project ${project}.`
+        : ` It is already connected to project ${project}.`;
+    return readEnv
+        ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
+        : connected;
+}
+/**
+ * The body as it may be shown: protocol settings can hold credentials, so
+ * only their keys are.
+ */
+function withHiddenValues(body) {
+    if (!body.protocolSettings)
+        return body;
+    return {
+        ...body,
+        protocolSettings: Object.fromEntries(Object.keys(body.protocolSettings).map((key) => [key, '***']))
+    };
+}
+/** The report of a store not created yet: no id, status or link. */
+function wouldCreateReport(body, productId) {
+    return {
+        storeId: '',
+        storeName: body.name,
+        externalId: body.externalId,
+        created: false,
+        status: '',
+        integrationConfigurationId: body.integrationConfigurationId,
+        productId,
+        productName: body.integrationProductIdOrSlug,
+        billingPlanId: body.billingPlanId ?? '',
+        billingPlanName: '',
+        dashboardUrl: '',
+        secretNames: [],
+        duplicates: []
+    };
+}
+/** The one place that sets the step's outputs. */
+function setOutputs(report) {
+    const outputs = {
+        [Outputs.storeId]: report.storeId,
+        [Outputs.storeName]: report.storeName,
+        [Outputs.externalId]: report.externalId,
+        [Outputs.created]: String(report.created),
+        [Outputs.status]: report.status,
+        [Outputs.integrationConfigurationId]: report.integrationConfigurationId,
+        [Outputs.productId]: report.productId,
+        [Outputs.billingPlanId]: report.billingPlanId,
+        [Outputs.dashboardUrl]: report.dashboardUrl,
+        [Outputs.secretNames]: JSON.stringify(report.secretNames),
+        [Outputs.deleted]: 'false',
+        [Outputs.connectedProject]: report.connection?.projectId ?? '',
+        [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+        setOutput(name, value);
+    }
+    // Only where read; every value is masked by now (`readStoreEnv`).
+    if (report.env)
+        setOutput(Outputs.env, JSON.stringify(report.env));
+}
+/** `state: absent`: what was deleted; the oldest store stands for the key. */
+function setRemovalOutputs(removed, externalId) {
+    setAbsentOutputs(removed, removed.length > 0, externalId);
+}
+/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
+function setWouldDeleteOutputs(found, externalId) {
+    setAbsentOutputs(found, false, externalId);
+}
+function setAbsentOutputs(stores, deleted, externalId) {
+    const [oldest] = stores;
+    const outputs = {
+        [Outputs.deleted]: String(deleted),
+        [Outputs.storeId]: oldest?.id ?? '',
+        [Outputs.storeName]: oldest?.name ?? '',
+        [Outputs.externalId]: externalId,
+        [Outputs.created]: 'false',
+        [Outputs.deletedStoreIds]: JSON.stringify(deleted ? stores.map(({ id }) => id) : []),
+        [Outputs.deletedCount]: String(deleted ? stores.length : 0)
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+        setOutput(name, value);
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/naming.ts
+
+
+/**
+ * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
+ * do the same, but loading it brings Octokit into a step that never calls the
+ * GitHub API.
+ */
+function readGitHubContext(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
+    return {
+        owner: owner || undefined,
+        repo: repo || undefined,
+        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
+        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
+    };
+}
+function readPullRequestNumber(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let event;
+    try {
+        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const number = event?.pull_request?.number;
+    return Number.isSafeInteger(number) ? number : undefined;
+}
+/**
+ * The longest default name. The strictest product rule the Vercel CLI knows
+ * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
+ * characters that start with a letter, hold only letters, digits and single
+ * hyphens, and do not end in one; every default name keeps to it.
+ */
+const MAX_DEFAULT_NAME_LENGTH = 50;
+/** What the create spec and the `external-id` input allow for a key. */
+const MAX_KEY_LENGTH = 256;
+const HASH_LENGTH = 8;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+/**
+ * The default store name and idempotency key. For pull request 42 of
+ * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
+ * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
+ * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
+ * `acme-labs/web` never share a store although the name shows only the
+ * repository. Where the user names the store, the key follows that name
+ * (`acme/web:<name>`), so that two steps with two names never share a key.
+ * Each is undefined where the context cannot give it.
+ */
+function deriveDefaults(context, givenName) {
+    const { owner, repo, pullRequestNumber, branch } = context;
+    const repository = owner && repo ? { owner, repo } : undefined;
+    let name = givenName || undefined;
+    let externalId;
+    if (givenName) {
+        externalId = repository
+            ? fitKey(`${slugOf(repository)}:${givenName}`)
+            : givenName;
+    }
+    else if (repository && pullRequestNumber !== undefined) {
+        name = pullRequestStoreName(repository, pullRequestNumber);
+        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
+    }
+    else if (repository && branch) {
+        name = branchStoreName(repository, branch);
+        externalId = fitKey(`${slugOf(repository)}@${branch}`);
+    }
+    return { name, externalId };
+}
+/**
+ * The default name of the store of this repository's pull request: the
+ * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
+ */
+function pullRequestStoreName(repository, pullRequestNumber) {
+    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
+}
+/**
+ * The pull request whose default-named store of this repository has this
+ * name, or undefined where the name is not one (another repository's, a
+ * branch build's, or a name the user gave).
+ */
+function pullRequestOfStoreName(name, repository) {
+    const hash = hashOf(slugOf(repository));
+    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
+    if (!match)
+        return undefined;
+    const number = Number(match[1]);
+    if (!Number.isSafeInteger(number))
+        return undefined;
+    // Derived again, so that the readable part must be this repository's too.
+    return pullRequestStoreName(repository, number) === name ? number : undefined;
+}
+/** The default name of a branch build's store. */
+function branchStoreName(repository, branch) {
+    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
+    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
+}
+/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
+function slugOf({ owner, repo }) {
+    return `${owner}/${repo}`.toLowerCase();
+}
+/**
+ * `<repo><suffix>-<hash>` within the length limit: the repository's part is
+ * cut first, then the suffix, so the hash that keeps names apart always
+ * stays. A name that would not start with a letter gets an `r-` in front.
+ */
+function fitName(repo, suffix, hash) {
+    let head = readable(repo);
+    if (!/^[a-z]/.test(head))
+        head = `r-${head}`.replace(/-+$/, '');
+    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
+    const full = `${head}${suffix}`;
+    const cut = full.length <= room
+        ? full
+        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
+    return `${cut.replace(/-+$/, '')}-${hash}`;
+}
+/** Lower-case letters and digits, every other run of characters one `-`. */
+function readable(raw) {
+    return raw
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+}
+/** The key as it is where it is printable and short enough; else cleaned. */
+function fitKey(key) {
+    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
+        return key;
+    const hash = hashOf(key);
+    const head = key
+        .replace(/[^\x20-\x7e]+/g, '-')
+        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
+    return `${head}-${hash}`;
+}
+function hashOf(raw) {
+    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
+}
+
+;// CONCATENATED MODULE: ./src/store.ts
+
+
+
+/** Creates in all, the first included, when their answers are lost. */
+const MAX_CREATES = 3;
+/**
+ * After a create whose answer was lost, the listing is read at once and then
+ * again after each of these pauses before another create is sent: Vercel's
+ * listing may lag behind a create it has committed, and each create it did
+ * not need costs a store.
+ */
+const RELIST_PAUSES_MS = [500, 1000, 2000];
+/**
+ * Creates the store through the direct endpoint, once `findStores` found
+ * none with its key. Where the answer is lost the store may exist all the
+ * same: the listing is read again before any other create.
+ */
+async function createStore(api, createBody, options = {}) {
+    const key = keyOf(createBody);
+    let created;
+    for (let creates = 1;; creates++) {
+        try {
+            created = await api.createStore(createBody);
+            break;
+        }
+        catch (error) {
+            // A 2xx whose body could not be read: Vercel took the create, and
+            // only the listing can say where the store is.
+            if (error instanceof VercelResponseError)
+                break;
+            if (!mayHaveCreated(error))
+                throw error;
+            // The store may exist although the answer was lost: never create again
+            // without looking. `created` stays true: the store was absent when this
+            // run looked, and is there after its create.
+            const listed = await findAfterCreate(api, key, options);
+            if (listed.length > 0)
+                return oldestOf(listed, true);
+            if (creates >= MAX_CREATES) {
+                if (error instanceof Error) {
+                    error.message = `${error.message} (${creates} creates, and the store is not listed after any)`;
+                }
+                throw error;
+            }
+        }
+    }
+    if (created?.id) {
+        return {
+            store: { ...created, id: created.id },
+            created: true,
+            duplicates: []
+        };
+    }
+    // The create response is not known to carry the id (the official schema
+    // leaves it out), or could not be read: the listing is the source of truth.
+    const listed = await findAfterCreate(api, key, options);
+    if (listed.length === 0) {
+        throw new ActionError(`Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`);
+    }
+    return oldestOf(listed, true);
+}
+/**
+ * The stores of the key after a create that may have taken effect: listed at
+ * once, and where none is listed yet, again after each pause that the
+ * step's deadline leaves room for.
+ */
+async function findAfterCreate(api, key, { relistPausesMs = RELIST_PAUSES_MS, remainingMs = () => Number.POSITIVE_INFINITY, sleep = (ms) => (0,promises_namespaceObject.setTimeout)(ms) }) {
+    let listed = await findStores(api, key);
+    for (const pause of relistPausesMs) {
+        if (listed.length > 0 || pause >= remainingMs())
+            break;
+        await sleep(pause);
+        listed = await findStores(api, key);
+    }
+    return listed;
+}
+/** The oldest store is the step's; any others are duplicates. */
+function oldestOf(stores, created) {
+    const [store, ...duplicates] = stores;
+    return { store, created, duplicates };
+}
+/** Every store with this key, oldest first. */
+async function findStores(api, key) {
+    const listed = await api.listStores(key.integrationConfigurationId);
+    const matches = [];
+    for (const store of listed.filter(hasId)) {
+        const verdict = judgeStore(store, key);
+        if (verdict === 'match')
+            matches.push(store);
+        if (verdict === 'unconfirmed') {
+            const confirmed = await readToConfirm(api, store, key);
+            if (confirmed)
+                matches.push(confirmed);
+        }
+    }
+    return matches.sort(byAge);
+}
+/**
+ * The store with its secrets' names and its connections' prefixes and
+ * variables. The listing may leave those out (the Vercel CLI's type of a
+ * listed store has none of them): then one read fills them in.
+ */
+async function withDetails(api, store) {
+    const connections = store.projectsMetadata;
+    const complete = store.secrets !== undefined &&
+        connections != null &&
+        connections.every(({ envVarPrefix, environmentVariables }) => envVarPrefix !== undefined && environmentVariables !== undefined);
+    if (complete)
+        return store;
+    return mergeRead(store, await api.getStore(store.id));
+}
+/** The store as a read shows it now; it must exist. */
+async function store_readStore(api, id) {
+    return mergeRead({ id }, await api.getStore(id));
+}
+/** A store's read over its listing, which may describe the product only in part. */
+function mergeRead(store, read) {
+    return {
+        ...store,
+        ...read,
+        id: store.id,
+        product: { ...store.product, ...read?.product }
+    };
+}
+/**
+ * Reads a store whose listing left out its product's id or slug, and returns
+ * it if it is of the key's product.
+ */
+async function readToConfirm(api, store, key) {
+    const merged = mergeRead(store, await api.getStore(store.id));
+    const verdict = judgeStore(merged, key);
+    if (verdict === 'unconfirmed') {
+        throw new ActionError(`Store ${store.id} ("${store.name}") has this step's key, but Vercel does not say whether it is of product "${key.product}"; give "product" as the product's ${key.product.startsWith('iap_') ? 'slug' : 'iap_ id'} instead.`);
+    }
+    return verdict === 'match' ? merged : undefined;
+}
+/**
+ * A failure after which the store may exist all the same: no answer, a
+ * server error, or a conflict.
+ */
+function mayHaveCreated(error) {
+    return (error instanceof VercelNetworkError ||
+        (error instanceof VercelApiError &&
+            (error.status >= 500 || error.status === 409)));
+}
+function keyOf(body) {
+    return {
+        integrationConfigurationId: body.integrationConfigurationId,
+        product: body.integrationProductIdOrSlug,
+        name: body.name,
+        externalId: body.externalId
+    };
+}
+function hasId(store) {
+    return typeof store.id === 'string' && store.id.length > 0;
+}
+/**
+ * A store is ours when it belongs to the same installation and product, and
+ * its `externalId` equals the key, or, where the store carries no
+ * `externalId` field, its name equals the name. A store of another product or
+ * installation is never ours, whatever its name.
+ */
+function judgeStore(store, key) {
+    if (store.type !== undefined && store.type !== 'integration')
+        return 'other';
+    if (store.product?.integrationConfigurationId !== key.integrationConfigurationId) {
+        return 'other';
+    }
+    // Only where the field is absent does the name stand in for the key.
+    const sameKey = store.externalId !== undefined
+        ? store.externalId === key.externalId
+        : store.name === key.name;
+    if (!sameKey)
+        return 'other';
+    const field = key.product.startsWith('iap_') ? 'id' : 'slug';
+    const product = store.product[field];
+    if (product === undefined)
+        return 'unconfirmed';
+    return product === key.product ? 'match' : 'other';
+}
+/** Oldest first: by `createdAt`, then by id, so every run picks the same store. */
+function byAge(a, b) {
+    const age = (a.createdAt ?? Number.MAX_SAFE_INTEGER) -
+        (b.createdAt ?? Number.MAX_SAFE_INTEGER);
+    return age || (a.id ?? '').localeCompare(b.id ?? '');
+}
+/** Statuses a store does not leave by itself: waiting on them is pointless. */
+const END_STATUSES = [
+    'error',
+    'suspended',
+    'limits-exceeded-suspended',
+    'limits-exceeded-suspended-store-count',
+    'uninstalled'
+];
+// One read a second at most, on average: the pause is 0.9 to 1 s, so the
+// step goes on within a second of the store becoming available, and runs
+// that started together spread their reads.
+const POLL_MS = 1_000;
+const POLL_SPREAD = 0.1;
+/**
+ * Polls the store until it is `available`: at once, then every 0.9 to 1 s,
+ * never past the step's deadline. A store the caller already knows to be
+ * available costs no request.
+ */
+async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,promises_namespaceObject.setTimeout)(ms), random = Math.random, log = () => { } } = {}) {
+    let current = store;
+    if (current.status === 'available')
+        return current;
+    const remainingAtStart = deadline.remainingMs();
+    const timedOut = () => {
+        const waited = (remainingAtStart - deadline.remainingMs()) / 1000;
+        return new ActionError(`Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`);
+    };
+    for (;;) {
+        if (deadline.expired())
+            throw timedOut();
+        let read;
+        try {
+            read = await api.getStore(store.id);
+        }
+        catch (error) {
+            // The deadline ran out during a read: what matters is the last status.
+            if (error instanceof StepTimeoutError)
+                throw timedOut();
+            throw error;
+        }
+        current = { ...current, ...read, id: store.id };
+        const status = current.status;
+        if (status === 'available')
+            return current;
+        if (status && END_STATUSES.includes(status)) {
+            throw new ActionError(endStateMessage(current, status));
+        }
+        const pause = POLL_MS * (1 - POLL_SPREAD * random());
+        const ms = Math.min(pause, deadline.remainingMs());
+        log(`Store ${current.id} is ${status ?? 'without a status'}; asking again in ${(ms / 1000).toFixed(1)} s.`);
+        await sleep(ms);
+    }
+}
+function endStateMessage(store, status) {
+    const { title, message, href } = store.notification ?? {};
+    const said = [title, message]
+        .map((text) => text
+        ?.replace(/\s+/g, ' ')
+        .trim()
+        .replace(/[.\s]+$/, ''))
+        .filter(Boolean)
+        .join(': ');
+    const reason = said ? `Vercel says: ${said}.` : 'Vercel gives no reason.';
+    const where = href ? ` See ${href}.` : '';
+    return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} Resolve it in the Vercel dashboard, or delete the store and run the job again.`;
+}
+function describe(store) {
+    return store.name ? `"${store.name}" (${store.id})` : store.id;
+}
+/**
+ * Deletes these stores (every one with the key, duplicates included, oldest
+ * first). Vercel refuses to delete a store that projects are connected to, so each
+ * is disconnected first.
+ */
+async function removeStores(api, stores, fallbackName, log = () => { }) {
+    const removed = [];
+    for (const store of stores) {
+        const metadata = store.projectsMetadata;
+        const projects = (metadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project');
+        // Where the listing does not say, disconnecting costs one request more
+        // than a refused delete would.
+        if (!Array.isArray(metadata) || metadata.length > 0) {
+            await api.disconnectAll(store.id);
+            log(`Disconnected store ${store.id} from ${projects.length > 0 ? projects.join(', ') : 'its projects'}.`);
+        }
+        await api.deleteStore(store.id);
+        log(`Deleted store ${store.name ?? ''} (${store.id}).`);
+        removed.push({ id: store.id, name: store.name ?? fallbackName, projects });
+    }
+    return removed;
+}
+
+;// CONCATENATED MODULE: ./src/prune.ts
+
+
+/**
+ * Lists the stores first, then reads the open pull requests: a pull request
+ * opened between the two is then seen open, so its new store is never taken
+ * for a leftover. Where no store is a candidate, GitHub is not asked.
+ */
+async function planPrune(step) {
+    const candidates = await findCandidates(step);
+    if (candidates.length === 0) {
+        return { repository: step.repository, closed: [], kept: 0 };
+    }
+    const github = await step.openGitHub();
+    const open = await github.openPullRequests(step.repository);
+    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
+    return {
+        repository: step.repository,
+        closed,
+        kept: candidates.length - closed.length
+    };
+}
+/**
+ * Deletes each store of the plan as `state: absent` would: its branch
+ * variables (issue 12, where `project` is set), its connections, the store.
+ */
+async function applyPrune(api, plan, { log, removeBranchVariables }) {
+    const deleted = [];
+    for (const { store, pullRequest } of plan.closed) {
+        await removeBranchVariables?.(store.id);
+        const [removed] = await removeStores(api, [store], '', log);
+        deleted.push({ ...removed, pullRequest });
+    }
+    return {
+        kind: 'prune',
+        repository: plan.repository,
+        deleted,
+        kept: plan.kept
+    };
+}
+/** A dry run: the stores a prune would delete. */
+function showPrune(plan) {
+    return {
+        kind: 'would-prune',
+        repository: plan.repository,
+        closed: plan.closed,
+        kept: plan.kept
+    };
+}
+/** This repository's pull requests' stores of this installation and product. */
+async function findCandidates({ repository, target, api, warn }) {
+    const listed = await api.listStores(target.integrationConfigurationId);
+    const candidates = [];
+    for (const store of listed) {
+        if (typeof store.id !== 'string' || !store.id)
+            continue;
+        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
+        if (pullRequest === undefined)
+            continue;
+        const key = prune_keyOf(repository, pullRequest, target);
+        let found = { ...store, id: store.id };
+        let verdict = judgeStore(found, key);
+        if (verdict === 'unconfirmed') {
+            // The listing left out the product: one read says.
+            found = { ...found, ...(await api.getStore(found.id)), id: found.id };
+            verdict = judgeStore(found, key);
+            if (verdict === 'unconfirmed') {
+                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
+            }
+        }
+        if (verdict === 'match')
+            candidates.push({ store: found, pullRequest });
+    }
+    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
+}
+/** The key `state: present` gave the store of this pull request. */
+function prune_keyOf(repository, pullRequest, target) {
+    const { name, externalId } = deriveDefaults({
+        ...repository,
+        pullRequestNumber: pullRequest
+    });
+    return {
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.productIdOrSlug,
+        name: name ?? '',
+        externalId: externalId ?? ''
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/metadata.ts
@@ -49141,652 +51043,216 @@ function dollars(amount) {
     return amount === undefined ? 'any' : `$${amount.replace(/^\$/, '')}`;
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/store-match.ts
-/**
- * A store is ours when it belongs to the same installation and product, and
- * its `externalId` equals the key, or, where the store carries no
- * `externalId` field, its name equals the name. A store of another product or
- * installation is never ours, whatever its name.
- */
-function judgeStore(store, key) {
-    if (store.type !== undefined && store.type !== 'integration')
-        return 'other';
-    if (store.product?.integrationConfigurationId !== key.integrationConfigurationId) {
-        return 'other';
+;// CONCATENATED MODULE: ./src/flows.ts
+
+
+
+
+
+/** The run: the plan, then applied, or shown where `dry-run` asks. */
+async function runFlow(step) {
+    const { inputs, effects } = step;
+    if (inputs.state === 'prune')
+        return runPrune(step);
+    if (inputs.state === 'absent') {
+        if (inputs.dryRun)
+            return showAbsent(step, await planAbsent(step));
+        return effects.group(`Delete every store with key "${inputs.externalId}"`, async () => applyAbsent(step, await planAbsent(step)));
     }
-    // Only where the field is absent does the name stand in for the key.
-    const sameKey = store.externalId !== undefined
-        ? store.externalId === key.externalId
-        : store.name === key.name;
-    if (!sameKey)
-        return 'other';
-    const field = key.product.startsWith('iap_') ? 'id' : 'slug';
-    const product = store.product[field];
-    if (product === undefined)
-        return 'unconfirmed';
-    return product === key.product ? 'match' : 'other';
-}
-/** Oldest first: by `createdAt`, then by id, so every run picks the same store. */
-function byAge(a, b) {
-    const age = (a.createdAt ?? Number.MAX_SAFE_INTEGER) -
-        (b.createdAt ?? Number.MAX_SAFE_INTEGER);
-    return age || (a.id ?? '').localeCompare(b.id ?? '');
-}
-
-;// CONCATENATED MODULE: ./src/store.ts
-
-
-
-
-/** Creates in all, the first included, when their answers are lost. */
-const MAX_CREATES = 3;
-/**
- * After a create whose answer was lost, the listing is read at once and then
- * again after each of these pauses before another create is sent: Vercel's
- * listing may lag behind a create it has committed, and each create it did
- * not need costs a store.
- */
-const RELIST_PAUSES_MS = [500, 1000, 2000];
-/**
- * Get or create: find the store with this key, or create it through the
- * direct endpoint. Where several stores share the key the oldest wins.
- */
-async function ensureStore(api, body, options = {}) {
-    const { prepareCreate } = options;
-    const key = keyOf(body);
-    const existing = await findStores(api, key);
-    if (existing.length > 0)
-        return oldestOf(existing, false);
-    const createBody = prepareCreate ? await prepareCreate(body) : body;
-    let created;
-    for (let creates = 1;; creates++) {
-        try {
-            created = await api.createStore(createBody);
-            break;
-        }
-        catch (error) {
-            // A 2xx whose body could not be read: Vercel took the create, and
-            // only the listing can say where the store is.
-            if (error instanceof VercelResponseError)
-                break;
-            if (!mayHaveCreated(error))
-                throw error;
-            // The store may exist although the answer was lost: never create again
-            // without looking. `created` stays true: the store was absent when this
-            // run looked, and is there after its create.
-            const listed = await findAfterCreate(api, key, options);
-            if (listed.length > 0)
-                return oldestOf(listed, true);
-            if (creates >= MAX_CREATES) {
-                if (error instanceof Error) {
-                    error.message = `${error.message} (${creates} creates, and the store is not listed after any)`;
-                }
-                throw error;
-            }
-        }
+    if (inputs.dryRun) {
+        effects.info('Dry run: resolving and looking up only; nothing is changed.');
+        return showPresent(step, await planPresent(step));
     }
-    if (created?.id) {
+    return applyPresent(step, await planPresent(step));
+}
+/**
+ * The reads that decide what `state: present` does: the store with the key,
+ * or else the create body with its billing plan; and where the step names a
+ * project, the store's connection to it. Writes nothing.
+ */
+async function planPresent(step) {
+    const { inputs, target, api, effects } = step;
+    const body = createBody(inputs, target);
+    const existing = await findStores(api, keyOf(body));
+    if (existing.length > 0) {
+        const found = oldestOf(existing, false);
+        // Outputs only, no write: if a read below fails, a later step can still
+        // find the store.
+        effects.publish(buildReport(found, reportInputsOf(inputs, target)));
+        const waitFirst = inputs.wait && !inputs.dryRun && found.store.status !== 'available';
+        if (waitFirst)
+            return { action: 'reuse', found, waitFirst };
+        found.store = await withDetails(api, found.store);
         return {
-            store: { ...created, id: created.id },
-            created: true,
-            duplicates: []
+            action: 'reuse',
+            found,
+            waitFirst,
+            connection: await planProject(step, found.store)
         };
     }
-    // The create response is not known to carry the id (the official schema
-    // leaves it out), or could not be read: the listing is the source of truth.
-    const listed = await findAfterCreate(api, key, options);
-    if (listed.length === 0) {
-        throw new ActionError(`Vercel accepted the request to create store "${key.name}" but returned no store id, and the store is not listed yet; run the job again to pick it up.`);
-    }
-    return oldestOf(listed, true);
+    // Only a create needs the plan, and the project's id: both are looked up
+    // once no store was found, and before anything is written, so a wrong name
+    // costs no store.
+    const [prepared, connection] = await Promise.all([
+        withPlan(step, body),
+        planProject(step, undefined)
+    ]);
+    return { action: 'create', body: prepared, connection };
 }
-/**
- * The stores of the key after a create that may have taken effect: listed at
- * once, and where none is listed yet, again after each pause that the
- * step's deadline leaves room for.
- */
-async function findAfterCreate(api, key, { relistPausesMs = RELIST_PAUSES_MS, remainingMs = () => Number.POSITIVE_INFINITY, sleep = (ms) => (0,promises_namespaceObject.setTimeout)(ms) }) {
-    let listed = await findStores(api, key);
-    for (const pause of relistPausesMs) {
-        if (listed.length > 0 || pause >= remainingMs())
-            break;
-        await sleep(pause);
-        listed = await findStores(api, key);
-    }
-    return listed;
-}
-/** The oldest store is the step's; any others are duplicates. */
-function oldestOf(stores, created) {
-    const [store, ...duplicates] = stores;
-    return { store, created, duplicates };
-}
-/** Every store with this key, oldest first. */
-async function findStores(api, key) {
-    const listed = await api.listStores(key.integrationConfigurationId);
-    const matches = [];
-    for (const store of listed.filter(hasId)) {
-        const verdict = judgeStore(store, key);
-        if (verdict === 'match')
-            matches.push(store);
-        if (verdict === 'unconfirmed') {
-            const confirmed = await readToConfirm(api, store, key);
-            if (confirmed)
-                matches.push(confirmed);
-        }
-    }
-    return matches.sort(byAge);
-}
-/**
- * The store with its secrets' names and its connections' prefixes and
- * variables. The listing may leave those out (the Vercel CLI's type of a
- * listed store has none of them): then one read fills them in.
- */
-async function withDetails(api, store) {
-    const connections = store.projectsMetadata;
-    const complete = store.secrets !== undefined &&
-        connections != null &&
-        connections.every(({ envVarPrefix, environmentVariables }) => envVarPrefix !== undefined && environmentVariables !== undefined);
-    if (complete)
-        return store;
-    return mergeRead(store, await api.getStore(store.id));
-}
-/** The store as a read shows it now; it must exist. */
-async function readStore(api, id) {
-    return mergeRead({ id }, await api.getStore(id));
-}
-/** A store's read over its listing, which may describe the product only in part. */
-function mergeRead(store, read) {
-    return {
-        ...store,
-        ...read,
-        id: store.id,
-        product: { ...store.product, ...read?.product }
-    };
-}
-/**
- * Reads a store whose listing left out its product's id or slug, and returns
- * it if it is of the key's product.
- */
-async function readToConfirm(api, store, key) {
-    const merged = mergeRead(store, await api.getStore(store.id));
-    const verdict = judgeStore(merged, key);
-    if (verdict === 'unconfirmed') {
-        throw new ActionError(`Store ${store.id} ("${store.name}") has this step's key, but Vercel does not say whether it is of product "${key.product}"; give "product" as the product's ${key.product.startsWith('iap_') ? 'slug' : 'iap_ id'} instead.`);
-    }
-    return verdict === 'match' ? merged : undefined;
-}
-/**
- * A failure after which the store may exist all the same: no answer, a
- * server error, or a conflict.
- */
-function mayHaveCreated(error) {
-    return (error instanceof VercelNetworkError ||
-        (error instanceof VercelApiError &&
-            (error.status >= 500 || error.status === 409)));
-}
-function keyOf(body) {
-    return {
-        integrationConfigurationId: body.integrationConfigurationId,
-        product: body.integrationProductIdOrSlug,
-        name: body.name,
-        externalId: body.externalId
-    };
-}
-function hasId(store) {
-    return typeof store.id === 'string' && store.id.length > 0;
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-
-/** Adds the store to the job summary (written once, at the end of the step). */
-function addStoreToSummary(report) {
-    const action = report.created ? 'Created' : 'Reused';
-    const rows = [
-        [
-            { data: 'Store', header: true },
-            { data: 'Product', header: true },
-            { data: 'Status', header: true },
-            { data: 'Plan', header: true },
-            { data: 'External id', header: true }
-        ],
-        [
-            summary_link(report.storeName, report.dashboardUrl),
-            summary_escape(report.productName),
-            summary_escape(report.status),
-            summary_escape(report.billingPlanName || report.billingPlanId || '—'),
-            code(report.externalId)
-        ]
-    ];
-    summary
-        .addHeading(`${action} Vercel store ${summary_escape(report.storeName)}`, 2)
-        .addTable(rows)
-        .addRaw(`<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
-    if (report.secretNames.length > 0) {
-        summary.addRaw(`<p>Secrets (names only): ${listed(report.secretNames.map(code))}</p>`, true);
-    }
-    if (report.connection)
-        addConnection(report.connection);
-    if (report.env) {
-        summary.addRaw(`<p>Values read into the <code>env</code> output, masked in the log (names only): ${listed(Object.keys(report.env).map(code)) || 'none'}</p>`, true);
-    }
-    addDuplicates(report);
-}
-function addConnection(connection, wouldConnect = false) {
-    const project = connection.projectName
-        ? `${code(connection.projectName)} (${code(connection.projectId)})`
-        : code(connection.projectId);
-    const what = !connection.connected
-        ? 'Already connected to project'
-        : wouldConnect
-            ? 'A real run would connect it to project'
-            : 'Connected to project';
-    const variables = listed(connection.envVarNames.map(code));
-    summary.addRaw(`<p>${what} ${project}${variables || !wouldConnect ? `; variables (names only): ${variables || 'none'}` : ''}</p>`, true);
-}
-function addDuplicates(report) {
-    if (report.duplicates.length === 0)
-        return;
-    summary
-        .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
-        .addList(listItems(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`)));
-}
-function addDryRunReuseToSummary(report, connection) {
-    summary
-        .addHeading(`Dry run: would reuse Vercel store ${summary_escape(report.storeName)}`, 2)
-        .addRaw(`<p>Nothing was changed. The store ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)} has this step's key ${code(report.externalId)}; a real run would reuse it.</p>`, true);
-    if (connection)
-        addConnection(connection, true);
-    addDuplicates(report);
-}
-function addDryRunCreateToSummary(body, connection) {
-    summary
-        .addHeading(`Dry run: would create Vercel store ${summary_escape(body.name)}`, 2)
-        .addRaw(`<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`, true)
-        .addRaw(`<pre lang="json"><code>${escapeLines(JSON.stringify(body, null, 2))}</code></pre>`, true);
-    if (connection)
-        addConnection(connection, true);
-}
-function addDryRunRemovalToSummary(found, externalId) {
-    const stores = listed(found.map(({ id, name }) => `${summary_escape(name ?? '')} ${code(id)}`));
-    summary
-        .addHeading(found.length > 0
-        ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
-        : 'Dry run: no Vercel store to delete', 2)
-        .addRaw(`<p>Nothing was changed. ${found.length > 0 ? `A real run would disconnect and delete ${stores}, which ${found.length === 1 ? 'has' : 'have'}` : 'No store has'} the key ${code(externalId)}.</p>`, true);
-}
-/** `state: absent`: every store deleted, with the projects it left. */
-function addRemovalToSummary(removed, externalId) {
-    if (removed.length === 0) {
-        summary
-            .addHeading('No Vercel store to delete', 2)
-            .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true);
-        return;
-    }
-    const rows = [
-        [
-            { data: 'Store', header: true },
-            { data: 'Id', header: true },
-            { data: 'Projects disconnected', header: true }
-        ],
-        ...capped(removed).shown.map(({ name, id, projects }) => [
-            summary_escape(name),
-            code(id),
-            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
-        ])
-    ];
-    const more = capped(removed).more;
-    summary
-        .addHeading(removed.length === 1
-        ? `Deleted Vercel store ${summary_escape(removed[0].name)}`
-        : `Deleted ${removed.length} Vercel stores with one key`, 2)
-        .addTable(rows)
-        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}Key: ${code(externalId)}.</p>`, true);
-}
-/** `state: prune`: the stores of closed pull requests, deleted or not. */
-function addPruneToSummary(result, repository, dryRun) {
-    const stores = dryRun
-        ? result.closed.map(({ store, pullRequest }) => ({
-            id: store.id,
-            name: store.name ?? '',
-            pullRequest,
-            projects: (store.projectsMetadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project')
-        }))
-        : result.deleted;
-    const kept = `${result.kept} store(s) of open pull requests kept.`;
-    if (stores.length === 0) {
-        summary
-            .addHeading('Prune: no Vercel store of a closed pull request', 2)
-            .addRaw(`<p>Repository ${code(repository)}: ${kept}</p>`, true);
-        return;
-    }
-    const rows = [
-        [
-            { data: 'Pull request', header: true },
-            { data: 'Store', header: true },
-            { data: 'Id', header: true },
-            {
-                data: dryRun ? 'Projects connected' : 'Projects disconnected',
-                header: true
-            }
-        ],
-        ...capped(stores).shown.map(({ pullRequest, name, id, projects }) => [
-            summary_escape(`#${pullRequest}`),
-            summary_escape(name),
-            code(id),
-            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
-        ])
-    ];
-    const more = capped(stores).more;
-    summary
-        .addHeading(dryRun
-        ? `Dry run: would delete ${stores.length} Vercel store(s) of closed pull requests`
-        : `Pruned ${stores.length} Vercel store(s) of closed pull requests`, 2)
-        .addTable(rows)
-        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}${dryRun ? 'Nothing was changed. ' : ''}Repository ${code(repository)}: ${kept}</p>`, true);
-}
-function addFailureToSummary(message) {
-    summary
-        .addHeading('Vercel store: failed', 2)
-        .addRaw(`<p>❌ ${summary_escape(message, MAX_MESSAGE_LENGTH)}</p>`, true);
-}
-/** Writes the summary; a summary that can't be written is only a warning. */
-async function writeSummary() {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await summary.write();
-    }
-    catch (error) {
-        log_warning(`Could not write the job summary: ${error.message}`);
-    }
-}
-/**
- * A link to the store's page in the Vercel dashboard. The address is built
- * by `dashboardUrl` from encoded ids; anything else is shown as text only, so
- * that no string from an API answer becomes a link.
- */
-function summary_link(text, href) {
-    if (!href.startsWith(DASHBOARD))
-        return summary_escape(text);
-    return `<a href="${escapeHtml(href)}">${summary_escape(text)}</a>`;
-}
-function code(text) {
-    return `<code>${summary_escape(text)}</code>`;
-}
-/*
- * Why: GitHub renders the summary as Markdown, in which the HTML this file
- * writes is raw HTML only until a blank line, and plain text can still make
- * links, images and autolinks. So every string from an API answer, the event
- * file or an error is cut to a bounded length, put on one line, and
- * entity-encoded wherever HTML or Markdown would read it as markup.
- */
-const DASHBOARD = 'https://vercel.com/';
-/** Characters of one name, id or key shown: the longest `external-id`. */
-const MAX_TEXT_LENGTH = 256;
-/** Characters of a failure message shown. */
-const MAX_MESSAGE_LENGTH = 2_000;
-/** Characters of the dry run's request body shown. */
-const MAX_BODY_LENGTH = 20_000;
-/**
- * Items of one list shown, then "…and N more", and of a list within a list
- * (a deleted store's projects). With the lengths above, and at most 6
- * characters for one once encoded, a summary stays below 0.5 MB whatever a
- * listing holds: GitHub refuses one over 1 MiB.
- */
-const MAX_LISTED = 25;
-const MAX_LISTED_WITHIN = 10;
-// Line breaks (CR, LF, NEL, U+2028, U+2029), other control characters, and
-// the invisible marks that reorder text on screen.
-const summary_UNPRINTABLE = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
-// What HTML reads, and what Markdown reads as a link, an image, code, a table
-// cell or emphasis. `_` is left as it is: every id and variable name has
-// one, and emphasis can add neither a link nor an image.
-const MARKUP = /[&<>"'[\]()!`|\\*~#@]/g;
-/** The text on one line, bounded, with no HTML or Markdown in it. */
-function summary_escape(text, maxLength = MAX_TEXT_LENGTH) {
-    return encode(truncated(text, maxLength).replace(summary_UNPRINTABLE, ' '));
-}
-/** As `escape`, but line breaks stay: for a `<pre>` block. */
-function escapeLines(text) {
-    return truncated(text, MAX_BODY_LENGTH)
-        .split('\n')
-        .map((line) => encode(line.replace(summary_UNPRINTABLE, ' ')))
-        .join('\n');
-}
-const NAMED_ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;'
-};
-function entity(char) {
-    return NAMED_ENTITIES[char] ?? `&#${char.charCodeAt(0)};`;
-}
-function encode(text) {
-    return (text
-        .replace(MARKUP, entity)
-        // Autolinks: `http://…`, `www.…` (and `user@host`, by `@` above).
-        .replaceAll('://', '&#58;//')
-        .replace(/(www)\./gi, '$1&#46;'));
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, entity);
-}
-function truncated(text, maxLength) {
-    if (text.length <= maxLength)
-        return text;
-    // Never half of a surrogate pair.
-    const cut = /[\uD800-\uDBFF]/.test(text[maxLength - 1])
-        ? maxLength - 1
-        : maxLength;
-    return `${text.slice(0, cut)}…`;
-}
-function capped(items, limit = MAX_LISTED) {
-    return {
-        shown: items.slice(0, limit),
-        more: Math.max(0, items.length - limit)
-    };
-}
-/** Items joined by commas, the list cut after `limit`. */
-function listed(items, limit = MAX_LISTED) {
-    const { shown, more } = capped(items, limit);
-    return more > 0 ? `${shown.join(', ')} …and ${more} more` : shown.join(', ');
-}
-/** List items, cut after MAX_LISTED with a last item saying how many more. */
-function listItems(items) {
-    const { shown, more } = capped(items);
-    return more > 0 ? [...shown, `…and ${more} more`] : shown;
-}
-
-;// CONCATENATED MODULE: ./src/step-timeout.ts
-
-/** The step's `timeout` ran out: no request, retry or wait may go past it. */
-class StepTimeoutError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'StepTimeoutError';
-    }
-    /** `attempting` says what was being done, e.g. "waiting for GET /v1/storage/stores". */
-    static ranOut(seconds, attempting, detail = '') {
-        return new StepTimeoutError(`The step's timeout (${seconds} s) ran out while ${attempting}${detail}; raise "${Inputs.timeout}" or run the job again.`);
-    }
-    /** The wait before the next try would end after the deadline. */
-    static waitTooLong(seconds, attempted, wait, left) {
-        const waiting = wait.askedBy
-            ? `${wait.askedBy} asks to wait ${wait.ms} before trying again`
-            : `the next try would be in ${wait.ms}`;
-        return new StepTimeoutError(`${attempted}; ${waiting}, more than the ${left} left of the step's timeout (${seconds} s). Raise "${Inputs.timeout}" or run the job again later.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/wait.ts
-
-
-
-
-/** Statuses a store does not leave by itself: waiting on them is pointless. */
-const END_STATUSES = [
-    'error',
-    'suspended',
-    'limits-exceeded-suspended',
-    'limits-exceeded-suspended-store-count',
-    'uninstalled'
-];
-const FIRST_PAUSE_MS = 1_000;
-const PAUSE_GROWTH = 1.5;
-const MAX_PAUSE_MS = 10_000;
-/**
- * Polls the store until it is `available`: at once, then after pauses that
- * grow from 1 s to 10 s, never past the step's deadline. A store the caller
- * already knows to be available costs no request.
- */
-async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,promises_namespaceObject.setTimeout)(ms), random = Math.random, log = () => { } } = {}) {
-    let current = store;
-    if (current.status === 'available')
-        return current;
-    const remainingAtStart = deadline.remainingMs();
-    let pause = FIRST_PAUSE_MS;
-    const timedOut = () => {
-        const waited = (remainingAtStart - deadline.remainingMs()) / 1000;
-        return new ActionError(`Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`);
-    };
-    for (;;) {
-        if (deadline.expired())
-            throw timedOut();
-        let read;
-        try {
-            read = await api.getStore(store.id);
-        }
-        catch (error) {
-            // The deadline ran out during a read: what matters is the last status.
-            if (error instanceof StepTimeoutError)
-                throw timedOut();
-            throw error;
-        }
-        current = { ...current, ...read, id: store.id };
-        const status = current.status;
-        if (status === 'available')
-            return current;
-        if (status && END_STATUSES.includes(status)) {
-            throw new ActionError(endStateMessage(current, status));
-        }
-        const jittered = pause * (0.9 + 0.2 * random());
-        const ms = Math.min(jittered, deadline.remainingMs());
-        log(`Store ${current.id} is ${status ?? 'without a status'}; asking again in ${(ms / 1000).toFixed(1)} s.`);
-        await sleep(ms);
-        pause = Math.min(pause * PAUSE_GROWTH, MAX_PAUSE_MS);
-    }
-}
-function endStateMessage(store, status) {
-    const { title, message, href } = store.notification ?? {};
-    const said = [title, message]
-        .map((text) => text
-        ?.replace(/\s+/g, ' ')
-        .trim()
-        .replace(/[.\s]+$/, ''))
-        .filter(Boolean)
-        .join(': ');
-    const reason = said ? `Vercel says: ${said}.` : 'Vercel gives no reason.';
-    const where = href ? ` See ${href}.` : '';
-    return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} Resolve it in the Vercel dashboard, or delete the store and run the job again.`;
-}
-function describe(store) {
-    return store.name ? `"${store.name}" (${store.id})` : store.id;
-}
-
-;// CONCATENATED MODULE: ./src/present.ts
-
-
-
-
-
-
-
-
-
-/** `state: present`: get or create, wait until available, connect. */
-async function ensurePresent(step) {
-    const { inputs, target, deadline, stores, connections } = step;
-    let projectId;
-    const result = await log_group(`Get or create store "${inputs.name}"`, () => ensureStore(stores, createBody(inputs, target), {
-        remainingMs: () => deadline.remainingMs(),
-        sleep: step.pauses.sleep,
-        // Only a create needs the plan, and the project's id: both are looked up
-        // once no store was found, and before anything is written, so a wrong
-        // name costs no store.
-        prepareCreate: async (body) => {
-            const [prepared, id] = await Promise.all([
-                withPlan(step, body),
-                inputs.project === undefined
-                    ? undefined
-                    : projectIdOf(connections, inputs.project)
-            ]);
-            projectId = id;
-            return prepared;
-        }
-    }));
+/** Carries out a present plan: create, wait until available, connect. */
+async function applyPresent(step, plan) {
+    const { inputs, target, deadline, api, effects } = step;
     const reportInputs = reportInputsOf(inputs, target);
-    // Now already: if waiting or connecting fails, a later step can still
-    // find the store.
-    setOutputs(buildReport(result, reportInputs));
-    if (inputs.wait && result.store.status !== 'available') {
-        result.store = await log_group('Wait until the store is available', () => waitUntilAvailable(stores, result.store, deadline, {
-            ...step.pauses,
-            log: log_info
+    let result;
+    if (plan.action === 'create') {
+        result = await effects.group(`Create store "${inputs.name}"`, () => createStore(api, plan.body, {
+            remainingMs: () => deadline.remainingMs(),
+            sleep: effects.sleep
         }));
-        setOutputs(buildReport(result, reportInputs));
+        effects.publish(buildReport(result, reportInputs));
     }
-    result.store = await withDetails(stores, result.store);
+    else {
+        result = plan.found;
+    }
+    if (inputs.wait && result.store.status !== 'available') {
+        result.store = await effects.group('Wait until the store is available', () => waitUntilAvailable(api, result.store, deadline, {
+            sleep: effects.sleep,
+            random: effects.random,
+            log: (line) => effects.info(line)
+        }));
+        effects.publish(buildReport(result, reportInputs));
+    }
+    result.store = await withDetails(api, result.store);
     const { project } = inputs;
+    const known = plan.action === 'reuse' && !plan.waitFirst ? plan.connection : undefined;
     const connection = project === undefined
         ? undefined
-        : await log_group(`Connect to project ${project}`, () => connectStore(connections, result.store, {
-            project,
-            projectId,
-            environments: inputs.environments,
-            envPrefix: inputs.envPrefix
-        }, (id) => readStore(stores, id)));
+        : await effects.group(`Connect to project ${project}`, () => connectStore(api, result.store, {
+            ...connectRequest(inputs),
+            projectId: plan.connection?.projectId
+        }, (id) => store_readStore(api, id), known));
     const env = connection && inputs.readEnv
-        ? await log_group(`Read the variables' values from project ${inputs.project}`, () => readStoreEnv(step.projectEnv, {
+        ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => readStoreEnv(api, {
             project: inputs.project ?? connection.projectId,
             projectId: connection.projectId,
             storeId: result.store.id,
             environment: inputs.environments[0],
             names: connection.envVarNames
-        }, (value) => mask(value)))
+        }, (value) => effects.mask(value)))
         : undefined;
-    const report = { ...buildReport(result, reportInputs), connection, env };
-    setOutputs(report);
-    addStoreToSummary(report);
-    log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
-    if (connection) {
-        log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
+    return {
+        kind: 'present',
+        report: { ...buildReport(result, reportInputs), connection, env },
+        project,
+        environments: inputs.environments
+    };
+}
+/**
+ * A present plan as a dry run shows it: the store it would reuse, or the
+ * body it would create one with, and what it would do about the project.
+ */
+function showPresent(step, plan) {
+    const { inputs, target } = step;
+    if (plan.action === 'reuse') {
+        const { store } = plan.found;
+        const connection = connectionShown(step, store, plan.connection);
+        return {
+            kind: 'would-reuse',
+            report: {
+                ...buildReport(plan.found, reportInputsOf(inputs, target)),
+                // Outputs name a project the store is connected to, not one it would be.
+                connection: connection?.connected === false ? connection : undefined
+            },
+            connection,
+            readEnv: inputs.readEnv
+        };
     }
-    if (env) {
-        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${inputs.environments[0]}) into the "env" output, each masked in the log.`);
+    return {
+        kind: 'would-create',
+        body: plan.body,
+        productId: target.product.id ?? '',
+        connection: connectionShown(step, undefined, plan.connection),
+        readEnv: inputs.readEnv
+    };
+}
+/** `state: prune`: the plan, then applied, or shown where `dry-run` asks. */
+async function runPrune(step) {
+    const { inputs, target, api, effects, repository, openGitHub } = step;
+    // parseInputs refuses a prune without the repository.
+    if (!repository)
+        throw new Error('state: prune without a repository');
+    const pruneStep = {
+        repository,
+        target,
+        api,
+        openGitHub,
+        warn: (line) => effects.warn(line)
+    };
+    const slug = `${repository.owner}/${repository.repo}`;
+    if (inputs.dryRun) {
+        return effects.group(`Dry run: find the stores of ${slug}'s closed pull requests`, async () => showPrune(await planPrune(pruneStep)));
     }
-    warnOfDuplicates(report);
-    return report;
+    return effects.group(`Delete the stores of ${slug}'s closed pull requests`, async () => applyPrune(api, await planPrune(pruneStep), {
+        log: (line) => effects.info(line)
+        // removeBranchVariables: issue 12's, where inputs.project is set,
+        // once src/branch-env.ts is on main (see applyPrune).
+    }));
+}
+/** The stores with the key, found by the same listing a deletion uses. */
+async function planAbsent({ inputs, target, api }) {
+    return { stores: await findStores(api, keyOf(createBody(inputs, target))) };
+}
+/** Every store of the key goes, with its connections. */
+async function applyAbsent({ inputs, api, effects }, plan) {
+    const removed = await removeStores(api, plan.stores, inputs.name, (line) => effects.info(line));
+    return { kind: 'absent', removed, externalId: inputs.externalId };
+}
+function showAbsent({ inputs }, plan) {
+    return {
+        kind: 'would-delete',
+        found: plan.stores,
+        externalId: inputs.externalId
+    };
+}
+/**
+ * What the step would do about its project: the connection in place
+ * (`connected: false`), or the one it would make (`connected: true`).
+ */
+function connectionShown({ inputs }, store, plan) {
+    if (plan === undefined)
+        return undefined;
+    if (store && plan.existing) {
+        return reuse(store, plan.existing, connectRequest(inputs));
+    }
+    return {
+        projectId: plan.projectId,
+        projectName: plan.projectName,
+        envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+        connected: true
+    };
+}
+/** The store's connection to the step's project, where it names one. */
+async function planProject({ inputs, api }, store) {
+    if (inputs.project === undefined)
+        return undefined;
+    return planConnection(api, store, connectRequest(inputs));
+}
+function connectRequest(inputs) {
+    return {
+        project: inputs.project ?? '',
+        environments: inputs.environments,
+        envPrefix: inputs.envPrefix
+    };
 }
 /** The body with the billing plan the inputs name, looked up by id or name. */
-async function withPlan({ inputs, target, integrations }, body) {
+async function withPlan({ inputs, target, api }, body) {
     if (inputs.plan === undefined)
         return body;
-    const plan = await resolvePlan(integrations, target, {
+    const plan = await resolvePlan(api, target, {
         plan: inputs.plan,
         prepaymentAmountCents: inputs.prepaymentAmountCents
     });
     return { ...body, billingPlanId: plan.id };
-}
-function warnOfDuplicates(report) {
-    if (report.duplicates.length === 0)
-        return;
-    log_warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
 }
 function reportInputsOf(inputs, target) {
     return {
@@ -49810,1012 +51276,34 @@ function createBody(inputs, target) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/remove.ts
-
-/** Deletes every store with this key, duplicates included, oldest first. */
-async function removeStores(stores, connections, key, log = () => { }) {
-    const removed = [];
-    for (const store of await findStores(stores, key)) {
-        removed.push(await removeStore(connections, store, log, key.name));
-    }
-    return removed;
-}
+;// CONCATENATED MODULE: ./src/vercel-api.ts
 /**
- * Deletes one store: disconnected first where projects are connected, since
- * Vercel refuses to delete it otherwise.
+ * The Vercel API as the action calls it: one table of the endpoints' paths
+ * (which the emulator serves, so that the two cannot drift apart), the
+ * shapes of the answers the action reads, and `VercelApi`, one method per
+ * endpoint. Every answer goes through a reader of `vercel-answers.ts`
+ * before anything uses it.
  */
-async function removeStore(connections, store, log = () => { }, fallbackName = '') {
-    const metadata = store.projectsMetadata;
-    const projects = (metadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project');
-    // Where the listing does not say, disconnecting costs one request more
-    // than a refused delete would.
-    if (!Array.isArray(metadata) || metadata.length > 0) {
-        await connections.disconnectAll(store.id);
-        log(`Disconnected store ${store.id} from ${projects.length > 0 ? projects.join(', ') : 'its projects'}.`);
-    }
-    await connections.deleteStore(store.id);
-    log(`Deleted store ${store.name ?? ''} (${store.id}).`);
-    return { id: store.id, name: store.name ?? fallbackName, projects };
-}
-
-;// CONCATENATED MODULE: ./src/absent.ts
-
-
-
-
-
-
-/** `state: absent`: every store of the key goes, with its connections. */
-async function ensureAbsent({ inputs, target, stores, connections }) {
-    const removed = await log_group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(stores, connections, keyOf(createBody(inputs, target)), log_info));
-    setRemovalOutputs(removed, inputs.externalId);
-    addRemovalToSummary(removed, inputs.externalId);
-    log_info(removed.length > 0
-        ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
-        : `No store has the key "${inputs.externalId}"; nothing to delete.`);
-    return removed;
-}
-/**
- * `state: absent` for an integration the team no longer has: no store of it
- * can be left, so there is nothing to delete.
- */
-function nothingToDelete(externalId, reason) {
-    log_warning(`Nothing to delete: ${reason}`);
-    setRemovalOutputs([], externalId);
-    addRemovalToSummary([], externalId);
-}
-/** `state: prune` for an integration the team no longer has. */
-function nothingToPrune(reason) {
-    log_warning(`Nothing to prune: ${reason}`);
-    setPruneOutputs({ closed: [], deleted: [], kept: 0 });
-}
-
-;// CONCATENATED MODULE: ./src/failure.ts
-
-
-
 
 
 /**
- * One line a person can act on: what failed, what Vercel said, and what to
- * change. Never a stack trace; never the token (it is in no error).
+ * Every endpoint the action calls: method and path, with `{name}` where an
+ * id goes. `emulator/routes.ts` serves these very strings.
  */
-function describeFailure(error) {
-    if (error instanceof InputError ||
-        error instanceof ActionError ||
-        error instanceof StepTimeoutError) {
-        return error.message;
-    }
-    if (error instanceof VercelApiError) {
-        return `${error.message}. ${adviceFor(error)}`;
-    }
-    if (error instanceof VercelResponseError) {
-        return `${error.message}; check "${Inputs.apiUrl}", or try again if Vercel is having an incident.`;
-    }
-    if (error instanceof VercelNetworkError) {
-        return `${error.message}; check "${Inputs.apiUrl}" and the runner's network, then try again.`;
-    }
-    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-}
-function adviceFor({ status, body, method }) {
-    if (status === 401 || body?.invalidToken || body?.missingToken) {
-        return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`;
-    }
-    switch (status) {
-        case 400:
-            return 'Vercel rejected the request: fix the input its message names.';
-        case 402:
-            return `The team needs a valid payment method for this plan: update billing in the Vercel dashboard, or set "${Inputs.paymentMethod}".`;
-        case 403:
-            return `The token may not do this: it needs access to "${Inputs.team}" and, to create stores, admin rights on the installation "${Inputs.integration}"; if the integration's terms were never accepted, accept them once in the Vercel dashboard.`;
-        case 404:
-            return method === 'POST'
-                ? `Check "${Inputs.integration}" (an installation of this team) and "${Inputs.product}" (a product of that installation).`
-                : `Check "${Inputs.team}" and "${Inputs.integration}".`;
-        case 409:
-            return `Vercel reports a conflict with an existing resource, and no store with this step's key is listed: another store may already have the name; set "${Inputs.name}" to another.`;
-        case 429:
-            return 'Vercel is rate limiting this token; run the job again in a minute.';
-        default:
-            if (status >= 500) {
-                return 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.';
-            }
-            if (status >= 300 && status < 400) {
-                return `Redirects are not followed, so that the token never leaves the host of "${Inputs.apiUrl}": check "${Inputs.apiUrl}" (the default is ${DEFAULT_API_URL}).`;
-            }
-            return body?.message || body?.code
-                ? "See Vercel's message above."
-                : `Vercel gave no reason; check "${Inputs.apiUrl}" and the inputs, then try again.`;
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/vercel/retry-after.ts
-/**
- * How long the server asks us to wait before the next request, in ms, or
- * undefined when it does not say. `Retry-After` (seconds or an HTTP date) is
- * read on any retryable answer; `X-RateLimit-Reset` (unix seconds) only on a
- * 429, since Vercel sends its rate-limit headers on every answer.
- */
-function requestedWaitMs(status, headers, now) {
-    const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now);
-    if (retryAfter !== undefined)
-        return retryAfter;
-    if (status !== 429)
-        return undefined;
-    return parseRateLimitReset(header(headers, 'x-ratelimit-reset'), now);
-}
-/** `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`. */
-function parseRetryAfter(value, now) {
-    const text = value?.trim();
-    if (!text)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Number(text) * 1000;
-    // An HTTP date names its day and month; this keeps "-3" from passing for one.
-    const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** `X-RateLimit-Reset: 1795000000`: when the window resets, in unix seconds. */
-function parseRateLimitReset(value, now) {
-    const text = value?.trim();
-    if (!text || !/^\d+$/.test(text))
-        return undefined;
-    return Math.max(0, Number(text) * 1000 - now);
-}
-function header(headers, name) {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-
-;// CONCATENATED MODULE: ./src/vercel/retry.ts
-/** How many times a request is sent again after the first attempt. */
-const MAX_RETRIES = 4;
-/** Backoff before retry n is random in [0, min(CAP, BASE × 2^(n-1))]: full jitter. */
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 8_000;
-/**
- * Whether an answer may be retried. Reads and deletes are safe to repeat
- * (a repeated delete finds the store gone); a create is retried only on a
- * 429, which means Vercel did nothing: after a 5xx or a lost answer the store
- * may exist, and `store.ts` looks before it creates again.
- */
-function isRetryableStatus(method, status) {
-    if (status === 429)
-        return true;
-    return method !== 'POST' && status >= 500 && status <= 599;
-}
-function isRetryableNetworkError(method) {
-    return method !== 'POST';
-}
-/**
- * Full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog):
- * concurrent runs that failed together spread out instead of retrying in step.
- */
-function backoffMs(retry, random) {
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1));
-    return Math.round(random() * ceiling);
-}
-function formatSeconds(ms) {
-    const seconds = ms / 1000;
-    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/vercel/client.ts
-
-
-
-
-
-
-const CONNECT_TIMEOUT_MS = 10_000;
-const HEADERS_TIMEOUT_MS = 30_000;
-const BODY_TIMEOUT_MS = 30_000;
-// A create provisions the store at the partner before Vercel answers.
-const POST_HEADERS_TIMEOUT_MS = 120_000;
-// undici's timers are coarse: one that fires this near the deadline is it.
-const TIMER_SLACK_MS = 1_000;
-// The most read of one answer. The largest the action expects is the store
-// listing, about 1 KB a store: 10,000 stores make some 10 MB. Three times
-// that leaves room for growth while a broken or hostile server can no longer
-// make the step hold hundreds of MB (and crash on them).
-const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
-const MAX_ANSWER_SIZE = '32 MiB';
-/**
- * A small JSON client for the Vercel REST API: Bearer token, team scope on
- * every request, and one error type per way a request can fail.
- */
-class VercelClient {
-    options;
-    dispatcher;
-    stopped = new AbortController();
-    constructor(options) {
-        this.options = options;
-        this.dispatcher = options.dispatcher ?? createDispatcher(options.apiUrl);
-    }
-    get(path, query = {}) {
-        return this.send('GET', path, query);
-    }
-    post(path, body, query = {}) {
-        return this.send('POST', path, query, body);
-    }
-    /**
-     * A POST whose answer carries nothing the caller reads: any 2xx will do,
-     * so an unreadable body cannot fail a request that took effect.
-     */
-    async postIgnoringAnswer(path, body, query = {}) {
-        await this.send('POST', path, query, body, false);
-    }
-    /** A delete's answer carries nothing the action reads: any 2xx will do. */
-    async delete(path, query = {}) {
-        await this.send('DELETE', path, query, undefined, false);
-    }
-    /**
-     * Ends every request and retry still under way (a listing started early,
-     * say) once the step has its result, so that none logs after it.
-     */
-    stop() {
-        this.stopped.abort();
-    }
-    /**
-     * Sends the request, and again on a retryable failure (see `retry.ts`)
-     * after the wait the server asks for or a jittered backoff, never past the
-     * step's deadline.
-     */
-    async send(method, path, query, body, readAnswer = true) {
-        const url = this.url(path, query);
-        for (let attempt = 1;; attempt++) {
-            const result = await this.attempt(method, path, url, body, readAnswer);
-            if (result.ok)
-                return result.value;
-            const stopped = this.stopped.signal.aborted;
-            if (stopped || !result.retryable || attempt > MAX_RETRIES) {
-                throw noteAttempts(result.error, attempt);
-            }
-            const delay = result.waitMs ?? backoffMs(attempt, this.options.random ?? Math.random);
-            const deadline = this.options.deadline;
-            if (deadline && delay >= deadline.remainingMs()) {
-                throw StepTimeoutError.waitTooLong(deadline.seconds, noteAttempts(result.error, attempt).message, {
-                    ms: formatSeconds(delay),
-                    askedBy: result.waitMs === undefined ? undefined : 'Vercel'
-                }, formatSeconds(deadline.remainingMs()));
-            }
-            this.options.warn?.(`${method} ${path} → ${result.reason}; retry ${attempt} of ${MAX_RETRIES} in ${formatSeconds(delay)}`);
-            await this.sleep(delay);
-        }
-    }
-    async attempt(method, path, url, body, readAnswer) {
-        const deadline = this.options.deadline;
-        const remaining = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
-        if (deadline && remaining === 0) {
-            throw StepTimeoutError.ranOut(deadline.seconds, `${method} ${path}`);
-        }
-        const headersTimeout = method === 'POST' ? POST_HEADERS_TIMEOUT_MS : HEADERS_TIMEOUT_MS;
-        // The deadline, where it is nearer than a timeout, takes its place; and
-        // it bounds the whole request, whose phases could together outlast it.
-        const capped = remaining < Math.max(headersTimeout, BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS);
-        const signal = AbortSignal.any([
-            this.stopped.signal,
-            ...(deadline ? [deadline.signal()] : [])
-        ]);
-        const started = Date.now();
-        let response;
-        let text;
-        try {
-            response = await (0,undici/* request */.Em)(url, {
-                method,
-                dispatcher: this.dispatcher,
-                headers: {
-                    authorization: `Bearer ${this.options.token}`,
-                    'user-agent': this.options.userAgent,
-                    accept: 'application/json',
-                    ...(body === undefined ? {} : { 'content-type': 'application/json' })
-                },
-                body: body === undefined ? undefined : JSON.stringify(body),
-                headersTimeout: Math.min(headersTimeout, remaining),
-                bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
-                signal
-            });
-            text = await response.body.text();
-        }
-        catch (error) {
-            // undici stopped reading at MAX_ANSWER_BYTES: the part read is not
-            // used (a listing cut short must never pass for a whole one), and the
-            // request is not retried, since the same answer would come again.
-            if (isAnswerTooLarge(error)) {
-                return {
-                    ok: false,
-                    error: new VercelAnswerTooLargeError(method, path, MAX_ANSWER_SIZE),
-                    retryable: false,
-                    reason: 'answer too large'
-                };
-            }
-            // A timeout of undici's own is the deadline's only where it was cut to
-            // it; a connect timeout with time left is a network error.
-            const deadlinePassed = deadline &&
-                !this.stopped.signal.aborted &&
-                (signal.aborted ||
-                    (capped &&
-                        isTimeout(error) &&
-                        deadline.remainingMs() < TIMER_SLACK_MS));
-            if (deadlinePassed) {
-                throw StepTimeoutError.ranOut(deadline.seconds, `waiting for ${method} ${path}`, 
-                // A create may be made although its answer is late.
-                method === 'POST' ? ' (it may have taken effect all the same)' : '');
-            }
-            const reason = networkReason(error);
-            return {
-                ok: false,
-                error: new VercelNetworkError(method, path, reason),
-                retryable: isRetryableNetworkError(method),
-                reason: error.code ?? 'no answer'
-            };
-        }
-        const { statusCode, headers } = response;
-        this.options.log?.(`${method} ${path} → ${statusCode} (${Date.now() - started} ms)`);
-        const contentType = String(headers['content-type'] ?? '');
-        if (statusCode < 200 || statusCode > 299) {
-            return {
-                ok: false,
-                error: new VercelApiError(method, path, statusCode, readErrorBody(text), describeBody(text, contentType)),
-                retryable: isRetryableStatus(method, statusCode),
-                reason: String(statusCode),
-                waitMs: requestedWaitMs(statusCode, headers, Date.now())
-            };
-        }
-        if (!readAnswer)
-            return { ok: true, value: undefined };
-        try {
-            return { ok: true, value: JSON.parse(text) };
-        }
-        catch {
-            throw new VercelResponseError(method, path, statusCode, describeUnreadableBody(text, contentType));
-        }
-    }
-    async sleep(ms) {
-        if (this.options.sleep)
-            return this.options.sleep(ms);
-        // Stopped: the retry after this wait will not be made.
-        await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: this.stopped.signal }).catch(() => undefined);
-    }
-    url(path, query) {
-        const url = new URL(this.options.apiUrl + path);
-        for (const [key, value] of Object.entries({
-            ...this.options.team,
-            ...query
-        })) {
-            if (value !== undefined)
-                url.searchParams.set(key, value);
-        }
-        return url.href;
-    }
-}
-/**
- * One dispatcher for every call to `apiUrl`: proxy settings from the
- * environment (as on self-hosted runners), a bound on every answer, and
- * timeouts far shorter than undici's 5 minutes. A loopback `apiUrl` never
- * goes through a proxy, as with @actions/http-client: an emulator or tunnel
- * on the runner is reached directly, and the token never goes to the proxy.
- */
-function createDispatcher(apiUrl) {
-    const options = {
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        headersTimeout: HEADERS_TIMEOUT_MS,
-        bodyTimeout: BODY_TIMEOUT_MS,
-        maxResponseSize: MAX_ANSWER_BYTES
-    };
-    return isLoopback(new URL(apiUrl).hostname)
-        ? new undici/* Agent */.g6(options)
-        : new undici/* EnvHttpProxyAgent */.J2(options);
-}
-/** 127.0.0.0/8, `localhost` and `[::1]`, as a URL's `hostname` gives them. */
-function isLoopback(hostname) {
-    return (hostname === 'localhost' ||
-        hostname === '[::1]' ||
-        /^127(\.\d{1,3}){3}$/.test(hostname));
-}
-function isAnswerTooLarge(error) {
-    return error.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
-}
-function isTimeout(error) {
-    const { code, name } = error;
-    return (name === 'TimeoutError' ||
-        name === 'AbortError' ||
-        /TIMEOUT/.test(code ?? ''));
-}
-function networkReason(error) {
-    const { code, message } = error;
-    return [code, message].filter(Boolean).join(': ') || String(error);
-}
-
-;// CONCATENATED MODULE: ./src/github.ts
-
-
-
-
-/** A GitHub request that failed, with what GitHub said. */
-class GitHubApiError extends ActionError {
-    status;
-    constructor(status, what, said) {
-        super(`GitHub answered ${status || 'nothing'} to ${what}${said ? ` (${said})` : ''}`);
-        this.name = 'GitHubApiError';
-        this.status = status;
-    }
-}
-// GitHub's largest page.
-const PER_PAGE = 100;
-// Characters of GitHub's message quoted in an error.
-const MAX_SAID_LENGTH = 200;
-/** Loads `@actions/github` and returns the endpoints on an Octokit of it. */
-async function openGitHub(options) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
-    // The action's own dispatcher: the runner's proxy settings, timeouts, and
-    // the URL of this run (@actions/github fixes its own when it is loaded).
-    const dispatcher = createDispatcher(options.apiUrl);
-    const octokit = getOctokit(options.token, {
-        baseUrl: options.apiUrl,
-        userAgent: USER_AGENT,
-        request: {
-            fetch: (url, init) => (0,undici/* fetch */.hd)(url, { ...init, dispatcher })
-        }
-    });
-    const request = () => ({ request: { signal: options.signal() } });
-    return {
-        async findComment({ owner, repo }, issueNumber, found) {
-            const pages = octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-                owner,
-                repo,
-                issue_number: issueNumber,
-                per_page: PER_PAGE,
-                ...request()
-            });
-            try {
-                for await (const { data } of pages) {
-                    for (const comment of data) {
-                        const read = readComment(comment);
-                        if (read && found(read))
-                            return read;
-                    }
-                }
-            }
-            catch (error) {
-                throw fromOctokit(error, `the listing of pull request #${issueNumber}'s comments`);
-            }
-            return undefined;
-        },
-        async createComment({ owner, repo }, issueNumber, body) {
-            try {
-                await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, body, ...request() });
-            }
-            catch (error) {
-                throw fromOctokit(error, `a new comment on pull request #${issueNumber}`);
-            }
-        },
-        async updateComment({ owner, repo }, commentId, body) {
-            try {
-                await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: commentId, body, ...request() });
-            }
-            catch (error) {
-                throw fromOctokit(error, `an update of comment ${commentId}`);
-            }
-        },
-        async tokenLogin() {
-            let login;
-            try {
-                const { data } = await octokit.request('GET /user', request());
-                login = data.login;
-            }
-            catch (error) {
-                throw fromOctokit(error, "the read of the token's user");
-            }
-            if (typeof login !== 'string' || !login) {
-                throw new GitHubApiError(200, "the read of the token's user", 'no login');
-            }
-            return login;
-        },
-        async openPullRequests({ owner, repo }) {
-            const numbers = new Set();
-            try {
-                for await (const { data } of octokit.paginate.iterator('GET /repos/{owner}/{repo}/pulls', { owner, repo, state: 'open', per_page: PER_PAGE, ...request() })) {
-                    for (const pull of data) {
-                        const number = pull.number;
-                        // A listing that cannot be read must not pass for a short one:
-                        // a store of an open pull request would be deleted.
-                        if (!Number.isSafeInteger(number)) {
-                            throw new GitHubApiError(200, `the listing of ${owner}/${repo}'s open pull requests`, 'a pull request without a number');
-                        }
-                        numbers.add(number);
-                    }
-                }
-            }
-            catch (error) {
-                throw fromOctokit(error, `the listing of ${owner}/${repo}'s open pull requests`);
-            }
-            return numbers;
-        }
-    };
-}
-/** The fields the action reads, where the comment has them all. */
-function readComment(comment) {
-    const { id, body, user } = (comment ?? {});
-    if (!Number.isSafeInteger(id) ||
-        typeof body !== 'string' ||
-        typeof user?.login !== 'string' ||
-        typeof user.type !== 'string') {
-        return undefined;
-    }
-    return {
-        id: id,
-        body,
-        author: { login: user.login, type: user.type }
-    };
-}
-/**
- * Octokit's error as a GitHubApiError that says what to do. GitHub's own
- * message is quoted, cut short; Octokit's redacts the token already, and the
- * request's headers are never quoted.
- */
-function fromOctokit(error, what) {
-    if (error instanceof GitHubApiError)
-        return error;
-    const { status, response, message } = error;
-    const code = typeof status === 'number' ? status : 0;
-    const said = typeof response?.data?.message === 'string'
-        ? response.data.message
-        : typeof message === 'string' && code === 0
-            ? message
-            : '';
-    const shortened = said.length > MAX_SAID_LENGTH ? `${said.slice(0, MAX_SAID_LENGTH)}…` : said;
-    const failure = new GitHubApiError(code, what, shortened);
-    failure.message += `. ${github_adviceFor(code)}`;
-    return failure;
-}
-function github_adviceFor(status) {
-    switch (status) {
-        case 401:
-            return `GitHub did not accept the token: check "${Inputs.githubToken}" (default \${{ github.token }}).`;
-        case 403:
-            return `The token may not do this: give the job "permissions: pull-requests: write" for a comment ("pull-requests: read" for a prune); a pull request from a fork gets a read-only token.`;
-        case 404:
-            return `Check that "${Inputs.githubToken}" can read this repository.`;
-        default:
-            return status >= 500 || status === 0
-                ? 'GitHub did not answer as it should; run the job again.'
-                : "See GitHub's message above.";
-    }
-}
-
-;// CONCATENATED MODULE: ./src/comment.ts
-
-
-
-
-/**
- * Writes or updates the step's comment. Never fails the step: the store is
- * what matters, and a fork's read-only token is an ordinary case.
- */
-async function commentOnPullRequest(request) {
-    const { repository, pullRequest, warn } = request;
-    if (!repository || pullRequest === undefined) {
-        warn(`"${Inputs.comment}" writes only on a pull request, and this run is not one (event ${process.env.GITHUB_EVENT_NAME || 'unknown'}): no comment written.`);
-        return;
-    }
-    const body = commentBody(request.externalId, request.outcome);
-    try {
-        const api = await (request.openApi ?? openGitHub)({
-            token: request.token,
-            apiUrl: request.apiUrl,
-            signal: request.signal
-        });
-        const written = await upsertComment(api, {
-            repository,
-            pullRequest,
-            installationToken: isInstallationToken(request.token)
-        }, request.externalId, body);
-        request.info(`${written === 'created' ? 'Wrote' : 'Updated'} the comment on pull request #${pullRequest}.`);
-    }
-    catch (error) {
-        warn(`Could not write the pull request comment: ${describeFailure(error)}`);
-    }
-}
-/**
- * Updates the step's comment where there is one; creates it otherwise. The
- * comment's author must be the token's: a bot for an installation token
- * (Actions' `GITHUB_TOKEN`, a GitHub App's), which cannot ask `GET /user`;
- * for any other token, the user `GET /user` names.
- */
-async function upsertComment(api, { repository, pullRequest, installationToken }, externalId, body) {
-    const marker = commentMarker(externalId);
-    const login = installationToken ? undefined : await loginOf(api);
-    const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) &&
-        (login === undefined
-            ? comment.author.type === 'Bot'
-            : comment.author.login === login));
-    if (existing) {
-        await api.updateComment(repository, existing.id, body);
-        return 'updated';
-    }
-    await api.createComment(repository, pullRequest, body);
-    return 'created';
-}
-/**
- * The hidden first line. The key is percent-encoded, so no key can end the
- * HTML comment early (`-->`) or put a line break in it.
- */
-function commentMarker(externalId) {
-    return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`;
-}
-/**
- * The token's user; none for a token GitHub says has no user (403: an
- * installation token without the `ghs_` prefix, as older servers issue).
- */
-async function loginOf(api) {
-    try {
-        return await api.tokenLogin();
-    }
-    catch (error) {
-        if (error instanceof GitHubApiError && error.status === 403)
-            return undefined;
-        throw error;
-    }
-}
-/**
- * GitHub's prefix of an installation token: Actions' `GITHUB_TOKEN` and a
- * GitHub App's (`ghp_`, `github_pat_`, `gho_`, `ghu_` act as a user).
- */
-function isInstallationToken(token) {
-    return token.startsWith('ghs_');
-}
-function commentBody(externalId, outcome) {
-    const lines = outcome.state === 'present'
-        ? storeLines(outcome.report)
-        : deletedLines(outcome.removed, externalId);
-    return [
-        commentMarker(externalId),
-        ...lines,
-        '',
-        '<sub>Kept current by vercel-store-action: updated on every run of this step, and when the pull request closes.</sub>',
-        ''
-    ].join('\n');
-}
-function storeLines(report) {
-    const header = ['Store', 'Id', 'Status', 'Product', 'Plan']
-        .map((name) => `<th>${name}</th>`)
-        .join('');
-    const cells = [
-        summary_link(report.storeName, report.dashboardUrl),
-        code(report.storeId),
-        summary_escape(report.status),
-        summary_escape(report.productName),
-        summary_escape(report.billingPlanName || report.billingPlanId || '—')
-    ]
-        .map((cell) => `<td>${cell}</td>`)
-        .join('');
-    const lines = [
-        `### Vercel store ${summary_escape(report.storeName)}`,
-        '',
-        `<table><tr>${header}</tr><tr>${cells}</tr></table>`,
-        '',
-        `${report.created ? 'Created by this run' : 'Found by its key and reused'}: key ${code(report.externalId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.`
-    ];
-    const { connection } = report;
-    if (connection) {
-        const project = connection.projectName
-            ? `${code(connection.projectName)} (${code(connection.projectId)})`
-            : code(connection.projectId);
-        const names = connection.envVarNames.map(code).join(', ') || 'none';
-        lines.push('', `Project ${project}; variables (names only): ${names}`);
-    }
-    return lines;
-}
-function deletedLines(removed, externalId) {
-    if (removed.length === 0) {
-        return [
-            '### Vercel store deleted',
-            '',
-            `No store had this pull request's key ${code(externalId)} any more: nothing was left to delete.`
-        ];
-    }
-    return [
-        `### Vercel store deleted`,
-        '',
-        ...removed.map(({ name, id, projects }) => `- ${summary_escape(name)} ${code(id)} was deleted${projects.length > 0 ? `, after it was disconnected from ${projects.map(code).join(', ')}` : ''}.`)
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/deadline.ts
-/**
- * The step's one deadline: every request, retry and wait takes its time from
- * here, so `timeout` bounds the whole step rather than each call.
- */
-class Deadline {
-    seconds;
-    at;
-    now;
-    abortAfter;
-    /** `now` and `abortAfter` are the clock: real time, or a test's. */
-    constructor(seconds, now = Date.now, abortAfter = (ms) => AbortSignal.timeout(ms)) {
-        this.seconds = seconds;
-        this.now = now;
-        this.abortAfter = abortAfter;
-        this.at = now() + seconds * 1000;
-    }
-    /** Aborts when the deadline passes: what bounds every request. */
-    signal() {
-        return this.abortAfter(this.remainingMs());
-    }
-    remainingMs() {
-        return Math.max(0, this.at - this.now());
-    }
-    expired() {
-        return this.remainingMs() === 0;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/dry-run.ts
-
-
-
-
-
-
-
-const CREATE = 'POST /v1/storage/stores/integration/direct';
-/**
- * `dry-run` with `state: present`: the reads that decide what a real run
- * would do (no readiness polls, no values read), and no write. Reports the store it would reuse, or the exact body it would create
- * one with, and what it would do about the project.
- */
-async function dryRunPresent(step) {
-    const { inputs, target, stores } = step;
-    log_info('Dry run: resolving and looking up only; nothing is changed.');
-    const body = createBody(inputs, target);
-    const existing = await findStores(stores, keyOf(body));
-    if (existing.length > 0) {
-        const result = oldestOf(existing, false);
-        result.store = await withDetails(stores, result.store);
-        const connection = await connectionOf(step, result.store);
-        const report = {
-            ...buildReport(result, reportInputsOf(inputs, target)),
-            // Outputs name a project the store is connected to, not one it would be.
-            connection: connection?.connected === false ? connection : undefined
-        };
-        setOutputs(report);
-        addDryRunReuseToSummary(report, connection);
-        log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}`);
-        warnOfDuplicates(report);
-        return;
-    }
-    const [prepared, connection] = await Promise.all([
-        withPlan(step, body),
-        connectionOf(step, undefined)
-    ]);
-    const shown = withHiddenValues(prepared);
-    setOutputs(wouldCreateReport(prepared, target.product.id ?? ''));
-    addDryRunCreateToSummary(shown, connection);
-    log_info(`Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}`);
-}
-/** `dry-run` with `state: absent`: the stores a real run would delete. */
-async function dryRunAbsent({ inputs, target, stores }) {
-    const found = await findStores(stores, keyOf(createBody(inputs, target)));
-    setWouldDeleteOutputs(found, inputs.externalId);
-    addDryRunRemovalToSummary(found, inputs.externalId);
-    log_info(found.length > 0
-        ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
-        : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`);
-}
-/**
- * What the step would do about its project: the connection in place
- * (`connected: false`), or the one it would make (`connected: true`).
- */
-async function connectionOf({ inputs, connections }, store) {
-    if (inputs.project === undefined)
-        return undefined;
-    const request = {
-        project: inputs.project,
-        environments: inputs.environments,
-        envPrefix: inputs.envPrefix
-    };
-    const plan = await planConnection(connections, store, request);
-    if (store && plan.existing)
-        return reuse(store, plan.existing, request);
-    return {
-        projectId: plan.projectId,
-        projectName: plan.projectName,
-        envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
-        connected: true
-    };
-}
-function describeConnection(connection, readEnv) {
-    if (!connection)
-        return '';
-    const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`;
-    const connected = connection.connected
-        ? ` Would connect it to project ${project}.`
-        : ` It is already connected to project ${project}.`;
-    return readEnv
-        ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
-        : connected;
-}
-/**
- * The body as it may be shown: protocol settings can hold credentials, so
- * only their keys are.
- */
-function withHiddenValues(body) {
-    if (!body.protocolSettings)
-        return body;
-    return {
-        ...body,
-        protocolSettings: Object.fromEntries(Object.keys(body.protocolSettings).map((key) => [key, '***']))
-    };
-}
-/** The report of a store not created yet: no id, status or link. */
-function wouldCreateReport(body, productId) {
-    return {
-        storeId: '',
-        storeName: body.name,
-        externalId: body.externalId,
-        created: false,
-        status: '',
-        integrationConfigurationId: body.integrationConfigurationId,
-        productId,
-        productName: body.integrationProductIdOrSlug,
-        billingPlanId: body.billingPlanId ?? '',
-        billingPlanName: '',
-        dashboardUrl: '',
-        secretNames: [],
-        duplicates: []
-    };
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/github-context.ts
-
-/**
- * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
- * do the same, but loading it brings Octokit into a step that never calls the
- * GitHub API.
- */
-function readGitHubContext(env = process.env) {
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
-    return {
-        owner: owner || undefined,
-        repo: repo || undefined,
-        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
-        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
-    };
-}
-function readPullRequestNumber(eventPath) {
-    if (!eventPath)
-        return undefined;
-    let event;
-    try {
-        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const number = event?.pull_request?.number;
-    return Number.isSafeInteger(number) ? number : undefined;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/naming.ts
-
-/**
- * The longest default name. The strictest product rule the Vercel CLI knows
- * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
- * characters that start with a letter, hold only letters, digits and single
- * hyphens, and do not end in one; every default name keeps to it.
- */
-const MAX_DEFAULT_NAME_LENGTH = 50;
-/** What the create spec and the `external-id` input allow for a key. */
-const MAX_KEY_LENGTH = 256;
-const HASH_LENGTH = 8;
-const PRINTABLE = /^[\x20-\x7e]+$/;
-/**
- * The default store name and idempotency key. For pull request 42 of
- * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
- * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
- * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
- * `acme-labs/web` never share a store although the name shows only the
- * repository. Where the user names the store, the key follows that name
- * (`acme/web:<name>`), so that two steps with two names never share a key.
- * Each is undefined where the context cannot give it.
- */
-function deriveDefaults(context, givenName) {
-    const { owner, repo, pullRequestNumber, branch } = context;
-    const repository = owner && repo ? { owner, repo } : undefined;
-    let name = givenName || undefined;
-    let externalId;
-    if (givenName) {
-        externalId = repository
-            ? fitKey(`${slugOf(repository)}:${givenName}`)
-            : givenName;
-    }
-    else if (repository && pullRequestNumber !== undefined) {
-        name = pullRequestStoreName(repository, pullRequestNumber);
-        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
-    }
-    else if (repository && branch) {
-        name = branchStoreName(repository, branch);
-        externalId = fitKey(`${slugOf(repository)}@${branch}`);
-    }
-    return { name, externalId };
-}
-/**
- * The default name of the store of this repository's pull request: the
- * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
- */
-function pullRequestStoreName(repository, pullRequestNumber) {
-    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
-}
-/**
- * The pull request whose default-named store of this repository has this
- * name, or undefined where the name is not one (another repository's, a
- * branch build's, or a name the user gave).
- */
-function pullRequestOfStoreName(name, repository) {
-    const hash = hashOf(slugOf(repository));
-    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
-    if (!match)
-        return undefined;
-    const number = Number(match[1]);
-    if (!Number.isSafeInteger(number))
-        return undefined;
-    // Derived again, so that the readable part must be this repository's too.
-    return pullRequestStoreName(repository, number) === name ? number : undefined;
-}
-/** The default name of a branch build's store. */
-function branchStoreName(repository, branch) {
-    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
-    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
-}
-/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
-function slugOf({ owner, repo }) {
-    return `${owner}/${repo}`.toLowerCase();
-}
-/**
- * `<repo><suffix>-<hash>` within the length limit: the repository's part is
- * cut first, then the suffix, so the hash that keeps names apart always
- * stays. A name that would not start with a letter gets an `r-` in front.
- */
-function fitName(repo, suffix, hash) {
-    let head = readable(repo);
-    if (!/^[a-z]/.test(head))
-        head = `r-${head}`.replace(/-+$/, '');
-    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
-    const full = `${head}${suffix}`;
-    const cut = full.length <= room
-        ? full
-        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
-    return `${cut.replace(/-+$/, '')}-${hash}`;
-}
-/** Lower-case letters and digits, every other run of characters one `-`. */
-function readable(raw) {
-    return raw
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '');
-}
-/** The key as it is where it is printable and short enough; else cleaned. */
-function fitKey(key) {
-    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
-        return key;
-    const hash = hashOf(key);
-    const head = key
-        .replace(/[^\x20-\x7e]+/g, '-')
-        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
-    return `${head}-${hash}`;
-}
-function hashOf(raw) {
-    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
-}
-
-;// CONCATENATED MODULE: ./src/vercel/types.ts
+const PATHS = {
+    listStores: 'GET /v1/storage/stores',
+    getStore: 'GET /v1/storage/stores/{id}',
+    createStore: 'POST /v1/storage/stores/integration/direct',
+    connect: 'POST /v1/storage/stores/{id}/connections',
+    disconnectAll: 'DELETE /v1/storage/stores/{id}/connections',
+    deleteStore: 'DELETE /v1/storage/stores/integration/{id}',
+    getProject: 'GET /v9/projects/{idOrName}',
+    listProjectEnv: 'GET /v10/projects/{idOrName}/env',
+    getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
+    listConfigurations: 'GET /v1/integrations/configurations',
+    listProducts: 'GET /v1/integrations/configuration/{id}/products',
+    listPlans: 'GET /v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans'
+};
 const STORE_SOURCES = [
     'marketplace',
     'deploy-button',
@@ -50839,6 +51327,172 @@ const CreateStoreSpec = {
     prepaymentAmountCentsMinimum: 50,
     sources: STORE_SOURCES
 };
+/**
+ * The path of an endpoint with its ids filled in, each encoded. Every path
+ * with an id in it is built here. `encodeURIComponent` leaves `.` and `..`
+ * as they are, and the URL parser then drops or climbs that segment:
+ * `DELETE /v1/storage/stores/..` would reach `DELETE /v1/storage/stores/`.
+ * Inputs and answers are checked for such ids earlier, with a message naming
+ * where they came from; this is the last guard, so that no request ever
+ * goes to a path it was not meant for.
+ */
+function pathOf(endpoint, ids = {}) {
+    const path = PATHS[endpoint].slice(PATHS[endpoint].indexOf(' ') + 1);
+    return path.replace(/\{(\w+)\}/g, (_, name) => vercel_api_segment(ids[name]));
+}
+/** One id as a path segment, refused where it would change the path. */
+function vercel_api_segment(id) {
+    if (id === undefined || id === '' || id === '.' || id === '..') {
+        throw new ActionError(`Refusing to send a request for the id ${JSON.stringify(id ?? '')}: it would change the request's path. Check the inputs, and what Vercel answered before.`);
+    }
+    return encodeURIComponent(id);
+}
+// No client of Vercel's has seen the store listing paginate; the cap only
+// guards against a server whose cursors never end.
+const MAX_PAGES = 100;
+/** Every endpoint the action calls, each answer read by its shape. */
+class VercelApi {
+    client;
+    prefetched;
+    constructor(client) {
+        this.client = client;
+    }
+    /**
+     * Starts the first listing of the installation's stores now: it needs
+     * only the installation's id, so it runs while the product and metadata
+     * are being resolved. The next `listStores` of that installation takes
+     * it; later listings (after a create) are sent afresh.
+     */
+    prefetchStores(integrationConfigurationId) {
+        const stores = this.fetchStores(integrationConfigurationId);
+        // Awaited later, unless resolving fails first: never unhandled.
+        stores.catch(() => undefined);
+        this.prefetched = { integrationConfigurationId, stores };
+    }
+    /**
+     * `GET /v1/storage/stores` (undocumented; what the CLI and Terraform use).
+     */
+    listStores(integrationConfigurationId) {
+        const prefetched = this.prefetched;
+        if (prefetched?.integrationConfigurationId === integrationConfigurationId) {
+            this.prefetched = undefined;
+            return prefetched.stores;
+        }
+        return this.fetchStores(integrationConfigurationId);
+    }
+    /**
+     * Every page of the listing. A store that two pages both carry is one
+     * store, not two: taken as a duplicate, the step would ask for the store
+     * in use to be deleted, and `state: absent` would delete it twice.
+     */
+    async fetchStores(integrationConfigurationId) {
+        const path = pathOf('listStores');
+        const stores = new Map();
+        const withoutId = [];
+        let until;
+        for (let page = 0; page < MAX_PAGES; page++) {
+            // A listing that cannot be read must not pass for an empty one: that
+            // would create a second store.
+            const { stores: listed, next } = readStorePage(await this.client.get(path, {
+                integrationConfigurationId,
+                until
+            }), `GET ${path}`);
+            for (const store of listed) {
+                if (store.id === undefined)
+                    withoutId.push(store);
+                else if (!stores.has(store.id))
+                    stores.set(store.id, store);
+            }
+            if (next === undefined)
+                return [...stores.values(), ...withoutId];
+            if (next === until) {
+                throw new VercelResponseError('GET', path, 200, 'the same page cursor twice');
+            }
+            until = next;
+        }
+        throw new VercelResponseError('GET', path, 200, `more than ${MAX_PAGES} pages`);
+    }
+    async getStore(id) {
+        const path = pathOf('getStore', { id });
+        return readStoreAnswer(await this.client.get(path), `GET ${path}`);
+    }
+    /** `POST /v1/storage/stores/integration/direct` (documented). */
+    async createStore(body) {
+        const path = pathOf('createStore');
+        return readStoreAnswer(await this.client.post(path, body), `POST ${path}`);
+    }
+    /** `GET /v9/projects/{idOrName}` (documented). */
+    async getProject(idOrName) {
+        const path = pathOf('getProject', { idOrName });
+        return readProject(await this.client.get(path), `GET ${path}`);
+    }
+    /**
+     * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel
+     * CLI's connect-resource-to-project.ts): the one variant that takes a prefix.
+     */
+    async connect(storeId, body) {
+        await this.client.postIgnoringAnswer(pathOf('connect', { id: storeId }), body);
+    }
+    /** `DELETE /v1/storage/stores/{id}/connections`: every project at once. */
+    async disconnectAll(storeId) {
+        await alreadyGone(this.client.delete(pathOf('disconnectAll', { id: storeId })));
+    }
+    /** `DELETE /v1/storage/stores/integration/{id}` (the CLI's delete-resource.ts). */
+    async deleteStore(storeId) {
+        await alreadyGone(this.client.delete(pathOf('deleteStore', { id: storeId })));
+    }
+    /** `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`). */
+    async listEnv(projectId) {
+        const path = pathOf('listProjectEnv', { idOrName: projectId });
+        // The spec also allows one variable alone, as the answer to a filter by
+        // id this action never sends.
+        return readEnvList(await this.client.get(path), `GET ${path}`);
+    }
+    /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
+    async getEnv(projectId, envId) {
+        const path = pathOf('getProjectEnv', { idOrName: projectId, id: envId });
+        return readEnvValue(await this.client.get(path), `GET ${path}`);
+    }
+    /** `GET /v1/integrations/configurations`: a bare array. */
+    async listInstallations(integrationIdOrSlug) {
+        const path = pathOf('listConfigurations');
+        const response = await this.client.get(path, {
+            view: 'account',
+            installationType: 'marketplace',
+            integrationIdOrSlug
+        });
+        return readInstallations(response, `GET ${path}`);
+    }
+    async listProducts(integrationConfigurationId) {
+        const path = pathOf('listProducts', { id: integrationConfigurationId });
+        return readProducts(await this.client.get(path), `GET ${path}`);
+    }
+    /** Sends the metadata JSON-encoded, like the CLI's fetch-billing-plans.ts. */
+    async listPlans(query) {
+        const path = pathOf('listPlans', {
+            integrationIdOrSlug: query.integrationIdOrSlug,
+            productIdOrSlug: query.productIdOrSlug
+        });
+        const response = await this.client.get(path, {
+            metadata: JSON.stringify(query.metadata),
+            integrationConfigurationId: query.integrationConfigurationId
+        });
+        return readPlans(response, `GET ${path}`);
+    }
+}
+/**
+ * A 404 means the store is gone: deleted by a concurrent run, or by this
+ * one's earlier attempt whose answer was lost before a retry.
+ */
+async function alreadyGone(deletion) {
+    try {
+        await deletion;
+    }
+    catch (error) {
+        if (!(error instanceof VercelApiError && error.status === 404))
+            throw error;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
@@ -51222,632 +51876,6 @@ function quote(value) {
     return JSON.stringify(shown);
 }
 
-;// CONCATENATED MODULE: ./src/prune.ts
-
-
-
-/**
- * Lists the stores first, then reads the open pull requests: a pull request
- * opened between the two is then seen open, so its new store is never taken
- * for a leftover.
- */
-async function prune(request) {
-    const candidates = await findCandidates(request);
-    request.log(`${candidates.length} store(s) of ${request.repository.owner}/${request.repository.repo}'s pull requests in this installation and product.`);
-    if (candidates.length === 0)
-        return { closed: [], deleted: [], kept: 0 };
-    const open = await request.github.openPullRequests(request.repository);
-    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
-    const result = {
-        closed,
-        deleted: [],
-        kept: candidates.length - closed.length
-    };
-    if (request.dryRun)
-        return result;
-    for (const { store, pullRequest } of closed) {
-        await request.removeBranchVariables?.(store.id);
-        const removed = await removeStore(request.connections, store, request.log);
-        result.deleted.push({ ...removed, pullRequest });
-    }
-    return result;
-}
-/** This repository's pull requests' stores of this installation and product. */
-async function findCandidates({ repository, target, stores, warn }) {
-    const listed = await stores.listStores(target.integrationConfigurationId);
-    const candidates = [];
-    for (const store of listed) {
-        if (typeof store.id !== 'string' || !store.id)
-            continue;
-        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
-        if (pullRequest === undefined)
-            continue;
-        const key = prune_keyOf(repository, pullRequest, target);
-        let found = { ...store, id: store.id };
-        let verdict = judgeStore(found, key);
-        if (verdict === 'unconfirmed') {
-            // The listing left out the product: one read says.
-            found = { ...found, ...(await stores.getStore(found.id)), id: found.id };
-            verdict = judgeStore(found, key);
-            if (verdict === 'unconfirmed') {
-                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
-            }
-        }
-        if (verdict === 'match')
-            candidates.push({ store: found, pullRequest });
-    }
-    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
-}
-/** The key `state: present` gave the store of this pull request. */
-function prune_keyOf(repository, pullRequest, target) {
-    const { name, externalId } = deriveDefaults({
-        ...repository,
-        pullRequestNumber: pullRequest
-    });
-    return {
-        integrationConfigurationId: target.integrationConfigurationId,
-        product: target.productIdOrSlug,
-        name: name ?? '',
-        externalId: externalId ?? ''
-    };
-}
-
-;// CONCATENATED MODULE: ./src/vercel/answers.ts
-
-
-/**
- * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
- * so that it is handled as any unreadable answer is (a create's is taken as
- * made); its message is its own, naming the answer and the field.
- */
-class UnreadableAnswerError extends VercelResponseError {
-    constructor(answer, problem) {
-        super('', '', 200, '');
-        this.name = 'UnreadableAnswerError';
-        this.message = `Vercel's answer to ${answer} ${problem}`;
-    }
-}
-function readStorePage(body, answer) {
-    const place = { answer, field: '' };
-    const page = object(body, place);
-    const stores = answers_list(answers_field(page, 'stores'), at(place, 'stores'), answers_readStore);
-    const pagination = optional(answers_field(page, 'pagination'), at(place, 'pagination'), nullable(object));
-    const next = pagination &&
-        optional(answers_field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
-    return answers_defined({ stores, next: next ?? undefined });
-}
-/** `{ store }` of a read or a create; undefined where there is none. */
-function readStoreAnswer(body, answer) {
-    const place = { answer, field: '' };
-    const store = optional(answers_field(object(body, place), 'store'), at(place, 'store'), nullable(answers_readStore));
-    return store ?? undefined;
-}
-function answers_readStore(value, place) {
-    const store = object(value, place);
-    const read = reader(store, place);
-    return answers_defined({
-        id: read('id', segment),
-        name: read('name', string),
-        type: read('type', string),
-        status: read('status', nullable(string)),
-        externalId: read('externalId', nullable(string)),
-        createdAt: read('createdAt', number),
-        product: read('product', (product, where) => {
-            const readProduct = reader(object(product, where), where);
-            return answers_defined({
-                id: readProduct('id', segment),
-                slug: readProduct('slug', segment),
-                name: readProduct('name', string),
-                integrationConfigurationId: readProduct('integrationConfigurationId', segment)
-            });
-        }),
-        billingPlan: read('billingPlan', nullable((plan, where) => {
-            const readPlan = reader(object(plan, where), where);
-            return answers_defined({
-                id: readPlan('id', string),
-                name: readPlan('name', string)
-            });
-        })),
-        secrets: read('secrets', (secrets, where) => answers_list(secrets, where, (secret, at) => answers_defined({ name: reader(object(secret, at), at)('name', string) }))),
-        projectsMetadata: read('projectsMetadata', nullable((connections, where) => answers_list(connections, where, readConnection))),
-        notification: read('notification', nullable(readNotification))
-    });
-}
-function readConnection(value, place) {
-    const read = reader(object(value, place), place);
-    return answers_defined({
-        id: read('id', string),
-        projectId: read('projectId', segment),
-        name: read('name', string),
-        environments: read('environments', strings),
-        envVarPrefix: read('envVarPrefix', nullable(string)),
-        environmentVariables: read('environmentVariables', strings)
-    });
-}
-function readNotification(value, place) {
-    const read = reader(object(value, place), place);
-    return answers_defined({
-        title: read('title', string),
-        level: read('level', string),
-        message: read('message', string),
-        href: read('href', string)
-    });
-}
-/** `GET /v1/integrations/configurations`: a bare list. */
-function readInstallations(body, answer) {
-    return answers_list(body, { answer, field: '' }, (value, place) => {
-        const read = reader(object(value, place), place);
-        return answers_defined({
-            id: read('id', segment),
-            integrationId: read('integrationId', segment),
-            slug: read('slug', segment),
-            ownerId: read('ownerId', string),
-            status: read('status', string),
-            installationType: read('installationType', string),
-            createdAt: read('createdAt', number),
-            disabledAt: read('disabledAt', number),
-            deletedAt: read('deletedAt', nullable(number)),
-            integration: read('integration', (integration, where) => answers_defined({
-                name: reader(object(integration, where), where)('name', string)
-            }))
-        });
-    });
-}
-function readProducts(body, answer) {
-    const place = { answer, field: '' };
-    const read = reader(object(body, place), place);
-    const products = read('products', (value, where) => answers_list(value, where, readProduct));
-    if (products === undefined)
-        answers_fail(at(place, 'products'), undefined, 'a list');
-    return answers_defined({
-        products,
-        integration: read('integration', (value, where) => {
-            const readIntegration = reader(object(value, where), where);
-            return answers_defined({
-                id: readIntegration('id', segment),
-                slug: readIntegration('slug', segment),
-                name: readIntegration('name', string)
-            });
-        })
-    });
-}
-function readProduct(value, place) {
-    const read = reader(object(value, place), place);
-    return answers_defined({
-        id: read('id', segment),
-        slug: read('slug', segment),
-        name: read('name', string),
-        primaryProtocol: read('primaryProtocol', string),
-        protocols: read('protocols', (protocols, where) => record(protocols, where, (protocol, at) => protocol === undefined || protocol === null
-            ? undefined
-            : answers_defined({
-                status: reader(object(protocol, at), at)('status', string)
-            }))),
-        metadataSchema: read('metadataSchema', readMetadataSchema)
-    });
-}
-function readMetadataSchema(value, place) {
-    const read = reader(object(value, place), place);
-    return answers_defined({
-        type: read('type', string),
-        properties: read('properties', (properties, where) => record(properties, where, readMetadataProperty)),
-        required: read('required', strings)
-    });
-}
-/**
- * One field of a product's metadata form. The keywords `metadata.ts` reads
- * are checked; an item's own items are not read.
- */
-function readMetadataProperty(value, place, depth = 0) {
-    const property = object(value, place);
-    const read = reader(property, place);
-    return answers_defined({
-        ...property,
-        type: read('type', string),
-        minimum: read('minimum', number),
-        maximum: read('maximum', number),
-        exclusiveMinimum: read('exclusiveMinimum', number),
-        exclusiveMaximum: read('exclusiveMaximum', number),
-        minLength: read('minLength', number),
-        maxLength: read('maxLength', number),
-        pattern: read('pattern', string),
-        minItems: read('minItems', number),
-        maxItems: read('maxItems', number),
-        enum: read('enum', (values, where) => answers_list(values, where, (item) => item)),
-        items: depth === 0
-            ? read('items', (items, where) => readMetadataProperty(items, where, depth + 1))
-            : undefined,
-        'ui:control': read('ui:control', string),
-        'ui:options': read('ui:options', (options, where) => answers_list(options, where, (option, at) => typeof option === 'string'
-            ? option
-            : answers_defined({
-                ...object(option, at),
-                value: reader(object(option, at), at)('value', string)
-            })))
-    });
-}
-/** `{ plans }` of `getBillingPlans`. */
-function readPlans(body, answer) {
-    const place = { answer, field: '' };
-    const plans = reader(object(body, place), place)('plans', (value, where) => answers_list(value, where, (plan, at) => {
-        const read = reader(object(plan, at), at);
-        return answers_defined({
-            id: read('id', string),
-            type: read('type', string),
-            name: read('name', string),
-            scope: read('scope', string),
-            description: read('description', string),
-            paymentMethodRequired: read('paymentMethodRequired', answers_boolean),
-            cost: read('cost', string),
-            minimumAmount: read('minimumAmount', string),
-            maximumAmount: read('maximumAmount', string),
-            disabled: read('disabled', answers_boolean)
-        });
-    }));
-    if (plans === undefined)
-        answers_fail(at(place, 'plans'), undefined, 'a list');
-    return plans;
-}
-function readProject(body, answer) {
-    const place = { answer, field: '' };
-    const read = reader(object(body, place), place);
-    return answers_defined({ id: read('id', segment), name: read('name', string) });
-}
-/** `{ envs }`, or one variable alone (the answer to a filter by id). */
-function readEnvList(body, answer) {
-    const place = { answer, field: '' };
-    const envs = object(body, place);
-    if (!Object.hasOwn(envs, 'envs'))
-        return [readEnvVar(envs, place)];
-    return (optional(answers_field(envs, 'envs'), at(place, 'envs'), (value, where) => answers_list(value, where, readEnvVar)) ?? []);
-}
-function readEnvValue(body, answer) {
-    return readEnvVar(body, { answer, field: '' });
-}
-function readEnvVar(value, place) {
-    const read = reader(object(value, place), place);
-    return answers_defined({
-        id: read('id', segment),
-        key: read('key', string),
-        type: read('type', string),
-        value: read('value', string),
-        decrypted: read('decrypted', answers_boolean),
-        target: read('target', (target, where) => typeof target === 'string' ? target : strings(target, where)),
-        contentHint: read('contentHint', nullable((hint, where) => {
-            const readHint = reader(object(hint, where), where);
-            return answers_defined({
-                type: readHint('type', string),
-                storeId: readHint('storeId', string)
-            });
-        }))
-    });
-}
-/**
- * An id or slug that goes into a request's path. `.` and `..` would change
- * the path (`/v1/storage/stores/..` is `/v1/storage/`), so such an answer is
- * unreadable.
- */
-function segment(value, place) {
-    const text = string(value, place);
-    if (text === '.' || text === '..') {
-        throw new UnreadableAnswerError(place.answer, `has "${place.field}" as ${JSON.stringify(text)}, which is not an id`);
-    }
-    return text;
-}
-function string(value, place) {
-    if (typeof value !== 'string')
-        answers_fail(place, value, 'a string');
-    return value;
-}
-function number(value, place) {
-    if (typeof value !== 'number')
-        answers_fail(place, value, 'a number');
-    return value;
-}
-function answers_boolean(value, place) {
-    if (typeof value !== 'boolean')
-        answers_fail(place, value, 'true or false');
-    return value;
-}
-function strings(value, place) {
-    return answers_list(value, place, string);
-}
-/** A page cursor: Vercel sends a number (a time); a string is taken as it is. */
-function cursor(value, place) {
-    if (typeof value === 'number' || typeof value === 'string') {
-        return String(value);
-    }
-    return answers_fail(place, value, 'a number');
-}
-function object(value, place) {
-    if (!answers_isObject(value))
-        answers_fail(place, value, 'an object');
-    return value;
-}
-function answers_list(value, place, readItem) {
-    if (!Array.isArray(value))
-        answers_fail(place, value, 'a list');
-    return value.map((item, index) => readItem(item, at(place, index)));
-}
-function record(value, place, readEntry) {
-    const entries = Object.entries(object(value, place)).map(([key, entry]) => [key, readEntry(entry, at(place, key))]);
-    return Object.fromEntries(entries);
-}
-/** Reads one field of an object, if it is there, with the reader given. */
-function reader(source, place) {
-    return (key, read) => optional(answers_field(source, key), at(place, key), read);
-}
-function optional(value, place, read) {
-    return value === undefined ? undefined : read(value, place);
-}
-function nullable(read) {
-    return (value, place) => (value === null ? null : read(value, place));
-}
-/** Own fields only: an answer's `__proto__` or `constructor` is no field. */
-function answers_field(source, key) {
-    return Object.hasOwn(source, key) ? source[key] : undefined;
-}
-function at(place, key) {
-    const field = typeof key === 'number'
-        ? `${place.field}[${key}]`
-        : place.field
-            ? `${place.field}.${key}`
-            : key;
-    return { answer: place.answer, field };
-}
-function answers_fail(place, value, expected) {
-    if (value === undefined) {
-        throw new UnreadableAnswerError(place.answer, `has no "${place.field}" (${expected})`);
-    }
-    const subject = place.field ? `has "${place.field}" as` : 'is';
-    throw new UnreadableAnswerError(place.answer, `${subject} ${answers_kindOf(value)}, not ${expected}`);
-}
-function answers_kindOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-function answers_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The object without its undefined fields, so spreading it keeps others'. */
-function answers_defined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
-}
-
-;// CONCATENATED MODULE: ./src/vercel/paths.ts
-
-/**
- * Every path with an id in it is built here. `encodeURIComponent` leaves `.`
- * and `..` as they are, and the URL parser then drops or climbs that
- * segment: `DELETE /v1/storage/stores/..` would reach
- * `DELETE /v1/storage/stores/`. Inputs and answers are checked for such ids
- * earlier, with a message naming where they came from; this is the last
- * guard, so that no request ever goes to a path it was not meant for.
- */
-function paths_segment(id) {
-    if (id === '' || id === '.' || id === '..') {
-        throw new ActionError(`Refusing to send a request for the id ${JSON.stringify(id)}: it would change the request's path. Check the inputs, and what Vercel answered before.`);
-    }
-    return encodeURIComponent(id);
-}
-/** `/v1/storage/stores/{id}` */
-function storePath(storeId) {
-    return `/v1/storage/stores/${paths_segment(storeId)}`;
-}
-/** `/v1/storage/stores/integration/{id}`: where a store is deleted. */
-function integrationStorePath(storeId) {
-    return `/v1/storage/stores/integration/${paths_segment(storeId)}`;
-}
-/** `/{version}/projects/{idOrName}` */
-function projectPath(idOrName, version) {
-    return `/${version}/projects/${paths_segment(idOrName)}`;
-}
-/** `/v1/projects/{idOrName}/env/{id}` */
-function projectEnvPath(idOrName, envId) {
-    return `${projectPath(idOrName, 'v1')}/env/${paths_segment(envId)}`;
-}
-/** `/v1/integrations/configuration/{id}/products` */
-function productsPath(integrationConfigurationId) {
-    return `/v1/integrations/configuration/${paths_segment(integrationConfigurationId)}/products`;
-}
-/** `/v1/integrations/integration/{idOrSlug}/products/{idOrSlug}/plans` */
-function plansPath(integrationIdOrSlug, productIdOrSlug) {
-    return `/v1/integrations/integration/${paths_segment(integrationIdOrSlug)}/products/${paths_segment(productIdOrSlug)}/plans`;
-}
-
-;// CONCATENATED MODULE: ./src/vercel/connection-api.ts
-
-
-
-class VercelConnectionApi {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    /** `GET /v9/projects/{idOrName}` (documented). */
-    async getProject(idOrName) {
-        const path = projectPath(idOrName, 'v9');
-        return readProject(await this.client.get(path), `GET ${path}`);
-    }
-    /**
-     * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel
-     * CLI's connect-resource-to-project.ts): the one variant that takes a prefix.
-     */
-    async connect(storeId, body) {
-        await this.client.postIgnoringAnswer(`${storePath(storeId)}/connections`, body);
-    }
-    /** `DELETE /v1/storage/stores/{id}/connections`: every project at once. */
-    async disconnectAll(storeId) {
-        await alreadyGone(this.client.delete(`${storePath(storeId)}/connections`));
-    }
-    /** `DELETE /v1/storage/stores/integration/{id}` (the CLI's delete-resource.ts). */
-    async deleteStore(storeId) {
-        await alreadyGone(this.client.delete(integrationStorePath(storeId)));
-    }
-}
-/**
- * A 404 means the store is gone: deleted by a concurrent run, or by this
- * one's earlier attempt whose answer was lost before a retry.
- */
-async function alreadyGone(deletion) {
-    try {
-        await deletion;
-    }
-    catch (error) {
-        if (!(error instanceof VercelApiError && error.status === 404))
-            throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/vercel/integration-api.ts
-
-
-class VercelIntegrationApi {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    /** `GET /v1/integrations/configurations`: a bare array. */
-    async listInstallations(integrationIdOrSlug) {
-        const path = '/v1/integrations/configurations';
-        const response = await this.client.get(path, {
-            view: 'account',
-            installationType: 'marketplace',
-            integrationIdOrSlug
-        });
-        return readInstallations(response, `GET ${path}`);
-    }
-    async listProducts(integrationConfigurationId) {
-        const path = productsPath(integrationConfigurationId);
-        return readProducts(await this.client.get(path), `GET ${path}`);
-    }
-    /** Sends the metadata JSON-encoded, like the CLI's fetch-billing-plans.ts. */
-    async listPlans(query) {
-        const path = plansPath(query.integrationIdOrSlug, query.productIdOrSlug);
-        const response = await this.client.get(path, {
-            metadata: JSON.stringify(query.metadata),
-            integrationConfigurationId: query.integrationConfigurationId
-        });
-        return readPlans(response, `GET ${path}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/vercel/prefetched-store-api.ts
-/**
- * A `StoreApi` whose first listing of one installation is already on its way:
- * the listing needs only the installation's id, so it runs while the
- * product and metadata are being resolved. Later listings (after a create)
- * are sent afresh.
- */
-class PrefetchedStoreApi {
-    api;
-    integrationConfigurationId;
-    prefetched;
-    constructor(api, integrationConfigurationId) {
-        this.api = api;
-        this.integrationConfigurationId = integrationConfigurationId;
-        this.prefetched = api.listStores(integrationConfigurationId);
-        // Awaited later, unless resolving fails first: never unhandled.
-        this.prefetched.catch(() => undefined);
-    }
-    listStores(integrationConfigurationId) {
-        const prefetched = this.prefetched;
-        if (prefetched &&
-            integrationConfigurationId === this.integrationConfigurationId) {
-            this.prefetched = undefined;
-            return prefetched;
-        }
-        return this.api.listStores(integrationConfigurationId);
-    }
-    getStore(id) {
-        return this.api.getStore(id);
-    }
-    createStore(body) {
-        return this.api.createStore(body);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/vercel/project-env-api.ts
-
-
-class VercelProjectEnvApi {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    /** `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`). */
-    async listEnv(projectId) {
-        const path = `${projectPath(projectId, 'v10')}/env`;
-        // The spec also allows one variable alone, as the answer to a filter by
-        // id this action never sends.
-        return readEnvList(await this.client.get(path), `GET ${path}`);
-    }
-    /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
-    async getEnv(projectId, envId) {
-        const path = projectEnvPath(projectId, envId);
-        return readEnvValue(await this.client.get(path), `GET ${path}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/vercel/store-api.ts
-
-
-
-// No client of Vercel's has seen this list paginate; the cap only guards
-// against a server whose cursors never end.
-const MAX_PAGES = 100;
-class VercelStoreApi {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    /**
-     * `GET /v1/storage/stores` (undocumented; what the CLI and Terraform use).
-     * A store that two pages both carry is one store, not two: taken as a
-     * duplicate, the step would ask for the store in use to be deleted, and
-     * `state: absent` would delete it twice.
-     */
-    async listStores(integrationConfigurationId) {
-        const path = '/v1/storage/stores';
-        const stores = new Map();
-        const withoutId = [];
-        let until;
-        for (let page = 0; page < MAX_PAGES; page++) {
-            // A listing that cannot be read must not pass for an empty one: that
-            // would create a second store.
-            const { stores: listed, next } = readStorePage(await this.client.get(path, {
-                integrationConfigurationId,
-                until
-            }), `GET ${path}`);
-            for (const store of listed) {
-                if (store.id === undefined)
-                    withoutId.push(store);
-                else if (!stores.has(store.id))
-                    stores.set(store.id, store);
-            }
-            if (next === undefined)
-                return [...stores.values(), ...withoutId];
-            if (next === until) {
-                throw new VercelResponseError('GET', path, 200, 'the same page cursor twice');
-            }
-            until = next;
-        }
-        throw new VercelResponseError('GET', path, 200, `more than ${MAX_PAGES} pages`);
-    }
-    async getStore(id) {
-        const path = storePath(id);
-        return readStoreAnswer(await this.client.get(path), `GET ${path}`);
-    }
-    /** `POST /v1/storage/stores/integration/direct` (documented). */
-    async createStore(body) {
-        const path = '/v1/storage/stores/integration/direct';
-        return readStoreAnswer(await this.client.post(path, body), `POST ${path}`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -51863,15 +51891,11 @@ class VercelStoreApi {
 
 
 
-
-
-
-
-
-
-
-
-/** The action: the only place that fails the step. */
+/**
+ * The action: the only place that fails the step, and with the report the
+ * only one that touches `@actions/core`; everything else is handed what it
+ * needs.
+ */
 async function run(environment = {}) {
     const secrets = [];
     let client;
@@ -51896,41 +51920,44 @@ async function run(environment = {}) {
             sleep: environment.sleep,
             random: environment.random
         });
-        const step = await prepare(inputs, client, deadline, environment);
-        if (inputs.state === 'prune') {
-            if (step)
-                await pruneClosed(step, context);
-            return;
-        }
-        let outcome;
-        if (!step) {
-            outcome = { state: 'absent', removed: [] };
-        }
-        else if (inputs.dryRun) {
-            await (inputs.state === 'absent'
-                ? dryRunAbsent(step)
-                : dryRunPresent(step));
-        }
-        else if (inputs.state === 'absent') {
-            outcome = { state: 'absent', removed: await ensureAbsent(step) };
-        }
-        else {
-            outcome = { state: 'present', report: await ensurePresent(step) };
-        }
+        const effects = {
+            info: (line) => log_info(line),
+            warn: (line) => log_warning(line),
+            mask: (secret) => mask(secret),
+            group: (title, fn) => log_group(title, fn),
+            sleep: environment.sleep,
+            random: environment.random,
+            publish: setOutputs
+        };
+        const api = new VercelApi(client);
+        const github = () => openGitHub({
+            token: inputs.githubToken ?? '',
+            apiUrl: inputs.githubApiUrl,
+            signal: () => deadline.signal()
+        });
+        const step = await prepare(inputs, api, deadline, effects, {
+            repository: repositoryOf(context),
+            openGitHub: github
+        });
+        const outcome = 'kind' in step ? step : await runFlow(step);
+        reportOutcome(outcome);
         if (inputs.comment && inputs.dryRun) {
             log_info('Dry run: no pull request comment written.');
         }
-        else if (inputs.comment && outcome) {
+        else if (inputs.comment &&
+            (outcome.kind === 'present' || outcome.kind === 'absent')) {
             await commentOnPullRequest({
                 token: inputs.githubToken ?? '',
                 apiUrl: inputs.githubApiUrl,
                 repository: repositoryOf(context),
                 pullRequest: context.pullRequestNumber,
                 externalId: inputs.externalId,
-                outcome,
+                outcome: outcome.kind === 'present'
+                    ? { state: 'present', report: outcome.report }
+                    : { state: 'absent', removed: outcome.removed },
                 signal: () => deadline.signal(),
-                info: log_info,
-                warn: log_warning
+                info: (line) => log_info(line),
+                warn: (line) => log_warning(line)
             });
         }
     }
@@ -51938,7 +51965,7 @@ async function run(environment = {}) {
         // No error is known to carry the token; this keeps it so.
         const message = secrets.reduce((text, secret) => text.replaceAll(secret, '***'), describeFailure(error));
         addFailureToSummary(message);
-        fail(message);
+        log_fail(message);
     }
     finally {
         client?.stop();
@@ -51946,30 +51973,38 @@ async function run(environment = {}) {
     }
 }
 /**
- * The API clients, and the installation and product resolved to ids; none
- * where `state: absent` finds the integration uninstalled, which leaves
- * nothing to delete.
+ * The installation and product resolved to ids; or, where `state: absent`
+ * finds the integration uninstalled, the outcome that nothing is left to
+ * delete.
  */
-async function prepare(inputs, client, deadline, environment) {
-    const integrations = new VercelIntegrationApi(client);
+async function prepare(inputs, api, deadline, effects, github) {
     let installation;
     try {
-        installation = await resolveInstallation(integrations, inputs.integration);
+        installation = await resolveInstallation(api, inputs.integration);
     }
     catch (error) {
         if (inputs.state === 'absent' && error instanceof NotInstalledError) {
-            nothingToDelete(inputs.externalId, error.message);
-            return undefined;
+            return {
+                kind: 'absent',
+                removed: [],
+                externalId: inputs.externalId,
+                nothingToDelete: error.message
+            };
         }
         if (inputs.state === 'prune' && error instanceof NotInstalledError) {
-            nothingToPrune(error.message);
-            return undefined;
+            return {
+                kind: 'prune',
+                repository: github.repository ?? { owner: '', repo: '' },
+                deleted: [],
+                kept: 0,
+                nothingToPrune: error.message
+            };
         }
         throw error;
     }
     // The listing needs only the installation: it runs while the product and
     // metadata are resolved.
-    const stores = new PrefetchedStoreApi(new VercelStoreApi(client), installation.integrationConfigurationId);
+    api.prefetchStores(installation.integrationConfigurationId);
     // Deleting must not depend on metadata or a plan that may have changed
     // since the store was made.
     const targetInputs = inputs.state !== 'present'
@@ -51977,54 +52012,15 @@ async function prepare(inputs, client, deadline, environment) {
         : inputs;
     return {
         inputs,
-        target: await resolveProduct(integrations, installation, targetInputs),
+        target: await resolveProduct(api, installation, targetInputs),
         deadline,
-        pauses: { sleep: environment.sleep, random: environment.random },
-        integrations,
-        stores,
-        connections: new VercelConnectionApi(client),
-        projectEnv: new VercelProjectEnvApi(client)
+        api,
+        effects,
+        ...github
     };
 }
 function repositoryOf({ owner, repo }) {
     return owner && repo ? { owner, repo } : undefined;
-}
-/** `state: prune`: the stores of this repository's closed pull requests go. */
-async function pruneClosed(step, context) {
-    const { inputs, deadline } = step;
-    // Checked with the inputs: a prune needs the repository and the token.
-    const repository = repositoryOf(context);
-    const slug = `${repository.owner}/${repository.repo}`;
-    const github = await openGitHub({
-        token: inputs.githubToken ?? '',
-        apiUrl: inputs.githubApiUrl,
-        signal: () => deadline.signal()
-    });
-    const result = await log_group(inputs.dryRun
-        ? `Dry run: find the stores of ${slug}'s closed pull requests`
-        : `Delete the stores of ${slug}'s closed pull requests`, () => prune({
-        repository,
-        target: step.target,
-        stores: step.stores,
-        connections: step.connections,
-        github,
-        dryRun: inputs.dryRun,
-        // Seam for issue 12: removeBranchVariables(api, project, storeId)
-        // where inputs.project is set, once src/branch-env.ts is on main.
-        removeBranchVariables: undefined,
-        log: log_info,
-        warn: log_warning
-    }));
-    setPruneOutputs(result);
-    addPruneToSummary(result, slug, inputs.dryRun);
-    const listed = result.closed
-        .map(({ store, pullRequest }) => `${store.id} (#${pullRequest})`)
-        .join(', ');
-    log_info(result.closed.length === 0
-        ? `No store of a closed pull request; ${result.kept} of open ones kept.`
-        : inputs.dryRun
-            ? `Dry run: would delete ${result.closed.length} store(s): ${listed}; ${result.kept} of open pull requests kept.`
-            : `Deleted ${result.deleted.length} store(s): ${listed}; ${result.kept} of open pull requests kept.`);
 }
 
 

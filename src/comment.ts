@@ -1,10 +1,10 @@
-import { describeFailure } from './failure.js'
-import { GitHubApiError, openGitHub, type GitHubApi } from './github.js'
-import { Inputs } from './constants.js'
-import type { Repository } from './naming.js'
-import type { RemovedStore } from './remove.js'
-import type { StoreReport } from './report.js'
-import { code, escape, link } from './summary.js'
+import { describeFailure } from './errors.ts'
+import { GitHubApiError, openGitHub, type GitHubApi } from './github.ts'
+import { Inputs } from './constants.ts'
+import type { Repository } from './naming.ts'
+import type { RemovedStore } from './store.ts'
+import type { StoreReport } from './report.ts'
+import { code, escape, link } from './summary.ts'
 
 /*
  * `comment: true`: one comment on the pull request, found again on every run

@@ -1,8 +1,8 @@
 import { fetch } from 'undici'
-import { ActionError } from './action-error.js'
-import { Inputs, USER_AGENT } from './constants.js'
-import type { Repository } from './naming.js'
-import { createDispatcher } from './vercel/client.js'
+import { ActionError } from './errors.ts'
+import { Inputs, USER_AGENT } from './constants.ts'
+import type { Repository } from './naming.ts'
+import { createDispatcher } from './vercel-client.ts'
 
 /*
  * The one module that talks to GitHub's REST API, and the only one that loads

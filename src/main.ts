@@ -1,34 +1,21 @@
 import * as core from '@actions/core'
-import { ensureAbsent, nothingToDelete, nothingToPrune } from './absent.js'
-import { commentOnPullRequest, type CommentOutcome } from './comment.js'
-import { USER_AGENT } from './constants.js'
-import { Deadline } from './deadline.js'
-import { dryRunAbsent, dryRunPresent } from './dry-run.js'
-import { describeFailure } from './failure.js'
-import { readGitHubContext, type GitHubContext } from './github-context.js'
-import { openGitHub } from './github.js'
-import { parseInputs, type ActionInputs } from './inputs.js'
-import * as log from './log.js'
-import { setPruneOutputs } from './outputs.js'
-import { ensurePresent } from './present.js'
-import { prune } from './prune.js'
+import { commentOnPullRequest } from './comment.ts'
+import { USER_AGENT } from './constants.ts'
+import { describeFailure } from './errors.ts'
+import { runFlow, type Effects, type Step } from './flows.ts'
+import { parseInputs, type ActionInputs } from './inputs.ts'
+import * as log from './log.ts'
+import { openGitHub } from './github.ts'
+import { readGitHubContext, type GitHubContext } from './naming.ts'
+import { reportOutcome, setOutputs, type Outcome } from './report.ts'
 import {
   NotInstalledError,
   resolveInstallation,
   resolveProduct
-} from './resolve.js'
-import type { Step } from './step.js'
-import {
-  addFailureToSummary,
-  addPruneToSummary,
-  writeSummary
-} from './summary.js'
-import { VercelClient } from './vercel/client.js'
-import { VercelConnectionApi } from './vercel/connection-api.js'
-import { VercelIntegrationApi } from './vercel/integration-api.js'
-import { PrefetchedStoreApi } from './vercel/prefetched-store-api.js'
-import { VercelProjectEnvApi } from './vercel/project-env-api.js'
-import { VercelStoreApi } from './vercel/store-api.js'
+} from './resolve.ts'
+import { addFailureToSummary, writeSummary } from './summary.ts'
+import { VercelApi } from './vercel-api.ts'
+import { Deadline, VercelClient } from './vercel-client.ts'
 
 /**
  * What a run takes from its surroundings besides `@actions/core`: the clock
@@ -43,7 +30,11 @@ export interface RunEnvironment {
   abortAfter?: (ms: number) => AbortSignal
 }
 
-/** The action: the only place that fails the step. */
+/**
+ * The action: the only place that fails the step, and with the report the
+ * only one that touches `@actions/core`; everything else is handed what it
+ * needs.
+ */
 export async function run(environment: RunEnvironment = {}): Promise<void> {
   const secrets: string[] = []
   let client: VercelClient | undefined
@@ -72,36 +63,47 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
       sleep: environment.sleep,
       random: environment.random
     })
-    const step = await prepare(inputs, client, deadline, environment)
-    if (inputs.state === 'prune') {
-      if (step) await pruneClosed(step, context)
-      return
+    const effects: Effects = {
+      info: (line) => log.info(line),
+      warn: (line) => log.warning(line),
+      mask: (secret) => log.mask(secret),
+      group: (title, fn) => log.group(title, fn),
+      sleep: environment.sleep,
+      random: environment.random,
+      publish: setOutputs
     }
-    let outcome: CommentOutcome | undefined
-    if (!step) {
-      outcome = { state: 'absent', removed: [] }
-    } else if (inputs.dryRun) {
-      await (inputs.state === 'absent'
-        ? dryRunAbsent(step)
-        : dryRunPresent(step))
-    } else if (inputs.state === 'absent') {
-      outcome = { state: 'absent', removed: await ensureAbsent(step) }
-    } else {
-      outcome = { state: 'present', report: await ensurePresent(step) }
-    }
+    const api = new VercelApi(client)
+    const github = () =>
+      openGitHub({
+        token: inputs.githubToken ?? '',
+        apiUrl: inputs.githubApiUrl,
+        signal: () => deadline.signal()
+      })
+    const step = await prepare(inputs, api, deadline, effects, {
+      repository: repositoryOf(context),
+      openGitHub: github
+    })
+    const outcome = 'kind' in step ? step : await runFlow(step)
+    reportOutcome(outcome)
     if (inputs.comment && inputs.dryRun) {
       log.info('Dry run: no pull request comment written.')
-    } else if (inputs.comment && outcome) {
+    } else if (
+      inputs.comment &&
+      (outcome.kind === 'present' || outcome.kind === 'absent')
+    ) {
       await commentOnPullRequest({
         token: inputs.githubToken ?? '',
         apiUrl: inputs.githubApiUrl,
         repository: repositoryOf(context),
         pullRequest: context.pullRequestNumber,
         externalId: inputs.externalId,
-        outcome,
+        outcome:
+          outcome.kind === 'present'
+            ? { state: 'present', report: outcome.report }
+            : { state: 'absent', removed: outcome.removed },
         signal: () => deadline.signal(),
-        info: log.info,
-        warn: log.warning
+        info: (line) => log.info(line),
+        warn: (line) => log.warning(line)
       })
     }
   } catch (error) {
@@ -119,37 +121,43 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
 }
 
 /**
- * The API clients, and the installation and product resolved to ids; none
- * where `state: absent` finds the integration uninstalled, which leaves
- * nothing to delete.
+ * The installation and product resolved to ids; or, where `state: absent`
+ * finds the integration uninstalled, the outcome that nothing is left to
+ * delete.
  */
 async function prepare(
   inputs: ActionInputs,
-  client: VercelClient,
+  api: VercelApi,
   deadline: Deadline,
-  environment: RunEnvironment
-): Promise<Step | undefined> {
-  const integrations = new VercelIntegrationApi(client)
+  effects: Effects,
+  github: Pick<Step, 'repository' | 'openGitHub'>
+): Promise<Step | Outcome> {
   let installation
   try {
-    installation = await resolveInstallation(integrations, inputs.integration)
+    installation = await resolveInstallation(api, inputs.integration)
   } catch (error) {
     if (inputs.state === 'absent' && error instanceof NotInstalledError) {
-      nothingToDelete(inputs.externalId, error.message)
-      return undefined
+      return {
+        kind: 'absent',
+        removed: [],
+        externalId: inputs.externalId,
+        nothingToDelete: error.message
+      }
     }
     if (inputs.state === 'prune' && error instanceof NotInstalledError) {
-      nothingToPrune(error.message)
-      return undefined
+      return {
+        kind: 'prune',
+        repository: github.repository ?? { owner: '', repo: '' },
+        deleted: [],
+        kept: 0,
+        nothingToPrune: error.message
+      }
     }
     throw error
   }
   // The listing needs only the installation: it runs while the product and
   // metadata are resolved.
-  const stores = new PrefetchedStoreApi(
-    new VercelStoreApi(client),
-    installation.integrationConfigurationId
-  )
+  api.prefetchStores(installation.integrationConfigurationId)
   // Deleting must not depend on metadata or a plan that may have changed
   // since the store was made.
   const targetInputs =
@@ -158,60 +166,17 @@ async function prepare(
       : inputs
   return {
     inputs,
-    target: await resolveProduct(integrations, installation, targetInputs),
+    target: await resolveProduct(api, installation, targetInputs),
     deadline,
-    pauses: { sleep: environment.sleep, random: environment.random },
-    integrations,
-    stores,
-    connections: new VercelConnectionApi(client),
-    projectEnv: new VercelProjectEnvApi(client)
+    api,
+    effects,
+    ...github
   }
 }
 
-function repositoryOf({ owner, repo }: GitHubContext) {
+function repositoryOf({
+  owner,
+  repo
+}: GitHubContext): { owner: string; repo: string } | undefined {
   return owner && repo ? { owner, repo } : undefined
-}
-
-/** `state: prune`: the stores of this repository's closed pull requests go. */
-async function pruneClosed(step: Step, context: GitHubContext): Promise<void> {
-  const { inputs, deadline } = step
-  // Checked with the inputs: a prune needs the repository and the token.
-  const repository = repositoryOf(context) as { owner: string; repo: string }
-  const slug = `${repository.owner}/${repository.repo}`
-  const github = await openGitHub({
-    token: inputs.githubToken ?? '',
-    apiUrl: inputs.githubApiUrl,
-    signal: () => deadline.signal()
-  })
-  const result = await log.group(
-    inputs.dryRun
-      ? `Dry run: find the stores of ${slug}'s closed pull requests`
-      : `Delete the stores of ${slug}'s closed pull requests`,
-    () =>
-      prune({
-        repository,
-        target: step.target,
-        stores: step.stores,
-        connections: step.connections,
-        github,
-        dryRun: inputs.dryRun,
-        // Seam for issue 12: removeBranchVariables(api, project, storeId)
-        // where inputs.project is set, once src/branch-env.ts is on main.
-        removeBranchVariables: undefined,
-        log: log.info,
-        warn: log.warning
-      })
-  )
-  setPruneOutputs(result)
-  addPruneToSummary(result, slug, inputs.dryRun)
-  const listed = result.closed
-    .map(({ store, pullRequest }) => `${store.id} (#${pullRequest})`)
-    .join(', ')
-  log.info(
-    result.closed.length === 0
-      ? `No store of a closed pull request; ${result.kept} of open ones kept.`
-      : inputs.dryRun
-        ? `Dry run: would delete ${result.closed.length} store(s): ${listed}; ${result.kept} of open pull requests kept.`
-        : `Deleted ${result.deleted.length} store(s): ${listed}; ${result.kept} of open pull requests kept.`
-  )
 }

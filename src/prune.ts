@@ -1,25 +1,29 @@
-import type { GitHubApi } from './github.js'
-import {
-  deriveDefaults,
-  pullRequestOfStoreName,
-  type Repository
-} from './naming.js'
-import { removeStore, type RemovedStore } from './remove.js'
-import type { ResolvedTarget } from './resolve.js'
-import { judgeStore, type StoreKey } from './store-match.js'
-import type { FoundStore } from './store.js'
-import type { ConnectionApi } from './vercel/connection-api.js'
-import type { StoreApi } from './vercel/store-api.js'
-
-/*
+/**
  * `state: prune`, for a nightly workflow: whatever close events were missed
  * (a disabled workflow, a failed or skipped run), the stores of this
  * repository's closed pull requests go. A store is a candidate only where
  * its name is the default name of one of THIS repository's pull requests
  * (the name carries a hash of owner/repo, so another owner's repository of
  * the same name never matches, nor does a name a user chose) and it is of
- * this installation and product.
+ * this installation and product. As the other flows: `planPrune` only
+ * reads, `applyPrune` deletes, and a dry run shows the plan.
  */
+import type { GitHubApi } from './github.ts'
+import {
+  deriveDefaults,
+  pullRequestOfStoreName,
+  type Repository
+} from './naming.ts'
+import type { Outcome } from './report.ts'
+import type { ResolvedTarget } from './resolve.ts'
+import {
+  judgeStore,
+  removeStores,
+  type FoundStore,
+  type RemovedStore,
+  type StoreKey
+} from './store.ts'
+import type { ConnectionApi, StoreApi } from './vercel-api.ts'
 
 /** A store of one of this repository's pull requests. */
 export interface PruneCandidate {
@@ -31,67 +35,94 @@ export interface PrunedStore extends RemovedStore {
   pullRequest: number
 }
 
-export interface PruneRequest {
+/** The stores whose pull request is not open, oldest pull request first. */
+export interface PrunePlan {
   repository: Repository
-  target: ResolvedTarget
-  stores: StoreApi
-  connections: ConnectionApi
-  github: GitHubApi
-  /** List only: delete nothing. */
-  dryRun: boolean
-  /**
-   * Removes the branch variables the action wrote for this store, before it
-   * is deleted (issue 12's `removeBranchVariables(api, project, storeId)`,
-   * where `project` is set); absent until issue 12 lands.
-   */
-  removeBranchVariables?: (storeId: string) => Promise<void>
-  log: (line: string) => void
-  warn: (line: string) => void
+  closed: PruneCandidate[]
+  /** Candidates whose pull request is open: kept. */
+  kept: number
 }
 
-export interface PruneResult {
-  /** The stores whose pull request is not open: deleted, or on a dry run, not. */
-  closed: PruneCandidate[]
-  deleted: PrunedStore[]
-  /** Candidates whose pull request is open, kept. */
-  kept: number
+export interface PruneStep {
+  repository: Repository
+  target: ResolvedTarget
+  api: StoreApi & ConnectionApi
+  openGitHub: () => Promise<GitHubApi>
+  warn: (line: string) => void
 }
 
 /**
  * Lists the stores first, then reads the open pull requests: a pull request
  * opened between the two is then seen open, so its new store is never taken
- * for a leftover.
+ * for a leftover. Where no store is a candidate, GitHub is not asked.
  */
-export async function prune(request: PruneRequest): Promise<PruneResult> {
-  const candidates = await findCandidates(request)
-  request.log(
-    `${candidates.length} store(s) of ${request.repository.owner}/${request.repository.repo}'s pull requests in this installation and product.`
-  )
-  if (candidates.length === 0) return { closed: [], deleted: [], kept: 0 }
-  const open = await request.github.openPullRequests(request.repository)
+export async function planPrune(step: PruneStep): Promise<PrunePlan> {
+  const candidates = await findCandidates(step)
+  if (candidates.length === 0) {
+    return { repository: step.repository, closed: [], kept: 0 }
+  }
+  const github = await step.openGitHub()
+  const open = await github.openPullRequests(step.repository)
   const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest))
-  const result: PruneResult = {
+  return {
+    repository: step.repository,
     closed,
-    deleted: [],
     kept: candidates.length - closed.length
   }
-  if (request.dryRun) return result
-  for (const { store, pullRequest } of closed) {
-    await request.removeBranchVariables?.(store.id)
-    const removed = await removeStore(request.connections, store, request.log)
-    result.deleted.push({ ...removed, pullRequest })
+}
+
+/**
+ * Deletes each store of the plan as `state: absent` would: its branch
+ * variables (issue 12, where `project` is set), its connections, the store.
+ */
+export async function applyPrune(
+  api: ConnectionApi,
+  plan: PrunePlan,
+  {
+    log,
+    removeBranchVariables
+  }: {
+    log: (line: string) => void
+    /**
+     * Seam for issue 12's `removeBranchVariables(api, project, storeId)`
+     * (src/branch-env.ts), called before each store is deleted once it is
+     * on main; absent until then.
+     */
+    removeBranchVariables?: (storeId: string) => Promise<void>
   }
-  return result
+): Promise<Outcome> {
+  const deleted: PrunedStore[] = []
+  for (const { store, pullRequest } of plan.closed) {
+    await removeBranchVariables?.(store.id)
+    const [removed] = await removeStores(api, [store], '', log)
+    deleted.push({ ...removed, pullRequest })
+  }
+  return {
+    kind: 'prune',
+    repository: plan.repository,
+    deleted,
+    kept: plan.kept
+  }
+}
+
+/** A dry run: the stores a prune would delete. */
+export function showPrune(plan: PrunePlan): Outcome {
+  return {
+    kind: 'would-prune',
+    repository: plan.repository,
+    closed: plan.closed,
+    kept: plan.kept
+  }
 }
 
 /** This repository's pull requests' stores of this installation and product. */
 async function findCandidates({
   repository,
   target,
-  stores,
+  api,
   warn
-}: PruneRequest): Promise<PruneCandidate[]> {
-  const listed = await stores.listStores(target.integrationConfigurationId)
+}: PruneStep): Promise<PruneCandidate[]> {
+  const listed = await api.listStores(target.integrationConfigurationId)
   const candidates: PruneCandidate[] = []
   for (const store of listed) {
     if (typeof store.id !== 'string' || !store.id) continue
@@ -102,7 +133,7 @@ async function findCandidates({
     let verdict = judgeStore(found, key)
     if (verdict === 'unconfirmed') {
       // The listing left out the product: one read says.
-      found = { ...found, ...(await stores.getStore(found.id)), id: found.id }
+      found = { ...found, ...(await api.getStore(found.id)), id: found.id }
       verdict = judgeStore(found, key)
       if (verdict === 'unconfirmed') {
         warn(

@@ -1,6 +1,29 @@
-import type { ConnectionResult } from './connect.js'
-import type { ActionInputs } from './inputs.js'
-import type { EnsureStoreResult, FoundStore } from './store.js'
+/**
+ * What the step tells its user: the outputs, the job summary's part (see
+ * `summary.ts`) and the closing log lines, for each outcome of a run; and
+ * the same for a dry run's plan.
+ */
+import * as core from '@actions/core'
+import { Outputs } from './constants.ts'
+import type { ActionInputs } from './inputs.ts'
+import * as log from './log.ts'
+import type { ConnectionResult } from './project.ts'
+import type { Repository } from './naming.ts'
+import type { PruneCandidate, PrunedStore } from './prune.ts'
+import type {
+  EnsureStoreResult,
+  FoundStore,
+  KeyedCreateStoreBody,
+  RemovedStore
+} from './store.ts'
+import {
+  addDryRunCreateToSummary,
+  addDryRunRemovalToSummary,
+  addDryRunReuseToSummary,
+  addPruneToSummary,
+  addRemovalToSummary,
+  addStoreToSummary
+} from './summary.ts'
 
 /** What the step tells its user, in outputs and in the job summary. */
 export interface StoreReport {
@@ -75,4 +98,302 @@ export function dashboardUrl(
     return `https://vercel.com/${encodeURIComponent(team.slug)}${path}`
   }
   return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`
+}
+
+/** How a run ended, for the report; `would-…` are a dry run's plans. */
+export type Outcome =
+  | {
+      kind: 'present'
+      report: StoreReport
+      project?: string
+      environments: string[]
+    }
+  | {
+      kind: 'absent'
+      removed: RemovedStore[]
+      externalId: string
+      /** Why nothing could be left to delete, where nothing was looked up. */
+      nothingToDelete?: string
+    }
+  | {
+      kind: 'would-reuse'
+      report: StoreReport
+      connection?: ConnectionResult
+      readEnv: boolean
+    }
+  | {
+      kind: 'would-create'
+      body: KeyedCreateStoreBody
+      productId: string
+      connection?: ConnectionResult
+      readEnv: boolean
+    }
+  | { kind: 'would-delete'; found: FoundStore[]; externalId: string }
+  | {
+      kind: 'prune'
+      repository: Repository
+      deleted: PrunedStore[]
+      /** Stores of open pull requests. */
+      kept: number
+      /** Why nothing could be left to prune, where nothing was looked up. */
+      nothingToPrune?: string
+    }
+  | {
+      kind: 'would-prune'
+      repository: Repository
+      closed: PruneCandidate[]
+      kept: number
+    }
+
+const CREATE = 'POST /v1/storage/stores/integration/direct'
+
+/** Outputs, the summary and the closing lines of the log, for an outcome. */
+export function reportOutcome(outcome: Outcome): void {
+  switch (outcome.kind) {
+    case 'present':
+      return reportPresent(outcome)
+    case 'absent':
+      return reportAbsent(outcome)
+    case 'would-reuse': {
+      const { report, connection, readEnv } = outcome
+      setOutputs(report)
+      addDryRunReuseToSummary(report, connection)
+      log.info(
+        `Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, readEnv)}`
+      )
+      return warnOfDuplicates(report)
+    }
+    case 'would-create': {
+      const { body, connection, readEnv } = outcome
+      const shown = withHiddenValues(body)
+      setOutputs(wouldCreateReport(body, outcome.productId))
+      addDryRunCreateToSummary(shown, connection)
+      return log.info(
+        `Dry run: would create store ${body.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, readEnv)}`
+      )
+    }
+    case 'prune':
+    case 'would-prune':
+      return reportPrune(outcome)
+    case 'would-delete': {
+      const { found, externalId } = outcome
+      setWouldDeleteOutputs(found, externalId)
+      addDryRunRemovalToSummary(found, externalId)
+      return log.info(
+        found.length > 0
+          ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
+          : `Dry run: no store has the key "${externalId}"; nothing would be deleted.`
+      )
+    }
+  }
+}
+
+function reportPresent({
+  report,
+  project,
+  environments
+}: Extract<Outcome, { kind: 'present' }>): void {
+  const { connection, env } = report
+  setOutputs(report)
+  addStoreToSummary(report)
+  log.info(
+    `${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`
+  )
+  if (connection) {
+    log.info(
+      `${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${environments.join(', ')}: ${connection.envVarNames.join(', ')}`
+    )
+  }
+  if (env) {
+    log.info(
+      `Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output, each masked in the log.`
+    )
+  }
+  warnOfDuplicates(report)
+}
+
+function reportAbsent({
+  removed,
+  externalId,
+  nothingToDelete
+}: Extract<Outcome, { kind: 'absent' }>): void {
+  if (nothingToDelete !== undefined) {
+    log.warning(`Nothing to delete: ${nothingToDelete}`)
+  }
+  setRemovalOutputs(removed, externalId)
+  addRemovalToSummary(removed, externalId)
+  if (nothingToDelete !== undefined) return
+  log.info(
+    removed.length > 0
+      ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
+      : `No store has the key "${externalId}"; nothing to delete.`
+  )
+}
+
+/** `state: prune`: the stores of closed pull requests, deleted or not. */
+function reportPrune(
+  outcome: Extract<Outcome, { kind: 'prune' | 'would-prune' }>
+): void {
+  const { repository, kept } = outcome
+  const slug = `${repository.owner}/${repository.repo}`
+  const dryRun = outcome.kind === 'would-prune'
+  const stores = dryRun
+    ? outcome.closed.map(({ store, pullRequest }) => ({
+        id: store.id,
+        name: store.name ?? '',
+        pullRequest,
+        projects: (store.projectsMetadata ?? []).map(
+          ({ name, projectId }) => name ?? projectId ?? 'unnamed project'
+        )
+      }))
+    : outcome.deleted
+  if (outcome.kind === 'prune' && outcome.nothingToPrune !== undefined) {
+    log.warning(`Nothing to prune: ${outcome.nothingToPrune}`)
+  }
+  const ids = dryRun ? [] : stores.map(({ id }) => id)
+  core.setOutput(Outputs.deletedStoreIds, JSON.stringify(ids))
+  core.setOutput(Outputs.deletedCount, String(ids.length))
+  core.setOutput(Outputs.deleted, String(ids.length > 0))
+  addPruneToSummary(stores, { repository: slug, kept, dryRun })
+  const listed = stores
+    .map(({ id, pullRequest }) => `${id} (#${pullRequest})`)
+    .join(', ')
+  const keptLine = `${kept} store(s) of open pull requests kept.`
+  log.info(
+    stores.length === 0
+      ? `No store of ${slug}'s closed pull requests in this installation and product; ${keptLine}`
+      : dryRun
+        ? `Dry run: would delete ${stores.length} store(s) of ${slug}'s closed pull requests: ${listed}; ${keptLine}`
+        : `Deleted ${stores.length} store(s) of ${slug}'s closed pull requests: ${listed}; ${keptLine}`
+  )
+}
+
+function warnOfDuplicates(report: StoreReport): void {
+  if (report.duplicates.length === 0) return
+  log.warning(
+    `${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`
+  )
+}
+
+function describeConnection(
+  connection: ConnectionResult | undefined,
+  readEnv: boolean
+): string {
+  if (!connection) return ''
+  const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`
+  const connected = connection.connected
+    ? ` Would connect it to project ${project}.`
+    : ` It is already connected to project ${project}.`
+  return readEnv
+    ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
+    : connected
+}
+
+/**
+ * The body as it may be shown: protocol settings can hold credentials, so
+ * only their keys are.
+ */
+function withHiddenValues(body: KeyedCreateStoreBody): KeyedCreateStoreBody {
+  if (!body.protocolSettings) return body
+  return {
+    ...body,
+    protocolSettings: Object.fromEntries(
+      Object.keys(body.protocolSettings).map((key) => [key, '***'])
+    )
+  }
+}
+
+/** The report of a store not created yet: no id, status or link. */
+function wouldCreateReport(
+  body: KeyedCreateStoreBody,
+  productId: string
+): StoreReport {
+  return {
+    storeId: '',
+    storeName: body.name,
+    externalId: body.externalId,
+    created: false,
+    status: '',
+    integrationConfigurationId: body.integrationConfigurationId,
+    productId,
+    productName: body.integrationProductIdOrSlug,
+    billingPlanId: body.billingPlanId ?? '',
+    billingPlanName: '',
+    dashboardUrl: '',
+    secretNames: [],
+    duplicates: []
+  }
+}
+
+/** The one place that sets the step's outputs. */
+export function setOutputs(report: StoreReport): void {
+  const outputs: Record<
+    Exclude<
+      (typeof Outputs)[keyof typeof Outputs],
+      | typeof Outputs.env
+      // Only a run that deletes sets these.
+      | typeof Outputs.deletedStoreIds
+      | typeof Outputs.deletedCount
+    >,
+    string
+  > = {
+    [Outputs.storeId]: report.storeId,
+    [Outputs.storeName]: report.storeName,
+    [Outputs.externalId]: report.externalId,
+    [Outputs.created]: String(report.created),
+    [Outputs.status]: report.status,
+    [Outputs.integrationConfigurationId]: report.integrationConfigurationId,
+    [Outputs.productId]: report.productId,
+    [Outputs.billingPlanId]: report.billingPlanId,
+    [Outputs.dashboardUrl]: report.dashboardUrl,
+    [Outputs.secretNames]: JSON.stringify(report.secretNames),
+    [Outputs.deleted]: 'false',
+    [Outputs.connectedProject]: report.connection?.projectId ?? '',
+    [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
+  }
+  for (const [name, value] of Object.entries(outputs)) {
+    core.setOutput(name, value)
+  }
+  // Only where read; every value is masked by now (`readStoreEnv`).
+  if (report.env) core.setOutput(Outputs.env, JSON.stringify(report.env))
+}
+
+/** `state: absent`: what was deleted; the oldest store stands for the key. */
+export function setRemovalOutputs(
+  removed: RemovedStore[],
+  externalId: string
+): void {
+  setAbsentOutputs(removed, removed.length > 0, externalId)
+}
+
+/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
+export function setWouldDeleteOutputs(
+  found: FoundStore[],
+  externalId: string
+): void {
+  setAbsentOutputs(found, false, externalId)
+}
+
+function setAbsentOutputs(
+  stores: { id: string; name?: string }[],
+  deleted: boolean,
+  externalId: string
+): void {
+  const [oldest] = stores
+  const outputs: Partial<
+    Record<(typeof Outputs)[keyof typeof Outputs], string>
+  > = {
+    [Outputs.deleted]: String(deleted),
+    [Outputs.storeId]: oldest?.id ?? '',
+    [Outputs.storeName]: oldest?.name ?? '',
+    [Outputs.externalId]: externalId,
+    [Outputs.created]: 'false',
+    [Outputs.deletedStoreIds]: JSON.stringify(
+      deleted ? stores.map(({ id }) => id) : []
+    ),
+    [Outputs.deletedCount]: String(deleted ? stores.length : 0)
+  }
+  for (const [name, value] of Object.entries(outputs)) {
+    core.setOutput(name, value)
+  }
 }

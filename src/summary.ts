@@ -1,12 +1,19 @@
 import * as core from '@actions/core'
-import type { ConnectionResult } from './connect.js'
-import * as log from './log.js'
-import type { PruneResult } from './prune.js'
-import type { RemovedStore } from './remove.js'
-import type { StoreReport } from './report.js'
-import type { FoundStore, KeyedCreateStoreBody } from './store.js'
+import type { ConnectionResult } from './project.ts'
+import * as log from './log.ts'
+import type { RemovedStore } from './store.ts'
+import type { StoreReport } from './report.ts'
+import type { FoundStore, KeyedCreateStoreBody } from './store.ts'
 
 type SummaryTable = Parameters<typeof core.summary.addTable>[0]
+
+/** A store of a closed pull request, as the prune's summary lists it. */
+export interface PruneRow {
+  id: string
+  name: string
+  pullRequest: number
+  projects: string[]
+}
 
 /** Adds the store to the job summary (written once, at the end of the step). */
 export function addStoreToSummary(report: StoreReport): void {
@@ -180,25 +187,18 @@ export function addRemovalToSummary(
 
 /** `state: prune`: the stores of closed pull requests, deleted or not. */
 export function addPruneToSummary(
-  result: PruneResult,
-  repository: string,
-  dryRun: boolean
+  stores: PruneRow[],
+  {
+    repository,
+    kept,
+    dryRun
+  }: { repository: string; kept: number; dryRun: boolean }
 ): void {
-  const stores = dryRun
-    ? result.closed.map(({ store, pullRequest }) => ({
-        id: store.id,
-        name: store.name ?? '',
-        pullRequest,
-        projects: (store.projectsMetadata ?? []).map(
-          ({ name, projectId }) => name ?? projectId ?? 'unnamed project'
-        )
-      }))
-    : result.deleted
-  const kept = `${result.kept} store(s) of open pull requests kept.`
+  const keptLine = `${kept} store(s) of open pull requests kept.`
   if (stores.length === 0) {
     core.summary
       .addHeading('Prune: no Vercel store of a closed pull request', 2)
-      .addRaw(`<p>Repository ${code(repository)}: ${kept}</p>`, true)
+      .addRaw(`<p>Repository ${code(repository)}: ${keptLine}</p>`, true)
     return
   }
   const rows: SummaryTable = [
@@ -228,7 +228,7 @@ export function addPruneToSummary(
     )
     .addTable(rows)
     .addRaw(
-      `<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}${dryRun ? 'Nothing was changed. ' : ''}Repository ${code(repository)}: ${kept}</p>`,
+      `<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}${dryRun ? 'Nothing was changed. ' : ''}Repository ${code(repository)}: ${keptLine}</p>`,
       true
     )
 }
