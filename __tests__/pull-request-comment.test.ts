@@ -11,6 +11,7 @@ import {
   type GitHubEmulator
 } from '../emulator/github/index.ts'
 import { runAction, type RunOptions } from '../harness/run-action.ts'
+import { commentBody, commentMarker } from '../src/comment.ts'
 import { errorLine, neonIdInputs, warningLines } from './support/run-result.ts'
 
 let emulator: Emulator
@@ -265,5 +266,21 @@ describe('comment: true', () => {
     expect(comment.body).not.toContain('https://evil')
     expect(comment.body).not.toContain('<img')
     expect(comment.body).not.toMatch(/\]\(/)
+  })
+})
+
+describe('the marker', () => {
+  it('holds the key percent-encoded, so no key can end the hidden comment or break its line', () => {
+    const key = 'acme/web:db --> <b>x</b>\n<!--'
+    expect(commentMarker(key)).toBe(
+      `<!-- vercel-store-action:${encodeURIComponent(key)} -->`
+    )
+    const [first, ...rest] = commentBody(key, {
+      state: 'absent',
+      removed: []
+    }).split('\n')
+    expect(first).toBe(commentMarker(key))
+    expect(first.match(/-->/g)).toHaveLength(1)
+    expect(rest.join('\n')).not.toContain('<b>')
   })
 })
