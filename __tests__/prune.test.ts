@@ -206,6 +206,20 @@ describe('state: prune', () => {
     expect(emulator.count(ROUTES.deleteStore)).toBe(0)
   })
 
+  it('deletes nothing when GitHub does not answer, and says so', async () => {
+    seedPulls()
+    seedStore(pullRequestStoreName(ACME_WEB, 1))
+    const before = remainingIds()
+    github.faults.add(GITHUB_ROUTES.listPulls, 'reset')
+
+    const result = await prune()
+
+    expect(errorLine(result)).toMatch(
+      /GitHub answered nothing to the listing of acme\/web's open pull requests/
+    )
+    expect(remainingIds()).toEqual(before)
+  })
+
   it('fails naming github-token when it is empty, before any request', async () => {
     const result = await prune({ inputs: inputs({ 'github-token': '' }) })
     expect(errorLine(result)).toContain('"github-token"')

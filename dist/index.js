@@ -49176,11 +49176,15 @@ function fromOctokit(error, what) {
     if (error instanceof GitHubApiError)
         return error;
     const { status, response, message } = error;
-    const code = typeof status === 'number' ? status : 0;
-    const said = typeof response?.data?.message === 'string'
-        ? response.data.message
-        : typeof message === 'string' && code === 0
+    // Octokit reports a request that got no answer (a network error, the
+    // deadline) as a 500 without a response, or as an AbortError.
+    const code = response !== undefined && typeof status === 'number' ? status : 0;
+    const said = code === 0
+        ? typeof message === 'string'
             ? message
+            : ''
+        : typeof response?.data?.message === 'string'
+            ? response.data.message
             : '';
     const shortened = said.length > MAX_SAID_LENGTH ? `${said.slice(0, MAX_SAID_LENGTH)}…` : said;
     const failure = new GitHubApiError(code, what, shortened);

@@ -230,12 +230,16 @@ function fromOctokit(error: unknown, what: string): Error {
     response?: { data?: { message?: unknown } }
     message?: unknown
   }
-  const code = typeof status === 'number' ? status : 0
+  // Octokit reports a request that got no answer (a network error, the
+  // deadline) as a 500 without a response, or as an AbortError.
+  const code = response !== undefined && typeof status === 'number' ? status : 0
   const said =
-    typeof response?.data?.message === 'string'
-      ? response.data.message
-      : typeof message === 'string' && code === 0
+    code === 0
+      ? typeof message === 'string'
         ? message
+        : ''
+      : typeof response?.data?.message === 'string'
+        ? response.data.message
         : ''
   const shortened =
     said.length > MAX_SAID_LENGTH ? `${said.slice(0, MAX_SAID_LENGTH)}…` : said
