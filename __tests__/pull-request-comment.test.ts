@@ -284,3 +284,36 @@ describe('the marker', () => {
     expect(rest.join('\n')).not.toContain('<b>')
   })
 })
+
+describe('the comment of a branch preview (issue 12)', () => {
+  it('names the branch variables and the redeployed preview, the address as text only', () => {
+    const body = commentBody('acme/web#1', {
+      state: 'present',
+      report: {
+        storeId: 'store_1',
+        storeName: 'web-pr-1-86f279ce',
+        externalId: 'acme/web#1',
+        created: false,
+        status: 'available',
+        integrationConfigurationId: 'icfg_1',
+        productId: 'iap_1',
+        productName: 'Neon Postgres',
+        billingPlanId: '',
+        billingPlanName: 'Free',
+        dashboardUrl: 'https://vercel.com/acme/~/stores/integration/store_1',
+        secretNames: ['DATABASE_URL'],
+        duplicates: [],
+        branch: { branch: 'feature/login', names: ['DATABASE_URL', 'PGHOST'] },
+        redeployed: { id: 'dpl_1', url: 'https://web-git-x.vercel.app' }
+      }
+    })
+    expect(body).toContain(
+      'Preview variables of branch <code>feature/login</code> (names only): <code>DATABASE_URL</code>, <code>PGHOST</code>'
+    )
+    expect(body).toContain(
+      '<code>dpl_1</code> at <code>https&#58;//web-git-x.vercel.app</code>'
+    )
+    expect(body.match(/<a href=/g)).toHaveLength(2)
+    expect(body).not.toContain('href="https://web-git')
+  })
+})

@@ -49659,6 +49659,15 @@ function storeLines(report) {
         const names = connection.envVarNames.map(code).join(', ') || 'none';
         lines.push('', `Project ${project}; variables (names only): ${names}`);
     }
+    const { branch, redeployed } = report;
+    if (branch) {
+        const names = branch.names.map(code).join(', ') || 'none';
+        lines.push('', `Preview variables of branch ${code(branch.branch)} (names only): ${names}`);
+    }
+    if (redeployed) {
+        // Its address comes from Vercel's answer: shown as text, never a link.
+        lines.push('', `Redeployed the branch's preview: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}`);
+    }
     return lines;
 }
 function deletedLines(removed, externalId) {

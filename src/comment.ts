@@ -18,9 +18,18 @@ import { code, escape, link } from './summary.ts'
  * encoded ids.
  */
 
+/**
+ * What `git-branch` and `redeploy` (issue 12) add to a report: the names
+ * the branch has from the store, and the preview rebuilt.
+ */
+export interface BranchReport {
+  branch?: { branch: string; names: string[] }
+  redeployed?: { id: string; url: string }
+}
+
 /** What the step ended with, to say in the comment. */
 export type CommentOutcome =
-  | { state: 'present'; report: StoreReport }
+  | { state: 'present'; report: StoreReport & BranchReport }
   | { state: 'absent'; removed: RemovedStore[] }
 
 export interface CommentRequest {
@@ -164,7 +173,7 @@ export function commentBody(
   ].join('\n')
 }
 
-function storeLines(report: StoreReport): string[] {
+function storeLines(report: StoreReport & BranchReport): string[] {
   const header = ['Store', 'Id', 'Status', 'Product', 'Plan']
     .map((name) => `<th>${name}</th>`)
     .join('')
@@ -191,6 +200,21 @@ function storeLines(report: StoreReport): string[] {
       : code(connection.projectId)
     const names = connection.envVarNames.map(code).join(', ') || 'none'
     lines.push('', `Project ${project}; variables (names only): ${names}`)
+  }
+  const { branch, redeployed } = report
+  if (branch) {
+    const names = branch.names.map(code).join(', ') || 'none'
+    lines.push(
+      '',
+      `Preview variables of branch ${code(branch.branch)} (names only): ${names}`
+    )
+  }
+  if (redeployed) {
+    // Its address comes from Vercel's answer: shown as text, never a link.
+    lines.push(
+      '',
+      `Redeployed the branch's preview: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}`
+    )
   }
   return lines
 }
