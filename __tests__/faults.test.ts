@@ -545,7 +545,7 @@ describe('concurrent runs with one key, through dist/index.js', () => {
    * and each creates.
    */
   async function race(runs: number): Promise<RunResult[]> {
-    emulator.options.holdListingsUntil = runs
+    emulator.options.hold = { routes: [LIST], until: runs }
     try {
       return await Promise.all(
         Array.from({ length: runs }, () =>
@@ -553,7 +553,7 @@ describe('concurrent runs with one key, through dist/index.js', () => {
         )
       )
     } finally {
-      emulator.options.holdListingsUntil = undefined
+      emulator.options.hold = undefined
     }
   }
 

@@ -136,9 +136,9 @@ describe('read-env, through dist/index.js', () => {
   })
 
   it('sends the value reads concurrently: one round trip', async () => {
-    // Each answer takes long enough that reads made one after another never
-    // overlap, and reads made at once always do, on a loaded machine too.
-    emulator.options.latencyMs = 500
+    // The emulator answers the reads only once all of them have arrived:
+    // reads sent one after another would each wait out its hold instead.
+    emulator.options.hold = { routes: [GET_ENV], until: neonSecrets().length }
     const result = await runAction({ inputs: inputs(), pullRequest: PR })
     expect(result.exitCode).toBe(0)
     const reads = emulator.requests.filter(({ route }) => route === GET_ENV)
