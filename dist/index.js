@@ -51954,25 +51954,8 @@ async function run(environment = {}) {
         });
         const outcome = 'kind' in step ? step : await runFlow(step);
         reportOutcome(outcome);
-        if (inputs.comment && inputs.dryRun) {
-            log_info('Dry run: no pull request comment written.');
-        }
-        else if (inputs.comment &&
-            (outcome.kind === 'present' || outcome.kind === 'absent')) {
-            await commentOnPullRequest({
-                token: inputs.githubToken ?? '',
-                apiUrl: inputs.githubApiUrl,
-                repository: repositoryOf(context),
-                pullRequest: context.pullRequestNumber,
-                externalId: inputs.externalId,
-                outcome: outcome.kind === 'present'
-                    ? { state: 'present', report: outcome.report }
-                    : { state: 'absent', removed: outcome.removed },
-                signal: () => deadline.signal(),
-                info: (line) => log_info(line),
-                warn: (line) => log_warning(line)
-            });
-        }
+        if (inputs.comment)
+            await comment(inputs, context, outcome, deadline);
     }
     catch (error) {
         // No error is known to carry the token; this keeps it so.
@@ -52031,6 +52014,31 @@ async function prepare(inputs, api, deadline, effects, github) {
         effects,
         ...github
     };
+}
+/**
+ * `comment: true`: the pull request's comment says what the run did. A dry
+ * run writes none; a comment that cannot be written is a warning only.
+ */
+async function comment(inputs, context, outcome, deadline) {
+    if (inputs.dryRun) {
+        log_info('Dry run: no pull request comment written.');
+        return;
+    }
+    if (outcome.kind !== 'present' && outcome.kind !== 'absent')
+        return;
+    await commentOnPullRequest({
+        token: inputs.githubToken ?? '',
+        apiUrl: inputs.githubApiUrl,
+        repository: repositoryOf(context),
+        pullRequest: context.pullRequestNumber,
+        externalId: inputs.externalId,
+        outcome: outcome.kind === 'present'
+            ? { state: 'present', report: outcome.report }
+            : { state: 'absent', removed: outcome.removed },
+        signal: () => deadline.signal(),
+        info: (line) => log_info(line),
+        warn: (line) => log_warning(line)
+    });
 }
 function repositoryOf({ owner, repo }) {
     return owner && repo ? { owner, repo } : undefined;

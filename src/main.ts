@@ -85,27 +85,7 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
     })
     const outcome = 'kind' in step ? step : await runFlow(step)
     reportOutcome(outcome)
-    if (inputs.comment && inputs.dryRun) {
-      log.info('Dry run: no pull request comment written.')
-    } else if (
-      inputs.comment &&
-      (outcome.kind === 'present' || outcome.kind === 'absent')
-    ) {
-      await commentOnPullRequest({
-        token: inputs.githubToken ?? '',
-        apiUrl: inputs.githubApiUrl,
-        repository: repositoryOf(context),
-        pullRequest: context.pullRequestNumber,
-        externalId: inputs.externalId,
-        outcome:
-          outcome.kind === 'present'
-            ? { state: 'present', report: outcome.report }
-            : { state: 'absent', removed: outcome.removed },
-        signal: () => deadline.signal(),
-        info: (line) => log.info(line),
-        warn: (line) => log.warning(line)
-      })
-    }
+    if (inputs.comment) await comment(inputs, context, outcome, deadline)
   } catch (error) {
     // No error is known to carry the token; this keeps it so.
     const message = secrets.reduce(
@@ -172,6 +152,37 @@ async function prepare(
     effects,
     ...github
   }
+}
+
+/**
+ * `comment: true`: the pull request's comment says what the run did. A dry
+ * run writes none; a comment that cannot be written is a warning only.
+ */
+async function comment(
+  inputs: ActionInputs,
+  context: GitHubContext,
+  outcome: Outcome,
+  deadline: Deadline
+): Promise<void> {
+  if (inputs.dryRun) {
+    log.info('Dry run: no pull request comment written.')
+    return
+  }
+  if (outcome.kind !== 'present' && outcome.kind !== 'absent') return
+  await commentOnPullRequest({
+    token: inputs.githubToken ?? '',
+    apiUrl: inputs.githubApiUrl,
+    repository: repositoryOf(context),
+    pullRequest: context.pullRequestNumber,
+    externalId: inputs.externalId,
+    outcome:
+      outcome.kind === 'present'
+        ? { state: 'present', report: outcome.report }
+        : { state: 'absent', removed: outcome.removed },
+    signal: () => deadline.signal(),
+    info: (line) => log.info(line),
+    warn: (line) => log.warning(line)
+  })
 }
 
 function repositoryOf({
