@@ -233,6 +233,45 @@ describe('state: prune', () => {
     expect(emulator.requests).toEqual([])
   })
 
+  it('fails naming comment, or external-id, when given: a prune has no pull request', async () => {
+    for (const [input, value] of [
+      ['comment', 'true'],
+      ['external-id', 'acme/web#1']
+    ]) {
+      const result = await prune({ inputs: inputs({ [input]: value }) })
+      expect(errorLine(result)).toContain(`"${input}"`)
+    }
+    expect(emulator.requests).toEqual([])
+  })
+
+  it('fails naming state outside a repository (no GITHUB_REPOSITORY)', async () => {
+    const result = await prune({ env: { GITHUB_REPOSITORY: '' } })
+    expect(errorLine(result)).toMatch(/"state".*GITHUB_REPOSITORY/)
+    expect(emulator.requests).toEqual([])
+  })
+
+  it('has nothing to prune where the integration is not installed, and asks GitHub nothing', async () => {
+    seedPulls()
+    const result = await prune({
+      inputs: inputs({ integration: 'planetscale' })
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['deleted-count']).toBe('0')
+    expect(result.outputs['deleted-store-ids']).toBe('[]')
+    expect(result.stdout).toMatch(/::warning::Nothing to prune/)
+    expect(github.requests).toEqual([])
+  })
+
+  it('asks GitHub nothing where no store is one of this repository’s pull requests', async () => {
+    seedPulls()
+    const userNamed = seedStore('my-db')
+    const result = await prune()
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['deleted-count']).toBe('0')
+    expect(remainingIds()).toEqual([userNamed.id])
+    expect(github.requests).toEqual([])
+  })
+
   it('fails on a 401 from GitHub, naming github-token, and deletes nothing', async () => {
     seedPulls()
     seedStore(pullRequestStoreName(ACME_WEB, 1))
