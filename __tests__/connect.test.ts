@@ -93,6 +93,7 @@ describe('connectStore', () => {
       projectId: 'prj_web',
       projectName: undefined,
       envVarNames: ['PR1_DATABASE_URL', 'PR1_PGHOST'],
+      envVarPrefix: 'PR1_',
       connected: true
     })
   })
@@ -123,6 +124,7 @@ describe('connectStore', () => {
         projectId: 'prj_web',
         projectName: 'web',
         envVarNames: ['PR1_DATABASE_URL', 'PR1_PGHOST'],
+        envVarPrefix: 'PR1_',
         connected: false
       })
     }

@@ -45914,7 +45914,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(625);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3179);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45923,7 +45923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 625:
+/***/ 3179:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48599,13 +48599,13 @@ var ExitCode;
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
+    const convertedVal = utils_toCommandValue(val);
     process.env[name] = convertedVal;
     const filePath = process.env['GITHUB_ENV'] || '';
     if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+        return file_command_issueFileCommand('ENV', file_command_prepareKeyValueMessage(name, val));
     }
-    issueCommand('set-env', { name }, convertedVal);
+    command_issueCommand('set-env', { name }, convertedVal);
 }
 /**
  * Registers a secret which will get masked from logs
@@ -48943,12 +48943,25 @@ function log_group(title, fn) {
  * value, and each of its lines, since the runner masks a value only where it
  * shows whole and a later step may print one line of it.
  */
-function mask(secret) {
+function log_mask(secret) {
     const lines = secret.split(/\r\n|\r|\n/);
     for (const part of new Set([secret, ...lines])) {
         // The runner refuses to mask an empty or blank value, with a warning.
         if (part.trim())
             core_setSecret(part);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action-error.ts
+/**
+ * A failure the action itself found (a store in an end state, a name clash,
+ * a project that does not exist…), whose message already says what to do;
+ * not a request that failed.
+ */
+class ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ActionError';
     }
 }
 
@@ -48975,7 +48988,10 @@ const Inputs = {
     environments: 'environments',
     envPrefix: 'env-prefix',
     dryRun: 'dry-run',
-    readEnv: 'read-env'
+    readEnv: 'read-env',
+    gitBranch: 'git-branch',
+    exportEnv: 'export-env',
+    redeploy: 'redeploy'
 };
 const Outputs = {
     storeId: 'store-id',
@@ -48991,7 +49007,9 @@ const Outputs = {
     deleted: 'deleted',
     connectedProject: 'connected-project',
     envVarNames: 'env-var-names',
-    env: 'env'
+    env: 'env',
+    redeployedDeploymentId: 'redeployed-deployment-id',
+    redeployedDeploymentUrl: 'redeployed-deployment-url'
 };
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */
 const FallbackEnv = {
@@ -49004,11 +49022,169 @@ const DEFAULT_TIMEOUT_SECONDS = 300;
 const DEFAULT_API_URL = 'https://api.vercel.com';
 const USER_AGENT = 'vercel-store-action';
 
+;// CONCATENATED MODULE: ./src/branch-env.ts
+
+
+/*
+ * A pull request's store as preview variables of its Git branch (issue 12):
+ * each of the store's variables under its own name (`DATABASE_URL`), scoped
+ * to the branch, so that every preview of the branch reads this store,
+ * however it is built. The action marks what it writes with a comment that
+ * names the store, and so tells its own variables from anyone else's: it
+ * overwrites and removes only those.
+ */
+const MARK = 'vercel-store-action: store ';
+// The schema's limit for `comment`.
+const MAX_COMMENT_LENGTH = 500;
+/**
+ * The comment that marks a variable as this store's:
+ * `vercel-store-action: store store_123 (acme/web#42)`.
+ */
+function markOf(storeId, externalId) {
+    const comment = `${MARK}${storeId} (${externalId})`;
+    return comment.length <= MAX_COMMENT_LENGTH
+        ? comment
+        : `${comment.slice(0, MAX_COMMENT_LENGTH - 2)}…)`;
+}
+/** Whether the action wrote this variable for one of these stores. */
+function isMarkedFor({ comment }, storeIds) {
+    if (!comment?.startsWith(MARK))
+        return false;
+    const rest = comment.slice(MARK.length);
+    return storeIds.some((id) => rest === id || rest.startsWith(`${id} `));
+}
+function isOnBranch(variable, branch) {
+    const targets = Array.isArray(variable.target)
+        ? variable.target
+        : [variable.target];
+    return variable.gitBranch === branch && targets.includes('preview');
+}
+/** The branch's variables the action wrote for this store. */
+function ownBranchVariables(variables, { branch, storeId }) {
+    return variables.filter((variable) => isOnBranch(variable, branch) && isMarkedFor(variable, [storeId]));
+}
+/**
+ * Fails, naming the variable and the branch, where the branch already has a
+ * variable of one of these names that the action did not write for this
+ * store: it is someone else's, and never overwritten.
+ */
+function checkBranchFree(variables, names, { project, branch, storeId }) {
+    const foreign = variables.find((variable) => variable.key !== undefined &&
+        names.includes(variable.key) &&
+        isOnBranch(variable, branch) &&
+        !isMarkedFor(variable, [storeId]));
+    if (!foreign)
+        return;
+    throw new ActionError(`Project ${project} already has a preview variable ${foreign.key} for branch ${branch} that this action did not write for store ${storeId}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`);
+}
+/**
+ * Fails before a store is created where the project already has variables
+ * with the prefix its connection would use, in the environments it would
+ * use: Vercel would refuse the connection only after the store was made.
+ * Variables of the stores with this step's key are its own.
+ */
+function checkPrefixFree(variables, { project, prefix, environments, storeIds }) {
+    const taken = variables.find((variable) => {
+        const targets = Array.isArray(variable.target)
+            ? variable.target
+            : [variable.target];
+        return (variable.key?.startsWith(prefix) === true &&
+            // A branch's own variables are not the connection's concern.
+            !variable.gitBranch &&
+            targets.some((target) => target && environments.includes(target)) &&
+            !storeIds.includes(variable.contentHint?.storeId ?? ''));
+    });
+    if (!taken)
+        return;
+    throw new ActionError(`Project ${project} already has a variable ${taken.key} in ${environments.join(', ')}, so a store connected with the prefix ${prefix || '(none)'} could clash with it; no store was created. Set "${Inputs.envPrefix}" to a prefix no variable of the project starts with.`);
+}
+/**
+ * Reads the values of the action's own variables of the branch for this
+ * store, all at once; each masked as soon as it is read.
+ */
+async function readOwnValues(api, own, project, mask) {
+    const answers = await Promise.all(own.map(({ id }) => (id ? api.getEnv(project, id) : undefined)));
+    const values = new Map();
+    for (const [index, answer] of answers.entries()) {
+        const key = own[index].key;
+        const value = answer?.value;
+        if (!key || typeof value !== 'string' || answer?.decrypted === false) {
+            continue;
+        }
+        mask(value);
+        values.set(key, value);
+    }
+    return values;
+}
+/**
+ * Writes the store's values under their own names as preview variables of
+ * the branch, in one request, those missing or changed only: a rerun with
+ * nothing changed writes nothing. `current` holds the values the branch has
+ * from this store (`readOwnValues`).
+ */
+async function writeBranchVariables(api, target, values, own, current, log) {
+    const names = Object.keys(values);
+    const comment = markOf(target.storeId, target.externalId);
+    const changed = names.filter((name) => current.get(name) !== values[name]);
+    const kept = own.filter(({ key }) => key && !changed.includes(key));
+    if (changed.length === 0) {
+        log(`Branch ${target.branch} of project ${target.project} already has ${names.join(', ') || 'no variable'} from store ${target.storeId}; nothing to write.`);
+        return { written: [], names, changedAt: newest(kept) };
+    }
+    const answer = await api.writeEnv(target.project, changed.map((key) => ({
+        key,
+        value: values[key],
+        type: 'encrypted',
+        target: ['preview'],
+        gitBranch: target.branch,
+        comment
+    })));
+    if (answer.failed.length > 0) {
+        const [first] = answer.failed;
+        throw new ActionError(`Vercel did not write ${answer.failed.map(({ key }) => key ?? 'a variable').join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`);
+    }
+    log(`Wrote ${changed.join(', ')} as preview variables of branch ${target.branch} of project ${target.project}, marked "${comment}".`);
+    // Where Vercel does not say when it wrote them: now, which no deployment
+    // listed before can have read.
+    const writtenAt = newest(answer.created) ?? Number.POSITIVE_INFINITY;
+    return {
+        written: changed,
+        names,
+        changedAt: Math.max(writtenAt, newest(kept) ?? 0)
+    };
+}
+/**
+ * Removes the variables the action wrote for these stores, of every branch,
+ * in one request, and nothing else; the names removed. The prune of closed
+ * pull requests (issue 13) calls it for each store it deletes.
+ */
+async function removeBranchVariables(api, project, storeId, log = () => { }) {
+    const storeIds = typeof storeId === 'string' ? [storeId] : storeId;
+    if (storeIds.length === 0)
+        return [];
+    const marked = (await api.listEnv(project)).filter((variable) => variable.id && isMarkedFor(variable, storeIds));
+    if (marked.length === 0)
+        return [];
+    await api.removeEnv(project, marked.map(({ id }) => id ?? ''));
+    const names = marked.map(({ key, gitBranch }) => `${key}${gitBranch ? ` (${gitBranch})` : ''}`);
+    log(`Removed ${names.join(', ')} from project ${project}.`);
+    return names;
+}
+function newest(variables) {
+    const times = variables.flatMap(({ updatedAt, createdAt }) => {
+        const time = updatedAt ?? createdAt;
+        return typeof time === 'number' ? [time] : [];
+    });
+    return times.length > 0 ? Math.max(...times) : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/outputs.ts
 
 
+
+
 /** The one place that sets the step's outputs. */
-function setOutputs(report) {
+function setOutputs(report, inputs = {}) {
     const outputs = {
         [Outputs.storeId]: report.storeId,
         [Outputs.storeName]: report.storeName,
@@ -49030,6 +49206,18 @@ function setOutputs(report) {
     // Only where read; every value is masked by now (`readStoreEnv`).
     if (report.env)
         setOutput(Outputs.env, JSON.stringify(report.env));
+    if (report.env && inputs.exportEnv) {
+        checkExportable(Object.keys(report.env));
+        for (const [name, value] of Object.entries(report.env)) {
+            // Masked already, each line too; again here, where it leaves the step.
+            log_mask(value);
+            exportVariable(name, value);
+        }
+    }
+    if (inputs.redeploy) {
+        setOutput(Outputs.redeployedDeploymentId, report.redeployed?.id ?? '');
+        setOutput(Outputs.redeployedDeploymentUrl, report.redeployed?.url ?? '');
+    }
 }
 /** `state: absent`: what was deleted; the oldest store stands for the key. */
 function setRemovalOutputs(removed, externalId) {
@@ -49052,18 +49240,17 @@ function setAbsentOutputs(stores, deleted, externalId) {
         setOutput(name, value);
     }
 }
-
-;// CONCATENATED MODULE: ./src/action-error.ts
-/**
- * A failure the action itself found (a store in an end state, a name clash,
- * a project that does not exist…), whose message already says what to do;
- * not a request that failed.
- */
-class ActionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ActionError';
-    }
+// A name fit for the job's environment; and the names that would change how
+// the runner, a shell or Node runs the later steps. The names come from the
+// store's integration, which is no reason to trust them with that.
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+const RUNNER_NAMES = /^(PATH|HOME|SHELL|ENV|BASH_ENV|BASH_FUNC_.*|IFS|PS4|NODE_OPTIONS|NODE_PATH|LD_.*|DYLD_.*|PYTHON(PATH|STARTUP|HOME)|PERL5?(LIB|OPT)|RUBYOPT|JAVA_TOOL_OPTIONS|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*)$/i;
+/** Fails, naming it, where a name must not go into the job's environment. */
+function checkExportable(names) {
+    const refused = names.find((name) => !VARIABLE_NAME.test(name) || RUNNER_NAMES.test(name));
+    if (refused === undefined)
+        return;
+    throw new ActionError(`The store has a variable named ${JSON.stringify(refused.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: it is not a plain name, or it would change how later steps run; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`);
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/error-answer.ts
@@ -49296,6 +49483,7 @@ async function connectStore(api, store, request, readStore) {
         projectId,
         projectName,
         envVarNames: variableNames(store, request.envPrefix),
+        envVarPrefix: request.envPrefix ?? '',
         connected: true
     };
 }
@@ -49309,13 +49497,15 @@ function reuse(store, connection, request) {
     const prefix = connection.envVarPrefix ?? '';
     const sameEnvironments = environments.length === request.environments.length &&
         request.environments.every((name) => environments.includes(name));
-    if (!sameEnvironments || prefix !== (request.envPrefix ?? '')) {
+    const samePrefix = request.envPrefixIsDefault || prefix === (request.envPrefix ?? '');
+    if (!sameEnvironments || !samePrefix) {
         throw new ActionError(`Store ${store.id} is already connected to project ${request.project} for ${list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
     }
     return {
         projectId: connection.projectId ?? request.project,
         projectName: connection.name,
         envVarNames: connection.environmentVariables ?? variableNames(store, prefix),
+        envVarPrefix: prefix,
         connected: false
     };
 }
@@ -49346,7 +49536,7 @@ function explainConnectFailure(error, store, request) {
     const message = error.body?.message ?? '';
     const variable = EXISTING_VARIABLE.exec(message)?.[1];
     if (error.status === 400 && variable) {
-        return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`);
+        return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own${request.envPrefix ? ` with the prefix ${request.envPrefix}` : ''}; set "${Inputs.envPrefix}" to a prefix no variable of the project starts with, to give this store's variables names of their own.`);
     }
     if (error.status === 409) {
         return new ActionError(`Vercel refused to connect store ${store.id} to project ${request.project} (${message || 'conflict'}), and the store does not show a connection to it; check the project's integrations in the Vercel dashboard.`);
@@ -49361,6 +49551,38 @@ function isProjectId(project) {
 }
 function list(environments) {
     return environments.length > 0 ? environments.join(', ') : 'no environment';
+}
+
+;// CONCATENATED MODULE: ./src/redeploy.ts
+// A host as Vercel gives a deployment's `url`: anything else is not shown.
+const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
+/** The branch's newest preview deployment, if it has one. */
+async function newestPreview(api, projectId, branch) {
+    const [newest] = await api.listPreviews(projectId, branch, 1);
+    return newest;
+}
+/**
+ * Redeploys `newest` where it was created before `changedAt`, the time the
+ * branch's variables last changed; otherwise, or without a deployment,
+ * nothing.
+ */
+async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, log) {
+    if (!newest) {
+        log(`Branch ${branch} has no preview deployment yet; nothing to redeploy.`);
+        return undefined;
+    }
+    if (changedAt === undefined ||
+        newest.createdAt === undefined ||
+        newest.createdAt >= changedAt) {
+        log(`The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`);
+        return undefined;
+    }
+    const deployment = await api.redeploy(newest.name ?? projectName, newest.id);
+    const url = deployment.url && HOST.test(deployment.url)
+        ? `https://${deployment.url}`
+        : '';
+    log(`Redeployed ${newest.id}, the newest preview of branch ${branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`);
+    return { id: deployment.id, url, of: newest.id };
 }
 
 ;// CONCATENATED MODULE: ./src/read-env.ts
@@ -49379,7 +49601,7 @@ const MAX_VALUES_BYTES = 64 * 1024;
  * at once; `mask` is called with each before anything else sees it.
  */
 async function readStoreEnv(api, request, mask) {
-    const listed = await explained(api.listEnv(request.projectId), request);
+    const listed = request.listed ?? (await explained(api.listEnv(request.projectId), request));
     const variables = listed.filter((variable) => isOfStore(variable, request));
     const missing = request.names.filter((name) => !variables.some(({ key }) => key === name));
     if (missing.length > 0) {
@@ -49434,6 +49656,10 @@ function isReadable(variable) {
 }
 function sensitive(key, { project }) {
     return new ActionError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`);
+}
+/** A listing of the project's variables, its failures explained. */
+function explainedListing(listing, project) {
+    return explained(listing, { project });
 }
 /**
  * The failures of these reads a person can act on, in one line; and a
@@ -50151,7 +50377,20 @@ function addStoreToSummary(report) {
     if (report.env) {
         summary.addRaw(`<p>Values read into the <code>env</code> output, masked in the log (names only): ${listed(Object.keys(report.env).map(code)) || 'none'}</p>`, true);
     }
+    addPreview(report);
     addDuplicates(report);
+}
+/** What `git-branch` wrote and what `redeploy` rebuilt. */
+function addPreview({ branch, redeployed }) {
+    if (branch) {
+        const names = listed(branch.names.map(code)) || 'none';
+        summary.addRaw(branch.written.length > 0
+            ? `<p>Preview variables of the branch, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
+            : `<p>Preview variables of the branch: ${names}, already this store's; nothing written.</p>`, true);
+    }
+    if (redeployed) {
+        summary.addRaw(`<p>Redeployed the branch's newest preview ${code(redeployed.of)}, built before its variables: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}.</p>`, true);
+    }
 }
 function addConnection(connection, wouldConnect = false) {
     const project = connection.projectName
@@ -50446,6 +50685,11 @@ function describe(store) {
 
 
 
+
+
+
+
+
 /** `state: present`: get or create, wait until available, connect. */
 async function ensurePresent(step) {
     const { inputs, target, deadline, stores, connections } = step;
@@ -50461,7 +50705,8 @@ async function ensurePresent(step) {
                 withPlan(step, body),
                 inputs.project === undefined
                     ? undefined
-                    : projectIdOf(connections, inputs.project)
+                    : projectIdOf(connections, inputs.project),
+                checkPrefixBeforeCreate(step)
             ]);
             projectId = id;
             return prepared;
@@ -50470,44 +50715,137 @@ async function ensurePresent(step) {
     const reportInputs = reportInputsOf(inputs, target);
     // Now already: if waiting or connecting fails, a later step can still
     // find the store.
-    setOutputs(buildReport(result, reportInputs));
+    setOutputs(buildReport(result, reportInputs), inputs);
     if (inputs.wait && result.store.status !== 'available') {
         result.store = await log_group('Wait until the store is available', () => waitUntilAvailable(stores, result.store, deadline, {
             ...step.pauses,
             log: log_info
         }));
-        setOutputs(buildReport(result, reportInputs));
+        setOutputs(buildReport(result, reportInputs), inputs);
     }
     result.store = await withDetails(stores, result.store);
     const { project } = inputs;
+    const branchTarget = project !== undefined && inputs.gitBranch !== undefined
+        ? {
+            project,
+            branch: inputs.gitBranch,
+            storeId: result.store.id,
+            externalId: inputs.externalId
+        }
+        : undefined;
+    // A clash on the branch is known now, before the connection is written.
+    if (branchTarget && step.projectVariables) {
+        checkBranchFree(await explainListing(step.projectVariables, branchTarget.project), secretNamesOf(result.store), branchTarget);
+    }
     const connection = project === undefined
         ? undefined
         : await log_group(`Connect to project ${project}`, () => connectStore(connections, result.store, {
             project,
             projectId,
             environments: inputs.environments,
-            envPrefix: inputs.envPrefix
+            envPrefix: inputs.envPrefix,
+            envPrefixIsDefault: inputs.envPrefixIsDefault
         }, (id) => readStore(stores, id)));
-    const env = connection && inputs.readEnv
-        ? await log_group(`Read the variables' values from project ${inputs.project}`, () => readStoreEnv(step.projectEnv, {
-            project: inputs.project ?? connection.projectId,
-            projectId: connection.projectId,
-            storeId: result.store.id,
-            environment: inputs.environments[0],
-            names: connection.envVarNames
-        }, (value) => mask(value)))
+    const preview = connection && readsValues(inputs)
+        ? await log_group(`Read the variables' values from project ${inputs.project}`, () => previewOf(step, result.store, connection, branchTarget))
         : undefined;
-    const report = { ...buildReport(result, reportInputs), connection, env };
-    setOutputs(report);
+    const report = {
+        ...buildReport(result, reportInputs),
+        connection,
+        env: preview?.env,
+        branch: preview?.branch,
+        redeployed: preview?.redeployed
+    };
+    setOutputs(report, inputs);
     addStoreToSummary(report);
     log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
     if (connection) {
         log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
     }
-    if (env) {
-        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${inputs.environments[0]}) into the "env" output, each masked in the log.`);
+    if (report.env) {
+        log_info(`Read the values of ${Object.keys(report.env).join(', ') || 'no variable'} (${inputs.environments[0]}) into the "env" output${inputs.exportEnv ? " and the job's environment" : ''}, each masked in the log.`);
     }
     warnOfDuplicates(report);
+}
+function readsValues(inputs) {
+    return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
+}
+function secretNamesOf(store) {
+    return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
+}
+/**
+ * Where no store has the key yet: fails before the create when the project
+ * already has variables with the prefix the connection would use.
+ */
+async function checkPrefixBeforeCreate(step) {
+    const { inputs } = step;
+    if (inputs.project === undefined || inputs.envPrefix === undefined)
+        return;
+    const variables = await explainListing(step.projectVariables ?? step.preview.listEnv(inputs.project), inputs.project);
+    checkPrefixFree(variables, {
+        project: inputs.project,
+        prefix: inputs.envPrefix,
+        environments: inputs.environments,
+        storeIds: []
+    });
+}
+/** The values under the store's own names, the branch's variables, the redeploy. */
+async function previewOf(step, store, connection, branchTarget) {
+    const { inputs, preview } = step;
+    const project = inputs.project ?? connection.projectId;
+    // A connection made now put variables the early listing cannot show.
+    const listed = await explainListing(!connection.connected && step.projectVariables
+        ? step.projectVariables
+        : preview.listEnv(connection.projectId), project);
+    const own = branchTarget ? ownBranchVariables(listed, branchTarget) : [];
+    const mask = (value) => log_mask(value);
+    const deployments = branchTarget && inputs.redeploy
+        ? newestPreview(preview, connection.projectId, branchTarget.branch)
+        : undefined;
+    deployments?.catch(() => undefined);
+    const [prefixed, current] = await Promise.all([
+        readStoreEnv(preview, {
+            project,
+            projectId: connection.projectId,
+            storeId: store.id,
+            environment: inputs.environments[0],
+            names: connection.envVarNames,
+            listed
+        }, mask),
+        readOwnValues(preview, own, connection.projectId, mask)
+    ]);
+    const env = withoutPrefix(prefixed, connection.envVarPrefix ?? '');
+    if (!branchTarget)
+        return { env };
+    checkBranchFree(listed, Object.keys(env), branchTarget);
+    const branch = await writeBranchVariables(preview, { ...branchTarget, project: connection.projectId }, env, own, current, log_info);
+    const redeployed = deployments
+        ? await redeployIfOlder(preview, await deployments, {
+            changedAt: branch.changedAt,
+            projectName: connection.projectName ?? project,
+            branch: branchTarget.branch
+        }, log_info)
+        : undefined;
+    return { env, branch, redeployed };
+}
+/** The store's variables by the names the store gives them. */
+function withoutPrefix(env, prefix) {
+    return Object.fromEntries(Object.entries(env).map(([key, value]) => [
+        prefix && key.startsWith(prefix) ? key.slice(prefix.length) : key,
+        value
+    ]));
+}
+/** A project that is not there is named as the connect names it. */
+async function explainListing(listing, project) {
+    try {
+        return await explainedListing(listing, project);
+    }
+    catch (error) {
+        if (error instanceof VercelApiError && error.status === 404) {
+            throw new ActionError(`Project "${project}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
+        }
+        throw error;
+    }
 }
 /** The body with the billing plan the inputs name, looked up by id or name. */
 async function withPlan({ inputs, target, integrations }, body) {
@@ -50553,9 +50891,12 @@ function createBody(inputs, target) {
  * Vercel refuses to delete a store that projects are connected to, so each
  * is disconnected first.
  */
-async function removeStores(stores, connections, key, log = () => { }) {
+async function removeStores(stores, connections, key, log = () => { }, beforeRemoving = async () => { }) {
     const removed = [];
-    for (const store of await findStores(stores, key)) {
+    const found = await findStores(stores, key);
+    if (found.length > 0)
+        await beforeRemoving(found);
+    for (const store of found) {
         const metadata = store.projectsMetadata;
         const projects = (metadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project');
         // Where the listing does not say, disconnecting costs one request more
@@ -50578,9 +50919,19 @@ async function removeStores(stores, connections, key, log = () => { }) {
 
 
 
+
 /** `state: absent`: every store of the key goes, with its connections. */
-async function ensureAbsent({ inputs, target, stores, connections }) {
-    const removed = await log_group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(stores, connections, keyOf(createBody(inputs, target)), log_info));
+async function ensureAbsent({ inputs, target, stores, connections, preview }) {
+    const { project, gitBranch } = inputs;
+    const removed = await log_group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(stores, connections, keyOf(createBody(inputs, target)), log_info, 
+    // The variables the action wrote for these stores go first: once the
+    // stores are gone, nothing would remove them. Of every branch, since
+    // a store's variables are marked with its id, whatever the branch.
+    async (found) => {
+        if (project === undefined || gitBranch === undefined)
+            return;
+        await removeBranchVariables(preview, project, found.map(({ id }) => id), log_info);
+    }));
     setRemovalOutputs(removed, inputs.externalId);
     addRemovalToSummary(removed, inputs.externalId);
     log_info(removed.length > 0
@@ -50688,7 +51039,8 @@ async function connectionOf({ inputs, connections }, store) {
     const request = {
         project: inputs.project,
         environments: inputs.environments,
-        envPrefix: inputs.envPrefix
+        envPrefix: inputs.envPrefix,
+        envPrefixIsDefault: inputs.envPrefixIsDefault
     };
     const plan = await planConnection(connections, store, request);
     if (store && plan.existing)
@@ -50697,6 +51049,7 @@ async function connectionOf({ inputs, connections }, store) {
         projectId: plan.projectId,
         projectName: plan.projectName,
         envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+        envVarPrefix: inputs.envPrefix ?? '',
         connected: true
     };
 }
@@ -50978,6 +51331,7 @@ const CreateStoreSpec = {
 
 
 
+
 const TEAM_ID = /^team_[A-Za-z0-9]+$/;
 const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 // The Vercel CLI's rule for store names (generate-resource-name.ts).
@@ -50996,7 +51350,7 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         onSecret?.(token);
     const defaults = deriveDefaults(context, read(Inputs.name));
     const metadata = parseMetadata(read(Inputs.metadata));
-    return checkReadEnv({
+    const inputs = {
         token: parseToken(token),
         team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
         integration: parseIntegration(read(Inputs.integration)),
@@ -51017,9 +51371,74 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
         environments: parseEnvironments(read(Inputs.environments)),
         envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
+        envPrefixIsDefault: false,
         dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
-        readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false)
-    });
+        readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false),
+        gitBranch: parseGitBranch(read(Inputs.gitBranch)),
+        exportEnv: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
+        redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
+    };
+    if (inputs.envPrefix === undefined) {
+        inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId);
+        inputs.envPrefixIsDefault = true;
+    }
+    return checkPreviewInputs(inputs);
+}
+/**
+ * The prefix of a connection when `env-prefix` is empty, so that the stores
+ * of many open pull requests connect to one project side by side: `PR42_`
+ * in pull request 42; elsewhere (a branch build, a named store) `S` and a
+ * hash of the store's key, which differs from key to key and stays the same
+ * from run to run. Who needs the store's variables under their own names
+ * takes them from `env`, `export-env` or `git-branch`.
+ */
+function defaultEnvPrefix(context, externalId) {
+    if (context.pullRequestNumber !== undefined) {
+        return `PR${context.pullRequestNumber}_`;
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(externalId).digest('hex');
+    return `S${hash.slice(0, 8).toUpperCase()}_`;
+}
+/** The inputs of issue 12, which only make sense together. */
+function checkPreviewInputs(inputs) {
+    if (inputs.redeploy && !inputs.gitBranch) {
+        throw new InputError(Inputs.redeploy, `needs "${Inputs.gitBranch}": it redeploys the previews of that branch once its variables are written; set "${Inputs.gitBranch}" (for example \${{ github.head_ref }}), or drop "${Inputs.redeploy}".`);
+    }
+    for (const input of [Inputs.gitBranch, Inputs.exportEnv]) {
+        const given = input === Inputs.gitBranch ? Boolean(inputs.gitBranch) : inputs.exportEnv;
+        if (given && !inputs.project) {
+            throw new InputError(input, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the store's values are read from the project it is connected to; set "${Inputs.project}", or drop "${input}".`);
+        }
+    }
+    return checkReadEnv(inputs);
+}
+// Vercel's limit for a variable's `gitBranch`.
+const MAX_GIT_BRANCH_LENGTH = 250;
+// What `git check-ref-format` refuses anywhere in a ref: control
+// characters, space, ~ ^ : ? * [ \, a `..` and a `@{`.
+// eslint-disable-next-line no-control-regex
+const REF_FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/;
+/**
+ * A branch name as `git check-ref-format --branch` takes it: none of the
+ * characters above, no component that starts with `.` or ends with `.lock`,
+ * no leading, trailing or doubled `/`, no trailing `.`, not `@`, and no
+ * leading `-`.
+ */
+function parseGitBranch(value) {
+    if (!value)
+        return undefined;
+    if (value.length > MAX_GIT_BRANCH_LENGTH) {
+        throw new InputError(Inputs.gitBranch, `must be at most ${MAX_GIT_BRANCH_LENGTH} characters, the most Vercel allows a variable's branch; got ${value.length} characters.`);
+    }
+    const components = value.split('/');
+    const valid = !REF_FORBIDDEN.test(value) &&
+        value !== '@' &&
+        !value.startsWith('-') &&
+        !value.endsWith('.') &&
+        components.every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+    if (valid)
+        return value;
+    throw new InputError(Inputs.gitBranch, `must be a Git branch name (as \${{ github.head_ref }} gives it), which git check-ref-format accepts; got ${quote(value)}.`);
 }
 /** The values are read from the project a store is connected to. */
 function checkReadEnv(inputs) {
@@ -51425,9 +51844,12 @@ class VercelClient {
     async postIgnoringAnswer(path, body, query = {}) {
         await this.send('POST', path, query, body, false);
     }
-    /** A delete's answer carries nothing the action reads: any 2xx will do. */
-    async delete(path, query = {}) {
-        await this.send('DELETE', path, query, undefined, false);
+    /**
+     * A delete's answer carries nothing the action reads: any 2xx will do. A
+     * batch delete names what goes in its body.
+     */
+    async delete(path, query = {}, body) {
+        await this.send('DELETE', path, query, body, false);
     }
     /**
      * Ends every request and retry still under way (a listing started early,
@@ -51834,7 +52256,11 @@ function readEnvVar(value, place) {
                 type: readHint('type', string),
                 storeId: readHint('storeId', string)
             });
-        }))
+        })),
+        gitBranch: read('gitBranch', nullable(string)),
+        comment: read('comment', string),
+        createdAt: read('createdAt', number),
+        updatedAt: read('updatedAt', number)
     });
 }
 /**
@@ -51930,6 +52356,51 @@ function answers_isObject(value) {
 /** The object without its undefined fields, so spreading it keeps others'. */
 function answers_defined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
+}
+function readEnvWriteAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const source = object(body, place);
+    const created = answers_field(source, 'created');
+    const failed = optional(answers_field(source, 'failed'), at(place, 'failed'), (value, where) => answers_list(value, where, (item, itemPlace) => {
+        const error = optional(answers_field(object(item, itemPlace), 'error'), at(itemPlace, 'error'), object);
+        const readError = reader(error ?? {}, at(itemPlace, 'error'));
+        return answers_defined({
+            code: readError('code', string),
+            message: readError('message', string),
+            key: readError('key', string)
+        });
+    }));
+    return {
+        created: optional(created, at(place, 'created'), (value, where) => Array.isArray(value)
+            ? answers_list(value, where, readEnvVar)
+            : [readEnvVar(value, where)]) ?? [],
+        failed: failed ?? []
+    };
+}
+function readDeploymentList(body, answer) {
+    const place = { answer, field: '' };
+    return answers_list(answers_field(object(body, place), 'deployments'), at(place, 'deployments'), (item, where) => {
+        const read = reader(object(item, where), where);
+        const id = read('uid', segment);
+        if (id === undefined)
+            answers_fail(at(where, 'uid'), undefined, 'a string');
+        return answers_defined({
+            id,
+            name: read('name', string),
+            url: read('url', string),
+            // `created` is the older name of the same time.
+            createdAt: read('createdAt', number) ?? read('created', number)
+        });
+    });
+}
+/** A deployment as `POST /v13/deployments` answers: the new one. */
+function readDeploymentAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    const id = read('id', segment);
+    if (id === undefined)
+        answers_fail(at(place, 'id'), undefined, 'a string');
+    return answers_defined({ id, url: read('url', string) });
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/paths.ts
@@ -52085,6 +52556,71 @@ class PrefetchedStoreApi {
     }
 }
 
+;// CONCATENATED MODULE: ./src/vercel/preview-api.ts
+
+
+class VercelPreviewApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /**
+     * `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`): every
+     * variable, those of every branch included. Not filtered by `gitBranch`:
+     * which variables that filter keeps is not documented, and the one listing
+     * serves the checks before a create, the comparison of a rerun and the
+     * reading of the values alike.
+     */
+    async listEnv(project) {
+        const path = `${projectPath(project, 'v10')}/env`;
+        return readEnvList(await this.client.get(path), `GET ${path}`);
+    }
+    /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
+    async getEnv(project, envId) {
+        const path = projectEnvPath(project, envId);
+        return readEnvValue(await this.client.get(path), `GET ${path}`);
+    }
+    /**
+     * `POST /v10/projects/{idOrName}/env?upsert=true` (op `createProjectEnv`)
+     * with an array: every variable in one request, each overriding its
+     * earlier value.
+     */
+    async writeEnv(project, variables) {
+        const path = `${projectPath(project, 'v10')}/env`;
+        const answer = await this.client.post(path, variables, {
+            upsert: 'true'
+        });
+        return readEnvWriteAnswer(answer, `POST ${path}`);
+    }
+    /** `DELETE /v1/projects/{idOrName}/env` (op `batchRemoveProjectEnv`). */
+    async removeEnv(project, ids) {
+        await this.client.delete(`${projectPath(project, 'v1')}/env`, {}, { ids });
+    }
+    /**
+     * `GET /v6/deployments` (op `getDeployments`): the branch's newest preview
+     * deployments, newest first.
+     */
+    async listPreviews(projectId, branch, limit) {
+        const path = '/v6/deployments';
+        const answer = await this.client.get(path, {
+            projectId,
+            target: 'preview',
+            branch,
+            limit: String(limit)
+        });
+        return readDeploymentList(answer, `GET ${path}`);
+    }
+    /**
+     * `POST /v13/deployments` (op `createDeployment`) with `deploymentId`: a
+     * new build of that deployment, which reads the variables as they are now.
+     */
+    async redeploy(name, deploymentId) {
+        const path = '/v13/deployments';
+        const answer = await this.client.post(path, { name, deploymentId });
+        return readDeploymentAnswer(answer, `POST ${path}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/vercel/project-env-api.ts
 
 
@@ -52182,6 +52718,7 @@ class VercelStoreApi {
 
 
 
+
 /** The action: the only place that fails the step. */
 async function run(environment = {}) {
     const secrets = [];
@@ -52191,7 +52728,7 @@ async function run(environment = {}) {
             context: readGitHubContext(),
             onSecret: (secret) => {
                 secrets.push(secret);
-                mask(secret);
+                log_mask(secret);
             }
         });
         const deadline = new Deadline(inputs.timeoutSeconds, environment.now, environment.abortAfter);
@@ -52248,6 +52785,12 @@ async function prepare(inputs, client, deadline, environment) {
     // The listing needs only the installation: it runs while the product and
     // metadata are resolved.
     const stores = new PrefetchedStoreApi(new VercelStoreApi(client), installation.integrationConfigurationId);
+    const preview = new VercelPreviewApi(client);
+    const projectVariables = listsVariablesEarly(inputs)
+        ? preview.listEnv(inputs.project ?? '')
+        : undefined;
+    // Awaited later, unless resolving fails first: never unhandled.
+    projectVariables?.catch(() => undefined);
     // Deleting must not depend on metadata or a plan that may have changed
     // since the store was made.
     const targetInputs = inputs.state === 'absent'
@@ -52261,8 +52804,20 @@ async function prepare(inputs, client, deadline, environment) {
         integrations,
         stores,
         connections: new VercelConnectionApi(client),
-        projectEnv: new VercelProjectEnvApi(client)
+        projectEnv: new VercelProjectEnvApi(client),
+        preview,
+        projectVariables
     };
+}
+/**
+ * Where the step will read the store's values from the project, the project's
+ * variables are listed at once, beside the stores.
+ */
+function listsVariablesEarly(inputs) {
+    return (inputs.state === 'present' &&
+        !inputs.dryRun &&
+        inputs.project !== undefined &&
+        (inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined));
 }
 
 

@@ -1,4 +1,5 @@
 import * as log from './log.js'
+import { removeBranchVariables } from './branch-env.js'
 import { setRemovalOutputs } from './outputs.js'
 import { createBody } from './present.js'
 import { removeStores } from './remove.js'
@@ -11,8 +12,10 @@ export async function ensureAbsent({
   inputs,
   target,
   stores,
-  connections
+  connections,
+  preview
 }: Step): Promise<void> {
+  const { project, gitBranch } = inputs
   const removed = await log.group(
     `Delete every store with key "${inputs.externalId}"`,
     () =>
@@ -20,7 +23,19 @@ export async function ensureAbsent({
         stores,
         connections,
         keyOf(createBody(inputs, target)),
-        log.info
+        log.info,
+        // The variables the action wrote for these stores go first: once the
+        // stores are gone, nothing would remove them. Of every branch, since
+        // a store's variables are marked with its id, whatever the branch.
+        async (found) => {
+          if (project === undefined || gitBranch === undefined) return
+          await removeBranchVariables(
+            preview,
+            project,
+            found.map(({ id }) => id),
+            log.info
+          )
+        }
       )
   )
   setRemovalOutputs(removed, inputs.externalId)

@@ -12,6 +12,11 @@ export interface ConnectRequest {
   projectId?: string
   environments: string[]
   envPrefix?: string
+  /**
+   * The prefix is the action's default, not the user's: a connection made
+   * earlier with another prefix (or none) is kept as it is.
+   */
+  envPrefixIsDefault?: boolean
 }
 
 export interface ConnectionResult {
@@ -20,6 +25,8 @@ export interface ConnectionResult {
   projectName?: string
   /** The variables the connection puts on the project. */
   envVarNames: string[]
+  /** The prefix of their names: what the store calls them lacks it. */
+  envVarPrefix?: string
   /** True when this run made the connection; false when it was in place. */
   connected: boolean
 }
@@ -102,6 +109,7 @@ export async function connectStore(
     projectId,
     projectName,
     envVarNames: variableNames(store, request.envPrefix),
+    envVarPrefix: request.envPrefix ?? '',
     connected: true
   }
 }
@@ -124,7 +132,9 @@ export function reuse(
   const sameEnvironments =
     environments.length === request.environments.length &&
     request.environments.every((name) => environments.includes(name))
-  if (!sameEnvironments || prefix !== (request.envPrefix ?? '')) {
+  const samePrefix =
+    request.envPrefixIsDefault || prefix === (request.envPrefix ?? '')
+  if (!sameEnvironments || !samePrefix) {
     throw new ActionError(
       `Store ${store.id} is already connected to project ${request.project} for ${list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`
     )
@@ -134,6 +144,7 @@ export function reuse(
     projectName: connection.name,
     envVarNames:
       connection.environmentVariables ?? variableNames(store, prefix),
+    envVarPrefix: prefix,
     connected: false
   }
 }
@@ -184,7 +195,7 @@ function explainConnectFailure(
   const variable = EXISTING_VARIABLE.exec(message)?.[1]
   if (error.status === 400 && variable) {
     return new ActionError(
-      `Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`
+      `Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own${request.envPrefix ? ` with the prefix ${request.envPrefix}` : ''}; set "${Inputs.envPrefix}" to a prefix no variable of the project starts with, to give this store's variables names of their own.`
     )
   }
   if (error.status === 409) {

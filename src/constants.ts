@@ -20,7 +20,10 @@ export const Inputs = {
   environments: 'environments',
   envPrefix: 'env-prefix',
   dryRun: 'dry-run',
-  readEnv: 'read-env'
+  readEnv: 'read-env',
+  gitBranch: 'git-branch',
+  exportEnv: 'export-env',
+  redeploy: 'redeploy'
 } as const
 
 export const Outputs = {
@@ -37,7 +40,9 @@ export const Outputs = {
   deleted: 'deleted',
   connectedProject: 'connected-project',
   envVarNames: 'env-var-names',
-  env: 'env'
+  env: 'env',
+  redeployedDeploymentId: 'redeployed-deployment-id',
+  redeployedDeploymentUrl: 'redeployed-deployment-url'
 } as const
 
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */

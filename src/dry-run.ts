@@ -93,7 +93,8 @@ async function connectionOf(
   const request = {
     project: inputs.project,
     environments: inputs.environments,
-    envPrefix: inputs.envPrefix
+    envPrefix: inputs.envPrefix,
+    envPrefixIsDefault: inputs.envPrefixIsDefault
   }
   const plan = await planConnection(connections, store, request)
   if (store && plan.existing) return reuse(store, plan.existing, request)
@@ -101,6 +102,7 @@ async function connectionOf(
     projectId: plan.projectId,
     projectName: plan.projectName,
     envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+    envVarPrefix: inputs.envPrefix ?? '',
     connected: true
   }
 }

@@ -19,6 +19,7 @@ import { VercelClient } from './vercel/client.js'
 import { VercelConnectionApi } from './vercel/connection-api.js'
 import { VercelIntegrationApi } from './vercel/integration-api.js'
 import { PrefetchedStoreApi } from './vercel/prefetched-store-api.js'
+import { VercelPreviewApi } from './vercel/preview-api.js'
 import { VercelProjectEnvApi } from './vercel/project-env-api.js'
 import { VercelStoreApi } from './vercel/store-api.js'
 
@@ -112,6 +113,12 @@ async function prepare(
     new VercelStoreApi(client),
     installation.integrationConfigurationId
   )
+  const preview = new VercelPreviewApi(client)
+  const projectVariables = listsVariablesEarly(inputs)
+    ? preview.listEnv(inputs.project ?? '')
+    : undefined
+  // Awaited later, unless resolving fails first: never unhandled.
+  projectVariables?.catch(() => undefined)
   // Deleting must not depend on metadata or a plan that may have changed
   // since the store was made.
   const targetInputs =
@@ -126,6 +133,21 @@ async function prepare(
     integrations,
     stores,
     connections: new VercelConnectionApi(client),
-    projectEnv: new VercelProjectEnvApi(client)
+    projectEnv: new VercelProjectEnvApi(client),
+    preview,
+    projectVariables
   }
+}
+
+/**
+ * Where the step will read the store's values from the project, the project's
+ * variables are listed at once, beside the stores.
+ */
+function listsVariablesEarly(inputs: ActionInputs): boolean {
+  return (
+    inputs.state === 'present' &&
+    !inputs.dryRun &&
+    inputs.project !== undefined &&
+    (inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined)
+  )
 }

@@ -16,6 +16,8 @@ export interface ReadEnvRequest {
   environment: string
   /** The variables the connection made (`env-var-names`); all must be read. */
   names: string[]
+  /** The project's variables, where the caller has listed them already. */
+  listed?: ProjectEnvVar[]
 }
 
 // Vercel's step-up authentication: only a person can answer it (api-notes §3).
@@ -36,7 +38,8 @@ export async function readStoreEnv(
   request: ReadEnvRequest,
   mask: (value: string) => void
 ): Promise<Record<string, string>> {
-  const listed = await explained(api.listEnv(request.projectId), request)
+  const listed =
+    request.listed ?? (await explained(api.listEnv(request.projectId), request))
   const variables = listed.filter((variable) => isOfStore(variable, request))
   const missing = request.names.filter(
     (name) => !variables.some(({ key }) => key === name)
@@ -117,6 +120,14 @@ function sensitive(key: string | undefined, { project }: ReadEnvRequest) {
   return new ActionError(
     `Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`
   )
+}
+
+/** A listing of the project's variables, its failures explained. */
+export function explainedListing<T>(
+  listing: Promise<T>,
+  project: string
+): Promise<T> {
+  return explained(listing, { project } as ReadEnvRequest)
 }
 
 /**

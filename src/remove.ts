@@ -1,4 +1,4 @@
-import { findStores } from './store.js'
+import { findStores, type FoundStore } from './store.js'
 import type { StoreKey } from './store-match.js'
 import type { ConnectionApi } from './vercel/connection-api.js'
 import type { StoreApi } from './vercel/store-api.js'
@@ -19,10 +19,13 @@ export async function removeStores(
   stores: StoreApi,
   connections: ConnectionApi,
   key: StoreKey,
-  log: (line: string) => void = () => {}
+  log: (line: string) => void = () => {},
+  beforeRemoving: (found: FoundStore[]) => Promise<void> = async () => {}
 ): Promise<RemovedStore[]> {
   const removed: RemovedStore[] = []
-  for (const store of await findStores(stores, key)) {
+  const found = await findStores(stores, key)
+  if (found.length > 0) await beforeRemoving(found)
+  for (const store of found) {
     const metadata = store.projectsMetadata
     const projects = (metadata ?? []).map(
       ({ name, projectId }) => name ?? projectId ?? 'unnamed project'

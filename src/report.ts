@@ -1,5 +1,7 @@
+import type { BranchWrite } from './branch-env.js'
 import type { ConnectionResult } from './connect.js'
 import type { ActionInputs } from './inputs.js'
+import type { Redeployed } from './redeploy.js'
 import type { EnsureStoreResult, FoundStore } from './store.js'
 
 /** What the step tells its user, in outputs and in the job summary. */
@@ -19,8 +21,15 @@ export interface StoreReport {
   duplicates: { id: string; name: string; dashboardUrl: string }[]
   /** The project the store is connected to, where the step asked for one. */
   connection?: ConnectionResult
-  /** The connection's variables and their values, where `read-env` asked. */
+  /**
+   * The store's variables and their values, by the store's own names, where
+   * `read-env`, `export-env` or `git-branch` read them.
+   */
   env?: Record<string, string>
+  /** What `git-branch` wrote. */
+  branch?: BranchWrite
+  /** The preview `redeploy` rebuilt, if any. */
+  redeployed?: Redeployed
 }
 
 /** The inputs a report reads, with the installation and product resolved. */

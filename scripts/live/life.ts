@@ -79,6 +79,7 @@ export async function runLife(options: {
     'env-prefix': envPrefix,
     environments: 'preview'
   }
+  const branch = `live/${key}`
   const direct = (method: string, path: string, body?: unknown) =>
     fetch(`${proxy.url}${path}?${teamQuery(target.team)}`, {
       method,
@@ -93,13 +94,12 @@ export async function runLife(options: {
     { name: 'reuse', inputs: { ...base, wait: 'false' } },
     { name: 'wait', inputs: { ...base, wait: 'true' } },
     { name: 'connect', inputs: connected },
-    // Branch variables: issue 12 adds the git-branch input; this step runs
-    // only once action.yml has it. Fill in its inputs with that issue.
+    // The store's variables as preview variables of a branch of its own.
     ...(ACTION_INPUTS.includes('git-branch')
       ? [
           {
             name: 'branch variables',
-            inputs: { ...connected, 'git-branch': `live-${key}` }
+            inputs: { ...connected, 'git-branch': branch, 'export-env': 'true' }
           }
         ]
       : []),
@@ -118,7 +118,13 @@ export async function runLife(options: {
       probe: (storeId) =>
         direct('DELETE', `/v1/storage/stores/integration/${storeId}`)
     },
-    { name: 'absent', inputs: { ...base, state: 'absent' } }
+    // With the branch, so the variables written for it go with the store.
+    {
+      name: 'absent',
+      inputs: ACTION_INPUTS.includes('git-branch')
+        ? { ...connected, 'git-branch': branch, state: 'absent' }
+        : { ...base, state: 'absent' }
+    }
   ]
 
   const steps: StepResult[] = []

@@ -19,6 +19,13 @@ export interface ProjectEnvVar {
   decrypted?: boolean
   target?: string | string[]
   contentHint?: EnvContentHint | null
+  /** Set on a preview variable scoped to one Git branch. */
+  gitBranch?: string | null
+  /** Says who wrote it: the action marks its own (branch-env.ts). */
+  comment?: string
+  /** Milliseconds since the epoch. */
+  createdAt?: number
+  updatedAt?: number
 }
 
 /** The project env endpoints that read a connection's values back. */
