@@ -7,6 +7,7 @@ import {
   type RunOptions,
   type RunResult
 } from '../harness/run-action.ts'
+import { checkExportable } from '../src/outputs.ts'
 import { errorLine, neonIdInputs } from './support/run-result.ts'
 
 // Issue 12: a pull request's store as preview variables of its Git branch
@@ -254,6 +255,13 @@ describe('two pull requests of one project, opened, updated and closed', () => {
       })
       const [removal] = writes().filter(({ route }) => route === REMOVE_ENV)
       expect((removal.body as { ids: string[] }).ids).toHaveLength(secrets)
+      // The project's variables are listed beside the stores: one round trip.
+      expect(
+        emulator.requests
+          .slice(0, 2)
+          .map(({ route }) => route)
+          .sort()
+      ).toEqual([LIST_STORES, LIST_ENV].sort())
     }
     expect(emulator.envVars(WEB)).toEqual(before)
     expect(emulator.stores()).toEqual([])
@@ -387,6 +395,29 @@ describe('git-branch', () => {
         .map(({ key }) => key)
         .sort()
     ).toEqual([...secretNames()].sort())
+  })
+})
+
+describe('dry-run with git-branch', () => {
+  it('says what a real run would write and remove, and writes nothing', async () => {
+    const open = await counted(
+      step(FIRST, { 'dry-run': 'true', redeploy: 'true' })
+    )
+    expect(open.result.exitCode).toBe(0)
+    expect(open.result.stdout).toContain(
+      `Would then write the store's variables, by their own names, as preview variables of branch ${FIRST.branch} (those missing or changed), and redeploy the branch's newest preview if it was built before them.`
+    )
+    expect(writes()).toEqual([])
+    expect((await runAction(step(FIRST))).exitCode).toBe(0)
+    const before = emulator.envVars(WEB)
+    const closing = await counted(
+      step(FIRST, { 'dry-run': 'true', state: 'absent' })
+    )
+    expect(closing.result.stdout).toContain(
+      `after the preview variables written for them on project ${WEB}`
+    )
+    expect(writes()).toEqual([])
+    expect(emulator.envVars(WEB)).toEqual(before)
   })
 })
 
@@ -525,4 +556,29 @@ describe('bad inputs of git-branch, export-env and redeploy', () => {
       expect(emulator.requests).toEqual([])
     }
   )
+})
+
+describe('export-env', () => {
+  it.each([
+    'PATH',
+    'NODE_OPTIONS',
+    'LD_PRELOAD',
+    'GITHUB_TOKEN',
+    'BASH_ENV',
+    'A B',
+    'X\nY'
+  ])(
+    'never puts a store variable named %j into the job environment',
+    (name) => {
+      expect(() => checkExportable(['DATABASE_URL', name])).toThrow(
+        'which "export-env" does not put into the job\'s environment'
+      )
+    }
+  )
+
+  it("puts names like the stores' own there", () => {
+    expect(() =>
+      checkExportable(['DATABASE_URL', 'KV_REST_API_TOKEN', '_X1'])
+    ).not.toThrow()
+  })
 })

@@ -49129,7 +49129,12 @@ async function writeBranchVariables(api, target, values, own, current, log) {
     const kept = own.filter(({ key }) => key && !changed.includes(key));
     if (changed.length === 0) {
         log(`Branch ${target.branch} of project ${target.project} already has ${names.join(', ') || 'no variable'} from store ${target.storeId}; nothing to write.`);
-        return { written: [], names, changedAt: newest(kept) };
+        return {
+            branch: target.branch,
+            written: [],
+            names,
+            changedAt: newest(kept)
+        };
     }
     const answer = await api.writeEnv(target.project, changed.map((key) => ({
         key,
@@ -49148,6 +49153,7 @@ async function writeBranchVariables(api, target, values, own, current, log) {
     // listed before can have read.
     const writtenAt = newest(answer.created) ?? Number.POSITIVE_INFINITY;
     return {
+        branch: target.branch,
         written: changed,
         names,
         changedAt: Math.max(writtenAt, newest(kept) ?? 0)
@@ -49158,11 +49164,13 @@ async function writeBranchVariables(api, target, values, own, current, log) {
  * in one request, and nothing else; the names removed. The prune of closed
  * pull requests (issue 13) calls it for each store it deletes.
  */
-async function removeBranchVariables(api, project, storeId, log = () => { }) {
+async function removeBranchVariables(api, project, storeId, log = () => { }, 
+/** The project's variables, where the caller has them on their way. */
+listed) {
     const storeIds = typeof storeId === 'string' ? [storeId] : storeId;
     if (storeIds.length === 0)
         return [];
-    const marked = (await api.listEnv(project)).filter((variable) => variable.id && isMarkedFor(variable, storeIds));
+    const marked = (await (listed ?? api.listEnv(project))).filter((variable) => variable.id && isMarkedFor(variable, storeIds));
     if (marked.length === 0)
         return [];
     await api.removeEnv(project, marked.map(({ id }) => id ?? ''));
@@ -50385,8 +50393,8 @@ function addPreview({ branch, redeployed }) {
     if (branch) {
         const names = listed(branch.names.map(code)) || 'none';
         summary.addRaw(branch.written.length > 0
-            ? `<p>Preview variables of the branch, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
-            : `<p>Preview variables of the branch: ${names}, already this store's; nothing written.</p>`, true);
+            ? `<p>Preview variables of the branch ${code(branch.branch)}, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
+            : `<p>Preview variables of the branch ${code(branch.branch)}: ${names}, already this store's; nothing written.</p>`, true);
     }
     if (redeployed) {
         summary.addRaw(`<p>Redeployed the branch's newest preview ${code(redeployed.of)}, built before its variables: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}.</p>`, true);
@@ -50733,7 +50741,10 @@ async function ensurePresent(step) {
             externalId: inputs.externalId
         }
         : undefined;
-    // A clash on the branch is known now, before the connection is written.
+    // A name unfit for the job's environment, and a clash on the branch, are
+    // known now, before the connection is written.
+    if (inputs.exportEnv)
+        checkExportable(secretNamesOf(result.store));
     if (branchTarget && step.projectVariables) {
         checkBranchFree(await explainListing(step.projectVariables, branchTarget.project), secretNamesOf(result.store), branchTarget);
     }
@@ -50921,7 +50932,7 @@ async function removeStores(stores, connections, key, log = () => { }, beforeRem
 
 
 /** `state: absent`: every store of the key goes, with its connections. */
-async function ensureAbsent({ inputs, target, stores, connections, preview }) {
+async function ensureAbsent({ inputs, target, stores, connections, preview, projectVariables }) {
     const { project, gitBranch } = inputs;
     const removed = await log_group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(stores, connections, keyOf(createBody(inputs, target)), log_info, 
     // The variables the action wrote for these stores go first: once the
@@ -50930,7 +50941,7 @@ async function ensureAbsent({ inputs, target, stores, connections, preview }) {
     async (found) => {
         if (project === undefined || gitBranch === undefined)
             return;
-        await removeBranchVariables(preview, project, found.map(({ id }) => id), log_info);
+        await removeBranchVariables(preview, project, found.map(({ id }) => id), log_info, projectVariables);
     }));
     setRemovalOutputs(removed, inputs.externalId);
     addRemovalToSummary(removed, inputs.externalId);
@@ -51007,7 +51018,7 @@ async function dryRunPresent(step) {
         };
         setOutputs(report);
         addDryRunReuseToSummary(report, connection);
-        log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}`);
+        log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}${describePreview(inputs)}`);
         warnOfDuplicates(report);
         return;
     }
@@ -51018,7 +51029,7 @@ async function dryRunPresent(step) {
     const shown = withHiddenValues(prepared);
     setOutputs(wouldCreateReport(prepared, target.product.id ?? ''));
     addDryRunCreateToSummary(shown, connection);
-    log_info(`Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}`);
+    log_info(`Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}${describePreview(inputs)}`);
 }
 /** `dry-run` with `state: absent`: the stores a real run would delete. */
 async function dryRunAbsent({ inputs, target, stores }) {
@@ -51026,7 +51037,7 @@ async function dryRunAbsent({ inputs, target, stores }) {
     setWouldDeleteOutputs(found, inputs.externalId);
     addDryRunRemovalToSummary(found, inputs.externalId);
     log_info(found.length > 0
-        ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
+        ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${inputs.gitBranch !== undefined && inputs.project !== undefined ? `, after the preview variables written for them on project ${inputs.project}` : ''}`
         : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`);
 }
 /**
@@ -51052,6 +51063,15 @@ async function connectionOf({ inputs, connections }, store) {
         envVarPrefix: inputs.envPrefix ?? '',
         connected: true
     };
+}
+/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
+function describePreview({ gitBranch, redeploy }) {
+    if (gitBranch === undefined)
+        return '';
+    const then = redeploy
+        ? `, and redeploy the branch's newest preview if it was built before them`
+        : '';
+    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`;
 }
 function describeConnection(connection, readEnv) {
     if (!connection)
@@ -52810,14 +52830,16 @@ async function prepare(inputs, client, deadline, environment) {
     };
 }
 /**
- * Where the step will read the store's values from the project, the project's
- * variables are listed at once, beside the stores.
+ * Where the step will read the store's values from the project, or remove
+ * the branch variables it wrote, the project's variables are listed at once,
+ * beside the stores.
  */
 function listsVariablesEarly(inputs) {
-    return (inputs.state === 'present' &&
-        !inputs.dryRun &&
-        inputs.project !== undefined &&
-        (inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined));
+    if (inputs.dryRun || inputs.project === undefined)
+        return false;
+    if (inputs.state === 'absent')
+        return inputs.gitBranch !== undefined;
+    return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
 }
 
 

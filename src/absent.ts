@@ -13,7 +13,8 @@ export async function ensureAbsent({
   target,
   stores,
   connections,
-  preview
+  preview,
+  projectVariables
 }: Step): Promise<void> {
   const { project, gitBranch } = inputs
   const removed = await log.group(
@@ -33,7 +34,8 @@ export async function ensureAbsent({
             preview,
             project,
             found.map(({ id }) => id),
-            log.info
+            log.info,
+            projectVariables
           )
         }
       )

@@ -28,6 +28,7 @@ export interface BranchTarget {
 
 /** What a write did: the names written, and when the variables last changed. */
 export interface BranchWrite {
+  branch: string
   /** The names written by this run; none where all were as they should be. */
   written: string[]
   /** Every name the branch has from the store, written or already there. */
@@ -187,7 +188,12 @@ export async function writeBranchVariables(
     log(
       `Branch ${target.branch} of project ${target.project} already has ${names.join(', ') || 'no variable'} from store ${target.storeId}; nothing to write.`
     )
-    return { written: [], names, changedAt: newest(kept) }
+    return {
+      branch: target.branch,
+      written: [],
+      names,
+      changedAt: newest(kept)
+    }
   }
   const answer = await api.writeEnv(
     target.project,
@@ -213,6 +219,7 @@ export async function writeBranchVariables(
   // listed before can have read.
   const writtenAt = newest(answer.created) ?? Number.POSITIVE_INFINITY
   return {
+    branch: target.branch,
     written: changed,
     names,
     changedAt: Math.max(writtenAt, newest(kept) ?? 0)
@@ -228,11 +235,13 @@ export async function removeBranchVariables(
   api: Pick<PreviewApi, 'listEnv' | 'removeEnv'>,
   project: string,
   storeId: string | readonly string[],
-  log: (line: string) => void = () => {}
+  log: (line: string) => void = () => {},
+  /** The project's variables, where the caller has them on their way. */
+  listed?: Promise<ProjectEnvVar[]>
 ): Promise<string[]> {
   const storeIds = typeof storeId === 'string' ? [storeId] : storeId
   if (storeIds.length === 0) return []
-  const marked = (await api.listEnv(project)).filter(
+  const marked = (await (listed ?? api.listEnv(project))).filter(
     (variable) => variable.id && isMarkedFor(variable, storeIds)
   )
   if (marked.length === 0) return []

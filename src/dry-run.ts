@@ -48,7 +48,7 @@ export async function dryRunPresent(step: Step): Promise<void> {
     setOutputs(report)
     addDryRunReuseToSummary(report, connection)
     log.info(
-      `Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}`
+      `Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}${describePreview(inputs)}`
     )
     warnOfDuplicates(report)
     return
@@ -61,7 +61,7 @@ export async function dryRunPresent(step: Step): Promise<void> {
   setOutputs(wouldCreateReport(prepared, target.product.id ?? ''))
   addDryRunCreateToSummary(shown, connection)
   log.info(
-    `Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}`
+    `Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}${describePreview(inputs)}`
   )
 }
 
@@ -76,7 +76,7 @@ export async function dryRunAbsent({
   addDryRunRemovalToSummary(found, inputs.externalId)
   log.info(
     found.length > 0
-      ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
+      ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${inputs.gitBranch !== undefined && inputs.project !== undefined ? `, after the preview variables written for them on project ${inputs.project}` : ''}`
       : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`
   )
 }
@@ -105,6 +105,18 @@ async function connectionOf(
     envVarPrefix: inputs.envPrefix ?? '',
     connected: true
   }
+}
+
+/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
+function describePreview({
+  gitBranch,
+  redeploy
+}: Pick<Step['inputs'], 'gitBranch' | 'redeploy'>): string {
+  if (gitBranch === undefined) return ''
+  const then = redeploy
+    ? `, and redeploy the branch's newest preview if it was built before them`
+    : ''
+  return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`
 }
 
 function describeConnection(

@@ -140,14 +140,12 @@ async function prepare(
 }
 
 /**
- * Where the step will read the store's values from the project, the project's
- * variables are listed at once, beside the stores.
+ * Where the step will read the store's values from the project, or remove
+ * the branch variables it wrote, the project's variables are listed at once,
+ * beside the stores.
  */
 function listsVariablesEarly(inputs: ActionInputs): boolean {
-  return (
-    inputs.state === 'present' &&
-    !inputs.dryRun &&
-    inputs.project !== undefined &&
-    (inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined)
-  )
+  if (inputs.dryRun || inputs.project === undefined) return false
+  if (inputs.state === 'absent') return inputs.gitBranch !== undefined
+  return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined
 }

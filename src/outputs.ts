@@ -101,7 +101,7 @@ const RUNNER_NAMES =
   /^(PATH|HOME|SHELL|ENV|BASH_ENV|BASH_FUNC_.*|IFS|PS4|NODE_OPTIONS|NODE_PATH|LD_.*|DYLD_.*|PYTHON(PATH|STARTUP|HOME)|PERL5?(LIB|OPT)|RUBYOPT|JAVA_TOOL_OPTIONS|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*)$/i
 
 /** Fails, naming it, where a name must not go into the job's environment. */
-function checkExportable(names: string[]): void {
+export function checkExportable(names: string[]): void {
   const refused = names.find(
     (name) => !VARIABLE_NAME.test(name) || RUNNER_NAMES.test(name)
   )

@@ -15,7 +15,7 @@ import { newestPreview, redeployIfOlder, type Redeployed } from './redeploy.js'
 import { VercelApiError } from './vercel/errors.js'
 import type { ActionInputs } from './inputs.js'
 import { explainedListing, readStoreEnv } from './read-env.js'
-import { setOutputs } from './outputs.js'
+import { checkExportable, setOutputs } from './outputs.js'
 import { buildReport, type ReportInputs, type StoreReport } from './report.js'
 import { resolvePlan, type ResolvedTarget } from './resolve.js'
 import type { Step } from './step.js'
@@ -77,7 +77,9 @@ export async function ensurePresent(step: Step): Promise<void> {
           externalId: inputs.externalId
         }
       : undefined
-  // A clash on the branch is known now, before the connection is written.
+  // A name unfit for the job's environment, and a clash on the branch, are
+  // known now, before the connection is written.
+  if (inputs.exportEnv) checkExportable(secretNamesOf(result.store))
   if (branchTarget && step.projectVariables) {
     checkBranchFree(
       await explainListing(step.projectVariables, branchTarget.project),

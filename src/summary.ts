@@ -56,8 +56,8 @@ function addPreview({ branch, redeployed }: StoreReport): void {
     const names = listed(branch.names.map(code)) || 'none'
     core.summary.addRaw(
       branch.written.length > 0
-        ? `<p>Preview variables of the branch, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
-        : `<p>Preview variables of the branch: ${names}, already this store's; nothing written.</p>`,
+        ? `<p>Preview variables of the branch ${code(branch.branch)}, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
+        : `<p>Preview variables of the branch ${code(branch.branch)}: ${names}, already this store's; nothing written.</p>`,
       true
     )
   }

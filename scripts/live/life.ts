@@ -163,7 +163,7 @@ export async function runLife(options: {
     }
   } finally {
     proxy.step = 'cleanup'
-    cleanup = await removeEverything(direct, key)
+    cleanup = await removeEverything(direct, key, target.project)
   }
   return { steps, statusesSeen: statusesOf(proxy, key), cleanup }
 }
@@ -173,8 +173,9 @@ export async function runLife(options: {
  * steps left: a failed step must not leave a store (and its bill) behind.
  */
 async function removeEverything(
-  direct: (method: string, path: string) => Promise<Response>,
-  key: string
+  direct: (method: string, path: string, body?: unknown) => Promise<Response>,
+  key: string,
+  project: string
 ): Promise<LifeResult['cleanup']> {
   const failures: string[] = []
   let removed = 0
@@ -184,6 +185,23 @@ async function removeEverything(
       stores?: { id: string; name: string }[]
     }
     for (const store of stores.filter(({ name }) => name === key)) {
+      // The branch variables the action wrote for it, marked with its id.
+      const variables = await direct('GET', `/v10/projects/${project}/env`)
+      const { envs = [] } = (await variables.json()) as {
+        envs?: { id: string; comment?: string }[]
+      }
+      const ids = envs
+        .filter(({ comment }) =>
+          comment?.startsWith(`vercel-store-action: store ${store.id} `)
+        )
+        .map(({ id }) => id)
+      if (ids.length > 0) {
+        const removal = await direct('DELETE', `/v1/projects/${project}/env`, {
+          ids
+        })
+        await removal.arrayBuffer()
+        if (!removal.ok) failures.push(`variables answered ${removal.status}`)
+      }
       const disconnect = await direct(
         'DELETE',
         `/v1/storage/stores/${store.id}/connections`
