@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import {
   UnreadableAnswerError,
+  describeBody,
   readEnvList,
   readErrorAnswer,
   readInstallations,
   readProducts,
   readStoreAnswer,
   readStorePage
-} from '../src/vercel/answers.ts'
-import { describeBody } from '../src/vercel/errors.ts'
-import { segment, storePath } from '../src/vercel/paths.ts'
+} from '../src/vercel-answers.ts'
+import { pathOf, segment } from '../src/vercel-api.ts'
+
+const storePath = (id: string) => pathOf('getStore', { id })
 
 const LIST = 'GET /v1/storage/stores'
 

@@ -1,9 +1,9 @@
 import { Ajv } from 'ajv'
 import { describe, expect, it } from 'vitest'
 import { loadCreateSchema } from '../emulator/create-schema.ts'
-import { InputError } from '../src/input-error.ts'
+import { InputError } from '../src/errors.ts'
 import { parseInputs } from '../src/inputs.ts'
-import { CreateStoreSpec } from '../src/vercel/types.ts'
+import { CreateStoreSpec } from '../src/vercel-api.ts'
 
 interface PropertySchema {
   maxLength?: number

@@ -247,8 +247,8 @@ describe('request counts per path', () => {
 
 describe('concurrency', () => {
   it('lists the stores while the products are being fetched', async () => {
-    // Each answer waits, so that two requests sent together overlap.
-    emulator.options.latencyMs = 200
+    // The emulator answers them only once both have arrived.
+    emulator.options.hold = { routes: [LIST, PRODUCTS], until: 2 }
     const result = await run({ integration: 'icfg_emuNeon0001' })
     expect(result.exitCode).toBe(0)
     const [first, second] = emulator.requests

@@ -135,13 +135,23 @@ describe('the whole life of a preview store', () => {
     ])
   })
 
-  it('waits for a store that becomes available after some time', async () => {
-    emulator.options.initializingMs = 1200
-    const result = await run({ inputs: inputs() })
-    expect(result.exitCode).toBe(0)
-    expect(result.outputs.status).toBe('available')
-    expect(emulator.count(ROUTES.getStore)).toBeGreaterThanOrEqual(2)
-  })
+  it.each([1_200, 4_000, 9_000, 30_000])(
+    'goes on within a second of a store that takes %i ms, reading it about once a second',
+    async (readyAfterMs) => {
+      emulator.options.initializingMs = readyAfterMs
+      const result = await run({ inputs: inputs() })
+      expect(result.exitCode).toBe(0)
+      expect(result.outputs.status).toBe('available')
+      expect(result.virtualWaitMs).toBeGreaterThanOrEqual(readyAfterMs)
+      expect(result.virtualWaitMs).toBeLessThanOrEqual(readyAfterMs + 1_000)
+      // A read at once, then one after each pause of 0.9 s or more.
+      const reads = emulator.count(ROUTES.getStore)
+      expect(reads).toBeGreaterThanOrEqual(2)
+      expect(reads).toBeLessThanOrEqual(
+        1 + Math.floor(result.virtualWaitMs / 900)
+      )
+    }
+  )
 
   it('trusts a create response that says available: no read', async () => {
     const result = await run({ inputs: inputs() })

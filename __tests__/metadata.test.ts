@@ -5,7 +5,7 @@ import {
   editableFields,
   parseMetadataLines
 } from '../src/metadata.ts'
-import type { MetadataSchema } from '../src/vercel/integration-api.ts'
+import type { MetadataSchema } from '../src/vercel-api.ts'
 
 const schema: MetadataSchema = {
   type: 'object',

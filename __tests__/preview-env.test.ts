@@ -7,7 +7,7 @@ import {
   type RunOptions,
   type RunResult
 } from '../harness/run-action.ts'
-import { checkExportable } from '../src/outputs.ts'
+import { checkExportable } from '../src/report.ts'
 import { errorLine, neonIdInputs } from './support/run-result.ts'
 
 // Issue 12: a pull request's store as preview variables of its Git branch
@@ -370,6 +370,18 @@ describe('git-branch', () => {
     expect(line).toContain('PR1_DATABASE_URL')
     expect(line).toContain('"env-prefix"')
     expect(line).toContain('no store was created')
+    expect(writes()).toEqual([])
+  })
+
+  it('finds that clash in a dry run too, as the real run would', async () => {
+    await addVariable({
+      key: 'PR1_DATABASE_URL',
+      value: 'postgres://left-over',
+      target: ['preview']
+    })
+    emulator.resetRequests()
+    const line = errorLine(await runAction(step(FIRST, { 'dry-run': 'true' })))
+    expect(line).toContain('PR1_DATABASE_URL')
     expect(writes()).toEqual([])
   })
 

@@ -6,14 +6,11 @@ import {
   resolveProduct,
   type TargetInputs
 } from '../src/resolve.ts'
-import { VercelApiError } from '../src/vercel/errors.ts'
 import type {
   BillingPlan,
   IntegrationApi,
   IntegrationConfiguration
-} from '../src/vercel/integration-api.ts'
-import { PrefetchedStoreApi } from '../src/vercel/prefetched-store-api.ts'
-import type { StoreApi } from '../src/vercel/store-api.ts'
+} from '../src/vercel-api.ts'
 
 /** Installation, then product, as the action resolves them. */
 async function resolveTarget(api: IntegrationApi, inputs: TargetInputs) {
@@ -126,18 +123,6 @@ describe('resolveTarget', () => {
       )
     ).rejects.toThrow('Input "metadata" key "region" must be one of iad1')
   })
-
-  it('turns a 404 for the installation into an input error', async () => {
-    const api = fakeApi()
-    api.listProducts.mockRejectedValue(
-      new VercelApiError('GET', '/x', 404, undefined, 'not found')
-    )
-    await expect(
-      resolveTarget(api, target({ product: 'postgres' }))
-    ).rejects.toThrow(
-      'Input "integration" "icfg_neon" is not a Marketplace installation of this team'
-    )
-  })
 })
 
 describe('resolveInstallation', () => {
@@ -151,27 +136,6 @@ describe('resolveInstallation', () => {
     expect(await resolveInstallation(api, 'neon')).toMatchObject({
       integrationConfigurationId: 'icfg_neon'
     })
-  })
-
-  it('lists several installations with status and date', async () => {
-    const api = fakeApi([
-      { ...neonInstallation, createdAt: Date.UTC(2025, 0, 2) },
-      {
-        ...neonInstallation,
-        id: 'icfg_two',
-        disabledAt: 1,
-        createdAt: Date.UTC(2025, 1, 3)
-      }
-    ])
-    await expect(resolveInstallation(api, 'neon')).rejects.toThrow(
-      'set it to the id of one: icfg_neon (active, created 2025-01-02); icfg_two (disabled, created 2025-02-03).'
-    )
-  })
-
-  it('asks for the integration to be installed, with the link', async () => {
-    await expect(resolveInstallation(fakeApi([]), 'neon')).rejects.toThrow(
-      'install it and accept its terms once in the dashboard (https://vercel.com/marketplace/neon)'
-    )
   })
 })
 
@@ -230,36 +194,5 @@ describe('resolvePlan', () => {
     await expect(choose(499)).rejects.toThrow('must be from 500 to 2050 cents')
     await expect(choose(2051)).rejects.toThrow('must be from 500 to 2050 cents')
     expect((await choose(2050)).id).toBe('bp_credits')
-  })
-})
-
-describe('PrefetchedStoreApi', () => {
-  it('sends the first listing at once and serves it once; later ones are fresh', async () => {
-    const listStores = vi.fn(async () => [])
-    const api: StoreApi = {
-      listStores,
-      getStore: vi.fn(),
-      createStore: vi.fn()
-    }
-    const prefetched = new PrefetchedStoreApi(api, 'icfg_neon')
-    // Sent before anyone asks: it runs alongside the product lookup.
-    expect(listStores).toHaveBeenCalledTimes(1)
-    await prefetched.listStores('icfg_neon')
-    expect(listStores).toHaveBeenCalledTimes(1)
-    await prefetched.listStores('icfg_neon')
-    expect(listStores).toHaveBeenCalledTimes(2)
-  })
-
-  it('keeps a failed prefetch from going unhandled until it is asked for', async () => {
-    const api: StoreApi = {
-      listStores: vi.fn(async () => {
-        throw new Error('boom')
-      }),
-      getStore: vi.fn(),
-      createStore: vi.fn()
-    }
-    const prefetched = new PrefetchedStoreApi(api, 'icfg_neon')
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    await expect(prefetched.listStores('icfg_neon')).rejects.toThrow('boom')
   })
 })

@@ -1,13 +1,31 @@
 import { describe, expect, it } from 'vitest'
-import { ActionError } from '../src/action-error.ts'
-import { ensureStore, withDetails } from '../src/store.ts'
 import {
+  ActionError,
   VercelApiError,
   VercelNetworkError,
-  VercelResponseError
-} from '../src/vercel/errors.ts'
-import type { StoreApi } from '../src/vercel/store-api.ts'
-import type { CreateStoreBody, VercelStore } from '../src/vercel/types.ts'
+  VercelResponseError,
+  StepTimeoutError
+} from '../src/errors.ts'
+import {
+  createStore,
+  findStores,
+  keyOf,
+  oldestOf,
+  withDetails,
+  type CreateStoreOptions,
+  type KeyedCreateStoreBody,
+  byAge,
+  judgeStore,
+  type StoreKey,
+  type FoundStore,
+  waitUntilAvailable
+} from '../src/store.ts'
+import type {
+  StoreApi,
+  CreateStoreBody,
+  VercelStore
+} from '../src/vercel-api.ts'
+import { Deadline } from '../src/vercel-client.ts'
 
 const body = {
   name: 'web-pr-1',
@@ -20,6 +38,17 @@ const product = {
   id: 'iap_neon',
   slug: 'neon',
   integrationConfigurationId: 'icfg_a'
+}
+
+/** Get or create, as a run's plan and its application do it. */
+async function ensureStore(
+  api: StoreApi,
+  body: KeyedCreateStoreBody,
+  options?: CreateStoreOptions
+) {
+  const found = await findStores(api, keyOf(body))
+  if (found.length > 0) return oldestOf(found, false)
+  return createStore(api, body, options)
 }
 
 /** An in-memory stand-in for the store endpoints, recording every call. */
@@ -119,16 +148,6 @@ describe('ensureStore', () => {
       )
     )
     expect(api.calls).toEqual(['list', 'get store_1'])
-  })
-
-  it('lists again when the create response has no id', async () => {
-    const api = fakeApi({
-      created: { name: 'web-pr-1' },
-      listedAfterCreate: [{ id: 'store_9', name: 'web-pr-1', product }]
-    })
-    const result = await ensureStore(api, body)
-    expect(result).toMatchObject({ created: true, store: { id: 'store_9' } })
-    expect(api.calls).toEqual(['list', 'create web-pr-1', 'list'])
   })
 
   it('fails with advice when the created store is neither returned nor listed', async () => {
@@ -316,5 +335,232 @@ describe('withDetails', () => {
     const result = await withDetails(api, { ...listed, ...gap })
     expect(api.calls).toEqual(['get store_1'])
     expect(result).toMatchObject(listed)
+  })
+})
+
+const key: StoreKey = {
+  integrationConfigurationId: 'icfg_a',
+  product: 'neon',
+  name: 'web-pr-1',
+  externalId: 'acme-web-pr-1'
+}
+
+const ours: VercelStore = {
+  id: 'store_1',
+  name: 'web-pr-1',
+  type: 'integration',
+  product: {
+    id: 'iap_neon',
+    slug: 'neon',
+    integrationConfigurationId: 'icfg_a'
+  }
+}
+
+describe('judgeStore', () => {
+  it.each<[string, VercelStore, StoreKey, string]>([
+    ['same name, no externalId field', ours, key, 'match'],
+    [
+      'same name, externalId null (set, not ours)',
+      { ...ours, externalId: null },
+      key,
+      'other'
+    ],
+    [
+      'same externalId, other name',
+      { ...ours, name: 'x', externalId: 'acme-web-pr-1' },
+      key,
+      'match'
+    ],
+    [
+      'same name, other externalId',
+      { ...ours, externalId: 'other' },
+      key,
+      'other'
+    ],
+    ['other name', { ...ours, name: 'web-pr-2' }, key, 'other'],
+    [
+      'other installation',
+      {
+        ...ours,
+        product: { ...ours.product, integrationConfigurationId: 'icfg_b' }
+      },
+      key,
+      'other'
+    ],
+    [
+      'other product slug',
+      { ...ours, product: { ...ours.product, slug: 'neon-auth' } },
+      key,
+      'other'
+    ],
+    ['product by id', ours, { ...key, product: 'iap_neon' }, 'match'],
+    ['other product id', ours, { ...key, product: 'iap_other' }, 'other'],
+    ['a blob store', { ...ours, type: 'blob' }, key, 'other'],
+    [
+      'no product slug listed',
+      { ...ours, product: { integrationConfigurationId: 'icfg_a' } },
+      key,
+      'unconfirmed'
+    ],
+    [
+      'no product id listed',
+      {
+        ...ours,
+        product: { slug: 'neon', integrationConfigurationId: 'icfg_a' }
+      },
+      { ...key, product: 'iap_neon' },
+      'unconfirmed'
+    ],
+    ['no product at all', { ...ours, product: undefined }, key, 'other']
+  ])('%s: %s', (_, store, storeKey, verdict) => {
+    expect(judgeStore(store, storeKey)).toBe(verdict)
+  })
+})
+
+describe('byAge', () => {
+  it('sorts by createdAt, then id, with undated stores last', () => {
+    const stores: VercelStore[] = [
+      { id: 'store_c' },
+      { id: 'store_b', createdAt: 2 },
+      { id: 'store_z', createdAt: 1 },
+      { id: 'store_a', createdAt: 2 }
+    ]
+    expect(stores.sort(byAge).map(({ id }) => id)).toEqual([
+      'store_z',
+      'store_a',
+      'store_b',
+      'store_c'
+    ])
+  })
+})
+
+/** A clock that moves only when the wait sleeps. */
+function fakeTime(timeoutSeconds = 300) {
+  let now = 0
+  const sleeps: number[] = []
+  return {
+    deadline: new Deadline(timeoutSeconds, () => now),
+    sleeps,
+    options: {
+      random: () => 0.5,
+      sleep: async (ms: number) => {
+        sleeps.push(ms)
+        now += ms
+      }
+    }
+  }
+}
+
+/** A store API whose GET answers the given statuses in turn, then the last. */
+function statuses(...answers: (VercelStore | string | null)[]) {
+  const reads: string[] = []
+  return {
+    reads,
+    async getStore(id: string) {
+      reads.push(id)
+      const answer = answers[Math.min(reads.length - 1, answers.length - 1)]
+      return typeof answer === 'object' && answer !== null
+        ? answer
+        : { id, status: answer }
+    }
+  }
+}
+
+const initializing: FoundStore = {
+  id: 'store_1',
+  name: 'web-pr-1',
+  status: 'initializing'
+}
+
+describe('waitUntilAvailable', () => {
+  it('costs nothing for a store already available', async () => {
+    const api = statuses('available')
+    const time = fakeTime()
+    const store = { ...initializing, status: 'available' }
+    expect(
+      await waitUntilAvailable(api, store, time.deadline, time.options)
+    ).toBe(store)
+    expect(api.reads).toEqual([])
+  })
+
+  it('reads at once, then every 0.9 to 1 s', async () => {
+    const api = statuses(
+      'initializing',
+      'onboarding',
+      null,
+      'initializing',
+      'available'
+    )
+    const time = fakeTime()
+    const store = await waitUntilAvailable(
+      api,
+      initializing,
+      time.deadline,
+      time.options
+    )
+    expect(store).toMatchObject({ id: 'store_1', status: 'available' })
+    expect(api.reads).toHaveLength(5)
+    expect(time.sleeps).toEqual([950, 950, 950, 950])
+  })
+
+  it('spreads the pauses between 0.9 and 1 s', async () => {
+    const pauses = []
+    for (const random of [0, 1]) {
+      const time = fakeTime()
+      await waitUntilAvailable(
+        statuses('initializing', 'available'),
+        initializing,
+        time.deadline,
+        { ...time.options, random: () => random }
+      )
+      pauses.push(...time.sleeps)
+    }
+    expect(pauses).toEqual([1000, 900])
+  })
+
+  it('says so when Vercel gives no reason', async () => {
+    const time = fakeTime()
+    await expect(
+      waitUntilAvailable(
+        statuses('error'),
+        initializing,
+        time.deadline,
+        time.options
+      )
+    ).rejects.toThrow(
+      'is error, which it will not leave by itself. Vercel gives no reason.'
+    )
+  })
+
+  it('stops at the deadline, naming the last status and the time waited', async () => {
+    const api = statuses('initializing', 'onboarding')
+    const time = fakeTime(5)
+    await expect(
+      waitUntilAvailable(api, initializing, time.deadline, time.options)
+    ).rejects.toThrow(
+      'Store "web-pr-1" (store_1) is still onboarding after 5 s of waiting, and the step\'s 5 s are up; raise "timeout", or set "wait" to false to go on without waiting.'
+    )
+    // Five pauses of 0.95 s, then the last 0.25 s: never past the deadline.
+    expect(time.sleeps).toEqual([950, 950, 950, 950, 950, 250])
+    expect(api.reads).toHaveLength(6)
+  })
+})
+
+describe('a deadline that runs out during a read', () => {
+  it('still names the last status seen', async () => {
+    const time = fakeTime(5)
+    let reads = 0
+    const api = {
+      async getStore(id: string): Promise<VercelStore> {
+        reads++
+        if (reads === 1) return { id, status: 'onboarding' }
+        throw StepTimeoutError.ranOut(5, `GET /v1/storage/stores/${id}`)
+      }
+    }
+    await expect(
+      waitUntilAvailable(api, initializing, time.deadline, time.options)
+    ).rejects.toThrow(
+      /^Store "web-pr-1" \(store_1\) is still onboarding after 1 s of waiting, and the step's 5 s are up/
+    )
   })
 })

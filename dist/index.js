@@ -45914,7 +45914,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3179);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9196);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45923,7 +45923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3179:
+/***/ 9196:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48877,94 +48877,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/log.ts
-
-/*
- * Every line the action prints, and every value it masks, goes through this
- * module; ESLint keeps `core`'s printing functions out of the other files.
- *
- * Why: the runner reads stdout line by line (split at CR and LF) and runs as
- * a workflow command any line that starts with `::` once leading whitespace
- * is trimmed, or that holds `##[` (actions/runner, ActionCommand.TryParseV2
- * and TryParse). Names, statuses and every other string from an API answer
- * or the event file can be written by anyone, so each line is made inert
- * here: otherwise a status like "initializing\n::stop-commands::x" would stop
- * command processing, and the `::add-mask::` lines after it would show
- * secrets in clear.
- */
-// CR and LF, where the runner splits lines; NEL, U+2028 and U+2029, which it
-// trims before looking for `::` and a log viewer may break lines at; every
-// other control character; and the invisible marks that reorder text.
-const UNPRINTABLE = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const SHORT_ESCAPES = {
-    '\n': '\\n',
-    '\r': '\\r',
-    '\t': '\\t'
-};
-/**
- * The text as one line that no runner reads as a command: line breaks and
- * other control characters are shown escaped (a newline as `\n`), `##[`
- * becomes `##\[`, and a line that would start with `::` starts with `\::`.
- */
-function printable(text) {
-    const oneLine = text
-        .replace(UNPRINTABLE, (char) => SHORT_ESCAPES[char] ??
-        `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .replaceAll('##[', '##\\[');
-    return oneLine.replace(/^(\s*)::/, '$1\\::');
-}
-function log_info(text) {
-    info(printable(text));
-}
-function log_debug(text) {
-    core_debug(printable(text));
-}
-function log_notice(text) {
-    core.notice(printable(text));
-}
-function log_warning(text) {
-    warning(printable(text));
-}
-function log_error(text) {
-    core.error(printable(text));
-}
-/** Fails the step with this message as its one error line. */
-function fail(message) {
-    setFailed(printable(message));
-}
-/** Runs `fn` in a foldable group of the log with this title. */
-function log_group(title, fn) {
-    return group(printable(title), fn);
-}
-/**
- * Masks a secret in the log of this step and of every later one: the whole
- * value, and each of its lines, since the runner masks a value only where it
- * shows whole and a later step may print one line of it.
- */
-function log_mask(secret) {
-    const lines = secret.split(/\r\n|\r|\n/);
-    for (const part of new Set([secret, ...lines])) {
-        // The runner refuses to mask an empty or blank value, with a warning.
-        if (part.trim())
-            core_setSecret(part);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/action-error.ts
-/**
- * A failure the action itself found (a store in an end state, a name clash,
- * a project that does not exist…), whose message already says what to do;
- * not a request that failed.
- */
-class ActionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ActionError';
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/constants.ts
 /** The names of the action's inputs and outputs, as `action.yml` declares them. */
 const Inputs = {
@@ -49021,6 +48933,155 @@ const FallbackEnv = {
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const DEFAULT_API_URL = 'https://api.vercel.com';
 const USER_AGENT = 'vercel-store-action';
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * Every error the action raises, and `describeFailure`: the one line a
+ * failed step ends with, and the advice for each kind of failure.
+ */
+
+/** A request that Vercel answered with a status other than 2xx. */
+class VercelApiError extends Error {
+    method;
+    path;
+    status;
+    body;
+    constructor(method, path, status, body, bodyDescription) {
+        super(`${method} ${path} answered HTTP ${status}: ${bodyDescription}`);
+        this.name = 'VercelApiError';
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.body = body;
+    }
+}
+/** A 2xx response whose body is not what the endpoint returns. */
+class VercelResponseError extends Error {
+    constructor(method, path, status, problem) {
+        super(`${method} ${path} answered HTTP ${status} with ${problem}`);
+        this.name = 'VercelResponseError';
+    }
+}
+/**
+ * A 2xx or error answer larger than the client reads of one answer: it is
+ * not read, so nothing (a create after a listing, say) is done on it.
+ */
+class VercelAnswerTooLargeError extends VercelResponseError {
+    limit;
+    constructor(method, path, limit) {
+        super(method, path, 0, '');
+        // Its own message: the status is beside the point, and may be unknown.
+        this.message = `Vercel's answer to ${method} ${path} was larger than ${limit}, far more than any answer this action reads, so it was not read`;
+        this.name = 'VercelAnswerTooLargeError';
+        this.limit = limit;
+    }
+}
+/** A request that got no answer: refused, reset, timed out. */
+class VercelNetworkError extends Error {
+    constructor(method, path, reason) {
+        super(`${method} ${path} got no answer: ${reason}`);
+        this.name = 'VercelNetworkError';
+    }
+}
+/**
+ * Adds to the message how many attempts were made, where there was more than
+ * one, so that the final error says the request was retried.
+ */
+function noteAttempts(error, attempts) {
+    if (attempts > 1)
+        error.message = `${error.message} (${attempts} attempts)`;
+    return error;
+}
+/**
+ * A failure the action itself found (a store in an end state, a name clash,
+ * a project that does not exist…), whose message already says what to do;
+ * not a request that failed.
+ */
+class ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ActionError';
+    }
+}
+/** A bad input; the message names the input and what it accepts. */
+class InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input "${input}" ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+/** The step's `timeout` ran out: no request, retry or wait may go past it. */
+class StepTimeoutError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'StepTimeoutError';
+    }
+    /** `attempting` says what was being done, e.g. "waiting for GET /v1/storage/stores". */
+    static ranOut(seconds, attempting, detail = '') {
+        return new StepTimeoutError(`The step's timeout (${seconds} s) ran out while ${attempting}${detail}; raise "${Inputs.timeout}" or run the job again.`);
+    }
+    /** The wait before the next try would end after the deadline. */
+    static waitTooLong(seconds, attempted, wait, left) {
+        const waiting = wait.askedBy
+            ? `${wait.askedBy} asks to wait ${wait.ms} before trying again`
+            : `the next try would be in ${wait.ms}`;
+        return new StepTimeoutError(`${attempted}; ${waiting}, more than the ${left} left of the step's timeout (${seconds} s). Raise "${Inputs.timeout}" or run the job again later.`);
+    }
+}
+/**
+ * One line a person can act on: what failed, what Vercel said, and what to
+ * change. Never a stack trace; never the token (it is in no error).
+ */
+function describeFailure(error) {
+    if (error instanceof InputError ||
+        error instanceof ActionError ||
+        error instanceof StepTimeoutError) {
+        return error.message;
+    }
+    if (error instanceof VercelApiError) {
+        return `${error.message}. ${adviceFor(error)}`;
+    }
+    if (error instanceof VercelResponseError) {
+        return `${error.message}; check "${Inputs.apiUrl}", or try again if Vercel is having an incident.`;
+    }
+    if (error instanceof VercelNetworkError) {
+        return `${error.message}; check "${Inputs.apiUrl}" and the runner's network, then try again.`;
+    }
+    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+function adviceFor({ status, body, method }) {
+    if (status === 401 || body?.invalidToken || body?.missingToken) {
+        return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`;
+    }
+    switch (status) {
+        case 400:
+            return 'Vercel rejected the request: fix the input its message names.';
+        case 402:
+            return `The team needs a valid payment method for this plan: update billing in the Vercel dashboard, or set "${Inputs.paymentMethod}".`;
+        case 403:
+            return `The token may not do this: it needs access to "${Inputs.team}" and, to create stores, admin rights on the installation "${Inputs.integration}"; if the integration's terms were never accepted, accept them once in the Vercel dashboard.`;
+        case 404:
+            return method === 'POST'
+                ? `Check "${Inputs.integration}" (an installation of this team) and "${Inputs.product}" (a product of that installation).`
+                : `Check "${Inputs.team}" and "${Inputs.integration}".`;
+        case 409:
+            return `Vercel reports a conflict with an existing resource, and no store with this step's key is listed: another store may already have the name; set "${Inputs.name}" to another.`;
+        case 429:
+            return 'Vercel is rate limiting this token; run the job again in a minute.';
+        default:
+            if (status >= 500) {
+                return 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.';
+            }
+            if (status >= 300 && status < 400) {
+                return `Redirects are not followed, so that the token never leaves the host of "${Inputs.apiUrl}": check "${Inputs.apiUrl}" (the default is ${DEFAULT_API_URL}).`;
+            }
+            return body?.message || body?.code
+                ? "See Vercel's message above."
+                : `Vercel gave no reason; check "${Inputs.apiUrl}" and the inputs, then try again.`;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/branch-env.ts
 
@@ -49186,255 +49247,7 @@ function newest(variables) {
     return times.length > 0 ? Math.max(...times) : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-
-
-
-/** The one place that sets the step's outputs. */
-function setOutputs(report, inputs = {}) {
-    const outputs = {
-        [Outputs.storeId]: report.storeId,
-        [Outputs.storeName]: report.storeName,
-        [Outputs.externalId]: report.externalId,
-        [Outputs.created]: String(report.created),
-        [Outputs.status]: report.status,
-        [Outputs.integrationConfigurationId]: report.integrationConfigurationId,
-        [Outputs.productId]: report.productId,
-        [Outputs.billingPlanId]: report.billingPlanId,
-        [Outputs.dashboardUrl]: report.dashboardUrl,
-        [Outputs.secretNames]: JSON.stringify(report.secretNames),
-        [Outputs.deleted]: 'false',
-        [Outputs.connectedProject]: report.connection?.projectId ?? '',
-        [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
-    };
-    for (const [name, value] of Object.entries(outputs)) {
-        setOutput(name, value);
-    }
-    // Only where read; every value is masked by now (`readStoreEnv`).
-    if (report.env)
-        setOutput(Outputs.env, JSON.stringify(report.env));
-    if (report.env && inputs.exportEnv) {
-        checkExportable(Object.keys(report.env));
-        for (const [name, value] of Object.entries(report.env)) {
-            // Masked already, each line too; again here, where it leaves the step.
-            log_mask(value);
-            exportVariable(name, value);
-        }
-    }
-    if (inputs.redeploy) {
-        setOutput(Outputs.redeployedDeploymentId, report.redeployed?.id ?? '');
-        setOutput(Outputs.redeployedDeploymentUrl, report.redeployed?.url ?? '');
-    }
-}
-/** `state: absent`: what was deleted; the oldest store stands for the key. */
-function setRemovalOutputs(removed, externalId) {
-    setAbsentOutputs(removed, removed.length > 0, externalId);
-}
-/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
-function setWouldDeleteOutputs(found, externalId) {
-    setAbsentOutputs(found, false, externalId);
-}
-function setAbsentOutputs(stores, deleted, externalId) {
-    const [oldest] = stores;
-    const outputs = {
-        [Outputs.deleted]: String(deleted),
-        [Outputs.storeId]: oldest?.id ?? '',
-        [Outputs.storeName]: oldest?.name ?? '',
-        [Outputs.externalId]: externalId,
-        [Outputs.created]: 'false'
-    };
-    for (const [name, value] of Object.entries(outputs)) {
-        setOutput(name, value);
-    }
-}
-// A name fit for the job's environment; and the names that would change how
-// the runner, a shell or Node runs the later steps. The names come from the
-// store's integration, which is no reason to trust them with that.
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
-const RUNNER_NAMES = /^(PATH|HOME|SHELL|ENV|BASH_ENV|BASH_FUNC_.*|IFS|PS4|NODE_OPTIONS|NODE_PATH|LD_.*|DYLD_.*|PYTHON(PATH|STARTUP|HOME)|PERL5?(LIB|OPT)|RUBYOPT|JAVA_TOOL_OPTIONS|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*)$/i;
-/** Fails, naming it, where a name must not go into the job's environment. */
-function checkExportable(names) {
-    const refused = names.find((name) => !VARIABLE_NAME.test(name) || RUNNER_NAMES.test(name));
-    if (refused === undefined)
-        return;
-    throw new ActionError(`The store has a variable named ${JSON.stringify(refused.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: it is not a plain name, or it would change how later steps run; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`);
-}
-
-;// CONCATENATED MODULE: ./src/vercel/error-answer.ts
-/**
- * Vercel's `{ error: { code, message } }` (or the CLI's `err`). Only string
- * fields are taken, and nothing below them is looked at: a message that is
- * an object, however deep, is no message.
- */
-function readErrorAnswer(body) {
-    if (!isObject(body))
-        return undefined;
-    const error = field(body, 'error') ?? field(body, 'err');
-    if (!isObject(error))
-        return undefined;
-    const notText = [];
-    const text = (key) => {
-        const value = field(error, key);
-        if (typeof value === 'string')
-            return value;
-        if (value !== undefined)
-            notText.push(`"${key}" is ${kindOf(value)}`);
-        return undefined;
-    };
-    const flag = (key) => {
-        const value = field(error, key);
-        return typeof value === 'boolean' ? value : undefined;
-    };
-    return defined({
-        code: text('code'),
-        message: text('message'),
-        invalidToken: flag('invalidToken'),
-        missingToken: flag('missingToken'),
-        notText: notText.length > 0 ? notText.join(' and ') : undefined
-    });
-}
-/** What a value is, without looking inside it. */
-function kindOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function field(source, key) {
-    return Object.hasOwn(source, key) ? source[key] : undefined;
-}
-function defined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
-}
-
-;// CONCATENATED MODULE: ./src/vercel/errors.ts
-
-/** A request that Vercel answered with a status other than 2xx. */
-class VercelApiError extends Error {
-    method;
-    path;
-    status;
-    body;
-    constructor(method, path, status, body, bodyDescription) {
-        super(`${method} ${path} answered HTTP ${status}: ${bodyDescription}`);
-        this.name = 'VercelApiError';
-        this.method = method;
-        this.path = path;
-        this.status = status;
-        this.body = body;
-    }
-}
-/** A 2xx response whose body is not what the endpoint returns. */
-class VercelResponseError extends Error {
-    constructor(method, path, status, problem) {
-        super(`${method} ${path} answered HTTP ${status} with ${problem}`);
-        this.name = 'VercelResponseError';
-    }
-}
-/**
- * A 2xx or error answer larger than the client reads of one answer: it is
- * not read, so nothing (a create after a listing, say) is done on it.
- */
-class VercelAnswerTooLargeError extends VercelResponseError {
-    limit;
-    constructor(method, path, limit) {
-        super(method, path, 0, '');
-        // Its own message: the status is beside the point, and may be unknown.
-        this.message = `Vercel's answer to ${method} ${path} was larger than ${limit}, far more than any answer this action reads, so it was not read`;
-        this.name = 'VercelAnswerTooLargeError';
-        this.limit = limit;
-    }
-}
-/** A request that got no answer: refused, reset, timed out. */
-class VercelNetworkError extends Error {
-    constructor(method, path, reason) {
-        super(`${method} ${path} got no answer: ${reason}`);
-        this.name = 'VercelNetworkError';
-    }
-}
-/** Describes a body for a person: Vercel's error, or what else came back. */
-function describeBody(text, contentType = '') {
-    const trimmed = text.trim();
-    if (!trimmed)
-        return 'an empty body';
-    if (/html/i.test(contentType) || /^<(!doctype|html)/i.test(trimmed)) {
-        return 'an HTML page';
-    }
-    const error = readErrorBody(trimmed);
-    if (error?.message || error?.code || error?.notText) {
-        return [
-            error.code,
-            error.message && JSON.stringify(error.message),
-            error.notText && `(an error whose ${error.notText}, not text)`
-        ]
-            .filter(Boolean)
-            .join(' ');
-    }
-    const problem = jsonProblem(trimmed);
-    if (problem)
-        return problem;
-    return `a body that is not a Vercel error: ${JSON.stringify(excerpt(trimmed))}`;
-}
-/** Describes a 2xx body that could not be read as JSON. */
-function describeUnreadableBody(text, contentType = '') {
-    const description = describeBody(text, contentType);
-    return description.includes('JSON body')
-        ? description
-        : `${description} instead of JSON`;
-}
-/** 'a truncated JSON body', 'an invalid JSON body: …', or undefined for JSON. */
-function jsonProblem(text) {
-    try {
-        JSON.parse(text);
-        return undefined;
-    }
-    catch (error) {
-        // V8 says "Unexpected end of JSON input" (or "Unterminated string") where
-        // the text stops in the middle of a value, and names the end's position
-        // where it stops just after a number ("Expected ',' or '}' after …").
-        const message = error.message;
-        const position = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
-        const atEnd = position >= text.trimEnd().length;
-        return /end of JSON input|Unterminated/i.test(message) || atEnd
-            ? 'a truncated JSON body'
-            : `an invalid JSON body: ${JSON.stringify(excerpt(text))}`;
-    }
-}
-function excerpt(text) {
-    return text.length > 120 ? `${text.slice(0, 117)}…` : text;
-}
-/**
- * Adds to the message how many attempts were made, where there was more than
- * one, so that the final error says the request was retried.
- */
-function noteAttempts(error, attempts) {
-    if (attempts > 1)
-        error.message = `${error.message} (${attempts} attempts)`;
-    return error;
-}
-/**
- * Vercel's error in a body, its string fields only (see `readErrorAnswer`):
- * a message that is an object is no message, however deep it goes.
- */
-function readErrorBody(text) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-    // The Vercel CLI accepts `err` as well as `error` (response-error.ts).
-    return readErrorAnswer(parsed);
-}
-
-;// CONCATENATED MODULE: ./src/connect.ts
-
+;// CONCATENATED MODULE: ./src/project.ts
 
 
 /**
@@ -49463,10 +49276,11 @@ async function projectIdOf(api, project) {
 /**
  * Connects the store to the project for the environments asked, unless the
  * store says it already is: then no request is made, and a project given by
- * name is not even looked up.
+ * name is not even looked up. `plan`: the store's connection as read before,
+ * where nothing has changed the store since.
  */
-async function connectStore(api, store, request, readStore) {
-    const { projectId, projectName, existing } = await planConnection(api, store, request);
+async function connectStore(api, store, request, readStore, plan) {
+    const { projectId, projectName, existing } = plan ?? (await planConnection(api, store, request));
     if (existing)
         return reuse(store, existing, request);
     try {
@@ -49560,43 +49374,6 @@ function isProjectId(project) {
 function list(environments) {
     return environments.length > 0 ? environments.join(', ') : 'no environment';
 }
-
-;// CONCATENATED MODULE: ./src/redeploy.ts
-// A host as Vercel gives a deployment's `url`: anything else is not shown.
-const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
-/** The branch's newest preview deployment, if it has one. */
-async function newestPreview(api, projectId, branch) {
-    const [newest] = await api.listPreviews(projectId, branch, 1);
-    return newest;
-}
-/**
- * Redeploys `newest` where it was created before `changedAt`, the time the
- * branch's variables last changed; otherwise, or without a deployment,
- * nothing.
- */
-async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, log) {
-    if (!newest) {
-        log(`Branch ${branch} has no preview deployment yet; nothing to redeploy.`);
-        return undefined;
-    }
-    if (changedAt === undefined ||
-        newest.createdAt === undefined ||
-        newest.createdAt >= changedAt) {
-        log(`The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`);
-        return undefined;
-    }
-    const deployment = await api.redeploy(newest.name ?? projectName, newest.id);
-    const url = deployment.url && HOST.test(deployment.url)
-        ? `https://${deployment.url}`
-        : '';
-    log(`Redeployed ${newest.id}, the newest preview of branch ${branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`);
-    return { id: deployment.id, url, of: newest.id };
-}
-
-;// CONCATENATED MODULE: ./src/read-env.ts
-
-
-
 // Vercel's step-up authentication: only a person can answer it (api-notes §3).
 const STEP_UP = /^(challenge_required|user_auth_required)/;
 // Vercel limits a deployment's variables to 64 KB in all (api-notes), so
@@ -49665,14 +49442,25 @@ function isReadable(variable) {
 function sensitive(key, { project }) {
     return new ActionError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`);
 }
-/** A listing of the project's variables, its failures explained. */
-function explainedListing(listing, project) {
-    return explained(listing, { project });
-}
 /**
  * The failures of these reads a person can act on, in one line; and a
  * value's unreadable body is never quoted, since it may hold the value.
  */
+/**
+ * A listing of the project's variables, its failures explained; a project
+ * that is not there named as the connect names it.
+ */
+async function explainedListing(listing, project) {
+    try {
+        return await explained(listing, { project });
+    }
+    catch (error) {
+        if (error instanceof VercelApiError && error.status === 404) {
+            throw new ActionError(`Project "${project}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
+        }
+        throw error;
+    }
+}
 async function explained(reading, { project }, key) {
     try {
         return await reading;
@@ -49697,7 +49485,360 @@ async function explained(reading, { project }, key) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/redeploy.ts
+// A host as Vercel gives a deployment's `url`: anything else is not shown.
+const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
+/** The branch's newest preview deployment, if it has one. */
+async function newestPreview(api, projectId, branch) {
+    const [newest] = await api.listPreviews(projectId, branch, 1);
+    return newest;
+}
+/**
+ * Redeploys `newest` where it was created before `changedAt`, the time the
+ * branch's variables last changed; otherwise, or without a deployment,
+ * nothing.
+ */
+async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, log) {
+    if (!newest) {
+        log(`Branch ${branch} has no preview deployment yet; nothing to redeploy.`);
+        return undefined;
+    }
+    if (changedAt === undefined ||
+        newest.createdAt === undefined ||
+        newest.createdAt >= changedAt) {
+        log(`The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`);
+        return undefined;
+    }
+    const deployment = await api.redeploy(newest.name ?? projectName, newest.id);
+    const url = deployment.url && HOST.test(deployment.url)
+        ? `https://${deployment.url}`
+        : '';
+    log(`Redeployed ${newest.id}, the newest preview of branch ${branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`);
+    return { id: deployment.id, url, of: newest.id };
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+
+/*
+ * Every line the action prints, and every value it masks, goes through this
+ * module; ESLint keeps `core`'s printing functions out of the other files.
+ *
+ * Why: the runner reads stdout line by line (split at CR and LF) and runs as
+ * a workflow command any line that starts with `::` once leading whitespace
+ * is trimmed, or that holds `##[` (actions/runner, ActionCommand.TryParseV2
+ * and TryParse). Names, statuses and every other string from an API answer
+ * or the event file can be written by anyone, so each line is made inert
+ * here: otherwise a status like "initializing\n::stop-commands::x" would stop
+ * command processing, and the `::add-mask::` lines after it would show
+ * secrets in clear.
+ */
+// CR and LF, where the runner splits lines; NEL, U+2028 and U+2029, which it
+// trims before looking for `::` and a log viewer may break lines at; every
+// other control character; and the invisible marks that reorder text.
+const UNPRINTABLE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const SHORT_ESCAPES = {
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t'
+};
+/**
+ * The text as one line that no runner reads as a command: line breaks and
+ * other control characters are shown escaped (a newline as `\n`), `##[`
+ * becomes `##\[`, and a line that would start with `::` starts with `\::`.
+ */
+function printable(text) {
+    const oneLine = text
+        .replace(UNPRINTABLE, (char) => SHORT_ESCAPES[char] ??
+        `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replaceAll('##[', '##\\[');
+    return oneLine.replace(/^(\s*)::/, '$1\\::');
+}
+function log_info(text) {
+    info(printable(text));
+}
+function log_debug(text) {
+    core_debug(printable(text));
+}
+function log_notice(text) {
+    core.notice(printable(text));
+}
+function log_warning(text) {
+    warning(printable(text));
+}
+function log_error(text) {
+    core.error(printable(text));
+}
+/** Fails the step with this message as its one error line. */
+function fail(message) {
+    setFailed(printable(message));
+}
+/** Runs `fn` in a foldable group of the log with this title. */
+function log_group(title, fn) {
+    return group(printable(title), fn);
+}
+/**
+ * Masks a secret in the log of this step and of every later one: the whole
+ * value, and each of its lines, since the runner masks a value only where it
+ * shows whole and a later step may print one line of it.
+ */
+function mask(secret) {
+    const lines = secret.split(/\r\n|\r|\n/);
+    for (const part of new Set([secret, ...lines])) {
+        // The runner refuses to mask an empty or blank value, with a warning.
+        if (part.trim())
+            core_setSecret(part);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+/** Adds the store to the job summary (written once, at the end of the step). */
+function addStoreToSummary(report) {
+    const action = report.created ? 'Created' : 'Reused';
+    const rows = [
+        [
+            { data: 'Store', header: true },
+            { data: 'Product', header: true },
+            { data: 'Status', header: true },
+            { data: 'Plan', header: true },
+            { data: 'External id', header: true }
+        ],
+        [
+            summary_link(report.storeName, report.dashboardUrl),
+            summary_escape(report.productName),
+            summary_escape(report.status),
+            summary_escape(report.billingPlanName || report.billingPlanId || '—'),
+            code(report.externalId)
+        ]
+    ];
+    summary
+        .addHeading(`${action} Vercel store ${summary_escape(report.storeName)}`, 2)
+        .addTable(rows)
+        .addRaw(`<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
+    if (report.secretNames.length > 0) {
+        summary.addRaw(`<p>Secrets (names only): ${listed(report.secretNames.map(code))}</p>`, true);
+    }
+    if (report.connection)
+        addConnection(report.connection);
+    if (report.env) {
+        summary.addRaw(`<p>Values read into the <code>env</code> output, masked in the log (names only): ${listed(Object.keys(report.env).map(code)) || 'none'}</p>`, true);
+    }
+    addPreview(report);
+    addDuplicates(report);
+}
+/** What `git-branch` wrote and what `redeploy` rebuilt. */
+function addPreview({ branch, redeployed }) {
+    if (branch) {
+        const names = listed(branch.names.map(code)) || 'none';
+        summary.addRaw(branch.written.length > 0
+            ? `<p>Preview variables of the branch ${code(branch.branch)}, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
+            : `<p>Preview variables of the branch ${code(branch.branch)}: ${names}, already this store's; nothing written.</p>`, true);
+    }
+    if (redeployed) {
+        summary.addRaw(`<p>Redeployed the branch's newest preview ${code(redeployed.of)}, built before its variables: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}.</p>`, true);
+    }
+}
+function addConnection(connection, wouldConnect = false) {
+    const project = connection.projectName
+        ? `${code(connection.projectName)} (${code(connection.projectId)})`
+        : code(connection.projectId);
+    const what = !connection.connected
+        ? 'Already connected to project'
+        : wouldConnect
+            ? 'A real run would connect it to project'
+            : 'Connected to project';
+    const variables = listed(connection.envVarNames.map(code));
+    summary.addRaw(`<p>${what} ${project}${variables || !wouldConnect ? `; variables (names only): ${variables || 'none'}` : ''}</p>`, true);
+}
+function addDuplicates(report) {
+    if (report.duplicates.length === 0)
+        return;
+    summary
+        .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
+        .addList(listItems(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`)));
+}
+function addDryRunReuseToSummary(report, connection) {
+    summary
+        .addHeading(`Dry run: would reuse Vercel store ${summary_escape(report.storeName)}`, 2)
+        .addRaw(`<p>Nothing was changed. The store ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)} has this step's key ${code(report.externalId)}; a real run would reuse it.</p>`, true);
+    if (connection)
+        addConnection(connection, true);
+    addDuplicates(report);
+}
+function addDryRunCreateToSummary(body, connection) {
+    summary
+        .addHeading(`Dry run: would create Vercel store ${summary_escape(body.name)}`, 2)
+        .addRaw(`<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`, true)
+        .addRaw(`<pre lang="json"><code>${escapeLines(JSON.stringify(body, null, 2))}</code></pre>`, true);
+    if (connection)
+        addConnection(connection, true);
+}
+function addDryRunRemovalToSummary(found, externalId) {
+    const stores = listed(found.map(({ id, name }) => `${summary_escape(name ?? '')} ${code(id)}`));
+    summary
+        .addHeading(found.length > 0
+        ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
+        : 'Dry run: no Vercel store to delete', 2)
+        .addRaw(`<p>Nothing was changed. ${found.length > 0 ? `A real run would disconnect and delete ${stores}, which ${found.length === 1 ? 'has' : 'have'}` : 'No store has'} the key ${code(externalId)}.</p>`, true);
+}
+/** `state: absent`: every store deleted, with the projects it left. */
+function addRemovalToSummary(removed, externalId) {
+    if (removed.length === 0) {
+        summary
+            .addHeading('No Vercel store to delete', 2)
+            .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true);
+        return;
+    }
+    const rows = [
+        [
+            { data: 'Store', header: true },
+            { data: 'Id', header: true },
+            { data: 'Projects disconnected', header: true }
+        ],
+        ...capped(removed).shown.map(({ name, id, projects }) => [
+            summary_escape(name),
+            code(id),
+            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
+        ])
+    ];
+    const more = capped(removed).more;
+    summary
+        .addHeading(removed.length === 1
+        ? `Deleted Vercel store ${summary_escape(removed[0].name)}`
+        : `Deleted ${removed.length} Vercel stores with one key`, 2)
+        .addTable(rows)
+        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}Key: ${code(externalId)}.</p>`, true);
+}
+function addFailureToSummary(message) {
+    summary
+        .addHeading('Vercel store: failed', 2)
+        .addRaw(`<p>❌ ${summary_escape(message, MAX_MESSAGE_LENGTH)}</p>`, true);
+}
+/** Writes the summary; a summary that can't be written is only a warning. */
+async function writeSummary() {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await summary.write();
+    }
+    catch (error) {
+        log_warning(`Could not write the job summary: ${error.message}`);
+    }
+}
+/**
+ * A link to the store's page in the Vercel dashboard. The address is built
+ * by `dashboardUrl` from encoded ids; anything else is shown as text only, so
+ * that no string from an API answer becomes a link.
+ */
+function summary_link(text, href) {
+    if (!href.startsWith(DASHBOARD))
+        return summary_escape(text);
+    return `<a href="${escapeHtml(href)}">${summary_escape(text)}</a>`;
+}
+function code(text) {
+    return `<code>${summary_escape(text)}</code>`;
+}
+/*
+ * Why: GitHub renders the summary as Markdown, in which the HTML this file
+ * writes is raw HTML only until a blank line, and plain text can still make
+ * links, images and autolinks. So every string from an API answer, the event
+ * file or an error is cut to a bounded length, put on one line, and
+ * entity-encoded wherever HTML or Markdown would read it as markup.
+ */
+const DASHBOARD = 'https://vercel.com/';
+/** Characters of one name, id or key shown: the longest `external-id`. */
+const MAX_TEXT_LENGTH = 256;
+/** Characters of a failure message shown. */
+const MAX_MESSAGE_LENGTH = 2_000;
+/** Characters of the dry run's request body shown. */
+const MAX_BODY_LENGTH = 20_000;
+/**
+ * Items of one list shown, then "…and N more", and of a list within a list
+ * (a deleted store's projects). With the lengths above, and at most 6
+ * characters for one once encoded, a summary stays below 0.5 MB whatever a
+ * listing holds: GitHub refuses one over 1 MiB.
+ */
+const MAX_LISTED = 25;
+const MAX_LISTED_WITHIN = 10;
+// Line breaks (CR, LF, NEL, U+2028, U+2029), other control characters, and
+// the invisible marks that reorder text on screen.
+const summary_UNPRINTABLE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+// What HTML reads, and what Markdown reads as a link, an image, code, a table
+// cell or emphasis. `_` is left as it is: every id and variable name has
+// one, and emphasis can add neither a link nor an image.
+const MARKUP = /[&<>"'[\]()!`|\\*~#@]/g;
+/** The text on one line, bounded, with no HTML or Markdown in it. */
+function summary_escape(text, maxLength = MAX_TEXT_LENGTH) {
+    return encode(truncated(text, maxLength).replace(summary_UNPRINTABLE, ' '));
+}
+/** As `escape`, but line breaks stay: for a `<pre>` block. */
+function escapeLines(text) {
+    return truncated(text, MAX_BODY_LENGTH)
+        .split('\n')
+        .map((line) => encode(line.replace(summary_UNPRINTABLE, ' ')))
+        .join('\n');
+}
+const NAMED_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;'
+};
+function entity(char) {
+    return NAMED_ENTITIES[char] ?? `&#${char.charCodeAt(0)};`;
+}
+function encode(text) {
+    return (text
+        .replace(MARKUP, entity)
+        // Autolinks: `http://…`, `www.…` (and `user@host`, by `@` above).
+        .replaceAll('://', '&#58;//')
+        .replace(/(www)\./gi, '$1&#46;'));
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, entity);
+}
+function truncated(text, maxLength) {
+    if (text.length <= maxLength)
+        return text;
+    // Never half of a surrogate pair.
+    const cut = /[\uD800-\uDBFF]/.test(text[maxLength - 1])
+        ? maxLength - 1
+        : maxLength;
+    return `${text.slice(0, cut)}…`;
+}
+function capped(items, limit = MAX_LISTED) {
+    return {
+        shown: items.slice(0, limit),
+        more: Math.max(0, items.length - limit)
+    };
+}
+/** Items joined by commas, the list cut after `limit`. */
+function listed(items, limit = MAX_LISTED) {
+    const { shown, more } = capped(items, limit);
+    return more > 0 ? `${shown.join(', ')} …and ${more} more` : shown.join(', ');
+}
+/** List items, cut after MAX_LISTED with a last item saying how many more. */
+function listItems(items) {
+    const { shown, more } = capped(items);
+    return more > 0 ? [...shown, `…and ${more} more`] : shown;
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
+/**
+ * What the step tells its user: the outputs, the job summary's part (see
+ * `summary.ts`) and the closing log lines, for each outcome of a run; and
+ * the same for a dry run's plan.
+ */
+
+
+
+
+
 function buildReport({ store, created, duplicates }, inputs) {
     const product = store.product ?? {};
     return {
@@ -49732,15 +49873,188 @@ function dashboardUrl(store, { team }) {
     }
     return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`;
 }
-
-;// CONCATENATED MODULE: ./src/input-error.ts
-/** A bad input; the message names the input and what it accepts. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input "${input}" ${message}`);
-        this.name = 'InputError';
-        this.input = input;
+const CREATE = 'POST /v1/storage/stores/integration/direct';
+/** Outputs, the summary and the closing lines of the log, for an outcome. */
+function reportOutcome(outcome) {
+    switch (outcome.kind) {
+        case 'present':
+            return reportPresent(outcome);
+        case 'absent':
+            return reportAbsent(outcome);
+        case 'would-reuse': {
+            const { report, connection, readEnv } = outcome;
+            setOutputs(report);
+            addDryRunReuseToSummary(report, connection);
+            log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, readEnv)}${describePreview(outcome)}`);
+            return warnOfDuplicates(report);
+        }
+        case 'would-create': {
+            const { body, connection, readEnv } = outcome;
+            const shown = withHiddenValues(body);
+            setOutputs(wouldCreateReport(body, outcome.productId));
+            addDryRunCreateToSummary(shown, connection);
+            return log_info(`Dry run: would create store ${body.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, readEnv)}${describePreview(outcome)}`);
+        }
+        case 'would-delete': {
+            const { found, externalId, branchVariablesOf } = outcome;
+            setWouldDeleteOutputs(found, externalId);
+            addDryRunRemovalToSummary(found, externalId);
+            return log_info(found.length > 0
+                ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on project ${branchVariablesOf}`}`
+                : `Dry run: no store has the key "${externalId}"; nothing would be deleted.`);
+        }
+    }
+}
+function reportPresent({ report, project, environments, exportEnv, redeploy }) {
+    const { connection, env } = report;
+    setOutputs(report, { exportEnv, redeploy });
+    addStoreToSummary(report);
+    log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
+    if (connection) {
+        log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
+    }
+    if (env) {
+        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exportEnv ? " and the job's environment" : ''}, each masked in the log.`);
+    }
+    warnOfDuplicates(report);
+}
+function reportAbsent({ removed, externalId, nothingToDelete }) {
+    if (nothingToDelete !== undefined) {
+        log_warning(`Nothing to delete: ${nothingToDelete}`);
+    }
+    setRemovalOutputs(removed, externalId);
+    addRemovalToSummary(removed, externalId);
+    if (nothingToDelete !== undefined)
+        return;
+    log_info(removed.length > 0
+        ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
+        : `No store has the key "${externalId}"; nothing to delete.`);
+}
+function warnOfDuplicates(report) {
+    if (report.duplicates.length === 0)
+        return;
+    log_warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
+}
+/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
+function describePreview({ gitBranch, redeploy }) {
+    if (gitBranch === undefined)
+        return '';
+    const then = redeploy
+        ? ", and redeploy the branch's newest preview if it was built before them"
+        : '';
+    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`;
+}
+function describeConnection(connection, readEnv) {
+    if (!connection)
+        return '';
+    const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`;
+    const connected = connection.connected
+        ? ` Would connect it to project ${project}.`
+        : ` It is already connected to project ${project}.`;
+    return readEnv
+        ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
+        : connected;
+}
+/**
+ * The body as it may be shown: protocol settings can hold credentials, so
+ * only their keys are.
+ */
+function withHiddenValues(body) {
+    if (!body.protocolSettings)
+        return body;
+    return {
+        ...body,
+        protocolSettings: Object.fromEntries(Object.keys(body.protocolSettings).map((key) => [key, '***']))
+    };
+}
+/** The report of a store not created yet: no id, status or link. */
+function wouldCreateReport(body, productId) {
+    return {
+        storeId: '',
+        storeName: body.name,
+        externalId: body.externalId,
+        created: false,
+        status: '',
+        integrationConfigurationId: body.integrationConfigurationId,
+        productId,
+        productName: body.integrationProductIdOrSlug,
+        billingPlanId: body.billingPlanId ?? '',
+        billingPlanName: '',
+        dashboardUrl: '',
+        secretNames: [],
+        duplicates: []
+    };
+}
+/**
+ * The one place that sets the step's outputs, and with `export-env` puts the
+ * store's variables into the job's environment.
+ */
+function setOutputs(report, options = {}) {
+    const outputs = {
+        [Outputs.storeId]: report.storeId,
+        [Outputs.storeName]: report.storeName,
+        [Outputs.externalId]: report.externalId,
+        [Outputs.created]: String(report.created),
+        [Outputs.status]: report.status,
+        [Outputs.integrationConfigurationId]: report.integrationConfigurationId,
+        [Outputs.productId]: report.productId,
+        [Outputs.billingPlanId]: report.billingPlanId,
+        [Outputs.dashboardUrl]: report.dashboardUrl,
+        [Outputs.secretNames]: JSON.stringify(report.secretNames),
+        [Outputs.deleted]: 'false',
+        [Outputs.connectedProject]: report.connection?.projectId ?? '',
+        [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+        setOutput(name, value);
+    }
+    // Only where read; every value is masked by now (`readStoreEnv`).
+    if (report.env)
+        setOutput(Outputs.env, JSON.stringify(report.env));
+    if (report.env && options.exportEnv) {
+        checkExportable(Object.keys(report.env));
+        for (const [name, value] of Object.entries(report.env)) {
+            // Masked already, each line too; again here, where it leaves the step.
+            mask(value);
+            exportVariable(name, value);
+        }
+    }
+    if (options.redeploy) {
+        setOutput(Outputs.redeployedDeploymentId, report.redeployed?.id ?? '');
+        setOutput(Outputs.redeployedDeploymentUrl, report.redeployed?.url ?? '');
+    }
+}
+// A name fit for the job's environment; and the names that would change how
+// the runner, a shell or Node runs the later steps. The names come from the
+// store's integration, which is no reason to trust them with that.
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+const RUNNER_NAMES = /^(PATH|HOME|SHELL|ENV|BASH_ENV|BASH_FUNC_.*|IFS|PS4|NODE_OPTIONS|NODE_PATH|LD_.*|DYLD_.*|PYTHON(PATH|STARTUP|HOME)|PERL5?(LIB|OPT)|RUBYOPT|JAVA_TOOL_OPTIONS|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*)$/i;
+/** Fails, naming it, where a name must not go into the job's environment. */
+function checkExportable(names) {
+    const refused = names.find((name) => !VARIABLE_NAME.test(name) || RUNNER_NAMES.test(name));
+    if (refused === undefined)
+        return;
+    throw new ActionError(`The store has a variable named ${JSON.stringify(refused.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: it is not a plain name, or it would change how later steps run; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`);
+}
+/** `state: absent`: what was deleted; the oldest store stands for the key. */
+function setRemovalOutputs(removed, externalId) {
+    setAbsentOutputs(removed, removed.length > 0, externalId);
+}
+/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
+function setWouldDeleteOutputs(found, externalId) {
+    setAbsentOutputs(found, false, externalId);
+}
+function setAbsentOutputs(stores, deleted, externalId) {
+    const [oldest] = stores;
+    const outputs = {
+        [Outputs.deleted]: String(deleted),
+        [Outputs.storeId]: oldest?.id ?? '',
+        [Outputs.storeName]: oldest?.name ?? '',
+        [Outputs.externalId]: externalId,
+        [Outputs.created]: 'false'
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+        setOutput(name, value);
     }
 }
 
@@ -50156,40 +50470,7 @@ function dollars(amount) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/store-match.ts
-/**
- * A store is ours when it belongs to the same installation and product, and
- * its `externalId` equals the key, or, where the store carries no
- * `externalId` field, its name equals the name. A store of another product or
- * installation is never ours, whatever its name.
- */
-function judgeStore(store, key) {
-    if (store.type !== undefined && store.type !== 'integration')
-        return 'other';
-    if (store.product?.integrationConfigurationId !== key.integrationConfigurationId) {
-        return 'other';
-    }
-    // Only where the field is absent does the name stand in for the key.
-    const sameKey = store.externalId !== undefined
-        ? store.externalId === key.externalId
-        : store.name === key.name;
-    if (!sameKey)
-        return 'other';
-    const field = key.product.startsWith('iap_') ? 'id' : 'slug';
-    const product = store.product[field];
-    if (product === undefined)
-        return 'unconfirmed';
-    return product === key.product ? 'match' : 'other';
-}
-/** Oldest first: by `createdAt`, then by id, so every run picks the same store. */
-function byAge(a, b) {
-    const age = (a.createdAt ?? Number.MAX_SAFE_INTEGER) -
-        (b.createdAt ?? Number.MAX_SAFE_INTEGER);
-    return age || (a.id ?? '').localeCompare(b.id ?? '');
-}
-
 ;// CONCATENATED MODULE: ./src/store.ts
-
 
 
 
@@ -50203,16 +50484,12 @@ const MAX_CREATES = 3;
  */
 const RELIST_PAUSES_MS = [500, 1000, 2000];
 /**
- * Get or create: find the store with this key, or create it through the
- * direct endpoint. Where several stores share the key the oldest wins.
+ * Creates the store through the direct endpoint, once `findStores` found
+ * none with its key. Where the answer is lost the store may exist all the
+ * same: the listing is read again before any other create.
  */
-async function ensureStore(api, body, options = {}) {
-    const { prepareCreate } = options;
-    const key = keyOf(body);
-    const existing = await findStores(api, key);
-    if (existing.length > 0)
-        return oldestOf(existing, false);
-    const createBody = prepareCreate ? await prepareCreate(body) : body;
+async function createStore(api, createBody, options = {}) {
+    const key = keyOf(createBody);
     let created;
     for (let creates = 1;; creates++) {
         try {
@@ -50350,269 +50627,36 @@ function keyOf(body) {
 function hasId(store) {
     return typeof store.id === 'string' && store.id.length > 0;
 }
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-
-/** Adds the store to the job summary (written once, at the end of the step). */
-function addStoreToSummary(report) {
-    const action = report.created ? 'Created' : 'Reused';
-    const rows = [
-        [
-            { data: 'Store', header: true },
-            { data: 'Product', header: true },
-            { data: 'Status', header: true },
-            { data: 'Plan', header: true },
-            { data: 'External id', header: true }
-        ],
-        [
-            summary_link(report.storeName, report.dashboardUrl),
-            summary_escape(report.productName),
-            summary_escape(report.status),
-            summary_escape(report.billingPlanName || report.billingPlanId || '—'),
-            code(report.externalId)
-        ]
-    ];
-    summary
-        .addHeading(`${action} Vercel store ${summary_escape(report.storeName)}`, 2)
-        .addTable(rows)
-        .addRaw(`<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
-    if (report.secretNames.length > 0) {
-        summary.addRaw(`<p>Secrets (names only): ${listed(report.secretNames.map(code))}</p>`, true);
-    }
-    if (report.connection)
-        addConnection(report.connection);
-    if (report.env) {
-        summary.addRaw(`<p>Values read into the <code>env</code> output, masked in the log (names only): ${listed(Object.keys(report.env).map(code)) || 'none'}</p>`, true);
-    }
-    addPreview(report);
-    addDuplicates(report);
-}
-/** What `git-branch` wrote and what `redeploy` rebuilt. */
-function addPreview({ branch, redeployed }) {
-    if (branch) {
-        const names = listed(branch.names.map(code)) || 'none';
-        summary.addRaw(branch.written.length > 0
-            ? `<p>Preview variables of the branch ${code(branch.branch)}, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
-            : `<p>Preview variables of the branch ${code(branch.branch)}: ${names}, already this store's; nothing written.</p>`, true);
-    }
-    if (redeployed) {
-        summary.addRaw(`<p>Redeployed the branch's newest preview ${code(redeployed.of)}, built before its variables: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}.</p>`, true);
-    }
-}
-function addConnection(connection, wouldConnect = false) {
-    const project = connection.projectName
-        ? `${code(connection.projectName)} (${code(connection.projectId)})`
-        : code(connection.projectId);
-    const what = !connection.connected
-        ? 'Already connected to project'
-        : wouldConnect
-            ? 'A real run would connect it to project'
-            : 'Connected to project';
-    const variables = listed(connection.envVarNames.map(code));
-    summary.addRaw(`<p>${what} ${project}${variables || !wouldConnect ? `; variables (names only): ${variables || 'none'}` : ''}</p>`, true);
-}
-function addDuplicates(report) {
-    if (report.duplicates.length === 0)
-        return;
-    summary
-        .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
-        .addList(listItems(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`)));
-}
-function addDryRunReuseToSummary(report, connection) {
-    summary
-        .addHeading(`Dry run: would reuse Vercel store ${summary_escape(report.storeName)}`, 2)
-        .addRaw(`<p>Nothing was changed. The store ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)} has this step's key ${code(report.externalId)}; a real run would reuse it.</p>`, true);
-    if (connection)
-        addConnection(connection, true);
-    addDuplicates(report);
-}
-function addDryRunCreateToSummary(body, connection) {
-    summary
-        .addHeading(`Dry run: would create Vercel store ${summary_escape(body.name)}`, 2)
-        .addRaw(`<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`, true)
-        .addRaw(`<pre lang="json"><code>${escapeLines(JSON.stringify(body, null, 2))}</code></pre>`, true);
-    if (connection)
-        addConnection(connection, true);
-}
-function addDryRunRemovalToSummary(found, externalId) {
-    const stores = listed(found.map(({ id, name }) => `${summary_escape(name ?? '')} ${code(id)}`));
-    summary
-        .addHeading(found.length > 0
-        ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
-        : 'Dry run: no Vercel store to delete', 2)
-        .addRaw(`<p>Nothing was changed. ${found.length > 0 ? `A real run would disconnect and delete ${stores}, which ${found.length === 1 ? 'has' : 'have'}` : 'No store has'} the key ${code(externalId)}.</p>`, true);
-}
-/** `state: absent`: every store deleted, with the projects it left. */
-function addRemovalToSummary(removed, externalId) {
-    if (removed.length === 0) {
-        summary
-            .addHeading('No Vercel store to delete', 2)
-            .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true);
-        return;
-    }
-    const rows = [
-        [
-            { data: 'Store', header: true },
-            { data: 'Id', header: true },
-            { data: 'Projects disconnected', header: true }
-        ],
-        ...capped(removed).shown.map(({ name, id, projects }) => [
-            summary_escape(name),
-            code(id),
-            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
-        ])
-    ];
-    const more = capped(removed).more;
-    summary
-        .addHeading(removed.length === 1
-        ? `Deleted Vercel store ${summary_escape(removed[0].name)}`
-        : `Deleted ${removed.length} Vercel stores with one key`, 2)
-        .addTable(rows)
-        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}Key: ${code(externalId)}.</p>`, true);
-}
-function addFailureToSummary(message) {
-    summary
-        .addHeading('Vercel store: failed', 2)
-        .addRaw(`<p>❌ ${summary_escape(message, MAX_MESSAGE_LENGTH)}</p>`, true);
-}
-/** Writes the summary; a summary that can't be written is only a warning. */
-async function writeSummary() {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await summary.write();
-    }
-    catch (error) {
-        log_warning(`Could not write the job summary: ${error.message}`);
-    }
-}
 /**
- * A link to the store's page in the Vercel dashboard. The address is built
- * by `dashboardUrl` from encoded ids; anything else is shown as text only, so
- * that no string from an API answer becomes a link.
+ * A store is ours when it belongs to the same installation and product, and
+ * its `externalId` equals the key, or, where the store carries no
+ * `externalId` field, its name equals the name. A store of another product or
+ * installation is never ours, whatever its name.
  */
-function summary_link(text, href) {
-    if (!href.startsWith(DASHBOARD))
-        return summary_escape(text);
-    return `<a href="${escapeHtml(href)}">${summary_escape(text)}</a>`;
-}
-function code(text) {
-    return `<code>${summary_escape(text)}</code>`;
-}
-/*
- * Why: GitHub renders the summary as Markdown, in which the HTML this file
- * writes is raw HTML only until a blank line, and plain text can still make
- * links, images and autolinks. So every string from an API answer, the event
- * file or an error is cut to a bounded length, put on one line, and
- * entity-encoded wherever HTML or Markdown would read it as markup.
- */
-const DASHBOARD = 'https://vercel.com/';
-/** Characters of one name, id or key shown: the longest `external-id`. */
-const MAX_TEXT_LENGTH = 256;
-/** Characters of a failure message shown. */
-const MAX_MESSAGE_LENGTH = 2_000;
-/** Characters of the dry run's request body shown. */
-const MAX_BODY_LENGTH = 20_000;
-/**
- * Items of one list shown, then "…and N more", and of a list within a list
- * (a deleted store's projects). With the lengths above, and at most 6
- * characters for one once encoded, a summary stays below 0.5 MB whatever a
- * listing holds: GitHub refuses one over 1 MiB.
- */
-const MAX_LISTED = 25;
-const MAX_LISTED_WITHIN = 10;
-// Line breaks (CR, LF, NEL, U+2028, U+2029), other control characters, and
-// the invisible marks that reorder text on screen.
-const summary_UNPRINTABLE = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
-// What HTML reads, and what Markdown reads as a link, an image, code, a table
-// cell or emphasis. `_` is left as it is: every id and variable name has
-// one, and emphasis can add neither a link nor an image.
-const MARKUP = /[&<>"'[\]()!`|\\*~#@]/g;
-/** The text on one line, bounded, with no HTML or Markdown in it. */
-function summary_escape(text, maxLength = MAX_TEXT_LENGTH) {
-    return encode(truncated(text, maxLength).replace(summary_UNPRINTABLE, ' '));
-}
-/** As `escape`, but line breaks stay: for a `<pre>` block. */
-function escapeLines(text) {
-    return truncated(text, MAX_BODY_LENGTH)
-        .split('\n')
-        .map((line) => encode(line.replace(summary_UNPRINTABLE, ' ')))
-        .join('\n');
-}
-const NAMED_ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;'
-};
-function entity(char) {
-    return NAMED_ENTITIES[char] ?? `&#${char.charCodeAt(0)};`;
-}
-function encode(text) {
-    return (text
-        .replace(MARKUP, entity)
-        // Autolinks: `http://…`, `www.…` (and `user@host`, by `@` above).
-        .replaceAll('://', '&#58;//')
-        .replace(/(www)\./gi, '$1&#46;'));
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, entity);
-}
-function truncated(text, maxLength) {
-    if (text.length <= maxLength)
-        return text;
-    // Never half of a surrogate pair.
-    const cut = /[\uD800-\uDBFF]/.test(text[maxLength - 1])
-        ? maxLength - 1
-        : maxLength;
-    return `${text.slice(0, cut)}…`;
-}
-function capped(items, limit = MAX_LISTED) {
-    return {
-        shown: items.slice(0, limit),
-        more: Math.max(0, items.length - limit)
-    };
-}
-/** Items joined by commas, the list cut after `limit`. */
-function listed(items, limit = MAX_LISTED) {
-    const { shown, more } = capped(items, limit);
-    return more > 0 ? `${shown.join(', ')} …and ${more} more` : shown.join(', ');
-}
-/** List items, cut after MAX_LISTED with a last item saying how many more. */
-function listItems(items) {
-    const { shown, more } = capped(items);
-    return more > 0 ? [...shown, `…and ${more} more`] : shown;
-}
-
-;// CONCATENATED MODULE: ./src/step-timeout.ts
-
-/** The step's `timeout` ran out: no request, retry or wait may go past it. */
-class StepTimeoutError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'StepTimeoutError';
+function judgeStore(store, key) {
+    if (store.type !== undefined && store.type !== 'integration')
+        return 'other';
+    if (store.product?.integrationConfigurationId !== key.integrationConfigurationId) {
+        return 'other';
     }
-    /** `attempting` says what was being done, e.g. "waiting for GET /v1/storage/stores". */
-    static ranOut(seconds, attempting, detail = '') {
-        return new StepTimeoutError(`The step's timeout (${seconds} s) ran out while ${attempting}${detail}; raise "${Inputs.timeout}" or run the job again.`);
-    }
-    /** The wait before the next try would end after the deadline. */
-    static waitTooLong(seconds, attempted, wait, left) {
-        const waiting = wait.askedBy
-            ? `${wait.askedBy} asks to wait ${wait.ms} before trying again`
-            : `the next try would be in ${wait.ms}`;
-        return new StepTimeoutError(`${attempted}; ${waiting}, more than the ${left} left of the step's timeout (${seconds} s). Raise "${Inputs.timeout}" or run the job again later.`);
-    }
+    // Only where the field is absent does the name stand in for the key.
+    const sameKey = store.externalId !== undefined
+        ? store.externalId === key.externalId
+        : store.name === key.name;
+    if (!sameKey)
+        return 'other';
+    const field = key.product.startsWith('iap_') ? 'id' : 'slug';
+    const product = store.product[field];
+    if (product === undefined)
+        return 'unconfirmed';
+    return product === key.product ? 'match' : 'other';
 }
-
-;// CONCATENATED MODULE: ./src/wait.ts
-
-
-
-
+/** Oldest first: by `createdAt`, then by id, so every run picks the same store. */
+function byAge(a, b) {
+    const age = (a.createdAt ?? Number.MAX_SAFE_INTEGER) -
+        (b.createdAt ?? Number.MAX_SAFE_INTEGER);
+    return age || (a.id ?? '').localeCompare(b.id ?? '');
+}
 /** Statuses a store does not leave by itself: waiting on them is pointless. */
 const END_STATUSES = [
     'error',
@@ -50621,20 +50665,21 @@ const END_STATUSES = [
     'limits-exceeded-suspended-store-count',
     'uninstalled'
 ];
-const FIRST_PAUSE_MS = 1_000;
-const PAUSE_GROWTH = 1.5;
-const MAX_PAUSE_MS = 10_000;
+// One read a second at most, on average: the pause is 0.9 to 1 s, so the
+// step goes on within a second of the store becoming available, and runs
+// that started together spread their reads.
+const POLL_MS = 1_000;
+const POLL_SPREAD = 0.1;
 /**
- * Polls the store until it is `available`: at once, then after pauses that
- * grow from 1 s to 10 s, never past the step's deadline. A store the caller
- * already knows to be available costs no request.
+ * Polls the store until it is `available`: at once, then every 0.9 to 1 s,
+ * never past the step's deadline. A store the caller already knows to be
+ * available costs no request.
  */
 async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,promises_namespaceObject.setTimeout)(ms), random = Math.random, log = () => { } } = {}) {
     let current = store;
     if (current.status === 'available')
         return current;
     const remainingAtStart = deadline.remainingMs();
-    let pause = FIRST_PAUSE_MS;
     const timedOut = () => {
         const waited = (remainingAtStart - deadline.remainingMs()) / 1000;
         return new ActionError(`Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`);
@@ -50659,11 +50704,10 @@ async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,pro
         if (status && END_STATUSES.includes(status)) {
             throw new ActionError(endStateMessage(current, status));
         }
-        const jittered = pause * (0.9 + 0.2 * random());
-        const ms = Math.min(jittered, deadline.remainingMs());
+        const pause = POLL_MS * (1 - POLL_SPREAD * random());
+        const ms = Math.min(pause, deadline.remainingMs());
         log(`Store ${current.id} is ${status ?? 'without a status'}; asking again in ${(ms / 1000).toFixed(1)} s.`);
         await sleep(ms);
-        pause = Math.min(pause * PAUSE_GROWTH, MAX_PAUSE_MS);
     }
 }
 function endStateMessage(store, status) {
@@ -50682,56 +50726,134 @@ function endStateMessage(store, status) {
 function describe(store) {
     return store.name ? `"${store.name}" (${store.id})` : store.id;
 }
-
-;// CONCATENATED MODULE: ./src/present.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** `state: present`: get or create, wait until available, connect. */
-async function ensurePresent(step) {
-    const { inputs, target, deadline, stores, connections } = step;
-    let projectId;
-    const result = await log_group(`Get or create store "${inputs.name}"`, () => ensureStore(stores, createBody(inputs, target), {
-        remainingMs: () => deadline.remainingMs(),
-        sleep: step.pauses.sleep,
-        // Only a create needs the plan, and the project's id: both are looked up
-        // once no store was found, and before anything is written, so a wrong
-        // name costs no store.
-        prepareCreate: async (body) => {
-            const [prepared, id] = await Promise.all([
-                withPlan(step, body),
-                inputs.project === undefined
-                    ? undefined
-                    : projectIdOf(connections, inputs.project),
-                checkPrefixBeforeCreate(step)
-            ]);
-            projectId = id;
-            return prepared;
+/**
+ * Deletes these stores (every one with the key, duplicates included, oldest
+ * first). Vercel refuses to delete a store that projects are connected to, so each
+ * is disconnected first.
+ */
+async function removeStores(api, stores, fallbackName, log = () => { }) {
+    const removed = [];
+    for (const store of stores) {
+        const metadata = store.projectsMetadata;
+        const projects = (metadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project');
+        // Where the listing does not say, disconnecting costs one request more
+        // than a refused delete would.
+        if (!Array.isArray(metadata) || metadata.length > 0) {
+            await api.disconnectAll(store.id);
+            log(`Disconnected store ${store.id} from ${projects.length > 0 ? projects.join(', ') : 'its projects'}.`);
         }
-    }));
-    const reportInputs = reportInputsOf(inputs, target);
-    // Now already: if waiting or connecting fails, a later step can still
-    // find the store.
-    setOutputs(buildReport(result, reportInputs), inputs);
-    if (inputs.wait && result.store.status !== 'available') {
-        result.store = await log_group('Wait until the store is available', () => waitUntilAvailable(stores, result.store, deadline, {
-            ...step.pauses,
-            log: log_info
-        }));
-        setOutputs(buildReport(result, reportInputs), inputs);
+        await api.deleteStore(store.id);
+        log(`Deleted store ${store.name ?? ''} (${store.id}).`);
+        removed.push({ id: store.id, name: store.name ?? fallbackName, projects });
     }
-    result.store = await withDetails(stores, result.store);
+    return removed;
+}
+
+;// CONCATENATED MODULE: ./src/flows.ts
+/**
+ * What a run does, as a plan and its application. `planPresent` and
+ * `planAbsent` only read: the store to reuse or the body to create one with,
+ * the connection to make, the stores to delete. `applyPresent` and
+ * `applyAbsent` carry a plan out; a dry run shows the same plan instead
+ * (`showPresent`, `showAbsent`), so it cannot decide otherwise than a real
+ * run would.
+ */
+
+
+
+
+
+
+/** The run: the plan, then applied, or shown where `dry-run` asks. */
+async function runFlow(step) {
+    const { inputs, effects } = step;
+    if (inputs.state === 'absent') {
+        if (inputs.dryRun)
+            return showAbsent(step, await planAbsent(step));
+        return effects.group(`Delete every store with key "${inputs.externalId}"`, async () => applyAbsent(step, await planAbsent(step)));
+    }
+    if (inputs.dryRun) {
+        effects.info('Dry run: resolving and looking up only; nothing is changed.');
+        return showPresent(step, await planPresent(step));
+    }
+    return applyPresent(step, await planPresent(step));
+}
+/**
+ * The reads that decide what `state: present` does: the store with the key,
+ * or else the create body with its billing plan; and where the step names a
+ * project, the store's connection to it. Writes nothing.
+ */
+async function planPresent(step) {
+    const { inputs, target, api, effects } = step;
+    const body = createBody(inputs, target);
+    const existing = await findStores(api, keyOf(body));
+    if (existing.length > 0) {
+        const found = oldestOf(existing, false);
+        // Outputs only, no write: if a read below fails, a later step can still
+        // find the store.
+        effects.publish(buildReport(found, reportInputsOf(inputs, target)));
+        const waitFirst = inputs.wait && !inputs.dryRun && found.store.status !== 'available';
+        if (waitFirst)
+            return { action: 'reuse', found, waitFirst };
+        found.store = await withDetails(api, found.store);
+        return {
+            action: 'reuse',
+            found,
+            waitFirst,
+            connection: await planProject(step, found.store)
+        };
+    }
+    // Only a create needs the plan, and the project's id: both are looked up
+    // once no store was found, and before anything is written, so a wrong name
+    // costs no store.
+    const [prepared, connection] = await Promise.all([
+        withPlan(step, body),
+        planProject(step, undefined),
+        checkPrefixBeforeCreate(step)
+    ]);
+    return { action: 'create', body: prepared, connection };
+}
+/**
+ * Where no store has the key yet: fails before the create when the project
+ * already has variables with the prefix its connection would use, which
+ * Vercel would refuse only once the store was made.
+ */
+async function checkPrefixBeforeCreate(step) {
+    const { inputs, api } = step;
+    if (inputs.project === undefined || inputs.envPrefix === undefined)
+        return;
+    const variables = await explainedListing(step.projectVariables ?? api.listEnv(inputs.project), inputs.project);
+    checkPrefixFree(variables, {
+        project: inputs.project,
+        prefix: inputs.envPrefix,
+        environments: inputs.environments,
+        storeIds: []
+    });
+}
+/** Carries out a present plan: create, wait until available, connect. */
+async function applyPresent(step, plan) {
+    const { inputs, target, deadline, api, effects } = step;
+    const reportInputs = reportInputsOf(inputs, target);
+    let result;
+    if (plan.action === 'create') {
+        result = await effects.group(`Create store "${inputs.name}"`, () => createStore(api, plan.body, {
+            remainingMs: () => deadline.remainingMs(),
+            sleep: effects.sleep
+        }));
+        effects.publish(buildReport(result, reportInputs));
+    }
+    else {
+        result = plan.found;
+    }
+    if (inputs.wait && result.store.status !== 'available') {
+        result.store = await effects.group('Wait until the store is available', () => waitUntilAvailable(api, result.store, deadline, {
+            sleep: effects.sleep,
+            random: effects.random,
+            log: (line) => effects.info(line)
+        }));
+        effects.publish(buildReport(result, reportInputs));
+    }
+    result.store = await withDetails(api, result.store);
     const { project } = inputs;
     const branchTarget = project !== undefined && inputs.gitBranch !== undefined
         ? {
@@ -50746,37 +50868,32 @@ async function ensurePresent(step) {
     if (inputs.exportEnv)
         checkExportable(secretNamesOf(result.store));
     if (branchTarget && step.projectVariables) {
-        checkBranchFree(await explainListing(step.projectVariables, branchTarget.project), secretNamesOf(result.store), branchTarget);
+        checkBranchFree(await explainedListing(step.projectVariables, branchTarget.project), secretNamesOf(result.store), branchTarget);
     }
+    const known = plan.action === 'reuse' && !plan.waitFirst ? plan.connection : undefined;
     const connection = project === undefined
         ? undefined
-        : await log_group(`Connect to project ${project}`, () => connectStore(connections, result.store, {
-            project,
-            projectId,
-            environments: inputs.environments,
-            envPrefix: inputs.envPrefix,
-            envPrefixIsDefault: inputs.envPrefixIsDefault
-        }, (id) => readStore(stores, id)));
+        : await effects.group(`Connect to project ${project}`, () => connectStore(api, result.store, {
+            ...connectRequest(inputs),
+            projectId: plan.connection?.projectId
+        }, (id) => readStore(api, id), known));
     const preview = connection && readsValues(inputs)
-        ? await log_group(`Read the variables' values from project ${inputs.project}`, () => previewOf(step, result.store, connection, branchTarget))
+        ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => applyPreview(step, result.store, connection, branchTarget))
         : undefined;
-    const report = {
-        ...buildReport(result, reportInputs),
-        connection,
-        env: preview?.env,
-        branch: preview?.branch,
-        redeployed: preview?.redeployed
+    return {
+        kind: 'present',
+        report: {
+            ...buildReport(result, reportInputs),
+            connection,
+            env: preview?.env,
+            branch: preview?.branch,
+            redeployed: preview?.redeployed
+        },
+        project,
+        environments: inputs.environments,
+        exportEnv: inputs.exportEnv,
+        redeploy: inputs.redeploy
     };
-    setOutputs(report, inputs);
-    addStoreToSummary(report);
-    log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
-    if (connection) {
-        log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${inputs.environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
-    }
-    if (report.env) {
-        log_info(`Read the values of ${Object.keys(report.env).join(', ') || 'no variable'} (${inputs.environments[0]}) into the "env" output${inputs.exportEnv ? " and the job's environment" : ''}, each masked in the log.`);
-    }
-    warnOfDuplicates(report);
 }
 function readsValues(inputs) {
     return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
@@ -50785,37 +50902,25 @@ function secretNamesOf(store) {
     return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
 }
 /**
- * Where no store has the key yet: fails before the create when the project
- * already has variables with the prefix the connection would use.
+ * The store's values under its own names; with `git-branch`, those the
+ * branch lacks or has otherwise written as its preview variables; with
+ * `redeploy`, the branch's newest preview rebuilt if it predates them.
  */
-async function checkPrefixBeforeCreate(step) {
-    const { inputs } = step;
-    if (inputs.project === undefined || inputs.envPrefix === undefined)
-        return;
-    const variables = await explainListing(step.projectVariables ?? step.preview.listEnv(inputs.project), inputs.project);
-    checkPrefixFree(variables, {
-        project: inputs.project,
-        prefix: inputs.envPrefix,
-        environments: inputs.environments,
-        storeIds: []
-    });
-}
-/** The values under the store's own names, the branch's variables, the redeploy. */
-async function previewOf(step, store, connection, branchTarget) {
-    const { inputs, preview } = step;
+async function applyPreview({ inputs, api, effects, projectVariables }, store, connection, branchTarget) {
     const project = inputs.project ?? connection.projectId;
     // A connection made now put variables the early listing cannot show.
-    const listed = await explainListing(!connection.connected && step.projectVariables
-        ? step.projectVariables
-        : preview.listEnv(connection.projectId), project);
+    const listed = await explainedListing(!connection.connected && projectVariables
+        ? projectVariables
+        : api.listEnv(connection.projectId), project);
     const own = branchTarget ? ownBranchVariables(listed, branchTarget) : [];
-    const mask = (value) => log_mask(value);
+    const mask = (value) => effects.mask(value);
+    // The deployments are listed with the values: the same round trip.
     const deployments = branchTarget && inputs.redeploy
-        ? newestPreview(preview, connection.projectId, branchTarget.branch)
+        ? newestPreview(api, connection.projectId, branchTarget.branch)
         : undefined;
     deployments?.catch(() => undefined);
     const [prefixed, current] = await Promise.all([
-        readStoreEnv(preview, {
+        readStoreEnv(api, {
             project,
             projectId: connection.projectId,
             storeId: store.id,
@@ -50823,19 +50928,20 @@ async function previewOf(step, store, connection, branchTarget) {
             names: connection.envVarNames,
             listed
         }, mask),
-        readOwnValues(preview, own, connection.projectId, mask)
+        readOwnValues(api, own, connection.projectId, mask)
     ]);
     const env = withoutPrefix(prefixed, connection.envVarPrefix ?? '');
     if (!branchTarget)
         return { env };
     checkBranchFree(listed, Object.keys(env), branchTarget);
-    const branch = await writeBranchVariables(preview, { ...branchTarget, project: connection.projectId }, env, own, current, log_info);
+    const info = (line) => effects.info(line);
+    const branch = await writeBranchVariables(api, { ...branchTarget, project: connection.projectId }, env, own, current, info);
     const redeployed = deployments
-        ? await redeployIfOlder(preview, await deployments, {
+        ? await redeployIfOlder(api, await deployments, {
             changedAt: branch.changedAt,
             projectName: connection.projectName ?? project,
             branch: branchTarget.branch
-        }, log_info)
+        }, info)
         : undefined;
     return { env, branch, redeployed };
 }
@@ -50846,32 +50952,108 @@ function withoutPrefix(env, prefix) {
         value
     ]));
 }
-/** A project that is not there is named as the connect names it. */
-async function explainListing(listing, project) {
-    try {
-        return await explainedListing(listing, project);
+/**
+ * A present plan as a dry run shows it: the store it would reuse, or the
+ * body it would create one with, and what it would do about the project.
+ */
+function showPresent(step, plan) {
+    const { inputs, target } = step;
+    if (plan.action === 'reuse') {
+        const { store } = plan.found;
+        const connection = connectionShown(step, store, plan.connection);
+        return {
+            kind: 'would-reuse',
+            report: {
+                ...buildReport(plan.found, reportInputsOf(inputs, target)),
+                // Outputs name a project the store is connected to, not one it would be.
+                connection: connection?.connected === false ? connection : undefined
+            },
+            connection,
+            readEnv: inputs.readEnv,
+            gitBranch: inputs.gitBranch,
+            redeploy: inputs.redeploy
+        };
     }
-    catch (error) {
-        if (error instanceof VercelApiError && error.status === 404) {
-            throw new ActionError(`Project "${project}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
-        }
-        throw error;
+    return {
+        kind: 'would-create',
+        body: plan.body,
+        productId: target.product.id ?? '',
+        connection: connectionShown(step, undefined, plan.connection),
+        readEnv: inputs.readEnv,
+        gitBranch: inputs.gitBranch,
+        redeploy: inputs.redeploy
+    };
+}
+/** The stores with the key, found by the same listing a deletion uses. */
+async function planAbsent({ inputs, target, api }) {
+    return { stores: await findStores(api, keyOf(createBody(inputs, target))) };
+}
+/** Every store of the key goes, with its connections. */
+async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
+    const info = (line) => effects.info(line);
+    // The variables the action wrote for these stores go first: once the
+    // stores are gone, nothing would remove them. Of every branch, since a
+    // store's variables are marked with its id, whatever the branch.
+    const { project } = inputs;
+    if (branchVariablesGo(inputs) && project && plan.stores.length > 0) {
+        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
     }
+    const removed = await removeStores(api, plan.stores, inputs.name, info);
+    return { kind: 'absent', removed, externalId: inputs.externalId };
+}
+function showAbsent({ inputs }, plan) {
+    return {
+        kind: 'would-delete',
+        found: plan.stores,
+        externalId: inputs.externalId,
+        branchVariablesOf: branchVariablesGo(inputs) ? inputs.project : undefined
+    };
+}
+/** `state: absent` removes the branch variables where the step names both. */
+function branchVariablesGo(inputs) {
+    return inputs.project !== undefined && inputs.gitBranch !== undefined;
+}
+/**
+ * What the step would do about its project: the connection in place
+ * (`connected: false`), or the one it would make (`connected: true`).
+ */
+function connectionShown({ inputs }, store, plan) {
+    if (plan === undefined)
+        return undefined;
+    if (store && plan.existing) {
+        return reuse(store, plan.existing, connectRequest(inputs));
+    }
+    return {
+        projectId: plan.projectId,
+        projectName: plan.projectName,
+        envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+        envVarPrefix: inputs.envPrefix ?? '',
+        connected: true
+    };
+}
+/** The store's connection to the step's project, where it names one. */
+async function planProject({ inputs, api }, store) {
+    if (inputs.project === undefined)
+        return undefined;
+    return planConnection(api, store, connectRequest(inputs));
+}
+function connectRequest(inputs) {
+    return {
+        project: inputs.project ?? '',
+        environments: inputs.environments,
+        envPrefix: inputs.envPrefix,
+        envPrefixIsDefault: inputs.envPrefixIsDefault
+    };
 }
 /** The body with the billing plan the inputs name, looked up by id or name. */
-async function withPlan({ inputs, target, integrations }, body) {
+async function withPlan({ inputs, target, api }, body) {
     if (inputs.plan === undefined)
         return body;
-    const plan = await resolvePlan(integrations, target, {
+    const plan = await resolvePlan(api, target, {
         plan: inputs.plan,
         prepaymentAmountCents: inputs.prepaymentAmountCents
     });
     return { ...body, billingPlanId: plan.id };
-}
-function warnOfDuplicates(report) {
-    if (report.duplicates.length === 0)
-        return;
-    log_warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
 }
 function reportInputsOf(inputs, target) {
     return {
@@ -50895,288 +51077,12 @@ function createBody(inputs, target) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/remove.ts
-
-/**
- * Deletes every store with this key, duplicates included, oldest first:
- * Vercel refuses to delete a store that projects are connected to, so each
- * is disconnected first.
- */
-async function removeStores(stores, connections, key, log = () => { }, beforeRemoving = async () => { }) {
-    const removed = [];
-    const found = await findStores(stores, key);
-    if (found.length > 0)
-        await beforeRemoving(found);
-    for (const store of found) {
-        const metadata = store.projectsMetadata;
-        const projects = (metadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project');
-        // Where the listing does not say, disconnecting costs one request more
-        // than a refused delete would.
-        if (!Array.isArray(metadata) || metadata.length > 0) {
-            await connections.disconnectAll(store.id);
-            log(`Disconnected store ${store.id} from ${projects.length > 0 ? projects.join(', ') : 'its projects'}.`);
-        }
-        await connections.deleteStore(store.id);
-        log(`Deleted store ${store.name ?? ''} (${store.id}).`);
-        removed.push({ id: store.id, name: store.name ?? key.name, projects });
-    }
-    return removed;
-}
-
-;// CONCATENATED MODULE: ./src/absent.ts
-
-
-
-
-
-
-
-/** `state: absent`: every store of the key goes, with its connections. */
-async function ensureAbsent({ inputs, target, stores, connections, preview, projectVariables }) {
-    const { project, gitBranch } = inputs;
-    const removed = await log_group(`Delete every store with key "${inputs.externalId}"`, () => removeStores(stores, connections, keyOf(createBody(inputs, target)), log_info, 
-    // The variables the action wrote for these stores go first: once the
-    // stores are gone, nothing would remove them. Of every branch, since
-    // a store's variables are marked with its id, whatever the branch.
-    async (found) => {
-        if (project === undefined || gitBranch === undefined)
-            return;
-        await removeBranchVariables(preview, project, found.map(({ id }) => id), log_info, projectVariables);
-    }));
-    setRemovalOutputs(removed, inputs.externalId);
-    addRemovalToSummary(removed, inputs.externalId);
-    log_info(removed.length > 0
-        ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
-        : `No store has the key "${inputs.externalId}"; nothing to delete.`);
-}
-/**
- * `state: absent` for an integration the team no longer has: no store of it
- * can be left, so there is nothing to delete.
- */
-function nothingToDelete(externalId, reason) {
-    log_warning(`Nothing to delete: ${reason}`);
-    setRemovalOutputs([], externalId);
-    addRemovalToSummary([], externalId);
-}
-
-;// CONCATENATED MODULE: ./src/deadline.ts
-/**
- * The step's one deadline: every request, retry and wait takes its time from
- * here, so `timeout` bounds the whole step rather than each call.
- */
-class Deadline {
-    seconds;
-    at;
-    now;
-    abortAfter;
-    /** `now` and `abortAfter` are the clock: real time, or a test's. */
-    constructor(seconds, now = Date.now, abortAfter = (ms) => AbortSignal.timeout(ms)) {
-        this.seconds = seconds;
-        this.now = now;
-        this.abortAfter = abortAfter;
-        this.at = now() + seconds * 1000;
-    }
-    /** Aborts when the deadline passes: what bounds every request. */
-    signal() {
-        return this.abortAfter(this.remainingMs());
-    }
-    remainingMs() {
-        return Math.max(0, this.at - this.now());
-    }
-    expired() {
-        return this.remainingMs() === 0;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/dry-run.ts
-
-
-
-
-
-
-
-const CREATE = 'POST /v1/storage/stores/integration/direct';
-/**
- * `dry-run` with `state: present`: the reads that decide what a real run
- * would do (no readiness polls, no values read), and no write. Reports the store it would reuse, or the exact body it would create
- * one with, and what it would do about the project.
- */
-async function dryRunPresent(step) {
-    const { inputs, target, stores } = step;
-    log_info('Dry run: resolving and looking up only; nothing is changed.');
-    const body = createBody(inputs, target);
-    const existing = await findStores(stores, keyOf(body));
-    if (existing.length > 0) {
-        const result = oldestOf(existing, false);
-        result.store = await withDetails(stores, result.store);
-        const connection = await connectionOf(step, result.store);
-        const report = {
-            ...buildReport(result, reportInputsOf(inputs, target)),
-            // Outputs name a project the store is connected to, not one it would be.
-            connection: connection?.connected === false ? connection : undefined
-        };
-        setOutputs(report);
-        addDryRunReuseToSummary(report, connection);
-        log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, inputs.readEnv)}${describePreview(inputs)}`);
-        warnOfDuplicates(report);
-        return;
-    }
-    const [prepared, connection] = await Promise.all([
-        withPlan(step, body),
-        connectionOf(step, undefined)
-    ]);
-    const shown = withHiddenValues(prepared);
-    setOutputs(wouldCreateReport(prepared, target.product.id ?? ''));
-    addDryRunCreateToSummary(shown, connection);
-    log_info(`Dry run: would create store ${prepared.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, inputs.readEnv)}${describePreview(inputs)}`);
-}
-/** `dry-run` with `state: absent`: the stores a real run would delete. */
-async function dryRunAbsent({ inputs, target, stores }) {
-    const found = await findStores(stores, keyOf(createBody(inputs, target)));
-    setWouldDeleteOutputs(found, inputs.externalId);
-    addDryRunRemovalToSummary(found, inputs.externalId);
-    log_info(found.length > 0
-        ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${inputs.gitBranch !== undefined && inputs.project !== undefined ? `, after the preview variables written for them on project ${inputs.project}` : ''}`
-        : `Dry run: no store has the key "${inputs.externalId}"; nothing would be deleted.`);
-}
-/**
- * What the step would do about its project: the connection in place
- * (`connected: false`), or the one it would make (`connected: true`).
- */
-async function connectionOf({ inputs, connections }, store) {
-    if (inputs.project === undefined)
-        return undefined;
-    const request = {
-        project: inputs.project,
-        environments: inputs.environments,
-        envPrefix: inputs.envPrefix,
-        envPrefixIsDefault: inputs.envPrefixIsDefault
-    };
-    const plan = await planConnection(connections, store, request);
-    if (store && plan.existing)
-        return reuse(store, plan.existing, request);
-    return {
-        projectId: plan.projectId,
-        projectName: plan.projectName,
-        envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
-        envVarPrefix: inputs.envPrefix ?? '',
-        connected: true
-    };
-}
-/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
-function describePreview({ gitBranch, redeploy }) {
-    if (gitBranch === undefined)
-        return '';
-    const then = redeploy
-        ? `, and redeploy the branch's newest preview if it was built before them`
-        : '';
-    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`;
-}
-function describeConnection(connection, readEnv) {
-    if (!connection)
-        return '';
-    const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`;
-    const connected = connection.connected
-        ? ` Would connect it to project ${project}.`
-        : ` It is already connected to project ${project}.`;
-    return readEnv
-        ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
-        : connected;
-}
-/**
- * The body as it may be shown: protocol settings can hold credentials, so
- * only their keys are.
- */
-function withHiddenValues(body) {
-    if (!body.protocolSettings)
-        return body;
-    return {
-        ...body,
-        protocolSettings: Object.fromEntries(Object.keys(body.protocolSettings).map((key) => [key, '***']))
-    };
-}
-/** The report of a store not created yet: no id, status or link. */
-function wouldCreateReport(body, productId) {
-    return {
-        storeId: '',
-        storeName: body.name,
-        externalId: body.externalId,
-        created: false,
-        status: '',
-        integrationConfigurationId: body.integrationConfigurationId,
-        productId,
-        productName: body.integrationProductIdOrSlug,
-        billingPlanId: body.billingPlanId ?? '',
-        billingPlanName: '',
-        dashboardUrl: '',
-        secretNames: [],
-        duplicates: []
-    };
-}
-
-;// CONCATENATED MODULE: ./src/failure.ts
-
-
-
-
-
-/**
- * One line a person can act on: what failed, what Vercel said, and what to
- * change. Never a stack trace; never the token (it is in no error).
- */
-function describeFailure(error) {
-    if (error instanceof InputError ||
-        error instanceof ActionError ||
-        error instanceof StepTimeoutError) {
-        return error.message;
-    }
-    if (error instanceof VercelApiError) {
-        return `${error.message}. ${adviceFor(error)}`;
-    }
-    if (error instanceof VercelResponseError) {
-        return `${error.message}; check "${Inputs.apiUrl}", or try again if Vercel is having an incident.`;
-    }
-    if (error instanceof VercelNetworkError) {
-        return `${error.message}; check "${Inputs.apiUrl}" and the runner's network, then try again.`;
-    }
-    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-}
-function adviceFor({ status, body, method }) {
-    if (status === 401 || body?.invalidToken || body?.missingToken) {
-        return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`;
-    }
-    switch (status) {
-        case 400:
-            return 'Vercel rejected the request: fix the input its message names.';
-        case 402:
-            return `The team needs a valid payment method for this plan: update billing in the Vercel dashboard, or set "${Inputs.paymentMethod}".`;
-        case 403:
-            return `The token may not do this: it needs access to "${Inputs.team}" and, to create stores, admin rights on the installation "${Inputs.integration}"; if the integration's terms were never accepted, accept them once in the Vercel dashboard.`;
-        case 404:
-            return method === 'POST'
-                ? `Check "${Inputs.integration}" (an installation of this team) and "${Inputs.product}" (a product of that installation).`
-                : `Check "${Inputs.team}" and "${Inputs.integration}".`;
-        case 409:
-            return `Vercel reports a conflict with an existing resource, and no store with this step's key is listed: another store may already have the name; set "${Inputs.name}" to another.`;
-        case 429:
-            return 'Vercel is rate limiting this token; run the job again in a minute.';
-        default:
-            if (status >= 500) {
-                return 'Vercel had a server error; run the job again, and check https://www.vercel-status.com if it persists.';
-            }
-            if (status >= 300 && status < 400) {
-                return `Redirects are not followed, so that the token never leaves the host of "${Inputs.apiUrl}": check "${Inputs.apiUrl}" (the default is ${DEFAULT_API_URL}).`;
-            }
-            return body?.message || body?.code
-                ? "See Vercel's message above."
-                : `Vercel gave no reason; check "${Inputs.apiUrl}" and the inputs, then try again.`;
-    }
-}
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/github-context.ts
+;// CONCATENATED MODULE: ./src/naming.ts
+
 
 /**
  * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
@@ -51205,11 +51111,6 @@ function readPullRequestNumber(eventPath) {
     const number = event?.pull_request?.number;
     return Number.isSafeInteger(number) ? number : undefined;
 }
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/naming.ts
-
 /**
  * The longest default name. The strictest product rule the Vercel CLI knows
  * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
@@ -51320,7 +51221,519 @@ function hashOf(raw) {
     return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
 }
 
-;// CONCATENATED MODULE: ./src/vercel/types.ts
+;// CONCATENATED MODULE: ./src/vercel-answers.ts
+/**
+ * The shapes of Vercel's answers, checked field by field before anything
+ * reads them. A field of the wrong type (a number for a name, an object for
+ * a list) fails the step with one line naming the answer and the field,
+ * instead of a `TypeError` deep inside the action. Each reader copies only
+ * the fields the action reads, so nothing else in an answer, however large
+ * or deeply nested, is ever walked. Hand-written rather than a compiled JSON
+ * Schema: a validator compiled at run time would cost the cold start more
+ * than these few checks take.
+ */
+
+/**
+ * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
+ * so that it is handled as any unreadable answer is (a create's is taken as
+ * made); its message is its own, naming the answer and the field.
+ */
+class UnreadableAnswerError extends VercelResponseError {
+    constructor(answer, problem) {
+        super('', '', 200, '');
+        this.name = 'UnreadableAnswerError';
+        this.message = `Vercel's answer to ${answer} ${problem}`;
+    }
+}
+function readStorePage(body, answer) {
+    const place = { answer, field: '' };
+    const page = object(body, place);
+    const stores = vercel_answers_list(field(page, 'stores'), at(place, 'stores'), vercel_answers_readStore);
+    const pagination = optional(field(page, 'pagination'), at(place, 'pagination'), nullable(object));
+    const next = pagination &&
+        optional(field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
+    return defined({ stores, next: next ?? undefined });
+}
+/** `{ store }` of a read or a create; undefined where there is none. */
+function readStoreAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const store = optional(field(object(body, place), 'store'), at(place, 'store'), nullable(vercel_answers_readStore));
+    return store ?? undefined;
+}
+function vercel_answers_readStore(value, place) {
+    const store = object(value, place);
+    const read = reader(store, place);
+    return defined({
+        id: read('id', segment),
+        name: read('name', string),
+        type: read('type', string),
+        status: read('status', nullable(string)),
+        externalId: read('externalId', nullable(string)),
+        createdAt: read('createdAt', number),
+        product: read('product', (product, where) => {
+            const readProduct = reader(object(product, where), where);
+            return defined({
+                id: readProduct('id', segment),
+                slug: readProduct('slug', segment),
+                name: readProduct('name', string),
+                integrationConfigurationId: readProduct('integrationConfigurationId', segment)
+            });
+        }),
+        billingPlan: read('billingPlan', nullable((plan, where) => {
+            const readPlan = reader(object(plan, where), where);
+            return defined({
+                id: readPlan('id', string),
+                name: readPlan('name', string)
+            });
+        })),
+        secrets: read('secrets', (secrets, where) => vercel_answers_list(secrets, where, (secret, at) => defined({ name: reader(object(secret, at), at)('name', string) }))),
+        projectsMetadata: read('projectsMetadata', nullable((connections, where) => vercel_answers_list(connections, where, readConnection))),
+        notification: read('notification', nullable(readNotification))
+    });
+}
+function readConnection(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        id: read('id', string),
+        projectId: read('projectId', segment),
+        name: read('name', string),
+        environments: read('environments', strings),
+        envVarPrefix: read('envVarPrefix', nullable(string)),
+        environmentVariables: read('environmentVariables', strings)
+    });
+}
+function readNotification(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        title: read('title', string),
+        level: read('level', string),
+        message: read('message', string),
+        href: read('href', string)
+    });
+}
+/** `GET /v1/integrations/configurations`: a bare list. */
+function readInstallations(body, answer) {
+    return vercel_answers_list(body, { answer, field: '' }, (value, place) => {
+        const read = reader(object(value, place), place);
+        return defined({
+            id: read('id', segment),
+            integrationId: read('integrationId', segment),
+            slug: read('slug', segment),
+            ownerId: read('ownerId', string),
+            status: read('status', string),
+            installationType: read('installationType', string),
+            createdAt: read('createdAt', number),
+            disabledAt: read('disabledAt', number),
+            deletedAt: read('deletedAt', nullable(number)),
+            integration: read('integration', (integration, where) => defined({
+                name: reader(object(integration, where), where)('name', string)
+            }))
+        });
+    });
+}
+function readProducts(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    const products = read('products', (value, where) => vercel_answers_list(value, where, readProduct));
+    if (products === undefined)
+        vercel_answers_fail(at(place, 'products'), undefined, 'a list');
+    return defined({
+        products,
+        integration: read('integration', (value, where) => {
+            const readIntegration = reader(object(value, where), where);
+            return defined({
+                id: readIntegration('id', segment),
+                slug: readIntegration('slug', segment),
+                name: readIntegration('name', string)
+            });
+        })
+    });
+}
+function readProduct(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        id: read('id', segment),
+        slug: read('slug', segment),
+        name: read('name', string),
+        primaryProtocol: read('primaryProtocol', string),
+        protocols: read('protocols', (protocols, where) => record(protocols, where, (protocol, at) => protocol === undefined || protocol === null
+            ? undefined
+            : defined({
+                status: reader(object(protocol, at), at)('status', string)
+            }))),
+        metadataSchema: read('metadataSchema', readMetadataSchema)
+    });
+}
+function readMetadataSchema(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        type: read('type', string),
+        properties: read('properties', (properties, where) => record(properties, where, readMetadataProperty)),
+        required: read('required', strings)
+    });
+}
+/**
+ * One field of a product's metadata form. The keywords `metadata.ts` reads
+ * are checked; an item's own items are not read.
+ */
+function readMetadataProperty(value, place, depth = 0) {
+    const property = object(value, place);
+    const read = reader(property, place);
+    return defined({
+        ...property,
+        type: read('type', string),
+        minimum: read('minimum', number),
+        maximum: read('maximum', number),
+        exclusiveMinimum: read('exclusiveMinimum', number),
+        exclusiveMaximum: read('exclusiveMaximum', number),
+        minLength: read('minLength', number),
+        maxLength: read('maxLength', number),
+        pattern: read('pattern', string),
+        minItems: read('minItems', number),
+        maxItems: read('maxItems', number),
+        enum: read('enum', (values, where) => vercel_answers_list(values, where, (item) => item)),
+        items: depth === 0
+            ? read('items', (items, where) => readMetadataProperty(items, where, depth + 1))
+            : undefined,
+        'ui:control': read('ui:control', string),
+        'ui:options': read('ui:options', (options, where) => vercel_answers_list(options, where, (option, at) => typeof option === 'string'
+            ? option
+            : defined({
+                ...object(option, at),
+                value: reader(object(option, at), at)('value', string)
+            })))
+    });
+}
+/** `{ plans }` of `getBillingPlans`. */
+function readPlans(body, answer) {
+    const place = { answer, field: '' };
+    const plans = reader(object(body, place), place)('plans', (value, where) => vercel_answers_list(value, where, (plan, at) => {
+        const read = reader(object(plan, at), at);
+        return defined({
+            id: read('id', string),
+            type: read('type', string),
+            name: read('name', string),
+            scope: read('scope', string),
+            description: read('description', string),
+            paymentMethodRequired: read('paymentMethodRequired', vercel_answers_boolean),
+            cost: read('cost', string),
+            minimumAmount: read('minimumAmount', string),
+            maximumAmount: read('maximumAmount', string),
+            disabled: read('disabled', vercel_answers_boolean)
+        });
+    }));
+    if (plans === undefined)
+        vercel_answers_fail(at(place, 'plans'), undefined, 'a list');
+    return plans;
+}
+function readProject(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    return defined({ id: read('id', segment), name: read('name', string) });
+}
+/** `{ envs }`, or one variable alone (the answer to a filter by id). */
+function readEnvList(body, answer) {
+    const place = { answer, field: '' };
+    const envs = object(body, place);
+    if (!Object.hasOwn(envs, 'envs'))
+        return [readEnvVar(envs, place)];
+    return (optional(field(envs, 'envs'), at(place, 'envs'), (value, where) => vercel_answers_list(value, where, readEnvVar)) ?? []);
+}
+function readEnvValue(body, answer) {
+    return readEnvVar(body, { answer, field: '' });
+}
+function readEnvVar(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        id: read('id', segment),
+        key: read('key', string),
+        type: read('type', string),
+        value: read('value', string),
+        decrypted: read('decrypted', vercel_answers_boolean),
+        target: read('target', (target, where) => typeof target === 'string' ? target : strings(target, where)),
+        contentHint: read('contentHint', nullable((hint, where) => {
+            const readHint = reader(object(hint, where), where);
+            return defined({
+                type: readHint('type', string),
+                storeId: readHint('storeId', string)
+            });
+        })),
+        gitBranch: read('gitBranch', nullable(string)),
+        comment: read('comment', string),
+        createdAt: read('createdAt', number),
+        updatedAt: read('updatedAt', number)
+    });
+}
+/**
+ * An id or slug that goes into a request's path. `.` and `..` would change
+ * the path (`/v1/storage/stores/..` is `/v1/storage/`), so such an answer is
+ * unreadable.
+ */
+function segment(value, place) {
+    const text = string(value, place);
+    if (text === '.' || text === '..') {
+        throw new UnreadableAnswerError(place.answer, `has "${place.field}" as ${JSON.stringify(text)}, which is not an id`);
+    }
+    return text;
+}
+function string(value, place) {
+    if (typeof value !== 'string')
+        vercel_answers_fail(place, value, 'a string');
+    return value;
+}
+function number(value, place) {
+    if (typeof value !== 'number')
+        vercel_answers_fail(place, value, 'a number');
+    return value;
+}
+function vercel_answers_boolean(value, place) {
+    if (typeof value !== 'boolean')
+        vercel_answers_fail(place, value, 'true or false');
+    return value;
+}
+function strings(value, place) {
+    return vercel_answers_list(value, place, string);
+}
+/** A page cursor: Vercel sends a number (a time); a string is taken as it is. */
+function cursor(value, place) {
+    if (typeof value === 'number' || typeof value === 'string') {
+        return String(value);
+    }
+    return vercel_answers_fail(place, value, 'a number');
+}
+function object(value, place) {
+    if (!isObject(value))
+        vercel_answers_fail(place, value, 'an object');
+    return value;
+}
+function vercel_answers_list(value, place, readItem) {
+    if (!Array.isArray(value))
+        vercel_answers_fail(place, value, 'a list');
+    return value.map((item, index) => readItem(item, at(place, index)));
+}
+function record(value, place, readEntry) {
+    const entries = Object.entries(object(value, place)).map(([key, entry]) => [key, readEntry(entry, at(place, key))]);
+    return Object.fromEntries(entries);
+}
+/** Reads one field of an object, if it is there, with the reader given. */
+function reader(source, place) {
+    return (key, read) => optional(field(source, key), at(place, key), read);
+}
+function optional(value, place, read) {
+    return value === undefined ? undefined : read(value, place);
+}
+function nullable(read) {
+    return (value, place) => (value === null ? null : read(value, place));
+}
+/** Own fields only: an answer's `__proto__` or `constructor` is no field. */
+function field(source, key) {
+    return Object.hasOwn(source, key) ? source[key] : undefined;
+}
+function at(place, key) {
+    const field = typeof key === 'number'
+        ? `${place.field}[${key}]`
+        : place.field
+            ? `${place.field}.${key}`
+            : key;
+    return { answer: place.answer, field };
+}
+function vercel_answers_fail(place, value, expected) {
+    if (value === undefined) {
+        throw new UnreadableAnswerError(place.answer, `has no "${place.field}" (${expected})`);
+    }
+    const subject = place.field ? `has "${place.field}" as` : 'is';
+    throw new UnreadableAnswerError(place.answer, `${subject} ${kindOf(value)}, not ${expected}`);
+}
+function kindOf(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The object without its undefined fields, so spreading it keeps others'. */
+function defined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
+}
+function readEnvWriteAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const source = object(body, place);
+    const created = field(source, 'created');
+    const failed = optional(field(source, 'failed'), at(place, 'failed'), (value, where) => vercel_answers_list(value, where, (item, itemPlace) => {
+        const error = optional(field(object(item, itemPlace), 'error'), at(itemPlace, 'error'), object);
+        const readError = reader(error ?? {}, at(itemPlace, 'error'));
+        return defined({
+            code: readError('code', string),
+            message: readError('message', string),
+            key: readError('key', string)
+        });
+    }));
+    return {
+        created: optional(created, at(place, 'created'), (value, where) => Array.isArray(value)
+            ? vercel_answers_list(value, where, readEnvVar)
+            : [readEnvVar(value, where)]) ?? [],
+        failed: failed ?? []
+    };
+}
+function readDeploymentList(body, answer) {
+    const place = { answer, field: '' };
+    return vercel_answers_list(field(object(body, place), 'deployments'), at(place, 'deployments'), (item, where) => {
+        const read = reader(object(item, where), where);
+        const id = read('uid', segment);
+        if (id === undefined)
+            vercel_answers_fail(at(where, 'uid'), undefined, 'a string');
+        return defined({
+            id,
+            name: read('name', string),
+            url: read('url', string),
+            // `created` is the older name of the same time.
+            createdAt: read('createdAt', number) ?? read('created', number)
+        });
+    });
+}
+/** A deployment as `POST /v13/deployments` answers: the new one. */
+function readDeploymentAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    const id = read('id', segment);
+    if (id === undefined)
+        vercel_answers_fail(at(place, 'id'), undefined, 'a string');
+    return defined({ id, url: read('url', string) });
+}
+/** Describes a body for a person: Vercel's error, or what else came back. */
+function describeBody(text, contentType = '') {
+    const trimmed = text.trim();
+    if (!trimmed)
+        return 'an empty body';
+    if (/html/i.test(contentType) || /^<(!doctype|html)/i.test(trimmed)) {
+        return 'an HTML page';
+    }
+    const error = readErrorBody(trimmed);
+    if (error?.message || error?.code || error?.notText) {
+        return [
+            error.code,
+            error.message && JSON.stringify(error.message),
+            error.notText && `(an error whose ${error.notText}, not text)`
+        ]
+            .filter(Boolean)
+            .join(' ');
+    }
+    const problem = jsonProblem(trimmed);
+    if (problem)
+        return problem;
+    return `a body that is not a Vercel error: ${JSON.stringify(excerpt(trimmed))}`;
+}
+/** Describes a 2xx body that could not be read as JSON. */
+function describeUnreadableBody(text, contentType = '') {
+    const description = describeBody(text, contentType);
+    return description.includes('JSON body')
+        ? description
+        : `${description} instead of JSON`;
+}
+/** 'a truncated JSON body', 'an invalid JSON body: …', or undefined for JSON. */
+function jsonProblem(text) {
+    try {
+        JSON.parse(text);
+        return undefined;
+    }
+    catch (error) {
+        // V8 says "Unexpected end of JSON input" (or "Unterminated string") where
+        // the text stops in the middle of a value, and names the end's position
+        // where it stops just after a number ("Expected ',' or '}' after …").
+        const message = error.message;
+        const position = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
+        const atEnd = position >= text.trimEnd().length;
+        return /end of JSON input|Unterminated/i.test(message) || atEnd
+            ? 'a truncated JSON body'
+            : `an invalid JSON body: ${JSON.stringify(excerpt(text))}`;
+    }
+}
+function excerpt(text) {
+    return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+/**
+ * Vercel's error in a body, its string fields only (see `readErrorAnswer`):
+ * a message that is an object is no message, however deep it goes.
+ */
+function readErrorBody(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    // The Vercel CLI accepts `err` as well as `error` (response-error.ts).
+    return readErrorAnswer(parsed);
+}
+/**
+ * Vercel's `{ error: { code, message } }` (or the CLI's `err`). Only string
+ * fields are taken, and nothing below them is looked at: a message that is
+ * an object, however deep, is no message.
+ */
+function readErrorAnswer(body) {
+    if (!isObject(body))
+        return undefined;
+    const error = field(body, 'error') ?? field(body, 'err');
+    if (!isObject(error))
+        return undefined;
+    const notText = [];
+    const text = (key) => {
+        const value = field(error, key);
+        if (typeof value === 'string')
+            return value;
+        if (value !== undefined)
+            notText.push(`"${key}" is ${kindOf(value)}`);
+        return undefined;
+    };
+    const flag = (key) => {
+        const value = field(error, key);
+        return typeof value === 'boolean' ? value : undefined;
+    };
+    return defined({
+        code: text('code'),
+        message: text('message'),
+        invalidToken: flag('invalidToken'),
+        missingToken: flag('missingToken'),
+        notText: notText.length > 0 ? notText.join(' and ') : undefined
+    });
+}
+
+;// CONCATENATED MODULE: ./src/vercel-api.ts
+/**
+ * The Vercel API as the action calls it: one table of the endpoints' paths
+ * (which the emulator serves, so that the two cannot drift apart), the
+ * shapes of the answers the action reads, and `VercelApi`, one method per
+ * endpoint. Every answer goes through a reader of `vercel-answers.ts`
+ * before anything uses it.
+ */
+
+
+/**
+ * Every endpoint the action calls: method and path, with `{name}` where an
+ * id goes. `emulator/routes.ts` serves these very strings.
+ */
+const PATHS = {
+    listStores: 'GET /v1/storage/stores',
+    getStore: 'GET /v1/storage/stores/{id}',
+    createStore: 'POST /v1/storage/stores/integration/direct',
+    connect: 'POST /v1/storage/stores/{id}/connections',
+    disconnectAll: 'DELETE /v1/storage/stores/{id}/connections',
+    deleteStore: 'DELETE /v1/storage/stores/integration/{id}',
+    getProject: 'GET /v9/projects/{idOrName}',
+    listProjectEnv: 'GET /v10/projects/{idOrName}/env',
+    getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
+    createProjectEnv: 'POST /v10/projects/{idOrName}/env',
+    batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
+    listDeployments: 'GET /v6/deployments',
+    createDeployment: 'POST /v13/deployments',
+    listConfigurations: 'GET /v1/integrations/configurations',
+    listProducts: 'GET /v1/integrations/configuration/{id}/products',
+    listPlans: 'GET /v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans'
+};
 const STORE_SOURCES = [
     'marketplace',
     'deploy-button',
@@ -51344,6 +51757,211 @@ const CreateStoreSpec = {
     prepaymentAmountCentsMinimum: 50,
     sources: STORE_SOURCES
 };
+/**
+ * The path of an endpoint with its ids filled in, each encoded. Every path
+ * with an id in it is built here. `encodeURIComponent` leaves `.` and `..`
+ * as they are, and the URL parser then drops or climbs that segment:
+ * `DELETE /v1/storage/stores/..` would reach `DELETE /v1/storage/stores/`.
+ * Inputs and answers are checked for such ids earlier, with a message naming
+ * where they came from; this is the last guard, so that no request ever
+ * goes to a path it was not meant for.
+ */
+function pathOf(endpoint, ids = {}) {
+    const path = PATHS[endpoint].slice(PATHS[endpoint].indexOf(' ') + 1);
+    return path.replace(/\{(\w+)\}/g, (_, name) => vercel_api_segment(ids[name]));
+}
+/** One id as a path segment, refused where it would change the path. */
+function vercel_api_segment(id) {
+    if (id === undefined || id === '' || id === '.' || id === '..') {
+        throw new ActionError(`Refusing to send a request for the id ${JSON.stringify(id ?? '')}: it would change the request's path. Check the inputs, and what Vercel answered before.`);
+    }
+    return encodeURIComponent(id);
+}
+// No client of Vercel's has seen the store listing paginate; the cap only
+// guards against a server whose cursors never end.
+const MAX_PAGES = 100;
+/** Every endpoint the action calls, each answer read by its shape. */
+class VercelApi {
+    client;
+    prefetched;
+    constructor(client) {
+        this.client = client;
+    }
+    /**
+     * Starts the first listing of the installation's stores now: it needs
+     * only the installation's id, so it runs while the product and metadata
+     * are being resolved. The next `listStores` of that installation takes
+     * it; later listings (after a create) are sent afresh.
+     */
+    prefetchStores(integrationConfigurationId) {
+        const stores = this.fetchStores(integrationConfigurationId);
+        // Awaited later, unless resolving fails first: never unhandled.
+        stores.catch(() => undefined);
+        this.prefetched = { integrationConfigurationId, stores };
+    }
+    /**
+     * `GET /v1/storage/stores` (undocumented; what the CLI and Terraform use).
+     */
+    listStores(integrationConfigurationId) {
+        const prefetched = this.prefetched;
+        if (prefetched?.integrationConfigurationId === integrationConfigurationId) {
+            this.prefetched = undefined;
+            return prefetched.stores;
+        }
+        return this.fetchStores(integrationConfigurationId);
+    }
+    /**
+     * Every page of the listing. A store that two pages both carry is one
+     * store, not two: taken as a duplicate, the step would ask for the store
+     * in use to be deleted, and `state: absent` would delete it twice.
+     */
+    async fetchStores(integrationConfigurationId) {
+        const path = pathOf('listStores');
+        const stores = new Map();
+        const withoutId = [];
+        let until;
+        for (let page = 0; page < MAX_PAGES; page++) {
+            // A listing that cannot be read must not pass for an empty one: that
+            // would create a second store.
+            const { stores: listed, next } = readStorePage(await this.client.get(path, {
+                integrationConfigurationId,
+                until
+            }), `GET ${path}`);
+            for (const store of listed) {
+                if (store.id === undefined)
+                    withoutId.push(store);
+                else if (!stores.has(store.id))
+                    stores.set(store.id, store);
+            }
+            if (next === undefined)
+                return [...stores.values(), ...withoutId];
+            if (next === until) {
+                throw new VercelResponseError('GET', path, 200, 'the same page cursor twice');
+            }
+            until = next;
+        }
+        throw new VercelResponseError('GET', path, 200, `more than ${MAX_PAGES} pages`);
+    }
+    async getStore(id) {
+        const path = pathOf('getStore', { id });
+        return readStoreAnswer(await this.client.get(path), `GET ${path}`);
+    }
+    /** `POST /v1/storage/stores/integration/direct` (documented). */
+    async createStore(body) {
+        const path = pathOf('createStore');
+        return readStoreAnswer(await this.client.post(path, body), `POST ${path}`);
+    }
+    /** `GET /v9/projects/{idOrName}` (documented). */
+    async getProject(idOrName) {
+        const path = pathOf('getProject', { idOrName });
+        return readProject(await this.client.get(path), `GET ${path}`);
+    }
+    /**
+     * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel
+     * CLI's connect-resource-to-project.ts): the one variant that takes a prefix.
+     */
+    async connect(storeId, body) {
+        await this.client.postIgnoringAnswer(pathOf('connect', { id: storeId }), body);
+    }
+    /** `DELETE /v1/storage/stores/{id}/connections`: every project at once. */
+    async disconnectAll(storeId) {
+        await alreadyGone(this.client.delete(pathOf('disconnectAll', { id: storeId })));
+    }
+    /** `DELETE /v1/storage/stores/integration/{id}` (the CLI's delete-resource.ts). */
+    async deleteStore(storeId) {
+        await alreadyGone(this.client.delete(pathOf('deleteStore', { id: storeId })));
+    }
+    /** `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`). */
+    async listEnv(projectId) {
+        const path = pathOf('listProjectEnv', { idOrName: projectId });
+        // The spec also allows one variable alone, as the answer to a filter by
+        // id this action never sends.
+        return readEnvList(await this.client.get(path), `GET ${path}`);
+    }
+    /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
+    async getEnv(projectId, envId) {
+        const path = pathOf('getProjectEnv', { idOrName: projectId, id: envId });
+        return readEnvValue(await this.client.get(path), `GET ${path}`);
+    }
+    /**
+     * `POST /v10/projects/{idOrName}/env?upsert=true` (op `createProjectEnv`)
+     * with an array: every variable in one request, each overriding its
+     * earlier value.
+     */
+    async writeEnv(project, variables) {
+        const path = pathOf('createProjectEnv', { idOrName: project });
+        const answer = await this.client.post(path, variables, {
+            upsert: 'true'
+        });
+        return readEnvWriteAnswer(answer, `POST ${path}`);
+    }
+    /** `DELETE /v1/projects/{idOrName}/env` (op `batchRemoveProjectEnv`). */
+    async removeEnv(project, ids) {
+        await this.client.delete(pathOf('batchRemoveProjectEnv', { idOrName: project }), {}, { ids });
+    }
+    /**
+     * `GET /v6/deployments` (op `getDeployments`): the branch's newest preview
+     * deployments, newest first.
+     */
+    async listPreviews(projectId, branch, limit) {
+        const path = pathOf('listDeployments');
+        const answer = await this.client.get(path, {
+            projectId,
+            target: 'preview',
+            branch,
+            limit: String(limit)
+        });
+        return readDeploymentList(answer, `GET ${path}`);
+    }
+    /**
+     * `POST /v13/deployments` (op `createDeployment`) with `deploymentId`: a
+     * new build of that deployment, which reads the variables as they are now.
+     */
+    async redeploy(name, deploymentId) {
+        const path = pathOf('createDeployment');
+        const answer = await this.client.post(path, { name, deploymentId });
+        return readDeploymentAnswer(answer, `POST ${path}`);
+    }
+    /** `GET /v1/integrations/configurations`: a bare array. */
+    async listInstallations(integrationIdOrSlug) {
+        const path = pathOf('listConfigurations');
+        const response = await this.client.get(path, {
+            view: 'account',
+            installationType: 'marketplace',
+            integrationIdOrSlug
+        });
+        return readInstallations(response, `GET ${path}`);
+    }
+    async listProducts(integrationConfigurationId) {
+        const path = pathOf('listProducts', { id: integrationConfigurationId });
+        return readProducts(await this.client.get(path), `GET ${path}`);
+    }
+    /** Sends the metadata JSON-encoded, like the CLI's fetch-billing-plans.ts. */
+    async listPlans(query) {
+        const path = pathOf('listPlans', {
+            integrationIdOrSlug: query.integrationIdOrSlug,
+            productIdOrSlug: query.productIdOrSlug
+        });
+        const response = await this.client.get(path, {
+            metadata: JSON.stringify(query.metadata),
+            integrationConfigurationId: query.integrationConfigurationId
+        });
+        return readPlans(response, `GET ${path}`);
+    }
+}
+/**
+ * A 404 means the store is gone: deleted by a concurrent run, or by this
+ * one's earlier attempt whose answer was lost before a retry.
+ */
+async function alreadyGone(deletion) {
+    try {
+        await deletion;
+    }
+    catch (error) {
+        if (!(error instanceof VercelApiError && error.status === 404))
+            throw error;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
@@ -51748,80 +52366,7 @@ function quote(value) {
     return JSON.stringify(shown);
 }
 
-;// CONCATENATED MODULE: ./src/vercel/retry-after.ts
-/**
- * How long the server asks us to wait before the next request, in ms, or
- * undefined when it does not say. `Retry-After` (seconds or an HTTP date) is
- * read on any retryable answer; `X-RateLimit-Reset` (unix seconds) only on a
- * 429, since Vercel sends its rate-limit headers on every answer.
- */
-function requestedWaitMs(status, headers, now) {
-    const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now);
-    if (retryAfter !== undefined)
-        return retryAfter;
-    if (status !== 429)
-        return undefined;
-    return parseRateLimitReset(header(headers, 'x-ratelimit-reset'), now);
-}
-/** `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`. */
-function parseRetryAfter(value, now) {
-    const text = value?.trim();
-    if (!text)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Number(text) * 1000;
-    // An HTTP date names its day and month; this keeps "-3" from passing for one.
-    const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** `X-RateLimit-Reset: 1795000000`: when the window resets, in unix seconds. */
-function parseRateLimitReset(value, now) {
-    const text = value?.trim();
-    if (!text || !/^\d+$/.test(text))
-        return undefined;
-    return Math.max(0, Number(text) * 1000 - now);
-}
-function header(headers, name) {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-
-;// CONCATENATED MODULE: ./src/vercel/retry.ts
-/** How many times a request is sent again after the first attempt. */
-const MAX_RETRIES = 4;
-/** Backoff before retry n is random in [0, min(CAP, BASE × 2^(n-1))]: full jitter. */
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 8_000;
-/**
- * Whether an answer may be retried. Reads and deletes are safe to repeat
- * (a repeated delete finds the store gone); a create is retried only on a
- * 429, which means Vercel did nothing: after a 5xx or a lost answer the store
- * may exist, and `store.ts` looks before it creates again.
- */
-function isRetryableStatus(method, status) {
-    if (status === 429)
-        return true;
-    return method !== 'POST' && status >= 500 && status <= 599;
-}
-function isRetryableNetworkError(method) {
-    return method !== 'POST';
-}
-/**
- * Full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog):
- * concurrent runs that failed together spread out instead of retrying in step.
- */
-function backoffMs(retry, random) {
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1));
-    return Math.round(random() * ceiling);
-}
-function formatSeconds(ms) {
-    const seconds = ms / 1000;
-    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/vercel/client.ts
-
-
+;// CONCATENATED MODULE: ./src/vercel-client.ts
 
 
 
@@ -52048,675 +52593,99 @@ function networkReason(error) {
     const { code, message } = error;
     return [code, message].filter(Boolean).join(': ') || String(error);
 }
-
-;// CONCATENATED MODULE: ./src/vercel/answers.ts
-
-
 /**
- * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
- * so that it is handled as any unreadable answer is (a create's is taken as
- * made); its message is its own, naming the answer and the field.
+ * The step's one deadline: every request, retry and wait takes its time from
+ * here, so `timeout` bounds the whole step rather than each call.
  */
-class UnreadableAnswerError extends VercelResponseError {
-    constructor(answer, problem) {
-        super('', '', 200, '');
-        this.name = 'UnreadableAnswerError';
-        this.message = `Vercel's answer to ${answer} ${problem}`;
+class Deadline {
+    seconds;
+    at;
+    now;
+    abortAfter;
+    /** `now` and `abortAfter` are the clock: real time, or a test's. */
+    constructor(seconds, now = Date.now, abortAfter = (ms) => AbortSignal.timeout(ms)) {
+        this.seconds = seconds;
+        this.now = now;
+        this.abortAfter = abortAfter;
+        this.at = now() + seconds * 1000;
+    }
+    /** Aborts when the deadline passes: what bounds every request. */
+    signal() {
+        return this.abortAfter(this.remainingMs());
+    }
+    remainingMs() {
+        return Math.max(0, this.at - this.now());
+    }
+    expired() {
+        return this.remainingMs() === 0;
     }
 }
-function readStorePage(body, answer) {
-    const place = { answer, field: '' };
-    const page = object(body, place);
-    const stores = answers_list(answers_field(page, 'stores'), at(place, 'stores'), answers_readStore);
-    const pagination = optional(answers_field(page, 'pagination'), at(place, 'pagination'), nullable(object));
-    const next = pagination &&
-        optional(answers_field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
-    return answers_defined({ stores, next: next ?? undefined });
+/** How many times a request is sent again after the first attempt. */
+const MAX_RETRIES = 4;
+/** Backoff before retry n is random in [0, min(CAP, BASE × 2^(n-1))]: full jitter. */
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 8_000;
+/**
+ * Whether an answer may be retried. Reads and deletes are safe to repeat
+ * (a repeated delete finds the store gone); a create is retried only on a
+ * 429, which means Vercel did nothing: after a 5xx or a lost answer the store
+ * may exist, and `store.ts` looks before it creates again.
+ */
+function isRetryableStatus(method, status) {
+    if (status === 429)
+        return true;
+    return method !== 'POST' && status >= 500 && status <= 599;
 }
-/** `{ store }` of a read or a create; undefined where there is none. */
-function readStoreAnswer(body, answer) {
-    const place = { answer, field: '' };
-    const store = optional(answers_field(object(body, place), 'store'), at(place, 'store'), nullable(answers_readStore));
-    return store ?? undefined;
-}
-function answers_readStore(value, place) {
-    const store = object(value, place);
-    const read = reader(store, place);
-    return answers_defined({
-        id: read('id', segment),
-        name: read('name', string),
-        type: read('type', string),
-        status: read('status', nullable(string)),
-        externalId: read('externalId', nullable(string)),
-        createdAt: read('createdAt', number),
-        product: read('product', (product, where) => {
-            const readProduct = reader(object(product, where), where);
-            return answers_defined({
-                id: readProduct('id', segment),
-                slug: readProduct('slug', segment),
-                name: readProduct('name', string),
-                integrationConfigurationId: readProduct('integrationConfigurationId', segment)
-            });
-        }),
-        billingPlan: read('billingPlan', nullable((plan, where) => {
-            const readPlan = reader(object(plan, where), where);
-            return answers_defined({
-                id: readPlan('id', string),
-                name: readPlan('name', string)
-            });
-        })),
-        secrets: read('secrets', (secrets, where) => answers_list(secrets, where, (secret, at) => answers_defined({ name: reader(object(secret, at), at)('name', string) }))),
-        projectsMetadata: read('projectsMetadata', nullable((connections, where) => answers_list(connections, where, readConnection))),
-        notification: read('notification', nullable(readNotification))
-    });
-}
-function readConnection(value, place) {
-    const read = reader(object(value, place), place);
-    return answers_defined({
-        id: read('id', string),
-        projectId: read('projectId', segment),
-        name: read('name', string),
-        environments: read('environments', strings),
-        envVarPrefix: read('envVarPrefix', nullable(string)),
-        environmentVariables: read('environmentVariables', strings)
-    });
-}
-function readNotification(value, place) {
-    const read = reader(object(value, place), place);
-    return answers_defined({
-        title: read('title', string),
-        level: read('level', string),
-        message: read('message', string),
-        href: read('href', string)
-    });
-}
-/** `GET /v1/integrations/configurations`: a bare list. */
-function readInstallations(body, answer) {
-    return answers_list(body, { answer, field: '' }, (value, place) => {
-        const read = reader(object(value, place), place);
-        return answers_defined({
-            id: read('id', segment),
-            integrationId: read('integrationId', segment),
-            slug: read('slug', segment),
-            ownerId: read('ownerId', string),
-            status: read('status', string),
-            installationType: read('installationType', string),
-            createdAt: read('createdAt', number),
-            disabledAt: read('disabledAt', number),
-            deletedAt: read('deletedAt', nullable(number)),
-            integration: read('integration', (integration, where) => answers_defined({
-                name: reader(object(integration, where), where)('name', string)
-            }))
-        });
-    });
-}
-function readProducts(body, answer) {
-    const place = { answer, field: '' };
-    const read = reader(object(body, place), place);
-    const products = read('products', (value, where) => answers_list(value, where, readProduct));
-    if (products === undefined)
-        answers_fail(at(place, 'products'), undefined, 'a list');
-    return answers_defined({
-        products,
-        integration: read('integration', (value, where) => {
-            const readIntegration = reader(object(value, where), where);
-            return answers_defined({
-                id: readIntegration('id', segment),
-                slug: readIntegration('slug', segment),
-                name: readIntegration('name', string)
-            });
-        })
-    });
-}
-function readProduct(value, place) {
-    const read = reader(object(value, place), place);
-    return answers_defined({
-        id: read('id', segment),
-        slug: read('slug', segment),
-        name: read('name', string),
-        primaryProtocol: read('primaryProtocol', string),
-        protocols: read('protocols', (protocols, where) => record(protocols, where, (protocol, at) => protocol === undefined || protocol === null
-            ? undefined
-            : answers_defined({
-                status: reader(object(protocol, at), at)('status', string)
-            }))),
-        metadataSchema: read('metadataSchema', readMetadataSchema)
-    });
-}
-function readMetadataSchema(value, place) {
-    const read = reader(object(value, place), place);
-    return answers_defined({
-        type: read('type', string),
-        properties: read('properties', (properties, where) => record(properties, where, readMetadataProperty)),
-        required: read('required', strings)
-    });
+function isRetryableNetworkError(method) {
+    return method !== 'POST';
 }
 /**
- * One field of a product's metadata form. The keywords `metadata.ts` reads
- * are checked; an item's own items are not read.
+ * Full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog):
+ * concurrent runs that failed together spread out instead of retrying in step.
  */
-function readMetadataProperty(value, place, depth = 0) {
-    const property = object(value, place);
-    const read = reader(property, place);
-    return answers_defined({
-        ...property,
-        type: read('type', string),
-        minimum: read('minimum', number),
-        maximum: read('maximum', number),
-        exclusiveMinimum: read('exclusiveMinimum', number),
-        exclusiveMaximum: read('exclusiveMaximum', number),
-        minLength: read('minLength', number),
-        maxLength: read('maxLength', number),
-        pattern: read('pattern', string),
-        minItems: read('minItems', number),
-        maxItems: read('maxItems', number),
-        enum: read('enum', (values, where) => answers_list(values, where, (item) => item)),
-        items: depth === 0
-            ? read('items', (items, where) => readMetadataProperty(items, where, depth + 1))
-            : undefined,
-        'ui:control': read('ui:control', string),
-        'ui:options': read('ui:options', (options, where) => answers_list(options, where, (option, at) => typeof option === 'string'
-            ? option
-            : answers_defined({
-                ...object(option, at),
-                value: reader(object(option, at), at)('value', string)
-            })))
-    });
+function backoffMs(retry, random) {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1));
+    return Math.round(random() * ceiling);
 }
-/** `{ plans }` of `getBillingPlans`. */
-function readPlans(body, answer) {
-    const place = { answer, field: '' };
-    const plans = reader(object(body, place), place)('plans', (value, where) => answers_list(value, where, (plan, at) => {
-        const read = reader(object(plan, at), at);
-        return answers_defined({
-            id: read('id', string),
-            type: read('type', string),
-            name: read('name', string),
-            scope: read('scope', string),
-            description: read('description', string),
-            paymentMethodRequired: read('paymentMethodRequired', answers_boolean),
-            cost: read('cost', string),
-            minimumAmount: read('minimumAmount', string),
-            maximumAmount: read('maximumAmount', string),
-            disabled: read('disabled', answers_boolean)
-        });
-    }));
-    if (plans === undefined)
-        answers_fail(at(place, 'plans'), undefined, 'a list');
-    return plans;
-}
-function readProject(body, answer) {
-    const place = { answer, field: '' };
-    const read = reader(object(body, place), place);
-    return answers_defined({ id: read('id', segment), name: read('name', string) });
-}
-/** `{ envs }`, or one variable alone (the answer to a filter by id). */
-function readEnvList(body, answer) {
-    const place = { answer, field: '' };
-    const envs = object(body, place);
-    if (!Object.hasOwn(envs, 'envs'))
-        return [readEnvVar(envs, place)];
-    return (optional(answers_field(envs, 'envs'), at(place, 'envs'), (value, where) => answers_list(value, where, readEnvVar)) ?? []);
-}
-function readEnvValue(body, answer) {
-    return readEnvVar(body, { answer, field: '' });
-}
-function readEnvVar(value, place) {
-    const read = reader(object(value, place), place);
-    return answers_defined({
-        id: read('id', segment),
-        key: read('key', string),
-        type: read('type', string),
-        value: read('value', string),
-        decrypted: read('decrypted', answers_boolean),
-        target: read('target', (target, where) => typeof target === 'string' ? target : strings(target, where)),
-        contentHint: read('contentHint', nullable((hint, where) => {
-            const readHint = reader(object(hint, where), where);
-            return answers_defined({
-                type: readHint('type', string),
-                storeId: readHint('storeId', string)
-            });
-        })),
-        gitBranch: read('gitBranch', nullable(string)),
-        comment: read('comment', string),
-        createdAt: read('createdAt', number),
-        updatedAt: read('updatedAt', number)
-    });
+function formatSeconds(ms) {
+    const seconds = ms / 1000;
+    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
 }
 /**
- * An id or slug that goes into a request's path. `.` and `..` would change
- * the path (`/v1/storage/stores/..` is `/v1/storage/`), so such an answer is
- * unreadable.
+ * How long the server asks us to wait before the next request, in ms, or
+ * undefined when it does not say. `Retry-After` (seconds or an HTTP date) is
+ * read on any retryable answer; `X-RateLimit-Reset` (unix seconds) only on a
+ * 429, since Vercel sends its rate-limit headers on every answer.
  */
-function segment(value, place) {
-    const text = string(value, place);
-    if (text === '.' || text === '..') {
-        throw new UnreadableAnswerError(place.answer, `has "${place.field}" as ${JSON.stringify(text)}, which is not an id`);
-    }
-    return text;
+function requestedWaitMs(status, headers, now) {
+    const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now);
+    if (retryAfter !== undefined)
+        return retryAfter;
+    if (status !== 429)
+        return undefined;
+    return parseRateLimitReset(header(headers, 'x-ratelimit-reset'), now);
 }
-function string(value, place) {
-    if (typeof value !== 'string')
-        answers_fail(place, value, 'a string');
-    return value;
+/** `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`. */
+function parseRetryAfter(value, now) {
+    const text = value?.trim();
+    if (!text)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Number(text) * 1000;
+    // An HTTP date names its day and month; this keeps "-3" from passing for one.
+    const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
-function number(value, place) {
-    if (typeof value !== 'number')
-        answers_fail(place, value, 'a number');
-    return value;
+/** `X-RateLimit-Reset: 1795000000`: when the window resets, in unix seconds. */
+function parseRateLimitReset(value, now) {
+    const text = value?.trim();
+    if (!text || !/^\d+$/.test(text))
+        return undefined;
+    return Math.max(0, Number(text) * 1000 - now);
 }
-function answers_boolean(value, place) {
-    if (typeof value !== 'boolean')
-        answers_fail(place, value, 'true or false');
-    return value;
-}
-function strings(value, place) {
-    return answers_list(value, place, string);
-}
-/** A page cursor: Vercel sends a number (a time); a string is taken as it is. */
-function cursor(value, place) {
-    if (typeof value === 'number' || typeof value === 'string') {
-        return String(value);
-    }
-    return answers_fail(place, value, 'a number');
-}
-function object(value, place) {
-    if (!answers_isObject(value))
-        answers_fail(place, value, 'an object');
-    return value;
-}
-function answers_list(value, place, readItem) {
-    if (!Array.isArray(value))
-        answers_fail(place, value, 'a list');
-    return value.map((item, index) => readItem(item, at(place, index)));
-}
-function record(value, place, readEntry) {
-    const entries = Object.entries(object(value, place)).map(([key, entry]) => [key, readEntry(entry, at(place, key))]);
-    return Object.fromEntries(entries);
-}
-/** Reads one field of an object, if it is there, with the reader given. */
-function reader(source, place) {
-    return (key, read) => optional(answers_field(source, key), at(place, key), read);
-}
-function optional(value, place, read) {
-    return value === undefined ? undefined : read(value, place);
-}
-function nullable(read) {
-    return (value, place) => (value === null ? null : read(value, place));
-}
-/** Own fields only: an answer's `__proto__` or `constructor` is no field. */
-function answers_field(source, key) {
-    return Object.hasOwn(source, key) ? source[key] : undefined;
-}
-function at(place, key) {
-    const field = typeof key === 'number'
-        ? `${place.field}[${key}]`
-        : place.field
-            ? `${place.field}.${key}`
-            : key;
-    return { answer: place.answer, field };
-}
-function answers_fail(place, value, expected) {
-    if (value === undefined) {
-        throw new UnreadableAnswerError(place.answer, `has no "${place.field}" (${expected})`);
-    }
-    const subject = place.field ? `has "${place.field}" as` : 'is';
-    throw new UnreadableAnswerError(place.answer, `${subject} ${answers_kindOf(value)}, not ${expected}`);
-}
-function answers_kindOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-function answers_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The object without its undefined fields, so spreading it keeps others'. */
-function answers_defined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
-}
-function readEnvWriteAnswer(body, answer) {
-    const place = { answer, field: '' };
-    const source = object(body, place);
-    const created = answers_field(source, 'created');
-    const failed = optional(answers_field(source, 'failed'), at(place, 'failed'), (value, where) => answers_list(value, where, (item, itemPlace) => {
-        const error = optional(answers_field(object(item, itemPlace), 'error'), at(itemPlace, 'error'), object);
-        const readError = reader(error ?? {}, at(itemPlace, 'error'));
-        return answers_defined({
-            code: readError('code', string),
-            message: readError('message', string),
-            key: readError('key', string)
-        });
-    }));
-    return {
-        created: optional(created, at(place, 'created'), (value, where) => Array.isArray(value)
-            ? answers_list(value, where, readEnvVar)
-            : [readEnvVar(value, where)]) ?? [],
-        failed: failed ?? []
-    };
-}
-function readDeploymentList(body, answer) {
-    const place = { answer, field: '' };
-    return answers_list(answers_field(object(body, place), 'deployments'), at(place, 'deployments'), (item, where) => {
-        const read = reader(object(item, where), where);
-        const id = read('uid', segment);
-        if (id === undefined)
-            answers_fail(at(where, 'uid'), undefined, 'a string');
-        return answers_defined({
-            id,
-            name: read('name', string),
-            url: read('url', string),
-            // `created` is the older name of the same time.
-            createdAt: read('createdAt', number) ?? read('created', number)
-        });
-    });
-}
-/** A deployment as `POST /v13/deployments` answers: the new one. */
-function readDeploymentAnswer(body, answer) {
-    const place = { answer, field: '' };
-    const read = reader(object(body, place), place);
-    const id = read('id', segment);
-    if (id === undefined)
-        answers_fail(at(place, 'id'), undefined, 'a string');
-    return answers_defined({ id, url: read('url', string) });
-}
-
-;// CONCATENATED MODULE: ./src/vercel/paths.ts
-
-/**
- * Every path with an id in it is built here. `encodeURIComponent` leaves `.`
- * and `..` as they are, and the URL parser then drops or climbs that
- * segment: `DELETE /v1/storage/stores/..` would reach
- * `DELETE /v1/storage/stores/`. Inputs and answers are checked for such ids
- * earlier, with a message naming where they came from; this is the last
- * guard, so that no request ever goes to a path it was not meant for.
- */
-function paths_segment(id) {
-    if (id === '' || id === '.' || id === '..') {
-        throw new ActionError(`Refusing to send a request for the id ${JSON.stringify(id)}: it would change the request's path. Check the inputs, and what Vercel answered before.`);
-    }
-    return encodeURIComponent(id);
-}
-/** `/v1/storage/stores/{id}` */
-function storePath(storeId) {
-    return `/v1/storage/stores/${paths_segment(storeId)}`;
-}
-/** `/v1/storage/stores/integration/{id}`: where a store is deleted. */
-function integrationStorePath(storeId) {
-    return `/v1/storage/stores/integration/${paths_segment(storeId)}`;
-}
-/** `/{version}/projects/{idOrName}` */
-function projectPath(idOrName, version) {
-    return `/${version}/projects/${paths_segment(idOrName)}`;
-}
-/** `/v1/projects/{idOrName}/env/{id}` */
-function projectEnvPath(idOrName, envId) {
-    return `${projectPath(idOrName, 'v1')}/env/${paths_segment(envId)}`;
-}
-/** `/v1/integrations/configuration/{id}/products` */
-function productsPath(integrationConfigurationId) {
-    return `/v1/integrations/configuration/${paths_segment(integrationConfigurationId)}/products`;
-}
-/** `/v1/integrations/integration/{idOrSlug}/products/{idOrSlug}/plans` */
-function plansPath(integrationIdOrSlug, productIdOrSlug) {
-    return `/v1/integrations/integration/${paths_segment(integrationIdOrSlug)}/products/${paths_segment(productIdOrSlug)}/plans`;
-}
-
-;// CONCATENATED MODULE: ./src/vercel/connection-api.ts
-
-
-
-class VercelConnectionApi {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    /** `GET /v9/projects/{idOrName}` (documented). */
-    async getProject(idOrName) {
-        const path = projectPath(idOrName, 'v9');
-        return readProject(await this.client.get(path), `GET ${path}`);
-    }
-    /**
-     * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel
-     * CLI's connect-resource-to-project.ts): the one variant that takes a prefix.
-     */
-    async connect(storeId, body) {
-        await this.client.postIgnoringAnswer(`${storePath(storeId)}/connections`, body);
-    }
-    /** `DELETE /v1/storage/stores/{id}/connections`: every project at once. */
-    async disconnectAll(storeId) {
-        await alreadyGone(this.client.delete(`${storePath(storeId)}/connections`));
-    }
-    /** `DELETE /v1/storage/stores/integration/{id}` (the CLI's delete-resource.ts). */
-    async deleteStore(storeId) {
-        await alreadyGone(this.client.delete(integrationStorePath(storeId)));
-    }
-}
-/**
- * A 404 means the store is gone: deleted by a concurrent run, or by this
- * one's earlier attempt whose answer was lost before a retry.
- */
-async function alreadyGone(deletion) {
-    try {
-        await deletion;
-    }
-    catch (error) {
-        if (!(error instanceof VercelApiError && error.status === 404))
-            throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/vercel/integration-api.ts
-
-
-class VercelIntegrationApi {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    /** `GET /v1/integrations/configurations`: a bare array. */
-    async listInstallations(integrationIdOrSlug) {
-        const path = '/v1/integrations/configurations';
-        const response = await this.client.get(path, {
-            view: 'account',
-            installationType: 'marketplace',
-            integrationIdOrSlug
-        });
-        return readInstallations(response, `GET ${path}`);
-    }
-    async listProducts(integrationConfigurationId) {
-        const path = productsPath(integrationConfigurationId);
-        return readProducts(await this.client.get(path), `GET ${path}`);
-    }
-    /** Sends the metadata JSON-encoded, like the CLI's fetch-billing-plans.ts. */
-    async listPlans(query) {
-        const path = plansPath(query.integrationIdOrSlug, query.productIdOrSlug);
-        const response = await this.client.get(path, {
-            metadata: JSON.stringify(query.metadata),
-            integrationConfigurationId: query.integrationConfigurationId
-        });
-        return readPlans(response, `GET ${path}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/vercel/prefetched-store-api.ts
-/**
- * A `StoreApi` whose first listing of one installation is already on its way:
- * the listing needs only the installation's id, so it runs while the
- * product and metadata are being resolved. Later listings (after a create)
- * are sent afresh.
- */
-class PrefetchedStoreApi {
-    api;
-    integrationConfigurationId;
-    prefetched;
-    constructor(api, integrationConfigurationId) {
-        this.api = api;
-        this.integrationConfigurationId = integrationConfigurationId;
-        this.prefetched = api.listStores(integrationConfigurationId);
-        // Awaited later, unless resolving fails first: never unhandled.
-        this.prefetched.catch(() => undefined);
-    }
-    listStores(integrationConfigurationId) {
-        const prefetched = this.prefetched;
-        if (prefetched &&
-            integrationConfigurationId === this.integrationConfigurationId) {
-            this.prefetched = undefined;
-            return prefetched;
-        }
-        return this.api.listStores(integrationConfigurationId);
-    }
-    getStore(id) {
-        return this.api.getStore(id);
-    }
-    createStore(body) {
-        return this.api.createStore(body);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/vercel/preview-api.ts
-
-
-class VercelPreviewApi {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    /**
-     * `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`): every
-     * variable, those of every branch included. Not filtered by `gitBranch`:
-     * which variables that filter keeps is not documented, and the one listing
-     * serves the checks before a create, the comparison of a rerun and the
-     * reading of the values alike.
-     */
-    async listEnv(project) {
-        const path = `${projectPath(project, 'v10')}/env`;
-        return readEnvList(await this.client.get(path), `GET ${path}`);
-    }
-    /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
-    async getEnv(project, envId) {
-        const path = projectEnvPath(project, envId);
-        return readEnvValue(await this.client.get(path), `GET ${path}`);
-    }
-    /**
-     * `POST /v10/projects/{idOrName}/env?upsert=true` (op `createProjectEnv`)
-     * with an array: every variable in one request, each overriding its
-     * earlier value.
-     */
-    async writeEnv(project, variables) {
-        const path = `${projectPath(project, 'v10')}/env`;
-        const answer = await this.client.post(path, variables, {
-            upsert: 'true'
-        });
-        return readEnvWriteAnswer(answer, `POST ${path}`);
-    }
-    /** `DELETE /v1/projects/{idOrName}/env` (op `batchRemoveProjectEnv`). */
-    async removeEnv(project, ids) {
-        await this.client.delete(`${projectPath(project, 'v1')}/env`, {}, { ids });
-    }
-    /**
-     * `GET /v6/deployments` (op `getDeployments`): the branch's newest preview
-     * deployments, newest first.
-     */
-    async listPreviews(projectId, branch, limit) {
-        const path = '/v6/deployments';
-        const answer = await this.client.get(path, {
-            projectId,
-            target: 'preview',
-            branch,
-            limit: String(limit)
-        });
-        return readDeploymentList(answer, `GET ${path}`);
-    }
-    /**
-     * `POST /v13/deployments` (op `createDeployment`) with `deploymentId`: a
-     * new build of that deployment, which reads the variables as they are now.
-     */
-    async redeploy(name, deploymentId) {
-        const path = '/v13/deployments';
-        const answer = await this.client.post(path, { name, deploymentId });
-        return readDeploymentAnswer(answer, `POST ${path}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/vercel/project-env-api.ts
-
-
-class VercelProjectEnvApi {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    /** `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`). */
-    async listEnv(projectId) {
-        const path = `${projectPath(projectId, 'v10')}/env`;
-        // The spec also allows one variable alone, as the answer to a filter by
-        // id this action never sends.
-        return readEnvList(await this.client.get(path), `GET ${path}`);
-    }
-    /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
-    async getEnv(projectId, envId) {
-        const path = projectEnvPath(projectId, envId);
-        return readEnvValue(await this.client.get(path), `GET ${path}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/vercel/store-api.ts
-
-
-
-// No client of Vercel's has seen this list paginate; the cap only guards
-// against a server whose cursors never end.
-const MAX_PAGES = 100;
-class VercelStoreApi {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    /**
-     * `GET /v1/storage/stores` (undocumented; what the CLI and Terraform use).
-     * A store that two pages both carry is one store, not two: taken as a
-     * duplicate, the step would ask for the store in use to be deleted, and
-     * `state: absent` would delete it twice.
-     */
-    async listStores(integrationConfigurationId) {
-        const path = '/v1/storage/stores';
-        const stores = new Map();
-        const withoutId = [];
-        let until;
-        for (let page = 0; page < MAX_PAGES; page++) {
-            // A listing that cannot be read must not pass for an empty one: that
-            // would create a second store.
-            const { stores: listed, next } = readStorePage(await this.client.get(path, {
-                integrationConfigurationId,
-                until
-            }), `GET ${path}`);
-            for (const store of listed) {
-                if (store.id === undefined)
-                    withoutId.push(store);
-                else if (!stores.has(store.id))
-                    stores.set(store.id, store);
-            }
-            if (next === undefined)
-                return [...stores.values(), ...withoutId];
-            if (next === until) {
-                throw new VercelResponseError('GET', path, 200, 'the same page cursor twice');
-            }
-            until = next;
-        }
-        throw new VercelResponseError('GET', path, 200, `more than ${MAX_PAGES} pages`);
-    }
-    async getStore(id) {
-        const path = storePath(id);
-        return readStoreAnswer(await this.client.get(path), `GET ${path}`);
-    }
-    /** `POST /v1/storage/stores/integration/direct` (documented). */
-    async createStore(body) {
-        const path = '/v1/storage/stores/integration/direct';
-        return readStoreAnswer(await this.client.post(path, body), `POST ${path}`);
-    }
+function header(headers, name) {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -52732,14 +52701,11 @@ class VercelStoreApi {
 
 
 
-
-
-
-
-
-
-
-/** The action: the only place that fails the step. */
+/**
+ * The action: the only place that fails the step, and with the report the
+ * only one that touches `@actions/core`; everything else is handed what it
+ * needs.
+ */
 async function run(environment = {}) {
     const secrets = [];
     let client;
@@ -52748,7 +52714,7 @@ async function run(environment = {}) {
             context: readGitHubContext(),
             onSecret: (secret) => {
                 secrets.push(secret);
-                log_mask(secret);
+                mask(secret);
             }
         });
         const deadline = new Deadline(inputs.timeoutSeconds, environment.now, environment.abortAfter);
@@ -52763,15 +52729,18 @@ async function run(environment = {}) {
             sleep: environment.sleep,
             random: environment.random
         });
-        const step = await prepare(inputs, client, deadline, environment);
-        if (!step)
-            return;
-        if (inputs.state === 'absent') {
-            await (inputs.dryRun ? dryRunAbsent(step) : ensureAbsent(step));
-        }
-        else {
-            await (inputs.dryRun ? dryRunPresent(step) : ensurePresent(step));
-        }
+        const effects = {
+            info: (line) => log_info(line),
+            warn: (line) => log_warning(line),
+            mask: (secret) => mask(secret),
+            group: (title, fn) => log_group(title, fn),
+            sleep: environment.sleep,
+            random: environment.random,
+            publish: setOutputs
+        };
+        const api = new VercelApi(client);
+        const step = await prepare(inputs, api, deadline, effects);
+        reportOutcome('kind' in step ? step : await runFlow(step));
     }
     catch (error) {
         // No error is known to carry the token; this keeps it so.
@@ -52785,29 +52754,32 @@ async function run(environment = {}) {
     }
 }
 /**
- * The API clients, and the installation and product resolved to ids; none
- * where `state: absent` finds the integration uninstalled, which leaves
- * nothing to delete.
+ * The installation and product resolved to ids; or, where `state: absent`
+ * finds the integration uninstalled, the outcome that nothing is left to
+ * delete.
  */
-async function prepare(inputs, client, deadline, environment) {
-    const integrations = new VercelIntegrationApi(client);
+async function prepare(inputs, api, deadline, effects) {
     let installation;
     try {
-        installation = await resolveInstallation(integrations, inputs.integration);
+        installation = await resolveInstallation(api, inputs.integration);
     }
     catch (error) {
         if (inputs.state === 'absent' && error instanceof NotInstalledError) {
-            nothingToDelete(inputs.externalId, error.message);
-            return undefined;
+            return {
+                kind: 'absent',
+                removed: [],
+                externalId: inputs.externalId,
+                nothingToDelete: error.message
+            };
         }
         throw error;
     }
     // The listing needs only the installation: it runs while the product and
     // metadata are resolved.
-    const stores = new PrefetchedStoreApi(new VercelStoreApi(client), installation.integrationConfigurationId);
-    const preview = new VercelPreviewApi(client);
+    api.prefetchStores(installation.integrationConfigurationId);
+    // So does the listing of the project's variables, where the run needs it.
     const projectVariables = listsVariablesEarly(inputs)
-        ? preview.listEnv(inputs.project ?? '')
+        ? api.listEnv(inputs.project ?? '')
         : undefined;
     // Awaited later, unless resolving fails first: never unhandled.
     projectVariables?.catch(() => undefined);
@@ -52818,14 +52790,10 @@ async function prepare(inputs, client, deadline, environment) {
         : inputs;
     return {
         inputs,
-        target: await resolveProduct(integrations, installation, targetInputs),
+        target: await resolveProduct(api, installation, targetInputs),
         deadline,
-        pauses: { sleep: environment.sleep, random: environment.random },
-        integrations,
-        stores,
-        connections: new VercelConnectionApi(client),
-        projectEnv: new VercelProjectEnvApi(client),
-        preview,
+        api,
+        effects,
         projectVariables
     };
 }

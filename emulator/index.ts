@@ -86,11 +86,12 @@ export interface EmulatorOptions extends LifecycleSettings {
   /** Delay before every response. */
   latencyMs?: number
   /**
-   * Holds each store listing's answer until this many listings have been
-   * read, then answers them all: runs that race all list before any creates,
-   * with no waiting on the clock.
+   * Holds the answers of these routes until `until` of their requests have
+   * arrived, then answers them all: requests a run sends together are seen
+   * together, and runs that race all list before any creates, with no
+   * waiting on the clock.
    */
-  holdListingsUntil?: number
+  hold?: { routes: string[]; until: number }
   /** The variables store connections make are `sensitive` (unreadable). */
   sensitiveStoreVariables?: boolean
   /** How `GET …/env?gitBranch=` filters (see `BranchEnvSettings`). */
@@ -211,7 +212,7 @@ export async function startEmulator(
     listingLag: options.listingLag,
     pageSize: options.pageSize,
     latencyMs: options.latencyMs ?? 0,
-    holdListingsUntil: options.holdListingsUntil,
+    hold: options.hold,
     sensitiveStoreVariables: options.sensitiveStoreVariables,
     initializingReads: options.initializingReads,
     initializingMs: options.initializingMs,

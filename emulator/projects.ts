@@ -1,6 +1,7 @@
 import { clock } from './clock.ts'
 import { randomAlphanumeric } from './ids.ts'
 import { OTHER_TEAM, TEAM } from './seed.ts'
+import type { EnvContentHint, ProjectEnvVar } from '../src/vercel-api.ts'
 
 export type Environment = 'production' | 'preview' | 'development'
 
@@ -13,11 +14,13 @@ export const ENVIRONMENTS: readonly Environment[] = [
 /** The types `POST /v10/projects/{idOrName}/env` takes. */
 export type EnvType = 'system' | 'secret' | 'encrypted' | 'plain' | 'sensitive'
 
-/** A project's environment variable, value included (the API hides it). */
-export interface EnvVar {
-  id: string
-  key: string
-  value: string
+/**
+ * A project's environment variable, value included (the API hides it): the
+ * action's `ProjectEnvVar` with every field there.
+ */
+export interface EnvVar extends Required<
+  Pick<ProjectEnvVar, 'id' | 'key' | 'value'>
+> {
   target: Environment[]
   type: EnvType
   /** Set on a preview variable scoped to one Git branch. */
@@ -26,7 +29,7 @@ export interface EnvVar {
   createdAt?: number
   updatedAt?: number
   /** Set on the variables a store connection created. */
-  contentHint?: { type: 'integration-store-secret'; storeId: string }
+  contentHint?: Required<EnvContentHint> & { type: 'integration-store-secret' }
   /** The connection that created it, so disconnecting removes it. */
   connectionId?: string
 }

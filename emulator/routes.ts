@@ -1,25 +1,17 @@
+import { PATHS } from '../src/vercel-api.ts'
+
+/**
+ * Every route the emulator serves: the action's endpoints as src/ spells
+ * them (one table, so the two cannot drift apart), and the routes only
+ * other callers use (a single variable's removal, a deployment's read, the
+ * connection listing).
+ */
 export const ROUTES = {
-  listStores: 'GET /v1/storage/stores',
-  getStore: 'GET /v1/storage/stores/{id}',
-  createStore: 'POST /v1/storage/stores/integration/direct',
+  ...PATHS,
   listConnections: 'GET /v1/storage/stores/{id}/connections',
-  connect: 'POST /v1/storage/stores/{id}/connections',
-  disconnectAll: 'DELETE /v1/storage/stores/{id}/connections',
   disconnect: 'DELETE /v1/storage/stores/{id}/connections/{connectionId}',
-  deleteStore: 'DELETE /v1/storage/stores/integration/{id}',
-  getProject: 'GET /v9/projects/{idOrName}',
-  listProjectEnv: 'GET /v10/projects/{idOrName}/env',
-  getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
-  createProjectEnv: 'POST /v10/projects/{idOrName}/env',
   removeProjectEnv: 'DELETE /v9/projects/{idOrName}/env/{id}',
-  batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
-  listDeployments: 'GET /v6/deployments',
-  createDeployment: 'POST /v13/deployments',
   getDeployment: 'GET /v13/deployments/{idOrUrl}',
-  listConfigurations: 'GET /v1/integrations/configurations',
-  listProducts: 'GET /v1/integrations/configuration/{id}/products',
-  listPlans:
-    'GET /v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans',
   unknown: 'UNKNOWN'
 } as const
 

@@ -47,7 +47,7 @@ export interface EmulatorSettings
   port: number
   token: string
   latencyMs: number
-  holdListingsUntil?: number
+  hold?: { routes: string[]; until: number }
 }
 
 export interface RecordedRequest {
@@ -138,7 +138,7 @@ async function answer(
   }
 
   await clock.pause(state.settings.latencyMs)
-  if (route.key === ROUTES.listStores) await heldListing(state)
+  await held(state, route.key)
   const recorded: RecordedRequest = {
     method,
     path: url.pathname,
@@ -279,22 +279,23 @@ function parseBody(text: string): ParsedBody {
   }
 }
 
-const heldListings = new WeakMap<EmulatorState, (() => void)[]>()
+const heldRequests = new WeakMap<EmulatorState, (() => void)[]>()
 
 /**
- * Waits until `holdListingsUntil` listings have been read (their answers
- * are already computed), then lets them all go; never longer than a few
- * seconds, so a test that miscounts fails instead of hanging.
+ * Waits until `hold.until` requests of the held routes have arrived (their
+ * answers are already computed), then lets them all go; never longer than a
+ * few seconds, so a run that sends them one by one fails its test instead of
+ * hanging it.
  */
-async function heldListing(state: EmulatorState): Promise<void> {
-  const until = state.settings.holdListingsUntil
-  if (!until) return
-  const waiting = heldListings.get(state) ?? []
-  heldListings.set(state, waiting)
+async function held(state: EmulatorState, route: string): Promise<void> {
+  const hold = state.settings.hold
+  if (!hold?.routes.includes(route)) return
+  const waiting = heldRequests.get(state) ?? []
+  heldRequests.set(state, waiting)
   await new Promise<void>((release) => {
     waiting.push(release)
-    if (waiting.length >= until) {
-      heldListings.set(state, [])
+    if (waiting.length >= hold.until) {
+      heldRequests.set(state, [])
       for (const go of waiting) go()
       return
     }

@@ -2,31 +2,35 @@ import { clock } from './clock.ts'
 import { randomInt } from 'node:crypto'
 import { randomAlphanumeric } from './ids.ts'
 import type { BillingPlan, Installation, Product } from './seed.ts'
+import type {
+  MetadataValue,
+  ProjectConnection,
+  StoreNotification as VercelStoreNotification,
+  VercelStore
+} from '../src/vercel-api.ts'
 
-export type StoreMetadata = Record<
-  string,
-  string | number | boolean | string[] | number[]
->
+/*
+ * The shapes the emulator answers with are the action's own (src/vercel-api.ts),
+ * with every field present that Vercel always sends: one definition, so
+ * that the two cannot drift apart.
+ */
+
+export type StoreMetadata = Record<string, MetadataValue>
 
 /** A store as the API returns it (before the per-response trimming). */
-export interface StoreJson {
-  id: string
-  name: string
+export interface StoreJson extends Required<
+  Pick<VercelStore, 'id' | 'name' | 'createdAt'>
+> {
   type: 'integration'
   status: string
   externalResourceId: string
-  createdAt: number
   updatedAt: number
   ownerId: string
   ownership: 'owned'
   usageQuotaExceeded: boolean
   projectsMetadata: ProjectMetadata[]
   metadata: StoreMetadata
-  product: {
-    id: string
-    slug: string
-    name: string
-    integrationConfigurationId: string
+  product: Required<NonNullable<VercelStore['product']>> & {
     supportedProtocols: string[]
     primaryProtocol: string
     integration: { id: string; slug: string; name: string; icon: string }
@@ -38,22 +42,14 @@ export interface StoreJson {
 }
 
 /** One connected project, in the shape of api-notes §2. */
-export interface ProjectMetadata {
-  id: string
-  projectId: string
-  name: string
+export type ProjectMetadata = Required<ProjectConnection> & {
   framework: string | null
-  environments: string[]
-  envVarPrefix: string | null
-  environmentVariables: string[]
 }
 
 /** What Vercel shows about a store that needs attention (api-notes §2). */
-export interface StoreNotification {
+export type StoreNotification = VercelStoreNotification & {
   title: string
   level: 'error' | 'info' | 'warn'
-  message?: string
-  href?: string
 }
 
 /** A store as the emulator keeps it: the JSON plus what the API hides. */

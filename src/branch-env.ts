@@ -1,7 +1,6 @@
-import { ActionError } from './action-error.js'
-import { Inputs } from './constants.js'
-import type { NewEnvVar, PreviewApi } from './vercel/preview-api.js'
-import type { ProjectEnvVar } from './vercel/project-env-api.js'
+import { Inputs } from './constants.ts'
+import { ActionError } from './errors.ts'
+import type { NewEnvVar, PreviewApi, ProjectEnvVar } from './vercel-api.ts'
 
 /*
  * A pull request's store as preview variables of its Git branch (issue 12):

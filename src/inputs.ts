@@ -4,17 +4,17 @@ import {
   DEFAULT_TIMEOUT_SECONDS,
   FallbackEnv,
   Inputs
-} from './constants.js'
-import { InputError } from './input-error.js'
-import type { GitHubContext } from './github-context.js'
-import { parseMetadataLines, type MetadataSyntax } from './metadata.js'
-import { deriveDefaults } from './naming.js'
+} from './constants.ts'
+import { InputError } from './errors.ts'
+import type { GitHubContext } from './naming.ts'
+import { parseMetadataLines, type MetadataSyntax } from './metadata.ts'
+import { deriveDefaults } from './naming.ts'
 import {
   CreateStoreSpec,
   type MetadataValue,
   type StoreSource,
   type TeamScope
-} from './vercel/types.js'
+} from './vercel-api.ts'
 
 export interface ActionInputs {
   token: string

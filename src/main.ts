@@ -1,27 +1,19 @@
 import * as core from '@actions/core'
-import { ensureAbsent, nothingToDelete } from './absent.js'
-import { USER_AGENT } from './constants.js'
-import { Deadline } from './deadline.js'
-import { dryRunAbsent, dryRunPresent } from './dry-run.js'
-import { describeFailure } from './failure.js'
-import { readGitHubContext } from './github-context.js'
-import { parseInputs, type ActionInputs } from './inputs.js'
-import * as log from './log.js'
-import { ensurePresent } from './present.js'
+import { USER_AGENT } from './constants.ts'
+import { describeFailure } from './errors.ts'
+import { runFlow, type Effects, type Step } from './flows.ts'
+import { parseInputs, type ActionInputs } from './inputs.ts'
+import * as log from './log.ts'
+import { readGitHubContext } from './naming.ts'
+import { reportOutcome, setOutputs, type Outcome } from './report.ts'
 import {
   NotInstalledError,
   resolveInstallation,
   resolveProduct
-} from './resolve.js'
-import type { Step } from './step.js'
-import { addFailureToSummary, writeSummary } from './summary.js'
-import { VercelClient } from './vercel/client.js'
-import { VercelConnectionApi } from './vercel/connection-api.js'
-import { VercelIntegrationApi } from './vercel/integration-api.js'
-import { PrefetchedStoreApi } from './vercel/prefetched-store-api.js'
-import { VercelPreviewApi } from './vercel/preview-api.js'
-import { VercelProjectEnvApi } from './vercel/project-env-api.js'
-import { VercelStoreApi } from './vercel/store-api.js'
+} from './resolve.ts'
+import { addFailureToSummary, writeSummary } from './summary.ts'
+import { VercelApi } from './vercel-api.ts'
+import { Deadline, VercelClient } from './vercel-client.ts'
 
 /**
  * What a run takes from its surroundings besides `@actions/core`: the clock
@@ -36,7 +28,11 @@ export interface RunEnvironment {
   abortAfter?: (ms: number) => AbortSignal
 }
 
-/** The action: the only place that fails the step. */
+/**
+ * The action: the only place that fails the step, and with the report the
+ * only one that touches `@actions/core`; everything else is handed what it
+ * needs.
+ */
 export async function run(environment: RunEnvironment = {}): Promise<void> {
   const secrets: string[] = []
   let client: VercelClient | undefined
@@ -64,13 +60,18 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
       sleep: environment.sleep,
       random: environment.random
     })
-    const step = await prepare(inputs, client, deadline, environment)
-    if (!step) return
-    if (inputs.state === 'absent') {
-      await (inputs.dryRun ? dryRunAbsent(step) : ensureAbsent(step))
-    } else {
-      await (inputs.dryRun ? dryRunPresent(step) : ensurePresent(step))
+    const effects: Effects = {
+      info: (line) => log.info(line),
+      warn: (line) => log.warning(line),
+      mask: (secret) => log.mask(secret),
+      group: (title, fn) => log.group(title, fn),
+      sleep: environment.sleep,
+      random: environment.random,
+      publish: setOutputs
     }
+    const api = new VercelApi(client)
+    const step = await prepare(inputs, api, deadline, effects)
+    reportOutcome('kind' in step ? step : await runFlow(step))
   } catch (error) {
     // No error is known to carry the token; this keeps it so.
     const message = secrets.reduce(
@@ -86,36 +87,36 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
 }
 
 /**
- * The API clients, and the installation and product resolved to ids; none
- * where `state: absent` finds the integration uninstalled, which leaves
- * nothing to delete.
+ * The installation and product resolved to ids; or, where `state: absent`
+ * finds the integration uninstalled, the outcome that nothing is left to
+ * delete.
  */
 async function prepare(
   inputs: ActionInputs,
-  client: VercelClient,
+  api: VercelApi,
   deadline: Deadline,
-  environment: RunEnvironment
-): Promise<Step | undefined> {
-  const integrations = new VercelIntegrationApi(client)
+  effects: Effects
+): Promise<Step | Outcome> {
   let installation
   try {
-    installation = await resolveInstallation(integrations, inputs.integration)
+    installation = await resolveInstallation(api, inputs.integration)
   } catch (error) {
     if (inputs.state === 'absent' && error instanceof NotInstalledError) {
-      nothingToDelete(inputs.externalId, error.message)
-      return undefined
+      return {
+        kind: 'absent',
+        removed: [],
+        externalId: inputs.externalId,
+        nothingToDelete: error.message
+      }
     }
     throw error
   }
   // The listing needs only the installation: it runs while the product and
   // metadata are resolved.
-  const stores = new PrefetchedStoreApi(
-    new VercelStoreApi(client),
-    installation.integrationConfigurationId
-  )
-  const preview = new VercelPreviewApi(client)
+  api.prefetchStores(installation.integrationConfigurationId)
+  // So does the listing of the project's variables, where the run needs it.
   const projectVariables = listsVariablesEarly(inputs)
-    ? preview.listEnv(inputs.project ?? '')
+    ? api.listEnv(inputs.project ?? '')
     : undefined
   // Awaited later, unless resolving fails first: never unhandled.
   projectVariables?.catch(() => undefined)
@@ -127,14 +128,10 @@ async function prepare(
       : inputs
   return {
     inputs,
-    target: await resolveProduct(integrations, installation, targetInputs),
+    target: await resolveProduct(api, installation, targetInputs),
     deadline,
-    pauses: { sleep: environment.sleep, random: environment.random },
-    integrations,
-    stores,
-    connections: new VercelConnectionApi(client),
-    projectEnv: new VercelProjectEnvApi(client),
-    preview,
+    api,
+    effects,
     projectVariables
   }
 }

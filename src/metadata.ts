@@ -1,10 +1,7 @@
-import { Inputs } from './constants.js'
-import { InputError } from './input-error.js'
-import type {
-  MetadataProperty,
-  MetadataSchema
-} from './vercel/integration-api.js'
-import type { MetadataValue } from './vercel/types.js'
+import { Inputs } from './constants.ts'
+import { InputError } from './errors.ts'
+import type { MetadataProperty, MetadataSchema } from './vercel-api.ts'
+import type { MetadataValue } from './vercel-api.ts'
 
 /** How the `metadata` input was written: a JSON object or `key=value` lines. */
 export type MetadataSyntax = 'json' | 'lines'

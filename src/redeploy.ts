@@ -1,5 +1,4 @@
-import type { PreviewApi } from './vercel/preview-api.js'
-import type { ListedDeployment } from './vercel/answers.js'
+import type { ListedDeployment, PreviewApi } from './vercel-api.ts'
 
 /*
  * `redeploy` (issue 12): the Git integration starts a preview build as soon

@@ -1,8 +1,29 @@
-import type { BranchWrite } from './branch-env.js'
-import type { ConnectionResult } from './connect.js'
-import type { ActionInputs } from './inputs.js'
-import type { Redeployed } from './redeploy.js'
-import type { EnsureStoreResult, FoundStore } from './store.js'
+/**
+ * What the step tells its user: the outputs, the job summary's part (see
+ * `summary.ts`) and the closing log lines, for each outcome of a run; and
+ * the same for a dry run's plan.
+ */
+import * as core from '@actions/core'
+import { Inputs, Outputs } from './constants.ts'
+import type { ActionInputs } from './inputs.ts'
+import * as log from './log.ts'
+import type { BranchWrite } from './branch-env.ts'
+import { ActionError } from './errors.ts'
+import type { ConnectionResult } from './project.ts'
+import type { Redeployed } from './redeploy.ts'
+import type {
+  EnsureStoreResult,
+  FoundStore,
+  KeyedCreateStoreBody,
+  RemovedStore
+} from './store.ts'
+import {
+  addDryRunCreateToSummary,
+  addDryRunRemovalToSummary,
+  addDryRunReuseToSummary,
+  addRemovalToSummary,
+  addStoreToSummary
+} from './summary.ts'
 
 /** What the step tells its user, in outputs and in the job summary. */
 export interface StoreReport {
@@ -84,4 +105,309 @@ export function dashboardUrl(
     return `https://vercel.com/${encodeURIComponent(team.slug)}${path}`
   }
   return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`
+}
+
+/** How a run ended, for the report; `would-…` are a dry run's plans. */
+export type Outcome =
+  | {
+      kind: 'present'
+      report: StoreReport
+      project?: string
+      environments: string[]
+      exportEnv: boolean
+      redeploy: boolean
+    }
+  | {
+      kind: 'absent'
+      removed: RemovedStore[]
+      externalId: string
+      /** Why nothing could be left to delete, where nothing was looked up. */
+      nothingToDelete?: string
+    }
+  | {
+      kind: 'would-reuse'
+      report: StoreReport
+      connection?: ConnectionResult
+      readEnv: boolean
+      gitBranch?: string
+      redeploy: boolean
+    }
+  | {
+      kind: 'would-create'
+      body: KeyedCreateStoreBody
+      productId: string
+      connection?: ConnectionResult
+      readEnv: boolean
+      gitBranch?: string
+      redeploy: boolean
+    }
+  | {
+      kind: 'would-delete'
+      found: FoundStore[]
+      externalId: string
+      /** The project whose branch variables of these stores would go. */
+      branchVariablesOf?: string
+    }
+
+const CREATE = 'POST /v1/storage/stores/integration/direct'
+
+/** Outputs, the summary and the closing lines of the log, for an outcome. */
+export function reportOutcome(outcome: Outcome): void {
+  switch (outcome.kind) {
+    case 'present':
+      return reportPresent(outcome)
+    case 'absent':
+      return reportAbsent(outcome)
+    case 'would-reuse': {
+      const { report, connection, readEnv } = outcome
+      setOutputs(report)
+      addDryRunReuseToSummary(report, connection)
+      log.info(
+        `Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, readEnv)}${describePreview(outcome)}`
+      )
+      return warnOfDuplicates(report)
+    }
+    case 'would-create': {
+      const { body, connection, readEnv } = outcome
+      const shown = withHiddenValues(body)
+      setOutputs(wouldCreateReport(body, outcome.productId))
+      addDryRunCreateToSummary(shown, connection)
+      return log.info(
+        `Dry run: would create store ${body.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, readEnv)}${describePreview(outcome)}`
+      )
+    }
+    case 'would-delete': {
+      const { found, externalId, branchVariablesOf } = outcome
+      setWouldDeleteOutputs(found, externalId)
+      addDryRunRemovalToSummary(found, externalId)
+      return log.info(
+        found.length > 0
+          ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on project ${branchVariablesOf}`}`
+          : `Dry run: no store has the key "${externalId}"; nothing would be deleted.`
+      )
+    }
+  }
+}
+
+function reportPresent({
+  report,
+  project,
+  environments,
+  exportEnv,
+  redeploy
+}: Extract<Outcome, { kind: 'present' }>): void {
+  const { connection, env } = report
+  setOutputs(report, { exportEnv, redeploy })
+  addStoreToSummary(report)
+  log.info(
+    `${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`
+  )
+  if (connection) {
+    log.info(
+      `${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${environments.join(', ')}: ${connection.envVarNames.join(', ')}`
+    )
+  }
+  if (env) {
+    log.info(
+      `Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exportEnv ? " and the job's environment" : ''}, each masked in the log.`
+    )
+  }
+  warnOfDuplicates(report)
+}
+
+function reportAbsent({
+  removed,
+  externalId,
+  nothingToDelete
+}: Extract<Outcome, { kind: 'absent' }>): void {
+  if (nothingToDelete !== undefined) {
+    log.warning(`Nothing to delete: ${nothingToDelete}`)
+  }
+  setRemovalOutputs(removed, externalId)
+  addRemovalToSummary(removed, externalId)
+  if (nothingToDelete !== undefined) return
+  log.info(
+    removed.length > 0
+      ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
+      : `No store has the key "${externalId}"; nothing to delete.`
+  )
+}
+
+function warnOfDuplicates(report: StoreReport): void {
+  if (report.duplicates.length === 0) return
+  log.warning(
+    `${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`
+  )
+}
+
+/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
+function describePreview({
+  gitBranch,
+  redeploy
+}: {
+  gitBranch?: string
+  redeploy: boolean
+}): string {
+  if (gitBranch === undefined) return ''
+  const then = redeploy
+    ? ", and redeploy the branch's newest preview if it was built before them"
+    : ''
+  return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`
+}
+
+function describeConnection(
+  connection: ConnectionResult | undefined,
+  readEnv: boolean
+): string {
+  if (!connection) return ''
+  const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`
+  const connected = connection.connected
+    ? ` Would connect it to project ${project}.`
+    : ` It is already connected to project ${project}.`
+  return readEnv
+    ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
+    : connected
+}
+
+/**
+ * The body as it may be shown: protocol settings can hold credentials, so
+ * only their keys are.
+ */
+function withHiddenValues(body: KeyedCreateStoreBody): KeyedCreateStoreBody {
+  if (!body.protocolSettings) return body
+  return {
+    ...body,
+    protocolSettings: Object.fromEntries(
+      Object.keys(body.protocolSettings).map((key) => [key, '***'])
+    )
+  }
+}
+
+/** The report of a store not created yet: no id, status or link. */
+function wouldCreateReport(
+  body: KeyedCreateStoreBody,
+  productId: string
+): StoreReport {
+  return {
+    storeId: '',
+    storeName: body.name,
+    externalId: body.externalId,
+    created: false,
+    status: '',
+    integrationConfigurationId: body.integrationConfigurationId,
+    productId,
+    productName: body.integrationProductIdOrSlug,
+    billingPlanId: body.billingPlanId ?? '',
+    billingPlanName: '',
+    dashboardUrl: '',
+    secretNames: [],
+    duplicates: []
+  }
+}
+
+/**
+ * The one place that sets the step's outputs, and with `export-env` puts the
+ * store's variables into the job's environment.
+ */
+export function setOutputs(
+  report: StoreReport,
+  options: { exportEnv?: boolean; redeploy?: boolean } = {}
+): void {
+  const outputs: Record<
+    Exclude<
+      (typeof Outputs)[keyof typeof Outputs],
+      | typeof Outputs.env
+      | typeof Outputs.redeployedDeploymentId
+      | typeof Outputs.redeployedDeploymentUrl
+    >,
+    string
+  > = {
+    [Outputs.storeId]: report.storeId,
+    [Outputs.storeName]: report.storeName,
+    [Outputs.externalId]: report.externalId,
+    [Outputs.created]: String(report.created),
+    [Outputs.status]: report.status,
+    [Outputs.integrationConfigurationId]: report.integrationConfigurationId,
+    [Outputs.productId]: report.productId,
+    [Outputs.billingPlanId]: report.billingPlanId,
+    [Outputs.dashboardUrl]: report.dashboardUrl,
+    [Outputs.secretNames]: JSON.stringify(report.secretNames),
+    [Outputs.deleted]: 'false',
+    [Outputs.connectedProject]: report.connection?.projectId ?? '',
+    [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
+  }
+  for (const [name, value] of Object.entries(outputs)) {
+    core.setOutput(name, value)
+  }
+  // Only where read; every value is masked by now (`readStoreEnv`).
+  if (report.env) core.setOutput(Outputs.env, JSON.stringify(report.env))
+  if (report.env && options.exportEnv) {
+    checkExportable(Object.keys(report.env))
+    for (const [name, value] of Object.entries(report.env)) {
+      // Masked already, each line too; again here, where it leaves the step.
+      log.mask(value)
+      core.exportVariable(name, value)
+    }
+  }
+  if (options.redeploy) {
+    core.setOutput(Outputs.redeployedDeploymentId, report.redeployed?.id ?? '')
+    core.setOutput(
+      Outputs.redeployedDeploymentUrl,
+      report.redeployed?.url ?? ''
+    )
+  }
+}
+
+// A name fit for the job's environment; and the names that would change how
+// the runner, a shell or Node runs the later steps. The names come from the
+// store's integration, which is no reason to trust them with that.
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/
+const RUNNER_NAMES =
+  /^(PATH|HOME|SHELL|ENV|BASH_ENV|BASH_FUNC_.*|IFS|PS4|NODE_OPTIONS|NODE_PATH|LD_.*|DYLD_.*|PYTHON(PATH|STARTUP|HOME)|PERL5?(LIB|OPT)|RUBYOPT|JAVA_TOOL_OPTIONS|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*)$/i
+
+/** Fails, naming it, where a name must not go into the job's environment. */
+export function checkExportable(names: string[]): void {
+  const refused = names.find(
+    (name) => !VARIABLE_NAME.test(name) || RUNNER_NAMES.test(name)
+  )
+  if (refused === undefined) return
+  throw new ActionError(
+    `The store has a variable named ${JSON.stringify(refused.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: it is not a plain name, or it would change how later steps run; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`
+  )
+}
+
+/** `state: absent`: what was deleted; the oldest store stands for the key. */
+export function setRemovalOutputs(
+  removed: RemovedStore[],
+  externalId: string
+): void {
+  setAbsentOutputs(removed, removed.length > 0, externalId)
+}
+
+/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
+export function setWouldDeleteOutputs(
+  found: FoundStore[],
+  externalId: string
+): void {
+  setAbsentOutputs(found, false, externalId)
+}
+
+function setAbsentOutputs(
+  stores: { id: string; name?: string }[],
+  deleted: boolean,
+  externalId: string
+): void {
+  const [oldest] = stores
+  const outputs: Partial<
+    Record<(typeof Outputs)[keyof typeof Outputs], string>
+  > = {
+    [Outputs.deleted]: String(deleted),
+    [Outputs.storeId]: oldest?.id ?? '',
+    [Outputs.storeName]: oldest?.name ?? '',
+    [Outputs.externalId]: externalId,
+    [Outputs.created]: 'false'
+  }
+  for (const [name, value] of Object.entries(outputs)) {
+    core.setOutput(name, value)
+  }
 }

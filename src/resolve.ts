@@ -1,16 +1,16 @@
-import { Inputs } from './constants.js'
-import { InputError } from './input-error.js'
-import type { ActionInputs } from './inputs.js'
-import { checkMetadata } from './metadata.js'
-import { VercelApiError } from './vercel/errors.js'
+import { Inputs } from './constants.ts'
+import { InputError } from './errors.ts'
+import type { ActionInputs } from './inputs.ts'
+import { checkMetadata } from './metadata.ts'
+import { VercelApiError } from './errors.ts'
 import type {
   BillingPlan,
   ConfigurationProducts,
   IntegrationApi,
   IntegrationConfiguration,
   MetadataSchema
-} from './vercel/integration-api.js'
-import type { MetadataValue } from './vercel/types.js'
+} from './vercel-api.ts'
+import type { MetadataValue } from './vercel-api.ts'
 
 /** The installation a store is created in. */
 export interface ResolvedInstallation {

@@ -1,13 +1,19 @@
-import { setTimeout as wait } from 'node:timers/promises'
-import { ActionError } from './action-error.js'
-import { byAge, judgeStore, type StoreKey } from './store-match.js'
+import { setTimeout as delay } from 'node:timers/promises'
+import { Inputs } from './constants.ts'
 import {
+  ActionError,
+  StepTimeoutError,
   VercelApiError,
   VercelNetworkError,
   VercelResponseError
-} from './vercel/errors.js'
-import type { StoreApi } from './vercel/store-api.js'
-import type { CreateStoreBody, VercelStore } from './vercel/types.js'
+} from './errors.ts'
+import type { Deadline } from './vercel-client.ts'
+import type {
+  ConnectionApi,
+  CreateStoreBody,
+  StoreApi,
+  VercelStore
+} from './vercel-api.ts'
 
 /** Creates in all, the first included, when their answers are lost. */
 export const MAX_CREATES = 3
@@ -32,9 +38,7 @@ export interface EnsureStoreResult {
   duplicates: FoundStore[]
 }
 
-export interface EnsureStoreOptions {
-  /** Completes the body once no store was found, e.g. looks up the plan. */
-  prepareCreate?: (body: KeyedCreateStoreBody) => Promise<KeyedCreateStoreBody>
+export interface CreateStoreOptions {
   /** The pauses before each listing again (default `RELIST_PAUSES_MS`). */
   relistPausesMs?: readonly number[]
   /** The time left in the step: no pause goes past it. */
@@ -44,19 +48,16 @@ export interface EnsureStoreOptions {
 }
 
 /**
- * Get or create: find the store with this key, or create it through the
- * direct endpoint. Where several stores share the key the oldest wins.
+ * Creates the store through the direct endpoint, once `findStores` found
+ * none with its key. Where the answer is lost the store may exist all the
+ * same: the listing is read again before any other create.
  */
-export async function ensureStore(
+export async function createStore(
   api: StoreApi,
-  body: KeyedCreateStoreBody,
-  options: EnsureStoreOptions = {}
+  createBody: KeyedCreateStoreBody,
+  options: CreateStoreOptions = {}
 ): Promise<EnsureStoreResult> {
-  const { prepareCreate } = options
-  const key = keyOf(body)
-  const existing = await findStores(api, key)
-  if (existing.length > 0) return oldestOf(existing, false)
-  const createBody = prepareCreate ? await prepareCreate(body) : body
+  const key = keyOf(createBody)
   let created: VercelStore | undefined
   for (let creates = 1; ; creates++) {
     try {
@@ -109,8 +110,8 @@ async function findAfterCreate(
   {
     relistPausesMs = RELIST_PAUSES_MS,
     remainingMs = () => Number.POSITIVE_INFINITY,
-    sleep = (ms) => wait(ms)
-  }: EnsureStoreOptions
+    sleep = (ms) => delay(ms)
+  }: CreateStoreOptions
 ): Promise<FoundStore[]> {
   let listed = await findStores(api, key)
   for (const pause of relistPausesMs) {
@@ -232,4 +233,182 @@ export function keyOf(body: KeyedCreateStoreBody): StoreKey {
 
 function hasId(store: VercelStore): store is FoundStore {
   return typeof store.id === 'string' && store.id.length > 0
+}
+
+/** What makes a store the one this step manages. */
+export interface StoreKey {
+  integrationConfigurationId: string
+  /** `iap_…` id or slug, as the user gave it. */
+  product: string
+  name: string
+  externalId: string
+}
+
+/**
+ * `match`: this step's store. `other`: not ours. `unconfirmed`: the key
+ * matches but the listing does not say which product the store is of.
+ */
+export type Verdict = 'match' | 'other' | 'unconfirmed'
+
+/**
+ * A store is ours when it belongs to the same installation and product, and
+ * its `externalId` equals the key, or, where the store carries no
+ * `externalId` field, its name equals the name. A store of another product or
+ * installation is never ours, whatever its name.
+ */
+export function judgeStore(store: VercelStore, key: StoreKey): Verdict {
+  if (store.type !== undefined && store.type !== 'integration') return 'other'
+  if (
+    store.product?.integrationConfigurationId !== key.integrationConfigurationId
+  ) {
+    return 'other'
+  }
+  // Only where the field is absent does the name stand in for the key.
+  const sameKey =
+    store.externalId !== undefined
+      ? store.externalId === key.externalId
+      : store.name === key.name
+  if (!sameKey) return 'other'
+  const field = key.product.startsWith('iap_') ? 'id' : 'slug'
+  const product = store.product[field]
+  if (product === undefined) return 'unconfirmed'
+  return product === key.product ? 'match' : 'other'
+}
+
+/** Oldest first: by `createdAt`, then by id, so every run picks the same store. */
+export function byAge(a: VercelStore, b: VercelStore): number {
+  const age =
+    (a.createdAt ?? Number.MAX_SAFE_INTEGER) -
+    (b.createdAt ?? Number.MAX_SAFE_INTEGER)
+  return age || (a.id ?? '').localeCompare(b.id ?? '')
+}
+
+/** Statuses a store does not leave by itself: waiting on them is pointless. */
+export const END_STATUSES: readonly string[] = [
+  'error',
+  'suspended',
+  'limits-exceeded-suspended',
+  'limits-exceeded-suspended-store-count',
+  'uninstalled'
+]
+
+export interface WaitOptions {
+  sleep?: (ms: number) => Promise<void>
+  /** 0 to 1; spreads the polls of runs that started together. */
+  random?: () => number
+  log?: (line: string) => void
+}
+
+// One read a second at most, on average: the pause is 0.9 to 1 s, so the
+// step goes on within a second of the store becoming available, and runs
+// that started together spread their reads.
+const POLL_MS = 1_000
+const POLL_SPREAD = 0.1
+
+/**
+ * Polls the store until it is `available`: at once, then every 0.9 to 1 s,
+ * never past the step's deadline. A store the caller already knows to be
+ * available costs no request.
+ */
+export async function waitUntilAvailable(
+  api: Pick<StoreApi, 'getStore'>,
+  store: FoundStore,
+  deadline: Deadline,
+  {
+    sleep = (ms) => delay(ms),
+    random = Math.random,
+    log = () => {}
+  }: WaitOptions = {}
+): Promise<FoundStore> {
+  let current = store
+  if (current.status === 'available') return current
+  const remainingAtStart = deadline.remainingMs()
+  const timedOut = () => {
+    const waited = (remainingAtStart - deadline.remainingMs()) / 1000
+    return new ActionError(
+      `Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`
+    )
+  }
+  for (;;) {
+    if (deadline.expired()) throw timedOut()
+    let read: VercelStore | undefined
+    try {
+      read = await api.getStore(store.id)
+    } catch (error) {
+      // The deadline ran out during a read: what matters is the last status.
+      if (error instanceof StepTimeoutError) throw timedOut()
+      throw error
+    }
+    current = { ...current, ...read, id: store.id }
+    const status = current.status
+    if (status === 'available') return current
+    if (status && END_STATUSES.includes(status)) {
+      throw new ActionError(endStateMessage(current, status))
+    }
+    const pause = POLL_MS * (1 - POLL_SPREAD * random())
+    const ms = Math.min(pause, deadline.remainingMs())
+    log(
+      `Store ${current.id} is ${status ?? 'without a status'}; asking again in ${(ms / 1000).toFixed(1)} s.`
+    )
+    await sleep(ms)
+  }
+}
+
+function endStateMessage(store: FoundStore, status: string): string {
+  const { title, message, href } = store.notification ?? {}
+  const said = [title, message]
+    .map((text) =>
+      text
+        ?.replace(/\s+/g, ' ')
+        .trim()
+        .replace(/[.\s]+$/, '')
+    )
+    .filter(Boolean)
+    .join(': ')
+  const reason = said ? `Vercel says: ${said}.` : 'Vercel gives no reason.'
+  const where = href ? ` See ${href}.` : ''
+  return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} Resolve it in the Vercel dashboard, or delete the store and run the job again.`
+}
+
+function describe(store: FoundStore): string {
+  return store.name ? `"${store.name}" (${store.id})` : store.id
+}
+
+export interface RemovedStore {
+  id: string
+  name: string
+  /** The projects it was disconnected from, by name where Vercel gives one. */
+  projects: string[]
+}
+
+/**
+ * Deletes these stores (every one with the key, duplicates included, oldest
+ * first). Vercel refuses to delete a store that projects are connected to, so each
+ * is disconnected first.
+ */
+export async function removeStores(
+  api: ConnectionApi,
+  stores: FoundStore[],
+  fallbackName: string,
+  log: (line: string) => void = () => {}
+): Promise<RemovedStore[]> {
+  const removed: RemovedStore[] = []
+  for (const store of stores) {
+    const metadata = store.projectsMetadata
+    const projects = (metadata ?? []).map(
+      ({ name, projectId }) => name ?? projectId ?? 'unnamed project'
+    )
+    // Where the listing does not say, disconnecting costs one request more
+    // than a refused delete would.
+    if (!Array.isArray(metadata) || metadata.length > 0) {
+      await api.disconnectAll(store.id)
+      log(
+        `Disconnected store ${store.id} from ${projects.length > 0 ? projects.join(', ') : 'its projects'}.`
+      )
+    }
+    await api.deleteStore(store.id)
+    log(`Deleted store ${store.name ?? ''} (${store.id}).`)
+    removed.push({ id: store.id, name: store.name ?? fallbackName, projects })
+  }
+  return removed
 }

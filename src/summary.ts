@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
-import type { ConnectionResult } from './connect.js'
-import * as log from './log.js'
-import type { RemovedStore } from './remove.js'
-import type { StoreReport } from './report.js'
-import type { FoundStore, KeyedCreateStoreBody } from './store.js'
+import type { ConnectionResult } from './project.ts'
+import * as log from './log.ts'
+import type { RemovedStore } from './store.ts'
+import type { StoreReport } from './report.ts'
+import type { FoundStore, KeyedCreateStoreBody } from './store.ts'
 
 type SummaryTable = Parameters<typeof core.summary.addTable>[0]
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { describeFailure } from '../src/failure.ts'
-import { InputError } from '../src/input-error.ts'
 import {
+  describeFailure,
+  InputError,
   VercelApiError,
   VercelNetworkError,
   VercelResponseError
-} from '../src/vercel/errors.ts'
+} from '../src/errors.ts'
 
 const LIST = '/v1/storage/stores'
 const CREATE = '/v1/storage/stores/integration/direct'

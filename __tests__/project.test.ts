@@ -1,14 +1,19 @@
-import { describe, expect, it } from 'vitest'
-import { connectStore } from '../src/connect.ts'
-import { removeStores } from '../src/remove.ts'
-import type { FoundStore } from '../src/store.ts'
+import { describe, expect, it, vi } from 'vitest'
+import {
+  connectStore,
+  readStoreEnv,
+  type ReadEnvRequest
+} from '../src/project.ts'
+import { findStores, removeStores, type FoundStore } from '../src/store.ts'
 import type {
   ConnectionApi,
-  ConnectionBody
-} from '../src/vercel/connection-api.ts'
-import { VercelApiError } from '../src/vercel/errors.ts'
-import type { StoreApi } from '../src/vercel/store-api.ts'
-import type { VercelStore } from '../src/vercel/types.ts'
+  ConnectionBody,
+  StoreApi,
+  VercelStore,
+  ProjectEnvApi,
+  ProjectEnvVar
+} from '../src/vercel-api.ts'
+import { VercelApiError } from '../src/errors.ts'
 
 /** A connection API that records its calls and fails where told. */
 function fakeConnections(options: { connectFails?: Error } = {}) {
@@ -72,32 +77,6 @@ const request = {
 }
 
 describe('connectStore', () => {
-  it('connects by id without looking the project up', async () => {
-    const { api, calls, bodies } = fakeConnections()
-    const result = await connectStore(
-      api,
-      store,
-      { ...request, project: 'prj_web' },
-      unchanged
-    )
-    expect(calls).toEqual(['connect store_1'])
-    expect(bodies).toEqual([
-      {
-        projectId: 'prj_web',
-        envVarEnvironments: ['preview'],
-        type: 'integration',
-        envVarPrefix: 'PR1_'
-      }
-    ])
-    expect(result).toEqual({
-      projectId: 'prj_web',
-      projectName: undefined,
-      envVarNames: ['PR1_DATABASE_URL', 'PR1_PGHOST'],
-      envVarPrefix: 'PR1_',
-      connected: true
-    })
-  })
-
   it('sends no prefix when none is asked for', async () => {
     const { api, bodies } = fakeConnections()
     await connectStore(
@@ -170,27 +149,6 @@ describe('connectStore', () => {
     expect(calls).toEqual([])
   })
 
-  it('turns a name collision into advice to set env-prefix', async () => {
-    const { api } = fakeConnections({
-      connectFails: new VercelApiError(
-        'POST',
-        '/v1/storage/stores/store_1/connections',
-        400,
-        {
-          code: 'bad_request',
-          message:
-            'This project already has an existing environment variable with name DATABASE_URL in one of the chosen environments'
-        },
-        'bad_request'
-      )
-    })
-    await expect(
-      connectStore(api, store, { ...request, envPrefix: undefined }, unchanged)
-    ).rejects.toThrow(
-      'Project web already has a variable named DATABASE_URL in preview, so store store_1 cannot add its own; set "env-prefix"'
-    )
-  })
-
   it('takes a conflict for a connection made since the listing, and reads the store to reuse it', async () => {
     const { api, calls } = fakeConnections({
       connectFails: new VercelApiError(
@@ -215,14 +173,6 @@ describe('connectStore', () => {
       'Vercel refused to connect store store_1 to project web (Already connected)'
     )
   })
-
-  it('names a project that is not found', async () => {
-    const { api, calls } = fakeConnections()
-    await expect(
-      connectStore(api, store, { ...request, project: 'nope' }, unchanged)
-    ).rejects.toThrow('Project "nope" was not found in this team')
-    expect(calls).toEqual(['getProject nope'])
-  })
 })
 
 describe('removeStores', () => {
@@ -239,6 +189,15 @@ describe('removeStores', () => {
     ...store
   })
 
+  /** The stores of the key, found as a plan finds them, then removed. */
+  async function removeStoresOf(
+    api: ConnectionApi,
+    stores: StoreApi,
+    storeKey: typeof key
+  ) {
+    return removeStores(api, await findStores(stores, storeKey), storeKey.name)
+  }
+
   function storeApi(listed: VercelStore[]): StoreApi {
     return {
       listStores: async () => listed,
@@ -249,7 +208,8 @@ describe('removeStores', () => {
 
   it('disconnects only stores that have, or may have, projects, then deletes each, oldest first', async () => {
     const { api, calls } = fakeConnections()
-    const removed = await removeStores(
+    const removed = await removeStoresOf(
+      api,
       storeApi([
         ofKey({ id: 'store_new', createdAt: 3, projectsMetadata: [] }),
         ofKey({
@@ -260,7 +220,6 @@ describe('removeStores', () => {
         ofKey({ id: 'store_mid', createdAt: 2 }),
         ofKey({ id: 'store_other', name: 'web-pr-2', createdAt: 0 })
       ]),
-      api,
       key
     )
     expect(calls).toEqual([
@@ -276,10 +235,107 @@ describe('removeStores', () => {
       { id: 'store_new', name: 'web-pr-1', projects: [] }
     ])
   })
+})
 
-  it('removes nothing when no store has the key', async () => {
-    const { api, calls } = fakeConnections()
-    expect(await removeStores(storeApi([]), api, key)).toEqual([])
-    expect(calls).toEqual([])
+const STORE = 'store_abc'
+const hint = (storeId = STORE) => ({
+  type: 'integration-store-secret',
+  storeId
+})
+
+const readRequest: ReadEnvRequest = {
+  project: 'web',
+  projectId: 'prj_web',
+  storeId: STORE,
+  environment: 'preview',
+  names: ['PR1_DATABASE_URL', 'PR1_PGHOST']
+}
+
+/** A project env API over a fixed listing and values, recording reads. */
+function api(listed: ProjectEnvVar[], values: Record<string, string>) {
+  const getEnv = vi.fn(async (_projectId: string, id: string) => {
+    const variable = listed.find((candidate) => candidate.id === id)
+    return { ...variable, value: values[id], decrypted: true }
+  })
+  const fake: ProjectEnvApi = { listEnv: async () => listed, getEnv }
+  return { fake, getEnv }
+}
+
+describe('readStoreEnv', () => {
+  const listed: ProjectEnvVar[] = [
+    {
+      id: 'e1',
+      key: 'PR1_DATABASE_URL',
+      type: 'encrypted',
+      target: ['preview', 'production'],
+      contentHint: hint(),
+      value: 'enc'
+    },
+    {
+      id: 'e2',
+      key: 'PR1_PGHOST',
+      type: 'encrypted',
+      target: 'preview',
+      contentHint: hint(),
+      value: 'enc'
+    },
+    // Another store's, another environment's, and a hand-set variable.
+    {
+      id: 'e3',
+      key: 'PR2_DATABASE_URL',
+      type: 'encrypted',
+      target: ['preview'],
+      contentHint: hint('store_other'),
+      value: 'enc'
+    },
+    {
+      id: 'e4',
+      key: 'PR1_DATABASE_URL',
+      type: 'encrypted',
+      target: ['development'],
+      contentHint: hint(),
+      value: 'enc'
+    },
+    {
+      id: 'e5',
+      key: 'SITE',
+      type: 'plain',
+      target: ['preview'],
+      contentHint: null,
+      value: 'plain'
+    }
+  ]
+
+  it('reads the store’s variables of the environment, and masks each value first', async () => {
+    const { fake, getEnv } = api(listed, { e1: 'postgres://a', e2: 'host-a' })
+    const masked: string[] = []
+    const env = await readStoreEnv(fake, readRequest, (value) =>
+      masked.push(value)
+    )
+    expect(env).toEqual({
+      PR1_DATABASE_URL: 'postgres://a',
+      PR1_PGHOST: 'host-a'
+    })
+    expect(masked.sort()).toEqual(['host-a', 'postgres://a'])
+    expect(getEnv.mock.calls.map(([, id]) => id).sort()).toEqual(['e1', 'e2'])
+  })
+
+  it('fails naming a variable of the connection that the project lacks', async () => {
+    const { fake, getEnv } = api(listed.slice(1), {})
+    await expect(readStoreEnv(fake, readRequest, () => {})).rejects.toThrow(
+      'Project web has no variable PR1_DATABASE_URL of store store_abc in preview, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "read-env".'
+    )
+    expect(getEnv).not.toHaveBeenCalled()
+  })
+
+  it('fails on a variable listed as sensitive before reading any value', async () => {
+    const sensitive = listed.map((variable) =>
+      variable.id === 'e2' ? { ...variable, type: 'sensitive' } : variable
+    )
+    const { fake, getEnv } = api(sensitive, {})
+    await expect(readStoreEnv(fake, readRequest, () => {})).rejects.toThrow(
+      'Variable PR1_PGHOST of project web has no readable value'
+    )
+    expect(getEnv).not.toHaveBeenCalled()
   })
 })

@@ -1,0 +1,596 @@
+/**
+ * The Vercel API as the action calls it: one table of the endpoints' paths
+ * (which the emulator serves, so that the two cannot drift apart), the
+ * shapes of the answers the action reads, and `VercelApi`, one method per
+ * endpoint. Every answer goes through a reader of `vercel-answers.ts`
+ * before anything uses it.
+ */
+import { ActionError, VercelApiError, VercelResponseError } from './errors.ts'
+import type { VercelClient } from './vercel-client.ts'
+import {
+  readDeploymentAnswer,
+  readDeploymentList,
+  readEnvList,
+  readEnvValue,
+  readEnvWriteAnswer,
+  readInstallations,
+  readPlans,
+  readProducts,
+  readProject,
+  readStoreAnswer,
+  readStorePage
+} from './vercel-answers.ts'
+
+/**
+ * Every endpoint the action calls: method and path, with `{name}` where an
+ * id goes. `emulator/routes.ts` serves these very strings.
+ */
+export const PATHS = {
+  listStores: 'GET /v1/storage/stores',
+  getStore: 'GET /v1/storage/stores/{id}',
+  createStore: 'POST /v1/storage/stores/integration/direct',
+  connect: 'POST /v1/storage/stores/{id}/connections',
+  disconnectAll: 'DELETE /v1/storage/stores/{id}/connections',
+  deleteStore: 'DELETE /v1/storage/stores/integration/{id}',
+  getProject: 'GET /v9/projects/{idOrName}',
+  listProjectEnv: 'GET /v10/projects/{idOrName}/env',
+  getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
+  createProjectEnv: 'POST /v10/projects/{idOrName}/env',
+  batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
+  listDeployments: 'GET /v6/deployments',
+  createDeployment: 'POST /v13/deployments',
+  listConfigurations: 'GET /v1/integrations/configurations',
+  listProducts: 'GET /v1/integrations/configuration/{id}/products',
+  listPlans:
+    'GET /v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans'
+} as const
+
+export type Endpoint = keyof typeof PATHS
+
+/** A team as the Vercel API takes it: `?teamId=team_…` or `?slug=…`. */
+export type TeamScope = { teamId: string } | { slug: string }
+
+/**
+ * The parts of Vercel's store objects this action reads. Responses are not
+ * trusted to match the official schema (it leaves out `id` and `name`, which
+ * real responses carry), so every field is optional and read defensively.
+ */
+export interface VercelStore {
+  id?: string
+  name?: string
+  type?: string
+  status?: string | null
+  externalId?: string | null
+  createdAt?: number
+  product?: {
+    id?: string
+    slug?: string
+    name?: string
+    integrationConfigurationId?: string
+  }
+  billingPlan?: { id?: string; name?: string } | null
+  secrets?: { name?: string }[]
+  projectsMetadata?: ProjectConnection[] | null
+  notification?: StoreNotification | null
+}
+
+/** One project a store is connected to (`projectsMetadata[]`). */
+export interface ProjectConnection {
+  id?: string
+  projectId?: string
+  name?: string
+  environments?: string[]
+  envVarPrefix?: string | null
+  environmentVariables?: string[]
+}
+
+/** What Vercel tells the team about a store that needs attention. */
+export interface StoreNotification {
+  title?: string
+  level?: string
+  message?: string
+  href?: string
+}
+
+export interface VercelProject {
+  id?: string
+  name?: string
+}
+
+export interface StoreListResponse {
+  stores?: VercelStore[]
+  pagination?: { next?: number | string | null } | null
+}
+
+export interface StoreResponse {
+  store?: VercelStore | null
+}
+
+export type MetadataValue = string | number | boolean | string[] | number[]
+
+/**
+ * The body of `POST /v1/storage/stores/integration/direct`, with the
+ * constraints of Vercel's OpenAPI description in `CreateStoreSpec`.
+ */
+export interface CreateStoreBody {
+  name: string
+  integrationConfigurationId: string
+  integrationProductIdOrSlug: string
+  externalId?: string
+  metadata?: Record<string, MetadataValue>
+  protocolSettings?: Record<string, unknown>
+  source?: StoreSource
+  billingPlanId?: string
+  paymentMethodId?: string
+  prepaymentAmountCents?: number
+}
+
+export const STORE_SOURCES = [
+  'marketplace',
+  'deploy-button',
+  'external',
+  'v0',
+  'resource-claims',
+  'cli',
+  'oauth',
+  'backoffice'
+] as const
+
+export type StoreSource = (typeof STORE_SOURCES)[number]
+
+/**
+ * The request body constraints of the create endpoint, as Vercel's OpenAPI
+ * description states them (`__tests__/create-spec.test.ts` checks each one
+ * against the vendored spec).
+ */
+export const CreateStoreSpec = {
+  nameMaxLength: 128,
+  integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
+  productId: /^iap_[a-zA-Z0-9_]+$/,
+  productSlug: /^[a-z0-9-]+$/,
+  prepaymentAmountCentsMinimum: 50,
+  sources: STORE_SOURCES
+} as const
+
+/** One Marketplace installation (an item of `getConfigurations`). */
+export interface IntegrationConfiguration {
+  id?: string
+  integrationId?: string
+  slug?: string
+  ownerId?: string
+  status?: string
+  installationType?: string
+  createdAt?: number
+  disabledAt?: number
+  deletedAt?: number | null
+  integration?: { name?: string }
+}
+
+/** A product's metadata form: JSON Schema plus Vercel's `ui:` keywords. */
+export interface MetadataSchema {
+  type?: string
+  properties?: Record<string, MetadataProperty>
+  required?: string[]
+}
+
+export type UiFlag = boolean | 'create' | 'update' | { expr: string }
+
+export interface MetadataProperty {
+  type?: string
+  default?: unknown
+  enum?: unknown[]
+  minimum?: number
+  maximum?: number
+  exclusiveMinimum?: number
+  exclusiveMaximum?: number
+  minLength?: number
+  maxLength?: number
+  pattern?: string
+  minItems?: number
+  maxItems?: number
+  items?: MetadataProperty
+  'ui:control'?: string
+  'ui:options'?: (string | { value?: string; hidden?: unknown })[]
+  'ui:hidden'?: UiFlag
+  'ui:read-only'?: UiFlag
+}
+
+export interface IntegrationProduct {
+  id?: string
+  slug?: string
+  name?: string
+  primaryProtocol?: string
+  protocols?: Record<string, { status?: string } | undefined>
+  metadataSchema?: MetadataSchema
+}
+
+/** `getConfigurationProducts`. */
+export interface ConfigurationProducts {
+  products: IntegrationProduct[]
+  integration?: { id?: string; slug?: string; name?: string }
+}
+
+/** An item of `getBillingPlans`. */
+export interface BillingPlan {
+  id?: string
+  type?: string
+  name?: string
+  scope?: string
+  description?: string
+  paymentMethodRequired?: boolean
+  cost?: string
+  minimumAmount?: string
+  maximumAmount?: string
+  disabled?: boolean
+}
+
+export interface PlansQuery {
+  integrationIdOrSlug: string
+  productIdOrSlug: string
+  integrationConfigurationId: string
+  metadata: Record<string, unknown>
+}
+
+/** What the variables a store connection makes say about their origin. */
+export interface EnvContentHint {
+  type?: string
+  storeId?: string
+}
+
+/** A project's environment variable, as the project env endpoints return it. */
+export interface ProjectEnvVar {
+  id?: string
+  key?: string
+  /** `encrypted`, `sensitive`, `plain`… A sensitive value is never returned. */
+  type?: string
+  /** In a listing, the encrypted value; from `getProjectEnv`, the value. */
+  value?: string
+  decrypted?: boolean
+  target?: string | string[]
+  contentHint?: EnvContentHint | null
+  /** Set on a preview variable scoped to one Git branch. */
+  gitBranch?: string | null
+  /** Says who wrote it: the action marks its own (branch-env.ts). */
+  comment?: string
+  /** Milliseconds since the epoch. */
+  createdAt?: number
+  updatedAt?: number
+}
+
+/** One variable as `POST /v10/projects/{idOrName}/env` takes it. */
+export interface NewEnvVar {
+  key: string
+  value: string
+  type: 'encrypted'
+  target: ['preview']
+  gitBranch: string
+  comment: string
+}
+
+/** What `POST /v10/projects/{idOrName}/env` wrote, and what it refused. */
+export interface EnvWriteAnswer {
+  created: ProjectEnvVar[]
+  failed: { code?: string; message?: string; key?: string }[]
+}
+
+/** A deployment, as `GET /v6/deployments` lists it. */
+export interface ListedDeployment {
+  id: string
+  /** The project's name: what a redeploy is sent with. */
+  name?: string
+  /** The host, without a scheme. */
+  url?: string
+  createdAt?: number
+}
+
+/** The body of `POST /v1/storage/stores/{id}/connections`, as the CLI sends it. */
+export interface ConnectionBody {
+  projectId: string
+  envVarEnvironments: string[]
+  type: 'integration'
+  envVarPrefix?: string
+}
+
+/**
+ * The path of an endpoint with its ids filled in, each encoded. Every path
+ * with an id in it is built here. `encodeURIComponent` leaves `.` and `..`
+ * as they are, and the URL parser then drops or climbs that segment:
+ * `DELETE /v1/storage/stores/..` would reach `DELETE /v1/storage/stores/`.
+ * Inputs and answers are checked for such ids earlier, with a message naming
+ * where they came from; this is the last guard, so that no request ever
+ * goes to a path it was not meant for.
+ */
+export function pathOf(
+  endpoint: Endpoint,
+  ids: Record<string, string> = {}
+): string {
+  const path = PATHS[endpoint].slice(PATHS[endpoint].indexOf(' ') + 1)
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => segment(ids[name]))
+}
+
+/** One id as a path segment, refused where it would change the path. */
+export function segment(id: string | undefined): string {
+  if (id === undefined || id === '' || id === '.' || id === '..') {
+    throw new ActionError(
+      `Refusing to send a request for the id ${JSON.stringify(id ?? '')}: it would change the request's path. Check the inputs, and what Vercel answered before.`
+    )
+  }
+  return encodeURIComponent(id)
+}
+
+// No client of Vercel's has seen the store listing paginate; the cap only
+// guards against a server whose cursors never end.
+const MAX_PAGES = 100
+
+/** Every endpoint the action calls, each answer read by its shape. */
+export class VercelApi {
+  private readonly client: VercelClient
+  private prefetched:
+    | { integrationConfigurationId: string; stores: Promise<VercelStore[]> }
+    | undefined
+
+  constructor(client: VercelClient) {
+    this.client = client
+  }
+
+  /**
+   * Starts the first listing of the installation's stores now: it needs
+   * only the installation's id, so it runs while the product and metadata
+   * are being resolved. The next `listStores` of that installation takes
+   * it; later listings (after a create) are sent afresh.
+   */
+  prefetchStores(integrationConfigurationId: string): void {
+    const stores = this.fetchStores(integrationConfigurationId)
+    // Awaited later, unless resolving fails first: never unhandled.
+    stores.catch(() => undefined)
+    this.prefetched = { integrationConfigurationId, stores }
+  }
+
+  /**
+   * `GET /v1/storage/stores` (undocumented; what the CLI and Terraform use).
+   */
+  listStores(integrationConfigurationId: string): Promise<VercelStore[]> {
+    const prefetched = this.prefetched
+    if (prefetched?.integrationConfigurationId === integrationConfigurationId) {
+      this.prefetched = undefined
+      return prefetched.stores
+    }
+    return this.fetchStores(integrationConfigurationId)
+  }
+
+  /**
+   * Every page of the listing. A store that two pages both carry is one
+   * store, not two: taken as a duplicate, the step would ask for the store
+   * in use to be deleted, and `state: absent` would delete it twice.
+   */
+  private async fetchStores(
+    integrationConfigurationId: string
+  ): Promise<VercelStore[]> {
+    const path = pathOf('listStores')
+    const stores = new Map<string, VercelStore>()
+    const withoutId: VercelStore[] = []
+    let until: string | undefined
+    for (let page = 0; page < MAX_PAGES; page++) {
+      // A listing that cannot be read must not pass for an empty one: that
+      // would create a second store.
+      const { stores: listed, next } = readStorePage(
+        await this.client.get<unknown>(path, {
+          integrationConfigurationId,
+          until
+        }),
+        `GET ${path}`
+      )
+      for (const store of listed) {
+        if (store.id === undefined) withoutId.push(store)
+        else if (!stores.has(store.id)) stores.set(store.id, store)
+      }
+      if (next === undefined) return [...stores.values(), ...withoutId]
+      if (next === until) {
+        throw new VercelResponseError(
+          'GET',
+          path,
+          200,
+          'the same page cursor twice'
+        )
+      }
+      until = next
+    }
+    throw new VercelResponseError(
+      'GET',
+      path,
+      200,
+      `more than ${MAX_PAGES} pages`
+    )
+  }
+
+  async getStore(id: string): Promise<VercelStore | undefined> {
+    const path = pathOf('getStore', { id })
+    return readStoreAnswer(await this.client.get<unknown>(path), `GET ${path}`)
+  }
+
+  /** `POST /v1/storage/stores/integration/direct` (documented). */
+  async createStore(body: CreateStoreBody): Promise<VercelStore | undefined> {
+    const path = pathOf('createStore')
+    return readStoreAnswer(
+      await this.client.post<unknown>(path, body),
+      `POST ${path}`
+    )
+  }
+
+  /** `GET /v9/projects/{idOrName}` (documented). */
+  async getProject(idOrName: string): Promise<VercelProject | undefined> {
+    const path = pathOf('getProject', { idOrName })
+    return readProject(await this.client.get<unknown>(path), `GET ${path}`)
+  }
+
+  /**
+   * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel
+   * CLI's connect-resource-to-project.ts): the one variant that takes a prefix.
+   */
+  async connect(storeId: string, body: ConnectionBody): Promise<void> {
+    await this.client.postIgnoringAnswer(
+      pathOf('connect', { id: storeId }),
+      body
+    )
+  }
+
+  /** `DELETE /v1/storage/stores/{id}/connections`: every project at once. */
+  async disconnectAll(storeId: string): Promise<void> {
+    await alreadyGone(
+      this.client.delete(pathOf('disconnectAll', { id: storeId }))
+    )
+  }
+
+  /** `DELETE /v1/storage/stores/integration/{id}` (the CLI's delete-resource.ts). */
+  async deleteStore(storeId: string): Promise<void> {
+    await alreadyGone(
+      this.client.delete(pathOf('deleteStore', { id: storeId }))
+    )
+  }
+
+  /** `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`). */
+  async listEnv(projectId: string): Promise<ProjectEnvVar[]> {
+    const path = pathOf('listProjectEnv', { idOrName: projectId })
+    // The spec also allows one variable alone, as the answer to a filter by
+    // id this action never sends.
+    return readEnvList(await this.client.get<unknown>(path), `GET ${path}`)
+  }
+
+  /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
+  async getEnv(projectId: string, envId: string): Promise<ProjectEnvVar> {
+    const path = pathOf('getProjectEnv', { idOrName: projectId, id: envId })
+    return readEnvValue(await this.client.get<unknown>(path), `GET ${path}`)
+  }
+
+  /**
+   * `POST /v10/projects/{idOrName}/env?upsert=true` (op `createProjectEnv`)
+   * with an array: every variable in one request, each overriding its
+   * earlier value.
+   */
+  async writeEnv(
+    project: string,
+    variables: NewEnvVar[]
+  ): Promise<EnvWriteAnswer> {
+    const path = pathOf('createProjectEnv', { idOrName: project })
+    const answer = await this.client.post<unknown>(path, variables, {
+      upsert: 'true'
+    })
+    return readEnvWriteAnswer(answer, `POST ${path}`)
+  }
+
+  /** `DELETE /v1/projects/{idOrName}/env` (op `batchRemoveProjectEnv`). */
+  async removeEnv(project: string, ids: string[]): Promise<void> {
+    await this.client.delete(
+      pathOf('batchRemoveProjectEnv', { idOrName: project }),
+      {},
+      { ids }
+    )
+  }
+
+  /**
+   * `GET /v6/deployments` (op `getDeployments`): the branch's newest preview
+   * deployments, newest first.
+   */
+  async listPreviews(
+    projectId: string,
+    branch: string,
+    limit: number
+  ): Promise<ListedDeployment[]> {
+    const path = pathOf('listDeployments')
+    const answer = await this.client.get<unknown>(path, {
+      projectId,
+      target: 'preview',
+      branch,
+      limit: String(limit)
+    })
+    return readDeploymentList(answer, `GET ${path}`)
+  }
+
+  /**
+   * `POST /v13/deployments` (op `createDeployment`) with `deploymentId`: a
+   * new build of that deployment, which reads the variables as they are now.
+   */
+  async redeploy(
+    name: string,
+    deploymentId: string
+  ): Promise<{ id: string; url?: string }> {
+    const path = pathOf('createDeployment')
+    const answer = await this.client.post<unknown>(path, { name, deploymentId })
+    return readDeploymentAnswer(answer, `POST ${path}`)
+  }
+
+  /** `GET /v1/integrations/configurations`: a bare array. */
+  async listInstallations(
+    integrationIdOrSlug: string
+  ): Promise<IntegrationConfiguration[]> {
+    const path = pathOf('listConfigurations')
+    const response = await this.client.get<unknown>(path, {
+      view: 'account',
+      installationType: 'marketplace',
+      integrationIdOrSlug
+    })
+    return readInstallations(response, `GET ${path}`)
+  }
+
+  async listProducts(
+    integrationConfigurationId: string
+  ): Promise<ConfigurationProducts> {
+    const path = pathOf('listProducts', { id: integrationConfigurationId })
+    return readProducts(await this.client.get<unknown>(path), `GET ${path}`)
+  }
+
+  /** Sends the metadata JSON-encoded, like the CLI's fetch-billing-plans.ts. */
+  async listPlans(query: PlansQuery): Promise<BillingPlan[]> {
+    const path = pathOf('listPlans', {
+      integrationIdOrSlug: query.integrationIdOrSlug,
+      productIdOrSlug: query.productIdOrSlug
+    })
+    const response = await this.client.get<unknown>(path, {
+      metadata: JSON.stringify(query.metadata),
+      integrationConfigurationId: query.integrationConfigurationId
+    })
+    return readPlans(response, `GET ${path}`)
+  }
+}
+
+/** The store endpoints `store.ts` calls. */
+export type StoreApi = Pick<
+  VercelApi,
+  'listStores' | 'getStore' | 'createStore'
+>
+
+/** The endpoints of a store's life after its creation. */
+export type ConnectionApi = Pick<
+  VercelApi,
+  'getProject' | 'connect' | 'disconnectAll' | 'deleteStore'
+>
+
+/** The project env endpoints that read a connection's values back. */
+export type ProjectEnvApi = Pick<VercelApi, 'listEnv' | 'getEnv'>
+
+/**
+ * The project endpoints of a pull request's preview (issue 12): its
+ * variables, scoped to its Git branch, and its deployments.
+ */
+export type PreviewApi = Pick<
+  VercelApi,
+  'listEnv' | 'getEnv' | 'writeEnv' | 'removeEnv' | 'listPreviews' | 'redeploy'
+>
+
+/** The discovery endpoints (api-notes §6) `resolve.ts` calls. */
+export type IntegrationApi = Pick<
+  VercelApi,
+  'listInstallations' | 'listProducts' | 'listPlans'
+>
+
+/**
+ * A 404 means the store is gone: deleted by a concurrent run, or by this
+ * one's earlier attempt whose answer was lost before a retry.
+ */
+async function alreadyGone(deletion: Promise<void>): Promise<void> {
+  try {
+    await deletion
+  } catch (error) {
+    if (!(error instanceof VercelApiError && error.status === 404)) throw error
+  }
+}
