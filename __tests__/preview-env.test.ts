@@ -328,6 +328,14 @@ describe('git-branch', () => {
     ).toEqual([['DATABASE_URL', 'postgres://hand-made']])
   })
 
+  it('says why Vercel refuses the production branch', async () => {
+    const line = errorLine(await runAction(step({ number: 5, branch: 'main' })))
+    expect(line).toContain(
+      'Vercel refused preview variables for branch main of project prj_emuWeb0001: "Cannot set Production Branch \\"main\\" for a Preview Environment Variable". Set "git-branch" to the pull request\'s branch'
+    )
+    expect(branchVariables('main')).toEqual([])
+  })
+
   it('finds the clash on a new store before connecting it', async () => {
     await addVariable({
       key: 'DATABASE_URL',

@@ -49197,14 +49197,14 @@ async function writeBranchVariables(api, target, values, own, current, log) {
             changedAt: newest(kept)
         };
     }
-    const answer = await api.writeEnv(target.project, changed.map((key) => ({
+    const answer = await refusalExplained(api.writeEnv(target.project, changed.map((key) => ({
         key,
         value: values[key],
         type: 'encrypted',
         target: ['preview'],
         gitBranch: target.branch,
         comment
-    })));
+    }))), target);
     if (answer.failed.length > 0) {
         const [first] = answer.failed;
         throw new ActionError(`Vercel did not write ${answer.failed.map(({ key }) => key ?? 'a variable').join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`);
@@ -49238,6 +49238,21 @@ listed) {
     const names = marked.map(({ key, gitBranch }) => `${key}${gitBranch ? ` (${gitBranch})` : ''}`);
     log(`Removed ${names.join(', ')} from project ${project}.`);
     return names;
+}
+/**
+ * A 400 is Vercel refusing the branch itself (its production branch, say:
+ * "Cannot set Production Branch … for a Preview Environment Variable").
+ */
+async function refusalExplained(writing, { project, branch }) {
+    try {
+        return await writing;
+    }
+    catch (error) {
+        if (!(error instanceof VercelApiError && error.status === 400))
+            throw error;
+        const reason = error.body?.message ?? error.body?.code ?? 'no reason given';
+        throw new ActionError(`Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`);
+    }
 }
 function newest(variables) {
     const times = variables.flatMap(({ updatedAt, createdAt }) => {

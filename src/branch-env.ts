@@ -1,5 +1,5 @@
 import { Inputs } from './constants.ts'
-import { ActionError } from './errors.ts'
+import { ActionError, VercelApiError } from './errors.ts'
 import type { NewEnvVar, PreviewApi, ProjectEnvVar } from './vercel-api.ts'
 
 /*
@@ -194,16 +194,19 @@ export async function writeBranchVariables(
       changedAt: newest(kept)
     }
   }
-  const answer = await api.writeEnv(
-    target.project,
-    changed.map((key): NewEnvVar => ({
-      key,
-      value: values[key],
-      type: 'encrypted',
-      target: ['preview'],
-      gitBranch: target.branch,
-      comment
-    }))
+  const answer = await refusalExplained(
+    api.writeEnv(
+      target.project,
+      changed.map((key): NewEnvVar => ({
+        key,
+        value: values[key],
+        type: 'encrypted',
+        target: ['preview'],
+        gitBranch: target.branch,
+        comment
+      }))
+    ),
+    target
   )
   if (answer.failed.length > 0) {
     const [first] = answer.failed
@@ -253,6 +256,25 @@ export async function removeBranchVariables(
   )
   log(`Removed ${names.join(', ')} from project ${project}.`)
   return names
+}
+
+/**
+ * A 400 is Vercel refusing the branch itself (its production branch, say:
+ * "Cannot set Production Branch … for a Preview Environment Variable").
+ */
+async function refusalExplained<T>(
+  writing: Promise<T>,
+  { project, branch }: BranchTarget
+): Promise<T> {
+  try {
+    return await writing
+  } catch (error) {
+    if (!(error instanceof VercelApiError && error.status === 400)) throw error
+    const reason = error.body?.message ?? error.body?.code ?? 'no reason given'
+    throw new ActionError(
+      `Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`
+    )
+  }
 }
 
 function newest(variables: ProjectEnvVar[]): number | undefined {
