@@ -285,6 +285,40 @@ describe('two pull requests of one project, opened, updated and closed', () => {
   })
 })
 
+describe('round trips', () => {
+  // The emulator answers the held routes only once all the requests named
+  // have arrived: requests sent one after another would each wait out the
+  // hold (seconds) and show no overlap.
+  it('reads both sets of values and lists the deployments at once on a rerun', async () => {
+    expect((await runAction(step(FIRST, { redeploy: 'true' }))).exitCode).toBe(
+      0
+    )
+    const together = 2 * secretNames().length + 1
+    emulator.options.hold = {
+      routes: [GET_ENV, LIST_DEPLOYMENTS],
+      until: together
+    }
+    const { result, counts } = await counted(step(FIRST, { redeploy: 'true' }))
+    expect(result.exitCode).toBe(0)
+    expect(counts[GET_ENV] + counts[LIST_DEPLOYMENTS]).toBe(together)
+    expect(
+      Math.max(...emulator.requests.map(({ concurrent }) => concurrent ?? 0))
+    ).toBe(together - 1)
+  })
+
+  it("lists the stores and the project's variables at once on a close", async () => {
+    expect((await runAction(step(FIRST))).exitCode).toBe(0)
+    emulator.options.hold = { routes: [LIST_STORES, LIST_ENV], until: 2 }
+    const { result } = await counted(close(FIRST))
+    expect(result.exitCode).toBe(0)
+    const [first, second] = emulator.requests
+    expect([first.route, second.route].sort()).toEqual(
+      [LIST_STORES, LIST_ENV].sort()
+    )
+    expect(second.concurrent).toBe(1)
+  })
+})
+
 describe('git-branch', () => {
   it('writes again only the variable that changed', async () => {
     expect((await runAction(step(FIRST))).exitCode).toBe(0)
