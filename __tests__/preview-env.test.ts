@@ -362,6 +362,14 @@ describe('git-branch', () => {
     ).toEqual([['DATABASE_URL', 'postgres://hand-made']])
   })
 
+  it('advises dropping git-branch where the values cannot be read, and writes no variable', async () => {
+    emulator.options.sensitiveStoreVariables = true
+    const line = errorLine(await runAction(step(FIRST)))
+    expect(line).toContain('has no readable value')
+    expect(line).toContain('drop "git-branch"')
+    expect(writes().map(({ route }) => route)).not.toContain(WRITE_ENV)
+  })
+
   it('says why Vercel refuses the production branch', async () => {
     const line = errorLine(await runAction(step({ number: 5, branch: 'main' })))
     expect(line).toContain(

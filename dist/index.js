@@ -49405,14 +49405,14 @@ async function readStoreEnv(api, request, mask) {
     const variables = listed.filter((variable) => isOfStore(variable, request));
     const missing = request.names.filter((name) => !variables.some(({ key }) => key === name));
     if (missing.length > 0) {
-        throw new ActionError(`Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${Inputs.readEnv}".`);
+        throw new ActionError(`Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${request.input ?? Inputs.readEnv}".`);
     }
     const listedSensitive = variables.find(({ type }) => type === 'sensitive');
     if (listedSensitive)
         throw sensitive(listedSensitive.key, request);
     const withoutId = variables.find(({ id }) => !id);
     if (withoutId) {
-        throw new ActionError(`Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${Inputs.readEnv}".`);
+        throw new ActionError(`Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${request.input ?? Inputs.readEnv}".`);
     }
     const answers = await Promise.all(variables.map(({ id, key }) => explained(api.getEnv(request.projectId, id ?? ''), request, key)));
     checkValuesSize(answers, variables, request);
@@ -49432,14 +49432,15 @@ async function readStoreEnv(api, request, mask) {
  * Fails, naming the variable, where the values together pass what Vercel
  * allows a deployment; before any value is masked, output or shown.
  */
-function checkValuesSize(answers, variables, { project }) {
+function checkValuesSize(answers, variables, request) {
+    const { project } = request;
     let total = 0;
     for (const [index, { value }] of answers.entries()) {
         if (typeof value !== 'string')
             continue;
         total += Buffer.byteLength(value);
         if (total > MAX_VALUES_BYTES) {
-            throw new ActionError(`Vercel answered the read of variable ${variables[index].key} of project ${project} with a value that takes the values read past 64 KB, the most Vercel allows a deployment's variables in all, so none is used (not quoted here, as it may be secret); check the variable in the Vercel dashboard, or drop "${Inputs.readEnv}".`);
+            throw new ActionError(`Vercel answered the read of variable ${variables[index].key} of project ${project} with a value that takes the values read past 64 KB, the most Vercel allows a deployment's variables in all, so none is used (not quoted here, as it may be secret); check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`);
         }
     }
 }
@@ -49454,8 +49455,9 @@ function isReadable(variable) {
         variable.decrypted !== false &&
         typeof variable.value === 'string');
 }
-function sensitive(key, { project }) {
-    return new ActionError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`);
+function sensitive(key, request) {
+    const { project } = request;
+    return new ActionError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${request.input ?? Inputs.readEnv}" and read it in the deployment instead.`);
 }
 /**
  * The failures of these reads a person can act on, in one line; and a
@@ -49465,9 +49467,9 @@ function sensitive(key, { project }) {
  * A listing of the project's variables, its failures explained; a project
  * that is not there named as the connect names it.
  */
-async function explainedListing(listing, project) {
+async function explainedListing(listing, project, input) {
     try {
-        return await explained(listing, { project });
+        return await explained(listing, { project, input });
     }
     catch (error) {
         if (error instanceof VercelApiError && error.status === 404) {
@@ -49476,25 +49478,26 @@ async function explainedListing(listing, project) {
         throw error;
     }
 }
-async function explained(reading, { project }, key) {
+async function explained(reading, request, key) {
+    const { project } = request;
     try {
         return await reading;
     }
     catch (error) {
         if (key !== undefined && error instanceof VercelAnswerTooLargeError) {
-            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with more than ${error.limit}, far more than any variable's value, so it was not read; check the variable in the Vercel dashboard, or drop "${Inputs.readEnv}".`);
+            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with more than ${error.limit}, far more than any variable's value, so it was not read; check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`);
         }
         if (key !== undefined && error instanceof VercelResponseError) {
-            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${Inputs.readEnv}".`);
+            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${request.input ?? Inputs.readEnv}".`);
         }
         if (!(error instanceof VercelApiError))
             throw error;
         const code = error.body?.code ?? '';
         if (STEP_UP.test(code)) {
-            throw new ActionError(`${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${Inputs.readEnv}" and read the values in the deployment instead.`);
+            throw new ActionError(`${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${request.input ?? Inputs.readEnv}" and read the values in the deployment instead.`);
         }
         if (error.status === 403) {
-            throw new ActionError(`${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${Inputs.readEnv}".`);
+            throw new ActionError(`${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${request.input ?? Inputs.readEnv}".`);
         }
         throw error;
     }
@@ -50779,6 +50782,7 @@ async function removeStores(api, stores, fallbackName, log = () => { }) {
 
 
 
+
 /** The run: the plan, then applied, or shown where `dry-run` asks. */
 async function runFlow(step) {
     const { inputs, effects } = step;
@@ -50913,6 +50917,12 @@ async function applyPresent(step, plan) {
 function readsValues(inputs) {
     return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
 }
+/** The input that has the step read the values, for its failures' advice. */
+function valuesInput(inputs) {
+    if (inputs.gitBranch !== undefined)
+        return Inputs.gitBranch;
+    return inputs.exportEnv ? Inputs.exportEnv : Inputs.readEnv;
+}
 function secretNamesOf(store) {
     return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
 }
@@ -50926,7 +50936,7 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
     // A connection made now put variables the early listing cannot show.
     const listed = await explainedListing(!connection.connected && projectVariables
         ? projectVariables
-        : api.listEnv(connection.projectId), project);
+        : api.listEnv(connection.projectId), project, valuesInput(inputs));
     const own = branchTarget ? ownBranchVariables(listed, branchTarget) : [];
     const mask = (value) => effects.mask(value);
     // The deployments are listed with the values: the same round trip.
@@ -50941,7 +50951,8 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
             storeId: store.id,
             environment: inputs.environments[0],
             names: connection.envVarNames,
-            listed
+            listed,
+            input: valuesInput(inputs)
         }, mask),
         readOwnValues(api, own, connection.projectId, mask)
     ]);

@@ -16,6 +16,7 @@ import {
   type BranchTarget,
   type BranchWrite
 } from './branch-env.ts'
+import { Inputs } from './constants.ts'
 import type { ActionInputs } from './inputs.ts'
 import {
   connectStore,
@@ -284,6 +285,12 @@ function readsValues(inputs: ActionInputs): boolean {
   return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined
 }
 
+/** The input that has the step read the values, for its failures' advice. */
+function valuesInput(inputs: ActionInputs): string {
+  if (inputs.gitBranch !== undefined) return Inputs.gitBranch
+  return inputs.exportEnv ? Inputs.exportEnv : Inputs.readEnv
+}
+
 function secretNamesOf(store: FoundStore): string[] {
   return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []))
 }
@@ -309,7 +316,8 @@ async function applyPreview(
     !connection.connected && projectVariables
       ? projectVariables
       : api.listEnv(connection.projectId),
-    project
+    project,
+    valuesInput(inputs)
   )
   const own = branchTarget ? ownBranchVariables(listed, branchTarget) : []
   const mask = (value: string) => effects.mask(value)
@@ -328,7 +336,8 @@ async function applyPreview(
         storeId: store.id,
         environment: inputs.environments[0],
         names: connection.envVarNames,
-        listed
+        listed,
+        input: valuesInput(inputs)
       },
       mask
     ),

@@ -237,6 +237,11 @@ export interface ReadEnvRequest {
   names: string[]
   /** The project's variables, where the caller has listed them already. */
   listed?: ProjectEnvVar[]
+  /**
+   * The input that asked for the values (`read-env`, `export-env` or
+   * `git-branch`), which a failure advises dropping. Default `read-env`.
+   */
+  input?: string
 }
 
 // Vercel's step-up authentication: only a person can answer it (api-notes §3).
@@ -265,7 +270,7 @@ export async function readStoreEnv(
   )
   if (missing.length > 0) {
     throw new ActionError(
-      `Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${Inputs.readEnv}".`
+      `Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${request.input ?? Inputs.readEnv}".`
     )
   }
   const listedSensitive = variables.find(({ type }) => type === 'sensitive')
@@ -273,7 +278,7 @@ export async function readStoreEnv(
   const withoutId = variables.find(({ id }) => !id)
   if (withoutId) {
     throw new ActionError(
-      `Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${Inputs.readEnv}".`
+      `Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${request.input ?? Inputs.readEnv}".`
     )
   }
   const answers = await Promise.all(
@@ -299,15 +304,16 @@ export async function readStoreEnv(
 function checkValuesSize(
   answers: ProjectEnvVar[],
   variables: ProjectEnvVar[],
-  { project }: ReadEnvRequest
+  request: ReadEnvRequest
 ): void {
+  const { project } = request
   let total = 0
   for (const [index, { value }] of answers.entries()) {
     if (typeof value !== 'string') continue
     total += Buffer.byteLength(value)
     if (total > MAX_VALUES_BYTES) {
       throw new ActionError(
-        `Vercel answered the read of variable ${variables[index].key} of project ${project} with a value that takes the values read past 64 KB, the most Vercel allows a deployment's variables in all, so none is used (not quoted here, as it may be secret); check the variable in the Vercel dashboard, or drop "${Inputs.readEnv}".`
+        `Vercel answered the read of variable ${variables[index].key} of project ${project} with a value that takes the values read past 64 KB, the most Vercel allows a deployment's variables in all, so none is used (not quoted here, as it may be secret); check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`
       )
     }
   }
@@ -335,9 +341,10 @@ function isReadable(
   )
 }
 
-function sensitive(key: string | undefined, { project }: ReadEnvRequest) {
+function sensitive(key: string | undefined, request: ReadEnvRequest) {
+  const { project } = request
   return new ActionError(
-    `Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`
+    `Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${request.input ?? Inputs.readEnv}" and read it in the deployment instead.`
   )
 }
 
@@ -351,10 +358,11 @@ function sensitive(key: string | undefined, { project }: ReadEnvRequest) {
  */
 export async function explainedListing<T>(
   listing: Promise<T>,
-  project: string
+  project: string,
+  input?: string
 ): Promise<T> {
   try {
-    return await explained(listing, { project } as ReadEnvRequest)
+    return await explained(listing, { project, input })
   } catch (error) {
     if (error instanceof VercelApiError && error.status === 404) {
       throw new ActionError(
@@ -367,32 +375,33 @@ export async function explainedListing<T>(
 
 async function explained<T>(
   reading: Promise<T>,
-  { project }: ReadEnvRequest,
+  request: Pick<ReadEnvRequest, 'project' | 'input'>,
   key?: string
 ): Promise<T> {
+  const { project } = request
   try {
     return await reading
   } catch (error) {
     if (key !== undefined && error instanceof VercelAnswerTooLargeError) {
       throw new ActionError(
-        `Vercel answered the read of variable ${key} of project ${project} with more than ${error.limit}, far more than any variable's value, so it was not read; check the variable in the Vercel dashboard, or drop "${Inputs.readEnv}".`
+        `Vercel answered the read of variable ${key} of project ${project} with more than ${error.limit}, far more than any variable's value, so it was not read; check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`
       )
     }
     if (key !== undefined && error instanceof VercelResponseError) {
       throw new ActionError(
-        `Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${Inputs.readEnv}".`
+        `Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${request.input ?? Inputs.readEnv}".`
       )
     }
     if (!(error instanceof VercelApiError)) throw error
     const code = error.body?.code ?? ''
     if (STEP_UP.test(code)) {
       throw new ActionError(
-        `${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${Inputs.readEnv}" and read the values in the deployment instead.`
+        `${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${request.input ?? Inputs.readEnv}" and read the values in the deployment instead.`
       )
     }
     if (error.status === 403) {
       throw new ActionError(
-        `${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${Inputs.readEnv}".`
+        `${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${request.input ?? Inputs.readEnv}".`
       )
     }
     throw error
