@@ -4,7 +4,14 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['__tests__/**/*.test.ts'],
-    // Bundle tests start child processes; give them room on a 2-core machine.
+    // Most tests run the action in this process against an emulator on
+    // loopback and spend their time waiting on sockets, so a file a worker
+    // is enough; one worker per core of the 2-core machines CI runs on.
+    // Test files are processes of their own: an in-process run sets
+    // process.env and captures stdout, which threads would share.
+    pool: 'forks',
+    maxWorkers: 2,
+    // Bundle tests start child processes; give them room under load.
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default', 'json'],
