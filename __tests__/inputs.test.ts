@@ -36,12 +36,38 @@ describe('parseInputs', () => {
       wait: true,
       project: undefined,
       environments: ['preview'],
-      envPrefix: undefined,
+      envPrefix: 'PR42_',
+      envPrefixIsDefault: true,
       readEnv: false,
+      gitBranch: undefined,
+      exportEnv: false,
+      redeploy: false,
       comment: false,
       githubToken: undefined,
       githubApiUrl: 'https://api.github.com'
     })
+  })
+
+  it('defaults env-prefix to PR<number>_ in a pull request, and to a hash of the key elsewhere', () => {
+    const branchBuild = { owner: 'acme', repo: 'web', branch: 'main' }
+    const push = parseInputs(reader(minimal), { env: {}, context: branchBuild })
+    expect(push.envPrefix).toMatch(/^S[0-9A-F]{8}_$/)
+    // The same key, the same prefix; another key, another.
+    expect(
+      parseInputs(reader(minimal), { env: {}, context: branchBuild }).envPrefix
+    ).toBe(push.envPrefix)
+    expect(
+      parseInputs(reader(minimal), {
+        env: {},
+        context: { ...branchBuild, branch: 'next' }
+      }).envPrefix
+    ).not.toBe(push.envPrefix)
+    expect(
+      parseInputs(reader({ ...minimal, 'env-prefix': 'MINE_' }), {
+        env: {},
+        context
+      })
+    ).toMatchObject({ envPrefix: 'MINE_', envPrefixIsDefault: false })
   })
 
   it('reads read-env only with a project to read from, where the store is kept', () => {

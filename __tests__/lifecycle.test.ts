@@ -75,9 +75,12 @@ describe('the whole life of a preview store', () => {
     const [store] = storesNamed('web-pr-42-86f279ce')
     expect(emulator.counts()).toEqual({
       [ROUTES.listStores]: 1,
+      // Before the create: the project's id, and whether it already has
+      // variables with the prefix.
+      [ROUTES.getProject]: 1,
+      [ROUTES.listProjectEnv]: 1,
       [ROUTES.createStore]: 1,
       [ROUTES.getStore]: 2,
-      [ROUTES.getProject]: 1,
       [ROUTES.connect]: 1
     })
     expect(first.outputs).toMatchObject({
@@ -224,6 +227,7 @@ describe('connecting to a project', () => {
     expect(byId.exitCode).toBe(0)
     expect(emulator.counts()).toEqual({
       [ROUTES.listStores]: 1,
+      [ROUTES.listProjectEnv]: 1,
       [ROUTES.createStore]: 1,
       [ROUTES.connect]: 1
     })
@@ -270,13 +274,33 @@ describe('connecting to a project', () => {
   })
 
   it('advises env-prefix when a variable of that name exists', async () => {
+    // The step's store is there, not yet connected; another store took the
+    // prefix on the project meanwhile.
+    const store = seedNeon('web-pr-42-86f279ce', {})
+    const other = seedNeon('another-store', {})
+    emulator.connectStore(other.id, API, ['preview'], 'PR42_')
     const result = await run({ inputs: inputs({ project: 'api' }) })
-    const [store] = storesNamed('web-pr-42-86f279ce')
     expect(errorLine(result)).toBe(
-      `::error::Project api already has a variable named DATABASE_URL in preview, so store ${store.id} cannot add its own; set "env-prefix" (for example PR42_) to give this store's variables names of their own.`
+      `::error::Project api already has a variable named PR42_DATABASE_URL in preview, so store ${store.id} cannot add its own with the prefix PR42_; set "env-prefix" to a prefix no variable of the project starts with, to give this store's variables names of their own.`
     )
     expect(emulator.count(ROUTES.connect)).toBe(1)
-    expect(storeVars(API)).toEqual([])
+    expect(
+      storeVars(API).filter(
+        ({ contentHint }) => contentHint?.storeId === store.id
+      )
+    ).toEqual([])
+  })
+
+  it('finds a variable with the prefix before it creates a store', async () => {
+    const other = seedNeon('another-store', {})
+    emulator.connectStore(other.id, API, ['preview'], 'PR42_')
+    emulator.resetRequests()
+    const result = await run({ inputs: inputs({ project: 'api' }) })
+    expect(errorLine(result)).toBe(
+      '::error::Project api already has a variable PR42_DATABASE_URL in preview, so a store connected with the prefix PR42_ could clash with it; no store was created. Set "env-prefix" to a prefix no variable of the project starts with.'
+    )
+    expect(emulator.count(ROUTES.createStore)).toBe(0)
+    expect(storesNamed('web-pr-42-86f279ce')).toEqual([])
   })
 
   it('says what differs when the store is connected for other environments', async () => {
@@ -359,7 +383,7 @@ describe('a listing with only what the Vercel CLI reads', () => {
       'store-id': store.id,
       'secret-names': JSON.stringify(names),
       'connected-project': WEB,
-      'env-var-names': JSON.stringify(names)
+      'env-var-names': JSON.stringify(names.map((name) => `PR42_${name}`))
     })
     expect(emulator.counts()).toEqual({
       [ROUTES.listStores]: 1,

@@ -123,6 +123,7 @@ describe('npm run live', () => {
       ['reuse', 0],
       ['wait', 0],
       ['connect', 0],
+      ['branch variables', 0],
       ['read-env', 0],
       ['second connect', null],
       ['delete while connected', null],
@@ -140,7 +141,9 @@ describe('npm run live', () => {
     expect(emulator.count('DELETE /v1/storage/stores/integration/{id}')).toBe(2)
     expect(emulator.stores()).toEqual([])
     expect(
-      emulator.envVars('prj_emuWeb0001').filter((v) => v.contentHint)
+      emulator
+        .envVars('prj_emuWeb0001')
+        .filter((v) => v.contentHint || v.gitBranch)
     ).toEqual([])
     // The report holds shapes and redacted errors, never a token or a value.
     const text = await readFile(join(dir, 'live-report.json'), 'utf8')

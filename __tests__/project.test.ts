@@ -103,6 +103,7 @@ describe('connectStore', () => {
         projectId: 'prj_web',
         projectName: 'web',
         envVarNames: ['PR1_DATABASE_URL', 'PR1_PGHOST'],
+        envVarPrefix: 'PR1_',
         connected: false
       })
     }

@@ -134,6 +134,45 @@ describe('state: prune', () => {
     expect(result.summary).not.toContain(open2.id)
   })
 
+  it('removes the branch variables the action wrote for the stores it deletes, where project is set', async () => {
+    github.seedPull({ ...ACME_WEB, head: 'feature/one' })
+    github.seedPull({ ...ACME_WEB, head: 'feature/two' })
+    const branches = { 1: 'feature/one', 2: 'feature/two' }
+    for (const [number, branch] of Object.entries(branches)) {
+      const result = await runAction({
+        pullRequest: Number(number),
+        env: { GITHUB_HEAD_REF: branch },
+        inputs: inputs({
+          state: 'present',
+          'github-token': '',
+          project: 'web',
+          'git-branch': branch
+        })
+      })
+      expect(result.exitCode).toBe(0)
+    }
+    const branchVariables = (branch: string) =>
+      emulator.envVars(WEB).filter((variable) => variable.gitBranch === branch)
+    expect(branchVariables('feature/one').length).toBeGreaterThan(0)
+    const kept = branchVariables('feature/two')
+    expect(kept.length).toBeGreaterThan(0)
+    github.closePull('acme', 'web', 1)
+    const closedStore = emulator
+      .stores()
+      .find(({ name }) => name === pullRequestStoreName(ACME_WEB, 1))
+
+    emulator.resetRequests()
+    const result = await prune({ inputs: inputs({ project: 'web' }) })
+
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['deleted-store-ids']).toBe(
+      JSON.stringify([closedStore?.id])
+    )
+    expect(branchVariables('feature/one')).toEqual([])
+    expect(branchVariables('feature/two')).toEqual(kept)
+    expect(result.stdout).toContain('branch variables')
+  })
+
   it('deletes nothing on a dry run, and lists what it would', async () => {
     seedPulls()
     const closed1 = seedStore(pullRequestStoreName(ACME_WEB, 1))

@@ -122,6 +122,21 @@ describe('comment: true', () => {
     expect(comments().find(({ id }) => id === other.id)).toEqual(other)
   })
 
+  it('names the preview variables git-branch wrote, by name only', async () => {
+    const result = await run({
+      env: { GITHUB_HEAD_REF: 'feature/login' },
+      inputs: inputs({ project: 'web', 'git-branch': 'feature/login' })
+    })
+    expect(result.exitCode).toBe(0)
+    const [comment] = ours()
+    expect(comment.body).toContain(
+      'Preview variables of branch <code>feature/login</code> (names only): <code>DATABASE_URL</code>'
+    )
+    for (const value of emulator.secretValues()) {
+      expect(comment.body).not.toContain(value)
+    }
+  })
+
   it('keeps one comment per step: two stores of one pull request, two comments', async () => {
     await run({ inputs: inputs({ name: 'app-db' }) })
     await run({ inputs: inputs({ name: 'app-cache' }) })
@@ -303,8 +318,16 @@ describe('the comment of a branch preview (issue 12)', () => {
         dashboardUrl: 'https://vercel.com/acme/~/stores/integration/store_1',
         secretNames: ['DATABASE_URL'],
         duplicates: [],
-        branch: { branch: 'feature/login', names: ['DATABASE_URL', 'PGHOST'] },
-        redeployed: { id: 'dpl_1', url: 'https://web-git-x.vercel.app' }
+        branch: {
+          branch: 'feature/login',
+          written: [],
+          names: ['DATABASE_URL', 'PGHOST']
+        },
+        redeployed: {
+          id: 'dpl_1',
+          url: 'https://web-git-x.vercel.app',
+          of: 'dpl_0'
+        }
       }
     })
     expect(body).toContain(

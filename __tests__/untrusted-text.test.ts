@@ -322,7 +322,7 @@ describe('a multi-line secret read by read-env', () => {
       pullRequest: PR
     })
     expect(result.exitCode).toBe(0)
-    expect(JSON.parse(result.outputs.env)[`PR42_${name}`]).toBe(value)
+    expect(JSON.parse(result.outputs.env)[name]).toBe(value)
     const masked = maskedValues(result.stdout)
     for (const part of [value, ...lines]) expect(masked).toContain(part)
     // Masked inside the read, before the step goes on to set outputs.

@@ -45914,7 +45914,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9733);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(914);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45923,7 +45923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9733:
+/***/ 914:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47805,13 +47805,13 @@ var ExitCode;
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
+    const convertedVal = utils_toCommandValue(val);
     process.env[name] = convertedVal;
     const filePath = process.env['GITHUB_ENV'] || '';
     if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+        return file_command_issueFileCommand('ENV', file_command_prepareKeyValueMessage(name, val));
     }
-    issueCommand('set-env', { name }, convertedVal);
+    command_issueCommand('set-env', { name }, convertedVal);
 }
 /**
  * Registers a secret which will get masked from logs
@@ -48108,7 +48108,10 @@ const Inputs = {
     dryRun: 'dry-run',
     readEnv: 'read-env',
     comment: 'comment',
-    githubToken: 'github-token'
+    githubToken: 'github-token',
+    gitBranch: 'git-branch',
+    exportEnv: 'export-env',
+    redeploy: 'redeploy'
 };
 const Outputs = {
     storeId: 'store-id',
@@ -48126,7 +48129,9 @@ const Outputs = {
     envVarNames: 'env-var-names',
     env: 'env',
     deletedStoreIds: 'deleted-store-ids',
-    deletedCount: 'deleted-count'
+    deletedCount: 'deleted-count',
+    redeployedDeploymentId: 'redeployed-deployment-id',
+    redeployedDeploymentUrl: 'redeployed-deployment-url'
 };
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */
 const FallbackEnv = {
@@ -48530,7 +48535,11 @@ function readEnvVar(value, place) {
                 type: readHint('type', string),
                 storeId: readHint('storeId', string)
             });
-        }))
+        })),
+        gitBranch: read('gitBranch', nullable(string)),
+        comment: read('comment', string),
+        createdAt: read('createdAt', number),
+        updatedAt: read('updatedAt', number)
     });
 }
 /**
@@ -48626,6 +48635,51 @@ function isObject(value) {
 /** The object without its undefined fields, so spreading it keeps others'. */
 function defined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
+}
+function readEnvWriteAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const source = object(body, place);
+    const created = field(source, 'created');
+    const failed = optional(field(source, 'failed'), at(place, 'failed'), (value, where) => list(value, where, (item, itemPlace) => {
+        const error = optional(field(object(item, itemPlace), 'error'), at(itemPlace, 'error'), object);
+        const readError = reader(error ?? {}, at(itemPlace, 'error'));
+        return defined({
+            code: readError('code', string),
+            message: readError('message', string),
+            key: readError('key', string)
+        });
+    }));
+    return {
+        created: optional(created, at(place, 'created'), (value, where) => Array.isArray(value)
+            ? list(value, where, readEnvVar)
+            : [readEnvVar(value, where)]) ?? [],
+        failed: failed ?? []
+    };
+}
+function readDeploymentList(body, answer) {
+    const place = { answer, field: '' };
+    return list(field(object(body, place), 'deployments'), at(place, 'deployments'), (item, where) => {
+        const read = reader(object(item, where), where);
+        const id = read('uid', segment);
+        if (id === undefined)
+            fail(at(where, 'uid'), undefined, 'a string');
+        return defined({
+            id,
+            name: read('name', string),
+            url: read('url', string),
+            // `created` is the older name of the same time.
+            createdAt: read('createdAt', number) ?? read('created', number)
+        });
+    });
+}
+/** A deployment as `POST /v13/deployments` answers: the new one. */
+function readDeploymentAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    const id = read('id', segment);
+    if (id === undefined)
+        fail(at(place, 'id'), undefined, 'a string');
+    return defined({ id, url: read('url', string) });
 }
 /** Describes a body for a person: Vercel's error, or what else came back. */
 function describeBody(text, contentType = '') {
@@ -48769,9 +48823,12 @@ class VercelClient {
     async postIgnoringAnswer(path, body, query = {}) {
         await this.send('POST', path, query, body, false);
     }
-    /** A delete's answer carries nothing the action reads: any 2xx will do. */
-    async delete(path, query = {}) {
-        await this.send('DELETE', path, query, undefined, false);
+    /**
+     * A delete's answer carries nothing the action reads: any 2xx will do. A
+     * batch delete names what goes in its body.
+     */
+    async delete(path, query = {}, body) {
+        await this.send('DELETE', path, query, body, false);
     }
     /**
      * Ends every request and retry still under way (a listing started early,
@@ -49315,7 +49372,20 @@ function addStoreToSummary(report) {
     if (report.env) {
         summary.addRaw(`<p>Values read into the <code>env</code> output, masked in the log (names only): ${listed(Object.keys(report.env).map(code)) || 'none'}</p>`, true);
     }
+    addPreview(report);
     addDuplicates(report);
+}
+/** What `git-branch` wrote and what `redeploy` rebuilt. */
+function addPreview({ branch, redeployed }) {
+    if (branch) {
+        const names = listed(branch.names.map(code)) || 'none';
+        summary.addRaw(branch.written.length > 0
+            ? `<p>Preview variables of the branch ${code(branch.branch)}, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
+            : `<p>Preview variables of the branch ${code(branch.branch)}: ${names}, already this store's; nothing written.</p>`, true);
+    }
+    if (redeployed) {
+        summary.addRaw(`<p>Redeployed the branch's newest preview ${code(redeployed.of)}, built before its variables: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}.</p>`, true);
+    }
 }
 function addConnection(connection, wouldConnect = false) {
     const project = connection.projectName
@@ -49685,6 +49755,185 @@ function deletedLines(removed, externalId) {
     ];
 }
 
+;// CONCATENATED MODULE: ./src/branch-env.ts
+
+
+/*
+ * A pull request's store as preview variables of its Git branch (issue 12):
+ * each of the store's variables under its own name (`DATABASE_URL`), scoped
+ * to the branch, so that every preview of the branch reads this store,
+ * however it is built. The action marks what it writes with a comment that
+ * names the store, and so tells its own variables from anyone else's: it
+ * overwrites and removes only those.
+ */
+const MARK = 'vercel-store-action: store ';
+// The schema's limit for `comment`.
+const MAX_COMMENT_LENGTH = 500;
+/**
+ * The comment that marks a variable as this store's:
+ * `vercel-store-action: store store_123 (acme/web#42)`.
+ */
+function markOf(storeId, externalId) {
+    const comment = `${MARK}${storeId} (${externalId})`;
+    return comment.length <= MAX_COMMENT_LENGTH
+        ? comment
+        : `${comment.slice(0, MAX_COMMENT_LENGTH - 2)}…)`;
+}
+/** Whether the action wrote this variable for one of these stores. */
+function isMarkedFor({ comment }, storeIds) {
+    if (!comment?.startsWith(MARK))
+        return false;
+    const rest = comment.slice(MARK.length);
+    return storeIds.some((id) => rest === id || rest.startsWith(`${id} `));
+}
+function isOnBranch(variable, branch) {
+    const targets = Array.isArray(variable.target)
+        ? variable.target
+        : [variable.target];
+    return variable.gitBranch === branch && targets.includes('preview');
+}
+/** The branch's variables the action wrote for this store. */
+function ownBranchVariables(variables, { branch, storeId }) {
+    return variables.filter((variable) => isOnBranch(variable, branch) && isMarkedFor(variable, [storeId]));
+}
+/**
+ * Fails, naming the variable and the branch, where the branch already has a
+ * variable of one of these names that the action did not write for this
+ * store: it is someone else's, and never overwritten.
+ */
+function checkBranchFree(variables, names, { project, branch, storeId }) {
+    const foreign = variables.find((variable) => variable.key !== undefined &&
+        names.includes(variable.key) &&
+        isOnBranch(variable, branch) &&
+        !isMarkedFor(variable, [storeId]));
+    if (!foreign)
+        return;
+    throw new ActionError(`Project ${project} already has a preview variable ${foreign.key} for branch ${branch} that this action did not write for store ${storeId}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`);
+}
+/**
+ * Fails before a store is created where the project already has variables
+ * with the prefix its connection would use, in the environments it would
+ * use: Vercel would refuse the connection only after the store was made.
+ * Variables of the stores with this step's key are its own.
+ */
+function checkPrefixFree(variables, { project, prefix, environments, storeIds }) {
+    const taken = variables.find((variable) => {
+        const targets = Array.isArray(variable.target)
+            ? variable.target
+            : [variable.target];
+        return (variable.key?.startsWith(prefix) === true &&
+            // A branch's own variables are not the connection's concern.
+            !variable.gitBranch &&
+            targets.some((target) => target && environments.includes(target)) &&
+            !storeIds.includes(variable.contentHint?.storeId ?? ''));
+    });
+    if (!taken)
+        return;
+    throw new ActionError(`Project ${project} already has a variable ${taken.key} in ${environments.join(', ')}, so a store connected with the prefix ${prefix || '(none)'} could clash with it; no store was created. Set "${Inputs.envPrefix}" to a prefix no variable of the project starts with.`);
+}
+/**
+ * Reads the values of the action's own variables of the branch for this
+ * store, all at once; each masked as soon as it is read.
+ */
+async function readOwnValues(api, own, project, mask) {
+    const answers = await Promise.all(own.map(({ id }) => (id ? api.getEnv(project, id) : undefined)));
+    const values = new Map();
+    for (const [index, answer] of answers.entries()) {
+        const key = own[index].key;
+        const value = answer?.value;
+        if (!key || typeof value !== 'string' || answer?.decrypted === false) {
+            continue;
+        }
+        mask(value);
+        values.set(key, value);
+    }
+    return values;
+}
+/**
+ * Writes the store's values under their own names as preview variables of
+ * the branch, in one request, those missing or changed only: a rerun with
+ * nothing changed writes nothing. `current` holds the values the branch has
+ * from this store (`readOwnValues`).
+ */
+async function writeBranchVariables(api, target, values, own, current, log) {
+    const names = Object.keys(values);
+    const comment = markOf(target.storeId, target.externalId);
+    const changed = names.filter((name) => current.get(name) !== values[name]);
+    const kept = own.filter(({ key }) => key && !changed.includes(key));
+    if (changed.length === 0) {
+        log(`Branch ${target.branch} of project ${target.project} already has ${names.join(', ') || 'no variable'} from store ${target.storeId}; nothing to write.`);
+        return {
+            branch: target.branch,
+            written: [],
+            names,
+            changedAt: newest(kept)
+        };
+    }
+    const answer = await refusalExplained(api.writeEnv(target.project, changed.map((key) => ({
+        key,
+        value: values[key],
+        type: 'encrypted',
+        target: ['preview'],
+        gitBranch: target.branch,
+        comment
+    }))), target);
+    if (answer.failed.length > 0) {
+        const [first] = answer.failed;
+        throw new ActionError(`Vercel did not write ${answer.failed.map(({ key }) => key ?? 'a variable').join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`);
+    }
+    log(`Wrote ${changed.join(', ')} as preview variables of branch ${target.branch} of project ${target.project}, marked "${comment}".`);
+    // Where Vercel does not say when it wrote them: now, which no deployment
+    // listed before can have read.
+    const writtenAt = newest(answer.created) ?? Number.POSITIVE_INFINITY;
+    return {
+        branch: target.branch,
+        written: changed,
+        names,
+        changedAt: Math.max(writtenAt, newest(kept) ?? 0)
+    };
+}
+/**
+ * Removes the variables the action wrote for these stores, of every branch,
+ * in one request, and nothing else; the names removed. The prune of closed
+ * pull requests (issue 13) calls it for each store it deletes.
+ */
+async function removeBranchVariables(api, project, storeId, log = () => { }, 
+/** The project's variables, where the caller has them on their way. */
+listed) {
+    const storeIds = typeof storeId === 'string' ? [storeId] : storeId;
+    if (storeIds.length === 0)
+        return [];
+    const marked = (await (listed ?? api.listEnv(project))).filter((variable) => variable.id && isMarkedFor(variable, storeIds));
+    if (marked.length === 0)
+        return [];
+    await api.removeEnv(project, marked.map(({ id }) => id ?? ''));
+    const names = marked.map(({ key, gitBranch }) => `${key}${gitBranch ? ` (${gitBranch})` : ''}`);
+    log(`Removed ${names.join(', ')} from project ${project}.`);
+    return names;
+}
+/**
+ * A 400 is Vercel refusing the branch itself (its production branch, say:
+ * "Cannot set Production Branch … for a Preview Environment Variable").
+ */
+async function refusalExplained(writing, { project, branch }) {
+    try {
+        return await writing;
+    }
+    catch (error) {
+        if (!(error instanceof VercelApiError && error.status === 400))
+            throw error;
+        const reason = error.body?.message ?? error.body?.code ?? 'no reason given';
+        throw new ActionError(`Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`);
+    }
+}
+function newest(variables) {
+    const times = variables.flatMap(({ updatedAt, createdAt }) => {
+        const time = updatedAt ?? createdAt;
+        return typeof time === 'number' ? [time] : [];
+    });
+    return times.length > 0 ? Math.max(...times) : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/project.ts
 
 
@@ -49743,6 +49992,7 @@ async function connectStore(api, store, request, readStore, plan) {
         projectId,
         projectName,
         envVarNames: variableNames(store, request.envPrefix),
+        envVarPrefix: request.envPrefix ?? '',
         connected: true
     };
 }
@@ -49756,13 +50006,15 @@ function reuse(store, connection, request) {
     const prefix = connection.envVarPrefix ?? '';
     const sameEnvironments = environments.length === request.environments.length &&
         request.environments.every((name) => environments.includes(name));
-    if (!sameEnvironments || prefix !== (request.envPrefix ?? '')) {
+    const samePrefix = request.envPrefixIsDefault || prefix === (request.envPrefix ?? '');
+    if (!sameEnvironments || !samePrefix) {
         throw new ActionError(`Store ${store.id} is already connected to project ${request.project} for ${project_list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${project_list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
     }
     return {
         projectId: connection.projectId ?? request.project,
         projectName: connection.name,
         envVarNames: connection.environmentVariables ?? variableNames(store, prefix),
+        envVarPrefix: prefix,
         connected: false
     };
 }
@@ -49793,7 +50045,7 @@ function explainConnectFailure(error, store, request) {
     const message = error.body?.message ?? '';
     const variable = EXISTING_VARIABLE.exec(message)?.[1];
     if (error.status === 400 && variable) {
-        return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${project_list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`);
+        return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${project_list(request.environments)}, so store ${store.id} cannot add its own${request.envPrefix ? ` with the prefix ${request.envPrefix}` : ''}; set "${Inputs.envPrefix}" to a prefix no variable of the project starts with, to give this store's variables names of their own.`);
     }
     if (error.status === 409) {
         return new ActionError(`Vercel refused to connect store ${store.id} to project ${request.project} (${message || 'conflict'}), and the store does not show a connection to it; check the project's integrations in the Vercel dashboard.`);
@@ -49821,18 +50073,18 @@ const MAX_VALUES_BYTES = 64 * 1024;
  * at once; `mask` is called with each before anything else sees it.
  */
 async function readStoreEnv(api, request, mask) {
-    const listed = await explained(api.listEnv(request.projectId), request);
+    const listed = request.listed ?? (await explained(api.listEnv(request.projectId), request));
     const variables = listed.filter((variable) => isOfStore(variable, request));
     const missing = request.names.filter((name) => !variables.some(({ key }) => key === name));
     if (missing.length > 0) {
-        throw new ActionError(`Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${Inputs.readEnv}".`);
+        throw new ActionError(`Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${request.input ?? Inputs.readEnv}".`);
     }
     const listedSensitive = variables.find(({ type }) => type === 'sensitive');
     if (listedSensitive)
         throw sensitive(listedSensitive.key, request);
     const withoutId = variables.find(({ id }) => !id);
     if (withoutId) {
-        throw new ActionError(`Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${Inputs.readEnv}".`);
+        throw new ActionError(`Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${request.input ?? Inputs.readEnv}".`);
     }
     const answers = await Promise.all(variables.map(({ id, key }) => explained(api.getEnv(request.projectId, id ?? ''), request, key)));
     checkValuesSize(answers, variables, request);
@@ -49852,14 +50104,15 @@ async function readStoreEnv(api, request, mask) {
  * Fails, naming the variable, where the values together pass what Vercel
  * allows a deployment; before any value is masked, output or shown.
  */
-function checkValuesSize(answers, variables, { project }) {
+function checkValuesSize(answers, variables, request) {
+    const { project } = request;
     let total = 0;
     for (const [index, { value }] of answers.entries()) {
         if (typeof value !== 'string')
             continue;
         total += Buffer.byteLength(value);
         if (total > MAX_VALUES_BYTES) {
-            throw new ActionError(`Vercel answered the read of variable ${variables[index].key} of project ${project} with a value that takes the values read past 64 KB, the most Vercel allows a deployment's variables in all, so none is used (not quoted here, as it may be secret); check the variable in the Vercel dashboard, or drop "${Inputs.readEnv}".`);
+            throw new ActionError(`Vercel answered the read of variable ${variables[index].key} of project ${project} with a value that takes the values read past 64 KB, the most Vercel allows a deployment's variables in all, so none is used (not quoted here, as it may be secret); check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`);
         }
     }
 }
@@ -49874,35 +50127,84 @@ function isReadable(variable) {
         variable.decrypted !== false &&
         typeof variable.value === 'string');
 }
-function sensitive(key, { project }) {
-    return new ActionError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`);
+function sensitive(key, request) {
+    const { project } = request;
+    return new ActionError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${request.input ?? Inputs.readEnv}" and read it in the deployment instead.`);
 }
 /**
  * The failures of these reads a person can act on, in one line; and a
  * value's unreadable body is never quoted, since it may hold the value.
  */
-async function explained(reading, { project }, key) {
+/**
+ * A listing of the project's variables, its failures explained; a project
+ * that is not there named as the connect names it.
+ */
+async function explainedListing(listing, project, input) {
+    try {
+        return await explained(listing, { project, input });
+    }
+    catch (error) {
+        if (error instanceof VercelApiError && error.status === 404) {
+            throw new ActionError(`Project "${project}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
+        }
+        throw error;
+    }
+}
+async function explained(reading, request, key) {
+    const { project } = request;
     try {
         return await reading;
     }
     catch (error) {
         if (key !== undefined && error instanceof VercelAnswerTooLargeError) {
-            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with more than ${error.limit}, far more than any variable's value, so it was not read; check the variable in the Vercel dashboard, or drop "${Inputs.readEnv}".`);
+            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with more than ${error.limit}, far more than any variable's value, so it was not read; check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`);
         }
         if (key !== undefined && error instanceof VercelResponseError) {
-            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${Inputs.readEnv}".`);
+            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${request.input ?? Inputs.readEnv}".`);
         }
         if (!(error instanceof VercelApiError))
             throw error;
         const code = error.body?.code ?? '';
         if (STEP_UP.test(code)) {
-            throw new ActionError(`${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${Inputs.readEnv}" and read the values in the deployment instead.`);
+            throw new ActionError(`${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${request.input ?? Inputs.readEnv}" and read the values in the deployment instead.`);
         }
         if (error.status === 403) {
-            throw new ActionError(`${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${Inputs.readEnv}".`);
+            throw new ActionError(`${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${request.input ?? Inputs.readEnv}".`);
         }
         throw error;
     }
+}
+
+;// CONCATENATED MODULE: ./src/redeploy.ts
+// A host as Vercel gives a deployment's `url`: anything else is not shown.
+const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
+/** The branch's newest preview deployment, if it has one. */
+async function newestPreview(api, projectId, branch) {
+    const [newest] = await api.listPreviews(projectId, branch, 1);
+    return newest;
+}
+/**
+ * Redeploys `newest` where it was created before `changedAt`, the time the
+ * branch's variables last changed; otherwise, or without a deployment,
+ * nothing.
+ */
+async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, log) {
+    if (!newest) {
+        log(`Branch ${branch} has no preview deployment yet; nothing to redeploy.`);
+        return undefined;
+    }
+    if (changedAt === undefined ||
+        newest.createdAt === undefined ||
+        newest.createdAt >= changedAt) {
+        log(`The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`);
+        return undefined;
+    }
+    const deployment = await api.redeploy(newest.name ?? projectName, newest.id);
+    const url = deployment.url && HOST.test(deployment.url)
+        ? `https://${deployment.url}`
+        : '';
+    log(`Redeployed ${newest.id}, the newest preview of branch ${branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`);
+    return { id: deployment.id, url, of: newest.id };
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -49911,6 +50213,7 @@ async function explained(reading, { project }, key) {
  * `summary.ts`) and the closing log lines, for each outcome of a run; and
  * the same for a dry run's plan.
  */
+
 
 
 
@@ -49961,7 +50264,7 @@ function reportOutcome(outcome) {
             const { report, connection, readEnv } = outcome;
             setOutputs(report);
             addDryRunReuseToSummary(report, connection);
-            log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, readEnv)}`);
+            log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, readEnv)}${describePreview(outcome)}`);
             return warnOfDuplicates(report);
         }
         case 'would-create': {
@@ -49969,31 +50272,31 @@ function reportOutcome(outcome) {
             const shown = withHiddenValues(body);
             setOutputs(wouldCreateReport(body, outcome.productId));
             addDryRunCreateToSummary(shown, connection);
-            return log_info(`Dry run: would create store ${body.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, readEnv)}`);
+            return log_info(`Dry run: would create store ${body.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, readEnv)}${describePreview(outcome)}`);
         }
         case 'prune':
         case 'would-prune':
             return reportPrune(outcome);
         case 'would-delete': {
-            const { found, externalId } = outcome;
+            const { found, externalId, branchVariablesOf } = outcome;
             setWouldDeleteOutputs(found, externalId);
             addDryRunRemovalToSummary(found, externalId);
             return log_info(found.length > 0
-                ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
+                ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on project ${branchVariablesOf}`}`
                 : `Dry run: no store has the key "${externalId}"; nothing would be deleted.`);
         }
     }
 }
-function reportPresent({ report, project, environments }) {
+function reportPresent({ report, project, environments, exportEnv, redeploy }) {
     const { connection, env } = report;
-    setOutputs(report);
+    setOutputs(report, { exportEnv, redeploy });
     addStoreToSummary(report);
     log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
     if (connection) {
         log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
     }
     if (env) {
-        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output, each masked in the log.`);
+        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exportEnv ? " and the job's environment" : ''}, each masked in the log.`);
     }
     warnOfDuplicates(report);
 }
@@ -50034,16 +50337,28 @@ function reportPrune(outcome) {
         .map(({ id, pullRequest }) => `${id} (#${pullRequest})`)
         .join(', ');
     const keptLine = `${kept} store(s) of open pull requests kept.`;
+    const variables = outcome.branchVariablesOf && stores.length > 0
+        ? `, with the branch variables the action wrote for them on project ${outcome.branchVariablesOf}`
+        : '';
     log_info(stores.length === 0
         ? `No store of ${slug}'s closed pull requests in this installation and product; ${keptLine}`
         : dryRun
-            ? `Dry run: would delete ${stores.length} store(s) of ${slug}'s closed pull requests: ${listed}; ${keptLine}`
-            : `Deleted ${stores.length} store(s) of ${slug}'s closed pull requests: ${listed}; ${keptLine}`);
+            ? `Dry run: would delete ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`
+            : `Deleted ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`);
 }
 function warnOfDuplicates(report) {
     if (report.duplicates.length === 0)
         return;
     log_warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
+}
+/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
+function describePreview({ gitBranch, redeploy }) {
+    if (gitBranch === undefined)
+        return '';
+    const then = redeploy
+        ? ", and redeploy the branch's newest preview if it was built before them"
+        : '';
+    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`;
 }
 function describeConnection(connection, readEnv) {
     if (!connection)
@@ -50086,8 +50401,11 @@ function wouldCreateReport(body, productId) {
         duplicates: []
     };
 }
-/** The one place that sets the step's outputs. */
-function setOutputs(report) {
+/**
+ * The one place that sets the step's outputs, and with `export-env` puts the
+ * store's variables into the job's environment.
+ */
+function setOutputs(report, options = {}) {
     const outputs = {
         [Outputs.storeId]: report.storeId,
         [Outputs.storeName]: report.storeName,
@@ -50109,6 +50427,30 @@ function setOutputs(report) {
     // Only where read; every value is masked by now (`readStoreEnv`).
     if (report.env)
         setOutput(Outputs.env, JSON.stringify(report.env));
+    if (report.env && options.exportEnv) {
+        checkExportable(Object.keys(report.env));
+        for (const [name, value] of Object.entries(report.env)) {
+            // Masked already, each line too; again here, where it leaves the step.
+            mask(value);
+            exportVariable(name, value);
+        }
+    }
+    if (options.redeploy) {
+        setOutput(Outputs.redeployedDeploymentId, report.redeployed?.id ?? '');
+        setOutput(Outputs.redeployedDeploymentUrl, report.redeployed?.url ?? '');
+    }
+}
+// A name fit for the job's environment; and the names that would change how
+// the runner, a shell or Node runs the later steps. The names come from the
+// store's integration, which is no reason to trust them with that.
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+const RUNNER_NAMES = /^(PATH|HOME|SHELL|ENV|BASH_ENV|BASH_FUNC_.*|IFS|PS4|NODE_OPTIONS|NODE_PATH|LD_.*|DYLD_.*|PYTHON(PATH|STARTUP|HOME)|PERL5?(LIB|OPT)|RUBYOPT|JAVA_TOOL_OPTIONS|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*)$/i;
+/** Fails, naming it, where a name must not go into the job's environment. */
+function checkExportable(names) {
+    const refused = names.find((name) => !VARIABLE_NAME.test(name) || RUNNER_NAMES.test(name));
+    if (refused === undefined)
+        return;
+    throw new ActionError(`The store has a variable named ${JSON.stringify(refused.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: it is not a plain name, or it would change how later steps run; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`);
 }
 /** `state: absent`: what was deleted; the oldest store stands for the key. */
 function setRemovalOutputs(removed, externalId) {
@@ -50580,13 +50922,17 @@ async function planPrune(step) {
     };
 }
 /**
- * Deletes each store of the plan as `state: absent` would: its branch
- * variables (issue 12, where `project` is set), its connections, the store.
+ * Deletes the stores of the plan as `state: absent` would: first the branch
+ * variables the action wrote for them (issue 12; of every branch, since
+ * they are marked with the store's id), where the step names a project,
+ * then each store's connections and the store.
  */
-async function applyPrune(api, plan, { log, removeBranchVariables }) {
+async function applyPrune(api, plan, { log, removeBranchVariables, project }) {
+    if (project !== undefined && plan.closed.length > 0) {
+        await removeBranchVariables(plan.closed.map(({ store }) => store.id));
+    }
     const deleted = [];
     for (const { store, pullRequest } of plan.closed) {
-        await removeBranchVariables?.(store.id);
         const [removed] = await removeStores(api, [store], '', log);
         deleted.push({ ...removed, pullRequest });
     }
@@ -50594,16 +50940,18 @@ async function applyPrune(api, plan, { log, removeBranchVariables }) {
         kind: 'prune',
         repository: plan.repository,
         deleted,
-        kept: plan.kept
+        kept: plan.kept,
+        branchVariablesOf: project
     };
 }
 /** A dry run: the stores a prune would delete. */
-function showPrune(plan) {
+function showPrune(plan, project) {
     return {
         kind: 'would-prune',
         repository: plan.repository,
         closed: plan.closed,
-        kept: plan.kept
+        kept: plan.kept,
+        branchVariablesOf: project
     };
 }
 /** This repository's pull requests' stores of this installation and product. */
@@ -51057,6 +51405,17 @@ function dollars(amount) {
 }
 
 ;// CONCATENATED MODULE: ./src/flows.ts
+/**
+ * What a run does, as a plan and its application. `planPresent` and
+ * `planAbsent` only read: the store to reuse or the body to create one with,
+ * the connection to make, the stores to delete. `applyPresent` and
+ * `applyAbsent` carry a plan out; a dry run shows the same plan instead
+ * (`showPresent`, `showAbsent`), so it cannot decide otherwise than a real
+ * run would.
+ */
+
+
+
 
 
 
@@ -51108,9 +51467,27 @@ async function planPresent(step) {
     // costs no store.
     const [prepared, connection] = await Promise.all([
         withPlan(step, body),
-        planProject(step, undefined)
+        planProject(step, undefined),
+        checkPrefixBeforeCreate(step)
     ]);
     return { action: 'create', body: prepared, connection };
+}
+/**
+ * Where no store has the key yet: fails before the create when the project
+ * already has variables with the prefix its connection would use, which
+ * Vercel would refuse only once the store was made.
+ */
+async function checkPrefixBeforeCreate(step) {
+    const { inputs, api } = step;
+    if (inputs.project === undefined || inputs.envPrefix === undefined)
+        return;
+    const variables = await explainedListing(step.projectVariables ?? api.listEnv(inputs.project), inputs.project);
+    checkPrefixFree(variables, {
+        project: inputs.project,
+        prefix: inputs.envPrefix,
+        environments: inputs.environments,
+        storeIds: []
+    });
 }
 /** Carries out a present plan: create, wait until available, connect. */
 async function applyPresent(step, plan) {
@@ -51137,6 +51514,21 @@ async function applyPresent(step, plan) {
     }
     result.store = await withDetails(api, result.store);
     const { project } = inputs;
+    const branchTarget = project !== undefined && inputs.gitBranch !== undefined
+        ? {
+            project,
+            branch: inputs.gitBranch,
+            storeId: result.store.id,
+            externalId: inputs.externalId
+        }
+        : undefined;
+    // A name unfit for the job's environment, and a clash on the branch, are
+    // known now, before the connection is written.
+    if (inputs.exportEnv)
+        checkExportable(secretNamesOf(result.store));
+    if (branchTarget && step.projectVariables) {
+        checkBranchFree(await explainedListing(step.projectVariables, branchTarget.project), secretNamesOf(result.store), branchTarget);
+    }
     const known = plan.action === 'reuse' && !plan.waitFirst ? plan.connection : undefined;
     const connection = project === undefined
         ? undefined
@@ -51144,21 +51536,87 @@ async function applyPresent(step, plan) {
             ...connectRequest(inputs),
             projectId: plan.connection?.projectId
         }, (id) => store_readStore(api, id), known));
-    const env = connection && inputs.readEnv
-        ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => readStoreEnv(api, {
-            project: inputs.project ?? connection.projectId,
-            projectId: connection.projectId,
-            storeId: result.store.id,
-            environment: inputs.environments[0],
-            names: connection.envVarNames
-        }, (value) => effects.mask(value)))
+    const preview = connection && readsValues(inputs)
+        ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => applyPreview(step, result.store, connection, branchTarget))
         : undefined;
     return {
         kind: 'present',
-        report: { ...buildReport(result, reportInputs), connection, env },
+        report: {
+            ...buildReport(result, reportInputs),
+            connection,
+            env: preview?.env,
+            branch: preview?.branch,
+            redeployed: preview?.redeployed
+        },
         project,
-        environments: inputs.environments
+        environments: inputs.environments,
+        exportEnv: inputs.exportEnv,
+        redeploy: inputs.redeploy
     };
+}
+function readsValues(inputs) {
+    return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
+}
+/** The input that has the step read the values, for its failures' advice. */
+function valuesInput(inputs) {
+    if (inputs.gitBranch !== undefined)
+        return Inputs.gitBranch;
+    return inputs.exportEnv ? Inputs.exportEnv : Inputs.readEnv;
+}
+function secretNamesOf(store) {
+    return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
+}
+/**
+ * The store's values under its own names; with `git-branch`, those the
+ * branch lacks or has otherwise written as its preview variables; with
+ * `redeploy`, the branch's newest preview rebuilt if it predates them.
+ */
+async function applyPreview({ inputs, api, effects, projectVariables }, store, connection, branchTarget) {
+    const project = inputs.project ?? connection.projectId;
+    // A connection made now put variables the early listing cannot show.
+    const listed = await explainedListing(!connection.connected && projectVariables
+        ? projectVariables
+        : api.listEnv(connection.projectId), project, valuesInput(inputs));
+    const own = branchTarget ? ownBranchVariables(listed, branchTarget) : [];
+    const mask = (value) => effects.mask(value);
+    // The deployments are listed with the values: the same round trip.
+    const deployments = branchTarget && inputs.redeploy
+        ? newestPreview(api, connection.projectId, branchTarget.branch)
+        : undefined;
+    deployments?.catch(() => undefined);
+    const [prefixed, current] = await Promise.all([
+        readStoreEnv(api, {
+            project,
+            projectId: connection.projectId,
+            storeId: store.id,
+            environment: inputs.environments[0],
+            names: connection.envVarNames,
+            listed,
+            input: valuesInput(inputs)
+        }, mask),
+        readOwnValues(api, own, connection.projectId, mask)
+    ]);
+    const env = withoutPrefix(prefixed, connection.envVarPrefix ?? '');
+    if (!branchTarget)
+        return { env };
+    checkBranchFree(listed, Object.keys(env), branchTarget);
+    const info = (line) => effects.info(line);
+    const branch = await writeBranchVariables(api, { ...branchTarget, project: connection.projectId }, env, own, current, info);
+    const redeployed = deployments
+        ? await redeployIfOlder(api, await deployments, {
+            changedAt: branch.changedAt,
+            projectName: connection.projectName ?? project,
+            branch: branchTarget.branch
+        }, info)
+        : undefined;
+    return { env, branch, redeployed };
+}
+/** The store's variables by the names the store gives them. */
+function withoutPrefix(env, prefix) {
+    return Object.fromEntries(Object.entries(env).map(([key, value]) => [
+        prefix && key.startsWith(prefix) ? key.slice(prefix.length) : key,
+        value
+    ]));
 }
 /**
  * A present plan as a dry run shows it: the store it would reuse, or the
@@ -51177,7 +51635,9 @@ function showPresent(step, plan) {
                 connection: connection?.connected === false ? connection : undefined
             },
             connection,
-            readEnv: inputs.readEnv
+            readEnv: inputs.readEnv,
+            gitBranch: inputs.gitBranch,
+            redeploy: inputs.redeploy
         };
     }
     return {
@@ -51185,7 +51645,9 @@ function showPresent(step, plan) {
         body: plan.body,
         productId: target.product.id ?? '',
         connection: connectionShown(step, undefined, plan.connection),
-        readEnv: inputs.readEnv
+        readEnv: inputs.readEnv,
+        gitBranch: inputs.gitBranch,
+        redeploy: inputs.redeploy
     };
 }
 /** `state: prune`: the plan, then applied, or shown where `dry-run` asks. */
@@ -51202,13 +51664,15 @@ async function runPrune(step) {
         warn: (line) => effects.warn(line)
     };
     const slug = `${repository.owner}/${repository.repo}`;
+    const { project } = inputs;
     if (inputs.dryRun) {
-        return effects.group(`Dry run: find the stores of ${slug}'s closed pull requests`, async () => showPrune(await planPrune(pruneStep)));
+        return effects.group(`Dry run: find the stores of ${slug}'s closed pull requests`, async () => showPrune(await planPrune(pruneStep), project));
     }
+    const info = (line) => effects.info(line);
     return effects.group(`Delete the stores of ${slug}'s closed pull requests`, async () => applyPrune(api, await planPrune(pruneStep), {
-        log: (line) => effects.info(line)
-        // removeBranchVariables: issue 12's, where inputs.project is set,
-        // once src/branch-env.ts is on main (see applyPrune).
+        log: info,
+        project,
+        removeBranchVariables: (storeIds) => removeBranchVariables(api, project ?? '', storeIds, info)
     }));
 }
 /** The stores with the key, found by the same listing a deletion uses. */
@@ -51216,16 +51680,29 @@ async function planAbsent({ inputs, target, api }) {
     return { stores: await findStores(api, keyOf(createBody(inputs, target))) };
 }
 /** Every store of the key goes, with its connections. */
-async function applyAbsent({ inputs, api, effects }, plan) {
-    const removed = await removeStores(api, plan.stores, inputs.name, (line) => effects.info(line));
+async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
+    const info = (line) => effects.info(line);
+    // The variables the action wrote for these stores go first: once the
+    // stores are gone, nothing would remove them. Of every branch, since a
+    // store's variables are marked with its id, whatever the branch.
+    const { project } = inputs;
+    if (branchVariablesGo(inputs) && project && plan.stores.length > 0) {
+        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
+    }
+    const removed = await removeStores(api, plan.stores, inputs.name, info);
     return { kind: 'absent', removed, externalId: inputs.externalId };
 }
 function showAbsent({ inputs }, plan) {
     return {
         kind: 'would-delete',
         found: plan.stores,
-        externalId: inputs.externalId
+        externalId: inputs.externalId,
+        branchVariablesOf: branchVariablesGo(inputs) ? inputs.project : undefined
     };
+}
+/** `state: absent` removes the branch variables where the step names both. */
+function branchVariablesGo(inputs) {
+    return inputs.project !== undefined && inputs.gitBranch !== undefined;
 }
 /**
  * What the step would do about its project: the connection in place
@@ -51241,6 +51718,7 @@ function connectionShown({ inputs }, store, plan) {
         projectId: plan.projectId,
         projectName: plan.projectName,
         envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+        envVarPrefix: inputs.envPrefix ?? '',
         connected: true
     };
 }
@@ -51254,7 +51732,8 @@ function connectRequest(inputs) {
     return {
         project: inputs.project ?? '',
         environments: inputs.environments,
-        envPrefix: inputs.envPrefix
+        envPrefix: inputs.envPrefix,
+        envPrefixIsDefault: inputs.envPrefixIsDefault
     };
 }
 /** The body with the billing plan the inputs name, looked up by id or name. */
@@ -51313,6 +51792,10 @@ const PATHS = {
     getProject: 'GET /v9/projects/{idOrName}',
     listProjectEnv: 'GET /v10/projects/{idOrName}/env',
     getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
+    createProjectEnv: 'POST /v10/projects/{idOrName}/env',
+    batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
+    listDeployments: 'GET /v6/deployments',
+    createDeployment: 'POST /v13/deployments',
     listConfigurations: 'GET /v1/integrations/configurations',
     listProducts: 'GET /v1/integrations/configuration/{id}/products',
     listPlans: 'GET /v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans'
@@ -51466,6 +51949,45 @@ class VercelApi {
         const path = pathOf('getProjectEnv', { idOrName: projectId, id: envId });
         return readEnvValue(await this.client.get(path), `GET ${path}`);
     }
+    /**
+     * `POST /v10/projects/{idOrName}/env?upsert=true` (op `createProjectEnv`)
+     * with an array: every variable in one request, each overriding its
+     * earlier value.
+     */
+    async writeEnv(project, variables) {
+        const path = pathOf('createProjectEnv', { idOrName: project });
+        const answer = await this.client.post(path, variables, {
+            upsert: 'true'
+        });
+        return readEnvWriteAnswer(answer, `POST ${path}`);
+    }
+    /** `DELETE /v1/projects/{idOrName}/env` (op `batchRemoveProjectEnv`). */
+    async removeEnv(project, ids) {
+        await this.client.delete(pathOf('batchRemoveProjectEnv', { idOrName: project }), {}, { ids });
+    }
+    /**
+     * `GET /v6/deployments` (op `getDeployments`): the branch's newest preview
+     * deployments, newest first.
+     */
+    async listPreviews(projectId, branch, limit) {
+        const path = pathOf('listDeployments');
+        const answer = await this.client.get(path, {
+            projectId,
+            target: 'preview',
+            branch,
+            limit: String(limit)
+        });
+        return readDeploymentList(answer, `GET ${path}`);
+    }
+    /**
+     * `POST /v13/deployments` (op `createDeployment`) with `deploymentId`: a
+     * new build of that deployment, which reads the variables as they are now.
+     */
+    async redeploy(name, deploymentId) {
+        const path = pathOf('createDeployment');
+        const answer = await this.client.post(path, { name, deploymentId });
+        return readDeploymentAnswer(answer, `POST ${path}`);
+    }
     /** `GET /v1/integrations/configurations`: a bare array. */
     async listInstallations(integrationIdOrSlug) {
         const path = pathOf('listConfigurations');
@@ -51513,6 +52035,7 @@ async function alreadyGone(deletion) {
 
 
 
+
 const TEAM_ID = /^team_[A-Za-z0-9]+$/;
 const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 // The Vercel CLI's rule for store names (generate-resource-name.ts).
@@ -51540,7 +52063,7 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         ? { name: '', externalId: '' }
         : deriveDefaults(context, read(Inputs.name));
     const metadata = parseMetadata(read(Inputs.metadata));
-    return checkReadEnv({
+    const inputs = {
         token: parseToken(token),
         team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
         integration: parseIntegration(read(Inputs.integration)),
@@ -51563,12 +52086,77 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
         environments: parseEnvironments(read(Inputs.environments)),
         envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
+        envPrefixIsDefault: false,
         dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
         readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false),
         comment,
         githubToken: parseGitHubToken(githubToken, comment || state === 'prune' ? state : undefined),
-        githubApiUrl: env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL
-    });
+        githubApiUrl: env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
+        gitBranch: parseGitBranch(read(Inputs.gitBranch)),
+        exportEnv: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
+        redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
+    };
+    if (inputs.envPrefix === undefined) {
+        inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId);
+        inputs.envPrefixIsDefault = true;
+    }
+    return checkPreviewInputs(inputs);
+}
+/**
+ * The prefix of a connection when `env-prefix` is empty, so that the stores
+ * of many open pull requests connect to one project side by side: `PR42_`
+ * in pull request 42; elsewhere (a branch build, a named store) `S` and a
+ * hash of the store's key, which differs from key to key and stays the same
+ * from run to run. Who needs the store's variables under their own names
+ * takes them from `env`, `export-env` or `git-branch`.
+ */
+function defaultEnvPrefix(context, externalId) {
+    if (context.pullRequestNumber !== undefined) {
+        return `PR${context.pullRequestNumber}_`;
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(externalId).digest('hex');
+    return `S${hash.slice(0, 8).toUpperCase()}_`;
+}
+/** The inputs of issue 12, which only make sense together. */
+function checkPreviewInputs(inputs) {
+    if (inputs.redeploy && !inputs.gitBranch) {
+        throw new InputError(Inputs.redeploy, `needs "${Inputs.gitBranch}": it redeploys the previews of that branch once its variables are written; set "${Inputs.gitBranch}" (for example \${{ github.head_ref }}), or drop "${Inputs.redeploy}".`);
+    }
+    for (const input of [Inputs.gitBranch, Inputs.exportEnv]) {
+        const given = input === Inputs.gitBranch ? Boolean(inputs.gitBranch) : inputs.exportEnv;
+        if (given && !inputs.project) {
+            throw new InputError(input, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the store's values are read from the project it is connected to; set "${Inputs.project}", or drop "${input}".`);
+        }
+    }
+    return checkReadEnv(inputs);
+}
+// Vercel's limit for a variable's `gitBranch`.
+const MAX_GIT_BRANCH_LENGTH = 250;
+// What `git check-ref-format` refuses anywhere in a ref: control
+// characters, space, ~ ^ : ? * [ \, a `..` and a `@{`.
+// eslint-disable-next-line no-control-regex
+const REF_FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/;
+/**
+ * A branch name as `git check-ref-format --branch` takes it: none of the
+ * characters above, no component that starts with `.` or ends with `.lock`,
+ * no leading, trailing or doubled `/`, no trailing `.`, not `@`, and no
+ * leading `-`.
+ */
+function parseGitBranch(value) {
+    if (!value)
+        return undefined;
+    if (value.length > MAX_GIT_BRANCH_LENGTH) {
+        throw new InputError(Inputs.gitBranch, `must be at most ${MAX_GIT_BRANCH_LENGTH} characters, the most Vercel allows a variable's branch; got ${value.length} characters.`);
+    }
+    const components = value.split('/');
+    const valid = !REF_FORBIDDEN.test(value) &&
+        value !== '@' &&
+        !value.startsWith('-') &&
+        !value.endsWith('.') &&
+        components.every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+    if (valid)
+        return value;
+    throw new InputError(Inputs.gitBranch, `must be a Git branch name (as \${{ github.head_ref }} gives it), which git check-ref-format accepts; got ${quote(value)}.`);
 }
 /**
  * A prune works on the default names of this repository's pull requests,
@@ -52001,6 +52589,12 @@ async function prepare(inputs, api, deadline, effects, github) {
     // The listing needs only the installation: it runs while the product and
     // metadata are resolved.
     api.prefetchStores(installation.integrationConfigurationId);
+    // So does the listing of the project's variables, where the run needs it.
+    const projectVariables = listsVariablesEarly(inputs)
+        ? api.listEnv(inputs.project ?? '')
+        : undefined;
+    // Awaited later, unless resolving fails first: never unhandled.
+    projectVariables?.catch(() => undefined);
     // Deleting must not depend on metadata or a plan that may have changed
     // since the store was made.
     const targetInputs = inputs.state !== 'present'
@@ -52012,8 +52606,21 @@ async function prepare(inputs, api, deadline, effects, github) {
         deadline,
         api,
         effects,
+        projectVariables,
         ...github
     };
+}
+/**
+ * Where the step will read the store's values from the project, or remove
+ * the branch variables it wrote, the project's variables are listed at once,
+ * beside the stores.
+ */
+function listsVariablesEarly(inputs) {
+    if (inputs.dryRun || inputs.project === undefined)
+        return false;
+    if (inputs.state === 'absent')
+        return inputs.gitBranch !== undefined;
+    return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
 }
 /**
  * `comment: true`: the pull request's comment says what the run did. A dry

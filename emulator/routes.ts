@@ -3,18 +3,14 @@ import { PATHS } from '../src/vercel-api.ts'
 /**
  * Every route the emulator serves: the action's endpoints as src/ spells
  * them (one table, so the two cannot drift apart), and the routes only
- * other callers use (issue 12's branch variables and deployments, the
+ * other callers use (a single variable's removal, a deployment's read, the
  * connection listing).
  */
 export const ROUTES = {
   ...PATHS,
   listConnections: 'GET /v1/storage/stores/{id}/connections',
   disconnect: 'DELETE /v1/storage/stores/{id}/connections/{connectionId}',
-  createProjectEnv: 'POST /v10/projects/{idOrName}/env',
   removeProjectEnv: 'DELETE /v9/projects/{idOrName}/env/{id}',
-  batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
-  listDeployments: 'GET /v6/deployments',
-  createDeployment: 'POST /v13/deployments',
   getDeployment: 'GET /v13/deployments/{idOrUrl}',
   unknown: 'UNKNOWN'
 } as const

@@ -56,6 +56,8 @@ export interface RunResult {
   stderr: string
   outputs: Record<string, string>
   summary: string
+  /** What the step put into the job's environment (`GITHUB_ENV`). */
+  exportedEnv: Record<string, string>
   /** Everything a user could read: logs, outputs file and summary. */
   visible: string
   /** Wall time of the run: the child process from spawn to exit, or `run()`. */
@@ -74,6 +76,7 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
   try {
     const files = {
       output: join(dir, 'output'),
+      env: join(dir, 'env'),
       // @actions/core remembers the summary's path for the process's life.
       summary: options.bundle
         ? join(dir, 'summary')
@@ -81,6 +84,7 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
       event: join(dir, 'event.json')
     }
     await writeFile(files.output, '')
+    await writeFile(files.env, '')
     await writeFile(files.summary, '')
     const event =
       options.pullRequest === undefined
@@ -107,6 +111,7 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
           : `${options.pullRequest}/merge`,
       GITHUB_HEAD_REF: options.pullRequest === undefined ? '' : 'feature/login',
       GITHUB_OUTPUT: files.output,
+      GITHUB_ENV: files.env,
       GITHUB_STEP_SUMMARY: files.summary,
       RUNNER_TEMP: dir
     }
@@ -123,6 +128,7 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
       : await runInProcess(definedOnly(env))
     const durationMs = performance.now() - started
     const outputs = parseOutputFile(await readFile(files.output, 'utf8'))
+    const envFile = await readFile(files.env, 'utf8')
     const summary = await readFile(files.summary, 'utf8')
     const visible = [
       stdout,
@@ -136,15 +142,20 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
         stdout,
         stderr,
         'the outputs file': await readFile(files.output, 'utf8'),
+        'the GITHUB_ENV file': envFile,
         'the job summary': summary
       },
-      { masked: maskedValues(stdout), mayHoldMasked: ['the outputs file'] }
+      {
+        masked: maskedValues(stdout),
+        mayHoldMasked: ['the outputs file', 'the GITHUB_ENV file']
+      }
     )
     return {
       exitCode,
       stdout,
       stderr,
       outputs,
+      exportedEnv: parseOutputFile(envFile),
       summary,
       visible,
       durationMs,

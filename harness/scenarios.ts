@@ -144,29 +144,32 @@ function connectRequest(emulator: Emulator): PlannedRequest {
     body: {
       projectId: PROJECT_ID,
       envVarEnvironments: ['preview'],
-      type: 'integration'
+      type: 'integration',
+      // The default prefix in a pull request.
+      envVarPrefix: `PR${PULL_REQUEST}_`
     }
   }
 }
 
-/** The project's variables, then every store variable's value at once. */
-function readEnvRequests(emulator: Emulator): RoundTrip[] {
-  const query = { slug: emulator.team.slug }
+/** The project's variables: before a create, and to read the values. */
+function projectEnvRequest(emulator: Emulator): PlannedRequest {
+  return {
+    method: 'GET',
+    path: `/v10/projects/${PROJECT_ID}/env`,
+    route: 'GET /v10/projects/{idOrName}/env',
+    query: { slug: emulator.team.slug }
+  }
+}
+
+/** Every store variable's value at once. */
+function valueRequests(emulator: Emulator): PlannedRequest[] {
   const { secrets } = emulator.installations.neon.products[0]
-  return [
-    {
-      method: 'GET',
-      path: `/v10/projects/${PROJECT_ID}/env`,
-      route: 'GET /v10/projects/{idOrName}/env',
-      query
-    },
-    secrets.map((): PlannedRequest => ({
-      method: 'GET',
-      path: `/v1/projects/${PROJECT_ID}/env/{id}`,
-      route: 'GET /v1/projects/{idOrName}/env/{id}',
-      query
-    }))
-  ]
+  return secrets.map((): PlannedRequest => ({
+    method: 'GET',
+    path: `/v1/projects/${PROJECT_ID}/env/{id}`,
+    route: 'GET /v1/projects/{idOrName}/env/{id}',
+    query: { slug: emulator.team.slug }
+  }))
 }
 
 function withReadEnv(options: RunOptions): RunOptions {
@@ -242,8 +245,10 @@ export const SCENARIOS = {
       const options = withIds(emulator)
       return { ...options, inputs: { ...options.inputs, project: PROJECT_ID } }
     },
+    // Before the create, whether the project has variables with the prefix.
     roundTrips: (emulator) => [
       listRequest(emulator),
+      projectEnvRequest(emulator),
       createRequest(emulator),
       connectRequest(emulator)
     ]
@@ -268,11 +273,13 @@ export const SCENARIOS = {
       'connected-project': PROJECT_ID
     },
     prepare: (emulator) => withReadEnv(withIds(emulator)),
+    // The project's variables beside the stores; again once connected.
     roundTrips: (emulator) => [
-      listRequest(emulator),
+      [listRequest(emulator), projectEnvRequest(emulator)],
       createRequest(emulator),
       connectRequest(emulator),
-      ...readEnvRequests(emulator)
+      projectEnvRequest(emulator),
+      valueRequests(emulator)
     ]
   },
   reuseConnectedAndReadEnv: {
@@ -284,8 +291,8 @@ export const SCENARIOS = {
       return withReadEnv(withIds(emulator))
     },
     roundTrips: (emulator) => [
-      listRequest(emulator),
-      ...readEnvRequests(emulator)
+      [listRequest(emulator), projectEnvRequest(emulator)],
+      valueRequests(emulator)
     ]
   },
   removeOnClose: {

@@ -18,18 +18,9 @@ import { code, escape, link } from './summary.ts'
  * encoded ids.
  */
 
-/**
- * What `git-branch` and `redeploy` (issue 12) add to a report: the names
- * the branch has from the store, and the preview rebuilt.
- */
-export interface BranchReport {
-  branch?: { branch: string; names: string[] }
-  redeployed?: { id: string; url: string }
-}
-
 /** What the step ended with, to say in the comment. */
 export type CommentOutcome =
-  | { state: 'present'; report: StoreReport & BranchReport }
+  | { state: 'present'; report: StoreReport }
   | { state: 'absent'; removed: RemovedStore[] }
 
 export interface CommentRequest {
@@ -173,7 +164,7 @@ export function commentBody(
   ].join('\n')
 }
 
-function storeLines(report: StoreReport & BranchReport): string[] {
+function storeLines(report: StoreReport): string[] {
   const header = ['Store', 'Id', 'Status', 'Product', 'Plan']
     .map((name) => `<th>${name}</th>`)
     .join('')

@@ -22,7 +22,10 @@ export const Inputs = {
   dryRun: 'dry-run',
   readEnv: 'read-env',
   comment: 'comment',
-  githubToken: 'github-token'
+  githubToken: 'github-token',
+  gitBranch: 'git-branch',
+  exportEnv: 'export-env',
+  redeploy: 'redeploy'
 } as const
 
 export const Outputs = {
@@ -41,7 +44,9 @@ export const Outputs = {
   envVarNames: 'env-var-names',
   env: 'env',
   deletedStoreIds: 'deleted-store-ids',
-  deletedCount: 'deleted-count'
+  deletedCount: 'deleted-count',
+  redeployedDeploymentId: 'redeployed-deployment-id',
+  redeployedDeploymentUrl: 'redeployed-deployment-url'
 } as const
 
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */

@@ -6,11 +6,23 @@
  * (`showPresent`, `showAbsent`), so it cannot decide otherwise than a real
  * run would.
  */
+import {
+  checkBranchFree,
+  checkPrefixFree,
+  ownBranchVariables,
+  readOwnValues,
+  removeBranchVariables,
+  writeBranchVariables,
+  type BranchTarget,
+  type BranchWrite
+} from './branch-env.ts'
+import { Inputs } from './constants.ts'
 import type { GitHubApi } from './github.ts'
 import type { ActionInputs } from './inputs.ts'
 import type { Repository } from './naming.ts'
 import {
   connectStore,
+  explainedListing,
   planConnection,
   readStoreEnv,
   reuse,
@@ -19,8 +31,10 @@ import {
   type ConnectRequest,
   type ConnectionResult
 } from './project.ts'
+import { newestPreview, redeployIfOlder, type Redeployed } from './redeploy.ts'
 import {
   buildReport,
+  checkExportable,
   type Outcome,
   type ReportInputs,
   type StoreReport
@@ -40,7 +54,7 @@ import {
   type FoundStore,
   type KeyedCreateStoreBody
 } from './store.ts'
-import type { VercelApi } from './vercel-api.ts'
+import type { ProjectEnvVar, VercelApi } from './vercel-api.ts'
 import type { Deadline } from './vercel-client.ts'
 
 /**
@@ -74,6 +88,12 @@ export interface Step {
   deadline: Deadline
   api: VercelApi
   effects: Effects
+  /**
+   * The project's variables, listed beside the stores where the run reads
+   * the store's values or removes its branch variables: the same listing
+   * finds a clash before a create, and on a rerun holds what the branch has.
+   */
+  projectVariables?: Promise<ProjectEnvVar[]>
   /** The run's repository (`GITHUB_REPOSITORY`), where the runner gives it. */
   repository?: Repository
   /** Loads `@actions/github` and opens the GitHub API: the prune's only. */
@@ -151,9 +171,30 @@ export async function planPresent(step: Step): Promise<PresentPlan> {
   // costs no store.
   const [prepared, connection] = await Promise.all([
     withPlan(step, body),
-    planProject(step, undefined)
+    planProject(step, undefined),
+    checkPrefixBeforeCreate(step)
   ])
   return { action: 'create', body: prepared, connection }
+}
+
+/**
+ * Where no store has the key yet: fails before the create when the project
+ * already has variables with the prefix its connection would use, which
+ * Vercel would refuse only once the store was made.
+ */
+async function checkPrefixBeforeCreate(step: Step): Promise<void> {
+  const { inputs, api } = step
+  if (inputs.project === undefined || inputs.envPrefix === undefined) return
+  const variables = await explainedListing(
+    step.projectVariables ?? api.listEnv(inputs.project),
+    inputs.project
+  )
+  checkPrefixFree(variables, {
+    project: inputs.project,
+    prefix: inputs.envPrefix,
+    environments: inputs.environments,
+    storeIds: []
+  })
 }
 
 /** Carries out a present plan: create, wait until available, connect. */
@@ -189,6 +230,25 @@ export async function applyPresent(
   }
   result.store = await withDetails(api, result.store)
   const { project } = inputs
+  const branchTarget: BranchTarget | undefined =
+    project !== undefined && inputs.gitBranch !== undefined
+      ? {
+          project,
+          branch: inputs.gitBranch,
+          storeId: result.store.id,
+          externalId: inputs.externalId
+        }
+      : undefined
+  // A name unfit for the job's environment, and a clash on the branch, are
+  // known now, before the connection is written.
+  if (inputs.exportEnv) checkExportable(secretNamesOf(result.store))
+  if (branchTarget && step.projectVariables) {
+    checkBranchFree(
+      await explainedListing(step.projectVariables, branchTarget.project),
+      secretNamesOf(result.store),
+      branchTarget
+    )
+  }
   const known =
     plan.action === 'reuse' && !plan.waitFirst ? plan.connection : undefined
   const connection =
@@ -206,30 +266,129 @@ export async function applyPresent(
             known
           )
         )
-  const env =
-    connection && inputs.readEnv
+  const preview =
+    connection && readsValues(inputs)
       ? await effects.group(
           `Read the variables' values from project ${inputs.project}`,
-          () =>
-            readStoreEnv(
-              api,
-              {
-                project: inputs.project ?? connection.projectId,
-                projectId: connection.projectId,
-                storeId: result.store.id,
-                environment: inputs.environments[0],
-                names: connection.envVarNames
-              },
-              (value) => effects.mask(value)
-            )
+          () => applyPreview(step, result.store, connection, branchTarget)
         )
       : undefined
   return {
     kind: 'present',
-    report: { ...buildReport(result, reportInputs), connection, env },
+    report: {
+      ...buildReport(result, reportInputs),
+      connection,
+      env: preview?.env,
+      branch: preview?.branch,
+      redeployed: preview?.redeployed
+    },
     project,
-    environments: inputs.environments
+    environments: inputs.environments,
+    exportEnv: inputs.exportEnv,
+    redeploy: inputs.redeploy
   }
+}
+
+function readsValues(inputs: ActionInputs): boolean {
+  return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined
+}
+
+/** The input that has the step read the values, for its failures' advice. */
+function valuesInput(inputs: ActionInputs): string {
+  if (inputs.gitBranch !== undefined) return Inputs.gitBranch
+  return inputs.exportEnv ? Inputs.exportEnv : Inputs.readEnv
+}
+
+function secretNamesOf(store: FoundStore): string[] {
+  return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []))
+}
+
+/**
+ * The store's values under its own names; with `git-branch`, those the
+ * branch lacks or has otherwise written as its preview variables; with
+ * `redeploy`, the branch's newest preview rebuilt if it predates them.
+ */
+async function applyPreview(
+  { inputs, api, effects, projectVariables }: Step,
+  store: FoundStore,
+  connection: ConnectionResult,
+  branchTarget: BranchTarget | undefined
+): Promise<{
+  env: Record<string, string>
+  branch?: BranchWrite
+  redeployed?: Redeployed
+}> {
+  const project = inputs.project ?? connection.projectId
+  // A connection made now put variables the early listing cannot show.
+  const listed = await explainedListing(
+    !connection.connected && projectVariables
+      ? projectVariables
+      : api.listEnv(connection.projectId),
+    project,
+    valuesInput(inputs)
+  )
+  const own = branchTarget ? ownBranchVariables(listed, branchTarget) : []
+  const mask = (value: string) => effects.mask(value)
+  // The deployments are listed with the values: the same round trip.
+  const deployments =
+    branchTarget && inputs.redeploy
+      ? newestPreview(api, connection.projectId, branchTarget.branch)
+      : undefined
+  deployments?.catch(() => undefined)
+  const [prefixed, current] = await Promise.all([
+    readStoreEnv(
+      api,
+      {
+        project,
+        projectId: connection.projectId,
+        storeId: store.id,
+        environment: inputs.environments[0],
+        names: connection.envVarNames,
+        listed,
+        input: valuesInput(inputs)
+      },
+      mask
+    ),
+    readOwnValues(api, own, connection.projectId, mask)
+  ])
+  const env = withoutPrefix(prefixed, connection.envVarPrefix ?? '')
+  if (!branchTarget) return { env }
+  checkBranchFree(listed, Object.keys(env), branchTarget)
+  const info = (line: string) => effects.info(line)
+  const branch = await writeBranchVariables(
+    api,
+    { ...branchTarget, project: connection.projectId },
+    env,
+    own,
+    current,
+    info
+  )
+  const redeployed = deployments
+    ? await redeployIfOlder(
+        api,
+        await deployments,
+        {
+          changedAt: branch.changedAt,
+          projectName: connection.projectName ?? project,
+          branch: branchTarget.branch
+        },
+        info
+      )
+    : undefined
+  return { env, branch, redeployed }
+}
+
+/** The store's variables by the names the store gives them. */
+function withoutPrefix(
+  env: Record<string, string>,
+  prefix: string
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [
+      prefix && key.startsWith(prefix) ? key.slice(prefix.length) : key,
+      value
+    ])
+  )
 }
 
 /**
@@ -249,7 +408,9 @@ export function showPresent(step: Step, plan: PresentPlan): Outcome {
         connection: connection?.connected === false ? connection : undefined
       },
       connection,
-      readEnv: inputs.readEnv
+      readEnv: inputs.readEnv,
+      gitBranch: inputs.gitBranch,
+      redeploy: inputs.redeploy
     }
   }
   return {
@@ -257,7 +418,9 @@ export function showPresent(step: Step, plan: PresentPlan): Outcome {
     body: plan.body,
     productId: target.product.id ?? '',
     connection: connectionShown(step, undefined, plan.connection),
-    readEnv: inputs.readEnv
+    readEnv: inputs.readEnv,
+    gitBranch: inputs.gitBranch,
+    redeploy: inputs.redeploy
   }
 }
 
@@ -274,19 +437,22 @@ async function runPrune(step: Step): Promise<Outcome> {
     warn: (line) => effects.warn(line)
   }
   const slug = `${repository.owner}/${repository.repo}`
+  const { project } = inputs
   if (inputs.dryRun) {
     return effects.group(
       `Dry run: find the stores of ${slug}'s closed pull requests`,
-      async () => showPrune(await planPrune(pruneStep))
+      async () => showPrune(await planPrune(pruneStep), project)
     )
   }
+  const info = (line: string) => effects.info(line)
   return effects.group(
     `Delete the stores of ${slug}'s closed pull requests`,
     async () =>
       applyPrune(api, await planPrune(pruneStep), {
-        log: (line) => effects.info(line)
-        // removeBranchVariables: issue 12's, where inputs.project is set,
-        // once src/branch-env.ts is on main (see applyPrune).
+        log: info,
+        project,
+        removeBranchVariables: (storeIds) =>
+          removeBranchVariables(api, project ?? '', storeIds, info)
       })
   )
 }
@@ -302,12 +468,24 @@ export async function planAbsent({
 
 /** Every store of the key goes, with its connections. */
 export async function applyAbsent(
-  { inputs, api, effects }: Step,
+  { inputs, api, effects, projectVariables }: Step,
   plan: AbsentPlan
 ): Promise<Outcome> {
-  const removed = await removeStores(api, plan.stores, inputs.name, (line) =>
-    effects.info(line)
-  )
+  const info = (line: string) => effects.info(line)
+  // The variables the action wrote for these stores go first: once the
+  // stores are gone, nothing would remove them. Of every branch, since a
+  // store's variables are marked with its id, whatever the branch.
+  const { project } = inputs
+  if (branchVariablesGo(inputs) && project && plan.stores.length > 0) {
+    await removeBranchVariables(
+      api,
+      project,
+      plan.stores.map(({ id }) => id),
+      info,
+      projectVariables && explainedListing(projectVariables, project)
+    )
+  }
+  const removed = await removeStores(api, plan.stores, inputs.name, info)
   return { kind: 'absent', removed, externalId: inputs.externalId }
 }
 
@@ -315,8 +493,14 @@ export function showAbsent({ inputs }: Step, plan: AbsentPlan): Outcome {
   return {
     kind: 'would-delete',
     found: plan.stores,
-    externalId: inputs.externalId
+    externalId: inputs.externalId,
+    branchVariablesOf: branchVariablesGo(inputs) ? inputs.project : undefined
   }
+}
+
+/** `state: absent` removes the branch variables where the step names both. */
+function branchVariablesGo(inputs: ActionInputs): boolean {
+  return inputs.project !== undefined && inputs.gitBranch !== undefined
 }
 
 /**
@@ -336,6 +520,7 @@ function connectionShown(
     projectId: plan.projectId,
     projectName: plan.projectName,
     envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+    envVarPrefix: inputs.envPrefix ?? '',
     connected: true
   }
 }
@@ -353,7 +538,8 @@ function connectRequest(inputs: ActionInputs): ConnectRequest {
   return {
     project: inputs.project ?? '',
     environments: inputs.environments,
-    envPrefix: inputs.envPrefix
+    envPrefix: inputs.envPrefix,
+    envPrefixIsDefault: inputs.envPrefixIsDefault
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import {
   DEFAULT_API_URL,
   DEFAULT_GITHUB_API_URL,
@@ -54,6 +55,17 @@ export interface ActionInputs {
   githubToken?: string
   /** `GITHUB_API_URL`, which the runner sets. */
   githubApiUrl: string
+  /**
+   * True where `env-prefix` was not given and `envPrefix` is the default:
+   * a connection already made with another prefix is then kept.
+   */
+  envPrefixIsDefault: boolean
+  /** Write the store's variables as preview variables of this Git branch. */
+  gitBranch?: string
+  /** Put the store's variables into the job's environment (`GITHUB_ENV`). */
+  exportEnv: boolean
+  /** Redeploy the branch's newest preview where it predates its variables. */
+  redeploy: boolean
 }
 
 /**
@@ -101,7 +113,7 @@ export function parseInputs(
       ? { name: '', externalId: '' }
       : deriveDefaults(context, read(Inputs.name))
   const metadata = parseMetadata(read(Inputs.metadata))
-  return checkReadEnv({
+  const inputs: ActionInputs = {
     token: parseToken(token),
     team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
     integration: parseIntegration(read(Inputs.integration)),
@@ -133,6 +145,7 @@ export function parseInputs(
     ),
     environments: parseEnvironments(read(Inputs.environments)),
     envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
+    envPrefixIsDefault: false,
     dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
     readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false),
     comment,
@@ -141,8 +154,93 @@ export function parseInputs(
       comment || state === 'prune' ? state : undefined
     ),
     githubApiUrl:
-      env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL
-  })
+      env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
+    gitBranch: parseGitBranch(read(Inputs.gitBranch)),
+    exportEnv: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
+    redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
+  }
+  if (inputs.envPrefix === undefined) {
+    inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId)
+    inputs.envPrefixIsDefault = true
+  }
+  return checkPreviewInputs(inputs)
+}
+
+/**
+ * The prefix of a connection when `env-prefix` is empty, so that the stores
+ * of many open pull requests connect to one project side by side: `PR42_`
+ * in pull request 42; elsewhere (a branch build, a named store) `S` and a
+ * hash of the store's key, which differs from key to key and stays the same
+ * from run to run. Who needs the store's variables under their own names
+ * takes them from `env`, `export-env` or `git-branch`.
+ */
+export function defaultEnvPrefix(
+  context: GitHubContext,
+  externalId: string
+): string {
+  if (context.pullRequestNumber !== undefined) {
+    return `PR${context.pullRequestNumber}_`
+  }
+  const hash = createHash('sha256').update(externalId).digest('hex')
+  return `S${hash.slice(0, 8).toUpperCase()}_`
+}
+
+/** The inputs of issue 12, which only make sense together. */
+function checkPreviewInputs(inputs: ActionInputs): ActionInputs {
+  if (inputs.redeploy && !inputs.gitBranch) {
+    throw new InputError(
+      Inputs.redeploy,
+      `needs "${Inputs.gitBranch}": it redeploys the previews of that branch once its variables are written; set "${Inputs.gitBranch}" (for example \${{ github.head_ref }}), or drop "${Inputs.redeploy}".`
+    )
+  }
+  for (const input of [Inputs.gitBranch, Inputs.exportEnv] as const) {
+    const given =
+      input === Inputs.gitBranch ? Boolean(inputs.gitBranch) : inputs.exportEnv
+    if (given && !inputs.project) {
+      throw new InputError(
+        input,
+        `needs "${Inputs.project}" (or ${FallbackEnv.project}): the store's values are read from the project it is connected to; set "${Inputs.project}", or drop "${input}".`
+      )
+    }
+  }
+  return checkReadEnv(inputs)
+}
+
+// Vercel's limit for a variable's `gitBranch`.
+const MAX_GIT_BRANCH_LENGTH = 250
+// What `git check-ref-format` refuses anywhere in a ref: control
+// characters, space, ~ ^ : ? * [ \, a `..` and a `@{`.
+// eslint-disable-next-line no-control-regex
+const REF_FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/
+
+/**
+ * A branch name as `git check-ref-format --branch` takes it: none of the
+ * characters above, no component that starts with `.` or ends with `.lock`,
+ * no leading, trailing or doubled `/`, no trailing `.`, not `@`, and no
+ * leading `-`.
+ */
+function parseGitBranch(value: string): string | undefined {
+  if (!value) return undefined
+  if (value.length > MAX_GIT_BRANCH_LENGTH) {
+    throw new InputError(
+      Inputs.gitBranch,
+      `must be at most ${MAX_GIT_BRANCH_LENGTH} characters, the most Vercel allows a variable's branch; got ${value.length} characters.`
+    )
+  }
+  const components = value.split('/')
+  const valid =
+    !REF_FORBIDDEN.test(value) &&
+    value !== '@' &&
+    !value.startsWith('-') &&
+    !value.endsWith('.') &&
+    components.every(
+      (part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock')
+    )
+  if (valid) return value
+  throw new InputError(
+    Inputs.gitBranch,
+    `must be a Git branch name (as \${{ github.head_ref }} gives it), which git check-ref-format accepts; got ${quote(value)}.`
+  )
 }
 
 /**

@@ -138,6 +138,12 @@ async function prepare(
   // The listing needs only the installation: it runs while the product and
   // metadata are resolved.
   api.prefetchStores(installation.integrationConfigurationId)
+  // So does the listing of the project's variables, where the run needs it.
+  const projectVariables = listsVariablesEarly(inputs)
+    ? api.listEnv(inputs.project ?? '')
+    : undefined
+  // Awaited later, unless resolving fails first: never unhandled.
+  projectVariables?.catch(() => undefined)
   // Deleting must not depend on metadata or a plan that may have changed
   // since the store was made.
   const targetInputs =
@@ -150,8 +156,20 @@ async function prepare(
     deadline,
     api,
     effects,
+    projectVariables,
     ...github
   }
+}
+
+/**
+ * Where the step will read the store's values from the project, or remove
+ * the branch variables it wrote, the project's variables are listed at once,
+ * beside the stores.
+ */
+function listsVariablesEarly(inputs: ActionInputs): boolean {
+  if (inputs.dryRun || inputs.project === undefined) return false
+  if (inputs.state === 'absent') return inputs.gitBranch !== undefined
+  return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined
 }
 
 /**

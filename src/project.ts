@@ -20,6 +20,11 @@ export interface ConnectRequest {
   projectId?: string
   environments: string[]
   envPrefix?: string
+  /**
+   * The prefix is the action's default, not the user's: a connection made
+   * earlier with another prefix (or none) is kept as it is.
+   */
+  envPrefixIsDefault?: boolean
 }
 
 export interface ConnectionResult {
@@ -28,6 +33,8 @@ export interface ConnectionResult {
   projectName?: string
   /** The variables the connection puts on the project. */
   envVarNames: string[]
+  /** The prefix of their names: what the store calls them lacks it. */
+  envVarPrefix?: string
   /** True when this run made the connection; false when it was in place. */
   connected: boolean
 }
@@ -109,6 +116,7 @@ export async function connectStore(
     projectId,
     projectName,
     envVarNames: variableNames(store, request.envPrefix),
+    envVarPrefix: request.envPrefix ?? '',
     connected: true
   }
 }
@@ -131,7 +139,9 @@ export function reuse(
   const sameEnvironments =
     environments.length === request.environments.length &&
     request.environments.every((name) => environments.includes(name))
-  if (!sameEnvironments || prefix !== (request.envPrefix ?? '')) {
+  const samePrefix =
+    request.envPrefixIsDefault || prefix === (request.envPrefix ?? '')
+  if (!sameEnvironments || !samePrefix) {
     throw new ActionError(
       `Store ${store.id} is already connected to project ${request.project} for ${list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`
     )
@@ -141,6 +151,7 @@ export function reuse(
     projectName: connection.name,
     envVarNames:
       connection.environmentVariables ?? variableNames(store, prefix),
+    envVarPrefix: prefix,
     connected: false
   }
 }
@@ -191,7 +202,7 @@ function explainConnectFailure(
   const variable = EXISTING_VARIABLE.exec(message)?.[1]
   if (error.status === 400 && variable) {
     return new ActionError(
-      `Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own; set "${Inputs.envPrefix}" (for example PR42_) to give this store's variables names of their own.`
+      `Project ${request.project} already has a variable named ${variable} in ${list(request.environments)}, so store ${store.id} cannot add its own${request.envPrefix ? ` with the prefix ${request.envPrefix}` : ''}; set "${Inputs.envPrefix}" to a prefix no variable of the project starts with, to give this store's variables names of their own.`
     )
   }
   if (error.status === 409) {
@@ -224,6 +235,13 @@ export interface ReadEnvRequest {
   environment: string
   /** The variables the connection made (`env-var-names`); all must be read. */
   names: string[]
+  /** The project's variables, where the caller has listed them already. */
+  listed?: ProjectEnvVar[]
+  /**
+   * The input that asked for the values (`read-env`, `export-env` or
+   * `git-branch`), which a failure advises dropping. Default `read-env`.
+   */
+  input?: string
 }
 
 // Vercel's step-up authentication: only a person can answer it (api-notes §3).
@@ -244,14 +262,15 @@ export async function readStoreEnv(
   request: ReadEnvRequest,
   mask: (value: string) => void
 ): Promise<Record<string, string>> {
-  const listed = await explained(api.listEnv(request.projectId), request)
+  const listed =
+    request.listed ?? (await explained(api.listEnv(request.projectId), request))
   const variables = listed.filter((variable) => isOfStore(variable, request))
   const missing = request.names.filter(
     (name) => !variables.some(({ key }) => key === name)
   )
   if (missing.length > 0) {
     throw new ActionError(
-      `Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${Inputs.readEnv}".`
+      `Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${request.input ?? Inputs.readEnv}".`
     )
   }
   const listedSensitive = variables.find(({ type }) => type === 'sensitive')
@@ -259,7 +278,7 @@ export async function readStoreEnv(
   const withoutId = variables.find(({ id }) => !id)
   if (withoutId) {
     throw new ActionError(
-      `Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${Inputs.readEnv}".`
+      `Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${request.input ?? Inputs.readEnv}".`
     )
   }
   const answers = await Promise.all(
@@ -285,15 +304,16 @@ export async function readStoreEnv(
 function checkValuesSize(
   answers: ProjectEnvVar[],
   variables: ProjectEnvVar[],
-  { project }: ReadEnvRequest
+  request: ReadEnvRequest
 ): void {
+  const { project } = request
   let total = 0
   for (const [index, { value }] of answers.entries()) {
     if (typeof value !== 'string') continue
     total += Buffer.byteLength(value)
     if (total > MAX_VALUES_BYTES) {
       throw new ActionError(
-        `Vercel answered the read of variable ${variables[index].key} of project ${project} with a value that takes the values read past 64 KB, the most Vercel allows a deployment's variables in all, so none is used (not quoted here, as it may be secret); check the variable in the Vercel dashboard, or drop "${Inputs.readEnv}".`
+        `Vercel answered the read of variable ${variables[index].key} of project ${project} with a value that takes the values read past 64 KB, the most Vercel allows a deployment's variables in all, so none is used (not quoted here, as it may be secret); check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`
       )
     }
   }
@@ -321,9 +341,10 @@ function isReadable(
   )
 }
 
-function sensitive(key: string | undefined, { project }: ReadEnvRequest) {
+function sensitive(key: string | undefined, request: ReadEnvRequest) {
+  const { project } = request
   return new ActionError(
-    `Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${Inputs.readEnv}" and read it in the deployment instead.`
+    `Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${request.input ?? Inputs.readEnv}" and read it in the deployment instead.`
   )
 }
 
@@ -331,34 +352,56 @@ function sensitive(key: string | undefined, { project }: ReadEnvRequest) {
  * The failures of these reads a person can act on, in one line; and a
  * value's unreadable body is never quoted, since it may hold the value.
  */
+/**
+ * A listing of the project's variables, its failures explained; a project
+ * that is not there named as the connect names it.
+ */
+export async function explainedListing<T>(
+  listing: Promise<T>,
+  project: string,
+  input?: string
+): Promise<T> {
+  try {
+    return await explained(listing, { project, input })
+  } catch (error) {
+    if (error instanceof VercelApiError && error.status === 404) {
+      throw new ActionError(
+        `Project "${project}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`
+      )
+    }
+    throw error
+  }
+}
+
 async function explained<T>(
   reading: Promise<T>,
-  { project }: ReadEnvRequest,
+  request: Pick<ReadEnvRequest, 'project' | 'input'>,
   key?: string
 ): Promise<T> {
+  const { project } = request
   try {
     return await reading
   } catch (error) {
     if (key !== undefined && error instanceof VercelAnswerTooLargeError) {
       throw new ActionError(
-        `Vercel answered the read of variable ${key} of project ${project} with more than ${error.limit}, far more than any variable's value, so it was not read; check the variable in the Vercel dashboard, or drop "${Inputs.readEnv}".`
+        `Vercel answered the read of variable ${key} of project ${project} with more than ${error.limit}, far more than any variable's value, so it was not read; check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`
       )
     }
     if (key !== undefined && error instanceof VercelResponseError) {
       throw new ActionError(
-        `Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${Inputs.readEnv}".`
+        `Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${request.input ?? Inputs.readEnv}".`
       )
     }
     if (!(error instanceof VercelApiError)) throw error
     const code = error.body?.code ?? ''
     if (STEP_UP.test(code)) {
       throw new ActionError(
-        `${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${Inputs.readEnv}" and read the values in the deployment instead.`
+        `${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${request.input ?? Inputs.readEnv}" and read the values in the deployment instead.`
       )
     }
     if (error.status === 403) {
       throw new ActionError(
-        `${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${Inputs.readEnv}".`
+        `${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${request.input ?? Inputs.readEnv}".`
       )
     }
     throw error

@@ -72,28 +72,31 @@ export async function planPrune(step: PruneStep): Promise<PrunePlan> {
 }
 
 /**
- * Deletes each store of the plan as `state: absent` would: its branch
- * variables (issue 12, where `project` is set), its connections, the store.
+ * Deletes the stores of the plan as `state: absent` would: first the branch
+ * variables the action wrote for them (issue 12; of every branch, since
+ * they are marked with the store's id), where the step names a project,
+ * then each store's connections and the store.
  */
 export async function applyPrune(
   api: ConnectionApi,
   plan: PrunePlan,
   {
     log,
-    removeBranchVariables
+    removeBranchVariables,
+    project
   }: {
     log: (line: string) => void
-    /**
-     * Seam for issue 12's `removeBranchVariables(api, project, storeId)`
-     * (src/branch-env.ts), called before each store is deleted once it is
-     * on main; absent until then.
-     */
-    removeBranchVariables?: (storeId: string) => Promise<void>
+    /** Issue 12's, for these stores' ids, in one listing and one removal. */
+    removeBranchVariables: (storeIds: string[]) => Promise<unknown>
+    /** The project whose branch variables go too; none: no variable read. */
+    project?: string
   }
 ): Promise<Outcome> {
+  if (project !== undefined && plan.closed.length > 0) {
+    await removeBranchVariables(plan.closed.map(({ store }) => store.id))
+  }
   const deleted: PrunedStore[] = []
   for (const { store, pullRequest } of plan.closed) {
-    await removeBranchVariables?.(store.id)
     const [removed] = await removeStores(api, [store], '', log)
     deleted.push({ ...removed, pullRequest })
   }
@@ -101,17 +104,19 @@ export async function applyPrune(
     kind: 'prune',
     repository: plan.repository,
     deleted,
-    kept: plan.kept
+    kept: plan.kept,
+    branchVariablesOf: project
   }
 }
 
 /** A dry run: the stores a prune would delete. */
-export function showPrune(plan: PrunePlan): Outcome {
+export function showPrune(plan: PrunePlan, project?: string): Outcome {
   return {
     kind: 'would-prune',
     repository: plan.repository,
     closed: plan.closed,
-    kept: plan.kept
+    kept: plan.kept,
+    branchVariablesOf: project
   }
 }
 

@@ -4,12 +4,15 @@
  * the same for a dry run's plan.
  */
 import * as core from '@actions/core'
-import { Outputs } from './constants.ts'
+import { Inputs, Outputs } from './constants.ts'
 import type { ActionInputs } from './inputs.ts'
 import * as log from './log.ts'
+import type { BranchWrite } from './branch-env.ts'
+import { ActionError } from './errors.ts'
 import type { ConnectionResult } from './project.ts'
 import type { Repository } from './naming.ts'
 import type { PruneCandidate, PrunedStore } from './prune.ts'
+import type { Redeployed } from './redeploy.ts'
 import type {
   EnsureStoreResult,
   FoundStore,
@@ -42,8 +45,15 @@ export interface StoreReport {
   duplicates: { id: string; name: string; dashboardUrl: string }[]
   /** The project the store is connected to, where the step asked for one. */
   connection?: ConnectionResult
-  /** The connection's variables and their values, where `read-env` asked. */
+  /**
+   * The store's variables and their values, by the store's own names, where
+   * `read-env`, `export-env` or `git-branch` read them.
+   */
   env?: Record<string, string>
+  /** What `git-branch` wrote. */
+  branch?: BranchWrite
+  /** The preview `redeploy` rebuilt, if any. */
+  redeployed?: Redeployed
 }
 
 /** The inputs a report reads, with the installation and product resolved. */
@@ -107,6 +117,8 @@ export type Outcome =
       report: StoreReport
       project?: string
       environments: string[]
+      exportEnv: boolean
+      redeploy: boolean
     }
   | {
       kind: 'absent'
@@ -120,6 +132,8 @@ export type Outcome =
       report: StoreReport
       connection?: ConnectionResult
       readEnv: boolean
+      gitBranch?: string
+      redeploy: boolean
     }
   | {
       kind: 'would-create'
@@ -127,8 +141,16 @@ export type Outcome =
       productId: string
       connection?: ConnectionResult
       readEnv: boolean
+      gitBranch?: string
+      redeploy: boolean
     }
-  | { kind: 'would-delete'; found: FoundStore[]; externalId: string }
+  | {
+      kind: 'would-delete'
+      found: FoundStore[]
+      externalId: string
+      /** The project whose branch variables of these stores would go. */
+      branchVariablesOf?: string
+    }
   | {
       kind: 'prune'
       repository: Repository
@@ -137,12 +159,16 @@ export type Outcome =
       kept: number
       /** Why nothing could be left to prune, where nothing was looked up. */
       nothingToPrune?: string
+      /** The project whose branch variables of these stores went too. */
+      branchVariablesOf?: string
     }
   | {
       kind: 'would-prune'
       repository: Repository
       closed: PruneCandidate[]
       kept: number
+      /** The project whose branch variables of these stores would go. */
+      branchVariablesOf?: string
     }
 
 const CREATE = 'POST /v1/storage/stores/integration/direct'
@@ -159,7 +185,7 @@ export function reportOutcome(outcome: Outcome): void {
       setOutputs(report)
       addDryRunReuseToSummary(report, connection)
       log.info(
-        `Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, readEnv)}`
+        `Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, readEnv)}${describePreview(outcome)}`
       )
       return warnOfDuplicates(report)
     }
@@ -169,19 +195,19 @@ export function reportOutcome(outcome: Outcome): void {
       setOutputs(wouldCreateReport(body, outcome.productId))
       addDryRunCreateToSummary(shown, connection)
       return log.info(
-        `Dry run: would create store ${body.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, readEnv)}`
+        `Dry run: would create store ${body.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, readEnv)}${describePreview(outcome)}`
       )
     }
     case 'prune':
     case 'would-prune':
       return reportPrune(outcome)
     case 'would-delete': {
-      const { found, externalId } = outcome
+      const { found, externalId, branchVariablesOf } = outcome
       setWouldDeleteOutputs(found, externalId)
       addDryRunRemovalToSummary(found, externalId)
       return log.info(
         found.length > 0
-          ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}`
+          ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on project ${branchVariablesOf}`}`
           : `Dry run: no store has the key "${externalId}"; nothing would be deleted.`
       )
     }
@@ -191,10 +217,12 @@ export function reportOutcome(outcome: Outcome): void {
 function reportPresent({
   report,
   project,
-  environments
+  environments,
+  exportEnv,
+  redeploy
 }: Extract<Outcome, { kind: 'present' }>): void {
   const { connection, env } = report
-  setOutputs(report)
+  setOutputs(report, { exportEnv, redeploy })
   addStoreToSummary(report)
   log.info(
     `${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`
@@ -206,7 +234,7 @@ function reportPresent({
   }
   if (env) {
     log.info(
-      `Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output, each masked in the log.`
+      `Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exportEnv ? " and the job's environment" : ''}, each masked in the log.`
     )
   }
   warnOfDuplicates(report)
@@ -259,12 +287,16 @@ function reportPrune(
     .map(({ id, pullRequest }) => `${id} (#${pullRequest})`)
     .join(', ')
   const keptLine = `${kept} store(s) of open pull requests kept.`
+  const variables =
+    outcome.branchVariablesOf && stores.length > 0
+      ? `, with the branch variables the action wrote for them on project ${outcome.branchVariablesOf}`
+      : ''
   log.info(
     stores.length === 0
       ? `No store of ${slug}'s closed pull requests in this installation and product; ${keptLine}`
       : dryRun
-        ? `Dry run: would delete ${stores.length} store(s) of ${slug}'s closed pull requests: ${listed}; ${keptLine}`
-        : `Deleted ${stores.length} store(s) of ${slug}'s closed pull requests: ${listed}; ${keptLine}`
+        ? `Dry run: would delete ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`
+        : `Deleted ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`
   )
 }
 
@@ -273,6 +305,21 @@ function warnOfDuplicates(report: StoreReport): void {
   log.warning(
     `${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`
   )
+}
+
+/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
+function describePreview({
+  gitBranch,
+  redeploy
+}: {
+  gitBranch?: string
+  redeploy: boolean
+}): string {
+  if (gitBranch === undefined) return ''
+  const then = redeploy
+    ? ", and redeploy the branch's newest preview if it was built before them"
+    : ''
+  return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`
 }
 
 function describeConnection(
@@ -325,8 +372,14 @@ function wouldCreateReport(
   }
 }
 
-/** The one place that sets the step's outputs. */
-export function setOutputs(report: StoreReport): void {
+/**
+ * The one place that sets the step's outputs, and with `export-env` puts the
+ * store's variables into the job's environment.
+ */
+export function setOutputs(
+  report: StoreReport,
+  options: { exportEnv?: boolean; redeploy?: boolean } = {}
+): void {
   const outputs: Record<
     Exclude<
       (typeof Outputs)[keyof typeof Outputs],
@@ -334,6 +387,8 @@ export function setOutputs(report: StoreReport): void {
       // Only a run that deletes sets these.
       | typeof Outputs.deletedStoreIds
       | typeof Outputs.deletedCount
+      | typeof Outputs.redeployedDeploymentId
+      | typeof Outputs.redeployedDeploymentUrl
     >,
     string
   > = {
@@ -356,6 +411,39 @@ export function setOutputs(report: StoreReport): void {
   }
   // Only where read; every value is masked by now (`readStoreEnv`).
   if (report.env) core.setOutput(Outputs.env, JSON.stringify(report.env))
+  if (report.env && options.exportEnv) {
+    checkExportable(Object.keys(report.env))
+    for (const [name, value] of Object.entries(report.env)) {
+      // Masked already, each line too; again here, where it leaves the step.
+      log.mask(value)
+      core.exportVariable(name, value)
+    }
+  }
+  if (options.redeploy) {
+    core.setOutput(Outputs.redeployedDeploymentId, report.redeployed?.id ?? '')
+    core.setOutput(
+      Outputs.redeployedDeploymentUrl,
+      report.redeployed?.url ?? ''
+    )
+  }
+}
+
+// A name fit for the job's environment; and the names that would change how
+// the runner, a shell or Node runs the later steps. The names come from the
+// store's integration, which is no reason to trust them with that.
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/
+const RUNNER_NAMES =
+  /^(PATH|HOME|SHELL|ENV|BASH_ENV|BASH_FUNC_.*|IFS|PS4|NODE_OPTIONS|NODE_PATH|LD_.*|DYLD_.*|PYTHON(PATH|STARTUP|HOME)|PERL5?(LIB|OPT)|RUBYOPT|JAVA_TOOL_OPTIONS|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*)$/i
+
+/** Fails, naming it, where a name must not go into the job's environment. */
+export function checkExportable(names: string[]): void {
+  const refused = names.find(
+    (name) => !VARIABLE_NAME.test(name) || RUNNER_NAMES.test(name)
+  )
+  if (refused === undefined) return
+  throw new ActionError(
+    `The store has a variable named ${JSON.stringify(refused.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: it is not a plain name, or it would change how later steps run; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`
+  )
 }
 
 /** `state: absent`: what was deleted; the oldest store stands for the key. */

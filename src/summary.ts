@@ -54,7 +54,27 @@ export function addStoreToSummary(report: StoreReport): void {
       true
     )
   }
+  addPreview(report)
   addDuplicates(report)
+}
+
+/** What `git-branch` wrote and what `redeploy` rebuilt. */
+function addPreview({ branch, redeployed }: StoreReport): void {
+  if (branch) {
+    const names = listed(branch.names.map(code)) || 'none'
+    core.summary.addRaw(
+      branch.written.length > 0
+        ? `<p>Preview variables of the branch ${code(branch.branch)}, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
+        : `<p>Preview variables of the branch ${code(branch.branch)}: ${names}, already this store's; nothing written.</p>`,
+      true
+    )
+  }
+  if (redeployed) {
+    core.summary.addRaw(
+      `<p>Redeployed the branch's newest preview ${code(redeployed.of)}, built before its variables: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}.</p>`,
+      true
+    )
+  }
 }
 
 function addConnection(

@@ -17,6 +17,8 @@ import type {
   MetadataProperty,
   MetadataSchema,
   ProjectConnection,
+  EnvWriteAnswer,
+  ListedDeployment,
   ProjectEnvVar,
   StoreNotification,
   VercelProject,
@@ -340,7 +342,11 @@ function readEnvVar(value: unknown, place: Place): ProjectEnvVar {
           storeId: readHint('storeId', string)
         })
       })
-    )
+    ),
+    gitBranch: read('gitBranch', nullable(string)),
+    comment: read('comment', string),
+    createdAt: read('createdAt', number),
+    updatedAt: read('updatedAt', number)
   })
 }
 
@@ -476,6 +482,77 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(
     Object.entries(value).filter(([, entry]) => entry !== undefined)
   ) as T
+}
+
+export function readEnvWriteAnswer(
+  body: unknown,
+  answer: string
+): EnvWriteAnswer {
+  const place = { answer, field: '' }
+  const source = object(body, place)
+  const created = field(source, 'created')
+  const failed = optional(
+    field(source, 'failed'),
+    at(place, 'failed'),
+    (value, where) =>
+      list(value, where, (item, itemPlace) => {
+        const error = optional(
+          field(object(item, itemPlace), 'error'),
+          at(itemPlace, 'error'),
+          object
+        )
+        const readError = reader(error ?? {}, at(itemPlace, 'error'))
+        return defined({
+          code: readError('code', string),
+          message: readError('message', string),
+          key: readError('key', string)
+        })
+      })
+  )
+  return {
+    created:
+      optional(created, at(place, 'created'), (value, where) =>
+        Array.isArray(value)
+          ? list(value, where, readEnvVar)
+          : [readEnvVar(value, where)]
+      ) ?? [],
+    failed: failed ?? []
+  }
+}
+
+export function readDeploymentList(
+  body: unknown,
+  answer: string
+): ListedDeployment[] {
+  const place = { answer, field: '' }
+  return list(
+    field(object(body, place), 'deployments'),
+    at(place, 'deployments'),
+    (item, where) => {
+      const read = reader(object(item, where), where)
+      const id = read('uid', segment)
+      if (id === undefined) fail(at(where, 'uid'), undefined, 'a string')
+      return defined({
+        id,
+        name: read('name', string),
+        url: read('url', string),
+        // `created` is the older name of the same time.
+        createdAt: read('createdAt', number) ?? read('created', number)
+      })
+    }
+  )
+}
+
+/** A deployment as `POST /v13/deployments` answers: the new one. */
+export function readDeploymentAnswer(
+  body: unknown,
+  answer: string
+): { id: string; url?: string } {
+  const place = { answer, field: '' }
+  const read = reader(object(body, place), place)
+  const id = read('id', segment)
+  if (id === undefined) fail(at(place, 'id'), undefined, 'a string')
+  return defined({ id, url: read('url', string) })
 }
 
 /** Describes a body for a person: Vercel's error, or what else came back. */

@@ -8,8 +8,11 @@
 import { ActionError, VercelApiError, VercelResponseError } from './errors.ts'
 import type { VercelClient } from './vercel-client.ts'
 import {
+  readDeploymentAnswer,
+  readDeploymentList,
   readEnvList,
   readEnvValue,
+  readEnvWriteAnswer,
   readInstallations,
   readPlans,
   readProducts,
@@ -32,6 +35,10 @@ export const PATHS = {
   getProject: 'GET /v9/projects/{idOrName}',
   listProjectEnv: 'GET /v10/projects/{idOrName}/env',
   getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
+  createProjectEnv: 'POST /v10/projects/{idOrName}/env',
+  batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
+  listDeployments: 'GET /v6/deployments',
+  createDeployment: 'POST /v13/deployments',
   listConfigurations: 'GET /v1/integrations/configurations',
   listProducts: 'GET /v1/integrations/configuration/{id}/products',
   listPlans:
@@ -241,6 +248,39 @@ export interface ProjectEnvVar {
   decrypted?: boolean
   target?: string | string[]
   contentHint?: EnvContentHint | null
+  /** Set on a preview variable scoped to one Git branch. */
+  gitBranch?: string | null
+  /** Says who wrote it: the action marks its own (branch-env.ts). */
+  comment?: string
+  /** Milliseconds since the epoch. */
+  createdAt?: number
+  updatedAt?: number
+}
+
+/** One variable as `POST /v10/projects/{idOrName}/env` takes it. */
+export interface NewEnvVar {
+  key: string
+  value: string
+  type: 'encrypted'
+  target: ['preview']
+  gitBranch: string
+  comment: string
+}
+
+/** What `POST /v10/projects/{idOrName}/env` wrote, and what it refused. */
+export interface EnvWriteAnswer {
+  created: ProjectEnvVar[]
+  failed: { code?: string; message?: string; key?: string }[]
+}
+
+/** A deployment, as `GET /v6/deployments` lists it. */
+export interface ListedDeployment {
+  id: string
+  /** The project's name: what a redeploy is sent with. */
+  name?: string
+  /** The host, without a scheme. */
+  url?: string
+  createdAt?: number
 }
 
 /** The body of `POST /v1/storage/stores/{id}/connections`, as the CLI sends it. */
@@ -422,6 +462,63 @@ export class VercelApi {
     return readEnvValue(await this.client.get<unknown>(path), `GET ${path}`)
   }
 
+  /**
+   * `POST /v10/projects/{idOrName}/env?upsert=true` (op `createProjectEnv`)
+   * with an array: every variable in one request, each overriding its
+   * earlier value.
+   */
+  async writeEnv(
+    project: string,
+    variables: NewEnvVar[]
+  ): Promise<EnvWriteAnswer> {
+    const path = pathOf('createProjectEnv', { idOrName: project })
+    const answer = await this.client.post<unknown>(path, variables, {
+      upsert: 'true'
+    })
+    return readEnvWriteAnswer(answer, `POST ${path}`)
+  }
+
+  /** `DELETE /v1/projects/{idOrName}/env` (op `batchRemoveProjectEnv`). */
+  async removeEnv(project: string, ids: string[]): Promise<void> {
+    await this.client.delete(
+      pathOf('batchRemoveProjectEnv', { idOrName: project }),
+      {},
+      { ids }
+    )
+  }
+
+  /**
+   * `GET /v6/deployments` (op `getDeployments`): the branch's newest preview
+   * deployments, newest first.
+   */
+  async listPreviews(
+    projectId: string,
+    branch: string,
+    limit: number
+  ): Promise<ListedDeployment[]> {
+    const path = pathOf('listDeployments')
+    const answer = await this.client.get<unknown>(path, {
+      projectId,
+      target: 'preview',
+      branch,
+      limit: String(limit)
+    })
+    return readDeploymentList(answer, `GET ${path}`)
+  }
+
+  /**
+   * `POST /v13/deployments` (op `createDeployment`) with `deploymentId`: a
+   * new build of that deployment, which reads the variables as they are now.
+   */
+  async redeploy(
+    name: string,
+    deploymentId: string
+  ): Promise<{ id: string; url?: string }> {
+    const path = pathOf('createDeployment')
+    const answer = await this.client.post<unknown>(path, { name, deploymentId })
+    return readDeploymentAnswer(answer, `POST ${path}`)
+  }
+
   /** `GET /v1/integrations/configurations`: a bare array. */
   async listInstallations(
     integrationIdOrSlug: string
@@ -470,6 +567,15 @@ export type ConnectionApi = Pick<
 
 /** The project env endpoints that read a connection's values back. */
 export type ProjectEnvApi = Pick<VercelApi, 'listEnv' | 'getEnv'>
+
+/**
+ * The project endpoints of a pull request's preview (issue 12): its
+ * variables, scoped to its Git branch, and its deployments.
+ */
+export type PreviewApi = Pick<
+  VercelApi,
+  'listEnv' | 'getEnv' | 'writeEnv' | 'removeEnv' | 'listPreviews' | 'redeploy'
+>
 
 /** The discovery endpoints (api-notes §6) `resolve.ts` calls. */
 export type IntegrationApi = Pick<

@@ -94,9 +94,12 @@ export class VercelClient {
     await this.send<undefined>('POST', path, query, body, false)
   }
 
-  /** A delete's answer carries nothing the action reads: any 2xx will do. */
-  async delete(path: string, query: Query = {}): Promise<void> {
-    await this.send<undefined>('DELETE', path, query, undefined, false)
+  /**
+   * A delete's answer carries nothing the action reads: any 2xx will do. A
+   * batch delete names what goes in its body.
+   */
+  async delete(path: string, query: Query = {}, body?: unknown): Promise<void> {
+    await this.send<undefined>('DELETE', path, query, body, false)
   }
 
   /**

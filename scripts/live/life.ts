@@ -79,6 +79,7 @@ export async function runLife(options: {
     'env-prefix': envPrefix,
     environments: 'preview'
   }
+  const branch = `live/${key}`
   const direct = (method: string, path: string, body?: unknown) =>
     fetch(`${proxy.url}${path}?${teamQuery(target.team)}`, {
       method,
@@ -93,13 +94,12 @@ export async function runLife(options: {
     { name: 'reuse', inputs: { ...base, wait: 'false' } },
     { name: 'wait', inputs: { ...base, wait: 'true' } },
     { name: 'connect', inputs: connected },
-    // Branch variables: issue 12 adds the git-branch input; this step runs
-    // only once action.yml has it. Fill in its inputs with that issue.
+    // The store's variables as preview variables of a branch of its own.
     ...(ACTION_INPUTS.includes('git-branch')
       ? [
           {
             name: 'branch variables',
-            inputs: { ...connected, 'git-branch': `live-${key}` }
+            inputs: { ...connected, 'git-branch': branch, 'export-env': 'true' }
           }
         ]
       : []),
@@ -118,7 +118,13 @@ export async function runLife(options: {
       probe: (storeId) =>
         direct('DELETE', `/v1/storage/stores/integration/${storeId}`)
     },
-    { name: 'absent', inputs: { ...base, state: 'absent' } }
+    // With the branch, so the variables written for it go with the store.
+    {
+      name: 'absent',
+      inputs: ACTION_INPUTS.includes('git-branch')
+        ? { ...connected, 'git-branch': branch, state: 'absent' }
+        : { ...base, state: 'absent' }
+    }
   ]
 
   const steps: StepResult[] = []
@@ -157,7 +163,7 @@ export async function runLife(options: {
     }
   } finally {
     proxy.step = 'cleanup'
-    cleanup = await removeEverything(direct, key)
+    cleanup = await removeEverything(direct, key, target.project)
   }
   return { steps, statusesSeen: statusesOf(proxy, key), cleanup }
 }
@@ -167,8 +173,9 @@ export async function runLife(options: {
  * steps left: a failed step must not leave a store (and its bill) behind.
  */
 async function removeEverything(
-  direct: (method: string, path: string) => Promise<Response>,
-  key: string
+  direct: (method: string, path: string, body?: unknown) => Promise<Response>,
+  key: string,
+  project: string
 ): Promise<LifeResult['cleanup']> {
   const failures: string[] = []
   let removed = 0
@@ -178,6 +185,23 @@ async function removeEverything(
       stores?: { id: string; name: string }[]
     }
     for (const store of stores.filter(({ name }) => name === key)) {
+      // The branch variables the action wrote for it, marked with its id.
+      const variables = await direct('GET', `/v10/projects/${project}/env`)
+      const { envs = [] } = (await variables.json()) as {
+        envs?: { id: string; comment?: string }[]
+      }
+      const ids = envs
+        .filter(({ comment }) =>
+          comment?.startsWith(`vercel-store-action: store ${store.id} `)
+        )
+        .map(({ id }) => id)
+      if (ids.length > 0) {
+        const removal = await direct('DELETE', `/v1/projects/${project}/env`, {
+          ids
+        })
+        await removal.arrayBuffer()
+        if (!removal.ok) failures.push(`variables answered ${removal.status}`)
+      }
       const disconnect = await direct(
         'DELETE',
         `/v1/storage/stores/${store.id}/connections`

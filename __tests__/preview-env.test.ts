@@ -1,0 +1,646 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ROUTES, startEmulator, type Emulator } from '../emulator/index.ts'
+import type { EnvVar } from '../emulator/index.ts'
+import {
+  runAction,
+  runBundle,
+  type RunOptions,
+  type RunResult
+} from '../harness/run-action.ts'
+import { checkExportable } from '../src/report.ts'
+import { errorLine, neonIdInputs } from './support/run-result.ts'
+
+// Issue 12: a pull request's store as preview variables of its Git branch
+// (`git-branch`), in the job's environment (`export-env`) and in `env` under
+// the store's own names, with the Git integration's racing build redeployed
+// (`redeploy`); through run() in this process, and once through the bundle.
+
+const WEB = 'prj_emuWeb0001'
+const REPOSITORY = 'acme/web'
+
+let emulator: Emulator
+
+beforeEach(async () => {
+  emulator = await startEmulator()
+})
+
+afterEach(async () => {
+  await emulator.close()
+})
+
+const secretNames = () => emulator.installations.neon.products[0].secrets
+
+interface PullRequest {
+  number: number
+  branch: string
+}
+
+const FIRST: PullRequest = { number: 1, branch: 'feature/login' }
+const SECOND: PullRequest = { number: 2, branch: 'fix/checkout' }
+
+/** The step of the README's shortest workflow, for this pull request. */
+function step(
+  pr: PullRequest,
+  extra: Record<string, string> = {},
+  bundle = false
+): RunOptions {
+  return {
+    inputs: neonIdInputs(emulator, {
+      project: WEB,
+      'git-branch': pr.branch,
+      'export-env': 'true',
+      ...extra
+    }),
+    pullRequest: pr.number,
+    env: { GITHUB_HEAD_REF: pr.branch },
+    bundle
+  }
+}
+
+function close(pr: PullRequest, bundle = false): RunOptions {
+  return step(pr, { state: 'absent' }, bundle)
+}
+
+/** The run, with the requests it made by route. */
+async function counted(
+  options: RunOptions
+): Promise<{ result: RunResult; counts: Record<string, number> }> {
+  emulator.resetRequests()
+  const result = await runAction(options)
+  return { result, counts: emulator.counts() }
+}
+
+function storeOf(pr: PullRequest) {
+  const store = emulator
+    .stores()
+    .find(({ externalId }) => externalId === `${REPOSITORY}#${pr.number}`)
+  if (!store) throw new Error(`no store for pull request ${pr.number}`)
+  return store
+}
+
+/** The store's values, as its connection put them on the project. */
+function storeValues(pr: PullRequest): Record<string, string> {
+  const { id } = storeOf(pr)
+  const prefix = `PR${pr.number}_`
+  return Object.fromEntries(
+    emulator
+      .envVars(WEB)
+      .filter(({ contentHint }) => contentHint?.storeId === id)
+      .map(({ key, value }) => [key.slice(prefix.length), value])
+  )
+}
+
+function branchVariables(branch: string): EnvVar[] {
+  return emulator.envVars(WEB).filter(({ gitBranch }) => gitBranch === branch)
+}
+
+/** Writes a variable through the API, as a person or another tool would. */
+async function addVariable(body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(
+    `${emulator.url}/v10/projects/${WEB}/env?upsert=true&teamId=${emulator.team.id}`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${emulator.token}`,
+        'content-type': 'application/json'
+      },
+      body: JSON.stringify({ type: 'encrypted', ...body })
+    }
+  )
+  expect(response.status).toBe(201)
+}
+
+function writes(): typeof emulator.requests {
+  return emulator.requests.filter(({ method }) => method !== 'GET')
+}
+
+const LIST_STORES = ROUTES.listStores
+const LIST_ENV = ROUTES.listProjectEnv
+const GET_ENV = ROUTES.getProjectEnv
+const WRITE_ENV = ROUTES.createProjectEnv
+const REMOVE_ENV = ROUTES.batchRemoveProjectEnv
+const LIST_DEPLOYMENTS = ROUTES.listDeployments
+const REDEPLOY = ROUTES.createDeployment
+
+/** What the project holds before the pull requests: none of it is theirs. */
+async function seedOthersVariables(): Promise<void> {
+  // The project's shared preview DATABASE_URL, a production one, another
+  // branch's own, and one the action wrote for another store.
+  await addVariable({
+    key: 'DATABASE_URL',
+    value: 'postgres://shared-preview',
+    target: ['preview']
+  })
+  await addVariable({
+    key: 'DATABASE_URL',
+    value: 'postgres://production',
+    target: ['production']
+  })
+  await addVariable({
+    key: 'DATABASE_URL',
+    value: 'postgres://someone-elses-branch',
+    target: ['preview'],
+    gitBranch: 'feature/other'
+  })
+  await addVariable({
+    key: 'DATABASE_URL',
+    value: 'postgres://another-store',
+    target: ['preview'],
+    gitBranch: 'feature/older',
+    comment: `vercel-store-action: store store_another (${REPOSITORY}#9)`
+  })
+}
+
+/** Asserts what a preview of the pull request's branch now gets. */
+function expectBranchHasStore(pr: PullRequest, result: RunResult): void {
+  expect(result.exitCode).toBe(0)
+  const values = storeValues(pr)
+  expect(Object.keys(values).sort()).toEqual([...secretNames()].sort())
+  const comment = `vercel-store-action: store ${storeOf(pr).id} (${REPOSITORY}#${pr.number})`
+  const onBranch = branchVariables(pr.branch)
+  expect(
+    Object.fromEntries(onBranch.map(({ key, value }) => [key, value]))
+  ).toEqual(values)
+  for (const variable of onBranch) {
+    expect(variable).toMatchObject({
+      target: ['preview'],
+      type: 'encrypted',
+      comment
+    })
+  }
+  expect(JSON.parse(result.outputs.env)).toEqual(values)
+  expect(result.exportedEnv).toEqual(values)
+  expect(result.outputs['env-var-names']).toBe(
+    JSON.stringify(secretNames().map((name) => `PR${pr.number}_${name}`))
+  )
+}
+
+describe('two pull requests of one project, opened, updated and closed', () => {
+  it('gives each its own store on its own branch, writes nothing on reruns, and leaves the project as it was', async () => {
+    await seedOthersVariables()
+    const before = emulator.envVars(WEB)
+    // The Git integration built each branch as it was pushed, before the
+    // workflow's step: without the store.
+    const racing = [FIRST, SECOND].map((pr) =>
+      emulator.seedDeployment({
+        projectId: WEB,
+        branch: pr.branch,
+        createdAt: Date.now() - 60_000
+      })
+    )
+    const secrets = secretNames().length
+
+    for (const [index, pr] of [FIRST, SECOND].entries()) {
+      const { result, counts } = await counted(step(pr, { redeploy: 'true' }))
+      expectBranchHasStore(pr, result)
+      expect(counts).toEqual({
+        [LIST_STORES]: 1,
+        [LIST_ENV]: 2,
+        [ROUTES.createStore]: 1,
+        [ROUTES.connect]: 1,
+        [GET_ENV]: secrets,
+        [WRITE_ENV]: 1,
+        [LIST_DEPLOYMENTS]: 1,
+        [REDEPLOY]: 1
+      })
+      // One write, of every variable; the redeploy read them.
+      const [write] = writes().filter(({ route }) => route === WRITE_ENV)
+      expect(write.query.upsert).toBe('true')
+      expect(write.body).toHaveLength(secrets)
+      const redeployed = emulator
+        .deployments()
+        .find(({ redeployOf }) => redeployOf === racing[index].id)
+      expect(redeployed?.env.DATABASE_URL).toBe(storeValues(pr).DATABASE_URL)
+      expect(result.outputs).toMatchObject({
+        'redeployed-deployment-id': redeployed?.id,
+        'redeployed-deployment-url': `https://${redeployed?.url}`
+      })
+      expect(result.summary).toContain(`<code>${redeployed?.id}</code>`)
+      expect(result.summary).toContain('Preview variables of the branch')
+    }
+    // Each branch reads its own store, not the shared DATABASE_URL.
+    expect(storeValues(FIRST).DATABASE_URL).not.toBe(
+      storeValues(SECOND).DATABASE_URL
+    )
+
+    // A push to each pull request: the same step again writes nothing, and
+    // does not redeploy again.
+    for (const pr of [FIRST, SECOND]) {
+      const branchBefore = branchVariables(pr.branch)
+      const { result, counts } = await counted(step(pr, { redeploy: 'true' }))
+      expectBranchHasStore(pr, result)
+      expect(counts).toEqual({
+        [LIST_STORES]: 1,
+        [LIST_ENV]: 1,
+        [GET_ENV]: 2 * secrets,
+        [LIST_DEPLOYMENTS]: 1
+      })
+      expect(writes()).toEqual([])
+      expect(branchVariables(pr.branch)).toEqual(branchBefore)
+      expect(result.outputs['redeployed-deployment-id']).toBe('')
+      expect(result.summary).toContain('nothing written')
+    }
+
+    // The closes: each removes its store and exactly its variables.
+    for (const pr of [FIRST, SECOND]) {
+      const { result, counts } = await counted(close(pr))
+      expect(result.exitCode).toBe(0)
+      expect(result.outputs.deleted).toBe('true')
+      expect(counts).toEqual({
+        [LIST_STORES]: 1,
+        [LIST_ENV]: 1,
+        [REMOVE_ENV]: 1,
+        [ROUTES.disconnectAll]: 1,
+        [ROUTES.deleteStore]: 1
+      })
+      const [removal] = writes().filter(({ route }) => route === REMOVE_ENV)
+      expect((removal.body as { ids: string[] }).ids).toHaveLength(secrets)
+      // The project's variables are listed beside the stores: one round trip.
+      expect(
+        emulator.requests
+          .slice(0, 2)
+          .map(({ route }) => route)
+          .sort()
+      ).toEqual([LIST_STORES, LIST_ENV].sort())
+    }
+    expect(emulator.envVars(WEB)).toEqual(before)
+    expect(emulator.stores()).toEqual([])
+  })
+
+  it('runs the same life through dist/index.js', async () => {
+    await seedOthersVariables()
+    const before = emulator.envVars(WEB)
+    for (const pr of [FIRST, SECOND]) {
+      expectBranchHasStore(pr, await runBundle(step(pr)))
+    }
+    for (const pr of [FIRST, SECOND]) {
+      emulator.resetRequests()
+      expectBranchHasStore(pr, await runBundle(step(pr)))
+      expect(writes()).toEqual([])
+    }
+    for (const pr of [FIRST, SECOND]) {
+      expect((await runBundle(close(pr))).exitCode).toBe(0)
+    }
+    expect(emulator.envVars(WEB)).toEqual(before)
+  })
+})
+
+describe('round trips', () => {
+  // The emulator answers the held routes only once all the requests named
+  // have arrived: requests sent one after another would each wait out the
+  // hold (seconds) and show no overlap.
+  it('reads both sets of values and lists the deployments at once on a rerun', async () => {
+    expect((await runAction(step(FIRST, { redeploy: 'true' }))).exitCode).toBe(
+      0
+    )
+    const together = 2 * secretNames().length + 1
+    emulator.options.hold = {
+      routes: [GET_ENV, LIST_DEPLOYMENTS],
+      until: together
+    }
+    const { result, counts } = await counted(step(FIRST, { redeploy: 'true' }))
+    expect(result.exitCode).toBe(0)
+    expect(counts[GET_ENV] + counts[LIST_DEPLOYMENTS]).toBe(together)
+    expect(
+      Math.max(...emulator.requests.map(({ concurrent }) => concurrent ?? 0))
+    ).toBe(together - 1)
+  })
+
+  it("lists the stores and the project's variables at once on a close", async () => {
+    expect((await runAction(step(FIRST))).exitCode).toBe(0)
+    emulator.options.hold = { routes: [LIST_STORES, LIST_ENV], until: 2 }
+    const { result } = await counted(close(FIRST))
+    expect(result.exitCode).toBe(0)
+    const [first, second] = emulator.requests
+    expect([first.route, second.route].sort()).toEqual(
+      [LIST_STORES, LIST_ENV].sort()
+    )
+    expect(second.concurrent).toBe(1)
+  })
+})
+
+describe('git-branch', () => {
+  it('writes again only the variable that changed', async () => {
+    expect((await runAction(step(FIRST))).exitCode).toBe(0)
+    await addVariable({
+      key: 'PGHOST',
+      value: 'changed.example',
+      target: ['preview'],
+      gitBranch: FIRST.branch,
+      comment: `vercel-store-action: store ${storeOf(FIRST).id} (${REPOSITORY}#1)`
+    })
+    emulator.resetRequests()
+    const result = await runAction(step(FIRST))
+    expectBranchHasStore(FIRST, result)
+    const [write, ...more] = writes()
+    expect(more).toEqual([])
+    expect(write.route).toBe(WRITE_ENV)
+    expect((write.body as { key: string }[]).map(({ key }) => key)).toEqual([
+      'PGHOST'
+    ])
+  })
+
+  it('fails naming the variable and the branch where the branch has one the action did not write, and never overwrites it', async () => {
+    // The store is there and connected from an earlier run without git-branch.
+    expect(
+      (await runAction(step(FIRST, { 'git-branch': '', 'export-env': '' })))
+        .exitCode
+    ).toBe(0)
+    await addVariable({
+      key: 'DATABASE_URL',
+      value: 'postgres://hand-made',
+      target: ['preview'],
+      gitBranch: FIRST.branch
+    })
+    emulator.resetRequests()
+    const line = errorLine(await runAction(step(FIRST)))
+    expect(line).toContain('DATABASE_URL')
+    expect(line).toContain(`branch ${FIRST.branch}`)
+    expect(writes()).toEqual([])
+    expect(
+      branchVariables(FIRST.branch).map(({ key, value }) => [key, value])
+    ).toEqual([['DATABASE_URL', 'postgres://hand-made']])
+  })
+
+  it('advises dropping git-branch where the values cannot be read, and writes no variable', async () => {
+    emulator.options.sensitiveStoreVariables = true
+    const line = errorLine(await runAction(step(FIRST)))
+    expect(line).toContain('has no readable value')
+    expect(line).toContain('drop "git-branch"')
+    expect(writes().map(({ route }) => route)).not.toContain(WRITE_ENV)
+  })
+
+  it('says why Vercel refuses the production branch', async () => {
+    const line = errorLine(await runAction(step({ number: 5, branch: 'main' })))
+    expect(line).toContain(
+      'Vercel refused preview variables for branch main of project prj_emuWeb0001: "Cannot set Production Branch \\"main\\" for a Preview Environment Variable". Set "git-branch" to the pull request\'s branch'
+    )
+    expect(branchVariables('main')).toEqual([])
+  })
+
+  it('finds the clash on a new store before connecting it', async () => {
+    await addVariable({
+      key: 'DATABASE_URL',
+      value: 'postgres://hand-made',
+      target: ['preview'],
+      gitBranch: FIRST.branch
+    })
+    emulator.resetRequests()
+    const line = errorLine(await runAction(step(FIRST)))
+    expect(line).toContain(`variable DATABASE_URL for branch ${FIRST.branch}`)
+    // The store is made (its names are known only then); nothing else.
+    expect(writes().map(({ route }) => route)).toEqual([ROUTES.createStore])
+  })
+
+  it('uses a prefix per pull request, so a project-wide DATABASE_URL never clashes', async () => {
+    // The api project has a hand-made DATABASE_URL for preview.
+    const result = await runAction({
+      ...step(FIRST),
+      inputs: neonIdInputs(emulator, {
+        project: 'api',
+        'read-env': 'true'
+      })
+    })
+    expect(result.exitCode).toBe(0)
+    const [connect] = writes().filter(({ route }) => route === ROUTES.connect)
+    expect(connect.body).toMatchObject({ envVarPrefix: 'PR1_' })
+    expect(Object.keys(JSON.parse(result.outputs.env))).toContain(
+      'DATABASE_URL'
+    )
+  })
+
+  it('finds a variable with the prefix before the store is created', async () => {
+    await addVariable({
+      key: 'PR1_DATABASE_URL',
+      value: 'postgres://left-over',
+      target: ['preview']
+    })
+    emulator.resetRequests()
+    const line = errorLine(await runAction(step(FIRST)))
+    expect(line).toContain('PR1_DATABASE_URL')
+    expect(line).toContain('"env-prefix"')
+    expect(line).toContain('no store was created')
+    expect(writes()).toEqual([])
+  })
+
+  it('finds that clash in a dry run too, as the real run would', async () => {
+    await addVariable({
+      key: 'PR1_DATABASE_URL',
+      value: 'postgres://left-over',
+      target: ['preview']
+    })
+    emulator.resetRequests()
+    const line = errorLine(await runAction(step(FIRST, { 'dry-run': 'true' })))
+    expect(line).toContain('PR1_DATABASE_URL')
+    expect(writes()).toEqual([])
+  })
+
+  it('outside a pull request, connects with a prefix of the store key', async () => {
+    const result = await runAction({
+      inputs: neonIdInputs(emulator, {
+        project: WEB,
+        'git-branch': 'preview-env',
+        'export-env': 'true'
+      }),
+      env: { GITHUB_REF_NAME: 'preview-env' }
+    })
+    expect(result.exitCode).toBe(0)
+    const [connect] = writes().filter(({ route }) => route === ROUTES.connect)
+    expect((connect.body as { envVarPrefix: string }).envVarPrefix).toMatch(
+      /^S[0-9A-F]{8}_$/
+    )
+    expect(Object.keys(result.exportedEnv).sort()).toEqual(
+      [...secretNames()].sort()
+    )
+    expect(
+      branchVariables('preview-env')
+        .map(({ key }) => key)
+        .sort()
+    ).toEqual([...secretNames()].sort())
+  })
+})
+
+describe('dry-run with git-branch', () => {
+  it('says what a real run would write and remove, and writes nothing', async () => {
+    const open = await counted(
+      step(FIRST, { 'dry-run': 'true', redeploy: 'true' })
+    )
+    expect(open.result.exitCode).toBe(0)
+    expect(open.result.stdout).toContain(
+      `Would then write the store's variables, by their own names, as preview variables of branch ${FIRST.branch} (those missing or changed), and redeploy the branch's newest preview if it was built before them.`
+    )
+    expect(writes()).toEqual([])
+    expect((await runAction(step(FIRST))).exitCode).toBe(0)
+    const before = emulator.envVars(WEB)
+    const closing = await counted(
+      step(FIRST, { 'dry-run': 'true', state: 'absent' })
+    )
+    expect(closing.result.stdout).toContain(
+      `after the preview variables written for them on project ${WEB}`
+    )
+    expect(writes()).toEqual([])
+    expect(emulator.envVars(WEB)).toEqual(before)
+  })
+})
+
+describe('redeploy', () => {
+  it('does nothing on a branch with no deployment yet', async () => {
+    const { result, counts } = await counted(step(FIRST, { redeploy: 'true' }))
+    expect(result.exitCode).toBe(0)
+    expect(counts[LIST_DEPLOYMENTS]).toBe(1)
+    expect(counts[REDEPLOY]).toBeUndefined()
+    expect(result.outputs).toMatchObject({
+      'redeployed-deployment-id': '',
+      'redeployed-deployment-url': ''
+    })
+  })
+
+  it('leaves a deployment built after the variables', async () => {
+    expect((await runAction(step(FIRST))).exitCode).toBe(0)
+    emulator.seedDeployment({ projectId: WEB, branch: FIRST.branch })
+    const { result, counts } = await counted(step(FIRST, { redeploy: 'true' }))
+    expect(result.exitCode).toBe(0)
+    expect(counts[REDEPLOY]).toBeUndefined()
+  })
+
+  it('redeploys once after a run that wrote the variables but did not redeploy', async () => {
+    const racing = emulator.seedDeployment({
+      projectId: WEB,
+      branch: FIRST.branch,
+      createdAt: Date.now() - 60_000
+    })
+    // As a run that crashed after writing: the variables, no redeploy.
+    expect((await runAction(step(FIRST))).exitCode).toBe(0)
+    const { result, counts } = await counted(step(FIRST, { redeploy: 'true' }))
+    expect(counts[WRITE_ENV]).toBeUndefined()
+    expect(counts[REDEPLOY]).toBe(1)
+    const [request] = writes()
+    expect(request.body).toEqual({ name: 'web', deploymentId: racing.id })
+    expect(result.outputs['redeployed-deployment-id']).toMatch(/^dpl_/)
+    const again = await counted(step(FIRST, { redeploy: 'true' }))
+    expect(again.counts[REDEPLOY]).toBeUndefined()
+  })
+
+  it('redeploys the newest preview of the branch only', async () => {
+    const old = Date.now() - 60_000
+    emulator.seedDeployment({
+      projectId: WEB,
+      branch: FIRST.branch,
+      createdAt: old - 1_000
+    })
+    const newest = emulator.seedDeployment({
+      projectId: WEB,
+      branch: FIRST.branch,
+      createdAt: old
+    })
+    emulator.seedDeployment({
+      projectId: WEB,
+      branch: SECOND.branch,
+      createdAt: old
+    })
+    await counted(step(FIRST, { redeploy: 'true' }))
+    const redeploys = writes().filter(({ route }) => route === REDEPLOY)
+    expect(redeploys.map(({ body }) => body)).toEqual([
+      { name: 'web', deploymentId: newest.id }
+    ])
+    const [listing] = emulator.requests.filter(
+      ({ route }) => route === LIST_DEPLOYMENTS
+    )
+    expect(listing.query).toMatchObject({
+      projectId: WEB,
+      target: 'preview',
+      branch: FIRST.branch,
+      limit: '1'
+    })
+  })
+})
+
+describe('bad inputs of git-branch, export-env and redeploy', () => {
+  const long = `feature/${'x'.repeat(243)}`
+  it.each([
+    { input: 'git-branch', value: long, extra: {} },
+    ...[
+      'feature..x',
+      'feature x',
+      '-feature',
+      'feature/.hidden',
+      'feature.lock',
+      'feature/',
+      '/feature',
+      'a//b',
+      'feature.',
+      '@',
+      'a@{1}',
+      'a~1',
+      'a^b',
+      'a:b',
+      'a?b',
+      'a*b',
+      'a[b',
+      'a\\b',
+      'a\tb'
+    ].map((value) => ({ input: 'git-branch', value, extra: {} }))
+  ])('refuses git-branch $value before any request', async ({ value }) => {
+    const result = await runAction(step(FIRST, { 'git-branch': value }))
+    expect(errorLine(result)).toContain('Input "git-branch" must be')
+    expect(emulator.requests).toEqual([])
+  })
+
+  it('takes a branch of 250 characters', async () => {
+    const branch = `feature/${'x'.repeat(242)}`
+    expect(branch).toHaveLength(250)
+    const result = await runAction(step({ number: 3, branch }))
+    expect(result.exitCode).toBe(0)
+    expect(branchVariables(branch)).toHaveLength(secretNames().length)
+  })
+
+  it.each([
+    {
+      name: 'redeploy without git-branch',
+      extra: { redeploy: 'true', 'git-branch': '' },
+      message: 'Input "redeploy" needs "git-branch"'
+    },
+    {
+      name: 'git-branch without a project',
+      extra: { project: '', 'export-env': '' },
+      message: 'Input "git-branch" needs "project"'
+    },
+    {
+      name: 'export-env without a project',
+      extra: { project: '', 'git-branch': '' },
+      message: 'Input "export-env" needs "project"'
+    }
+  ] as { name: string; extra: Record<string, string>; message: string }[])(
+    'fails on $name before any request',
+    async ({ extra, message }) => {
+      const result = await runAction(step(FIRST, extra))
+      expect(errorLine(result)).toContain(message)
+      expect(emulator.requests).toEqual([])
+    }
+  )
+})
+
+describe('export-env', () => {
+  it.each([
+    'PATH',
+    'NODE_OPTIONS',
+    'LD_PRELOAD',
+    'GITHUB_TOKEN',
+    'BASH_ENV',
+    'A B',
+    'X\nY'
+  ])(
+    'never puts a store variable named %j into the job environment',
+    (name) => {
+      expect(() => checkExportable(['DATABASE_URL', name])).toThrow(
+        'which "export-env" does not put into the job\'s environment'
+      )
+    }
+  )
+
+  it("puts names like the stores' own there", () => {
+    expect(() =>
+      checkExportable(['DATABASE_URL', 'KV_REST_API_TOKEN', '_X1'])
+    ).not.toThrow()
+  })
+})

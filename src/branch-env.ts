@@ -1,0 +1,286 @@
+import { Inputs } from './constants.ts'
+import { ActionError, VercelApiError } from './errors.ts'
+import type { NewEnvVar, PreviewApi, ProjectEnvVar } from './vercel-api.ts'
+
+/*
+ * A pull request's store as preview variables of its Git branch (issue 12):
+ * each of the store's variables under its own name (`DATABASE_URL`), scoped
+ * to the branch, so that every preview of the branch reads this store,
+ * however it is built. The action marks what it writes with a comment that
+ * names the store, and so tells its own variables from anyone else's: it
+ * overwrites and removes only those.
+ */
+
+const MARK = 'vercel-store-action: store '
+// The schema's limit for `comment`.
+const MAX_COMMENT_LENGTH = 500
+
+/** Where the variables go, and whose they are. */
+export interface BranchTarget {
+  /** The project as the step names it (id or name). */
+  project: string
+  branch: string
+  storeId: string
+  /** The store's key, shown in the comment: `acme/web#42`. */
+  externalId: string
+}
+
+/** What a write did: the names written, and when the variables last changed. */
+export interface BranchWrite {
+  branch: string
+  /** The names written by this run; none where all were as they should be. */
+  written: string[]
+  /** Every name the branch has from the store, written or already there. */
+  names: string[]
+  /**
+   * When the newest of them was written (ms since the epoch), as Vercel
+   * says; undefined where it does not.
+   */
+  changedAt?: number
+}
+
+/**
+ * The comment that marks a variable as this store's:
+ * `vercel-store-action: store store_123 (acme/web#42)`.
+ */
+export function markOf(storeId: string, externalId: string): string {
+  const comment = `${MARK}${storeId} (${externalId})`
+  return comment.length <= MAX_COMMENT_LENGTH
+    ? comment
+    : `${comment.slice(0, MAX_COMMENT_LENGTH - 2)}…)`
+}
+
+/** Whether the action wrote this variable for one of these stores. */
+export function isMarkedFor(
+  { comment }: ProjectEnvVar,
+  storeIds: readonly string[]
+): boolean {
+  if (!comment?.startsWith(MARK)) return false
+  const rest = comment.slice(MARK.length)
+  return storeIds.some((id) => rest === id || rest.startsWith(`${id} `))
+}
+
+function isOnBranch(variable: ProjectEnvVar, branch: string): boolean {
+  const targets = Array.isArray(variable.target)
+    ? variable.target
+    : [variable.target]
+  return variable.gitBranch === branch && targets.includes('preview')
+}
+
+/** The branch's variables the action wrote for this store. */
+export function ownBranchVariables(
+  variables: ProjectEnvVar[],
+  { branch, storeId }: Pick<BranchTarget, 'branch' | 'storeId'>
+): ProjectEnvVar[] {
+  return variables.filter(
+    (variable) =>
+      isOnBranch(variable, branch) && isMarkedFor(variable, [storeId])
+  )
+}
+
+/**
+ * Fails, naming the variable and the branch, where the branch already has a
+ * variable of one of these names that the action did not write for this
+ * store: it is someone else's, and never overwritten.
+ */
+export function checkBranchFree(
+  variables: ProjectEnvVar[],
+  names: string[],
+  { project, branch, storeId }: BranchTarget
+): void {
+  const foreign = variables.find(
+    (variable) =>
+      variable.key !== undefined &&
+      names.includes(variable.key) &&
+      isOnBranch(variable, branch) &&
+      !isMarkedFor(variable, [storeId])
+  )
+  if (!foreign) return
+  throw new ActionError(
+    `Project ${project} already has a preview variable ${foreign.key} for branch ${branch} that this action did not write for store ${storeId}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`
+  )
+}
+
+/**
+ * Fails before a store is created where the project already has variables
+ * with the prefix its connection would use, in the environments it would
+ * use: Vercel would refuse the connection only after the store was made.
+ * Variables of the stores with this step's key are its own.
+ */
+export function checkPrefixFree(
+  variables: ProjectEnvVar[],
+  {
+    project,
+    prefix,
+    environments,
+    storeIds
+  }: {
+    project: string
+    prefix: string
+    environments: readonly string[]
+    storeIds: readonly string[]
+  }
+): void {
+  const taken = variables.find((variable) => {
+    const targets = Array.isArray(variable.target)
+      ? variable.target
+      : [variable.target]
+    return (
+      variable.key?.startsWith(prefix) === true &&
+      // A branch's own variables are not the connection's concern.
+      !variable.gitBranch &&
+      targets.some((target) => target && environments.includes(target)) &&
+      !storeIds.includes(variable.contentHint?.storeId ?? '')
+    )
+  })
+  if (!taken) return
+  throw new ActionError(
+    `Project ${project} already has a variable ${taken.key} in ${environments.join(', ')}, so a store connected with the prefix ${prefix || '(none)'} could clash with it; no store was created. Set "${Inputs.envPrefix}" to a prefix no variable of the project starts with.`
+  )
+}
+
+/**
+ * Reads the values of the action's own variables of the branch for this
+ * store, all at once; each masked as soon as it is read.
+ */
+export async function readOwnValues(
+  api: Pick<PreviewApi, 'getEnv'>,
+  own: ProjectEnvVar[],
+  project: string,
+  mask: (value: string) => void
+): Promise<Map<string, string>> {
+  const answers = await Promise.all(
+    own.map(({ id }) => (id ? api.getEnv(project, id) : undefined))
+  )
+  const values = new Map<string, string>()
+  for (const [index, answer] of answers.entries()) {
+    const key = own[index].key
+    const value = answer?.value
+    if (!key || typeof value !== 'string' || answer?.decrypted === false) {
+      continue
+    }
+    mask(value)
+    values.set(key, value)
+  }
+  return values
+}
+
+/**
+ * Writes the store's values under their own names as preview variables of
+ * the branch, in one request, those missing or changed only: a rerun with
+ * nothing changed writes nothing. `current` holds the values the branch has
+ * from this store (`readOwnValues`).
+ */
+export async function writeBranchVariables(
+  api: Pick<PreviewApi, 'writeEnv'>,
+  target: BranchTarget,
+  values: Record<string, string>,
+  own: ProjectEnvVar[],
+  current: Map<string, string>,
+  log: (line: string) => void
+): Promise<BranchWrite> {
+  const names = Object.keys(values)
+  const comment = markOf(target.storeId, target.externalId)
+  const changed = names.filter((name) => current.get(name) !== values[name])
+  const kept = own.filter(({ key }) => key && !changed.includes(key))
+  if (changed.length === 0) {
+    log(
+      `Branch ${target.branch} of project ${target.project} already has ${names.join(', ') || 'no variable'} from store ${target.storeId}; nothing to write.`
+    )
+    return {
+      branch: target.branch,
+      written: [],
+      names,
+      changedAt: newest(kept)
+    }
+  }
+  const answer = await refusalExplained(
+    api.writeEnv(
+      target.project,
+      changed.map((key): NewEnvVar => ({
+        key,
+        value: values[key],
+        type: 'encrypted',
+        target: ['preview'],
+        gitBranch: target.branch,
+        comment
+      }))
+    ),
+    target
+  )
+  if (answer.failed.length > 0) {
+    const [first] = answer.failed
+    throw new ActionError(
+      `Vercel did not write ${answer.failed.map(({ key }) => key ?? 'a variable').join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`
+    )
+  }
+  log(
+    `Wrote ${changed.join(', ')} as preview variables of branch ${target.branch} of project ${target.project}, marked "${comment}".`
+  )
+  // Where Vercel does not say when it wrote them: now, which no deployment
+  // listed before can have read.
+  const writtenAt = newest(answer.created) ?? Number.POSITIVE_INFINITY
+  return {
+    branch: target.branch,
+    written: changed,
+    names,
+    changedAt: Math.max(writtenAt, newest(kept) ?? 0)
+  }
+}
+
+/**
+ * Removes the variables the action wrote for these stores, of every branch,
+ * in one request, and nothing else; the names removed. The prune of closed
+ * pull requests (issue 13) calls it for each store it deletes.
+ */
+export async function removeBranchVariables(
+  api: Pick<PreviewApi, 'listEnv' | 'removeEnv'>,
+  project: string,
+  storeId: string | readonly string[],
+  log: (line: string) => void = () => {},
+  /** The project's variables, where the caller has them on their way. */
+  listed?: Promise<ProjectEnvVar[]>
+): Promise<string[]> {
+  const storeIds = typeof storeId === 'string' ? [storeId] : storeId
+  if (storeIds.length === 0) return []
+  const marked = (await (listed ?? api.listEnv(project))).filter(
+    (variable) => variable.id && isMarkedFor(variable, storeIds)
+  )
+  if (marked.length === 0) return []
+  await api.removeEnv(
+    project,
+    marked.map(({ id }) => id ?? '')
+  )
+  const names = marked.map(
+    ({ key, gitBranch }) => `${key}${gitBranch ? ` (${gitBranch})` : ''}`
+  )
+  log(`Removed ${names.join(', ')} from project ${project}.`)
+  return names
+}
+
+/**
+ * A 400 is Vercel refusing the branch itself (its production branch, say:
+ * "Cannot set Production Branch … for a Preview Environment Variable").
+ */
+async function refusalExplained<T>(
+  writing: Promise<T>,
+  { project, branch }: BranchTarget
+): Promise<T> {
+  try {
+    return await writing
+  } catch (error) {
+    if (!(error instanceof VercelApiError && error.status === 400)) throw error
+    const reason = error.body?.message ?? error.body?.code ?? 'no reason given'
+    throw new ActionError(
+      `Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`
+    )
+  }
+}
+
+function newest(variables: ProjectEnvVar[]): number | undefined {
+  const times = variables.flatMap(({ updatedAt, createdAt }) => {
+    const time = updatedAt ?? createdAt
+    return typeof time === 'number' ? [time] : []
+  })
+  return times.length > 0 ? Math.max(...times) : undefined
+}
