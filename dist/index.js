@@ -49133,15 +49133,18 @@ async function openGitHub(options) {
             fetch: (url, init) => (0,undici/* fetch */.hd)(url, { ...init, dispatcher })
         }
     });
-    const request = () => ({ request: { signal: options.signal() } });
+    // Every request, the pages a paginated listing follows included, ends at
+    // the step's deadline.
+    octokit.hook.before('request', (endpoint) => {
+        endpoint.request = { ...endpoint.request, signal: options.signal() };
+    });
     return {
         async findComment({ owner, repo }, issueNumber, found) {
             const pages = octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
                 owner,
                 repo,
                 issue_number: issueNumber,
-                per_page: PER_PAGE,
-                ...request()
+                per_page: PER_PAGE
             });
             try {
                 for await (const { data } of pages) {
@@ -49159,7 +49162,7 @@ async function openGitHub(options) {
         },
         async createComment({ owner, repo }, issueNumber, body) {
             try {
-                await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, body, ...request() });
+                await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, body });
             }
             catch (error) {
                 throw fromOctokit(error, `a new comment on pull request #${issueNumber}`);
@@ -49167,7 +49170,7 @@ async function openGitHub(options) {
         },
         async updateComment({ owner, repo }, commentId, body) {
             try {
-                await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: commentId, body, ...request() });
+                await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: commentId, body });
             }
             catch (error) {
                 throw fromOctokit(error, `an update of comment ${commentId}`);
@@ -49176,7 +49179,7 @@ async function openGitHub(options) {
         async tokenLogin() {
             let login;
             try {
-                const { data } = await octokit.request('GET /user', request());
+                const { data } = await octokit.request('GET /user');
                 login = data.login;
             }
             catch (error) {
@@ -49190,7 +49193,7 @@ async function openGitHub(options) {
         async openPullRequests({ owner, repo }) {
             const numbers = new Set();
             try {
-                for await (const { data } of octokit.paginate.iterator('GET /repos/{owner}/{repo}/pulls', { owner, repo, state: 'open', per_page: PER_PAGE, ...request() })) {
+                for await (const { data } of octokit.paginate.iterator('GET /repos/{owner}/{repo}/pulls', { owner, repo, state: 'open', per_page: PER_PAGE })) {
                     for (const pull of data) {
                         const number = pull.number;
                         // A listing that cannot be read must not pass for a short one:
@@ -49625,7 +49628,7 @@ async function commentOnPullRequest(request) {
     }
     const body = commentBody(request.externalId, request.outcome);
     try {
-        const api = await (request.openApi ?? openGitHub)({
+        const api = await openGitHub({
             token: request.token,
             apiUrl: request.apiUrl,
             signal: request.signal

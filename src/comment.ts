@@ -35,8 +35,6 @@ export interface CommentRequest {
   signal: () => AbortSignal
   info: (line: string) => void
   warn: (line: string) => void
-  /** For tests: the GitHub endpoints, instead of loading `@actions/github`. */
-  openApi?: typeof openGitHub
 }
 
 /**
@@ -55,7 +53,7 @@ export async function commentOnPullRequest(
   }
   const body = commentBody(request.externalId, request.outcome)
   try {
-    const api = await (request.openApi ?? openGitHub)({
+    const api = await openGitHub({
       token: request.token,
       apiUrl: request.apiUrl,
       signal: request.signal

@@ -91,7 +91,11 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
         fetch(url, { ...init, dispatcher })
     }
   })
-  const request = () => ({ request: { signal: options.signal() } })
+  // Every request, the pages a paginated listing follows included, ends at
+  // the step's deadline.
+  octokit.hook.before('request', (endpoint) => {
+    endpoint.request = { ...endpoint.request, signal: options.signal() }
+  })
 
   return {
     async findComment({ owner, repo }, issueNumber, found) {
@@ -101,8 +105,7 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
           owner,
           repo,
           issue_number: issueNumber,
-          per_page: PER_PAGE,
-          ...request()
+          per_page: PER_PAGE
         }
       )
       try {
@@ -125,7 +128,7 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
       try {
         await octokit.request(
           'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
-          { owner, repo, issue_number: issueNumber, body, ...request() }
+          { owner, repo, issue_number: issueNumber, body }
         )
       } catch (error) {
         throw fromOctokit(
@@ -139,7 +142,7 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
       try {
         await octokit.request(
           'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
-          { owner, repo, comment_id: commentId, body, ...request() }
+          { owner, repo, comment_id: commentId, body }
         )
       } catch (error) {
         throw fromOctokit(error, `an update of comment ${commentId}`)
@@ -149,7 +152,7 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
     async tokenLogin() {
       let login: unknown
       try {
-        const { data } = await octokit.request('GET /user', request())
+        const { data } = await octokit.request('GET /user')
         login = (data as { login?: unknown }).login
       } catch (error) {
         throw fromOctokit(error, "the read of the token's user")
@@ -169,7 +172,7 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
       try {
         for await (const { data } of octokit.paginate.iterator(
           'GET /repos/{owner}/{repo}/pulls',
-          { owner, repo, state: 'open', per_page: PER_PAGE, ...request() }
+          { owner, repo, state: 'open', per_page: PER_PAGE }
         )) {
           for (const pull of data) {
             const number = (pull as { number?: unknown }).number
