@@ -259,6 +259,20 @@ describe('state: prune', () => {
     expect(remainingIds()).toEqual(before)
   })
 
+  it('stops at the step’s deadline while GitHub holds its answer, and deletes nothing', async () => {
+    seedPulls()
+    seedStore(pullRequestStoreName(ACME_WEB, 1))
+    const before = remainingIds()
+    github.faults.add(GITHUB_ROUTES.listPulls, { delay: 120_000 })
+
+    const result = await prune({ inputs: inputs({ timeout: '60' }) })
+
+    expect(errorLine(result)).toContain(
+      'The step\'s timeout (60 s) ran out while waiting for GitHub: the listing of acme/web\'s open pull requests; raise "timeout"'
+    )
+    expect(remainingIds()).toEqual(before)
+  })
+
   it('fails naming github-token when it is empty, before any request', async () => {
     const result = await prune({ inputs: inputs({ 'github-token': '' }) })
     expect(errorLine(result)).toContain('"github-token"')

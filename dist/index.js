@@ -49136,7 +49136,10 @@ async function openGitHub(options) {
     // Every request, the pages a paginated listing follows included, ends at
     // the step's deadline.
     octokit.hook.before('request', (endpoint) => {
-        endpoint.request = { ...endpoint.request, signal: options.signal() };
+        endpoint.request = {
+            ...endpoint.request,
+            signal: options.deadline.signal()
+        };
     });
     return {
         async findComment({ owner, repo }, issueNumber, found) {
@@ -49156,7 +49159,7 @@ async function openGitHub(options) {
                 }
             }
             catch (error) {
-                throw fromOctokit(error, `the listing of pull request #${issueNumber}'s comments`);
+                throw fromOctokit(error, `the listing of pull request #${issueNumber}'s comments`, options.deadline);
             }
             return undefined;
         },
@@ -49165,7 +49168,7 @@ async function openGitHub(options) {
                 await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, body });
             }
             catch (error) {
-                throw fromOctokit(error, `a new comment on pull request #${issueNumber}`);
+                throw fromOctokit(error, `a new comment on pull request #${issueNumber}`, options.deadline);
             }
         },
         async updateComment({ owner, repo }, commentId, body) {
@@ -49173,7 +49176,7 @@ async function openGitHub(options) {
                 await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: commentId, body });
             }
             catch (error) {
-                throw fromOctokit(error, `an update of comment ${commentId}`);
+                throw fromOctokit(error, `an update of comment ${commentId}`, options.deadline);
             }
         },
         async tokenLogin() {
@@ -49183,7 +49186,7 @@ async function openGitHub(options) {
                 login = data.login;
             }
             catch (error) {
-                throw fromOctokit(error, "the read of the token's user");
+                throw fromOctokit(error, "the read of the token's user", options.deadline);
             }
             if (typeof login !== 'string' || !login) {
                 throw new GitHubApiError(200, "the read of the token's user", 'no login');
@@ -49206,7 +49209,7 @@ async function openGitHub(options) {
                 }
             }
             catch (error) {
-                throw fromOctokit(error, `the listing of ${owner}/${repo}'s open pull requests`);
+                throw fromOctokit(error, `the listing of ${owner}/${repo}'s open pull requests`, options.deadline);
             }
             return numbers;
         }
@@ -49232,13 +49235,16 @@ function readComment(comment) {
  * message is quoted, cut short; Octokit's redacts the token already, and the
  * request's headers are never quoted.
  */
-function fromOctokit(error, what) {
+function fromOctokit(error, what, deadline) {
     if (error instanceof GitHubApiError)
         return error;
     const { status, response, message } = error;
     // Octokit reports a request that got no answer (a network error, the
     // deadline) as a 500 without a response, or as an AbortError.
     const code = response !== undefined && typeof status === 'number' ? status : 0;
+    if (code === 0 && deadline.remainingMs() === 0) {
+        return StepTimeoutError.ranOut(deadline.seconds, `waiting for GitHub: ${what}`);
+    }
     const said = code === 0
         ? typeof message === 'string'
             ? message
@@ -49631,7 +49637,7 @@ async function commentOnPullRequest(request) {
         const api = await openGitHub({
             token: request.token,
             apiUrl: request.apiUrl,
-            signal: request.signal
+            deadline: request.deadline
         });
         const written = await upsertComment(api, {
             repository,
@@ -52537,7 +52543,7 @@ async function run(environment = {}) {
         const github = () => openGitHub({
             token: inputs.githubToken ?? '',
             apiUrl: inputs.githubApiUrl,
-            signal: () => deadline.signal()
+            deadline
         });
         const step = await prepare(inputs, api, deadline, effects, {
             repository: repositoryOf(context),
@@ -52645,7 +52651,7 @@ async function comment(inputs, context, outcome, deadline) {
         outcome: outcome.kind === 'present'
             ? { state: 'present', report: outcome.report }
             : { state: 'absent', removed: outcome.removed },
-        signal: () => deadline.signal(),
+        deadline,
         info: (line) => log_info(line),
         warn: (line) => log_warning(line)
     });

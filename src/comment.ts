@@ -1,5 +1,10 @@
 import { describeFailure } from './errors.ts'
-import { GitHubApiError, openGitHub, type GitHubApi } from './github.ts'
+import {
+  GitHubApiError,
+  openGitHub,
+  type GitHubApi,
+  type GitHubOptions
+} from './github.ts'
 import { Inputs } from './constants.ts'
 import type { Repository } from './naming.ts'
 import type { RemovedStore } from './store.ts'
@@ -32,7 +37,7 @@ export interface CommentRequest {
   /** The step's key: the marker holds it. */
   externalId: string
   outcome: CommentOutcome
-  signal: () => AbortSignal
+  deadline: GitHubOptions['deadline']
   info: (line: string) => void
   warn: (line: string) => void
 }
@@ -56,7 +61,7 @@ export async function commentOnPullRequest(
     const api = await openGitHub({
       token: request.token,
       apiUrl: request.apiUrl,
-      signal: request.signal
+      deadline: request.deadline
     })
     const written = await upsertComment(
       api,

@@ -1,8 +1,8 @@
 import { fetch } from 'undici'
-import { ActionError } from './errors.ts'
+import { ActionError, StepTimeoutError } from './errors.ts'
 import { Inputs, USER_AGENT } from './constants.ts'
 import type { Repository } from './naming.ts'
-import { createDispatcher } from './vercel-client.ts'
+import { createDispatcher, type Deadline } from './vercel-client.ts'
 
 /*
  * The one module that talks to GitHub's REST API, and the only one that loads
@@ -55,8 +55,8 @@ export interface GitHubOptions {
   token: string
   /** `GITHUB_API_URL`: api.github.com, or a GitHub Enterprise Server's. */
   apiUrl: string
-  /** Aborts a request at the step's deadline. */
-  signal: () => AbortSignal
+  /** The step's deadline, which ends every request. */
+  deadline: Pick<Deadline, 'signal' | 'remainingMs' | 'seconds'>
 }
 
 /** A GitHub request that failed, with what GitHub said. */
@@ -94,7 +94,10 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
   // Every request, the pages a paginated listing follows included, ends at
   // the step's deadline.
   octokit.hook.before('request', (endpoint) => {
-    endpoint.request = { ...endpoint.request, signal: options.signal() }
+    endpoint.request = {
+      ...endpoint.request,
+      signal: options.deadline.signal()
+    }
   })
 
   return {
@@ -118,7 +121,8 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
       } catch (error) {
         throw fromOctokit(
           error,
-          `the listing of pull request #${issueNumber}'s comments`
+          `the listing of pull request #${issueNumber}'s comments`,
+          options.deadline
         )
       }
       return undefined
@@ -133,7 +137,8 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
       } catch (error) {
         throw fromOctokit(
           error,
-          `a new comment on pull request #${issueNumber}`
+          `a new comment on pull request #${issueNumber}`,
+          options.deadline
         )
       }
     },
@@ -145,7 +150,11 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
           { owner, repo, comment_id: commentId, body }
         )
       } catch (error) {
-        throw fromOctokit(error, `an update of comment ${commentId}`)
+        throw fromOctokit(
+          error,
+          `an update of comment ${commentId}`,
+          options.deadline
+        )
       }
     },
 
@@ -155,7 +164,11 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
         const { data } = await octokit.request('GET /user')
         login = (data as { login?: unknown }).login
       } catch (error) {
-        throw fromOctokit(error, "the read of the token's user")
+        throw fromOctokit(
+          error,
+          "the read of the token's user",
+          options.deadline
+        )
       }
       if (typeof login !== 'string' || !login) {
         throw new GitHubApiError(
@@ -191,7 +204,8 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
       } catch (error) {
         throw fromOctokit(
           error,
-          `the listing of ${owner}/${repo}'s open pull requests`
+          `the listing of ${owner}/${repo}'s open pull requests`,
+          options.deadline
         )
       }
       return numbers
@@ -226,7 +240,11 @@ function readComment(comment: unknown): IssueComment | undefined {
  * message is quoted, cut short; Octokit's redacts the token already, and the
  * request's headers are never quoted.
  */
-function fromOctokit(error: unknown, what: string): Error {
+function fromOctokit(
+  error: unknown,
+  what: string,
+  deadline: GitHubOptions['deadline']
+): Error {
   if (error instanceof GitHubApiError) return error
   const { status, response, message } = error as {
     status?: unknown
@@ -236,6 +254,12 @@ function fromOctokit(error: unknown, what: string): Error {
   // Octokit reports a request that got no answer (a network error, the
   // deadline) as a 500 without a response, or as an AbortError.
   const code = response !== undefined && typeof status === 'number' ? status : 0
+  if (code === 0 && deadline.remainingMs() === 0) {
+    return StepTimeoutError.ranOut(
+      deadline.seconds,
+      `waiting for GitHub: ${what}`
+    )
+  }
   const said =
     code === 0
       ? typeof message === 'string'

@@ -77,7 +77,7 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
       openGitHub({
         token: inputs.githubToken ?? '',
         apiUrl: inputs.githubApiUrl,
-        signal: () => deadline.signal()
+        deadline
       })
     const step = await prepare(inputs, api, deadline, effects, {
       repository: repositoryOf(context),
@@ -197,7 +197,7 @@ async function comment(
       outcome.kind === 'present'
         ? { state: 'present', report: outcome.report }
         : { state: 'absent', removed: outcome.removed },
-    signal: () => deadline.signal(),
+    deadline,
     info: (line) => log.info(line),
     warn: (line) => log.warning(line)
   })
