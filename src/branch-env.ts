@@ -1,6 +1,7 @@
 import { Inputs } from './constants.ts'
 import { ActionError, VercelApiError } from './errors.ts'
-import type { NewEnvVar, PreviewApi, ProjectEnvVar } from './vercel-api.ts'
+import type { PreviewApi } from './vercel-api.ts'
+import type { NewEnvVar, ProjectEnvVar } from './vercel-types.ts'
 
 /*
  * A pull request's store as preview variables of its Git branch (issue 12):

@@ -54,7 +54,8 @@ import {
   type FoundStore,
   type KeyedCreateStoreBody
 } from './store.ts'
-import type { ProjectEnvVar, VercelApi } from './vercel-api.ts'
+import type { VercelApi } from './vercel-api.ts'
+import type { ProjectEnvVar } from './vercel-types.ts'
 import type { Deadline } from './vercel-client.ts'
 
 /**

@@ -15,7 +15,7 @@ import {
   type MetadataValue,
   type StoreSource,
   type TeamScope
-} from './vercel-api.ts'
+} from './vercel-types.ts'
 
 export interface ActionInputs {
   token: string

@@ -3,14 +3,14 @@ import { InputError } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
 import { checkMetadata } from './metadata.ts'
 import { VercelApiError } from './errors.ts'
+import type { IntegrationApi } from './vercel-api.ts'
 import type {
   BillingPlan,
   ConfigurationProducts,
-  IntegrationApi,
   IntegrationConfiguration,
   MetadataSchema
-} from './vercel-api.ts'
-import type { MetadataValue } from './vercel-api.ts'
+} from './vercel-types.ts'
+import type { MetadataValue } from './vercel-types.ts'
 
 /** The installation a store is created in. */
 export interface ResolvedInstallation {

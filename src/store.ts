@@ -8,12 +8,8 @@ import {
   VercelResponseError
 } from './errors.ts'
 import type { Deadline } from './vercel-client.ts'
-import type {
-  ConnectionApi,
-  CreateStoreBody,
-  StoreApi,
-  VercelStore
-} from './vercel-api.ts'
+import type { ConnectionApi, StoreApi } from './vercel-api.ts'
+import type { CreateStoreBody, VercelStore } from './vercel-types.ts'
 
 /** Creates in all, the first included, when their answers are lost. */
 export const MAX_CREATES = 3

@@ -23,7 +23,7 @@ import type {
   StoreNotification,
   VercelProject,
   VercelStore
-} from './vercel-api.ts'
+} from './vercel-types.ts'
 
 /**
  * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,

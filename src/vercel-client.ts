@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { setTimeout as wait } from 'node:timers/promises'
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
-import type { TeamScope } from './vercel-api.ts'
+import type { TeamScope } from './vercel-types.ts'
 import {
   StepTimeoutError,
   VercelAnswerTooLargeError,
