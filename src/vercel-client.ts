@@ -14,7 +14,7 @@ import {
   describeBody,
   describeUnreadableBody,
   readErrorBody
-} from './vercel-answers.ts'
+} from './error-body.ts'
 
 export interface VercelClientOptions {
   token: string
