@@ -7,7 +7,8 @@ import { parseInputs, type ActionInputs } from './inputs.ts'
 import * as log from './log.ts'
 import { openGitHub } from './github.ts'
 import { readGitHubContext, type GitHubContext } from './naming.ts'
-import { reportOutcome, setOutputs, type Outcome } from './report.ts'
+import { reportOutcome, type Outcome } from './report.ts'
+import { setOutputs } from './outputs.ts'
 import {
   NotInstalledError,
   resolveInstallation,

@@ -20,12 +20,8 @@ import {
   type ConnectRequest,
   type ConnectionResult
 } from './project.ts'
-import {
-  buildReport,
-  checkExportable,
-  type Outcome,
-  type ReportInputs
-} from './report.ts'
+import { buildReport, type Outcome, type ReportInputs } from './report.ts'
+import { checkExportable } from './outputs.ts'
 import { resolvePlan, type ResolvedTarget } from './resolve.ts'
 import {
   createStore,
