@@ -12,7 +12,7 @@ import type { Step } from './flows.ts'
 import { createBody } from './present.ts'
 
 /** `state: absent`: every store with the key, oldest first. */
-export interface AbsentPlan {
+interface AbsentPlan {
   stores: FoundStore[]
 }
 

@@ -100,9 +100,9 @@ export interface ActionInputs {
 export type StoreState = 'present' | 'absent' | 'prune'
 export type ProjectEnvironment = 'production' | 'preview' | 'development'
 
-export type InputReader = (name: string) => string
+type InputReader = (name: string) => string
 
-export interface ParseOptions {
+interface ParseOptions {
   env?: NodeJS.ProcessEnv
   context?: GitHubContext
   /** Called with the token before anything else is read, to mask it. */
@@ -191,10 +191,7 @@ export function parseInputs(
  * from run to run. Who needs the store's variables under their own names
  * takes them from `env`, `export-env` or `git-branch`.
  */
-export function defaultEnvPrefix(
-  context: GitHubContext,
-  externalId: string
-): string {
+function defaultEnvPrefix(context: GitHubContext, externalId: string): string {
   if (context.pullRequestNumber !== undefined) {
     return `PR${context.pullRequestNumber}_`
   }

@@ -23,7 +23,7 @@ import { Deadline, VercelClient } from './vercel-client.ts'
  * and the pauses. Tests pass a virtual clock so that waits and retries cost
  * no real time; the runner passes nothing.
  */
-export interface RunEnvironment {
+interface RunEnvironment {
   now?: () => number
   sleep?: (ms: number) => Promise<void>
   random?: () => number

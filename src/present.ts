@@ -39,7 +39,7 @@ import type { Step } from './flows.ts'
 import { applyPreview, readsValues } from './preview.ts'
 
 /** `state: present`: the store to reuse, or the body to create one with. */
-export type PresentPlan =
+type PresentPlan =
   | {
       action: 'reuse'
       found: EnsureStoreResult

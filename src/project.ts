@@ -69,7 +69,7 @@ export async function planConnection(
 }
 
 /** A project's id: given, or looked up by its name. */
-export async function projectIdOf(
+async function projectIdOf(
   api: Pick<ConnectionApi, 'getProject'>,
   project: string
 ): Promise<string> {

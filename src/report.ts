@@ -102,7 +102,7 @@ export function buildReport(
  * where the user gave one; otherwise Vercel's `/d?to=` link lets the
  * dashboard fill in the team.
  */
-export function dashboardUrl(
+function dashboardUrl(
   store: FoundStore,
   { team }: Pick<ActionInputs, 'team'>
 ): string {

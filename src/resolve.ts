@@ -13,7 +13,7 @@ import type {
 import type { MetadataValue } from './vercel-types.ts'
 
 /** The installation a store is created in. */
-export interface ResolvedInstallation {
+interface ResolvedInstallation {
   integrationConfigurationId: string
   /** Known when the installation was looked up, or the products listed. */
   integration?: { id?: string; slug?: string; name?: string }
@@ -183,7 +183,7 @@ function isStorageProduct(product: {
   return product.protocols === undefined || 'storage' in product.protocols
 }
 
-export interface PlanInputs {
+interface PlanInputs {
   plan: string
   prepaymentAmountCents?: number
 }

@@ -44,7 +44,7 @@ import type {
 } from './vercel-types.ts'
 
 /** One listing page: its stores and the cursor of the next page, if any. */
-export interface StorePage {
+interface StorePage {
   stores: VercelStore[]
   next?: string
 }

@@ -59,7 +59,7 @@ export const PATHS = {
     'GET /v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans'
 } as const
 
-export type Endpoint = keyof typeof PATHS
+type Endpoint = keyof typeof PATHS
 
 /**
  * The path of an endpoint with its ids filled in, each encoded. Every path

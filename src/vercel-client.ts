@@ -30,7 +30,7 @@ import {
   type Method
 } from './retry.ts'
 
-export interface VercelClientOptions {
+interface VercelClientOptions {
   token: string
   apiUrl: string
   team?: TeamScope

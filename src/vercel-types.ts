@@ -73,7 +73,7 @@ export interface CreateStoreBody {
   prepaymentAmountCents?: number
 }
 
-export const STORE_SOURCES = [
+const STORE_SOURCES = [
   'marketplace',
   'deploy-button',
   'external',
@@ -121,7 +121,7 @@ export interface MetadataSchema {
   required?: string[]
 }
 
-export type UiFlag = boolean | 'create' | 'update' | { expr: string }
+type UiFlag = boolean | 'create' | 'update' | { expr: string }
 
 export interface MetadataProperty {
   type?: string
