@@ -49681,148 +49681,245 @@ function newest(variables) {
     return times.length > 0 ? Math.max(...times) : undefined;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/naming.ts
+;// CONCATENATED MODULE: ./src/project.ts
 
 
 /**
- * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
- * do the same, but loading it brings Octokit into a step that never calls the
- * GitHub API.
+ * Whether the store (none yet, on a create) is connected to the project, and
+ * the project's id. Writes nothing; a project given by name is looked up only
+ * when the store does not already name it, or when the caller has not.
  */
-function readGitHubContext(env = process.env) {
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
+async function planConnection(api, store, request) {
+    const known = store && connectionTo(store, request.project);
+    if (known) {
+        return {
+            projectId: known.projectId ?? request.project,
+            projectName: known.name,
+            existing: known
+        };
+    }
+    const projectName = isProjectId(request.project) ? undefined : request.project;
+    const projectId = request.projectId ?? (await projectIdOf(api, request.project));
+    const existing = store && connectionTo(store, projectId);
+    return { projectId, projectName, existing };
+}
+/** A project's id: given, or looked up by its name. */
+async function projectIdOf(api, project) {
+    return isProjectId(project) ? project : lookUpProjectId(api, project);
+}
+/**
+ * Connects the store to the project for the environments asked, unless the
+ * store says it already is: then no request is made, and a project given by
+ * name is not even looked up. `plan`: the store's connection as read before,
+ * where nothing has changed the store since.
+ */
+async function connectStore(api, store, request, readStore, plan) {
+    const { projectId, projectName, existing } = plan ?? (await planConnection(api, store, request));
+    if (existing)
+        return reuse(store, existing, request);
+    try {
+        await api.connect(store.id, {
+            projectId,
+            envVarEnvironments: request.environments,
+            type: 'integration',
+            ...(request.envPrefix && { envVarPrefix: request.envPrefix })
+        });
+    }
+    catch (error) {
+        // A conflict: another run connected it since this one listed the store.
+        if (error instanceof VercelApiError && error.status === 409) {
+            const fresh = await readStore(store.id);
+            const connection = connectionTo(fresh, projectId);
+            if (connection)
+                return reuse(fresh, connection, request);
+        }
+        throw explainConnectFailure(error, store, request) ?? error;
+    }
     return {
-        owner: owner || undefined,
-        repo: repo || undefined,
-        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
-        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
+        projectId,
+        projectName,
+        envVarNames: variableNames(store, request.envPrefix),
+        envVarPrefix: request.envPrefix ?? '',
+        connected: true
     };
 }
-function readPullRequestNumber(eventPath) {
-    if (!eventPath)
-        return undefined;
-    let event;
+/** The names a connection with this prefix gives the store's secrets. */
+function variableNames(store, prefix = '') {
+    return (store.secrets ?? []).flatMap(({ name }) => name ? [`${prefix}${name}`] : []);
+}
+/** The store's connection as it is, if it is what the step asks for. */
+function reuse(store, connection, request) {
+    const environments = connection.environments ?? [];
+    const prefix = connection.envVarPrefix ?? '';
+    const sameEnvironments = environments.length === request.environments.length &&
+        request.environments.every((name) => environments.includes(name));
+    const samePrefix = request.envPrefixIsDefault || prefix === (request.envPrefix ?? '');
+    if (!sameEnvironments || !samePrefix) {
+        throw new ActionError(`Store ${store.id} is already connected to project ${request.project} for ${project_list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${project_list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
+    }
+    return {
+        projectId: connection.projectId ?? request.project,
+        projectName: connection.name,
+        envVarNames: connection.environmentVariables ?? variableNames(store, prefix),
+        envVarPrefix: prefix,
+        connected: false
+    };
+}
+function connectionTo(store, project) {
+    return (store.projectsMetadata ?? []).find((connection) => connection.projectId === project || connection.name === project);
+}
+async function lookUpProjectId(api, name) {
+    let id;
     try {
-        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+        id = (await api.getProject(name))?.id;
     }
-    catch {
+    catch (error) {
+        if (error instanceof VercelApiError && error.status === 404) {
+            throw new ActionError(`Project "${name}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
+        }
+        throw error;
+    }
+    if (!id) {
+        throw new ActionError(`Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`);
+    }
+    return id;
+}
+const EXISTING_VARIABLE = /existing environment variable with name (\S+)/i;
+/** One line for the failures of a connect a person can fix. */
+function explainConnectFailure(error, store, request) {
+    if (!(error instanceof VercelApiError))
         return undefined;
+    const message = error.body?.message ?? '';
+    const variable = EXISTING_VARIABLE.exec(message)?.[1];
+    if (error.status === 400 && variable) {
+        return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${project_list(request.environments)}, so store ${store.id} cannot add its own${request.envPrefix ? ` with the prefix ${request.envPrefix}` : ''}; set "${Inputs.envPrefix}" to a prefix no variable of the project starts with, to give this store's variables names of their own.`);
     }
-    const number = event?.pull_request?.number;
-    return Number.isSafeInteger(number) ? number : undefined;
-}
-/**
- * The longest default name. The strictest product rule the Vercel CLI knows
- * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
- * characters that start with a letter, hold only letters, digits and single
- * hyphens, and do not end in one; every default name keeps to it.
- */
-const MAX_DEFAULT_NAME_LENGTH = 50;
-/** What the create spec and the `external-id` input allow for a key. */
-const MAX_KEY_LENGTH = 256;
-const HASH_LENGTH = 8;
-const PRINTABLE = /^[\x20-\x7e]+$/;
-/**
- * The default store name and idempotency key. For pull request 42 of
- * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
- * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
- * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
- * `acme-labs/web` never share a store although the name shows only the
- * repository. Where the user names the store, the key follows that name
- * (`acme/web:<name>`), so that two steps with two names never share a key.
- * Each is undefined where the context cannot give it.
- */
-function deriveDefaults(context, givenName) {
-    const { owner, repo, pullRequestNumber, branch } = context;
-    const repository = owner && repo ? { owner, repo } : undefined;
-    let name = givenName || undefined;
-    let externalId;
-    if (givenName) {
-        externalId = repository
-            ? fitKey(`${slugOf(repository)}:${givenName}`)
-            : givenName;
+    if (error.status === 409) {
+        return new ActionError(`Vercel refused to connect store ${store.id} to project ${request.project} (${message || 'conflict'}), and the store does not show a connection to it; check the project's integrations in the Vercel dashboard.`);
     }
-    else if (repository && pullRequestNumber !== undefined) {
-        name = pullRequestStoreName(repository, pullRequestNumber);
-        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
+    if (error.status === 404) {
+        return new ActionError(`Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`);
     }
-    else if (repository && branch) {
-        name = branchStoreName(repository, branch);
-        externalId = fitKey(`${slugOf(repository)}@${branch}`);
+    return undefined;
+}
+function isProjectId(project) {
+    return project.startsWith('prj_');
+}
+function project_list(environments) {
+    return environments.length > 0 ? environments.join(', ') : 'no environment';
+}
+// Vercel's step-up authentication: only a person can answer it (api-notes §3).
+const STEP_UP = /^(challenge_required|user_auth_required)/;
+// Vercel limits a deployment's variables to 64 KB in all (api-notes), so
+// more than that is not what a connection made; and every value is masked
+// and output, which hundreds of MB would crash.
+const MAX_VALUES_BYTES = 64 * 1024;
+/**
+ * The values of the variables a store's connection put on the project, by
+ * name. Values come only from `getProjectEnv`, one request per variable, all
+ * at once; `mask` is called with each before anything else sees it.
+ */
+async function readStoreEnv(api, request, mask) {
+    const listed = request.listed ?? (await explained(api.listEnv(request.projectId), request));
+    const variables = listed.filter((variable) => isOfStore(variable, request));
+    const missing = request.names.filter((name) => !variables.some(({ key }) => key === name));
+    if (missing.length > 0) {
+        throw new ActionError(`Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${request.input ?? Inputs.readEnv}".`);
     }
-    return { name, externalId };
+    const listedSensitive = variables.find(({ type }) => type === 'sensitive');
+    if (listedSensitive)
+        throw sensitive(listedSensitive.key, request);
+    const withoutId = variables.find(({ id }) => !id);
+    if (withoutId) {
+        throw new ActionError(`Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${request.input ?? Inputs.readEnv}".`);
+    }
+    const answers = await Promise.all(variables.map(({ id, key }) => explained(api.getEnv(request.projectId, id ?? ''), request, key)));
+    checkValuesSize(answers, variables, request);
+    for (const { value } of answers)
+        if (value)
+            mask(value);
+    const env = {};
+    for (const [index, answer] of answers.entries()) {
+        const key = variables[index].key ?? answer.key ?? '';
+        if (!isReadable(answer))
+            throw sensitive(key, request);
+        env[key] = answer.value;
+    }
+    return env;
 }
 /**
- * The default name of the store of this repository's pull request: the
- * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
+ * Fails, naming the variable, where the values together pass what Vercel
+ * allows a deployment; before any value is masked, output or shown.
  */
-function pullRequestStoreName(repository, pullRequestNumber) {
-    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
+function checkValuesSize(answers, variables, request) {
+    const { project } = request;
+    let total = 0;
+    for (const [index, { value }] of answers.entries()) {
+        if (typeof value !== 'string')
+            continue;
+        total += Buffer.byteLength(value);
+        if (total > MAX_VALUES_BYTES) {
+            throw new ActionError(`Vercel answered the read of variable ${variables[index].key} of project ${project} with a value that takes the values read past 64 KB, the most Vercel allows a deployment's variables in all, so none is used (not quoted here, as it may be secret); check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`);
+        }
+    }
+}
+function isOfStore({ contentHint, target }, { storeId, environment }) {
+    const targets = Array.isArray(target) ? target : [target];
+    return (contentHint?.type === 'integration-store-secret' &&
+        contentHint.storeId === storeId &&
+        targets.includes(environment));
+}
+function isReadable(variable) {
+    return (variable.type !== 'sensitive' &&
+        variable.decrypted !== false &&
+        typeof variable.value === 'string');
+}
+function sensitive(key, request) {
+    const { project } = request;
+    return new ActionError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${request.input ?? Inputs.readEnv}" and read it in the deployment instead.`);
 }
 /**
- * The pull request whose default-named store of this repository has this
- * name, or undefined where the name is not one (another repository's, a
- * branch build's, or a name the user gave).
+ * The failures of these reads a person can act on, in one line; and a
+ * value's unreadable body is never quoted, since it may hold the value.
  */
-function pullRequestOfStoreName(name, repository) {
-    const hash = hashOf(slugOf(repository));
-    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
-    if (!match)
-        return undefined;
-    const number = Number(match[1]);
-    if (!Number.isSafeInteger(number))
-        return undefined;
-    // Derived again, so that the readable part must be this repository's too.
-    return pullRequestStoreName(repository, number) === name ? number : undefined;
-}
-/** The default name of a branch build's store. */
-function branchStoreName(repository, branch) {
-    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
-    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
-}
-/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
-function slugOf({ owner, repo }) {
-    return `${owner}/${repo}`.toLowerCase();
-}
 /**
- * `<repo><suffix>-<hash>` within the length limit: the repository's part is
- * cut first, then the suffix, so the hash that keeps names apart always
- * stays. A name that would not start with a letter gets an `r-` in front.
+ * A listing of the project's variables, its failures explained; a project
+ * that is not there named as the connect names it.
  */
-function fitName(repo, suffix, hash) {
-    let head = readable(repo);
-    if (!/^[a-z]/.test(head))
-        head = `r-${head}`.replace(/-+$/, '');
-    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
-    const full = `${head}${suffix}`;
-    const cut = full.length <= room
-        ? full
-        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
-    return `${cut.replace(/-+$/, '')}-${hash}`;
+async function explainedListing(listing, project, input) {
+    try {
+        return await explained(listing, { project, input });
+    }
+    catch (error) {
+        if (error instanceof VercelApiError && error.status === 404) {
+            throw new ActionError(`Project "${project}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
+        }
+        throw error;
+    }
 }
-/** Lower-case letters and digits, every other run of characters one `-`. */
-function readable(raw) {
-    return raw
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '');
-}
-/** The key as it is where it is printable and short enough; else cleaned. */
-function fitKey(key) {
-    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
-        return key;
-    const hash = hashOf(key);
-    const head = key
-        .replace(/[^\x20-\x7e]+/g, '-')
-        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
-    return `${head}-${hash}`;
-}
-function hashOf(raw) {
-    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
+async function explained(reading, request, key) {
+    const { project } = request;
+    try {
+        return await reading;
+    }
+    catch (error) {
+        if (key !== undefined && error instanceof VercelAnswerTooLargeError) {
+            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with more than ${error.limit}, far more than any variable's value, so it was not read; check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`);
+        }
+        if (key !== undefined && error instanceof VercelResponseError) {
+            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${request.input ?? Inputs.readEnv}".`);
+        }
+        if (!(error instanceof VercelApiError))
+            throw error;
+        const code = error.body?.code ?? '';
+        if (STEP_UP.test(code)) {
+            throw new ActionError(`${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${request.input ?? Inputs.readEnv}" and read the values in the deployment instead.`);
+        }
+        if (error.status === 403) {
+            throw new ActionError(`${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${request.input ?? Inputs.readEnv}".`);
+        }
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/store.ts
@@ -50102,342 +50199,6 @@ async function removeStores(api, stores, fallbackName, log = () => { }) {
         removed.push({ id: store.id, name: store.name ?? fallbackName, projects });
     }
     return removed;
-}
-
-;// CONCATENATED MODULE: ./src/prune.ts
-
-
-/**
- * Lists the stores first, then reads the open pull requests: a pull request
- * opened between the two is then seen open, so its new store is never taken
- * for a leftover. Where no store is a candidate, GitHub is not asked.
- */
-async function planPrune(step) {
-    const candidates = await findCandidates(step);
-    if (candidates.length === 0) {
-        return { repository: step.repository, closed: [], kept: 0 };
-    }
-    const github = await step.openGitHub();
-    const open = await github.openPullRequests(step.repository);
-    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
-    return {
-        repository: step.repository,
-        closed,
-        kept: candidates.length - closed.length
-    };
-}
-/**
- * Deletes the stores of the plan as `state: absent` would: first the branch
- * variables the action wrote for them (issue 12; of every branch, since
- * they are marked with the store's id), where the step names a project,
- * then each store's connections and the store.
- */
-async function applyPrune(api, plan, { log, removeBranchVariables, project }) {
-    if (project !== undefined && plan.closed.length > 0) {
-        await removeBranchVariables(plan.closed.map(({ store }) => store.id));
-    }
-    const deleted = [];
-    for (const { store, pullRequest } of plan.closed) {
-        const [removed] = await removeStores(api, [store], '', log);
-        deleted.push({ ...removed, pullRequest });
-    }
-    return {
-        kind: 'prune',
-        repository: plan.repository,
-        deleted,
-        kept: plan.kept,
-        branchVariablesOf: project
-    };
-}
-/** A dry run: the stores a prune would delete. */
-function showPrune(plan, project) {
-    return {
-        kind: 'would-prune',
-        repository: plan.repository,
-        closed: plan.closed,
-        kept: plan.kept,
-        branchVariablesOf: project
-    };
-}
-/** This repository's pull requests' stores of this installation and product. */
-async function findCandidates({ repository, target, api, warn }) {
-    const listed = await api.listStores(target.integrationConfigurationId);
-    const candidates = [];
-    for (const store of listed) {
-        if (typeof store.id !== 'string' || !store.id)
-            continue;
-        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
-        if (pullRequest === undefined)
-            continue;
-        const key = prune_keyOf(repository, pullRequest, target);
-        let found = { ...store, id: store.id };
-        let verdict = judgeStore(found, key);
-        if (verdict === 'unconfirmed') {
-            // The listing left out the product: one read says.
-            found = { ...found, ...(await api.getStore(found.id)), id: found.id };
-            verdict = judgeStore(found, key);
-            if (verdict === 'unconfirmed') {
-                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
-            }
-        }
-        if (verdict === 'match')
-            candidates.push({ store: found, pullRequest });
-    }
-    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
-}
-/** The key `state: present` gave the store of this pull request. */
-function prune_keyOf(repository, pullRequest, target) {
-    const { name, externalId } = deriveDefaults({
-        ...repository,
-        pullRequestNumber: pullRequest
-    });
-    return {
-        integrationConfigurationId: target.integrationConfigurationId,
-        product: target.productIdOrSlug,
-        name: name ?? '',
-        externalId: externalId ?? ''
-    };
-}
-
-;// CONCATENATED MODULE: ./src/project.ts
-
-
-/**
- * Whether the store (none yet, on a create) is connected to the project, and
- * the project's id. Writes nothing; a project given by name is looked up only
- * when the store does not already name it, or when the caller has not.
- */
-async function planConnection(api, store, request) {
-    const known = store && connectionTo(store, request.project);
-    if (known) {
-        return {
-            projectId: known.projectId ?? request.project,
-            projectName: known.name,
-            existing: known
-        };
-    }
-    const projectName = isProjectId(request.project) ? undefined : request.project;
-    const projectId = request.projectId ?? (await projectIdOf(api, request.project));
-    const existing = store && connectionTo(store, projectId);
-    return { projectId, projectName, existing };
-}
-/** A project's id: given, or looked up by its name. */
-async function projectIdOf(api, project) {
-    return isProjectId(project) ? project : lookUpProjectId(api, project);
-}
-/**
- * Connects the store to the project for the environments asked, unless the
- * store says it already is: then no request is made, and a project given by
- * name is not even looked up. `plan`: the store's connection as read before,
- * where nothing has changed the store since.
- */
-async function connectStore(api, store, request, readStore, plan) {
-    const { projectId, projectName, existing } = plan ?? (await planConnection(api, store, request));
-    if (existing)
-        return reuse(store, existing, request);
-    try {
-        await api.connect(store.id, {
-            projectId,
-            envVarEnvironments: request.environments,
-            type: 'integration',
-            ...(request.envPrefix && { envVarPrefix: request.envPrefix })
-        });
-    }
-    catch (error) {
-        // A conflict: another run connected it since this one listed the store.
-        if (error instanceof VercelApiError && error.status === 409) {
-            const fresh = await readStore(store.id);
-            const connection = connectionTo(fresh, projectId);
-            if (connection)
-                return reuse(fresh, connection, request);
-        }
-        throw explainConnectFailure(error, store, request) ?? error;
-    }
-    return {
-        projectId,
-        projectName,
-        envVarNames: variableNames(store, request.envPrefix),
-        envVarPrefix: request.envPrefix ?? '',
-        connected: true
-    };
-}
-/** The names a connection with this prefix gives the store's secrets. */
-function variableNames(store, prefix = '') {
-    return (store.secrets ?? []).flatMap(({ name }) => name ? [`${prefix}${name}`] : []);
-}
-/** The store's connection as it is, if it is what the step asks for. */
-function reuse(store, connection, request) {
-    const environments = connection.environments ?? [];
-    const prefix = connection.envVarPrefix ?? '';
-    const sameEnvironments = environments.length === request.environments.length &&
-        request.environments.every((name) => environments.includes(name));
-    const samePrefix = request.envPrefixIsDefault || prefix === (request.envPrefix ?? '');
-    if (!sameEnvironments || !samePrefix) {
-        throw new ActionError(`Store ${store.id} is already connected to project ${request.project} for ${project_list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${project_list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
-    }
-    return {
-        projectId: connection.projectId ?? request.project,
-        projectName: connection.name,
-        envVarNames: connection.environmentVariables ?? variableNames(store, prefix),
-        envVarPrefix: prefix,
-        connected: false
-    };
-}
-function connectionTo(store, project) {
-    return (store.projectsMetadata ?? []).find((connection) => connection.projectId === project || connection.name === project);
-}
-async function lookUpProjectId(api, name) {
-    let id;
-    try {
-        id = (await api.getProject(name))?.id;
-    }
-    catch (error) {
-        if (error instanceof VercelApiError && error.status === 404) {
-            throw new ActionError(`Project "${name}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
-        }
-        throw error;
-    }
-    if (!id) {
-        throw new ActionError(`Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`);
-    }
-    return id;
-}
-const EXISTING_VARIABLE = /existing environment variable with name (\S+)/i;
-/** One line for the failures of a connect a person can fix. */
-function explainConnectFailure(error, store, request) {
-    if (!(error instanceof VercelApiError))
-        return undefined;
-    const message = error.body?.message ?? '';
-    const variable = EXISTING_VARIABLE.exec(message)?.[1];
-    if (error.status === 400 && variable) {
-        return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${project_list(request.environments)}, so store ${store.id} cannot add its own${request.envPrefix ? ` with the prefix ${request.envPrefix}` : ''}; set "${Inputs.envPrefix}" to a prefix no variable of the project starts with, to give this store's variables names of their own.`);
-    }
-    if (error.status === 409) {
-        return new ActionError(`Vercel refused to connect store ${store.id} to project ${request.project} (${message || 'conflict'}), and the store does not show a connection to it; check the project's integrations in the Vercel dashboard.`);
-    }
-    if (error.status === 404) {
-        return new ActionError(`Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`);
-    }
-    return undefined;
-}
-function isProjectId(project) {
-    return project.startsWith('prj_');
-}
-function project_list(environments) {
-    return environments.length > 0 ? environments.join(', ') : 'no environment';
-}
-// Vercel's step-up authentication: only a person can answer it (api-notes §3).
-const STEP_UP = /^(challenge_required|user_auth_required)/;
-// Vercel limits a deployment's variables to 64 KB in all (api-notes), so
-// more than that is not what a connection made; and every value is masked
-// and output, which hundreds of MB would crash.
-const MAX_VALUES_BYTES = 64 * 1024;
-/**
- * The values of the variables a store's connection put on the project, by
- * name. Values come only from `getProjectEnv`, one request per variable, all
- * at once; `mask` is called with each before anything else sees it.
- */
-async function readStoreEnv(api, request, mask) {
-    const listed = request.listed ?? (await explained(api.listEnv(request.projectId), request));
-    const variables = listed.filter((variable) => isOfStore(variable, request));
-    const missing = request.names.filter((name) => !variables.some(({ key }) => key === name));
-    if (missing.length > 0) {
-        throw new ActionError(`Project ${request.project} has no variable ${missing.join(', ')} of store ${request.storeId} in ${request.environment}, so its value cannot be read; disconnect the project from the store in the Vercel dashboard and run again, or drop "${request.input ?? Inputs.readEnv}".`);
-    }
-    const listedSensitive = variables.find(({ type }) => type === 'sensitive');
-    if (listedSensitive)
-        throw sensitive(listedSensitive.key, request);
-    const withoutId = variables.find(({ id }) => !id);
-    if (withoutId) {
-        throw new ActionError(`Vercel listed variable ${withoutId.key} of project ${request.project} without its id, so its value cannot be read; drop "${request.input ?? Inputs.readEnv}".`);
-    }
-    const answers = await Promise.all(variables.map(({ id, key }) => explained(api.getEnv(request.projectId, id ?? ''), request, key)));
-    checkValuesSize(answers, variables, request);
-    for (const { value } of answers)
-        if (value)
-            mask(value);
-    const env = {};
-    for (const [index, answer] of answers.entries()) {
-        const key = variables[index].key ?? answer.key ?? '';
-        if (!isReadable(answer))
-            throw sensitive(key, request);
-        env[key] = answer.value;
-    }
-    return env;
-}
-/**
- * Fails, naming the variable, where the values together pass what Vercel
- * allows a deployment; before any value is masked, output or shown.
- */
-function checkValuesSize(answers, variables, request) {
-    const { project } = request;
-    let total = 0;
-    for (const [index, { value }] of answers.entries()) {
-        if (typeof value !== 'string')
-            continue;
-        total += Buffer.byteLength(value);
-        if (total > MAX_VALUES_BYTES) {
-            throw new ActionError(`Vercel answered the read of variable ${variables[index].key} of project ${project} with a value that takes the values read past 64 KB, the most Vercel allows a deployment's variables in all, so none is used (not quoted here, as it may be secret); check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`);
-        }
-    }
-}
-function isOfStore({ contentHint, target }, { storeId, environment }) {
-    const targets = Array.isArray(target) ? target : [target];
-    return (contentHint?.type === 'integration-store-secret' &&
-        contentHint.storeId === storeId &&
-        targets.includes(environment));
-}
-function isReadable(variable) {
-    return (variable.type !== 'sensitive' &&
-        variable.decrypted !== false &&
-        typeof variable.value === 'string');
-}
-function sensitive(key, request) {
-    const { project } = request;
-    return new ActionError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${request.input ?? Inputs.readEnv}" and read it in the deployment instead.`);
-}
-/**
- * The failures of these reads a person can act on, in one line; and a
- * value's unreadable body is never quoted, since it may hold the value.
- */
-/**
- * A listing of the project's variables, its failures explained; a project
- * that is not there named as the connect names it.
- */
-async function explainedListing(listing, project, input) {
-    try {
-        return await explained(listing, { project, input });
-    }
-    catch (error) {
-        if (error instanceof VercelApiError && error.status === 404) {
-            throw new ActionError(`Project "${project}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
-        }
-        throw error;
-    }
-}
-async function explained(reading, request, key) {
-    const { project } = request;
-    try {
-        return await reading;
-    }
-    catch (error) {
-        if (key !== undefined && error instanceof VercelAnswerTooLargeError) {
-            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with more than ${error.limit}, far more than any variable's value, so it was not read; check the variable in the Vercel dashboard, or drop "${request.input ?? Inputs.readEnv}".`);
-        }
-        if (key !== undefined && error instanceof VercelResponseError) {
-            throw new ActionError(`Vercel answered the read of variable ${key} of project ${project} with a body that is not the variable (not quoted here, as it may hold the value); run the job again, or drop "${request.input ?? Inputs.readEnv}".`);
-        }
-        if (!(error instanceof VercelApiError))
-            throw error;
-        const code = error.body?.code ?? '';
-        if (STEP_UP.test(code)) {
-            throw new ActionError(`${error.message}. Vercel asks for a person to confirm (step-up authentication) before it shows the values of project ${project}'s variables, which a CI token cannot do; drop "${request.input ?? Inputs.readEnv}" and read the values in the deployment instead.`);
-        }
-        if (error.status === 403) {
-            throw new ActionError(`${error.message}. The token may not read the variables of project ${project}; give it access to the project, or drop "${request.input ?? Inputs.readEnv}".`);
-        }
-        throw error;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
@@ -51502,6 +51263,245 @@ function branchVariablesGo(inputs) {
     return inputs.project !== undefined && inputs.gitBranch !== undefined;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/naming.ts
+
+
+/**
+ * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
+ * do the same, but loading it brings Octokit into a step that never calls the
+ * GitHub API.
+ */
+function readGitHubContext(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
+    return {
+        owner: owner || undefined,
+        repo: repo || undefined,
+        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
+        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
+    };
+}
+function readPullRequestNumber(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let event;
+    try {
+        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const number = event?.pull_request?.number;
+    return Number.isSafeInteger(number) ? number : undefined;
+}
+/**
+ * The longest default name. The strictest product rule the Vercel CLI knows
+ * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
+ * characters that start with a letter, hold only letters, digits and single
+ * hyphens, and do not end in one; every default name keeps to it.
+ */
+const MAX_DEFAULT_NAME_LENGTH = 50;
+/** What the create spec and the `external-id` input allow for a key. */
+const MAX_KEY_LENGTH = 256;
+const HASH_LENGTH = 8;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+/**
+ * The default store name and idempotency key. For pull request 42 of
+ * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
+ * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
+ * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
+ * `acme-labs/web` never share a store although the name shows only the
+ * repository. Where the user names the store, the key follows that name
+ * (`acme/web:<name>`), so that two steps with two names never share a key.
+ * Each is undefined where the context cannot give it.
+ */
+function deriveDefaults(context, givenName) {
+    const { owner, repo, pullRequestNumber, branch } = context;
+    const repository = owner && repo ? { owner, repo } : undefined;
+    let name = givenName || undefined;
+    let externalId;
+    if (givenName) {
+        externalId = repository
+            ? fitKey(`${slugOf(repository)}:${givenName}`)
+            : givenName;
+    }
+    else if (repository && pullRequestNumber !== undefined) {
+        name = pullRequestStoreName(repository, pullRequestNumber);
+        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
+    }
+    else if (repository && branch) {
+        name = branchStoreName(repository, branch);
+        externalId = fitKey(`${slugOf(repository)}@${branch}`);
+    }
+    return { name, externalId };
+}
+/**
+ * The default name of the store of this repository's pull request: the
+ * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
+ */
+function pullRequestStoreName(repository, pullRequestNumber) {
+    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
+}
+/**
+ * The pull request whose default-named store of this repository has this
+ * name, or undefined where the name is not one (another repository's, a
+ * branch build's, or a name the user gave).
+ */
+function pullRequestOfStoreName(name, repository) {
+    const hash = hashOf(slugOf(repository));
+    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
+    if (!match)
+        return undefined;
+    const number = Number(match[1]);
+    if (!Number.isSafeInteger(number))
+        return undefined;
+    // Derived again, so that the readable part must be this repository's too.
+    return pullRequestStoreName(repository, number) === name ? number : undefined;
+}
+/** The default name of a branch build's store. */
+function branchStoreName(repository, branch) {
+    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
+    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
+}
+/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
+function slugOf({ owner, repo }) {
+    return `${owner}/${repo}`.toLowerCase();
+}
+/**
+ * `<repo><suffix>-<hash>` within the length limit: the repository's part is
+ * cut first, then the suffix, so the hash that keeps names apart always
+ * stays. A name that would not start with a letter gets an `r-` in front.
+ */
+function fitName(repo, suffix, hash) {
+    let head = readable(repo);
+    if (!/^[a-z]/.test(head))
+        head = `r-${head}`.replace(/-+$/, '');
+    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
+    const full = `${head}${suffix}`;
+    const cut = full.length <= room
+        ? full
+        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
+    return `${cut.replace(/-+$/, '')}-${hash}`;
+}
+/** Lower-case letters and digits, every other run of characters one `-`. */
+function readable(raw) {
+    return raw
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+}
+/** The key as it is where it is printable and short enough; else cleaned. */
+function fitKey(key) {
+    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
+        return key;
+    const hash = hashOf(key);
+    const head = key
+        .replace(/[^\x20-\x7e]+/g, '-')
+        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
+    return `${head}-${hash}`;
+}
+function hashOf(raw) {
+    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
+}
+
+;// CONCATENATED MODULE: ./src/prune.ts
+
+
+/**
+ * Lists the stores first, then reads the open pull requests: a pull request
+ * opened between the two is then seen open, so its new store is never taken
+ * for a leftover. Where no store is a candidate, GitHub is not asked.
+ */
+async function planPrune(step) {
+    const candidates = await findCandidates(step);
+    if (candidates.length === 0) {
+        return { repository: step.repository, closed: [], kept: 0 };
+    }
+    const github = await step.openGitHub();
+    const open = await github.openPullRequests(step.repository);
+    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
+    return {
+        repository: step.repository,
+        closed,
+        kept: candidates.length - closed.length
+    };
+}
+/**
+ * Deletes the stores of the plan as `state: absent` would: first the branch
+ * variables the action wrote for them (issue 12; of every branch, since
+ * they are marked with the store's id), where the step names a project,
+ * then each store's connections and the store.
+ */
+async function applyPrune(api, plan, { log, removeBranchVariables, project }) {
+    if (project !== undefined && plan.closed.length > 0) {
+        await removeBranchVariables(plan.closed.map(({ store }) => store.id));
+    }
+    const deleted = [];
+    for (const { store, pullRequest } of plan.closed) {
+        const [removed] = await removeStores(api, [store], '', log);
+        deleted.push({ ...removed, pullRequest });
+    }
+    return {
+        kind: 'prune',
+        repository: plan.repository,
+        deleted,
+        kept: plan.kept,
+        branchVariablesOf: project
+    };
+}
+/** A dry run: the stores a prune would delete. */
+function showPrune(plan, project) {
+    return {
+        kind: 'would-prune',
+        repository: plan.repository,
+        closed: plan.closed,
+        kept: plan.kept,
+        branchVariablesOf: project
+    };
+}
+/** This repository's pull requests' stores of this installation and product. */
+async function findCandidates({ repository, target, api, warn }) {
+    const listed = await api.listStores(target.integrationConfigurationId);
+    const candidates = [];
+    for (const store of listed) {
+        if (typeof store.id !== 'string' || !store.id)
+            continue;
+        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
+        if (pullRequest === undefined)
+            continue;
+        const key = prune_keyOf(repository, pullRequest, target);
+        let found = { ...store, id: store.id };
+        let verdict = judgeStore(found, key);
+        if (verdict === 'unconfirmed') {
+            // The listing left out the product: one read says.
+            found = { ...found, ...(await api.getStore(found.id)), id: found.id };
+            verdict = judgeStore(found, key);
+            if (verdict === 'unconfirmed') {
+                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
+            }
+        }
+        if (verdict === 'match')
+            candidates.push({ store: found, pullRequest });
+    }
+    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
+}
+/** The key `state: present` gave the store of this pull request. */
+function prune_keyOf(repository, pullRequest, target) {
+    const { name, externalId } = deriveDefaults({
+        ...repository,
+        pullRequestNumber: pullRequest
+    });
+    return {
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.productIdOrSlug,
+        name: name ?? '',
+        externalId: externalId ?? ''
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/flows.ts
 /**
  * What a run does, as a plan and its application. `planPresent` and
@@ -51559,6 +51559,12 @@ async function runPrune(step) {
 }
 
 ;// CONCATENATED MODULE: ./src/vercel-types.ts
+/**
+ * The shapes of the Vercel API as the action uses them: the answers it reads,
+ * the bodies it sends, and the constraints of the create request. The
+ * emulator (`emulator/`) answers with these very types, so that the action
+ * and its stand-in cannot drift apart.
+ */
 const STORE_SOURCES = [
     'marketplace',
     'deploy-button',

@@ -7,18 +7,18 @@
  * run would. This file holds what every flow works with (`Step`, `Effects`)
  * and picks the flow; `present.ts`, `absent.ts` and `prune.ts` hold them.
  */
+import { planAbsent, applyAbsent, showAbsent } from './absent.ts'
 import { removeBranchVariables } from './branch-env.ts'
 import type { GitHubApi } from './github.ts'
 import type { ActionInputs } from './inputs.ts'
 import type { Repository } from './naming.ts'
-import type { Outcome, StoreReport } from './report.ts'
+import { planPresent, applyPresent, showPresent } from './present.ts'
 import { applyPrune, planPrune, showPrune, type PruneStep } from './prune.ts'
+import type { Outcome, StoreReport } from './report.ts'
 import type { ResolvedTarget } from './resolve.ts'
 import type { VercelApi } from './vercel-api.ts'
-import type { ProjectEnvVar } from './vercel-types.ts'
 import type { Deadline } from './vercel-client.ts'
-import { planPresent, applyPresent, showPresent } from './present.ts'
-import { planAbsent, applyAbsent, showAbsent } from './absent.ts'
+import type { ProjectEnvVar } from './vercel-types.ts'
 
 /**
  * What a run does besides calling Vercel: print, mask, wait. `main.ts`

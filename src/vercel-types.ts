@@ -4,6 +4,7 @@
  * emulator (`emulator/`) answers with these very types, so that the action
  * and its stand-in cannot drift apart.
  */
+
 /** A team as the Vercel API takes it: `?teamId=team_…` or `?slug=…`. */
 export type TeamScope = { teamId: string } | { slug: string }
 
