@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import {
-  UnreadableAnswerError,
-  describeBody,
   readEnvList,
-  readErrorAnswer,
   readInstallations,
   readProducts,
   readStoreAnswer,
   readStorePage
 } from '../src/vercel-answers.ts'
+import { UnreadableAnswerError } from '../src/errors.ts'
+import { describeBody, readErrorAnswer } from '../src/error-body.ts'
 import { pathOf, segment } from '../src/vercel-api.ts'
 
 const storePath = (id: string) => pathOf('getStore', { id })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { loadCreateSchema } from '../emulator/create-schema.ts'
 import { InputError } from '../src/errors.ts'
 import { parseInputs } from '../src/inputs.ts'
-import { CreateStoreSpec } from '../src/vercel-api.ts'
+import { CreateStoreSpec } from '../src/vercel-types.ts'
 
 interface PropertySchema {
   maxLength?: number

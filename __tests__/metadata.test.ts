@@ -5,7 +5,7 @@ import {
   editableFields,
   parseMetadataLines
 } from '../src/metadata.ts'
-import type { MetadataSchema } from '../src/vercel-api.ts'
+import type { MetadataSchema } from '../src/vercel-types.ts'
 
 const schema: MetadataSchema = {
   type: 'object',

@@ -7,7 +7,7 @@ import {
   type RunOptions,
   type RunResult
 } from '../harness/run-action.ts'
-import { checkExportable } from '../src/report.ts'
+import { checkExportable } from '../src/outputs.ts'
 import { errorLine, neonIdInputs } from './support/run-result.ts'
 
 // Issue 12: a pull request's store as preview variables of its Git branch

@@ -7,12 +7,14 @@ import {
 import { findStores, removeStores, type FoundStore } from '../src/store.ts'
 import type {
   ConnectionApi,
-  ConnectionBody,
   StoreApi,
-  VercelStore,
-  ProjectEnvApi,
-  ProjectEnvVar
+  ProjectEnvApi
 } from '../src/vercel-api.ts'
+import type {
+  ConnectionBody,
+  VercelStore,
+  ProjectEnvVar
+} from '../src/vercel-types.ts'
 import { VercelApiError } from '../src/errors.ts'
 
 /** A connection API that records its calls and fails where told. */

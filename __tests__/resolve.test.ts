@@ -6,11 +6,11 @@ import {
   resolveProduct,
   type TargetInputs
 } from '../src/resolve.ts'
+import type { IntegrationApi } from '../src/vercel-api.ts'
 import type {
   BillingPlan,
-  IntegrationApi,
   IntegrationConfiguration
-} from '../src/vercel-api.ts'
+} from '../src/vercel-types.ts'
 
 /** Installation, then product, as the action resolves them. */
 async function resolveTarget(api: IntegrationApi, inputs: TargetInputs) {

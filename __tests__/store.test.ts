@@ -20,11 +20,8 @@ import {
   type FoundStore,
   waitUntilAvailable
 } from '../src/store.ts'
-import type {
-  StoreApi,
-  CreateStoreBody,
-  VercelStore
-} from '../src/vercel-api.ts'
+import type { StoreApi } from '../src/vercel-api.ts'
+import type { CreateStoreBody, VercelStore } from '../src/vercel-types.ts'
 import { Deadline } from '../src/vercel-client.ts'
 
 const body = {

@@ -1,9 +1,7 @@
 import { MockAgent, errors } from 'undici'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { VercelClient, isLoopback, Deadline } from '../src/vercel-client.ts'
 import {
-  VercelClient,
-  isLoopback,
-  Deadline,
   parseRateLimitReset,
   parseRetryAfter,
   requestedWaitMs,
@@ -11,7 +9,7 @@ import {
   BACKOFF_CAP_MS,
   MAX_RETRIES,
   backoffMs
-} from '../src/vercel-client.ts'
+} from '../src/retry.ts'
 import {
   VercelAnswerTooLargeError,
   VercelApiError,

@@ -45914,7 +45914,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(914);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(844);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45923,7 +45923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 914:
+/***/ 844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48294,23 +48294,6 @@ function adviceFor({ status, body, method }) {
                 : `Vercel gave no reason; check "${Inputs.apiUrl}" and the inputs, then try again.`;
     }
 }
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/vercel-answers.ts
-/**
- * The shapes of Vercel's answers, checked field by field before anything
- * reads them. A field of the wrong type (a number for a name, an object for
- * a list) fails the step with one line naming the answer and the field,
- * instead of a `TypeError` deep inside the action. Each reader copies only
- * the fields the action reads, so nothing else in an answer, however large
- * or deeply nested, is ever walked. Hand-written rather than a compiled JSON
- * Schema: a validator compiled at run time would cost the cold start more
- * than these few checks take.
- */
-
 /**
  * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
  * so that it is handled as any unreadable answer is (a create's is taken as
@@ -48323,225 +48306,19 @@ class UnreadableAnswerError extends VercelResponseError {
         this.message = `Vercel's answer to ${answer} ${problem}`;
     }
 }
-function readStorePage(body, answer) {
-    const place = { answer, field: '' };
-    const page = object(body, place);
-    const stores = list(field(page, 'stores'), at(place, 'stores'), readStore);
-    const pagination = optional(field(page, 'pagination'), at(place, 'pagination'), nullable(object));
-    const next = pagination &&
-        optional(field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
-    return defined({ stores, next: next ?? undefined });
-}
-/** `{ store }` of a read or a create; undefined where there is none. */
-function readStoreAnswer(body, answer) {
-    const place = { answer, field: '' };
-    const store = optional(field(object(body, place), 'store'), at(place, 'store'), nullable(readStore));
-    return store ?? undefined;
-}
-function readStore(value, place) {
-    const store = object(value, place);
-    const read = reader(store, place);
-    return defined({
-        id: read('id', segment),
-        name: read('name', string),
-        type: read('type', string),
-        status: read('status', nullable(string)),
-        externalId: read('externalId', nullable(string)),
-        createdAt: read('createdAt', number),
-        product: read('product', (product, where) => {
-            const readProduct = reader(object(product, where), where);
-            return defined({
-                id: readProduct('id', segment),
-                slug: readProduct('slug', segment),
-                name: readProduct('name', string),
-                integrationConfigurationId: readProduct('integrationConfigurationId', segment)
-            });
-        }),
-        billingPlan: read('billingPlan', nullable((plan, where) => {
-            const readPlan = reader(object(plan, where), where);
-            return defined({
-                id: readPlan('id', string),
-                name: readPlan('name', string)
-            });
-        })),
-        secrets: read('secrets', (secrets, where) => list(secrets, where, (secret, at) => defined({ name: reader(object(secret, at), at)('name', string) }))),
-        projectsMetadata: read('projectsMetadata', nullable((connections, where) => list(connections, where, readConnection))),
-        notification: read('notification', nullable(readNotification))
-    });
-}
-function readConnection(value, place) {
-    const read = reader(object(value, place), place);
-    return defined({
-        id: read('id', string),
-        projectId: read('projectId', segment),
-        name: read('name', string),
-        environments: read('environments', strings),
-        envVarPrefix: read('envVarPrefix', nullable(string)),
-        environmentVariables: read('environmentVariables', strings)
-    });
-}
-function readNotification(value, place) {
-    const read = reader(object(value, place), place);
-    return defined({
-        title: read('title', string),
-        level: read('level', string),
-        message: read('message', string),
-        href: read('href', string)
-    });
-}
-/** `GET /v1/integrations/configurations`: a bare list. */
-function readInstallations(body, answer) {
-    return list(body, { answer, field: '' }, (value, place) => {
-        const read = reader(object(value, place), place);
-        return defined({
-            id: read('id', segment),
-            integrationId: read('integrationId', segment),
-            slug: read('slug', segment),
-            ownerId: read('ownerId', string),
-            status: read('status', string),
-            installationType: read('installationType', string),
-            createdAt: read('createdAt', number),
-            disabledAt: read('disabledAt', number),
-            deletedAt: read('deletedAt', nullable(number)),
-            integration: read('integration', (integration, where) => defined({
-                name: reader(object(integration, where), where)('name', string)
-            }))
-        });
-    });
-}
-function readProducts(body, answer) {
-    const place = { answer, field: '' };
-    const read = reader(object(body, place), place);
-    const products = read('products', (value, where) => list(value, where, readProduct));
-    if (products === undefined)
-        fail(at(place, 'products'), undefined, 'a list');
-    return defined({
-        products,
-        integration: read('integration', (value, where) => {
-            const readIntegration = reader(object(value, where), where);
-            return defined({
-                id: readIntegration('id', segment),
-                slug: readIntegration('slug', segment),
-                name: readIntegration('name', string)
-            });
-        })
-    });
-}
-function readProduct(value, place) {
-    const read = reader(object(value, place), place);
-    return defined({
-        id: read('id', segment),
-        slug: read('slug', segment),
-        name: read('name', string),
-        primaryProtocol: read('primaryProtocol', string),
-        protocols: read('protocols', (protocols, where) => record(protocols, where, (protocol, at) => protocol === undefined || protocol === null
-            ? undefined
-            : defined({
-                status: reader(object(protocol, at), at)('status', string)
-            }))),
-        metadataSchema: read('metadataSchema', readMetadataSchema)
-    });
-}
-function readMetadataSchema(value, place) {
-    const read = reader(object(value, place), place);
-    return defined({
-        type: read('type', string),
-        properties: read('properties', (properties, where) => record(properties, where, readMetadataProperty)),
-        required: read('required', strings)
-    });
-}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/answer-shape.ts
 /**
- * One field of a product's metadata form. The keywords `metadata.ts` reads
- * are checked; an item's own items are not read.
+ * The checks every reader of an answer is built from (`vercel-answers.ts`,
+ * `error-body.ts`): each takes a value and where in which answer it was
+ * found, and returns the value typed, or fails with one line naming the
+ * answer and the field.
  */
-function readMetadataProperty(value, place, depth = 0) {
-    const property = object(value, place);
-    const read = reader(property, place);
-    return defined({
-        ...property,
-        type: read('type', string),
-        minimum: read('minimum', number),
-        maximum: read('maximum', number),
-        exclusiveMinimum: read('exclusiveMinimum', number),
-        exclusiveMaximum: read('exclusiveMaximum', number),
-        minLength: read('minLength', number),
-        maxLength: read('maxLength', number),
-        pattern: read('pattern', string),
-        minItems: read('minItems', number),
-        maxItems: read('maxItems', number),
-        enum: read('enum', (values, where) => list(values, where, (item) => item)),
-        items: depth === 0
-            ? read('items', (items, where) => readMetadataProperty(items, where, depth + 1))
-            : undefined,
-        'ui:control': read('ui:control', string),
-        'ui:options': read('ui:options', (options, where) => list(options, where, (option, at) => typeof option === 'string'
-            ? option
-            : defined({
-                ...object(option, at),
-                value: reader(object(option, at), at)('value', string)
-            })))
-    });
-}
-/** `{ plans }` of `getBillingPlans`. */
-function readPlans(body, answer) {
-    const place = { answer, field: '' };
-    const plans = reader(object(body, place), place)('plans', (value, where) => list(value, where, (plan, at) => {
-        const read = reader(object(plan, at), at);
-        return defined({
-            id: read('id', string),
-            type: read('type', string),
-            name: read('name', string),
-            scope: read('scope', string),
-            description: read('description', string),
-            paymentMethodRequired: read('paymentMethodRequired', vercel_answers_boolean),
-            cost: read('cost', string),
-            minimumAmount: read('minimumAmount', string),
-            maximumAmount: read('maximumAmount', string),
-            disabled: read('disabled', vercel_answers_boolean)
-        });
-    }));
-    if (plans === undefined)
-        fail(at(place, 'plans'), undefined, 'a list');
-    return plans;
-}
-function readProject(body, answer) {
-    const place = { answer, field: '' };
-    const read = reader(object(body, place), place);
-    return defined({ id: read('id', segment), name: read('name', string) });
-}
-/** `{ envs }`, or one variable alone (the answer to a filter by id). */
-function readEnvList(body, answer) {
-    const place = { answer, field: '' };
-    const envs = object(body, place);
-    if (!Object.hasOwn(envs, 'envs'))
-        return [readEnvVar(envs, place)];
-    return (optional(field(envs, 'envs'), at(place, 'envs'), (value, where) => list(value, where, readEnvVar)) ?? []);
-}
-function readEnvValue(body, answer) {
-    return readEnvVar(body, { answer, field: '' });
-}
-function readEnvVar(value, place) {
-    const read = reader(object(value, place), place);
-    return defined({
-        id: read('id', segment),
-        key: read('key', string),
-        type: read('type', string),
-        value: read('value', string),
-        decrypted: read('decrypted', vercel_answers_boolean),
-        target: read('target', (target, where) => typeof target === 'string' ? target : strings(target, where)),
-        contentHint: read('contentHint', nullable((hint, where) => {
-            const readHint = reader(object(hint, where), where);
-            return defined({
-                type: readHint('type', string),
-                storeId: readHint('storeId', string)
-            });
-        })),
-        gitBranch: read('gitBranch', nullable(string)),
-        comment: read('comment', string),
-        createdAt: read('createdAt', number),
-        updatedAt: read('updatedAt', number)
-    });
-}
+
 /**
  * An id or slug that goes into a request's path. `.` and `..` would change
  * the path (`/v1/storage/stores/..` is `/v1/storage/`), so such an answer is
@@ -48564,7 +48341,7 @@ function number(value, place) {
         fail(place, value, 'a number');
     return value;
 }
-function vercel_answers_boolean(value, place) {
+function answer_shape_boolean(value, place) {
     if (typeof value !== 'boolean')
         fail(place, value, 'true or false');
     return value;
@@ -48636,51 +48413,9 @@ function isObject(value) {
 function defined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
 }
-function readEnvWriteAnswer(body, answer) {
-    const place = { answer, field: '' };
-    const source = object(body, place);
-    const created = field(source, 'created');
-    const failed = optional(field(source, 'failed'), at(place, 'failed'), (value, where) => list(value, where, (item, itemPlace) => {
-        const error = optional(field(object(item, itemPlace), 'error'), at(itemPlace, 'error'), object);
-        const readError = reader(error ?? {}, at(itemPlace, 'error'));
-        return defined({
-            code: readError('code', string),
-            message: readError('message', string),
-            key: readError('key', string)
-        });
-    }));
-    return {
-        created: optional(created, at(place, 'created'), (value, where) => Array.isArray(value)
-            ? list(value, where, readEnvVar)
-            : [readEnvVar(value, where)]) ?? [],
-        failed: failed ?? []
-    };
-}
-function readDeploymentList(body, answer) {
-    const place = { answer, field: '' };
-    return list(field(object(body, place), 'deployments'), at(place, 'deployments'), (item, where) => {
-        const read = reader(object(item, where), where);
-        const id = read('uid', segment);
-        if (id === undefined)
-            fail(at(where, 'uid'), undefined, 'a string');
-        return defined({
-            id,
-            name: read('name', string),
-            url: read('url', string),
-            // `created` is the older name of the same time.
-            createdAt: read('createdAt', number) ?? read('created', number)
-        });
-    });
-}
-/** A deployment as `POST /v13/deployments` answers: the new one. */
-function readDeploymentAnswer(body, answer) {
-    const place = { answer, field: '' };
-    const read = reader(object(body, place), place);
-    const id = read('id', segment);
-    if (id === undefined)
-        fail(at(place, 'id'), undefined, 'a string');
-    return defined({ id, url: read('url', string) });
-}
+
+;// CONCATENATED MODULE: ./src/error-body.ts
+
 /** Describes a body for a person: Vercel's error, or what else came back. */
 function describeBody(text, contentType = '') {
     const trimmed = text.trim();
@@ -48780,7 +48515,83 @@ function readErrorAnswer(body) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/retry.ts
+/** How many times a request is sent again after the first attempt. */
+const MAX_RETRIES = 4;
+/** Backoff before retry n is random in [0, min(CAP, BASE × 2^(n-1))]: full jitter. */
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 8_000;
+/**
+ * Whether an answer may be retried. Reads and deletes are safe to repeat
+ * (a repeated delete finds the store gone); a create is retried only on a
+ * 429, which means Vercel did nothing: after a 5xx or a lost answer the store
+ * may exist, and `store.ts` looks before it creates again.
+ */
+function isRetryableStatus(method, status) {
+    if (status === 429)
+        return true;
+    return method !== 'POST' && status >= 500 && status <= 599;
+}
+function isRetryableNetworkError(method) {
+    return method !== 'POST';
+}
+/**
+ * Full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog):
+ * concurrent runs that failed together spread out instead of retrying in step.
+ */
+function backoffMs(retry, random) {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1));
+    return Math.round(random() * ceiling);
+}
+function formatSeconds(ms) {
+    const seconds = ms / 1000;
+    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+}
+/**
+ * How long the server asks us to wait before the next request, in ms, or
+ * undefined when it does not say. `Retry-After` (seconds or an HTTP date) is
+ * read on any retryable answer; `X-RateLimit-Reset` (unix seconds) only on a
+ * 429, since Vercel sends its rate-limit headers on every answer.
+ */
+function requestedWaitMs(status, headers, now) {
+    const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now);
+    if (retryAfter !== undefined)
+        return retryAfter;
+    if (status !== 429)
+        return undefined;
+    return parseRateLimitReset(header(headers, 'x-ratelimit-reset'), now);
+}
+/** `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`. */
+function parseRetryAfter(value, now) {
+    const text = value?.trim();
+    if (!text)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Number(text) * 1000;
+    // An HTTP date names its day and month; this keeps "-3" from passing for one.
+    const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** `X-RateLimit-Reset: 1795000000`: when the window resets, in unix seconds. */
+function parseRateLimitReset(value, now) {
+    const text = value?.trim();
+    if (!text || !/^\d+$/.test(text))
+        return undefined;
+    return Math.max(0, Number(text) * 1000 - now);
+}
+function header(headers, name) {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+
 ;// CONCATENATED MODULE: ./src/vercel-client.ts
+/**
+ * The one client of the Vercel API: each request with the token and team
+ * scope, bounded in time by the step's `Deadline` and in size, sent again
+ * where `retry.ts` allows, and failed with one error type per way it can
+ * fail.
+ */
+
 
 
 
@@ -49034,73 +48845,6 @@ class Deadline {
         return this.remainingMs() === 0;
     }
 }
-/** How many times a request is sent again after the first attempt. */
-const MAX_RETRIES = 4;
-/** Backoff before retry n is random in [0, min(CAP, BASE × 2^(n-1))]: full jitter. */
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 8_000;
-/**
- * Whether an answer may be retried. Reads and deletes are safe to repeat
- * (a repeated delete finds the store gone); a create is retried only on a
- * 429, which means Vercel did nothing: after a 5xx or a lost answer the store
- * may exist, and `store.ts` looks before it creates again.
- */
-function isRetryableStatus(method, status) {
-    if (status === 429)
-        return true;
-    return method !== 'POST' && status >= 500 && status <= 599;
-}
-function isRetryableNetworkError(method) {
-    return method !== 'POST';
-}
-/**
- * Full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog):
- * concurrent runs that failed together spread out instead of retrying in step.
- */
-function backoffMs(retry, random) {
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1));
-    return Math.round(random() * ceiling);
-}
-function formatSeconds(ms) {
-    const seconds = ms / 1000;
-    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
-}
-/**
- * How long the server asks us to wait before the next request, in ms, or
- * undefined when it does not say. `Retry-After` (seconds or an HTTP date) is
- * read on any retryable answer; `X-RateLimit-Reset` (unix seconds) only on a
- * 429, since Vercel sends its rate-limit headers on every answer.
- */
-function requestedWaitMs(status, headers, now) {
-    const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now);
-    if (retryAfter !== undefined)
-        return retryAfter;
-    if (status !== 429)
-        return undefined;
-    return parseRateLimitReset(header(headers, 'x-ratelimit-reset'), now);
-}
-/** `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`. */
-function parseRetryAfter(value, now) {
-    const text = value?.trim();
-    if (!text)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Number(text) * 1000;
-    // An HTTP date names its day and month; this keeps "-3" from passing for one.
-    const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** `X-RateLimit-Reset: 1795000000`: when the window resets, in unix seconds. */
-function parseRateLimitReset(value, now) {
-    const text = value?.trim();
-    if (!text || !/^\d+$/.test(text))
-        return undefined;
-    return Math.max(0, Number(text) * 1000 - now);
-}
-function header(headers, name) {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
 
 ;// CONCATENATED MODULE: ./src/github.ts
 
@@ -49316,14 +49060,8 @@ function log_info(text) {
 function log_debug(text) {
     core_debug(printable(text));
 }
-function log_notice(text) {
-    core.notice(printable(text));
-}
 function log_warning(text) {
     warning(printable(text));
-}
-function log_error(text) {
-    core.error(printable(text));
 }
 /** Fails the step with this message as its one error line. */
 function log_fail(message) {
@@ -50184,451 +49922,6 @@ async function explained(reading, request, key) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/redeploy.ts
-// A host as Vercel gives a deployment's `url`: anything else is not shown.
-const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
-/** The branch's newest preview deployment, if it has one. */
-async function newestPreview(api, projectId, branch) {
-    const [newest] = await api.listPreviews(projectId, branch, 1);
-    return newest;
-}
-/**
- * Redeploys `newest` where it was created before `changedAt`, the time the
- * branch's variables last changed; otherwise, or without a deployment,
- * nothing.
- */
-async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, log) {
-    if (!newest) {
-        log(`Branch ${branch} has no preview deployment yet; nothing to redeploy.`);
-        return undefined;
-    }
-    if (changedAt === undefined ||
-        newest.createdAt === undefined ||
-        newest.createdAt >= changedAt) {
-        log(`The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`);
-        return undefined;
-    }
-    const deployment = await api.redeploy(newest.name ?? projectName, newest.id);
-    const url = deployment.url && HOST.test(deployment.url)
-        ? `https://${deployment.url}`
-        : '';
-    log(`Redeployed ${newest.id}, the newest preview of branch ${branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`);
-    return { id: deployment.id, url, of: newest.id };
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-/**
- * What the step tells its user: the outputs, the job summary's part (see
- * `summary.ts`) and the closing log lines, for each outcome of a run; and
- * the same for a dry run's plan.
- */
-
-
-
-
-
-function buildReport({ store, created, duplicates }, inputs) {
-    const product = store.product ?? {};
-    return {
-        storeId: store.id,
-        storeName: store.name ?? inputs.name,
-        externalId: inputs.externalId,
-        created,
-        status: store.status ?? 'unknown',
-        integrationConfigurationId: product.integrationConfigurationId ?? inputs.integrationConfigurationId,
-        productId: product.id ?? (inputs.product.startsWith('iap_') ? inputs.product : ''),
-        productName: product.name ?? product.slug ?? inputs.product,
-        billingPlanId: store.billingPlan?.id ?? '',
-        billingPlanName: store.billingPlan?.name ?? '',
-        dashboardUrl: dashboardUrl(store, inputs),
-        secretNames: (store.secrets ?? []).flatMap(({ name }) => name ?? []),
-        duplicates: duplicates.map((duplicate) => ({
-            id: duplicate.id,
-            name: duplicate.name ?? '',
-            dashboardUrl: dashboardUrl(duplicate, inputs)
-        }))
-    };
-}
-/**
- * The store's page in the Vercel dashboard. The team's slug is in the path
- * where the user gave one; otherwise Vercel's `/d?to=` link lets the
- * dashboard fill in the team.
- */
-function dashboardUrl(store, { team }) {
-    const path = `/~/stores/integration/${encodeURIComponent(store.id)}`;
-    if (team && 'slug' in team) {
-        return `https://vercel.com/${encodeURIComponent(team.slug)}${path}`;
-    }
-    return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`;
-}
-const CREATE = 'POST /v1/storage/stores/integration/direct';
-/** Outputs, the summary and the closing lines of the log, for an outcome. */
-function reportOutcome(outcome) {
-    switch (outcome.kind) {
-        case 'present':
-            return reportPresent(outcome);
-        case 'absent':
-            return reportAbsent(outcome);
-        case 'would-reuse': {
-            const { report, connection, readEnv } = outcome;
-            setOutputs(report);
-            addDryRunReuseToSummary(report, connection);
-            log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, readEnv)}${describePreview(outcome)}`);
-            return warnOfDuplicates(report);
-        }
-        case 'would-create': {
-            const { body, connection, readEnv } = outcome;
-            const shown = withHiddenValues(body);
-            setOutputs(wouldCreateReport(body, outcome.productId));
-            addDryRunCreateToSummary(shown, connection);
-            return log_info(`Dry run: would create store ${body.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, readEnv)}${describePreview(outcome)}`);
-        }
-        case 'prune':
-        case 'would-prune':
-            return reportPrune(outcome);
-        case 'would-delete': {
-            const { found, externalId, branchVariablesOf } = outcome;
-            setWouldDeleteOutputs(found, externalId);
-            addDryRunRemovalToSummary(found, externalId);
-            return log_info(found.length > 0
-                ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on project ${branchVariablesOf}`}`
-                : `Dry run: no store has the key "${externalId}"; nothing would be deleted.`);
-        }
-    }
-}
-function reportPresent({ report, project, environments, exportEnv, redeploy }) {
-    const { connection, env } = report;
-    setOutputs(report, { exportEnv, redeploy });
-    addStoreToSummary(report);
-    log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
-    if (connection) {
-        log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
-    }
-    if (env) {
-        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exportEnv ? " and the job's environment" : ''}, each masked in the log.`);
-    }
-    warnOfDuplicates(report);
-}
-function reportAbsent({ removed, externalId, nothingToDelete }) {
-    if (nothingToDelete !== undefined) {
-        log_warning(`Nothing to delete: ${nothingToDelete}`);
-    }
-    setRemovalOutputs(removed, externalId);
-    addRemovalToSummary(removed, externalId);
-    if (nothingToDelete !== undefined)
-        return;
-    log_info(removed.length > 0
-        ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
-        : `No store has the key "${externalId}"; nothing to delete.`);
-}
-/** `state: prune`: the stores of closed pull requests, deleted or not. */
-function reportPrune(outcome) {
-    const { repository, kept } = outcome;
-    const slug = `${repository.owner}/${repository.repo}`;
-    const dryRun = outcome.kind === 'would-prune';
-    const stores = dryRun
-        ? outcome.closed.map(({ store, pullRequest }) => ({
-            id: store.id,
-            name: store.name ?? '',
-            pullRequest,
-            projects: (store.projectsMetadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project')
-        }))
-        : outcome.deleted;
-    if (outcome.kind === 'prune' && outcome.nothingToPrune !== undefined) {
-        log_warning(`Nothing to prune: ${outcome.nothingToPrune}`);
-    }
-    const ids = dryRun ? [] : stores.map(({ id }) => id);
-    setOutput(Outputs.deletedStoreIds, JSON.stringify(ids));
-    setOutput(Outputs.deletedCount, String(ids.length));
-    setOutput(Outputs.deleted, String(ids.length > 0));
-    addPruneToSummary(stores, { repository: slug, kept, dryRun });
-    const listed = stores
-        .map(({ id, pullRequest }) => `${id} (#${pullRequest})`)
-        .join(', ');
-    const keptLine = `${kept} store(s) of open pull requests kept.`;
-    const variables = outcome.branchVariablesOf && stores.length > 0
-        ? `, with the branch variables the action wrote for them on project ${outcome.branchVariablesOf}`
-        : '';
-    log_info(stores.length === 0
-        ? `No store of ${slug}'s closed pull requests in this installation and product; ${keptLine}`
-        : dryRun
-            ? `Dry run: would delete ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`
-            : `Deleted ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`);
-}
-function warnOfDuplicates(report) {
-    if (report.duplicates.length === 0)
-        return;
-    log_warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
-}
-/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
-function describePreview({ gitBranch, redeploy }) {
-    if (gitBranch === undefined)
-        return '';
-    const then = redeploy
-        ? ", and redeploy the branch's newest preview if it was built before them"
-        : '';
-    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`;
-}
-function describeConnection(connection, readEnv) {
-    if (!connection)
-        return '';
-    const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`;
-    const connected = connection.connected
-        ? ` Would connect it to project ${project}.`
-        : ` It is already connected to project ${project}.`;
-    return readEnv
-        ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
-        : connected;
-}
-/**
- * The body as it may be shown: protocol settings can hold credentials, so
- * only their keys are.
- */
-function withHiddenValues(body) {
-    if (!body.protocolSettings)
-        return body;
-    return {
-        ...body,
-        protocolSettings: Object.fromEntries(Object.keys(body.protocolSettings).map((key) => [key, '***']))
-    };
-}
-/** The report of a store not created yet: no id, status or link. */
-function wouldCreateReport(body, productId) {
-    return {
-        storeId: '',
-        storeName: body.name,
-        externalId: body.externalId,
-        created: false,
-        status: '',
-        integrationConfigurationId: body.integrationConfigurationId,
-        productId,
-        productName: body.integrationProductIdOrSlug,
-        billingPlanId: body.billingPlanId ?? '',
-        billingPlanName: '',
-        dashboardUrl: '',
-        secretNames: [],
-        duplicates: []
-    };
-}
-/**
- * The one place that sets the step's outputs, and with `export-env` puts the
- * store's variables into the job's environment.
- */
-function setOutputs(report, options = {}) {
-    const outputs = {
-        [Outputs.storeId]: report.storeId,
-        [Outputs.storeName]: report.storeName,
-        [Outputs.externalId]: report.externalId,
-        [Outputs.created]: String(report.created),
-        [Outputs.status]: report.status,
-        [Outputs.integrationConfigurationId]: report.integrationConfigurationId,
-        [Outputs.productId]: report.productId,
-        [Outputs.billingPlanId]: report.billingPlanId,
-        [Outputs.dashboardUrl]: report.dashboardUrl,
-        [Outputs.secretNames]: JSON.stringify(report.secretNames),
-        [Outputs.deleted]: 'false',
-        [Outputs.connectedProject]: report.connection?.projectId ?? '',
-        [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
-    };
-    for (const [name, value] of Object.entries(outputs)) {
-        setOutput(name, value);
-    }
-    // Only where read; every value is masked by now (`readStoreEnv`).
-    if (report.env)
-        setOutput(Outputs.env, JSON.stringify(report.env));
-    if (report.env && options.exportEnv) {
-        checkExportable(Object.keys(report.env));
-        for (const [name, value] of Object.entries(report.env)) {
-            // Masked already, each line too; again here, where it leaves the step.
-            mask(value);
-            exportVariable(name, value);
-        }
-    }
-    if (options.redeploy) {
-        setOutput(Outputs.redeployedDeploymentId, report.redeployed?.id ?? '');
-        setOutput(Outputs.redeployedDeploymentUrl, report.redeployed?.url ?? '');
-    }
-}
-// A name fit for the job's environment; and the names that would change how
-// the runner, a shell or Node runs the later steps. The names come from the
-// store's integration, which is no reason to trust them with that.
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
-const RUNNER_NAMES = /^(PATH|HOME|SHELL|ENV|BASH_ENV|BASH_FUNC_.*|IFS|PS4|NODE_OPTIONS|NODE_PATH|LD_.*|DYLD_.*|PYTHON(PATH|STARTUP|HOME)|PERL5?(LIB|OPT)|RUBYOPT|JAVA_TOOL_OPTIONS|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*)$/i;
-/** Fails, naming it, where a name must not go into the job's environment. */
-function checkExportable(names) {
-    const refused = names.find((name) => !VARIABLE_NAME.test(name) || RUNNER_NAMES.test(name));
-    if (refused === undefined)
-        return;
-    throw new ActionError(`The store has a variable named ${JSON.stringify(refused.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: it is not a plain name, or it would change how later steps run; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`);
-}
-/** `state: absent`: what was deleted; the oldest store stands for the key. */
-function setRemovalOutputs(removed, externalId) {
-    setAbsentOutputs(removed, removed.length > 0, externalId);
-}
-/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
-function setWouldDeleteOutputs(found, externalId) {
-    setAbsentOutputs(found, false, externalId);
-}
-function setAbsentOutputs(stores, deleted, externalId) {
-    const [oldest] = stores;
-    const outputs = {
-        [Outputs.deleted]: String(deleted),
-        [Outputs.storeId]: oldest?.id ?? '',
-        [Outputs.storeName]: oldest?.name ?? '',
-        [Outputs.externalId]: externalId,
-        [Outputs.created]: 'false',
-        [Outputs.deletedStoreIds]: JSON.stringify(deleted ? stores.map(({ id }) => id) : []),
-        [Outputs.deletedCount]: String(deleted ? stores.length : 0)
-    };
-    for (const [name, value] of Object.entries(outputs)) {
-        setOutput(name, value);
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/naming.ts
-
-
-/**
- * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
- * do the same, but loading it brings Octokit into a step that never calls the
- * GitHub API.
- */
-function readGitHubContext(env = process.env) {
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
-    return {
-        owner: owner || undefined,
-        repo: repo || undefined,
-        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
-        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
-    };
-}
-function readPullRequestNumber(eventPath) {
-    if (!eventPath)
-        return undefined;
-    let event;
-    try {
-        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const number = event?.pull_request?.number;
-    return Number.isSafeInteger(number) ? number : undefined;
-}
-/**
- * The longest default name. The strictest product rule the Vercel CLI knows
- * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
- * characters that start with a letter, hold only letters, digits and single
- * hyphens, and do not end in one; every default name keeps to it.
- */
-const MAX_DEFAULT_NAME_LENGTH = 50;
-/** What the create spec and the `external-id` input allow for a key. */
-const MAX_KEY_LENGTH = 256;
-const HASH_LENGTH = 8;
-const PRINTABLE = /^[\x20-\x7e]+$/;
-/**
- * The default store name and idempotency key. For pull request 42 of
- * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
- * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
- * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
- * `acme-labs/web` never share a store although the name shows only the
- * repository. Where the user names the store, the key follows that name
- * (`acme/web:<name>`), so that two steps with two names never share a key.
- * Each is undefined where the context cannot give it.
- */
-function deriveDefaults(context, givenName) {
-    const { owner, repo, pullRequestNumber, branch } = context;
-    const repository = owner && repo ? { owner, repo } : undefined;
-    let name = givenName || undefined;
-    let externalId;
-    if (givenName) {
-        externalId = repository
-            ? fitKey(`${slugOf(repository)}:${givenName}`)
-            : givenName;
-    }
-    else if (repository && pullRequestNumber !== undefined) {
-        name = pullRequestStoreName(repository, pullRequestNumber);
-        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
-    }
-    else if (repository && branch) {
-        name = branchStoreName(repository, branch);
-        externalId = fitKey(`${slugOf(repository)}@${branch}`);
-    }
-    return { name, externalId };
-}
-/**
- * The default name of the store of this repository's pull request: the
- * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
- */
-function pullRequestStoreName(repository, pullRequestNumber) {
-    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
-}
-/**
- * The pull request whose default-named store of this repository has this
- * name, or undefined where the name is not one (another repository's, a
- * branch build's, or a name the user gave).
- */
-function pullRequestOfStoreName(name, repository) {
-    const hash = hashOf(slugOf(repository));
-    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
-    if (!match)
-        return undefined;
-    const number = Number(match[1]);
-    if (!Number.isSafeInteger(number))
-        return undefined;
-    // Derived again, so that the readable part must be this repository's too.
-    return pullRequestStoreName(repository, number) === name ? number : undefined;
-}
-/** The default name of a branch build's store. */
-function branchStoreName(repository, branch) {
-    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
-    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
-}
-/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
-function slugOf({ owner, repo }) {
-    return `${owner}/${repo}`.toLowerCase();
-}
-/**
- * `<repo><suffix>-<hash>` within the length limit: the repository's part is
- * cut first, then the suffix, so the hash that keeps names apart always
- * stays. A name that would not start with a letter gets an `r-` in front.
- */
-function fitName(repo, suffix, hash) {
-    let head = readable(repo);
-    if (!/^[a-z]/.test(head))
-        head = `r-${head}`.replace(/-+$/, '');
-    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
-    const full = `${head}${suffix}`;
-    const cut = full.length <= room
-        ? full
-        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
-    return `${cut.replace(/-+$/, '')}-${hash}`;
-}
-/** Lower-case letters and digits, every other run of characters one `-`. */
-function readable(raw) {
-    return raw
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '');
-}
-/** The key as it is where it is printable and short enough; else cleaned. */
-function fitKey(key) {
-    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
-        return key;
-    const hash = hashOf(key);
-    const head = key
-        .replace(/[^\x20-\x7e]+/g, '-')
-        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
-    return `${head}-${hash}`;
-}
-function hashOf(raw) {
-    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
-}
-
 ;// CONCATENATED MODULE: ./src/store.ts
 
 
@@ -50742,7 +50035,7 @@ async function withDetails(api, store) {
     return mergeRead(store, await api.getStore(store.id));
 }
 /** The store as a read shows it now; it must exist. */
-async function store_readStore(api, id) {
+async function readStore(api, id) {
     return mergeRead({ id }, await api.getStore(id));
 }
 /** A store's read over its listing, which may describe the product only in part. */
@@ -50908,98 +50201,279 @@ async function removeStores(api, stores, fallbackName, log = () => { }) {
     return removed;
 }
 
-;// CONCATENATED MODULE: ./src/prune.ts
+;// CONCATENATED MODULE: ./src/outputs.ts
+/**
+ * The step's outputs: the one place that sets them, for every outcome, and
+ * with `export-env` puts the store's variables into the job's environment
+ * (refusing names that would change how later steps run).
+ */
+
+
 
 
 /**
- * Lists the stores first, then reads the open pull requests: a pull request
- * opened between the two is then seen open, so its new store is never taken
- * for a leftover. Where no store is a candidate, GitHub is not asked.
+ * The one place that sets the step's outputs, and with `export-env` puts the
+ * store's variables into the job's environment.
  */
-async function planPrune(step) {
-    const candidates = await findCandidates(step);
-    if (candidates.length === 0) {
-        return { repository: step.repository, closed: [], kept: 0 };
-    }
-    const github = await step.openGitHub();
-    const open = await github.openPullRequests(step.repository);
-    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
-    return {
-        repository: step.repository,
-        closed,
-        kept: candidates.length - closed.length
+function setOutputs(report, options = {}) {
+    const outputs = {
+        [Outputs.storeId]: report.storeId,
+        [Outputs.storeName]: report.storeName,
+        [Outputs.externalId]: report.externalId,
+        [Outputs.created]: String(report.created),
+        [Outputs.status]: report.status,
+        [Outputs.integrationConfigurationId]: report.integrationConfigurationId,
+        [Outputs.productId]: report.productId,
+        [Outputs.billingPlanId]: report.billingPlanId,
+        [Outputs.dashboardUrl]: report.dashboardUrl,
+        [Outputs.secretNames]: JSON.stringify(report.secretNames),
+        [Outputs.deleted]: 'false',
+        [Outputs.connectedProject]: report.connection?.projectId ?? '',
+        [Outputs.envVarNames]: JSON.stringify(report.connection?.envVarNames ?? [])
     };
-}
-/**
- * Deletes the stores of the plan as `state: absent` would: first the branch
- * variables the action wrote for them (issue 12; of every branch, since
- * they are marked with the store's id), where the step names a project,
- * then each store's connections and the store.
- */
-async function applyPrune(api, plan, { log, removeBranchVariables, project }) {
-    if (project !== undefined && plan.closed.length > 0) {
-        await removeBranchVariables(plan.closed.map(({ store }) => store.id));
+    for (const [name, value] of Object.entries(outputs)) {
+        setOutput(name, value);
     }
-    const deleted = [];
-    for (const { store, pullRequest } of plan.closed) {
-        const [removed] = await removeStores(api, [store], '', log);
-        deleted.push({ ...removed, pullRequest });
-    }
-    return {
-        kind: 'prune',
-        repository: plan.repository,
-        deleted,
-        kept: plan.kept,
-        branchVariablesOf: project
-    };
-}
-/** A dry run: the stores a prune would delete. */
-function showPrune(plan, project) {
-    return {
-        kind: 'would-prune',
-        repository: plan.repository,
-        closed: plan.closed,
-        kept: plan.kept,
-        branchVariablesOf: project
-    };
-}
-/** This repository's pull requests' stores of this installation and product. */
-async function findCandidates({ repository, target, api, warn }) {
-    const listed = await api.listStores(target.integrationConfigurationId);
-    const candidates = [];
-    for (const store of listed) {
-        if (typeof store.id !== 'string' || !store.id)
-            continue;
-        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
-        if (pullRequest === undefined)
-            continue;
-        const key = prune_keyOf(repository, pullRequest, target);
-        let found = { ...store, id: store.id };
-        let verdict = judgeStore(found, key);
-        if (verdict === 'unconfirmed') {
-            // The listing left out the product: one read says.
-            found = { ...found, ...(await api.getStore(found.id)), id: found.id };
-            verdict = judgeStore(found, key);
-            if (verdict === 'unconfirmed') {
-                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
-            }
+    // Only where read; every value is masked by now (`readStoreEnv`).
+    if (report.env)
+        setOutput(Outputs.env, JSON.stringify(report.env));
+    if (report.env && options.exportEnv) {
+        checkExportable(Object.keys(report.env));
+        for (const [name, value] of Object.entries(report.env)) {
+            // Masked already, each line too; again here, where it leaves the step.
+            mask(value);
+            exportVariable(name, value);
         }
-        if (verdict === 'match')
-            candidates.push({ store: found, pullRequest });
     }
-    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
+    if (options.redeploy) {
+        setOutput(Outputs.redeployedDeploymentId, report.redeployed?.id ?? '');
+        setOutput(Outputs.redeployedDeploymentUrl, report.redeployed?.url ?? '');
+    }
 }
-/** The key `state: present` gave the store of this pull request. */
-function prune_keyOf(repository, pullRequest, target) {
-    const { name, externalId } = deriveDefaults({
-        ...repository,
-        pullRequestNumber: pullRequest
-    });
+// A name fit for the job's environment; and the names that would change how
+// the runner, a shell or Node runs the later steps. The names come from the
+// store's integration, which is no reason to trust them with that.
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+const RUNNER_NAMES = /^(PATH|HOME|SHELL|ENV|BASH_ENV|BASH_FUNC_.*|IFS|PS4|NODE_OPTIONS|NODE_PATH|LD_.*|DYLD_.*|PYTHON(PATH|STARTUP|HOME)|PERL5?(LIB|OPT)|RUBYOPT|JAVA_TOOL_OPTIONS|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*)$/i;
+/** Fails, naming it, where a name must not go into the job's environment. */
+function checkExportable(names) {
+    const refused = names.find((name) => !VARIABLE_NAME.test(name) || RUNNER_NAMES.test(name));
+    if (refused === undefined)
+        return;
+    throw new ActionError(`The store has a variable named ${JSON.stringify(refused.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: it is not a plain name, or it would change how later steps run; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`);
+}
+/** `state: prune`: the ids of the stores deleted (none in a dry run). */
+function setPruneOutputs(ids) {
+    setOutput(Outputs.deletedStoreIds, JSON.stringify(ids));
+    setOutput(Outputs.deletedCount, String(ids.length));
+    setOutput(Outputs.deleted, String(ids.length > 0));
+}
+/** `state: absent`: what was deleted; the oldest store stands for the key. */
+function setRemovalOutputs(removed, externalId) {
+    setAbsentOutputs(removed, removed.length > 0, externalId);
+}
+/** `state: absent` with `dry-run`: nothing deleted; the oldest store that would be. */
+function setWouldDeleteOutputs(found, externalId) {
+    setAbsentOutputs(found, false, externalId);
+}
+function setAbsentOutputs(stores, deleted, externalId) {
+    const [oldest] = stores;
+    const outputs = {
+        [Outputs.deleted]: String(deleted),
+        [Outputs.storeId]: oldest?.id ?? '',
+        [Outputs.storeName]: oldest?.name ?? '',
+        [Outputs.externalId]: externalId,
+        [Outputs.created]: 'false',
+        [Outputs.deletedStoreIds]: JSON.stringify(deleted ? stores.map(({ id }) => id) : []),
+        [Outputs.deletedCount]: String(deleted ? stores.length : 0)
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+        setOutput(name, value);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+function buildReport({ store, created, duplicates }, inputs) {
+    const product = store.product ?? {};
     return {
-        integrationConfigurationId: target.integrationConfigurationId,
-        product: target.productIdOrSlug,
-        name: name ?? '',
-        externalId: externalId ?? ''
+        storeId: store.id,
+        storeName: store.name ?? inputs.name,
+        externalId: inputs.externalId,
+        created,
+        status: store.status ?? 'unknown',
+        integrationConfigurationId: product.integrationConfigurationId ?? inputs.integrationConfigurationId,
+        productId: product.id ?? (inputs.product.startsWith('iap_') ? inputs.product : ''),
+        productName: product.name ?? product.slug ?? inputs.product,
+        billingPlanId: store.billingPlan?.id ?? '',
+        billingPlanName: store.billingPlan?.name ?? '',
+        dashboardUrl: dashboardUrl(store, inputs),
+        secretNames: (store.secrets ?? []).flatMap(({ name }) => name ?? []),
+        duplicates: duplicates.map((duplicate) => ({
+            id: duplicate.id,
+            name: duplicate.name ?? '',
+            dashboardUrl: dashboardUrl(duplicate, inputs)
+        }))
+    };
+}
+/**
+ * The store's page in the Vercel dashboard. The team's slug is in the path
+ * where the user gave one; otherwise Vercel's `/d?to=` link lets the
+ * dashboard fill in the team.
+ */
+function dashboardUrl(store, { team }) {
+    const path = `/~/stores/integration/${encodeURIComponent(store.id)}`;
+    if (team && 'slug' in team) {
+        return `https://vercel.com/${encodeURIComponent(team.slug)}${path}`;
+    }
+    return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`;
+}
+const CREATE = 'POST /v1/storage/stores/integration/direct';
+/** Outputs, the summary and the closing lines of the log, for an outcome. */
+function reportOutcome(outcome) {
+    switch (outcome.kind) {
+        case 'present':
+            return reportPresent(outcome);
+        case 'absent':
+            return reportAbsent(outcome);
+        case 'would-reuse': {
+            const { report, connection, readEnv } = outcome;
+            setOutputs(report);
+            addDryRunReuseToSummary(report, connection);
+            log_info(`Dry run: would reuse store ${report.storeName} (${report.storeId}).${describeConnection(connection, readEnv)}${describePreview(outcome)}`);
+            return warnOfDuplicates(report);
+        }
+        case 'would-create': {
+            const { body, connection, readEnv } = outcome;
+            const shown = withHiddenValues(body);
+            setOutputs(wouldCreateReport(body, outcome.productId));
+            addDryRunCreateToSummary(shown, connection);
+            return log_info(`Dry run: would create store ${body.name} with ${CREATE} and body ${JSON.stringify(shown)}.${describeConnection(connection, readEnv)}${describePreview(outcome)}`);
+        }
+        case 'prune':
+        case 'would-prune':
+            return reportPrune(outcome);
+        case 'would-delete': {
+            const { found, externalId, branchVariablesOf } = outcome;
+            setWouldDeleteOutputs(found, externalId);
+            addDryRunRemovalToSummary(found, externalId);
+            return log_info(found.length > 0
+                ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on project ${branchVariablesOf}`}`
+                : `Dry run: no store has the key "${externalId}"; nothing would be deleted.`);
+        }
+    }
+}
+function reportPresent({ report, project, environments, exportEnv, redeploy }) {
+    const { connection, env } = report;
+    setOutputs(report, { exportEnv, redeploy });
+    addStoreToSummary(report);
+    log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
+    if (connection) {
+        log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
+    }
+    if (env) {
+        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exportEnv ? " and the job's environment" : ''}, each masked in the log.`);
+    }
+    warnOfDuplicates(report);
+}
+function reportAbsent({ removed, externalId, nothingToDelete }) {
+    if (nothingToDelete !== undefined) {
+        log_warning(`Nothing to delete: ${nothingToDelete}`);
+    }
+    setRemovalOutputs(removed, externalId);
+    addRemovalToSummary(removed, externalId);
+    if (nothingToDelete !== undefined)
+        return;
+    log_info(removed.length > 0
+        ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
+        : `No store has the key "${externalId}"; nothing to delete.`);
+}
+/** `state: prune`: the stores of closed pull requests, deleted or not. */
+function reportPrune(outcome) {
+    const { repository, kept } = outcome;
+    const slug = `${repository.owner}/${repository.repo}`;
+    const dryRun = outcome.kind === 'would-prune';
+    const stores = dryRun
+        ? outcome.closed.map(({ store, pullRequest }) => ({
+            id: store.id,
+            name: store.name ?? '',
+            pullRequest,
+            projects: (store.projectsMetadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project')
+        }))
+        : outcome.deleted;
+    if (outcome.kind === 'prune' && outcome.nothingToPrune !== undefined) {
+        log_warning(`Nothing to prune: ${outcome.nothingToPrune}`);
+    }
+    setPruneOutputs(dryRun ? [] : stores.map(({ id }) => id));
+    addPruneToSummary(stores, { repository: slug, kept, dryRun });
+    const listed = stores
+        .map(({ id, pullRequest }) => `${id} (#${pullRequest})`)
+        .join(', ');
+    const keptLine = `${kept} store(s) of open pull requests kept.`;
+    const variables = outcome.branchVariablesOf && stores.length > 0
+        ? `, with the branch variables the action wrote for them on project ${outcome.branchVariablesOf}`
+        : '';
+    log_info(stores.length === 0
+        ? `No store of ${slug}'s closed pull requests in this installation and product; ${keptLine}`
+        : dryRun
+            ? `Dry run: would delete ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`
+            : `Deleted ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`);
+}
+function warnOfDuplicates(report) {
+    if (report.duplicates.length === 0)
+        return;
+    log_warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
+}
+/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
+function describePreview({ gitBranch, redeploy }) {
+    if (gitBranch === undefined)
+        return '';
+    const then = redeploy
+        ? ", and redeploy the branch's newest preview if it was built before them"
+        : '';
+    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`;
+}
+function describeConnection(connection, readEnv) {
+    if (!connection)
+        return '';
+    const project = `${connection.projectName ?? connection.projectId} (${connection.projectId})`;
+    const connected = connection.connected
+        ? ` Would connect it to project ${project}.`
+        : ` It is already connected to project ${project}.`;
+    return readEnv
+        ? `${connected} Would then read its variables' values into "env"; a dry run reads none.`
+        : connected;
+}
+/**
+ * The body as it may be shown: protocol settings can hold credentials, so
+ * only their keys are.
+ */
+function withHiddenValues(body) {
+    if (!body.protocolSettings)
+        return body;
+    return {
+        ...body,
+        protocolSettings: Object.fromEntries(Object.keys(body.protocolSettings).map((key) => [key, '***']))
+    };
+}
+/** The report of a store not created yet: no id, status or link. */
+function wouldCreateReport(body, productId) {
+    return {
+        storeId: '',
+        storeName: body.name,
+        externalId: body.externalId,
+        created: false,
+        status: '',
+        integrationConfigurationId: body.integrationConfigurationId,
+        productId,
+        productName: body.integrationProductIdOrSlug,
+        billingPlanId: body.billingPlanId ?? '',
+        billingPlanName: '',
+        dashboardUrl: '',
+        secretNames: [],
+        duplicates: []
     };
 }
 
@@ -51413,14 +50887,118 @@ function dollars(amount) {
     return amount === undefined ? 'any' : `$${amount.replace(/^\$/, '')}`;
 }
 
-;// CONCATENATED MODULE: ./src/flows.ts
+;// CONCATENATED MODULE: ./src/redeploy.ts
+// A host as Vercel gives a deployment's `url`: anything else is not shown.
+const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
+/** The branch's newest preview deployment, if it has one. */
+async function newestPreview(api, projectId, branch) {
+    const [newest] = await api.listPreviews(projectId, branch, 1);
+    return newest;
+}
 /**
- * What a run does, as a plan and its application. `planPresent` and
- * `planAbsent` only read: the store to reuse or the body to create one with,
- * the connection to make, the stores to delete. `applyPresent` and
- * `applyAbsent` carry a plan out; a dry run shows the same plan instead
- * (`showPresent`, `showAbsent`), so it cannot decide otherwise than a real
- * run would.
+ * Redeploys `newest` where it was created before `changedAt`, the time the
+ * branch's variables last changed; otherwise, or without a deployment,
+ * nothing.
+ */
+async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, log) {
+    if (!newest) {
+        log(`Branch ${branch} has no preview deployment yet; nothing to redeploy.`);
+        return undefined;
+    }
+    if (changedAt === undefined ||
+        newest.createdAt === undefined ||
+        newest.createdAt >= changedAt) {
+        log(`The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`);
+        return undefined;
+    }
+    const deployment = await api.redeploy(newest.name ?? projectName, newest.id);
+    const url = deployment.url && HOST.test(deployment.url)
+        ? `https://${deployment.url}`
+        : '';
+    log(`Redeployed ${newest.id}, the newest preview of branch ${branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`);
+    return { id: deployment.id, url, of: newest.id };
+}
+
+;// CONCATENATED MODULE: ./src/preview.ts
+/**
+ * After the connection, where the step asks for the store's values
+ * (`read-env`, `export-env`, `git-branch`): read them, write them as the
+ * Git branch's preview variables, and redeploy the branch's newest preview
+ * where it predates them (issue 12).
+ */
+
+
+
+
+/** Whether the step reads the store's values: `read-env`, `export-env` or `git-branch`. */
+function readsValues(inputs) {
+    return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
+}
+/** The input that has the step read the values, for its failures' advice. */
+function valuesInput(inputs) {
+    if (inputs.gitBranch !== undefined)
+        return Inputs.gitBranch;
+    return inputs.exportEnv ? Inputs.exportEnv : Inputs.readEnv;
+}
+/**
+ * The store's values under its own names; with `git-branch`, those the
+ * branch lacks or has otherwise written as its preview variables; with
+ * `redeploy`, the branch's newest preview rebuilt if it predates them.
+ */
+async function applyPreview({ inputs, api, effects, projectVariables }, store, connection, branchTarget) {
+    const project = inputs.project ?? connection.projectId;
+    // A connection made now put variables the early listing cannot show.
+    const listed = await explainedListing(!connection.connected && projectVariables
+        ? projectVariables
+        : api.listEnv(connection.projectId), project, valuesInput(inputs));
+    const own = branchTarget ? ownBranchVariables(listed, branchTarget) : [];
+    const mask = (value) => effects.mask(value);
+    // The deployments are listed with the values: the same round trip.
+    const deployments = branchTarget && inputs.redeploy
+        ? newestPreview(api, connection.projectId, branchTarget.branch)
+        : undefined;
+    deployments?.catch(() => undefined);
+    const [prefixed, current] = await Promise.all([
+        readStoreEnv(api, {
+            project,
+            projectId: connection.projectId,
+            storeId: store.id,
+            environment: inputs.environments[0],
+            names: connection.envVarNames,
+            listed,
+            input: valuesInput(inputs)
+        }, mask),
+        readOwnValues(api, own, connection.projectId, mask)
+    ]);
+    const env = withoutPrefix(prefixed, connection.envVarPrefix ?? '');
+    if (!branchTarget)
+        return { env };
+    checkBranchFree(listed, Object.keys(env), branchTarget);
+    const info = (line) => effects.info(line);
+    const branch = await writeBranchVariables(api, { ...branchTarget, project: connection.projectId }, env, own, current, info);
+    const redeployed = deployments
+        ? await redeployIfOlder(api, await deployments, {
+            changedAt: branch.changedAt,
+            projectName: connection.projectName ?? project,
+            branch: branchTarget.branch
+        }, info)
+        : undefined;
+    return { env, branch, redeployed };
+}
+/** The store's variables by the names the store gives them. */
+function withoutPrefix(env, prefix) {
+    return Object.fromEntries(Object.entries(env).map(([key, value]) => [
+        prefix && key.startsWith(prefix) ? key.slice(prefix.length) : key,
+        value
+    ]));
+}
+
+;// CONCATENATED MODULE: ./src/present.ts
+/**
+ * `state: present`: the plan (the store with the key, or the body to create
+ * one with, and the connection to the step's project), carried out by
+ * `applyPresent` (create, wait until available, connect, then the values of
+ * `preview.ts`), or shown by `showPresent` in a dry run.
  */
 
 
@@ -51429,23 +51007,6 @@ function dollars(amount) {
 
 
 
-
-/** The run: the plan, then applied, or shown where `dry-run` asks. */
-async function runFlow(step) {
-    const { inputs, effects } = step;
-    if (inputs.state === 'prune')
-        return runPrune(step);
-    if (inputs.state === 'absent') {
-        if (inputs.dryRun)
-            return showAbsent(step, await planAbsent(step));
-        return effects.group(`Delete every store with key "${inputs.externalId}"`, async () => applyAbsent(step, await planAbsent(step)));
-    }
-    if (inputs.dryRun) {
-        effects.info('Dry run: resolving and looking up only; nothing is changed.');
-        return showPresent(step, await planPresent(step));
-    }
-    return applyPresent(step, await planPresent(step));
-}
 /**
  * The reads that decide what `state: present` does: the store with the key,
  * or else the create body with its billing plan; and where the step names a
@@ -51544,7 +51105,7 @@ async function applyPresent(step, plan) {
         : await effects.group(`Connect to project ${project}`, () => connectStore(api, result.store, {
             ...connectRequest(inputs),
             projectId: plan.connection?.projectId
-        }, (id) => store_readStore(api, id), known));
+        }, (id) => readStore(api, id), known));
     const preview = connection && readsValues(inputs)
         ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => applyPreview(step, result.store, connection, branchTarget))
         : undefined;
@@ -51563,69 +51124,8 @@ async function applyPresent(step, plan) {
         redeploy: inputs.redeploy
     };
 }
-function readsValues(inputs) {
-    return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
-}
-/** The input that has the step read the values, for its failures' advice. */
-function valuesInput(inputs) {
-    if (inputs.gitBranch !== undefined)
-        return Inputs.gitBranch;
-    return inputs.exportEnv ? Inputs.exportEnv : Inputs.readEnv;
-}
 function secretNamesOf(store) {
     return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
-}
-/**
- * The store's values under its own names; with `git-branch`, those the
- * branch lacks or has otherwise written as its preview variables; with
- * `redeploy`, the branch's newest preview rebuilt if it predates them.
- */
-async function applyPreview({ inputs, api, effects, projectVariables }, store, connection, branchTarget) {
-    const project = inputs.project ?? connection.projectId;
-    // A connection made now put variables the early listing cannot show.
-    const listed = await explainedListing(!connection.connected && projectVariables
-        ? projectVariables
-        : api.listEnv(connection.projectId), project, valuesInput(inputs));
-    const own = branchTarget ? ownBranchVariables(listed, branchTarget) : [];
-    const mask = (value) => effects.mask(value);
-    // The deployments are listed with the values: the same round trip.
-    const deployments = branchTarget && inputs.redeploy
-        ? newestPreview(api, connection.projectId, branchTarget.branch)
-        : undefined;
-    deployments?.catch(() => undefined);
-    const [prefixed, current] = await Promise.all([
-        readStoreEnv(api, {
-            project,
-            projectId: connection.projectId,
-            storeId: store.id,
-            environment: inputs.environments[0],
-            names: connection.envVarNames,
-            listed,
-            input: valuesInput(inputs)
-        }, mask),
-        readOwnValues(api, own, connection.projectId, mask)
-    ]);
-    const env = withoutPrefix(prefixed, connection.envVarPrefix ?? '');
-    if (!branchTarget)
-        return { env };
-    checkBranchFree(listed, Object.keys(env), branchTarget);
-    const info = (line) => effects.info(line);
-    const branch = await writeBranchVariables(api, { ...branchTarget, project: connection.projectId }, env, own, current, info);
-    const redeployed = deployments
-        ? await redeployIfOlder(api, await deployments, {
-            changedAt: branch.changedAt,
-            projectName: connection.projectName ?? project,
-            branch: branchTarget.branch
-        }, info)
-        : undefined;
-    return { env, branch, redeployed };
-}
-/** The store's variables by the names the store gives them. */
-function withoutPrefix(env, prefix) {
-    return Object.fromEntries(Object.entries(env).map(([key, value]) => [
-        prefix && key.startsWith(prefix) ? key.slice(prefix.length) : key,
-        value
-    ]));
 }
 /**
  * A present plan as a dry run shows it: the store it would reuse, or the
@@ -51658,60 +51158,6 @@ function showPresent(step, plan) {
         gitBranch: inputs.gitBranch,
         redeploy: inputs.redeploy
     };
-}
-/** `state: prune`: the plan, then applied, or shown where `dry-run` asks. */
-async function runPrune(step) {
-    const { inputs, target, api, effects, repository, openGitHub } = step;
-    // parseInputs refuses a prune without the repository.
-    if (!repository)
-        throw new Error('state: prune without a repository');
-    const pruneStep = {
-        repository,
-        target,
-        api,
-        openGitHub,
-        warn: (line) => effects.warn(line)
-    };
-    const slug = `${repository.owner}/${repository.repo}`;
-    const { project } = inputs;
-    if (inputs.dryRun) {
-        return effects.group(`Dry run: find the stores of ${slug}'s closed pull requests`, async () => showPrune(await planPrune(pruneStep), project));
-    }
-    const info = (line) => effects.info(line);
-    return effects.group(`Delete the stores of ${slug}'s closed pull requests`, async () => applyPrune(api, await planPrune(pruneStep), {
-        log: info,
-        project,
-        removeBranchVariables: (storeIds) => removeBranchVariables(api, project ?? '', storeIds, info)
-    }));
-}
-/** The stores with the key, found by the same listing a deletion uses. */
-async function planAbsent({ inputs, target, api }) {
-    return { stores: await findStores(api, keyOf(createBody(inputs, target))) };
-}
-/** Every store of the key goes, with its connections. */
-async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
-    const info = (line) => effects.info(line);
-    // The variables the action wrote for these stores go first: once the
-    // stores are gone, nothing would remove them. Of every branch, since a
-    // store's variables are marked with its id, whatever the branch.
-    const { project } = inputs;
-    if (branchVariablesGo(inputs) && project && plan.stores.length > 0) {
-        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
-    }
-    const removed = await removeStores(api, plan.stores, inputs.name, info);
-    return { kind: 'absent', removed, externalId: inputs.externalId };
-}
-function showAbsent({ inputs }, plan) {
-    return {
-        kind: 'would-delete',
-        found: plan.stores,
-        externalId: inputs.externalId,
-        branchVariablesOf: branchVariablesGo(inputs) ? inputs.project : undefined
-    };
-}
-/** `state: absent` removes the branch variables where the step names both. */
-function branchVariablesGo(inputs) {
-    return inputs.project !== undefined && inputs.gitBranch !== undefined;
 }
 /**
  * What the step would do about its project: the connection in place
@@ -51777,13 +51223,1135 @@ function createBody(inputs, target) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/absent.ts
+/**
+ * `state: absent`: every store with the key, found by the listing a create
+ * would look in, deleted with its connections (and its branch variables,
+ * where the step names a project and a branch), or shown in a dry run.
+ */
+
+
+
+
+/** The stores with the key, found by the same listing a deletion uses. */
+async function planAbsent({ inputs, target, api }) {
+    return { stores: await findStores(api, keyOf(createBody(inputs, target))) };
+}
+/** Every store of the key goes, with its connections. */
+async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
+    const info = (line) => effects.info(line);
+    // The variables the action wrote for these stores go first: once the
+    // stores are gone, nothing would remove them. Of every branch, since a
+    // store's variables are marked with its id, whatever the branch.
+    const { project } = inputs;
+    if (branchVariablesGo(inputs) && project && plan.stores.length > 0) {
+        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
+    }
+    const removed = await removeStores(api, plan.stores, inputs.name, info);
+    return { kind: 'absent', removed, externalId: inputs.externalId };
+}
+function showAbsent({ inputs }, plan) {
+    return {
+        kind: 'would-delete',
+        found: plan.stores,
+        externalId: inputs.externalId,
+        branchVariablesOf: branchVariablesGo(inputs) ? inputs.project : undefined
+    };
+}
+/** `state: absent` removes the branch variables where the step names both. */
+function branchVariablesGo(inputs) {
+    return inputs.project !== undefined && inputs.gitBranch !== undefined;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/naming.ts
+
+
+/**
+ * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
+ * do the same, but loading it brings Octokit into a step that never calls the
+ * GitHub API.
+ */
+function readGitHubContext(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
+    return {
+        owner: owner || undefined,
+        repo: repo || undefined,
+        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
+        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
+    };
+}
+function readPullRequestNumber(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let event;
+    try {
+        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const number = event?.pull_request?.number;
+    return Number.isSafeInteger(number) ? number : undefined;
+}
+/**
+ * The longest default name. The strictest product rule the Vercel CLI knows
+ * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
+ * characters that start with a letter, hold only letters, digits and single
+ * hyphens, and do not end in one; every default name keeps to it.
+ */
+const MAX_DEFAULT_NAME_LENGTH = 50;
+/** What the create spec and the `external-id` input allow for a key. */
+const MAX_KEY_LENGTH = 256;
+const HASH_LENGTH = 8;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+/**
+ * The default store name and idempotency key. For pull request 42 of
+ * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
+ * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
+ * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
+ * `acme-labs/web` never share a store although the name shows only the
+ * repository. Where the user names the store, the key follows that name
+ * (`acme/web:<name>`), so that two steps with two names never share a key.
+ * Each is undefined where the context cannot give it.
+ */
+function deriveDefaults(context, givenName) {
+    const { owner, repo, pullRequestNumber, branch } = context;
+    const repository = owner && repo ? { owner, repo } : undefined;
+    let name = givenName || undefined;
+    let externalId;
+    if (givenName) {
+        externalId = repository
+            ? fitKey(`${slugOf(repository)}:${givenName}`)
+            : givenName;
+    }
+    else if (repository && pullRequestNumber !== undefined) {
+        name = pullRequestStoreName(repository, pullRequestNumber);
+        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
+    }
+    else if (repository && branch) {
+        name = branchStoreName(repository, branch);
+        externalId = fitKey(`${slugOf(repository)}@${branch}`);
+    }
+    return { name, externalId };
+}
+/**
+ * The default name of the store of this repository's pull request: the
+ * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
+ */
+function pullRequestStoreName(repository, pullRequestNumber) {
+    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
+}
+/**
+ * The pull request whose default-named store of this repository has this
+ * name, or undefined where the name is not one (another repository's, a
+ * branch build's, or a name the user gave).
+ */
+function pullRequestOfStoreName(name, repository) {
+    const hash = hashOf(slugOf(repository));
+    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
+    if (!match)
+        return undefined;
+    const number = Number(match[1]);
+    if (!Number.isSafeInteger(number))
+        return undefined;
+    // Derived again, so that the readable part must be this repository's too.
+    return pullRequestStoreName(repository, number) === name ? number : undefined;
+}
+/** The default name of a branch build's store. */
+function branchStoreName(repository, branch) {
+    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
+    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
+}
+/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
+function slugOf({ owner, repo }) {
+    return `${owner}/${repo}`.toLowerCase();
+}
+/**
+ * `<repo><suffix>-<hash>` within the length limit: the repository's part is
+ * cut first, then the suffix, so the hash that keeps names apart always
+ * stays. A name that would not start with a letter gets an `r-` in front.
+ */
+function fitName(repo, suffix, hash) {
+    let head = readable(repo);
+    if (!/^[a-z]/.test(head))
+        head = `r-${head}`.replace(/-+$/, '');
+    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
+    const full = `${head}${suffix}`;
+    const cut = full.length <= room
+        ? full
+        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
+    return `${cut.replace(/-+$/, '')}-${hash}`;
+}
+/** Lower-case letters and digits, every other run of characters one `-`. */
+function readable(raw) {
+    return raw
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+}
+/** The key as it is where it is printable and short enough; else cleaned. */
+function fitKey(key) {
+    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
+        return key;
+    const hash = hashOf(key);
+    const head = key
+        .replace(/[^\x20-\x7e]+/g, '-')
+        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
+    return `${head}-${hash}`;
+}
+function hashOf(raw) {
+    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
+}
+
+;// CONCATENATED MODULE: ./src/prune.ts
+
+
+/**
+ * Lists the stores first, then reads the open pull requests: a pull request
+ * opened between the two is then seen open, so its new store is never taken
+ * for a leftover. Where no store is a candidate, GitHub is not asked.
+ */
+async function planPrune(step) {
+    const candidates = await findCandidates(step);
+    if (candidates.length === 0) {
+        return { repository: step.repository, closed: [], kept: 0 };
+    }
+    const github = await step.openGitHub();
+    const open = await github.openPullRequests(step.repository);
+    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
+    return {
+        repository: step.repository,
+        closed,
+        kept: candidates.length - closed.length
+    };
+}
+/**
+ * Deletes the stores of the plan as `state: absent` would: first the branch
+ * variables the action wrote for them (issue 12; of every branch, since
+ * they are marked with the store's id), where the step names a project,
+ * then each store's connections and the store.
+ */
+async function applyPrune(api, plan, { log, removeBranchVariables, project }) {
+    if (project !== undefined && plan.closed.length > 0) {
+        await removeBranchVariables(plan.closed.map(({ store }) => store.id));
+    }
+    const deleted = [];
+    for (const { store, pullRequest } of plan.closed) {
+        const [removed] = await removeStores(api, [store], '', log);
+        deleted.push({ ...removed, pullRequest });
+    }
+    return {
+        kind: 'prune',
+        repository: plan.repository,
+        deleted,
+        kept: plan.kept,
+        branchVariablesOf: project
+    };
+}
+/** A dry run: the stores a prune would delete. */
+function showPrune(plan, project) {
+    return {
+        kind: 'would-prune',
+        repository: plan.repository,
+        closed: plan.closed,
+        kept: plan.kept,
+        branchVariablesOf: project
+    };
+}
+/** This repository's pull requests' stores of this installation and product. */
+async function findCandidates({ repository, target, api, warn }) {
+    const listed = await api.listStores(target.integrationConfigurationId);
+    const candidates = [];
+    for (const store of listed) {
+        if (typeof store.id !== 'string' || !store.id)
+            continue;
+        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
+        if (pullRequest === undefined)
+            continue;
+        const key = prune_keyOf(repository, pullRequest, target);
+        let found = { ...store, id: store.id };
+        let verdict = judgeStore(found, key);
+        if (verdict === 'unconfirmed') {
+            // The listing left out the product: one read says.
+            found = { ...found, ...(await api.getStore(found.id)), id: found.id };
+            verdict = judgeStore(found, key);
+            if (verdict === 'unconfirmed') {
+                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
+            }
+        }
+        if (verdict === 'match')
+            candidates.push({ store: found, pullRequest });
+    }
+    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
+}
+/** The key `state: present` gave the store of this pull request. */
+function prune_keyOf(repository, pullRequest, target) {
+    const { name, externalId } = deriveDefaults({
+        ...repository,
+        pullRequestNumber: pullRequest
+    });
+    return {
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.productIdOrSlug,
+        name: name ?? '',
+        externalId: externalId ?? ''
+    };
+}
+
+;// CONCATENATED MODULE: ./src/flows.ts
+/**
+ * What a run does, as a plan and its application. `planPresent` and
+ * `planAbsent` only read: the store to reuse or the body to create one with,
+ * the connection to make, the stores to delete. `applyPresent` and
+ * `applyAbsent` carry a plan out; a dry run shows the same plan instead
+ * (`showPresent`, `showAbsent`), so it cannot decide otherwise than a real
+ * run would. This file holds what every flow works with (`Step`, `Effects`)
+ * and picks the flow; `present.ts`, `absent.ts` and `prune.ts` hold them.
+ */
+
+
+
+
+/** The run: the plan, then applied, or shown where `dry-run` asks. */
+async function runFlow(step) {
+    const { inputs, effects } = step;
+    if (inputs.state === 'prune')
+        return runPrune(step);
+    if (inputs.state === 'absent') {
+        if (inputs.dryRun)
+            return showAbsent(step, await planAbsent(step));
+        return effects.group(`Delete every store with key "${inputs.externalId}"`, async () => applyAbsent(step, await planAbsent(step)));
+    }
+    if (inputs.dryRun) {
+        effects.info('Dry run: resolving and looking up only; nothing is changed.');
+        return showPresent(step, await planPresent(step));
+    }
+    return applyPresent(step, await planPresent(step));
+}
+/** `state: prune`: the plan, then applied, or shown where `dry-run` asks. */
+async function runPrune(step) {
+    const { inputs, target, api, effects, repository, openGitHub } = step;
+    // parseInputs refuses a prune without the repository.
+    if (!repository)
+        throw new Error('state: prune without a repository');
+    const pruneStep = {
+        repository,
+        target,
+        api,
+        openGitHub,
+        warn: (line) => effects.warn(line)
+    };
+    const slug = `${repository.owner}/${repository.repo}`;
+    const { project } = inputs;
+    if (inputs.dryRun) {
+        return effects.group(`Dry run: find the stores of ${slug}'s closed pull requests`, async () => showPrune(await planPrune(pruneStep), project));
+    }
+    const info = (line) => effects.info(line);
+    return effects.group(`Delete the stores of ${slug}'s closed pull requests`, async () => applyPrune(api, await planPrune(pruneStep), {
+        log: info,
+        project,
+        removeBranchVariables: (storeIds) => removeBranchVariables(api, project ?? '', storeIds, info)
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/vercel-types.ts
+/**
+ * The shapes of the Vercel API as the action uses them: the answers it reads,
+ * the bodies it sends, and the constraints of the create request. The
+ * emulator (`emulator/`) answers with these very types, so that the action
+ * and its stand-in cannot drift apart.
+ */
+const STORE_SOURCES = [
+    'marketplace',
+    'deploy-button',
+    'external',
+    'v0',
+    'resource-claims',
+    'cli',
+    'oauth',
+    'backoffice'
+];
+/**
+ * The request body constraints of the create endpoint, as Vercel's OpenAPI
+ * description states them (`__tests__/create-spec.test.ts` checks each one
+ * against the vendored spec).
+ */
+const CreateStoreSpec = {
+    nameMaxLength: 128,
+    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
+    productId: /^iap_[a-zA-Z0-9_]+$/,
+    productSlug: /^[a-z0-9-]+$/,
+    prepaymentAmountCentsMinimum: 50,
+    sources: STORE_SOURCES
+};
+
+;// CONCATENATED MODULE: ./src/input-values.ts
+/**
+ * The format of every input that is not a Vercel name (see
+ * `vercel-names.ts`): the tokens, the switches and numbers, the JSON inputs,
+ * the API's URL, the state and the Git branch. Each check fails with a clear
+ * error naming the input; none echoes a value that may be a secret.
+ */
+
+
+
+
+const NO_SPACE = /^\S+$/;
+const input_values_PRINTABLE = /^[\x20-\x7e]+$/;
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+// Vercel's limit for a variable's `gitBranch`.
+const MAX_GIT_BRANCH_LENGTH = 250;
+// What `git check-ref-format` refuses anywhere in a ref: control
+// characters, space, ~ ^ : ? * [ \, a `..` and a `@{`.
+// eslint-disable-next-line no-control-regex
+const REF_FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/;
+/**
+ * A branch name as `git check-ref-format --branch` takes it: none of the
+ * characters above, no component that starts with `.` or ends with `.lock`,
+ * no leading, trailing or doubled `/`, no trailing `.`, not `@`, and no
+ * leading `-`.
+ */
+function parseGitBranch(value) {
+    if (!value)
+        return undefined;
+    if (value.length > MAX_GIT_BRANCH_LENGTH) {
+        throw new InputError(Inputs.gitBranch, `must be at most ${MAX_GIT_BRANCH_LENGTH} characters, the most Vercel allows a variable's branch; got ${value.length} characters.`);
+    }
+    const components = value.split('/');
+    const valid = !REF_FORBIDDEN.test(value) &&
+        value !== '@' &&
+        !value.startsWith('-') &&
+        !value.endsWith('.') &&
+        components.every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+    if (valid)
+        return value;
+    throw new InputError(Inputs.gitBranch, `must be a Git branch name (as \${{ github.head_ref }} gives it), which git check-ref-format accepts; got ${quote(value)}.`);
+}
+/** Needed by `comment` and by `state: prune`; unread otherwise. */
+function parseGitHubToken(token, neededBy) {
+    if (neededBy === undefined)
+        return token || undefined;
+    if (!token) {
+        throw new InputError(Inputs.githubToken, `is required with ${neededBy === 'prune' ? 'state: prune (it reads the open pull requests: permissions pull-requests: read)' : `"${Inputs.comment}" (permissions pull-requests: write)`}; its default is \${{ github.token }}.`);
+    }
+    if (!NO_SPACE.test(token) || !input_values_PRINTABLE.test(token)) {
+        throw new InputError(Inputs.githubToken, 'contains spaces or characters that cannot be sent in a header; pass ${{ github.token }} or a token without them.');
+    }
+    return token;
+}
+function parseToken(token) {
+    if (!token) {
+        throw new InputError(Inputs.token, `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`);
+    }
+    if (!NO_SPACE.test(token) || !input_values_PRINTABLE.test(token)) {
+        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
+    }
+    return token;
+}
+function parseExternalId(externalId) {
+    if (!externalId) {
+        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (!input_values_PRINTABLE.test(externalId) || externalId.length > 256) {
+        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
+    }
+    return externalId;
+}
+function optionalWord(input, value) {
+    if (!value)
+        return undefined;
+    if (NO_SPACE.test(value) && input_values_PRINTABLE.test(value))
+        return value;
+    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
+}
+function parsePrepayment(value) {
+    if (!value)
+        return undefined;
+    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
+    if (Number.isSafeInteger(cents) && cents >= minimum)
+        return cents;
+    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
+}
+/**
+ * A JSON object, or `key=value` lines whose values the product's schema
+ * types later (see metadata.ts).
+ */
+function parseMetadata(value) {
+    const text = value.trim();
+    if (!text)
+        return undefined;
+    if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
+        return { values: parseMetadataLines(text), syntax: 'lines' };
+    }
+    return { values: parseMetadataJson(text), syntax: 'json' };
+}
+function parseMetadataJson(value) {
+    const metadata = parseJsonObject(Inputs.metadata, value) ?? {};
+    for (const [key, entry] of Object.entries(metadata)) {
+        if (!isMetadataValue(entry)) {
+            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
+        }
+    }
+    return metadata;
+}
+// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
+// empty list matches both list branches, which `oneOf` rejects.
+function isMetadataValue(value) {
+    if (['string', 'boolean'].includes(typeof value))
+        return true;
+    if (typeof value === 'number')
+        return Number.isFinite(value);
+    if (!Array.isArray(value) || value.length === 0)
+        return false;
+    return (value.every((item) => typeof item === 'string') ||
+        value.every((item) => typeof item === 'number'));
+}
+function parseJsonObject(input, value) {
+    if (!value)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        // Node's message quotes the input, which may hold a secret: keep only
+        // where the syntax error is.
+        const position = /position (\d+)/.exec(error.message)?.[1];
+        const where = position ? ` (at character ${Number(position) + 1})` : '';
+        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
+    }
+    return parsed;
+}
+/** What kind of JSON value this is, without its content. */
+function describeJson(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return value.length ? 'a list' : 'an empty list';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+function parseSource(value) {
+    if (!value)
+        return undefined;
+    const sources = CreateStoreSpec.sources;
+    if (sources.includes(value))
+        return value;
+    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
+}
+// A job may run for six hours at most.
+const MAX_TIMEOUT_SECONDS = 21_600;
+function parseTimeout(value) {
+    if (!value)
+        return DEFAULT_TIMEOUT_SECONDS;
+    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
+        return seconds;
+    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
+}
+/**
+ * Only `https://`, or `http://` to this machine (the emulator), so that a
+ * token is never sent in clear over a network.
+ */
+function parseApiUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        // Not a URL, so no credentials to hide in it.
+        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
+    }
+    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+    // A bare `?` or `#` leaves `search` and `hash` empty, yet every path the
+    // client appends would then land in the query or fragment, so the
+    // requests would all go to `/`.
+    const queryOrFragment = /[?#]/.test(value);
+    if (!secure || url.username || url.password || queryOrFragment) {
+        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+/** The URL with any user, password, query and fragment replaced by `***`. */
+function redactUrl(url) {
+    const userinfo = url.username || url.password ? '***@' : '';
+    const query = url.search ? '?***' : url.href.endsWith('?') ? '?' : '';
+    const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : '';
+    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
+}
+function parseState(value) {
+    if (!value || value === 'present')
+        return 'present';
+    if (value === 'absent')
+        return 'absent';
+    if (value === 'prune')
+        return 'prune';
+    throw new InputError(Inputs.state, `must be present (ensure the store exists), absent (delete it) or prune (delete the stores of closed pull requests); got ${quote(value)}.`);
+}
+// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
+const TRUE_WORDS = ['true', 'True', 'TRUE'];
+const FALSE_WORDS = ['false', 'False', 'FALSE'];
+function parseBoolean(input, value, empty) {
+    if (!value)
+        return empty;
+    if (TRUE_WORDS.includes(value))
+        return true;
+    if (FALSE_WORDS.includes(value))
+        return false;
+    throw new InputError(input, `must be true or false; got ${quote(value)}.`);
+}
+function quote(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
+    return JSON.stringify(shown);
+}
+
+;// CONCATENATED MODULE: ./src/vercel-names.ts
+/**
+ * The ids, slugs and names of Vercel's teams, integrations, products, plans,
+ * stores and projects, and the environments and prefix of a connection, each
+ * checked as its input takes it: a bad one fails the step, naming the input,
+ * before any request.
+ */
+
+
+
+
+const TEAM_ID = /^team_[A-Za-z0-9]+$/;
+const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+// The Vercel CLI's rule for store names (generate-resource-name.ts).
+const STORE_NAME = /^[A-Za-z0-9_-]+$/;
+function parseTeam(team) {
+    if (!team)
+        return undefined;
+    if (team.startsWith('team_')) {
+        if (TEAM_ID.test(team))
+            return { teamId: team };
+    }
+    else if (TEAM_SLUG.test(team) && team.length <= 100) {
+        return { slug: team };
+    }
+    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
+}
+// Integration slugs are lowercase words joined by -, like neon or upstash.
+const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/;
+const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/;
+function parseIntegration(integration) {
+    if (CreateStoreSpec.integrationConfigurationId.test(integration) ||
+        (!integration.startsWith('icfg_') &&
+            INTEGRATION_SLUG.test(integration) &&
+            integration.length <= 100)) {
+        return integration;
+    }
+    throw new InputError(Inputs.integration, `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`);
+}
+function parseProduct(product) {
+    const trimmed = product.trim();
+    const id = trimmed.startsWith('iap_');
+    if ((id && CreateStoreSpec.productId.test(trimmed)) ||
+        (!id && PRODUCT_NAME.test(trimmed) && !isDotSegment(trimmed))) {
+        return trimmed;
+    }
+    throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
+}
+function parsePlan(plan) {
+    const trimmed = plan.trim();
+    if (!trimmed)
+        return undefined;
+    if (PRODUCT_NAME.test(trimmed))
+        return trimmed;
+    throw new InputError(Inputs.plan, `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`);
+}
+function parseName(name) {
+    if (!name) {
+        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
+        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
+    }
+    return name;
+}
+const PROJECT_ID = /^prj_[A-Za-z0-9]+$/;
+// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
+// '-', at most 100 characters, never '---'.
+const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/;
+function parseProject(value) {
+    if (!value)
+        return undefined;
+    if (value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)) {
+        return value;
+    }
+    throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
+}
+function isProjectName(value) {
+    return (PROJECT_NAME.test(value) && !value.includes('---') && !isDotSegment(value));
+}
+/**
+ * `.` and `..` pass `encodeURIComponent` unchanged, and a URL parser then
+ * drops or climbs the path segment: `/v9/projects/..` becomes `/`.
+ */
+function isDotSegment(value) {
+    return value === '.' || value === '..';
+}
+const ENVIRONMENTS = [
+    'production',
+    'preview',
+    'development'
+];
+function parseEnvironments(value) {
+    const names = value
+        .split(/[,\n]/)
+        .map((name) => name.trim())
+        .filter(Boolean);
+    if (names.length === 0)
+        return ['preview'];
+    for (const [index, name] of names.entries()) {
+        if (!ENVIRONMENTS.includes(name)) {
+            throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, separated by commas or new lines; got ${quote(name)}.`);
+        }
+        if (names.indexOf(name) !== index) {
+            throw new InputError(Inputs.environments, `lists ${quote(name)} twice; give each environment once.`);
+        }
+    }
+    return names;
+}
+// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
+const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
+function parseEnvPrefix(value) {
+    if (!value)
+        return undefined;
+    if (ENV_PREFIX.test(value) && value.length <= 100)
+        return value;
+    throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * The action's inputs: what a run is asked to do (`ActionInputs`), read and
+ * checked by `parseInputs`, with the rules between inputs (what `prune`,
+ * `git-branch`, `export-env`, `redeploy` and `read-env` need or exclude).
+ * Each input's own format is checked in `vercel-names.ts` (Vercel's ids,
+ * slugs and names) or `input-values.ts` (everything else).
+ */
+
+
+
+
+
+
+/**
+ * Reads and checks every input, so that a bad one fails the step before any
+ * request is sent. Empty inputs fall back to the Vercel CLI's environment
+ * variables, then to defaults derived from the GitHub context.
+ */
+function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
+    const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || '';
+    if (token)
+        onSecret?.(token);
+    const githubToken = read(Inputs.githubToken);
+    if (githubToken)
+        onSecret?.(githubToken);
+    const state = parseState(read(Inputs.state));
+    const comment = parseBoolean(Inputs.comment, read(Inputs.comment), false);
+    if (state === 'prune')
+        checkPrune(read, context, comment);
+    const defaults = state === 'prune'
+        ? { name: '', externalId: '' }
+        : deriveDefaults(context, read(Inputs.name));
+    const metadata = parseMetadata(read(Inputs.metadata));
+    const inputs = {
+        token: parseToken(token),
+        team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
+        integration: parseIntegration(read(Inputs.integration)),
+        product: parseProduct(read(Inputs.product)),
+        name: state === 'prune' ? '' : parseName(defaults.name ?? ''),
+        externalId: state === 'prune'
+            ? ''
+            : parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
+        plan: parsePlan(read(Inputs.plan)),
+        paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
+        prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
+        metadata: metadata?.values,
+        metadataSyntax: metadata?.syntax,
+        protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
+        source: parseSource(read(Inputs.source)),
+        timeoutSeconds: parseTimeout(read(Inputs.timeout)),
+        apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL),
+        state,
+        wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
+        project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
+        environments: parseEnvironments(read(Inputs.environments)),
+        envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
+        envPrefixIsDefault: false,
+        dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
+        readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false),
+        comment,
+        githubToken: parseGitHubToken(githubToken, comment || state === 'prune' ? state : undefined),
+        githubApiUrl: env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
+        gitBranch: parseGitBranch(read(Inputs.gitBranch)),
+        exportEnv: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
+        redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
+    };
+    if (inputs.envPrefix === undefined) {
+        inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId);
+        inputs.envPrefixIsDefault = true;
+    }
+    return checkPreviewInputs(inputs);
+}
+/**
+ * The prefix of a connection when `env-prefix` is empty, so that the stores
+ * of many open pull requests connect to one project side by side: `PR42_`
+ * in pull request 42; elsewhere (a branch build, a named store) `S` and a
+ * hash of the store's key, which differs from key to key and stays the same
+ * from run to run. Who needs the store's variables under their own names
+ * takes them from `env`, `export-env` or `git-branch`.
+ */
+function defaultEnvPrefix(context, externalId) {
+    if (context.pullRequestNumber !== undefined) {
+        return `PR${context.pullRequestNumber}_`;
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(externalId).digest('hex');
+    return `S${hash.slice(0, 8).toUpperCase()}_`;
+}
+/** The inputs of issue 12, which only make sense together. */
+function checkPreviewInputs(inputs) {
+    if (inputs.redeploy && !inputs.gitBranch) {
+        throw new InputError(Inputs.redeploy, `needs "${Inputs.gitBranch}": it redeploys the previews of that branch once its variables are written; set "${Inputs.gitBranch}" (for example \${{ github.head_ref }}), or drop "${Inputs.redeploy}".`);
+    }
+    for (const input of [Inputs.gitBranch, Inputs.exportEnv]) {
+        const given = input === Inputs.gitBranch ? Boolean(inputs.gitBranch) : inputs.exportEnv;
+        if (given && !inputs.project) {
+            throw new InputError(input, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the store's values are read from the project it is connected to; set "${Inputs.project}", or drop "${input}".`);
+        }
+    }
+    return checkReadEnv(inputs);
+}
+/**
+ * A prune works on the default names of this repository's pull requests,
+ * which it reads back from the store names, with no pull request of its own.
+ */
+function checkPrune(read, context, comment) {
+    for (const input of [Inputs.name, Inputs.externalId]) {
+        if (read(input)) {
+            throw new InputError(input, `does not apply to state: prune, which deletes only stores with a default name (a pull request's); drop "${input}" from the prune step.`);
+        }
+    }
+    if (comment) {
+        throw new InputError(Inputs.comment, `does not apply to state: prune, which runs without a pull request; drop "${Inputs.comment}" from the prune step.`);
+    }
+    if (!context.owner || !context.repo) {
+        throw new InputError(Inputs.state, 'prune needs the repository the stores were made for (GITHUB_REPOSITORY, which the runner sets); run it in a GitHub Actions workflow.');
+    }
+}
+/** The values are read from the project a store is connected to. */
+function checkReadEnv(inputs) {
+    if (inputs.readEnv && inputs.state === 'present' && !inputs.project) {
+        throw new InputError(Inputs.readEnv, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the values are read from the project the store is connected to; set "${Inputs.project}", or drop "${Inputs.readEnv}".`);
+    }
+    return inputs;
+}
+/**
+ * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
+ * account the user's id, which is no team and means no team scope.
+ */
+function teamFromEnv(env) {
+    const orgId = env[FallbackEnv.team]?.trim() ?? '';
+    return orgId.startsWith('team_') ? orgId : '';
+}
+
+;// CONCATENATED MODULE: ./src/vercel-answers.ts
+/**
+ * The shapes of Vercel's answers, checked field by field before anything
+ * reads them. A field of the wrong type (a number for a name, an object for
+ * a list) fails the step with one line naming the answer and the field,
+ * instead of a `TypeError` deep inside the action. Each reader copies only
+ * the fields the action reads, so nothing else in an answer, however large
+ * or deeply nested, is ever walked. Hand-written rather than a compiled JSON
+ * Schema: a validator compiled at run time would cost the cold start more
+ * than these few checks take.
+ */
+
+function readStorePage(body, answer) {
+    const place = { answer, field: '' };
+    const page = object(body, place);
+    const stores = list(field(page, 'stores'), at(place, 'stores'), vercel_answers_readStore);
+    const pagination = optional(field(page, 'pagination'), at(place, 'pagination'), nullable(object));
+    const next = pagination &&
+        optional(field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
+    return defined({ stores, next: next ?? undefined });
+}
+/** `{ store }` of a read or a create; undefined where there is none. */
+function readStoreAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const store = optional(field(object(body, place), 'store'), at(place, 'store'), nullable(vercel_answers_readStore));
+    return store ?? undefined;
+}
+function vercel_answers_readStore(value, place) {
+    const store = object(value, place);
+    const read = reader(store, place);
+    return defined({
+        id: read('id', segment),
+        name: read('name', string),
+        type: read('type', string),
+        status: read('status', nullable(string)),
+        externalId: read('externalId', nullable(string)),
+        createdAt: read('createdAt', number),
+        product: read('product', (product, where) => {
+            const readProduct = reader(object(product, where), where);
+            return defined({
+                id: readProduct('id', segment),
+                slug: readProduct('slug', segment),
+                name: readProduct('name', string),
+                integrationConfigurationId: readProduct('integrationConfigurationId', segment)
+            });
+        }),
+        billingPlan: read('billingPlan', nullable((plan, where) => {
+            const readPlan = reader(object(plan, where), where);
+            return defined({
+                id: readPlan('id', string),
+                name: readPlan('name', string)
+            });
+        })),
+        secrets: read('secrets', (secrets, where) => list(secrets, where, (secret, at) => defined({ name: reader(object(secret, at), at)('name', string) }))),
+        projectsMetadata: read('projectsMetadata', nullable((connections, where) => list(connections, where, readConnection))),
+        notification: read('notification', nullable(readNotification))
+    });
+}
+function readConnection(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        id: read('id', string),
+        projectId: read('projectId', segment),
+        name: read('name', string),
+        environments: read('environments', strings),
+        envVarPrefix: read('envVarPrefix', nullable(string)),
+        environmentVariables: read('environmentVariables', strings)
+    });
+}
+function readNotification(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        title: read('title', string),
+        level: read('level', string),
+        message: read('message', string),
+        href: read('href', string)
+    });
+}
+/** `GET /v1/integrations/configurations`: a bare list. */
+function readInstallations(body, answer) {
+    return list(body, { answer, field: '' }, (value, place) => {
+        const read = reader(object(value, place), place);
+        return defined({
+            id: read('id', segment),
+            integrationId: read('integrationId', segment),
+            slug: read('slug', segment),
+            ownerId: read('ownerId', string),
+            status: read('status', string),
+            installationType: read('installationType', string),
+            createdAt: read('createdAt', number),
+            disabledAt: read('disabledAt', number),
+            deletedAt: read('deletedAt', nullable(number)),
+            integration: read('integration', (integration, where) => defined({
+                name: reader(object(integration, where), where)('name', string)
+            }))
+        });
+    });
+}
+function readProducts(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    const products = read('products', (value, where) => list(value, where, readProduct));
+    if (products === undefined)
+        fail(at(place, 'products'), undefined, 'a list');
+    return defined({
+        products,
+        integration: read('integration', (value, where) => {
+            const readIntegration = reader(object(value, where), where);
+            return defined({
+                id: readIntegration('id', segment),
+                slug: readIntegration('slug', segment),
+                name: readIntegration('name', string)
+            });
+        })
+    });
+}
+function readProduct(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        id: read('id', segment),
+        slug: read('slug', segment),
+        name: read('name', string),
+        primaryProtocol: read('primaryProtocol', string),
+        protocols: read('protocols', (protocols, where) => record(protocols, where, (protocol, at) => protocol === undefined || protocol === null
+            ? undefined
+            : defined({
+                status: reader(object(protocol, at), at)('status', string)
+            }))),
+        metadataSchema: read('metadataSchema', readMetadataSchema)
+    });
+}
+function readMetadataSchema(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        type: read('type', string),
+        properties: read('properties', (properties, where) => record(properties, where, readMetadataProperty)),
+        required: read('required', strings)
+    });
+}
+/**
+ * One field of a product's metadata form. The keywords `metadata.ts` reads
+ * are checked; an item's own items are not read.
+ */
+function readMetadataProperty(value, place, depth = 0) {
+    const property = object(value, place);
+    const read = reader(property, place);
+    return defined({
+        ...property,
+        type: read('type', string),
+        minimum: read('minimum', number),
+        maximum: read('maximum', number),
+        exclusiveMinimum: read('exclusiveMinimum', number),
+        exclusiveMaximum: read('exclusiveMaximum', number),
+        minLength: read('minLength', number),
+        maxLength: read('maxLength', number),
+        pattern: read('pattern', string),
+        minItems: read('minItems', number),
+        maxItems: read('maxItems', number),
+        enum: read('enum', (values, where) => list(values, where, (item) => item)),
+        items: depth === 0
+            ? read('items', (items, where) => readMetadataProperty(items, where, depth + 1))
+            : undefined,
+        'ui:control': read('ui:control', string),
+        'ui:options': read('ui:options', (options, where) => list(options, where, (option, at) => typeof option === 'string'
+            ? option
+            : defined({
+                ...object(option, at),
+                value: reader(object(option, at), at)('value', string)
+            })))
+    });
+}
+/** `{ plans }` of `getBillingPlans`. */
+function readPlans(body, answer) {
+    const place = { answer, field: '' };
+    const plans = reader(object(body, place), place)('plans', (value, where) => list(value, where, (plan, at) => {
+        const read = reader(object(plan, at), at);
+        return defined({
+            id: read('id', string),
+            type: read('type', string),
+            name: read('name', string),
+            scope: read('scope', string),
+            description: read('description', string),
+            paymentMethodRequired: read('paymentMethodRequired', answer_shape_boolean),
+            cost: read('cost', string),
+            minimumAmount: read('minimumAmount', string),
+            maximumAmount: read('maximumAmount', string),
+            disabled: read('disabled', answer_shape_boolean)
+        });
+    }));
+    if (plans === undefined)
+        fail(at(place, 'plans'), undefined, 'a list');
+    return plans;
+}
+function readProject(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    return defined({ id: read('id', segment), name: read('name', string) });
+}
+/** `{ envs }`, or one variable alone (the answer to a filter by id). */
+function readEnvList(body, answer) {
+    const place = { answer, field: '' };
+    const envs = object(body, place);
+    if (!Object.hasOwn(envs, 'envs'))
+        return [readEnvVar(envs, place)];
+    return (optional(field(envs, 'envs'), at(place, 'envs'), (value, where) => list(value, where, readEnvVar)) ?? []);
+}
+function readEnvValue(body, answer) {
+    return readEnvVar(body, { answer, field: '' });
+}
+function readEnvVar(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        id: read('id', segment),
+        key: read('key', string),
+        type: read('type', string),
+        value: read('value', string),
+        decrypted: read('decrypted', answer_shape_boolean),
+        target: read('target', (target, where) => typeof target === 'string' ? target : strings(target, where)),
+        contentHint: read('contentHint', nullable((hint, where) => {
+            const readHint = reader(object(hint, where), where);
+            return defined({
+                type: readHint('type', string),
+                storeId: readHint('storeId', string)
+            });
+        })),
+        gitBranch: read('gitBranch', nullable(string)),
+        comment: read('comment', string),
+        createdAt: read('createdAt', number),
+        updatedAt: read('updatedAt', number)
+    });
+}
+function readEnvWriteAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const source = object(body, place);
+    const created = field(source, 'created');
+    const failed = optional(field(source, 'failed'), at(place, 'failed'), (value, where) => list(value, where, (item, itemPlace) => {
+        const error = optional(field(object(item, itemPlace), 'error'), at(itemPlace, 'error'), object);
+        const readError = reader(error ?? {}, at(itemPlace, 'error'));
+        return defined({
+            code: readError('code', string),
+            message: readError('message', string),
+            key: readError('key', string)
+        });
+    }));
+    return {
+        created: optional(created, at(place, 'created'), (value, where) => Array.isArray(value)
+            ? list(value, where, readEnvVar)
+            : [readEnvVar(value, where)]) ?? [],
+        failed: failed ?? []
+    };
+}
+function readDeploymentList(body, answer) {
+    const place = { answer, field: '' };
+    return list(field(object(body, place), 'deployments'), at(place, 'deployments'), (item, where) => {
+        const read = reader(object(item, where), where);
+        const id = read('uid', segment);
+        if (id === undefined)
+            fail(at(where, 'uid'), undefined, 'a string');
+        return defined({
+            id,
+            name: read('name', string),
+            url: read('url', string),
+            // `created` is the older name of the same time.
+            createdAt: read('createdAt', number) ?? read('created', number)
+        });
+    });
+}
+/** A deployment as `POST /v13/deployments` answers: the new one. */
+function readDeploymentAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    const id = read('id', segment);
+    if (id === undefined)
+        fail(at(place, 'id'), undefined, 'a string');
+    return defined({ id, url: read('url', string) });
+}
+
 ;// CONCATENATED MODULE: ./src/vercel-api.ts
 /**
  * The Vercel API as the action calls it: one table of the endpoints' paths
- * (which the emulator serves, so that the two cannot drift apart), the
- * shapes of the answers the action reads, and `VercelApi`, one method per
- * endpoint. Every answer goes through a reader of `vercel-answers.ts`
- * before anything uses it.
+ * (which the emulator serves, so that the two cannot drift apart), and
+ * `VercelApi`, one method per endpoint. The shapes it sends and reads are in
+ * `vercel-types.ts`; every answer goes through a reader of
+ * `vercel-answers.ts` before anything uses it.
  */
 
 
@@ -51808,29 +52376,6 @@ const PATHS = {
     listConfigurations: 'GET /v1/integrations/configurations',
     listProducts: 'GET /v1/integrations/configuration/{id}/products',
     listPlans: 'GET /v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans'
-};
-const STORE_SOURCES = [
-    'marketplace',
-    'deploy-button',
-    'external',
-    'v0',
-    'resource-claims',
-    'cli',
-    'oauth',
-    'backoffice'
-];
-/**
- * The request body constraints of the create endpoint, as Vercel's OpenAPI
- * description states them (`__tests__/create-spec.test.ts` checks each one
- * against the vendored spec).
- */
-const CreateStoreSpec = {
-    nameMaxLength: 128,
-    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
-    productId: /^iap_[a-zA-Z0-9_]+$/,
-    productSlug: /^[a-z0-9-]+$/,
-    prepaymentAmountCentsMinimum: 50,
-    sources: STORE_SOURCES
 };
 /**
  * The path of an endpoint with its ids filled in, each encoded. Every path
@@ -52038,455 +52583,8 @@ async function alreadyGone(deletion) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-
-const TEAM_ID = /^team_[A-Za-z0-9]+$/;
-const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-// The Vercel CLI's rule for store names (generate-resource-name.ts).
-const STORE_NAME = /^[A-Za-z0-9_-]+$/;
-const NO_SPACE = /^\S+$/;
-const inputs_PRINTABLE = /^[\x20-\x7e]+$/;
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-/**
- * Reads and checks every input, so that a bad one fails the step before any
- * request is sent. Empty inputs fall back to the Vercel CLI's environment
- * variables, then to defaults derived from the GitHub context.
- */
-function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
-    const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || '';
-    if (token)
-        onSecret?.(token);
-    const githubToken = read(Inputs.githubToken);
-    if (githubToken)
-        onSecret?.(githubToken);
-    const state = parseState(read(Inputs.state));
-    const comment = parseBoolean(Inputs.comment, read(Inputs.comment), false);
-    if (state === 'prune')
-        checkPrune(read, context, comment);
-    const defaults = state === 'prune'
-        ? { name: '', externalId: '' }
-        : deriveDefaults(context, read(Inputs.name));
-    const metadata = parseMetadata(read(Inputs.metadata));
-    const inputs = {
-        token: parseToken(token),
-        team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
-        integration: parseIntegration(read(Inputs.integration)),
-        product: parseProduct(read(Inputs.product)),
-        name: state === 'prune' ? '' : parseName(defaults.name ?? ''),
-        externalId: state === 'prune'
-            ? ''
-            : parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
-        plan: parsePlan(read(Inputs.plan)),
-        paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
-        prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
-        metadata: metadata?.values,
-        metadataSyntax: metadata?.syntax,
-        protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
-        source: parseSource(read(Inputs.source)),
-        timeoutSeconds: parseTimeout(read(Inputs.timeout)),
-        apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL),
-        state,
-        wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
-        project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
-        environments: parseEnvironments(read(Inputs.environments)),
-        envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
-        envPrefixIsDefault: false,
-        dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
-        readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false),
-        comment,
-        githubToken: parseGitHubToken(githubToken, comment || state === 'prune' ? state : undefined),
-        githubApiUrl: env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
-        gitBranch: parseGitBranch(read(Inputs.gitBranch)),
-        exportEnv: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
-        redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
-    };
-    if (inputs.envPrefix === undefined) {
-        inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId);
-        inputs.envPrefixIsDefault = true;
-    }
-    return checkPreviewInputs(inputs);
-}
-/**
- * The prefix of a connection when `env-prefix` is empty, so that the stores
- * of many open pull requests connect to one project side by side: `PR42_`
- * in pull request 42; elsewhere (a branch build, a named store) `S` and a
- * hash of the store's key, which differs from key to key and stays the same
- * from run to run. Who needs the store's variables under their own names
- * takes them from `env`, `export-env` or `git-branch`.
- */
-function defaultEnvPrefix(context, externalId) {
-    if (context.pullRequestNumber !== undefined) {
-        return `PR${context.pullRequestNumber}_`;
-    }
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(externalId).digest('hex');
-    return `S${hash.slice(0, 8).toUpperCase()}_`;
-}
-/** The inputs of issue 12, which only make sense together. */
-function checkPreviewInputs(inputs) {
-    if (inputs.redeploy && !inputs.gitBranch) {
-        throw new InputError(Inputs.redeploy, `needs "${Inputs.gitBranch}": it redeploys the previews of that branch once its variables are written; set "${Inputs.gitBranch}" (for example \${{ github.head_ref }}), or drop "${Inputs.redeploy}".`);
-    }
-    for (const input of [Inputs.gitBranch, Inputs.exportEnv]) {
-        const given = input === Inputs.gitBranch ? Boolean(inputs.gitBranch) : inputs.exportEnv;
-        if (given && !inputs.project) {
-            throw new InputError(input, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the store's values are read from the project it is connected to; set "${Inputs.project}", or drop "${input}".`);
-        }
-    }
-    return checkReadEnv(inputs);
-}
-// Vercel's limit for a variable's `gitBranch`.
-const MAX_GIT_BRANCH_LENGTH = 250;
-// What `git check-ref-format` refuses anywhere in a ref: control
-// characters, space, ~ ^ : ? * [ \, a `..` and a `@{`.
-// eslint-disable-next-line no-control-regex
-const REF_FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/;
-/**
- * A branch name as `git check-ref-format --branch` takes it: none of the
- * characters above, no component that starts with `.` or ends with `.lock`,
- * no leading, trailing or doubled `/`, no trailing `.`, not `@`, and no
- * leading `-`.
- */
-function parseGitBranch(value) {
-    if (!value)
-        return undefined;
-    if (value.length > MAX_GIT_BRANCH_LENGTH) {
-        throw new InputError(Inputs.gitBranch, `must be at most ${MAX_GIT_BRANCH_LENGTH} characters, the most Vercel allows a variable's branch; got ${value.length} characters.`);
-    }
-    const components = value.split('/');
-    const valid = !REF_FORBIDDEN.test(value) &&
-        value !== '@' &&
-        !value.startsWith('-') &&
-        !value.endsWith('.') &&
-        components.every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
-    if (valid)
-        return value;
-    throw new InputError(Inputs.gitBranch, `must be a Git branch name (as \${{ github.head_ref }} gives it), which git check-ref-format accepts; got ${quote(value)}.`);
-}
-/**
- * A prune works on the default names of this repository's pull requests,
- * which it reads back from the store names, with no pull request of its own.
- */
-function checkPrune(read, context, comment) {
-    for (const input of [Inputs.name, Inputs.externalId]) {
-        if (read(input)) {
-            throw new InputError(input, `does not apply to state: prune, which deletes only stores with a default name (a pull request's); drop "${input}" from the prune step.`);
-        }
-    }
-    if (comment) {
-        throw new InputError(Inputs.comment, `does not apply to state: prune, which runs without a pull request; drop "${Inputs.comment}" from the prune step.`);
-    }
-    if (!context.owner || !context.repo) {
-        throw new InputError(Inputs.state, 'prune needs the repository the stores were made for (GITHUB_REPOSITORY, which the runner sets); run it in a GitHub Actions workflow.');
-    }
-}
-/** Needed by `comment` and by `state: prune`; unread otherwise. */
-function parseGitHubToken(token, neededBy) {
-    if (neededBy === undefined)
-        return token || undefined;
-    if (!token) {
-        throw new InputError(Inputs.githubToken, `is required with ${neededBy === 'prune' ? 'state: prune (it reads the open pull requests: permissions pull-requests: read)' : `"${Inputs.comment}" (permissions pull-requests: write)`}; its default is \${{ github.token }}.`);
-    }
-    if (!NO_SPACE.test(token) || !inputs_PRINTABLE.test(token)) {
-        throw new InputError(Inputs.githubToken, 'contains spaces or characters that cannot be sent in a header; pass ${{ github.token }} or a token without them.');
-    }
-    return token;
-}
-/** The values are read from the project a store is connected to. */
-function checkReadEnv(inputs) {
-    if (inputs.readEnv && inputs.state === 'present' && !inputs.project) {
-        throw new InputError(Inputs.readEnv, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the values are read from the project the store is connected to; set "${Inputs.project}", or drop "${Inputs.readEnv}".`);
-    }
-    return inputs;
-}
-function parseToken(token) {
-    if (!token) {
-        throw new InputError(Inputs.token, `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`);
-    }
-    if (!NO_SPACE.test(token) || !inputs_PRINTABLE.test(token)) {
-        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
-    }
-    return token;
-}
-/**
- * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
- * account the user's id, which is no team and means no team scope.
- */
-function teamFromEnv(env) {
-    const orgId = env[FallbackEnv.team]?.trim() ?? '';
-    return orgId.startsWith('team_') ? orgId : '';
-}
-function parseTeam(team) {
-    if (!team)
-        return undefined;
-    if (team.startsWith('team_')) {
-        if (TEAM_ID.test(team))
-            return { teamId: team };
-    }
-    else if (TEAM_SLUG.test(team) && team.length <= 100) {
-        return { slug: team };
-    }
-    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
-}
-// Integration slugs are lowercase words joined by -, like neon or upstash.
-const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/;
-const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/;
-function parseIntegration(integration) {
-    if (CreateStoreSpec.integrationConfigurationId.test(integration) ||
-        (!integration.startsWith('icfg_') &&
-            INTEGRATION_SLUG.test(integration) &&
-            integration.length <= 100)) {
-        return integration;
-    }
-    throw new InputError(Inputs.integration, `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`);
-}
-function parseProduct(product) {
-    const trimmed = product.trim();
-    const id = trimmed.startsWith('iap_');
-    if ((id && CreateStoreSpec.productId.test(trimmed)) ||
-        (!id && PRODUCT_NAME.test(trimmed) && !isDotSegment(trimmed))) {
-        return trimmed;
-    }
-    throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
-}
-function parsePlan(plan) {
-    const trimmed = plan.trim();
-    if (!trimmed)
-        return undefined;
-    if (PRODUCT_NAME.test(trimmed))
-        return trimmed;
-    throw new InputError(Inputs.plan, `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`);
-}
-function parseName(name) {
-    if (!name) {
-        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
-        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
-    }
-    return name;
-}
-function parseExternalId(externalId) {
-    if (!externalId) {
-        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (!inputs_PRINTABLE.test(externalId) || externalId.length > 256) {
-        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
-    }
-    return externalId;
-}
-function optionalWord(input, value) {
-    if (!value)
-        return undefined;
-    if (NO_SPACE.test(value) && inputs_PRINTABLE.test(value))
-        return value;
-    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
-}
-function parsePrepayment(value) {
-    if (!value)
-        return undefined;
-    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
-    if (Number.isSafeInteger(cents) && cents >= minimum)
-        return cents;
-    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
-}
-/**
- * A JSON object, or `key=value` lines whose values the product's schema
- * types later (see metadata.ts).
- */
-function parseMetadata(value) {
-    const text = value.trim();
-    if (!text)
-        return undefined;
-    if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
-        return { values: parseMetadataLines(text), syntax: 'lines' };
-    }
-    return { values: parseMetadataJson(text), syntax: 'json' };
-}
-function parseMetadataJson(value) {
-    const metadata = parseJsonObject(Inputs.metadata, value) ?? {};
-    for (const [key, entry] of Object.entries(metadata)) {
-        if (!isMetadataValue(entry)) {
-            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
-        }
-    }
-    return metadata;
-}
-// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
-// empty list matches both list branches, which `oneOf` rejects.
-function isMetadataValue(value) {
-    if (['string', 'boolean'].includes(typeof value))
-        return true;
-    if (typeof value === 'number')
-        return Number.isFinite(value);
-    if (!Array.isArray(value) || value.length === 0)
-        return false;
-    return (value.every((item) => typeof item === 'string') ||
-        value.every((item) => typeof item === 'number'));
-}
-function parseJsonObject(input, value) {
-    if (!value)
-        return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        // Node's message quotes the input, which may hold a secret: keep only
-        // where the syntax error is.
-        const position = /position (\d+)/.exec(error.message)?.[1];
-        const where = position ? ` (at character ${Number(position) + 1})` : '';
-        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
-    }
-    return parsed;
-}
-/** What kind of JSON value this is, without its content. */
-function describeJson(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return value.length ? 'a list' : 'an empty list';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-function parseSource(value) {
-    if (!value)
-        return undefined;
-    const sources = CreateStoreSpec.sources;
-    if (sources.includes(value))
-        return value;
-    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
-}
-// A job may run for six hours at most.
-const MAX_TIMEOUT_SECONDS = 21_600;
-function parseTimeout(value) {
-    if (!value)
-        return DEFAULT_TIMEOUT_SECONDS;
-    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
-        return seconds;
-    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
-}
-/**
- * Only `https://`, or `http://` to this machine (the emulator), so that a
- * token is never sent in clear over a network.
- */
-function parseApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        // Not a URL, so no credentials to hide in it.
-        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
-    }
-    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
-    // A bare `?` or `#` leaves `search` and `hash` empty, yet every path the
-    // client appends would then land in the query or fragment, so the
-    // requests would all go to `/`.
-    const queryOrFragment = /[?#]/.test(value);
-    if (!secure || url.username || url.password || queryOrFragment) {
-        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-/** The URL with any user, password, query and fragment replaced by `***`. */
-function redactUrl(url) {
-    const userinfo = url.username || url.password ? '***@' : '';
-    const query = url.search ? '?***' : url.href.endsWith('?') ? '?' : '';
-    const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : '';
-    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
-}
-function parseState(value) {
-    if (!value || value === 'present')
-        return 'present';
-    if (value === 'absent')
-        return 'absent';
-    if (value === 'prune')
-        return 'prune';
-    throw new InputError(Inputs.state, `must be present (ensure the store exists), absent (delete it) or prune (delete the stores of closed pull requests); got ${quote(value)}.`);
-}
-// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
-const TRUE_WORDS = ['true', 'True', 'TRUE'];
-const FALSE_WORDS = ['false', 'False', 'FALSE'];
-function parseBoolean(input, value, empty) {
-    if (!value)
-        return empty;
-    if (TRUE_WORDS.includes(value))
-        return true;
-    if (FALSE_WORDS.includes(value))
-        return false;
-    throw new InputError(input, `must be true or false; got ${quote(value)}.`);
-}
-const PROJECT_ID = /^prj_[A-Za-z0-9]+$/;
-// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
-// '-', at most 100 characters, never '---'.
-const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/;
-function parseProject(value) {
-    if (!value)
-        return undefined;
-    if (value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)) {
-        return value;
-    }
-    throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
-}
-function isProjectName(value) {
-    return (PROJECT_NAME.test(value) && !value.includes('---') && !isDotSegment(value));
-}
-/**
- * `.` and `..` pass `encodeURIComponent` unchanged, and a URL parser then
- * drops or climbs the path segment: `/v9/projects/..` becomes `/`.
- */
-function isDotSegment(value) {
-    return value === '.' || value === '..';
-}
-const ENVIRONMENTS = [
-    'production',
-    'preview',
-    'development'
-];
-function parseEnvironments(value) {
-    const names = value
-        .split(/[,\n]/)
-        .map((name) => name.trim())
-        .filter(Boolean);
-    if (names.length === 0)
-        return ['preview'];
-    for (const [index, name] of names.entries()) {
-        if (!ENVIRONMENTS.includes(name)) {
-            throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, separated by commas or new lines; got ${quote(name)}.`);
-        }
-        if (names.indexOf(name) !== index) {
-            throw new InputError(Inputs.environments, `lists ${quote(name)} twice; give each environment once.`);
-        }
-    }
-    return names;
-}
-// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
-const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
-function parseEnvPrefix(value) {
-    if (!value)
-        return undefined;
-    if (ENV_PREFIX.test(value) && value.length <= 100)
-        return value;
-    throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
-}
-function quote(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
-    return JSON.stringify(shown);
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 

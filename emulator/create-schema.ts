@@ -2,26 +2,13 @@ import { readFileSync } from 'node:fs'
 import { Ajv } from 'ajv'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { parse } from 'yaml'
-import type { StoreMetadata } from './stores.ts'
+import type { CreateStoreBody } from '../src/vercel-types.ts'
 
 const CREATE_PATH = '/v1/storage/stores/integration/direct'
 const SPEC_URL = new URL(
   './openapi/create-integration-store-direct.openapi.yaml',
   import.meta.url
 )
-
-export interface CreateStoreBody {
-  name: string
-  integrationConfigurationId: string
-  integrationProductIdOrSlug: string
-  metadata?: StoreMetadata
-  externalId?: string
-  protocolSettings?: Record<string, unknown>
-  source?: string
-  billingPlanId?: string
-  paymentMethodId?: string
-  prepaymentAmountCents?: number
-}
 
 export type CreateBodyCheck =
   { valid: true; body: CreateStoreBody } | { valid: false; message: string }

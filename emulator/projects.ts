@@ -1,7 +1,7 @@
 import { clock } from './clock.ts'
 import { randomAlphanumeric } from './ids.ts'
 import { OTHER_TEAM, TEAM } from './seed.ts'
-import type { EnvContentHint, ProjectEnvVar } from '../src/vercel-api.ts'
+import type { EnvContentHint, ProjectEnvVar } from '../src/vercel-types.ts'
 
 export type Environment = 'production' | 'preview' | 'development'
 

@@ -7,10 +7,10 @@ import type {
   ProjectConnection,
   StoreNotification as VercelStoreNotification,
   VercelStore
-} from '../src/vercel-api.ts'
+} from '../src/vercel-types.ts'
 
 /*
- * The shapes the emulator answers with are the action's own (src/vercel-api.ts),
+ * The shapes the emulator answers with are the action's own (src/vercel-types.ts),
  * with every field present that Vercel always sends: one definition, so
  * that the two cannot drift apart.
  */

@@ -1,6 +1,7 @@
 import { Inputs } from './constants.ts'
 import { ActionError, VercelApiError } from './errors.ts'
-import type { NewEnvVar, PreviewApi, ProjectEnvVar } from './vercel-api.ts'
+import type { PreviewApi } from './vercel-api.ts'
+import type { NewEnvVar, ProjectEnvVar } from './vercel-types.ts'
 
 /*
  * A pull request's store as preview variables of its Git branch (issue 12):
@@ -43,7 +44,7 @@ export interface BranchWrite {
  * The comment that marks a variable as this store's:
  * `vercel-store-action: store store_123 (acme/web#42)`.
  */
-export function markOf(storeId: string, externalId: string): string {
+function markOf(storeId: string, externalId: string): string {
   const comment = `${MARK}${storeId} (${externalId})`
   return comment.length <= MAX_COMMENT_LENGTH
     ? comment
@@ -51,7 +52,7 @@ export function markOf(storeId: string, externalId: string): string {
 }
 
 /** Whether the action wrote this variable for one of these stores. */
-export function isMarkedFor(
+function isMarkedFor(
   { comment }: ProjectEnvVar,
   storeIds: readonly string[]
 ): boolean {

@@ -24,11 +24,11 @@ import { code, escape, link } from './summary.ts'
  */
 
 /** What the step ended with, to say in the comment. */
-export type CommentOutcome =
+type CommentOutcome =
   | { state: 'present'; report: StoreReport }
   | { state: 'absent'; removed: RemovedStore[] }
 
-export interface CommentRequest {
+interface CommentRequest {
   token: string
   apiUrl: string
   /** The repository and pull request of the run; none outside one. */
@@ -87,7 +87,7 @@ export async function commentOnPullRequest(
  * (Actions' `GITHUB_TOKEN`, a GitHub App's), which cannot ask `GET /user`;
  * for any other token, the user `GET /user` names.
  */
-export async function upsertComment(
+async function upsertComment(
   api: GitHubApi,
   {
     repository,

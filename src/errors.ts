@@ -190,3 +190,16 @@ function adviceFor({ status, body, method }: VercelApiError): string {
         : `Vercel gave no reason; check "${Inputs.apiUrl}" and the inputs, then try again.`
   }
 }
+
+/**
+ * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
+ * so that it is handled as any unreadable answer is (a create's is taken as
+ * made); its message is its own, naming the answer and the field.
+ */
+export class UnreadableAnswerError extends VercelResponseError {
+  constructor(answer: string, problem: string) {
+    super('', '', 200, '')
+    this.name = 'UnreadableAnswerError'
+    this.message = `Vercel's answer to ${answer} ${problem}`
+  }
+}

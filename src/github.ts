@@ -18,7 +18,7 @@ import { createDispatcher, type Deadline } from './vercel-client.ts'
  */
 
 /** A comment on an issue or pull request, as much of it as the action reads. */
-export interface IssueComment {
+interface IssueComment {
   id: number
   body: string
   author: { login: string; type: string }

@@ -1,21 +1,46 @@
+/**
+ * The action's inputs: what a run is asked to do (`ActionInputs`), read and
+ * checked by `parseInputs`, with the rules between inputs (what `prune`,
+ * `git-branch`, `export-env`, `redeploy` and `read-env` need or exclude).
+ * Each input's own format is checked in `vercel-names.ts` (Vercel's ids,
+ * slugs and names) or `input-values.ts` (everything else).
+ */
 import { createHash } from 'node:crypto'
 import {
   DEFAULT_API_URL,
   DEFAULT_GITHUB_API_URL,
-  DEFAULT_TIMEOUT_SECONDS,
   FallbackEnv,
   Inputs
 } from './constants.ts'
 import { InputError } from './errors.ts'
-import type { GitHubContext } from './naming.ts'
-import { parseMetadataLines, type MetadataSyntax } from './metadata.ts'
-import { deriveDefaults } from './naming.ts'
 import {
-  CreateStoreSpec,
-  type MetadataValue,
-  type StoreSource,
-  type TeamScope
-} from './vercel-api.ts'
+  optionalWord,
+  parseApiUrl,
+  parseBoolean,
+  parseExternalId,
+  parseGitBranch,
+  parseGitHubToken,
+  parseJsonObject,
+  parseMetadata,
+  parsePrepayment,
+  parseSource,
+  parseState,
+  parseTimeout,
+  parseToken
+} from './input-values.ts'
+import type { MetadataSyntax } from './metadata.ts'
+import { deriveDefaults, type GitHubContext } from './naming.ts'
+import {
+  parseEnvPrefix,
+  parseEnvironments,
+  parseIntegration,
+  parseName,
+  parsePlan,
+  parseProduct,
+  parseProject,
+  parseTeam
+} from './vercel-names.ts'
+import type { MetadataValue, StoreSource, TeamScope } from './vercel-types.ts'
 
 export interface ActionInputs {
   token: string
@@ -75,22 +100,14 @@ export interface ActionInputs {
 export type StoreState = 'present' | 'absent' | 'prune'
 export type ProjectEnvironment = 'production' | 'preview' | 'development'
 
-export type InputReader = (name: string) => string
+type InputReader = (name: string) => string
 
-export interface ParseOptions {
+interface ParseOptions {
   env?: NodeJS.ProcessEnv
   context?: GitHubContext
   /** Called with the token before anything else is read, to mask it. */
   onSecret?: (secret: string) => void
 }
-
-const TEAM_ID = /^team_[A-Za-z0-9]+$/
-const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
-// The Vercel CLI's rule for store names (generate-resource-name.ts).
-const STORE_NAME = /^[A-Za-z0-9_-]+$/
-const NO_SPACE = /^\S+$/
-const PRINTABLE = /^[\x20-\x7e]+$/
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]'])
 
 /**
  * Reads and checks every input, so that a bad one fails the step before any
@@ -174,10 +191,7 @@ export function parseInputs(
  * from run to run. Who needs the store's variables under their own names
  * takes them from `env`, `export-env` or `git-branch`.
  */
-export function defaultEnvPrefix(
-  context: GitHubContext,
-  externalId: string
-): string {
+function defaultEnvPrefix(context: GitHubContext, externalId: string): string {
   if (context.pullRequestNumber !== undefined) {
     return `PR${context.pullRequestNumber}_`
   }
@@ -204,43 +218,6 @@ function checkPreviewInputs(inputs: ActionInputs): ActionInputs {
     }
   }
   return checkReadEnv(inputs)
-}
-
-// Vercel's limit for a variable's `gitBranch`.
-const MAX_GIT_BRANCH_LENGTH = 250
-// What `git check-ref-format` refuses anywhere in a ref: control
-// characters, space, ~ ^ : ? * [ \, a `..` and a `@{`.
-// eslint-disable-next-line no-control-regex
-const REF_FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/
-
-/**
- * A branch name as `git check-ref-format --branch` takes it: none of the
- * characters above, no component that starts with `.` or ends with `.lock`,
- * no leading, trailing or doubled `/`, no trailing `.`, not `@`, and no
- * leading `-`.
- */
-function parseGitBranch(value: string): string | undefined {
-  if (!value) return undefined
-  if (value.length > MAX_GIT_BRANCH_LENGTH) {
-    throw new InputError(
-      Inputs.gitBranch,
-      `must be at most ${MAX_GIT_BRANCH_LENGTH} characters, the most Vercel allows a variable's branch; got ${value.length} characters.`
-    )
-  }
-  const components = value.split('/')
-  const valid =
-    !REF_FORBIDDEN.test(value) &&
-    value !== '@' &&
-    !value.startsWith('-') &&
-    !value.endsWith('.') &&
-    components.every(
-      (part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock')
-    )
-  if (valid) return value
-  throw new InputError(
-    Inputs.gitBranch,
-    `must be a Git branch name (as \${{ github.head_ref }} gives it), which git check-ref-format accepts; got ${quote(value)}.`
-  )
 }
 
 /**
@@ -274,27 +251,6 @@ function checkPrune(
   }
 }
 
-/** Needed by `comment` and by `state: prune`; unread otherwise. */
-function parseGitHubToken(
-  token: string,
-  neededBy: StoreState | undefined
-): string | undefined {
-  if (neededBy === undefined) return token || undefined
-  if (!token) {
-    throw new InputError(
-      Inputs.githubToken,
-      `is required with ${neededBy === 'prune' ? 'state: prune (it reads the open pull requests: permissions pull-requests: read)' : `"${Inputs.comment}" (permissions pull-requests: write)`}; its default is \${{ github.token }}.`
-    )
-  }
-  if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
-    throw new InputError(
-      Inputs.githubToken,
-      'contains spaces or characters that cannot be sent in a header; pass ${{ github.token }} or a token without them.'
-    )
-  }
-  return token
-}
-
 /** The values are read from the project a store is connected to. */
 function checkReadEnv(inputs: ActionInputs): ActionInputs {
   if (inputs.readEnv && inputs.state === 'present' && !inputs.project) {
@@ -306,22 +262,6 @@ function checkReadEnv(inputs: ActionInputs): ActionInputs {
   return inputs
 }
 
-function parseToken(token: string): string {
-  if (!token) {
-    throw new InputError(
-      Inputs.token,
-      `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`
-    )
-  }
-  if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
-    throw new InputError(
-      Inputs.token,
-      'contains spaces or characters that cannot be sent in a header; copy the token again.'
-    )
-  }
-  return token
-}
-
 /**
  * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
  * account the user's id, which is no team and means no team scope.
@@ -329,352 +269,4 @@ function parseToken(token: string): string {
 function teamFromEnv(env: NodeJS.ProcessEnv): string {
   const orgId = env[FallbackEnv.team]?.trim() ?? ''
   return orgId.startsWith('team_') ? orgId : ''
-}
-
-function parseTeam(team: string): TeamScope | undefined {
-  if (!team) return undefined
-  if (team.startsWith('team_')) {
-    if (TEAM_ID.test(team)) return { teamId: team }
-  } else if (TEAM_SLUG.test(team) && team.length <= 100) {
-    return { slug: team }
-  }
-  throw new InputError(
-    Inputs.team,
-    `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`
-  )
-}
-
-// Integration slugs are lowercase words joined by -, like neon or upstash.
-const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/
-const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/
-
-function parseIntegration(integration: string): string {
-  if (
-    CreateStoreSpec.integrationConfigurationId.test(integration) ||
-    (!integration.startsWith('icfg_') &&
-      INTEGRATION_SLUG.test(integration) &&
-      integration.length <= 100)
-  ) {
-    return integration
-  }
-  throw new InputError(
-    Inputs.integration,
-    `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`
-  )
-}
-
-function parseProduct(product: string): string {
-  const trimmed = product.trim()
-  const id = trimmed.startsWith('iap_')
-  if (
-    (id && CreateStoreSpec.productId.test(trimmed)) ||
-    (!id && PRODUCT_NAME.test(trimmed) && !isDotSegment(trimmed))
-  ) {
-    return trimmed
-  }
-  throw new InputError(
-    Inputs.product,
-    `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`
-  )
-}
-
-function parsePlan(plan: string): string | undefined {
-  const trimmed = plan.trim()
-  if (!trimmed) return undefined
-  if (PRODUCT_NAME.test(trimmed)) return trimmed
-  throw new InputError(
-    Inputs.plan,
-    `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`
-  )
-}
-
-function parseName(name: string): string {
-  if (!name) {
-    throw new InputError(
-      Inputs.name,
-      'is required outside a pull request or branch build: no default can be derived from the GitHub context.'
-    )
-  }
-  if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
-    throw new InputError(
-      Inputs.name,
-      `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`
-    )
-  }
-  return name
-}
-
-function parseExternalId(externalId: string): string {
-  if (!externalId) {
-    throw new InputError(
-      Inputs.externalId,
-      'is required outside a pull request or branch build: no default can be derived from the GitHub context.'
-    )
-  }
-  if (!PRINTABLE.test(externalId) || externalId.length > 256) {
-    throw new InputError(
-      Inputs.externalId,
-      `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`
-    )
-  }
-  return externalId
-}
-
-function optionalWord(input: string, value: string): string | undefined {
-  if (!value) return undefined
-  if (NO_SPACE.test(value) && PRINTABLE.test(value)) return value
-  throw new InputError(
-    input,
-    `must be an id without spaces; got ${quote(value)}.`
-  )
-}
-
-function parsePrepayment(value: string): number | undefined {
-  if (!value) return undefined
-  const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN
-  const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum
-  if (Number.isSafeInteger(cents) && cents >= minimum) return cents
-  throw new InputError(
-    Inputs.prepaymentAmountCents,
-    `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`
-  )
-}
-
-/**
- * A JSON object, or `key=value` lines whose values the product's schema
- * types later (see metadata.ts).
- */
-function parseMetadata(
-  value: string
-):
-  | { values: Record<string, MetadataValue>; syntax: MetadataSyntax }
-  | undefined {
-  const text = value.trim()
-  if (!text) return undefined
-  if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
-    return { values: parseMetadataLines(text), syntax: 'lines' }
-  }
-  return { values: parseMetadataJson(text), syntax: 'json' }
-}
-
-function parseMetadataJson(value: string): Record<string, MetadataValue> {
-  const metadata = parseJsonObject(Inputs.metadata, value) ?? {}
-  for (const [key, entry] of Object.entries(metadata)) {
-    if (!isMetadataValue(entry)) {
-      throw new InputError(
-        Inputs.metadata,
-        `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`
-      )
-    }
-  }
-  return metadata as Record<string, MetadataValue>
-}
-
-// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
-// empty list matches both list branches, which `oneOf` rejects.
-function isMetadataValue(value: unknown): value is MetadataValue {
-  if (['string', 'boolean'].includes(typeof value)) return true
-  if (typeof value === 'number') return Number.isFinite(value)
-  if (!Array.isArray(value) || value.length === 0) return false
-  return (
-    value.every((item) => typeof item === 'string') ||
-    value.every((item) => typeof item === 'number')
-  )
-}
-
-function parseJsonObject(
-  input: string,
-  value: string
-): Record<string, unknown> | undefined {
-  if (!value) return undefined
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(value)
-  } catch (error) {
-    // Node's message quotes the input, which may hold a secret: keep only
-    // where the syntax error is.
-    const position = /position (\d+)/.exec((error as Error).message)?.[1]
-    const where = position ? ` (at character ${Number(position) + 1})` : ''
-    throw new InputError(
-      input,
-      `must be a JSON object; it is not valid JSON${where}.`
-    )
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InputError(
-      input,
-      `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`
-    )
-  }
-  return parsed as Record<string, unknown>
-}
-
-/** What kind of JSON value this is, without its content. */
-function describeJson(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return value.length ? 'a list' : 'an empty list'
-  if (typeof value === 'object') return 'an object'
-  return `a ${typeof value}`
-}
-
-function parseSource(value: string): StoreSource | undefined {
-  if (!value) return undefined
-  const sources: readonly string[] = CreateStoreSpec.sources
-  if (sources.includes(value)) return value as StoreSource
-  throw new InputError(
-    Inputs.source,
-    `must be one of ${sources.join(', ')}; got ${quote(value)}.`
-  )
-}
-
-// A job may run for six hours at most.
-const MAX_TIMEOUT_SECONDS = 21_600
-
-function parseTimeout(value: string): number {
-  if (!value) return DEFAULT_TIMEOUT_SECONDS
-  const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN
-  if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS) return seconds
-  throw new InputError(
-    Inputs.timeout,
-    `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`
-  )
-}
-
-/**
- * Only `https://`, or `http://` to this machine (the emulator), so that a
- * token is never sent in clear over a network.
- */
-function parseApiUrl(value: string): string {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    // Not a URL, so no credentials to hide in it.
-    throw new InputError(
-      Inputs.apiUrl,
-      `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`
-    )
-  }
-  const loopback =
-    LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname)
-  const secure =
-    url.protocol === 'https:' || (url.protocol === 'http:' && loopback)
-  // A bare `?` or `#` leaves `search` and `hash` empty, yet every path the
-  // client appends would then land in the query or fragment, so the
-  // requests would all go to `/`.
-  const queryOrFragment = /[?#]/.test(value)
-  if (!secure || url.username || url.password || queryOrFragment) {
-    throw new InputError(
-      Inputs.apiUrl,
-      `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`
-    )
-  }
-  return url.href.replace(/\/+$/, '')
-}
-
-/** The URL with any user, password, query and fragment replaced by `***`. */
-function redactUrl(url: URL): string {
-  const userinfo = url.username || url.password ? '***@' : ''
-  const query = url.search ? '?***' : url.href.endsWith('?') ? '?' : ''
-  const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : ''
-  return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`
-}
-
-function parseState(value: string): StoreState {
-  if (!value || value === 'present') return 'present'
-  if (value === 'absent') return 'absent'
-  if (value === 'prune') return 'prune'
-  throw new InputError(
-    Inputs.state,
-    `must be present (ensure the store exists), absent (delete it) or prune (delete the stores of closed pull requests); got ${quote(value)}.`
-  )
-}
-
-// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
-const TRUE_WORDS = ['true', 'True', 'TRUE']
-const FALSE_WORDS = ['false', 'False', 'FALSE']
-
-function parseBoolean(input: string, value: string, empty: boolean): boolean {
-  if (!value) return empty
-  if (TRUE_WORDS.includes(value)) return true
-  if (FALSE_WORDS.includes(value)) return false
-  throw new InputError(input, `must be true or false; got ${quote(value)}.`)
-}
-
-const PROJECT_ID = /^prj_[A-Za-z0-9]+$/
-// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
-// '-', at most 100 characters, never '---'.
-const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/
-
-function parseProject(value: string): string | undefined {
-  if (!value) return undefined
-  if (
-    value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)
-  ) {
-    return value
-  }
-  throw new InputError(
-    Inputs.project,
-    `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`
-  )
-}
-
-function isProjectName(value: string): boolean {
-  return (
-    PROJECT_NAME.test(value) && !value.includes('---') && !isDotSegment(value)
-  )
-}
-
-/**
- * `.` and `..` pass `encodeURIComponent` unchanged, and a URL parser then
- * drops or climbs the path segment: `/v9/projects/..` becomes `/`.
- */
-function isDotSegment(value: string): boolean {
-  return value === '.' || value === '..'
-}
-
-const ENVIRONMENTS: readonly ProjectEnvironment[] = [
-  'production',
-  'preview',
-  'development'
-]
-
-function parseEnvironments(value: string): ProjectEnvironment[] {
-  const names = value
-    .split(/[,\n]/)
-    .map((name) => name.trim())
-    .filter(Boolean)
-  if (names.length === 0) return ['preview']
-  for (const [index, name] of names.entries()) {
-    if (!(ENVIRONMENTS as readonly string[]).includes(name)) {
-      throw new InputError(
-        Inputs.environments,
-        `must list environments among ${ENVIRONMENTS.join(', ')}, separated by commas or new lines; got ${quote(name)}.`
-      )
-    }
-    if (names.indexOf(name) !== index) {
-      throw new InputError(
-        Inputs.environments,
-        `lists ${quote(name)} twice; give each environment once.`
-      )
-    }
-  }
-  return names as ProjectEnvironment[]
-}
-
-// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
-const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/
-
-function parseEnvPrefix(value: string): string | undefined {
-  if (!value) return undefined
-  if (ENV_PREFIX.test(value) && value.length <= 100) return value
-  throw new InputError(
-    Inputs.envPrefix,
-    `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`
-  )
-}
-
-function quote(value: string): string {
-  const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value
-  return JSON.stringify(shown)
 }

@@ -52,16 +52,8 @@ export function debug(text: string): void {
   core.debug(printable(text))
 }
 
-export function notice(text: string): void {
-  core.notice(printable(text))
-}
-
 export function warning(text: string): void {
   core.warning(printable(text))
-}
-
-export function error(text: string): void {
-  core.error(printable(text))
 }
 
 /** Fails the step with this message as its one error line. */

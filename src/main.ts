@@ -7,7 +7,8 @@ import { parseInputs, type ActionInputs } from './inputs.ts'
 import * as log from './log.ts'
 import { openGitHub } from './github.ts'
 import { readGitHubContext, type GitHubContext } from './naming.ts'
-import { reportOutcome, setOutputs, type Outcome } from './report.ts'
+import { reportOutcome, type Outcome } from './report.ts'
+import { setOutputs } from './outputs.ts'
 import {
   NotInstalledError,
   resolveInstallation,
@@ -22,7 +23,7 @@ import { Deadline, VercelClient } from './vercel-client.ts'
  * and the pauses. Tests pass a virtual clock so that waits and retries cost
  * no real time; the runner passes nothing.
  */
-export interface RunEnvironment {
+interface RunEnvironment {
   now?: () => number
   sleep?: (ms: number) => Promise<void>
   random?: () => number

@@ -1,7 +1,7 @@
 import { Inputs } from './constants.ts'
 import { InputError } from './errors.ts'
-import type { MetadataProperty, MetadataSchema } from './vercel-api.ts'
-import type { MetadataValue } from './vercel-api.ts'
+import type { MetadataProperty, MetadataSchema } from './vercel-types.ts'
+import type { MetadataValue } from './vercel-types.ts'
 
 /** How the `metadata` input was written: a JSON object or `key=value` lines. */
 export type MetadataSyntax = 'json' | 'lines'

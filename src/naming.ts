@@ -47,7 +47,7 @@ function readPullRequestNumber(eventPath?: string): number | undefined {
 export const MAX_DEFAULT_NAME_LENGTH = 50
 
 /** What the create spec and the `external-id` input allow for a key. */
-export const MAX_KEY_LENGTH = 256
+const MAX_KEY_LENGTH = 256
 
 const HASH_LENGTH = 8
 const PRINTABLE = /^[\x20-\x7e]+$/

@@ -6,12 +6,8 @@ import {
   VercelResponseError
 } from './errors.ts'
 import type { FoundStore } from './store.ts'
-import type {
-  ConnectionApi,
-  ProjectConnection,
-  ProjectEnvApi,
-  ProjectEnvVar
-} from './vercel-api.ts'
+import type { ConnectionApi, ProjectEnvApi } from './vercel-api.ts'
+import type { ProjectConnection, ProjectEnvVar } from './vercel-types.ts'
 
 export interface ConnectRequest {
   /** A project id (prj_…) or name. */
@@ -73,7 +69,7 @@ export async function planConnection(
 }
 
 /** A project's id: given, or looked up by its name. */
-export async function projectIdOf(
+async function projectIdOf(
   api: Pick<ConnectionApi, 'getProject'>,
   project: string
 ): Promise<string> {

@@ -36,7 +36,7 @@ export interface PrunedStore extends RemovedStore {
 }
 
 /** The stores whose pull request is not open, oldest pull request first. */
-export interface PrunePlan {
+interface PrunePlan {
   repository: Repository
   closed: PruneCandidate[]
   /** Candidates whose pull request is open: kept. */

@@ -1,4 +1,5 @@
-import type { ListedDeployment, PreviewApi } from './vercel-api.ts'
+import type { PreviewApi } from './vercel-api.ts'
+import type { ListedDeployment } from './vercel-types.ts'
 
 /*
  * `redeploy` (issue 12): the Git integration starts a preview build as soon

@@ -3,17 +3,17 @@ import { InputError } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
 import { checkMetadata } from './metadata.ts'
 import { VercelApiError } from './errors.ts'
+import type { IntegrationApi } from './vercel-api.ts'
 import type {
   BillingPlan,
   ConfigurationProducts,
-  IntegrationApi,
   IntegrationConfiguration,
   MetadataSchema
-} from './vercel-api.ts'
-import type { MetadataValue } from './vercel-api.ts'
+} from './vercel-types.ts'
+import type { MetadataValue } from './vercel-types.ts'
 
 /** The installation a store is created in. */
-export interface ResolvedInstallation {
+interface ResolvedInstallation {
   integrationConfigurationId: string
   /** Known when the installation was looked up, or the products listed. */
   integration?: { id?: string; slug?: string; name?: string }
@@ -183,7 +183,7 @@ function isStorageProduct(product: {
   return product.protocols === undefined || 'storage' in product.protocols
 }
 
-export interface PlanInputs {
+interface PlanInputs {
   plan: string
   prepaymentAmountCents?: number
 }

@@ -8,15 +8,11 @@ import {
   VercelResponseError
 } from './errors.ts'
 import type { Deadline } from './vercel-client.ts'
-import type {
-  ConnectionApi,
-  CreateStoreBody,
-  StoreApi,
-  VercelStore
-} from './vercel-api.ts'
+import type { ConnectionApi, StoreApi } from './vercel-api.ts'
+import type { CreateStoreBody, VercelStore } from './vercel-types.ts'
 
 /** Creates in all, the first included, when their answers are lost. */
-export const MAX_CREATES = 3
+const MAX_CREATES = 3
 
 /**
  * After a create whose answer was lost, the listing is read at once and then
@@ -24,7 +20,7 @@ export const MAX_CREATES = 3
  * listing may lag behind a create it has committed, and each create it did
  * not need costs a store.
  */
-export const RELIST_PAUSES_MS: readonly number[] = [500, 1000, 2000]
+const RELIST_PAUSES_MS: readonly number[] = [500, 1000, 2000]
 
 export type FoundStore = VercelStore & { id: string }
 
@@ -248,7 +244,7 @@ export interface StoreKey {
  * `match`: this step's store. `other`: not ours. `unconfirmed`: the key
  * matches but the listing does not say which product the store is of.
  */
-export type Verdict = 'match' | 'other' | 'unconfirmed'
+type Verdict = 'match' | 'other' | 'unconfirmed'
 
 /**
  * A store is ours when it belongs to the same installation and product, and
@@ -284,7 +280,7 @@ export function byAge(a: VercelStore, b: VercelStore): number {
 }
 
 /** Statuses a store does not leave by itself: waiting on them is pointless. */
-export const END_STATUSES: readonly string[] = [
+const END_STATUSES: readonly string[] = [
   'error',
   'suspended',
   'limits-exceeded-suspended',
@@ -292,7 +288,7 @@ export const END_STATUSES: readonly string[] = [
   'uninstalled'
 ]
 
-export interface WaitOptions {
+interface WaitOptions {
   sleep?: (ms: number) => Promise<void>
   /** 0 to 1; spreads the polls of runs that started together. */
   random?: () => number

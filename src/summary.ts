@@ -8,7 +8,7 @@ import type { FoundStore, KeyedCreateStoreBody } from './store.ts'
 type SummaryTable = Parameters<typeof core.summary.addTable>[0]
 
 /** A store of a closed pull request, as the prune's summary lists it. */
-export interface PruneRow {
+interface PruneRow {
   id: string
   name: string
   pullRequest: number

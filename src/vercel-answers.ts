@@ -8,7 +8,25 @@
  * Schema: a validator compiled at run time would cost the cold start more
  * than these few checks take.
  */
-import { VercelResponseError, type VercelErrorBody } from './errors.ts'
+import {
+  at,
+  boolean,
+  cursor,
+  defined,
+  fail,
+  field,
+  list,
+  nullable,
+  number,
+  object,
+  optional,
+  type Place,
+  reader,
+  record,
+  segment,
+  string,
+  strings
+} from './answer-shape.ts'
 import type {
   BillingPlan,
   ConfigurationProducts,
@@ -23,31 +41,10 @@ import type {
   StoreNotification,
   VercelProject,
   VercelStore
-} from './vercel-api.ts'
-
-/**
- * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
- * so that it is handled as any unreadable answer is (a create's is taken as
- * made); its message is its own, naming the answer and the field.
- */
-export class UnreadableAnswerError extends VercelResponseError {
-  constructor(answer: string, problem: string) {
-    super('', '', 200, '')
-    this.name = 'UnreadableAnswerError'
-    this.message = `Vercel's answer to ${answer} ${problem}`
-  }
-}
-
-/** Where in which answer a value was found, for the error line. */
-interface Place {
-  answer: string
-  field: string
-}
-
-type JsonObject = Record<string, unknown>
+} from './vercel-types.ts'
 
 /** One listing page: its stores and the cursor of the next page, if any. */
-export interface StorePage {
+interface StorePage {
   stores: VercelStore[]
   next?: string
 }
@@ -350,140 +347,6 @@ function readEnvVar(value: unknown, place: Place): ProjectEnvVar {
   })
 }
 
-/**
- * An id or slug that goes into a request's path. `.` and `..` would change
- * the path (`/v1/storage/stores/..` is `/v1/storage/`), so such an answer is
- * unreadable.
- */
-function segment(value: unknown, place: Place): string {
-  const text = string(value, place)
-  if (text === '.' || text === '..') {
-    throw new UnreadableAnswerError(
-      place.answer,
-      `has "${place.field}" as ${JSON.stringify(text)}, which is not an id`
-    )
-  }
-  return text
-}
-
-function string(value: unknown, place: Place): string {
-  if (typeof value !== 'string') fail(place, value, 'a string')
-  return value
-}
-
-function number(value: unknown, place: Place): number {
-  if (typeof value !== 'number') fail(place, value, 'a number')
-  return value
-}
-
-function boolean(value: unknown, place: Place): boolean {
-  if (typeof value !== 'boolean') fail(place, value, 'true or false')
-  return value
-}
-
-function strings(value: unknown, place: Place): string[] {
-  return list(value, place, string)
-}
-
-/** A page cursor: Vercel sends a number (a time); a string is taken as it is. */
-function cursor(value: unknown, place: Place): string {
-  if (typeof value === 'number' || typeof value === 'string') {
-    return String(value)
-  }
-  return fail(place, value, 'a number')
-}
-
-function object(value: unknown, place: Place): JsonObject {
-  if (!isObject(value)) fail(place, value, 'an object')
-  return value
-}
-
-function list<T>(
-  value: unknown,
-  place: Place,
-  readItem: (item: unknown, place: Place) => T
-): T[] {
-  if (!Array.isArray(value)) fail(place, value, 'a list')
-  return value.map((item, index) => readItem(item, at(place, index)))
-}
-
-function record<T>(
-  value: unknown,
-  place: Place,
-  readEntry: (entry: unknown, place: Place) => T
-): Record<string, T> {
-  const entries = Object.entries(object(value, place)).map(
-    ([key, entry]) => [key, readEntry(entry, at(place, key))] as const
-  )
-  return Object.fromEntries(entries)
-}
-
-/** Reads one field of an object, if it is there, with the reader given. */
-function reader(source: JsonObject, place: Place) {
-  return <T>(key: string, read: (value: unknown, place: Place) => T) =>
-    optional(field(source, key), at(place, key), read)
-}
-
-function optional<T>(
-  value: unknown,
-  place: Place,
-  read: (value: unknown, place: Place) => T
-): T | undefined {
-  return value === undefined ? undefined : read(value, place)
-}
-
-function nullable<T>(
-  read: (value: unknown, place: Place) => T
-): (value: unknown, place: Place) => T | null {
-  return (value, place) => (value === null ? null : read(value, place))
-}
-
-/** Own fields only: an answer's `__proto__` or `constructor` is no field. */
-function field(source: JsonObject, key: string): unknown {
-  return Object.hasOwn(source, key) ? source[key] : undefined
-}
-
-function at(place: Place, key: string | number): Place {
-  const field =
-    typeof key === 'number'
-      ? `${place.field}[${key}]`
-      : place.field
-        ? `${place.field}.${key}`
-        : key
-  return { answer: place.answer, field }
-}
-
-function fail(place: Place, value: unknown, expected: string): never {
-  if (value === undefined) {
-    throw new UnreadableAnswerError(
-      place.answer,
-      `has no "${place.field}" (${expected})`
-    )
-  }
-  const subject = place.field ? `has "${place.field}" as` : 'is'
-  throw new UnreadableAnswerError(
-    place.answer,
-    `${subject} ${kindOf(value)}, not ${expected}`
-  )
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'a list'
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** The object without its undefined fields, so spreading it keeps others'. */
-function defined<T extends object>(value: T): T {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, entry]) => entry !== undefined)
-  ) as T
-}
-
 export function readEnvWriteAnswer(
   body: unknown,
   answer: string
@@ -553,100 +416,4 @@ export function readDeploymentAnswer(
   const id = read('id', segment)
   if (id === undefined) fail(at(place, 'id'), undefined, 'a string')
   return defined({ id, url: read('url', string) })
-}
-
-/** Describes a body for a person: Vercel's error, or what else came back. */
-export function describeBody(text: string, contentType = ''): string {
-  const trimmed = text.trim()
-  if (!trimmed) return 'an empty body'
-  if (/html/i.test(contentType) || /^<(!doctype|html)/i.test(trimmed)) {
-    return 'an HTML page'
-  }
-  const error = readErrorBody(trimmed)
-  if (error?.message || error?.code || error?.notText) {
-    return [
-      error.code,
-      error.message && JSON.stringify(error.message),
-      error.notText && `(an error whose ${error.notText}, not text)`
-    ]
-      .filter(Boolean)
-      .join(' ')
-  }
-  const problem = jsonProblem(trimmed)
-  if (problem) return problem
-  return `a body that is not a Vercel error: ${JSON.stringify(excerpt(trimmed))}`
-}
-
-/** Describes a 2xx body that could not be read as JSON. */
-export function describeUnreadableBody(text: string, contentType = ''): string {
-  const description = describeBody(text, contentType)
-  return description.includes('JSON body')
-    ? description
-    : `${description} instead of JSON`
-}
-
-/** 'a truncated JSON body', 'an invalid JSON body: …', or undefined for JSON. */
-function jsonProblem(text: string): string | undefined {
-  try {
-    JSON.parse(text)
-    return undefined
-  } catch (error) {
-    // V8 says "Unexpected end of JSON input" (or "Unterminated string") where
-    // the text stops in the middle of a value, and names the end's position
-    // where it stops just after a number ("Expected ',' or '}' after …").
-    const message = (error as Error).message
-    const position = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN)
-    const atEnd = position >= text.trimEnd().length
-    return /end of JSON input|Unterminated/i.test(message) || atEnd
-      ? 'a truncated JSON body'
-      : `an invalid JSON body: ${JSON.stringify(excerpt(text))}`
-  }
-}
-
-function excerpt(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text
-}
-
-/**
- * Vercel's error in a body, its string fields only (see `readErrorAnswer`):
- * a message that is an object is no message, however deep it goes.
- */
-export function readErrorBody(text: string): VercelErrorBody | undefined {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  // The Vercel CLI accepts `err` as well as `error` (response-error.ts).
-  return readErrorAnswer(parsed)
-}
-
-/**
- * Vercel's `{ error: { code, message } }` (or the CLI's `err`). Only string
- * fields are taken, and nothing below them is looked at: a message that is
- * an object, however deep, is no message.
- */
-export function readErrorAnswer(body: unknown): VercelErrorBody | undefined {
-  if (!isObject(body)) return undefined
-  const error = field(body, 'error') ?? field(body, 'err')
-  if (!isObject(error)) return undefined
-  const notText: string[] = []
-  const text = (key: string) => {
-    const value = field(error, key)
-    if (typeof value === 'string') return value
-    if (value !== undefined) notText.push(`"${key}" is ${kindOf(value)}`)
-    return undefined
-  }
-  const flag = (key: string) => {
-    const value = field(error, key)
-    return typeof value === 'boolean' ? value : undefined
-  }
-  return defined({
-    code: text('code'),
-    message: text('message'),
-    invalidToken: flag('invalidToken'),
-    missingToken: flag('missingToken'),
-    notText: notText.length > 0 ? notText.join(' and ') : undefined
-  })
 }

@@ -1,0 +1,149 @@
+/**
+ * The checks every reader of an answer is built from (`vercel-answers.ts`,
+ * `error-body.ts`): each takes a value and where in which answer it was
+ * found, and returns the value typed, or fails with one line naming the
+ * answer and the field.
+ */
+import { UnreadableAnswerError } from './errors.ts'
+
+/** Where in which answer a value was found, for the error line. */
+export interface Place {
+  answer: string
+  field: string
+}
+
+type JsonObject = Record<string, unknown>
+
+/**
+ * An id or slug that goes into a request's path. `.` and `..` would change
+ * the path (`/v1/storage/stores/..` is `/v1/storage/`), so such an answer is
+ * unreadable.
+ */
+export function segment(value: unknown, place: Place): string {
+  const text = string(value, place)
+  if (text === '.' || text === '..') {
+    throw new UnreadableAnswerError(
+      place.answer,
+      `has "${place.field}" as ${JSON.stringify(text)}, which is not an id`
+    )
+  }
+  return text
+}
+
+export function string(value: unknown, place: Place): string {
+  if (typeof value !== 'string') fail(place, value, 'a string')
+  return value
+}
+
+export function number(value: unknown, place: Place): number {
+  if (typeof value !== 'number') fail(place, value, 'a number')
+  return value
+}
+
+export function boolean(value: unknown, place: Place): boolean {
+  if (typeof value !== 'boolean') fail(place, value, 'true or false')
+  return value
+}
+
+export function strings(value: unknown, place: Place): string[] {
+  return list(value, place, string)
+}
+
+/** A page cursor: Vercel sends a number (a time); a string is taken as it is. */
+export function cursor(value: unknown, place: Place): string {
+  if (typeof value === 'number' || typeof value === 'string') {
+    return String(value)
+  }
+  return fail(place, value, 'a number')
+}
+
+export function object(value: unknown, place: Place): JsonObject {
+  if (!isObject(value)) fail(place, value, 'an object')
+  return value
+}
+
+export function list<T>(
+  value: unknown,
+  place: Place,
+  readItem: (item: unknown, place: Place) => T
+): T[] {
+  if (!Array.isArray(value)) fail(place, value, 'a list')
+  return value.map((item, index) => readItem(item, at(place, index)))
+}
+
+export function record<T>(
+  value: unknown,
+  place: Place,
+  readEntry: (entry: unknown, place: Place) => T
+): Record<string, T> {
+  const entries = Object.entries(object(value, place)).map(
+    ([key, entry]) => [key, readEntry(entry, at(place, key))] as const
+  )
+  return Object.fromEntries(entries)
+}
+
+/** Reads one field of an object, if it is there, with the reader given. */
+export function reader(source: JsonObject, place: Place) {
+  return <T>(key: string, read: (value: unknown, place: Place) => T) =>
+    optional(field(source, key), at(place, key), read)
+}
+
+export function optional<T>(
+  value: unknown,
+  place: Place,
+  read: (value: unknown, place: Place) => T
+): T | undefined {
+  return value === undefined ? undefined : read(value, place)
+}
+
+export function nullable<T>(
+  read: (value: unknown, place: Place) => T
+): (value: unknown, place: Place) => T | null {
+  return (value, place) => (value === null ? null : read(value, place))
+}
+
+/** Own fields only: an answer's `__proto__` or `constructor` is no field. */
+export function field(source: JsonObject, key: string): unknown {
+  return Object.hasOwn(source, key) ? source[key] : undefined
+}
+
+export function at(place: Place, key: string | number): Place {
+  const field =
+    typeof key === 'number'
+      ? `${place.field}[${key}]`
+      : place.field
+        ? `${place.field}.${key}`
+        : key
+  return { answer: place.answer, field }
+}
+
+export function fail(place: Place, value: unknown, expected: string): never {
+  if (value === undefined) {
+    throw new UnreadableAnswerError(
+      place.answer,
+      `has no "${place.field}" (${expected})`
+    )
+  }
+  const subject = place.field ? `has "${place.field}" as` : 'is'
+  throw new UnreadableAnswerError(
+    place.answer,
+    `${subject} ${kindOf(value)}, not ${expected}`
+  )
+}
+
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The object without its undefined fields, so spreading it keeps others'. */
+export function defined<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined)
+  ) as T
+}

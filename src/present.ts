@@ -1,0 +1,324 @@
+/**
+ * `state: present`: the plan (the store with the key, or the body to create
+ * one with, and the connection to the step's project), carried out by
+ * `applyPresent` (create, wait until available, connect, then the values of
+ * `preview.ts`), or shown by `showPresent` in a dry run.
+ */
+import {
+  checkBranchFree,
+  checkPrefixFree,
+  type BranchTarget
+} from './branch-env.ts'
+import type { ActionInputs } from './inputs.ts'
+import {
+  connectStore,
+  explainedListing,
+  planConnection,
+  reuse,
+  variableNames,
+  type ConnectionPlan,
+  type ConnectRequest,
+  type ConnectionResult
+} from './project.ts'
+import { buildReport, type Outcome, type ReportInputs } from './report.ts'
+import { checkExportable } from './outputs.ts'
+import { resolvePlan, type ResolvedTarget } from './resolve.ts'
+import {
+  createStore,
+  findStores,
+  keyOf,
+  oldestOf,
+  readStore,
+  waitUntilAvailable,
+  withDetails,
+  type EnsureStoreResult,
+  type FoundStore,
+  type KeyedCreateStoreBody
+} from './store.ts'
+import type { Step } from './flows.ts'
+import { applyPreview, readsValues } from './preview.ts'
+
+/** `state: present`: the store to reuse, or the body to create one with. */
+type PresentPlan =
+  | {
+      action: 'reuse'
+      found: EnsureStoreResult
+      /**
+       * The store is not available yet and the step waits for it: its
+       * details and connection are read after the wait.
+       */
+      waitFirst: boolean
+      connection?: ConnectionPlan
+    }
+  | {
+      action: 'create'
+      body: KeyedCreateStoreBody
+      connection?: ConnectionPlan
+    }
+
+/**
+ * The reads that decide what `state: present` does: the store with the key,
+ * or else the create body with its billing plan; and where the step names a
+ * project, the store's connection to it. Writes nothing.
+ */
+export async function planPresent(step: Step): Promise<PresentPlan> {
+  const { inputs, target, api, effects } = step
+  const body = createBody(inputs, target)
+  const existing = await findStores(api, keyOf(body))
+  if (existing.length > 0) {
+    const found = oldestOf(existing, false)
+    // Outputs only, no write: if a read below fails, a later step can still
+    // find the store.
+    effects.publish(buildReport(found, reportInputsOf(inputs, target)))
+    const waitFirst =
+      inputs.wait && !inputs.dryRun && found.store.status !== 'available'
+    if (waitFirst) return { action: 'reuse', found, waitFirst }
+    found.store = await withDetails(api, found.store)
+    return {
+      action: 'reuse',
+      found,
+      waitFirst,
+      connection: await planProject(step, found.store)
+    }
+  }
+  // Only a create needs the plan, and the project's id: both are looked up
+  // once no store was found, and before anything is written, so a wrong name
+  // costs no store.
+  const [prepared, connection] = await Promise.all([
+    withPlan(step, body),
+    planProject(step, undefined),
+    checkPrefixBeforeCreate(step)
+  ])
+  return { action: 'create', body: prepared, connection }
+}
+
+/**
+ * Where no store has the key yet: fails before the create when the project
+ * already has variables with the prefix its connection would use, which
+ * Vercel would refuse only once the store was made.
+ */
+async function checkPrefixBeforeCreate(step: Step): Promise<void> {
+  const { inputs, api } = step
+  if (inputs.project === undefined || inputs.envPrefix === undefined) return
+  const variables = await explainedListing(
+    step.projectVariables ?? api.listEnv(inputs.project),
+    inputs.project
+  )
+  checkPrefixFree(variables, {
+    project: inputs.project,
+    prefix: inputs.envPrefix,
+    environments: inputs.environments,
+    storeIds: []
+  })
+}
+
+/** Carries out a present plan: create, wait until available, connect. */
+export async function applyPresent(
+  step: Step,
+  plan: PresentPlan
+): Promise<Outcome> {
+  const { inputs, target, deadline, api, effects } = step
+  const reportInputs = reportInputsOf(inputs, target)
+  let result: EnsureStoreResult
+  if (plan.action === 'create') {
+    result = await effects.group(`Create store "${inputs.name}"`, () =>
+      createStore(api, plan.body, {
+        remainingMs: () => deadline.remainingMs(),
+        sleep: effects.sleep
+      })
+    )
+    effects.publish(buildReport(result, reportInputs))
+  } else {
+    result = plan.found
+  }
+  if (inputs.wait && result.store.status !== 'available') {
+    result.store = await effects.group(
+      'Wait until the store is available',
+      () =>
+        waitUntilAvailable(api, result.store, deadline, {
+          sleep: effects.sleep,
+          random: effects.random,
+          log: (line) => effects.info(line)
+        })
+    )
+    effects.publish(buildReport(result, reportInputs))
+  }
+  result.store = await withDetails(api, result.store)
+  const { project } = inputs
+  const branchTarget: BranchTarget | undefined =
+    project !== undefined && inputs.gitBranch !== undefined
+      ? {
+          project,
+          branch: inputs.gitBranch,
+          storeId: result.store.id,
+          externalId: inputs.externalId
+        }
+      : undefined
+  // A name unfit for the job's environment, and a clash on the branch, are
+  // known now, before the connection is written.
+  if (inputs.exportEnv) checkExportable(secretNamesOf(result.store))
+  if (branchTarget && step.projectVariables) {
+    checkBranchFree(
+      await explainedListing(step.projectVariables, branchTarget.project),
+      secretNamesOf(result.store),
+      branchTarget
+    )
+  }
+  const known =
+    plan.action === 'reuse' && !plan.waitFirst ? plan.connection : undefined
+  const connection =
+    project === undefined
+      ? undefined
+      : await effects.group(`Connect to project ${project}`, () =>
+          connectStore(
+            api,
+            result.store,
+            {
+              ...connectRequest(inputs),
+              projectId: plan.connection?.projectId
+            },
+            (id) => readStore(api, id),
+            known
+          )
+        )
+  const preview =
+    connection && readsValues(inputs)
+      ? await effects.group(
+          `Read the variables' values from project ${inputs.project}`,
+          () => applyPreview(step, result.store, connection, branchTarget)
+        )
+      : undefined
+  return {
+    kind: 'present',
+    report: {
+      ...buildReport(result, reportInputs),
+      connection,
+      env: preview?.env,
+      branch: preview?.branch,
+      redeployed: preview?.redeployed
+    },
+    project,
+    environments: inputs.environments,
+    exportEnv: inputs.exportEnv,
+    redeploy: inputs.redeploy
+  }
+}
+
+function secretNamesOf(store: FoundStore): string[] {
+  return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []))
+}
+
+/**
+ * A present plan as a dry run shows it: the store it would reuse, or the
+ * body it would create one with, and what it would do about the project.
+ */
+export function showPresent(step: Step, plan: PresentPlan): Outcome {
+  const { inputs, target } = step
+  if (plan.action === 'reuse') {
+    const { store } = plan.found
+    const connection = connectionShown(step, store, plan.connection)
+    return {
+      kind: 'would-reuse',
+      report: {
+        ...buildReport(plan.found, reportInputsOf(inputs, target)),
+        // Outputs name a project the store is connected to, not one it would be.
+        connection: connection?.connected === false ? connection : undefined
+      },
+      connection,
+      readEnv: inputs.readEnv,
+      gitBranch: inputs.gitBranch,
+      redeploy: inputs.redeploy
+    }
+  }
+  return {
+    kind: 'would-create',
+    body: plan.body,
+    productId: target.product.id ?? '',
+    connection: connectionShown(step, undefined, plan.connection),
+    readEnv: inputs.readEnv,
+    gitBranch: inputs.gitBranch,
+    redeploy: inputs.redeploy
+  }
+}
+
+/**
+ * What the step would do about its project: the connection in place
+ * (`connected: false`), or the one it would make (`connected: true`).
+ */
+function connectionShown(
+  { inputs }: Step,
+  store: FoundStore | undefined,
+  plan: ConnectionPlan | undefined
+): ConnectionResult | undefined {
+  if (plan === undefined) return undefined
+  if (store && plan.existing) {
+    return reuse(store, plan.existing, connectRequest(inputs))
+  }
+  return {
+    projectId: plan.projectId,
+    projectName: plan.projectName,
+    envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+    envVarPrefix: inputs.envPrefix ?? '',
+    connected: true
+  }
+}
+
+/** The store's connection to the step's project, where it names one. */
+async function planProject(
+  { inputs, api }: Step,
+  store: FoundStore | undefined
+): Promise<ConnectionPlan | undefined> {
+  if (inputs.project === undefined) return undefined
+  return planConnection(api, store, connectRequest(inputs))
+}
+
+function connectRequest(inputs: ActionInputs): ConnectRequest {
+  return {
+    project: inputs.project ?? '',
+    environments: inputs.environments,
+    envPrefix: inputs.envPrefix,
+    envPrefixIsDefault: inputs.envPrefixIsDefault
+  }
+}
+
+/** The body with the billing plan the inputs name, looked up by id or name. */
+async function withPlan(
+  { inputs, target, api }: Step,
+  body: KeyedCreateStoreBody
+): Promise<KeyedCreateStoreBody> {
+  if (inputs.plan === undefined) return body
+  const plan = await resolvePlan(api, target, {
+    plan: inputs.plan,
+    prepaymentAmountCents: inputs.prepaymentAmountCents
+  })
+  return { ...body, billingPlanId: plan.id }
+}
+
+function reportInputsOf(
+  inputs: ActionInputs,
+  target: ResolvedTarget
+): ReportInputs {
+  return {
+    ...inputs,
+    integrationConfigurationId: target.integrationConfigurationId,
+    product: target.product.id ?? target.productIdOrSlug
+  }
+}
+
+/** The create request, which also carries what finds the store again. */
+export function createBody(
+  inputs: ActionInputs,
+  target: ResolvedTarget
+): KeyedCreateStoreBody {
+  return {
+    name: inputs.name,
+    integrationConfigurationId: target.integrationConfigurationId,
+    integrationProductIdOrSlug: target.productIdOrSlug,
+    externalId: inputs.externalId,
+    metadata: target.metadata,
+    protocolSettings: inputs.protocolSettings,
+    source: inputs.source,
+    paymentMethodId: inputs.paymentMethodId,
+    prepaymentAmountCents: inputs.prepaymentAmountCents
+  }
+}
