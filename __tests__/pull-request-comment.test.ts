@@ -170,6 +170,35 @@ describe('comment: true', () => {
     expect(github.requests[1].path).toContain(String(mine.id))
   })
 
+  it("with GITHUB_TOKEN, never updates another bot's comment that starts with the marker", async () => {
+    // Another app (any installed one) posts, or quotes, a comment that
+    // starts with the step's marker before the step first runs.
+    const renovate = github.seedComment({
+      owner: 'acme',
+      repo: 'web',
+      issueNumber: pull,
+      body: `${commentMarker('acme/web#1')}\nhello`,
+      user: 'renovate[bot]'
+    })
+    for (const expected of [
+      GITHUB_ROUTES.createComment,
+      GITHUB_ROUTES.updateComment
+    ]) {
+      github.resetRequests()
+      expect((await run()).exitCode).toBe(0)
+      expect(github.requests.map(({ route }) => route)).toEqual([
+        GITHUB_ROUTES.listComments,
+        expected
+      ])
+    }
+    expect(comments().map(({ user }) => user.login)).toEqual([
+      'renovate[bot]',
+      ACTIONS_BOT.login
+    ])
+    expect(comments()[0]).toEqual(renovate)
+    expect(comments()[1].body).toContain('Found by its key and reused')
+  })
+
   it('with a personal access token, updates only the comment its user wrote', async () => {
     const pat = () =>
       run({ inputs: inputs({ 'github-token': github.userToken }) })

@@ -49390,17 +49390,18 @@ async function commentOnPullRequest(request) {
 }
 /**
  * Updates the step's comment where there is one; creates it otherwise. The
- * comment's author must be the token's: a bot for an installation token
- * (Actions' `GITHUB_TOKEN`, a GitHub App's), which cannot ask `GET /user`;
- * for any other token, the user `GET /user` names.
+ * comment's author must be the token's: `github-actions[bot]` for an
+ * installation token (Actions' `GITHUB_TOKEN`), which cannot ask
+ * `GET /user`; for any other token, the user `GET /user` names. Any bot
+ * would be too wide: every installed app (renovate[bot], dependabot[bot]…)
+ * is one, and may post or quote a comment that starts with the marker.
  */
 async function upsertComment(api, { repository, pullRequest, installationToken }, externalId, body) {
     const marker = commentMarker(externalId);
-    const login = installationToken ? undefined : await loginOf(api);
-    const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) &&
-        (login === undefined
-            ? comment.author.type === 'Bot'
-            : comment.author.login === login));
+    const login = installationToken
+        ? ACTIONS_BOT_LOGIN
+        : ((await loginOf(api)) ?? ACTIONS_BOT_LOGIN);
+    const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) && comment.author.login === login);
     if (existing) {
         await api.updateComment(repository, existing.id, body);
         return 'updated';
@@ -49415,6 +49416,8 @@ async function upsertComment(api, { repository, pullRequest, installationToken }
 function commentMarker(externalId) {
     return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`;
 }
+/** Who writes with Actions' `GITHUB_TOKEN`. */
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 /**
  * The token's user; none for a token GitHub says has no user (403: an
  * installation token without the `ghs_` prefix, as older servers issue).

@@ -15,8 +15,8 @@ import { code, escape, link } from './summary.ts'
  * `comment: true`: one comment on the pull request, found again on every run
  * by a hidden marker that holds the step's key, so that two steps with two
  * stores keep two comments. Only a comment that carries the marker and that
- * the token's user wrote is ever updated: anyone can paste the marker into a
- * comment of their own.
+ * the token's user wrote is ever updated: anyone, person or app, can paste
+ * the marker into a comment of their own.
  *
  * Every string from an API answer is escaped as in the job summary (no link,
  * image or markup from it); the only link is the dashboard's, built from
@@ -83,9 +83,11 @@ export async function commentOnPullRequest(
 
 /**
  * Updates the step's comment where there is one; creates it otherwise. The
- * comment's author must be the token's: a bot for an installation token
- * (Actions' `GITHUB_TOKEN`, a GitHub App's), which cannot ask `GET /user`;
- * for any other token, the user `GET /user` names.
+ * comment's author must be the token's: `github-actions[bot]` for an
+ * installation token (Actions' `GITHUB_TOKEN`), which cannot ask
+ * `GET /user`; for any other token, the user `GET /user` names. Any bot
+ * would be too wide: every installed app (renovate[bot], dependabot[bot]…)
+ * is one, and may post or quote a comment that starts with the marker.
  */
 async function upsertComment(
   api: GitHubApi,
@@ -102,15 +104,14 @@ async function upsertComment(
   body: string
 ): Promise<'created' | 'updated'> {
   const marker = commentMarker(externalId)
-  const login = installationToken ? undefined : await loginOf(api)
+  const login = installationToken
+    ? ACTIONS_BOT_LOGIN
+    : ((await loginOf(api)) ?? ACTIONS_BOT_LOGIN)
   const existing = await api.findComment(
     repository,
     pullRequest,
     (comment) =>
-      comment.body.startsWith(`${marker}\n`) &&
-      (login === undefined
-        ? comment.author.type === 'Bot'
-        : comment.author.login === login)
+      comment.body.startsWith(`${marker}\n`) && comment.author.login === login
   )
   if (existing) {
     await api.updateComment(repository, existing.id, body)
@@ -127,6 +128,9 @@ async function upsertComment(
 export function commentMarker(externalId: string): string {
   return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`
 }
+
+/** Who writes with Actions' `GITHUB_TOKEN`. */
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 
 /**
  * The token's user; none for a token GitHub says has no user (403: an
