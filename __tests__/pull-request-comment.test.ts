@@ -122,6 +122,44 @@ describe('comment: true', () => {
     expect(comments().find(({ id }) => id === other.id)).toEqual(other)
   })
 
+  it('keeps what a close deleted on its rerun, and writes nothing on a pull request that never had a store', async () => {
+    const opened = await run()
+    const storeId = opened.outputs['store-id']
+    github.closePull('acme', 'web', pull)
+    const close = () =>
+      run({ pullRequestAction: 'closed', inputs: inputs({ state: 'absent' }) })
+
+    const closed = await close()
+    expect(closed.outputs.deleted).toBe('true')
+    const [afterClose] = ours()
+    expect(afterClose.body).toContain(`<code>${storeId}</code> was deleted`)
+
+    // The rerun finds nothing left to delete: the record stays as it was.
+    github.resetRequests()
+    const rerun = await close()
+    expect(rerun.exitCode).toBe(0)
+    expect(rerun.outputs.deleted).toBe('false')
+    expect(github.requests.map(({ route }) => route)).toEqual([
+      GITHUB_ROUTES.listComments
+    ])
+    expect(ours()).toEqual([afterClose])
+    expect(rerun.stdout).toContain(
+      `The comment on pull request #${pull} already says what the close deleted: left as it is.`
+    )
+
+    // A pull request closed without ever having had a store gets no comment.
+    pull = github.seedPull({ owner: 'acme', repo: 'web', head: 'docs' }).number
+    github.closePull('acme', 'web', pull)
+    github.resetRequests()
+    const never = await close()
+    expect(never.exitCode).toBe(0)
+    expect(github.requests.map(({ route }) => route)).toEqual([
+      GITHUB_ROUTES.listComments
+    ])
+    expect(comments()).toEqual([])
+    expect(warningLines(never)).toEqual([])
+  })
+
   it('names the preview variables git-branch wrote, by name only', async () => {
     const result = await run({
       env: { GITHUB_HEAD_REF: 'feature/login' },

@@ -49370,7 +49370,6 @@ async function commentOnPullRequest(request) {
         warn(`"${Inputs.comment}" writes only on a pull request, and this run is not one (event ${process.env.GITHUB_EVENT_NAME || 'unknown'}): no comment written.`);
         return;
     }
-    const body = commentBody(request.externalId, request.outcome);
     try {
         const api = await openGitHub({
             token: request.token,
@@ -49381,13 +49380,19 @@ async function commentOnPullRequest(request) {
             repository,
             pullRequest,
             installationToken: isInstallationToken(request.token)
-        }, request.externalId, body);
-        request.info(`${written === 'created' ? 'Wrote' : 'Updated'} the comment on pull request #${pullRequest}.`);
+        }, request.externalId, request.outcome);
+        request.info(COMMENT_LINES[written](pullRequest));
     }
     catch (error) {
         warn(`Could not write the pull request comment: ${describeFailure(error)}`);
     }
 }
+const COMMENT_LINES = {
+    created: (pullRequest) => `Wrote the comment on pull request #${pullRequest}.`,
+    updated: (pullRequest) => `Updated the comment on pull request #${pullRequest}.`,
+    kept: (pullRequest) => `The comment on pull request #${pullRequest} already says what the close deleted: left as it is.`,
+    none: (pullRequest) => `Nothing to delete, and no comment on pull request #${pullRequest} to update: no comment written.`
+};
 /**
  * Updates the step's comment where there is one; creates it otherwise. The
  * comment's author must be the token's: `github-actions[bot]` for an
@@ -49396,12 +49401,23 @@ async function commentOnPullRequest(request) {
  * would be too wide: every installed app (renovate[bot], dependabot[bot]…)
  * is one, and may post or quote a comment that starts with the marker.
  */
-async function upsertComment(api, { repository, pullRequest, installationToken }, externalId, body) {
+async function upsertComment(api, { repository, pullRequest, installationToken }, externalId, outcome) {
     const marker = commentMarker(externalId);
     const login = installationToken
         ? ACTIONS_BOT_LOGIN
         : ((await loginOf(api)) ?? ACTIONS_BOT_LOGIN);
     const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) && comment.author.login === login);
+    // A close that found nothing to delete says so only over a comment that
+    // still shows a store. On a pull request that never had a store there is
+    // nothing to tell; on the rerun of a close, the comment already says what
+    // was deleted, which "nothing left to delete" must not replace.
+    if (outcome.state === 'absent' && outcome.removed.length === 0) {
+        if (!existing)
+            return 'none';
+        if (isCloseComment(existing.body.slice(marker.length + 1)))
+            return 'kept';
+    }
+    const body = commentBody(externalId, outcome);
     if (existing) {
         await api.updateComment(repository, existing.id, body);
         return 'updated';
@@ -49490,16 +49506,29 @@ function storeLines(report) {
     }
     return lines;
 }
+const DELETED_HEADING = '### Vercel store deleted';
+const NOTHING_LEFT = 'No store had';
+/**
+ * Whether a comment of ours (after its marker line) is a close's: the
+ * heading, then the stores deleted or that none was left. A store named
+ * "deleted" has the same heading, followed by its table.
+ */
+function isCloseComment(text) {
+    return [
+        `${DELETED_HEADING}\n\n- `,
+        `${DELETED_HEADING}\n\n${NOTHING_LEFT} `
+    ].some((start) => text.startsWith(start));
+}
 function deletedLines(removed, externalId) {
     if (removed.length === 0) {
         return [
-            '### Vercel store deleted',
+            DELETED_HEADING,
             '',
-            `No store had this pull request's key ${code(externalId)} any more: nothing was left to delete.`
+            `${NOTHING_LEFT} this pull request's key ${code(externalId)} any more: nothing was left to delete.`
         ];
     }
     return [
-        `### Vercel store deleted`,
+        DELETED_HEADING,
         '',
         ...removed.map(({ name, id, projects }) => `- ${summary_escape(name)} ${code(id)} was deleted${projects.length > 0 ? `, after it was disconnected from ${projects.map(code).join(', ')}` : ''}.`)
     ];

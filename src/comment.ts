@@ -56,7 +56,6 @@ export async function commentOnPullRequest(
     )
     return
   }
-  const body = commentBody(request.externalId, request.outcome)
   try {
     const api = await openGitHub({
       token: request.token,
@@ -71,14 +70,25 @@ export async function commentOnPullRequest(
         installationToken: isInstallationToken(request.token)
       },
       request.externalId,
-      body
+      request.outcome
     )
-    request.info(
-      `${written === 'created' ? 'Wrote' : 'Updated'} the comment on pull request #${pullRequest}.`
-    )
+    request.info(COMMENT_LINES[written](pullRequest))
   } catch (error) {
     warn(`Could not write the pull request comment: ${describeFailure(error)}`)
   }
+}
+
+type CommentWrite = 'created' | 'updated' | 'kept' | 'none'
+
+const COMMENT_LINES: Record<CommentWrite, (pullRequest: number) => string> = {
+  created: (pullRequest) =>
+    `Wrote the comment on pull request #${pullRequest}.`,
+  updated: (pullRequest) =>
+    `Updated the comment on pull request #${pullRequest}.`,
+  kept: (pullRequest) =>
+    `The comment on pull request #${pullRequest} already says what the close deleted: left as it is.`,
+  none: (pullRequest) =>
+    `Nothing to delete, and no comment on pull request #${pullRequest} to update: no comment written.`
 }
 
 /**
@@ -101,8 +111,8 @@ async function upsertComment(
     installationToken: boolean
   },
   externalId: string,
-  body: string
-): Promise<'created' | 'updated'> {
+  outcome: CommentOutcome
+): Promise<CommentWrite> {
   const marker = commentMarker(externalId)
   const login = installationToken
     ? ACTIONS_BOT_LOGIN
@@ -113,6 +123,15 @@ async function upsertComment(
     (comment) =>
       comment.body.startsWith(`${marker}\n`) && comment.author.login === login
   )
+  // A close that found nothing to delete says so only over a comment that
+  // still shows a store. On a pull request that never had a store there is
+  // nothing to tell; on the rerun of a close, the comment already says what
+  // was deleted, which "nothing left to delete" must not replace.
+  if (outcome.state === 'absent' && outcome.removed.length === 0) {
+    if (!existing) return 'none'
+    if (isCloseComment(existing.body.slice(marker.length + 1))) return 'kept'
+  }
+  const body = commentBody(externalId, outcome)
   if (existing) {
     await api.updateComment(repository, existing.id, body)
     return 'updated'
@@ -217,16 +236,31 @@ function storeLines(report: StoreReport): string[] {
   return lines
 }
 
+const DELETED_HEADING = '### Vercel store deleted'
+const NOTHING_LEFT = 'No store had'
+
+/**
+ * Whether a comment of ours (after its marker line) is a close's: the
+ * heading, then the stores deleted or that none was left. A store named
+ * "deleted" has the same heading, followed by its table.
+ */
+function isCloseComment(text: string): boolean {
+  return [
+    `${DELETED_HEADING}\n\n- `,
+    `${DELETED_HEADING}\n\n${NOTHING_LEFT} `
+  ].some((start) => text.startsWith(start))
+}
+
 function deletedLines(removed: RemovedStore[], externalId: string): string[] {
   if (removed.length === 0) {
     return [
-      '### Vercel store deleted',
+      DELETED_HEADING,
       '',
-      `No store had this pull request's key ${code(externalId)} any more: nothing was left to delete.`
+      `${NOTHING_LEFT} this pull request's key ${code(externalId)} any more: nothing was left to delete.`
     ]
   }
   return [
-    `### Vercel store deleted`,
+    DELETED_HEADING,
     '',
     ...removed.map(
       ({ name, id, projects }) =>
