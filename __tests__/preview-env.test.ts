@@ -556,6 +556,103 @@ describe('redeploy', () => {
   })
 })
 
+describe("redeploy with Vercel's answers unchecked until now", () => {
+  // The branch's preview predates its variables, so the step redeploys it.
+  function racingPreview() {
+    return emulator.seedDeployment({
+      projectId: WEB,
+      branch: FIRST.branch,
+      createdAt: Date.now() - 60_000
+    })
+  }
+
+  it.each([
+    {
+      answer: { id: 'dpl_x\n::stop-commands::zz', url: 'web-x.vercel.app' },
+      message: `has "id" as "dpl_x\\n::stop-commands::zz", which is not a deployment id`
+    },
+    {
+      answer: { id: 'store_x', url: 'web-x.vercel.app' },
+      message: 'has "id" as "store_x", which is not a deployment id'
+    },
+    {
+      answer: {
+        id: 'dpl_abc',
+        url: 'evil.example/x](https://evil.example)![i](https://evil.example/i.png)'
+      },
+      message:
+        'has "url" as "evil.example/x](https://evil.example)![i](https://evil.example/i.png)", which is not an https address'
+    },
+    {
+      answer: { id: 'dpl_abc', url: 'web-x.vercel.app\r\n::warning::x' },
+      message: 'which is not an https address'
+    },
+    {
+      answer: { id: 'dpl_abc', url: 'http://web-x.vercel.app' },
+      message: 'which is not an https address'
+    },
+    {
+      answer: { id: 'dpl_abc', url: 'https://user:pw@web-x.vercel.app' },
+      message: 'which is not an https address'
+    }
+  ])(
+    'fails on the redeploy answer $answer, naming the field, and sets no output from it',
+    async ({ answer, message }) => {
+      racingPreview()
+      emulator.faults.add(REDEPLOY, {
+        status: 200,
+        body: { ...answer, name: 'web' }
+      })
+      const result = await runAction(step(FIRST, { redeploy: 'true' }))
+      expect(result.exitCode).toBe(1)
+      expect(errorLine(result)).toContain(
+        "Vercel's answer to POST /v13/deployments"
+      )
+      expect(errorLine(result)).toContain(message)
+      expect(result.outputs['redeployed-deployment-id']).toBeUndefined()
+      expect(result.outputs['redeployed-deployment-url']).toBeUndefined()
+    }
+  )
+
+  it('fails on a listed deployment whose id is not one, and redeploys nothing', async () => {
+    racingPreview()
+    emulator.faults.add(LIST_DEPLOYMENTS, {
+      status: 200,
+      body: {
+        deployments: [
+          {
+            uid: 'dpl_a\n::warning::pwn',
+            url: 'web-x.vercel.app',
+            name: 'web',
+            createdAt: 1
+          }
+        ],
+        pagination: { count: 1, next: null, prev: null }
+      }
+    })
+    const { result, counts } = await counted(step(FIRST, { redeploy: 'true' }))
+    expect(result.exitCode).toBe(1)
+    expect(errorLine(result)).toContain(
+      'has "deployments[0].uid" as "dpl_a\\n::warning::pwn", which is not a deployment id'
+    )
+    expect(counts[REDEPLOY]).toBeUndefined()
+  })
+
+  it('takes an https URL as well as a bare host for the address', async () => {
+    racingPreview()
+    emulator.faults.add(REDEPLOY, {
+      status: 200,
+      body: { id: 'dpl_new1', url: 'https://web-new1.vercel.app', name: 'web' }
+    })
+    const result = await runAction(step(FIRST, { redeploy: 'true' }))
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs).toMatchObject({
+      'redeployed-deployment-id': 'dpl_new1',
+      'redeployed-deployment-url': 'https://web-new1.vercel.app'
+    })
+  })
+})
+
 describe('bad inputs of git-branch, export-env and redeploy', () => {
   const long = `feature/${'x'.repeat(243)}`
   it.each([

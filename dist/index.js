@@ -48319,17 +48319,61 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  * answer and the field.
  */
 
+// Whitespace, every control character, and the separators a log or a
+// script may break a line at (NEL is among the controls).
+// eslint-disable-next-line no-control-regex
+const NOT_IN_AN_ID = /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /**
- * An id or slug that goes into a request's path. `.` and `..` would change
- * the path (`/v1/storage/stores/..` is `/v1/storage/`), so such an answer is
- * unreadable.
+ * An id or slug that goes into a request's path, and often into an output
+ * (`store-id`, `product-id`, `connected-project`…) that a workflow puts
+ * into a `${{ }}` expression. `.` and `..` would change the path
+ * (`/v1/storage/stores/..` is `/v1/storage/`), and no id is empty or holds
+ * whitespace or a line break, so such an answer is unreadable.
  */
 function segment(value, place) {
     const text = string(value, place);
-    if (text === '.' || text === '..') {
-        throw new UnreadableAnswerError(place.answer, `has "${place.field}" as ${JSON.stringify(text)}, which is not an id`);
+    if (['', '.', '..'].includes(text) || NOT_IN_AN_ID.test(text)) {
+        notA(place, text, 'an id');
     }
     return text;
+}
+/**
+ * A checker for strings of one form, such as `dpl_…` for a deployment;
+ * `what` names it with its article ("a deployment id").
+ */
+function matching(pattern, what) {
+    return (value, place) => {
+        const text = string(value, place);
+        if (!pattern.test(text))
+            notA(place, text, what);
+        return text;
+    };
+}
+/**
+ * A web address as Vercel gives a deployment's `url`: a bare host
+ * (`web-abc123.vercel.app`), or an `https://` URL with no user, password,
+ * whitespace or control character in it. Where it is shown or put into an
+ * output, nothing in it can start a link, a line or a command.
+ */
+function webAddress(value, place) {
+    const text = string(value, place);
+    if (!HOST.test(text) && !isPlainHttpsUrl(text)) {
+        notA(place, text, 'an https address');
+    }
+    return text;
+}
+const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
+function isPlainHttpsUrl(text) {
+    if (NOT_IN_AN_ID.test(text) || !URL.canParse(text))
+        return false;
+    const url = new URL(text);
+    return (url.protocol === 'https:' &&
+        HOST.test(url.hostname) &&
+        url.username === '' &&
+        url.password === '');
+}
+function notA(place, text, what) {
+    throw new UnreadableAnswerError(place.answer, `has "${place.field}" as ${JSON.stringify(text.slice(0, 80))}, which is not ${what}`);
 }
 function string(value, place) {
     if (typeof value !== 'string')
@@ -50978,8 +51022,6 @@ function dollars(amount) {
 }
 
 ;// CONCATENATED MODULE: ./src/redeploy.ts
-// A host as Vercel gives a deployment's `url`: anything else is not shown.
-const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
 /** The branch's newest preview deployment, if it has one. */
 async function newestPreview(api, projectId, branch) {
     const [newest] = await api.listPreviews(projectId, branch, 1);
@@ -51002,9 +51044,13 @@ async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, 
         return undefined;
     }
     const deployment = await api.redeploy(newest.name ?? projectName, newest.id);
-    const url = deployment.url && HOST.test(deployment.url)
-        ? `https://${deployment.url}`
-        : '';
+    // A bare host as Vercel gives it, or an https URL: the reader took no
+    // other (`webAddress`).
+    const url = !deployment.url
+        ? ''
+        : deployment.url.startsWith('https://')
+            ? deployment.url
+            : `https://${deployment.url}`;
     log(`Redeployed ${newest.id}, the newest preview of branch ${branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`);
     return { id: deployment.id, url, of: newest.id };
 }
@@ -52422,17 +52468,20 @@ function readEnvWriteAnswer(body, answer) {
         failed: failed ?? []
     };
 }
+// A deployment's id reaches the outputs (`redeployed-deployment-id`), the
+// log and the comment: only Vercel's form of it is read.
+const deploymentId = matching(/^dpl_[A-Za-z0-9]+$/, 'a deployment id');
 function readDeploymentList(body, answer) {
     const place = { answer, field: '' };
     return list(field(object(body, place), 'deployments'), at(place, 'deployments'), (item, where) => {
         const read = reader(object(item, where), where);
-        const id = read('uid', segment);
+        const id = read('uid', deploymentId);
         if (id === undefined)
             fail(at(where, 'uid'), undefined, 'a string');
         return defined({
             id,
             name: read('name', string),
-            url: read('url', string),
+            url: read('url', webAddress),
             // `created` is the older name of the same time.
             createdAt: read('createdAt', number) ?? read('created', number)
         });
@@ -52442,10 +52491,10 @@ function readDeploymentList(body, answer) {
 function readDeploymentAnswer(body, answer) {
     const place = { answer, field: '' };
     const read = reader(object(body, place), place);
-    const id = read('id', segment);
+    const id = read('id', deploymentId);
     if (id === undefined)
         fail(at(place, 'id'), undefined, 'a string');
-    return defined({ id, url: read('url', string) });
+    return defined({ id, url: read('url', webAddress) });
 }
 
 ;// CONCATENATED MODULE: ./src/vercel-api.ts

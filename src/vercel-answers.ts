@@ -16,6 +16,7 @@ import {
   fail,
   field,
   list,
+  matching,
   nullable,
   number,
   object,
@@ -25,7 +26,8 @@ import {
   record,
   segment,
   string,
-  strings
+  strings,
+  webAddress
 } from './answer-shape.ts'
 import type {
   BillingPlan,
@@ -383,6 +385,10 @@ export function readEnvWriteAnswer(
   }
 }
 
+// A deployment's id reaches the outputs (`redeployed-deployment-id`), the
+// log and the comment: only Vercel's form of it is read.
+const deploymentId = matching(/^dpl_[A-Za-z0-9]+$/, 'a deployment id')
+
 export function readDeploymentList(
   body: unknown,
   answer: string
@@ -393,12 +399,12 @@ export function readDeploymentList(
     at(place, 'deployments'),
     (item, where) => {
       const read = reader(object(item, where), where)
-      const id = read('uid', segment)
+      const id = read('uid', deploymentId)
       if (id === undefined) fail(at(where, 'uid'), undefined, 'a string')
       return defined({
         id,
         name: read('name', string),
-        url: read('url', string),
+        url: read('url', webAddress),
         // `created` is the older name of the same time.
         createdAt: read('createdAt', number) ?? read('created', number)
       })
@@ -413,7 +419,7 @@ export function readDeploymentAnswer(
 ): { id: string; url?: string } {
   const place = { answer, field: '' }
   const read = reader(object(body, place), place)
-  const id = read('id', segment)
+  const id = read('id', deploymentId)
   if (id === undefined) fail(at(place, 'id'), undefined, 'a string')
-  return defined({ id, url: read('url', string) })
+  return defined({ id, url: read('url', webAddress) })
 }
