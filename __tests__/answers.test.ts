@@ -117,6 +117,22 @@ describe('ids that reach the outputs', () => {
     )
   })
 
+  it.each([
+    [{ name: 'web\n::warning::x' }, 'stores[0].name'],
+    [{ status: 'ready\r' }, 'stores[0].status'],
+    [{ billingPlan: { id: 'free\u2028x' } }, 'stores[0].billingPlan.id']
+  ])(
+    'takes a store with %j, which would reach an output, for an unreadable answer',
+    (fields, field) => {
+      expect(() =>
+        readStorePage({ stores: [{ id: 'store_1', ...fields }] }, LIST)
+      ).toThrow(`has "${field}" as`)
+      expect(() =>
+        readStorePage({ stores: [{ id: 'store_1', ...fields }] }, LIST)
+      ).toThrow('which is not one line of text')
+    }
+  )
+
   it('reads the ids Vercel gives', () => {
     const store = { id: 'store_AbC123', product: { id: 'iap_x_y-1' } }
     expect(readStorePage({ stores: [store] }, LIST).stores).toEqual([store])

@@ -48337,6 +48337,21 @@ function segment(value, place) {
     }
     return text;
 }
+// Every control character (CR, LF, NEL among them), and the separators a
+// log or an editor may break a line at.
+// eslint-disable-next-line no-control-regex
+const NOT_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * Text on one line, for a field that reaches an output (`store-name`,
+ * `status`, `billing-plan-id`): a workflow puts outputs into `${{ }}`
+ * expressions, where a line break would start a line of its own.
+ */
+function line(value, place) {
+    const text = string(value, place);
+    if (NOT_IN_A_LINE.test(text))
+        notA(place, text, 'one line of text');
+    return text;
+}
 /**
  * A checker for strings of one form, such as `dpl_…` for a deployment;
  * `what` names it with its article ("a deployment id").
@@ -52249,9 +52264,10 @@ function vercel_answers_readStore(value, place) {
     const read = reader(store, place);
     return defined({
         id: read('id', segment),
-        name: read('name', string),
+        // These three reach the outputs: one line each.
+        name: read('name', line),
         type: read('type', string),
-        status: read('status', nullable(string)),
+        status: read('status', nullable(line)),
         externalId: read('externalId', nullable(string)),
         createdAt: read('createdAt', number),
         product: read('product', (product, where) => {
@@ -52266,7 +52282,7 @@ function vercel_answers_readStore(value, place) {
         billingPlan: read('billingPlan', nullable((plan, where) => {
             const readPlan = reader(object(plan, where), where);
             return defined({
-                id: readPlan('id', string),
+                id: readPlan('id', line),
                 name: readPlan('name', string)
             });
         })),

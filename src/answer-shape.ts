@@ -34,6 +34,22 @@ export function segment(value: unknown, place: Place): string {
   return text
 }
 
+// Every control character (CR, LF, NEL among them), and the separators a
+// log or an editor may break a line at.
+// eslint-disable-next-line no-control-regex
+const NOT_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/**
+ * Text on one line, for a field that reaches an output (`store-name`,
+ * `status`, `billing-plan-id`): a workflow puts outputs into `${{ }}`
+ * expressions, where a line break would start a line of its own.
+ */
+export function line(value: unknown, place: Place): string {
+  const text = string(value, place)
+  if (NOT_IN_A_LINE.test(text)) notA(place, text, 'one line of text')
+  return text
+}
+
 /**
  * A checker for strings of one form, such as `dpl_…` for a deployment;
  * `what` names it with its article ("a deployment id").

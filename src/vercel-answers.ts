@@ -15,6 +15,7 @@ import {
   defined,
   fail,
   field,
+  line,
   list,
   matching,
   nullable,
@@ -89,9 +90,10 @@ function readStore(value: unknown, place: Place): VercelStore {
   const read = reader(store, place)
   return defined({
     id: read('id', segment),
-    name: read('name', string),
+    // These three reach the outputs: one line each.
+    name: read('name', line),
     type: read('type', string),
-    status: read('status', nullable(string)),
+    status: read('status', nullable(line)),
     externalId: read('externalId', nullable(string)),
     createdAt: read('createdAt', number),
     product: read('product', (product, where) => {
@@ -111,7 +113,7 @@ function readStore(value: unknown, place: Place): VercelStore {
       nullable((plan, where) => {
         const readPlan = reader(object(plan, where), where)
         return defined({
-          id: readPlan('id', string),
+          id: readPlan('id', line),
           name: readPlan('name', string)
         })
       })
