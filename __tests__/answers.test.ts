@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ROUTES, startEmulator, type Emulator } from '../emulator/index.ts'
+import { runAction } from '../harness/run-action.ts'
 import {
   readEnvList,
   readInstallations,
@@ -9,6 +11,7 @@ import {
 import { UnreadableAnswerError } from '../src/errors.ts'
 import { describeBody, readErrorAnswer } from '../src/error-body.ts'
 import { pathOf, segment } from '../src/vercel-api.ts'
+import { errorLine, neonIdInputs } from './support/run-result.ts'
 
 const storePath = (id: string) => pathOf('getStore', { id })
 
@@ -97,6 +100,79 @@ describe('answer readers', () => {
     expect(() => readEnvList({ envs: [{ target: 5 }] }, 'GET e')).toThrow(
       'has "envs[0].target" as a number, not a list'
     )
+  })
+})
+
+describe('ids that reach the outputs', () => {
+  it.each([
+    'store_x\n::stop-commands::zz',
+    'store_x\r',
+    'store_x\u2028y',
+    'store_x\u0085y',
+    'store x',
+    ''
+  ])('takes a listed store id %j for an unreadable answer', (id) => {
+    expect(() => readStorePage({ stores: [{ id }] }, LIST)).toThrow(
+      `Vercel's answer to ${LIST} has "stores[0].id" as ${JSON.stringify(id)}, which is not an id`
+    )
+  })
+
+  it.each([
+    [{ name: 'web\n::warning::x' }, 'stores[0].name'],
+    [{ status: 'ready\r' }, 'stores[0].status'],
+    [{ billingPlan: { id: 'free\u2028x' } }, 'stores[0].billingPlan.id']
+  ])(
+    'takes a store with %j, which would reach an output, for an unreadable answer',
+    (fields, field) => {
+      expect(() =>
+        readStorePage({ stores: [{ id: 'store_1', ...fields }] }, LIST)
+      ).toThrow(`has "${field}" as`)
+      expect(() =>
+        readStorePage({ stores: [{ id: 'store_1', ...fields }] }, LIST)
+      ).toThrow('which is not one line of text')
+    }
+  )
+
+  it('reads the ids Vercel gives', () => {
+    const store = { id: 'store_AbC123', product: { id: 'iap_x_y-1' } }
+    expect(readStorePage({ stores: [store] }, LIST).stores).toEqual([store])
+  })
+
+  describe('through run()', () => {
+    let emulator: Emulator
+    beforeEach(async () => {
+      emulator = await startEmulator()
+    })
+    afterEach(async () => {
+      await emulator.close()
+    })
+
+    it('fails on a listed store whose id holds a line break, and sets no store-id', async () => {
+      const run = () =>
+        runAction({ inputs: neonIdInputs(emulator), pullRequest: 7 })
+      expect((await run()).exitCode).toBe(0)
+      // The rerun finds the store in the listing, which would feed store-id.
+      const listing = await fetch(
+        `${emulator.url}/v1/storage/stores?teamId=${emulator.team.id}`,
+        { headers: { authorization: `Bearer ${emulator.token}` } }
+      )
+      const { stores } = (await listing.json()) as { stores: object[] }
+      emulator.faults.add(ROUTES.listStores, {
+        status: 200,
+        body: {
+          stores: stores.map((store) => ({
+            ...store,
+            id: 'store_x\n::stop-commands::zz'
+          }))
+        }
+      })
+      const result = await run()
+      expect(result.exitCode).toBe(1)
+      expect(errorLine(result)).toContain(
+        'Vercel\'s answer to GET /v1/storage/stores has "stores[0].id" as "store_x\\n::stop-commands::zz", which is not an id'
+      )
+      expect(result.outputs['store-id']).toBeUndefined()
+    })
   })
 })
 

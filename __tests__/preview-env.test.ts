@@ -7,6 +7,7 @@ import {
   type RunOptions,
   type RunResult
 } from '../harness/run-action.ts'
+import { NEON_INSTALLATION } from '../emulator/seed.ts'
 import { checkExportable } from '../src/outputs.ts'
 import { errorLine, neonIdInputs } from './support/run-result.ts'
 
@@ -555,6 +556,103 @@ describe('redeploy', () => {
   })
 })
 
+describe("redeploy with Vercel's answers unchecked until now", () => {
+  // The branch's preview predates its variables, so the step redeploys it.
+  function racingPreview() {
+    return emulator.seedDeployment({
+      projectId: WEB,
+      branch: FIRST.branch,
+      createdAt: Date.now() - 60_000
+    })
+  }
+
+  it.each([
+    {
+      answer: { id: 'dpl_x\n::stop-commands::zz', url: 'web-x.vercel.app' },
+      message: `has "id" as "dpl_x\\n::stop-commands::zz", which is not a deployment id`
+    },
+    {
+      answer: { id: 'store_x', url: 'web-x.vercel.app' },
+      message: 'has "id" as "store_x", which is not a deployment id'
+    },
+    {
+      answer: {
+        id: 'dpl_abc',
+        url: 'evil.example/x](https://evil.example)![i](https://evil.example/i.png)'
+      },
+      message:
+        'has "url" as "evil.example/x](https://evil.example)![i](https://evil.example/i.png)", which is not an https address'
+    },
+    {
+      answer: { id: 'dpl_abc', url: 'web-x.vercel.app\r\n::warning::x' },
+      message: 'which is not an https address'
+    },
+    {
+      answer: { id: 'dpl_abc', url: 'http://web-x.vercel.app' },
+      message: 'which is not an https address'
+    },
+    {
+      answer: { id: 'dpl_abc', url: 'https://user:pw@web-x.vercel.app' },
+      message: 'which is not an https address'
+    }
+  ])(
+    'fails on the redeploy answer $answer, naming the field, and sets no output from it',
+    async ({ answer, message }) => {
+      racingPreview()
+      emulator.faults.add(REDEPLOY, {
+        status: 200,
+        body: { ...answer, name: 'web' }
+      })
+      const result = await runAction(step(FIRST, { redeploy: 'true' }))
+      expect(result.exitCode).toBe(1)
+      expect(errorLine(result)).toContain(
+        "Vercel's answer to POST /v13/deployments"
+      )
+      expect(errorLine(result)).toContain(message)
+      expect(result.outputs['redeployed-deployment-id']).toBeUndefined()
+      expect(result.outputs['redeployed-deployment-url']).toBeUndefined()
+    }
+  )
+
+  it('fails on a listed deployment whose id is not one, and redeploys nothing', async () => {
+    racingPreview()
+    emulator.faults.add(LIST_DEPLOYMENTS, {
+      status: 200,
+      body: {
+        deployments: [
+          {
+            uid: 'dpl_a\n::warning::pwn',
+            url: 'web-x.vercel.app',
+            name: 'web',
+            createdAt: 1
+          }
+        ],
+        pagination: { count: 1, next: null, prev: null }
+      }
+    })
+    const { result, counts } = await counted(step(FIRST, { redeploy: 'true' }))
+    expect(result.exitCode).toBe(1)
+    expect(errorLine(result)).toContain(
+      'has "deployments[0].uid" as "dpl_a\\n::warning::pwn", which is not a deployment id'
+    )
+    expect(counts[REDEPLOY]).toBeUndefined()
+  })
+
+  it('takes an https URL as well as a bare host for the address', async () => {
+    racingPreview()
+    emulator.faults.add(REDEPLOY, {
+      status: 200,
+      body: { id: 'dpl_new1', url: 'https://web-new1.vercel.app', name: 'web' }
+    })
+    const result = await runAction(step(FIRST, { redeploy: 'true' }))
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs).toMatchObject({
+      'redeployed-deployment-id': 'dpl_new1',
+      'redeployed-deployment-url': 'https://web-new1.vercel.app'
+    })
+  })
+})
+
 describe('bad inputs of git-branch, export-env and redeploy', () => {
   const long = `feature/${'x'.repeat(243)}`
   it.each([
@@ -621,26 +719,116 @@ describe('bad inputs of git-branch, export-env and redeploy', () => {
 })
 
 describe('export-env', () => {
-  it.each([
-    'PATH',
+  // Names that make a later step's tools send traffic through a proxy,
+  // trust another certificate, run a command or load code: refused in any
+  // case, like names that are no variable name at all.
+  const REFUSED = [
+    'HTTPS_PROXY',
+    'https_proxy',
+    'ALL_PROXY',
+    'NO_PROXY',
+    'GIT_SSH_COMMAND',
+    'GIT_CONFIG_COUNT',
+    'SSH_AUTH_SOCK',
+    'NODE_EXTRA_CA_CERTS',
     'NODE_OPTIONS',
+    'SSL_CERT_FILE',
+    'REQUESTS_CA_BUNDLE',
+    'CURL_CA_BUNDLE',
+    'AWS_CA_BUNDLE',
+    'npm_config_script_shell',
+    'NPM_CONFIG_REGISTRY',
+    'YARN_NPM_REGISTRY_SERVER',
+    'PNPM_HOME',
+    'COREPACK_NPM_REGISTRY',
+    'PIP_INDEX_URL',
+    'PYTHONSTARTUP',
+    'JAVA_TOOL_OPTIONS',
+    'MAVEN_OPTS',
+    'GRADLE_OPTS',
+    'DOCKER_HOST',
     'LD_PRELOAD',
-    'GITHUB_TOKEN',
+    'DYLD_INSERT_LIBRARIES',
     'BASH_ENV',
+    'ENV',
+    'PROMPT_COMMAND',
+    'SHELLOPTS',
+    'PATH',
+    'HOME',
+    'TMPDIR',
+    'TMP',
+    'TEMP',
+    'GITHUB_TOKEN',
+    'RUNNER_TEMP',
+    'ACTIONS_RUNTIME_TOKEN',
+    'INPUT_TOKEN',
+    'STATE_x',
+    'VERCEL_TOKEN',
+    'GOFLAGS',
+    'CARGO_BUILD_RUSTC_WRAPPER',
+    'CI',
     'A B',
-    'X\nY'
-  ])(
+    'X\nY',
+    '1ABC',
+    ''
+  ]
+
+  it.each(REFUSED)(
     'never puts a store variable named %j into the job environment',
     (name) => {
       expect(() => checkExportable(['DATABASE_URL', name])).toThrow(
-        'which "export-env" does not put into the job\'s environment'
+        `The store has a variable named ${JSON.stringify(name)}, which "export-env" does not put into the job's environment`
       )
     }
   )
 
-  it("puts names like the stores' own there", () => {
-    expect(() =>
-      checkExportable(['DATABASE_URL', 'KV_REST_API_TOKEN', '_X1'])
-    ).not.toThrow()
+  it.each([
+    'DATABASE_URL',
+    'DATABASE_URL_UNPOOLED',
+    'POSTGRES_URL',
+    'POSTGRES_PRISMA_URL',
+    'POSTGRES_URL_NON_POOLING',
+    'PGHOST',
+    'PGHOST_UNPOOLED',
+    'PGUSER',
+    'PGPASSWORD',
+    'PGDATABASE',
+    'KV_URL',
+    'KV_REST_API_URL',
+    'KV_REST_API_TOKEN',
+    'KV_REST_API_READ_ONLY_TOKEN',
+    'REDIS_URL',
+    'UPSTASH_REDIS_REST_URL',
+    'UPSTASH_REDIS_REST_TOKEN',
+    'SUPABASE_URL',
+    'SUPABASE_ANON_KEY',
+    'SUPABASE_SERVICE_ROLE_KEY',
+    'SUPABASE_JWT_SECRET',
+    'NEXT_PUBLIC_SUPABASE_URL',
+    'NEXT_PUBLIC_SUPABASE_ANON_KEY',
+    'PRISMA_DATABASE_URL',
+    'BLOB_READ_WRITE_TOKEN',
+    'EDGE_CONFIG',
+    'MONGODB_URI',
+    'NEON_PROJECT_ID',
+    '_X1'
+  ])("puts a name like the stores' own, %j, there", (name) => {
+    expect(() => checkExportable([name])).not.toThrow()
+  })
+
+  it('fails on a store variable named https_proxy, naming it, before anything is written', async () => {
+    // The vendor's product exposes it: every new store of it has one.
+    const vendorNames = NEON_INSTALLATION.products[0].secrets
+    vendorNames.push('https_proxy')
+    const variablesBefore = emulator.envVars(WEB)
+    const result = await runAction(step(FIRST)).finally(() => vendorNames.pop())
+    expect(result.exitCode).toBe(1)
+    expect(errorLine(result)).toContain(
+      `The store has a variable named "https_proxy", which "export-env" does not put into the job's environment: later steps' tools read it as a setting`
+    )
+    expect(result.exportedEnv).toEqual({})
+    // The store was made, but neither connected nor written for the branch.
+    expect(writes().map(({ route }) => route)).toEqual([ROUTES.createStore])
+    expect(emulator.envVars(WEB)).toEqual(variablesBefore)
   })
 })

@@ -297,6 +297,22 @@ describe('state: prune', () => {
     expect(emulator.requests).toEqual([])
   })
 
+  it('fails naming git-branch, export-env or redeploy when given: a prune writes nothing for a branch', async () => {
+    for (const [input, value] of [
+      ['git-branch', 'feature/a'],
+      ['export-env', 'true'],
+      ['redeploy', 'true']
+    ]) {
+      const result = await prune({
+        inputs: inputs({ project: WEB, [input]: value })
+      })
+      expect(result.exitCode).toBe(1)
+      expect(errorLine(result)).toContain(`Input "${input}" does not apply`)
+    }
+    expect(emulator.requests).toEqual([])
+    expect(github.requests).toEqual([])
+  })
+
   it('fails naming state outside a repository (no GITHUB_REPOSITORY)', async () => {
     const result = await prune({ env: { GITHUB_REPOSITORY: '' } })
     expect(errorLine(result)).toMatch(/"state".*GITHUB_REPOSITORY/)

@@ -122,6 +122,44 @@ describe('comment: true', () => {
     expect(comments().find(({ id }) => id === other.id)).toEqual(other)
   })
 
+  it('keeps what a close deleted on its rerun, and writes nothing on a pull request that never had a store', async () => {
+    const opened = await run()
+    const storeId = opened.outputs['store-id']
+    github.closePull('acme', 'web', pull)
+    const close = () =>
+      run({ pullRequestAction: 'closed', inputs: inputs({ state: 'absent' }) })
+
+    const closed = await close()
+    expect(closed.outputs.deleted).toBe('true')
+    const [afterClose] = ours()
+    expect(afterClose.body).toContain(`<code>${storeId}</code> was deleted`)
+
+    // The rerun finds nothing left to delete: the record stays as it was.
+    github.resetRequests()
+    const rerun = await close()
+    expect(rerun.exitCode).toBe(0)
+    expect(rerun.outputs.deleted).toBe('false')
+    expect(github.requests.map(({ route }) => route)).toEqual([
+      GITHUB_ROUTES.listComments
+    ])
+    expect(ours()).toEqual([afterClose])
+    expect(rerun.stdout).toContain(
+      `The comment on pull request #${pull} already says what the close deleted: left as it is.`
+    )
+
+    // A pull request closed without ever having had a store gets no comment.
+    pull = github.seedPull({ owner: 'acme', repo: 'web', head: 'docs' }).number
+    github.closePull('acme', 'web', pull)
+    github.resetRequests()
+    const never = await close()
+    expect(never.exitCode).toBe(0)
+    expect(github.requests.map(({ route }) => route)).toEqual([
+      GITHUB_ROUTES.listComments
+    ])
+    expect(comments()).toEqual([])
+    expect(warningLines(never)).toEqual([])
+  })
+
   it('names the preview variables git-branch wrote, by name only', async () => {
     const result = await run({
       env: { GITHUB_HEAD_REF: 'feature/login' },
@@ -168,6 +206,35 @@ describe('comment: true', () => {
       GITHUB_ROUTES.updateComment
     ])
     expect(github.requests[1].path).toContain(String(mine.id))
+  })
+
+  it("with GITHUB_TOKEN, never updates another bot's comment that starts with the marker", async () => {
+    // Another app (any installed one) posts, or quotes, a comment that
+    // starts with the step's marker before the step first runs.
+    const renovate = github.seedComment({
+      owner: 'acme',
+      repo: 'web',
+      issueNumber: pull,
+      body: `${commentMarker('acme/web#1')}\nhello`,
+      user: 'renovate[bot]'
+    })
+    for (const expected of [
+      GITHUB_ROUTES.createComment,
+      GITHUB_ROUTES.updateComment
+    ]) {
+      github.resetRequests()
+      expect((await run()).exitCode).toBe(0)
+      expect(github.requests.map(({ route }) => route)).toEqual([
+        GITHUB_ROUTES.listComments,
+        expected
+      ])
+    }
+    expect(comments().map(({ user }) => user.login)).toEqual([
+      'renovate[bot]',
+      ACTIONS_BOT.login
+    ])
+    expect(comments()[0]).toEqual(renovate)
+    expect(comments()[1].body).toContain('Found by its key and reused')
   })
 
   it('with a personal access token, updates only the comment its user wrote', async () => {

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
-  ROUTES,
   startEmulator,
   type Emulator,
   type EmulatorOptions
@@ -140,22 +139,22 @@ const HOSTILE_NAME = [
   ' ##[set-env name=NODE_OPTIONS]--require=/tmp/x'
 ].join('')
 const HOSTILE_STATUS = 'initializing\n::stop-commands::x'
+// What a name may still hold on its one line (a line break fails the run:
+// the name reaches the store-name output).
+const HOSTILE_ONE_LINE = [
+  'evil ::add-mask::evil',
+  ' ##[error]legacy',
+  ' ##[set-env name=NODE_OPTIONS]--require=/tmp/x',
+  ' \u202egnp.exe'
+].join('')
 
 describe('strings from API answers in the log', () => {
   beforeEach(() => start({ listIncludesExternalId: true }))
 
   it('start no workflow command, and read-env still masks every value', async () => {
-    const store = seedNeon(HOSTILE_NAME, HOSTILE_STATUS)
+    const store = seedNeon(HOSTILE_ONE_LINE)
     // A newer store with the key: a warning names the two.
-    seedNeon(`${HOSTILE_NAME}-2`)
-    // The first read still shows the status; the next finds the store ready.
-    const seeded = emulator.stores().find(({ id }) => id === store.id)
-    const ready = { ...seeded, status: 'available' }
-    emulator.faults.add(
-      ROUTES.getStore,
-      { delay: 0 },
-      { status: 200, body: { store: ready } }
-    )
+    seedNeon(`${HOSTILE_ONE_LINE}-2`)
     const result = await runBundle({
       inputs: inputs({ project: WEB, 'read-env': 'true' }),
       pullRequest: PR
@@ -170,17 +169,44 @@ describe('strings from API answers in the log', () => {
     })
     // Still readable: the payloads are shown, escaped, on the action's lines.
     expect(result.stdout).toContain(
-      `Store ${store.id} is initializing\\n::stop-commands::x; asking again in`
-    )
-    expect(result.stdout).toContain(
-      'evil\\n::add-mask::evil\\r::warning::injected\\r\\n  ::notice::indented\\n\\u0085::save-state name=a::b\\u2028::set-output name=x::y ##\\[error]legacy ##\\[set-env name=NODE_OPTIONS]--require=/tmp/x'
+      `Reused store evil ::add-mask::evil ##\\[error]legacy ##\\[set-env name=NODE_OPTIONS]--require=/tmp/x \\u202egnp.exe (${store.id})`
     )
   })
+
+  it.each([
+    {
+      field: 'stores[0].name',
+      seed: () => seedNeon(HOSTILE_NAME),
+      shown:
+        '"evil\\n::add-mask::evil\\r::warning::injected\\r\\n  ::notice::indented\\n\\u0085::save-state na"'
+    },
+    {
+      field: 'stores[0].status',
+      seed: () => seedNeon(NAME, HOSTILE_STATUS),
+      shown: '"initializing\\n::stop-commands::x"'
+    }
+  ])(
+    'fail on a line break in $field, which would reach an output, and start no workflow command',
+    async ({ field, seed, shown }) => {
+      seed()
+      const result = await runBundle({ inputs: inputs(), pullRequest: PR })
+      expect(result.exitCode).toBe(1)
+      expect(errorLine(result)).toContain(`has "${field}" as ${shown}`)
+      expect(errorLine(result)).toContain('which is not one line of text')
+      expectOnlyMeantCommands(result, {
+        warnings: 0,
+        errors: 1,
+        masks: [emulator.token]
+      })
+      expect(result.outputs['store-name']).toBeUndefined()
+      expect(result.outputs.status).toBeUndefined()
+    }
+  )
 
   it('start no workflow command in a failure', async () => {
     // The store is in an end state whose notification, quoted in the
     // failure, is hostile too.
-    const store = seedNeon(HOSTILE_NAME)
+    const store = seedNeon(HOSTILE_ONE_LINE)
     emulator.setStoreStatus(store.id, 'error', {
       title: '::stop-commands::x',
       level: 'error',
@@ -234,15 +260,16 @@ describe('strings from API answers in the job summary', () => {
   beforeEach(() => start({ listIncludesExternalId: true }))
 
   it('add no link, image or HTML, and still show what they say', async () => {
-    seedNeon(`web${MARKDOWN_PAYLOAD}`)
-    seedNeon(`dup${MARKDOWN_PAYLOAD}`)
+    // A name is one line (a line break fails the run); the rest of the
+    // payload stays.
+    const oneLine = MARKDOWN_PAYLOAD.replace('\n\n', ' ')
+    seedNeon(`web${oneLine}`)
+    seedNeon(`dup${oneLine}`)
     const result = await runBundle({ inputs: inputs(), pullRequest: PR })
     expect(result.exitCode).toBe(0)
     expectNoMarkupFromPayload(result.summary)
-    // The blank line is one space now.
-    const shown = MARKDOWN_PAYLOAD.replace('\n\n', '')
-    expect(decoded(result.summary)).toContain(`web ${shown}`)
-    expect(decoded(result.summary)).toContain(`dup ${shown}`)
+    expect(decoded(result.summary)).toContain(`web${oneLine}`)
+    expect(decoded(result.summary)).toContain(`dup${oneLine}`)
   })
 
   it('add none to the failure line either', async () => {

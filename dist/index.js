@@ -48319,17 +48319,76 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  * answer and the field.
  */
 
+// Whitespace, every control character, and the separators a log or a
+// script may break a line at (NEL is among the controls).
+// eslint-disable-next-line no-control-regex
+const NOT_IN_AN_ID = /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /**
- * An id or slug that goes into a request's path. `.` and `..` would change
- * the path (`/v1/storage/stores/..` is `/v1/storage/`), so such an answer is
- * unreadable.
+ * An id or slug that goes into a request's path, and often into an output
+ * (`store-id`, `product-id`, `connected-project`…) that a workflow puts
+ * into a `${{ }}` expression. `.` and `..` would change the path
+ * (`/v1/storage/stores/..` is `/v1/storage/`), and no id is empty or holds
+ * whitespace or a line break, so such an answer is unreadable.
  */
 function segment(value, place) {
     const text = string(value, place);
-    if (text === '.' || text === '..') {
-        throw new UnreadableAnswerError(place.answer, `has "${place.field}" as ${JSON.stringify(text)}, which is not an id`);
+    if (['', '.', '..'].includes(text) || NOT_IN_AN_ID.test(text)) {
+        notA(place, text, 'an id');
     }
     return text;
+}
+// Every control character (CR, LF, NEL among them), and the separators a
+// log or an editor may break a line at.
+// eslint-disable-next-line no-control-regex
+const NOT_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * Text on one line, for a field that reaches an output (`store-name`,
+ * `status`, `billing-plan-id`): a workflow puts outputs into `${{ }}`
+ * expressions, where a line break would start a line of its own.
+ */
+function line(value, place) {
+    const text = string(value, place);
+    if (NOT_IN_A_LINE.test(text))
+        notA(place, text, 'one line of text');
+    return text;
+}
+/**
+ * A checker for strings of one form, such as `dpl_…` for a deployment;
+ * `what` names it with its article ("a deployment id").
+ */
+function matching(pattern, what) {
+    return (value, place) => {
+        const text = string(value, place);
+        if (!pattern.test(text))
+            notA(place, text, what);
+        return text;
+    };
+}
+/**
+ * A web address as Vercel gives a deployment's `url`: a bare host
+ * (`web-abc123.vercel.app`), or an `https://` URL with no user, password,
+ * whitespace or control character in it. Where it is shown or put into an
+ * output, nothing in it can start a link, a line or a command.
+ */
+function webAddress(value, place) {
+    const text = string(value, place);
+    if (!HOST.test(text) && !isPlainHttpsUrl(text)) {
+        notA(place, text, 'an https address');
+    }
+    return text;
+}
+const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
+function isPlainHttpsUrl(text) {
+    if (NOT_IN_AN_ID.test(text) || !URL.canParse(text))
+        return false;
+    const url = new URL(text);
+    return (url.protocol === 'https:' &&
+        HOST.test(url.hostname) &&
+        url.username === '' &&
+        url.password === '');
+}
+function notA(place, text, what) {
+    throw new UnreadableAnswerError(place.answer, `has "${place.field}" as ${JSON.stringify(text.slice(0, 80))}, which is not ${what}`);
 }
 function string(value, place) {
     if (typeof value !== 'string')
@@ -49370,7 +49429,6 @@ async function commentOnPullRequest(request) {
         warn(`"${Inputs.comment}" writes only on a pull request, and this run is not one (event ${process.env.GITHUB_EVENT_NAME || 'unknown'}): no comment written.`);
         return;
     }
-    const body = commentBody(request.externalId, request.outcome);
     try {
         const api = await openGitHub({
             token: request.token,
@@ -49381,26 +49439,44 @@ async function commentOnPullRequest(request) {
             repository,
             pullRequest,
             installationToken: isInstallationToken(request.token)
-        }, request.externalId, body);
-        request.info(`${written === 'created' ? 'Wrote' : 'Updated'} the comment on pull request #${pullRequest}.`);
+        }, request.externalId, request.outcome);
+        request.info(COMMENT_LINES[written](pullRequest));
     }
     catch (error) {
         warn(`Could not write the pull request comment: ${describeFailure(error)}`);
     }
 }
+const COMMENT_LINES = {
+    created: (pullRequest) => `Wrote the comment on pull request #${pullRequest}.`,
+    updated: (pullRequest) => `Updated the comment on pull request #${pullRequest}.`,
+    kept: (pullRequest) => `The comment on pull request #${pullRequest} already says what the close deleted: left as it is.`,
+    none: (pullRequest) => `Nothing to delete, and no comment on pull request #${pullRequest} to update: no comment written.`
+};
 /**
  * Updates the step's comment where there is one; creates it otherwise. The
- * comment's author must be the token's: a bot for an installation token
- * (Actions' `GITHUB_TOKEN`, a GitHub App's), which cannot ask `GET /user`;
- * for any other token, the user `GET /user` names.
+ * comment's author must be the token's: `github-actions[bot]` for an
+ * installation token (Actions' `GITHUB_TOKEN`), which cannot ask
+ * `GET /user`; for any other token, the user `GET /user` names. Any bot
+ * would be too wide: every installed app (renovate[bot], dependabot[bot]…)
+ * is one, and may post or quote a comment that starts with the marker.
  */
-async function upsertComment(api, { repository, pullRequest, installationToken }, externalId, body) {
+async function upsertComment(api, { repository, pullRequest, installationToken }, externalId, outcome) {
     const marker = commentMarker(externalId);
-    const login = installationToken ? undefined : await loginOf(api);
-    const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) &&
-        (login === undefined
-            ? comment.author.type === 'Bot'
-            : comment.author.login === login));
+    const login = installationToken
+        ? ACTIONS_BOT_LOGIN
+        : ((await loginOf(api)) ?? ACTIONS_BOT_LOGIN);
+    const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) && comment.author.login === login);
+    // A close that found nothing to delete says so only over a comment that
+    // still shows a store. On a pull request that never had a store there is
+    // nothing to tell; on the rerun of a close, the comment already says what
+    // was deleted, which "nothing left to delete" must not replace.
+    if (outcome.state === 'absent' && outcome.removed.length === 0) {
+        if (!existing)
+            return 'none';
+        if (isCloseComment(existing.body.slice(marker.length + 1)))
+            return 'kept';
+    }
+    const body = commentBody(externalId, outcome);
     if (existing) {
         await api.updateComment(repository, existing.id, body);
         return 'updated';
@@ -49415,6 +49491,8 @@ async function upsertComment(api, { repository, pullRequest, installationToken }
 function commentMarker(externalId) {
     return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`;
 }
+/** Who writes with Actions' `GITHUB_TOKEN`. */
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 /**
  * The token's user; none for a token GitHub says has no user (403: an
  * installation token without the `ghs_` prefix, as older servers issue).
@@ -49487,16 +49565,29 @@ function storeLines(report) {
     }
     return lines;
 }
+const DELETED_HEADING = '### Vercel store deleted';
+const NOTHING_LEFT = 'No store had';
+/**
+ * Whether a comment of ours (after its marker line) is a close's: the
+ * heading, then the stores deleted or that none was left. A store named
+ * "deleted" has the same heading, followed by its table.
+ */
+function isCloseComment(text) {
+    return [
+        `${DELETED_HEADING}\n\n- `,
+        `${DELETED_HEADING}\n\n${NOTHING_LEFT} `
+    ].some((start) => text.startsWith(start));
+}
 function deletedLines(removed, externalId) {
     if (removed.length === 0) {
         return [
-            '### Vercel store deleted',
+            DELETED_HEADING,
             '',
-            `No store had this pull request's key ${code(externalId)} any more: nothing was left to delete.`
+            `${NOTHING_LEFT} this pull request's key ${code(externalId)} any more: nothing was left to delete.`
         ];
     }
     return [
-        `### Vercel store deleted`,
+        DELETED_HEADING,
         '',
         ...removed.map(({ name, id, projects }) => `- ${summary_escape(name)} ${code(id)} was deleted${projects.length > 0 ? `, after it was disconnected from ${projects.map(code).join(', ')}` : ''}.`)
     ];
@@ -50250,17 +50341,75 @@ function setOutputs(report, options = {}) {
         setOutput(Outputs.redeployedDeploymentUrl, report.redeployed?.url ?? '');
     }
 }
-// A name fit for the job's environment; and the names that would change how
-// the runner, a shell or Node runs the later steps. The names come from the
-// store's integration, which is no reason to trust them with that.
+// A name fit for the job's environment: letters, digits and `_`, not
+// starting with a digit (what a shell accepts as a variable name).
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
-const RUNNER_NAMES = /^(PATH|HOME|SHELL|ENV|BASH_ENV|BASH_FUNC_.*|IFS|PS4|NODE_OPTIONS|NODE_PATH|LD_.*|DYLD_.*|PYTHON(PATH|STARTUP|HOME)|PERL5?(LIB|OPT)|RUBYOPT|JAVA_TOOL_OPTIONS|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*)$/i;
-/** Fails, naming it, where a name must not go into the job's environment. */
+/*
+ * The names a later step's tools read as settings, matched regardless of
+ * case (`https_proxy` works as well as `HTTPS_PROXY`). The names come from
+ * the store's integration vendor, which is no reason to let them send a
+ * later step's traffic through a proxy, trust another certificate, run a
+ * command for Git or SSH, load code into Node or a shell, or change the
+ * runner's own variables. The stores' own names (DATABASE_URL, POSTGRES_*,
+ * PG*, KV_*, REDIS_*, UPSTASH_*, SUPABASE_*, NEXT_PUBLIC_*) match none.
+ */
+const TOOL_SETTINGS = [
+    // Proxies: curl, Git, Node (undici), pip, Docker…
+    /^.*_PROXY$/,
+    // TLS: the certificates a tool trusts.
+    /^SSL_/,
+    /_CA_/,
+    /^(REQUESTS|CURL)_CA_BUNDLE$/,
+    // Git and SSH: commands to run, configuration to load.
+    /^GIT_/,
+    /^SSH_/,
+    // Node and its package managers: code to preload, registries, scripts' shell.
+    /^NODE_/,
+    /^(NPM|YARN|PNPM|COREPACK|BUN|DENO)_/,
+    // Python, Ruby, Perl, Java, Go, Rust, .NET, PHP toolchains.
+    /^(PIP|PIPENV|POETRY|UV|CONDA|VIRTUAL_ENV)(_|$)/,
+    /^PYTHON/,
+    /^(RUBY|GEM_|BUNDLE_|PERL)/,
+    /^(JAVA_|_JAVA_|JDK_JAVA_|MAVEN_|GRADLE_)/,
+    /^GO(FLAGS|PROXY|PRIVATE|NOPROXY|NOSUMDB|SUMDB|INSECURE|PATH|ROOT|TOOLCHAIN|ENV|EXPERIMENT|CACHE|MODCACHE|BIN)$/,
+    /^(CARGO_|RUSTC|RUSTFLAGS|RUSTDOCFLAGS|RUSTUP_)/,
+    /^(DOTNET_|NUGET_|COMPOSER_)/,
+    // Compilers and make.
+    /^(CC|CXX|CPP|LD|AR|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS|MAKEFLAGS)$/,
+    // Containers and cloud command-line tools: daemon, registry, credentials.
+    /^(DOCKER_|BUILDKIT_|COMPOSE_|KUBECONFIG$|AWS_|AZURE_|CLOUDSDK_|GOOGLE_APPLICATION_CREDENTIALS$)/,
+    // The dynamic loader: libraries loaded into every process.
+    /^(LD_|DYLD_)/,
+    // Shells: files sourced, commands run at each prompt, functions defined.
+    /^(BASH_|BASH$|ENV$|PROMPT_COMMAND$|SHELL|SHELLOPTS$|IFS$|PS[0-4]$|CDPATH$|ZDOTDIR$)/,
+    // Where programs, home and temporary files are.
+    /^(PATH|HOME|TMPDIR|TMP|TEMP|EDITOR|VISUAL|PAGER)$/,
+    // The runner's and the workflow's own: CI, GitHub, inputs, saved state.
+    /^(CI$|GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)/,
+    // The Vercel CLI's own token, team, project and settings.
+    /^(VERCEL_|NOW_)/
+].map(({ source }) => new RegExp(source, 'i'));
+/** Why a name must not go into the job's environment; undefined if it may. */
+function unexportable(name) {
+    if (!VARIABLE_NAME.test(name))
+        return 'it is not a plain variable name';
+    if (TOOL_SETTINGS.some((pattern) => pattern.test(name))) {
+        return "later steps' tools read it as a setting";
+    }
+    return undefined;
+}
+/**
+ * Fails, naming it, where a name must not go into the job's environment.
+ * Called before anything is written there, and before the store is
+ * connected, so that a refused name leaves no half-exported environment.
+ */
 function checkExportable(names) {
-    const refused = names.find((name) => !VARIABLE_NAME.test(name) || RUNNER_NAMES.test(name));
-    if (refused === undefined)
-        return;
-    throw new ActionError(`The store has a variable named ${JSON.stringify(refused.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: it is not a plain name, or it would change how later steps run; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`);
+    for (const name of names) {
+        const reason = unexportable(name);
+        if (reason === undefined)
+            continue;
+        throw new ActionError(`The store has a variable named ${JSON.stringify(name.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: ${reason}; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`);
+    }
 }
 /** `state: prune`: the ids of the stores deleted (none in a dry run). */
 function setPruneOutputs(ids) {
@@ -50888,8 +51037,6 @@ function dollars(amount) {
 }
 
 ;// CONCATENATED MODULE: ./src/redeploy.ts
-// A host as Vercel gives a deployment's `url`: anything else is not shown.
-const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
 /** The branch's newest preview deployment, if it has one. */
 async function newestPreview(api, projectId, branch) {
     const [newest] = await api.listPreviews(projectId, branch, 1);
@@ -50912,9 +51059,13 @@ async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, 
         return undefined;
     }
     const deployment = await api.redeploy(newest.name ?? projectName, newest.id);
-    const url = deployment.url && HOST.test(deployment.url)
-        ? `https://${deployment.url}`
-        : '';
+    // A bare host as Vercel gives it, or an https URL: the reader took no
+    // other (`webAddress`).
+    const url = !deployment.url
+        ? ''
+        : deployment.url.startsWith('https://')
+            ? deployment.url
+            : `https://${deployment.url}`;
     log(`Redeployed ${newest.id}, the newest preview of branch ${branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`);
     return { id: deployment.id, url, of: newest.id };
 }
@@ -52048,6 +52199,19 @@ function checkPrune(read, context, comment) {
     if (comment) {
         throw new InputError(Inputs.comment, `does not apply to state: prune, which runs without a pull request; drop "${Inputs.comment}" from the prune step.`);
     }
+    // A prune only deletes: there is no store of its own to write to a branch,
+    // put into the job's environment or redeploy with. Silently ignoring them
+    // would leave a step that looks as if it did one of those.
+    const previewInputs = {
+        [Inputs.gitBranch]: Boolean(read(Inputs.gitBranch)),
+        [Inputs.exportEnv]: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
+        [Inputs.redeploy]: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
+    };
+    for (const [input, given] of Object.entries(previewInputs)) {
+        if (given) {
+            throw new InputError(input, `does not apply to state: prune, which deletes stores and writes nothing for a branch; drop "${input}" from the prune step.`);
+        }
+    }
     if (!context.owner || !context.repo) {
         throw new InputError(Inputs.state, 'prune needs the repository the stores were made for (GITHUB_REPOSITORY, which the runner sets); run it in a GitHub Actions workflow.');
     }
@@ -52100,9 +52264,10 @@ function vercel_answers_readStore(value, place) {
     const read = reader(store, place);
     return defined({
         id: read('id', segment),
-        name: read('name', string),
+        // These three reach the outputs: one line each.
+        name: read('name', line),
         type: read('type', string),
-        status: read('status', nullable(string)),
+        status: read('status', nullable(line)),
         externalId: read('externalId', nullable(string)),
         createdAt: read('createdAt', number),
         product: read('product', (product, where) => {
@@ -52117,7 +52282,7 @@ function vercel_answers_readStore(value, place) {
         billingPlan: read('billingPlan', nullable((plan, where) => {
             const readPlan = reader(object(plan, where), where);
             return defined({
-                id: readPlan('id', string),
+                id: readPlan('id', line),
                 name: readPlan('name', string)
             });
         })),
@@ -52319,17 +52484,20 @@ function readEnvWriteAnswer(body, answer) {
         failed: failed ?? []
     };
 }
+// A deployment's id reaches the outputs (`redeployed-deployment-id`), the
+// log and the comment: only Vercel's form of it is read.
+const deploymentId = matching(/^dpl_[A-Za-z0-9]+$/, 'a deployment id');
 function readDeploymentList(body, answer) {
     const place = { answer, field: '' };
     return list(field(object(body, place), 'deployments'), at(place, 'deployments'), (item, where) => {
         const read = reader(object(item, where), where);
-        const id = read('uid', segment);
+        const id = read('uid', deploymentId);
         if (id === undefined)
             fail(at(where, 'uid'), undefined, 'a string');
         return defined({
             id,
             name: read('name', string),
-            url: read('url', string),
+            url: read('url', webAddress),
             // `created` is the older name of the same time.
             createdAt: read('createdAt', number) ?? read('created', number)
         });
@@ -52339,10 +52507,10 @@ function readDeploymentList(body, answer) {
 function readDeploymentAnswer(body, answer) {
     const place = { answer, field: '' };
     const read = reader(object(body, place), place);
-    const id = read('id', segment);
+    const id = read('id', deploymentId);
     if (id === undefined)
         fail(at(place, 'id'), undefined, 'a string');
-    return defined({ id, url: read('url', string) });
+    return defined({ id, url: read('url', webAddress) });
 }
 
 ;// CONCATENATED MODULE: ./src/vercel-api.ts

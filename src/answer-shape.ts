@@ -14,20 +14,89 @@ export interface Place {
 
 type JsonObject = Record<string, unknown>
 
+// Whitespace, every control character, and the separators a log or a
+// script may break a line at (NEL is among the controls).
+// eslint-disable-next-line no-control-regex
+const NOT_IN_AN_ID = /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
 /**
- * An id or slug that goes into a request's path. `.` and `..` would change
- * the path (`/v1/storage/stores/..` is `/v1/storage/`), so such an answer is
- * unreadable.
+ * An id or slug that goes into a request's path, and often into an output
+ * (`store-id`, `product-id`, `connected-project`…) that a workflow puts
+ * into a `${{ }}` expression. `.` and `..` would change the path
+ * (`/v1/storage/stores/..` is `/v1/storage/`), and no id is empty or holds
+ * whitespace or a line break, so such an answer is unreadable.
  */
 export function segment(value: unknown, place: Place): string {
   const text = string(value, place)
-  if (text === '.' || text === '..') {
-    throw new UnreadableAnswerError(
-      place.answer,
-      `has "${place.field}" as ${JSON.stringify(text)}, which is not an id`
-    )
+  if (['', '.', '..'].includes(text) || NOT_IN_AN_ID.test(text)) {
+    notA(place, text, 'an id')
   }
   return text
+}
+
+// Every control character (CR, LF, NEL among them), and the separators a
+// log or an editor may break a line at.
+// eslint-disable-next-line no-control-regex
+const NOT_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/**
+ * Text on one line, for a field that reaches an output (`store-name`,
+ * `status`, `billing-plan-id`): a workflow puts outputs into `${{ }}`
+ * expressions, where a line break would start a line of its own.
+ */
+export function line(value: unknown, place: Place): string {
+  const text = string(value, place)
+  if (NOT_IN_A_LINE.test(text)) notA(place, text, 'one line of text')
+  return text
+}
+
+/**
+ * A checker for strings of one form, such as `dpl_…` for a deployment;
+ * `what` names it with its article ("a deployment id").
+ */
+export function matching(
+  pattern: RegExp,
+  what: string
+): (value: unknown, place: Place) => string {
+  return (value, place) => {
+    const text = string(value, place)
+    if (!pattern.test(text)) notA(place, text, what)
+    return text
+  }
+}
+
+/**
+ * A web address as Vercel gives a deployment's `url`: a bare host
+ * (`web-abc123.vercel.app`), or an `https://` URL with no user, password,
+ * whitespace or control character in it. Where it is shown or put into an
+ * output, nothing in it can start a link, a line or a command.
+ */
+export function webAddress(value: unknown, place: Place): string {
+  const text = string(value, place)
+  if (!HOST.test(text) && !isPlainHttpsUrl(text)) {
+    notA(place, text, 'an https address')
+  }
+  return text
+}
+
+const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i
+
+function isPlainHttpsUrl(text: string): boolean {
+  if (NOT_IN_AN_ID.test(text) || !URL.canParse(text)) return false
+  const url = new URL(text)
+  return (
+    url.protocol === 'https:' &&
+    HOST.test(url.hostname) &&
+    url.username === '' &&
+    url.password === ''
+  )
+}
+
+function notA(place: Place, text: string, what: string): never {
+  throw new UnreadableAnswerError(
+    place.answer,
+    `has "${place.field}" as ${JSON.stringify(text.slice(0, 80))}, which is not ${what}`
+  )
 }
 
 export function string(value: unknown, place: Place): string {

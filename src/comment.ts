@@ -15,8 +15,8 @@ import { code, escape, link } from './summary.ts'
  * `comment: true`: one comment on the pull request, found again on every run
  * by a hidden marker that holds the step's key, so that two steps with two
  * stores keep two comments. Only a comment that carries the marker and that
- * the token's user wrote is ever updated: anyone can paste the marker into a
- * comment of their own.
+ * the token's user wrote is ever updated: anyone, person or app, can paste
+ * the marker into a comment of their own.
  *
  * Every string from an API answer is escaped as in the job summary (no link,
  * image or markup from it); the only link is the dashboard's, built from
@@ -56,7 +56,6 @@ export async function commentOnPullRequest(
     )
     return
   }
-  const body = commentBody(request.externalId, request.outcome)
   try {
     const api = await openGitHub({
       token: request.token,
@@ -71,21 +70,34 @@ export async function commentOnPullRequest(
         installationToken: isInstallationToken(request.token)
       },
       request.externalId,
-      body
+      request.outcome
     )
-    request.info(
-      `${written === 'created' ? 'Wrote' : 'Updated'} the comment on pull request #${pullRequest}.`
-    )
+    request.info(COMMENT_LINES[written](pullRequest))
   } catch (error) {
     warn(`Could not write the pull request comment: ${describeFailure(error)}`)
   }
 }
 
+type CommentWrite = 'created' | 'updated' | 'kept' | 'none'
+
+const COMMENT_LINES: Record<CommentWrite, (pullRequest: number) => string> = {
+  created: (pullRequest) =>
+    `Wrote the comment on pull request #${pullRequest}.`,
+  updated: (pullRequest) =>
+    `Updated the comment on pull request #${pullRequest}.`,
+  kept: (pullRequest) =>
+    `The comment on pull request #${pullRequest} already says what the close deleted: left as it is.`,
+  none: (pullRequest) =>
+    `Nothing to delete, and no comment on pull request #${pullRequest} to update: no comment written.`
+}
+
 /**
  * Updates the step's comment where there is one; creates it otherwise. The
- * comment's author must be the token's: a bot for an installation token
- * (Actions' `GITHUB_TOKEN`, a GitHub App's), which cannot ask `GET /user`;
- * for any other token, the user `GET /user` names.
+ * comment's author must be the token's: `github-actions[bot]` for an
+ * installation token (Actions' `GITHUB_TOKEN`), which cannot ask
+ * `GET /user`; for any other token, the user `GET /user` names. Any bot
+ * would be too wide: every installed app (renovate[bot], dependabot[bot]…)
+ * is one, and may post or quote a comment that starts with the marker.
  */
 async function upsertComment(
   api: GitHubApi,
@@ -99,19 +111,27 @@ async function upsertComment(
     installationToken: boolean
   },
   externalId: string,
-  body: string
-): Promise<'created' | 'updated'> {
+  outcome: CommentOutcome
+): Promise<CommentWrite> {
   const marker = commentMarker(externalId)
-  const login = installationToken ? undefined : await loginOf(api)
+  const login = installationToken
+    ? ACTIONS_BOT_LOGIN
+    : ((await loginOf(api)) ?? ACTIONS_BOT_LOGIN)
   const existing = await api.findComment(
     repository,
     pullRequest,
     (comment) =>
-      comment.body.startsWith(`${marker}\n`) &&
-      (login === undefined
-        ? comment.author.type === 'Bot'
-        : comment.author.login === login)
+      comment.body.startsWith(`${marker}\n`) && comment.author.login === login
   )
+  // A close that found nothing to delete says so only over a comment that
+  // still shows a store. On a pull request that never had a store there is
+  // nothing to tell; on the rerun of a close, the comment already says what
+  // was deleted, which "nothing left to delete" must not replace.
+  if (outcome.state === 'absent' && outcome.removed.length === 0) {
+    if (!existing) return 'none'
+    if (isCloseComment(existing.body.slice(marker.length + 1))) return 'kept'
+  }
+  const body = commentBody(externalId, outcome)
   if (existing) {
     await api.updateComment(repository, existing.id, body)
     return 'updated'
@@ -127,6 +147,9 @@ async function upsertComment(
 export function commentMarker(externalId: string): string {
   return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`
 }
+
+/** Who writes with Actions' `GITHUB_TOKEN`. */
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 
 /**
  * The token's user; none for a token GitHub says has no user (403: an
@@ -213,16 +236,31 @@ function storeLines(report: StoreReport): string[] {
   return lines
 }
 
+const DELETED_HEADING = '### Vercel store deleted'
+const NOTHING_LEFT = 'No store had'
+
+/**
+ * Whether a comment of ours (after its marker line) is a close's: the
+ * heading, then the stores deleted or that none was left. A store named
+ * "deleted" has the same heading, followed by its table.
+ */
+function isCloseComment(text: string): boolean {
+  return [
+    `${DELETED_HEADING}\n\n- `,
+    `${DELETED_HEADING}\n\n${NOTHING_LEFT} `
+  ].some((start) => text.startsWith(start))
+}
+
 function deletedLines(removed: RemovedStore[], externalId: string): string[] {
   if (removed.length === 0) {
     return [
-      '### Vercel store deleted',
+      DELETED_HEADING,
       '',
-      `No store had this pull request's key ${code(externalId)} any more: nothing was left to delete.`
+      `${NOTHING_LEFT} this pull request's key ${code(externalId)} any more: nothing was left to delete.`
     ]
   }
   return [
-    `### Vercel store deleted`,
+    DELETED_HEADING,
     '',
     ...removed.map(
       ({ name, id, projects }) =>

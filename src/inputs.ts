@@ -243,6 +243,30 @@ function checkPrune(
       `does not apply to state: prune, which runs without a pull request; drop "${Inputs.comment}" from the prune step.`
     )
   }
+  // A prune only deletes: there is no store of its own to write to a branch,
+  // put into the job's environment or redeploy with. Silently ignoring them
+  // would leave a step that looks as if it did one of those.
+  const previewInputs = {
+    [Inputs.gitBranch]: Boolean(read(Inputs.gitBranch)),
+    [Inputs.exportEnv]: parseBoolean(
+      Inputs.exportEnv,
+      read(Inputs.exportEnv),
+      false
+    ),
+    [Inputs.redeploy]: parseBoolean(
+      Inputs.redeploy,
+      read(Inputs.redeploy),
+      false
+    )
+  }
+  for (const [input, given] of Object.entries(previewInputs)) {
+    if (given) {
+      throw new InputError(
+        input,
+        `does not apply to state: prune, which deletes stores and writes nothing for a branch; drop "${input}" from the prune step.`
+      )
+    }
+  }
   if (!context.owner || !context.repo) {
     throw new InputError(
       Inputs.state,

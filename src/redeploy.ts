@@ -19,9 +19,6 @@ export interface Redeployed {
   of: string
 }
 
-// A host as Vercel gives a deployment's `url`: anything else is not shown.
-const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i
-
 /** The branch's newest preview deployment, if it has one. */
 export async function newestPreview(
   api: Pick<PreviewApi, 'listPreviews'>,
@@ -62,10 +59,13 @@ export async function redeployIfOlder(
     return undefined
   }
   const deployment = await api.redeploy(newest.name ?? projectName, newest.id)
-  const url =
-    deployment.url && HOST.test(deployment.url)
-      ? `https://${deployment.url}`
-      : ''
+  // A bare host as Vercel gives it, or an https URL: the reader took no
+  // other (`webAddress`).
+  const url = !deployment.url
+    ? ''
+    : deployment.url.startsWith('https://')
+      ? deployment.url
+      : `https://${deployment.url}`
   log(
     `Redeployed ${newest.id}, the newest preview of branch ${branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`
   )

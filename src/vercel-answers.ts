@@ -15,7 +15,9 @@ import {
   defined,
   fail,
   field,
+  line,
   list,
+  matching,
   nullable,
   number,
   object,
@@ -25,7 +27,8 @@ import {
   record,
   segment,
   string,
-  strings
+  strings,
+  webAddress
 } from './answer-shape.ts'
 import type {
   BillingPlan,
@@ -87,9 +90,10 @@ function readStore(value: unknown, place: Place): VercelStore {
   const read = reader(store, place)
   return defined({
     id: read('id', segment),
-    name: read('name', string),
+    // These three reach the outputs: one line each.
+    name: read('name', line),
     type: read('type', string),
-    status: read('status', nullable(string)),
+    status: read('status', nullable(line)),
     externalId: read('externalId', nullable(string)),
     createdAt: read('createdAt', number),
     product: read('product', (product, where) => {
@@ -109,7 +113,7 @@ function readStore(value: unknown, place: Place): VercelStore {
       nullable((plan, where) => {
         const readPlan = reader(object(plan, where), where)
         return defined({
-          id: readPlan('id', string),
+          id: readPlan('id', line),
           name: readPlan('name', string)
         })
       })
@@ -383,6 +387,10 @@ export function readEnvWriteAnswer(
   }
 }
 
+// A deployment's id reaches the outputs (`redeployed-deployment-id`), the
+// log and the comment: only Vercel's form of it is read.
+const deploymentId = matching(/^dpl_[A-Za-z0-9]+$/, 'a deployment id')
+
 export function readDeploymentList(
   body: unknown,
   answer: string
@@ -393,12 +401,12 @@ export function readDeploymentList(
     at(place, 'deployments'),
     (item, where) => {
       const read = reader(object(item, where), where)
-      const id = read('uid', segment)
+      const id = read('uid', deploymentId)
       if (id === undefined) fail(at(where, 'uid'), undefined, 'a string')
       return defined({
         id,
         name: read('name', string),
-        url: read('url', string),
+        url: read('url', webAddress),
         // `created` is the older name of the same time.
         createdAt: read('createdAt', number) ?? read('created', number)
       })
@@ -413,7 +421,7 @@ export function readDeploymentAnswer(
 ): { id: string; url?: string } {
   const place = { answer, field: '' }
   const read = reader(object(body, place), place)
-  const id = read('id', segment)
+  const id = read('id', deploymentId)
   if (id === undefined) fail(at(place, 'id'), undefined, 'a string')
-  return defined({ id, url: read('url', string) })
+  return defined({ id, url: read('url', webAddress) })
 }
