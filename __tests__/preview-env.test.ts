@@ -196,6 +196,8 @@ describe('two pull requests of one project, opened, updated and closed', () => {
       expect(counts).toEqual({
         [LIST_STORES]: 1,
         [LIST_ENV]: 2,
+        // The project, given by id, is read for its production branch.
+        [ROUTES.getProject]: 1,
         [ROUTES.createStore]: 1,
         [ROUTES.connect]: 1,
         [GET_ENV]: secrets,
@@ -370,12 +372,39 @@ describe('git-branch', () => {
     expect(writes().map(({ route }) => route)).not.toContain(WRITE_ENV)
   })
 
-  it('says why Vercel refuses the production branch', async () => {
+  it("refuses the project's production branch before a store is created, in a dry run too", async () => {
+    const push = { number: 5, branch: 'main' }
+    const runs: Record<string, string>[] = [{}, { 'dry-run': 'true' }]
+    for (const extra of runs) {
+      emulator.resetRequests()
+      const line = errorLine(await runAction(step(push, extra)))
+      expect(line).toBe(
+        `::error::Branch main is the production branch of project ${WEB}, and Vercel takes no preview variable for it; no store was created. Set "git-branch" to the pull request's branch (\${{ github.head_ref }}), or leave it out where the workflow runs on pushes to main.`
+      )
+      expect(writes()).toEqual([])
+    }
+    expect(emulator.stores()).toEqual([])
+    expect(branchVariables('main')).toEqual([])
+  })
+
+  it("quotes Vercel's refusal of the production branch where the project does not name it", async () => {
+    emulator.unlinkGit(WEB)
     const line = errorLine(await runAction(step({ number: 5, branch: 'main' })))
     expect(line).toContain(
       'Vercel refused preview variables for branch main of project prj_emuWeb0001: "Cannot set Production Branch \\"main\\" for a Preview Environment Variable". Set "git-branch" to the pull request\'s branch'
     )
     expect(branchVariables('main')).toEqual([])
+  })
+
+  it("quotes Vercel's reason for another refusal of the branch, without the production-branch advice", async () => {
+    emulator.faults.add(WRITE_ENV, {
+      status: 400,
+      body: { error: { code: 'bad_request', message: 'Invalid gitBranch' } }
+    })
+    const line = errorLine(await runAction(step(FIRST)))
+    expect(line).toBe(
+      `::error::Vercel refused preview variables for branch ${FIRST.branch} of project ${WEB}: "Invalid gitBranch". Check "git-branch" (the pull request's branch, \${{ github.head_ref }}), or drop it.`
+    )
   })
 
   it('finds the clash on a new store before connecting it', async () => {

@@ -49659,8 +49659,10 @@ listed) {
     return names;
 }
 /**
- * A 400 is Vercel refusing the branch itself (its production branch, say:
- * "Cannot set Production Branch … for a Preview Environment Variable").
+ * A 400 is Vercel refusing the branch itself: its production branch, say
+ * ("Cannot set Production Branch … for a Preview Environment Variable"), or
+ * a name it does not take. Its own reason is quoted; the advice about the
+ * production branch is given only where the reason is about it.
  */
 async function refusalExplained(writing, { project, branch }) {
     try {
@@ -49670,7 +49672,10 @@ async function refusalExplained(writing, { project, branch }) {
         if (!(error instanceof VercelApiError && error.status === 400))
             throw error;
         const reason = error.body?.message ?? error.body?.code ?? 'no reason given';
-        throw new ActionError(`Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`);
+        const advice = /production branch/i.test(reason)
+            ? `Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`
+            : `Check "${Inputs.gitBranch}" (the pull request's branch, \${{ github.head_ref }}), or drop it.`;
+        throw new ActionError(`Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. ${advice}`);
     }
 }
 function newest(variables) {
@@ -49699,13 +49704,12 @@ async function planConnection(api, store, request) {
         };
     }
     const projectName = isProjectId(request.project) ? undefined : request.project;
-    const projectId = request.projectId ?? (await projectIdOf(api, request.project));
+    const project = request.projectId === undefined && !isProjectId(request.project)
+        ? await lookUpProject(api, request.project)
+        : undefined;
+    const projectId = request.projectId ?? project?.id ?? request.project;
     const existing = store && connectionTo(store, projectId);
-    return { projectId, projectName, existing };
-}
-/** A project's id: given, or looked up by its name. */
-async function projectIdOf(api, project) {
-    return isProjectId(project) ? project : lookUpProjectId(api, project);
+    return { projectId, projectName, existing, project };
 }
 /**
  * Connects the store to the project for the environments asked, unless the
@@ -49768,10 +49772,18 @@ function reuse(store, connection, request) {
 function connectionTo(store, project) {
     return (store.projectsMetadata ?? []).find((connection) => connection.projectId === project || connection.name === project);
 }
-async function lookUpProjectId(api, name) {
-    let id;
+/** The project by its name: one with an id, or a failure naming the input. */
+async function lookUpProject(api, name) {
+    const project = await readProject(api, name);
+    if (!project?.id) {
+        throw new ActionError(`Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`);
+    }
+    return { ...project, id: project.id };
+}
+/** The project by its id or name; one that is not there named as an input. */
+async function readProject(api, name) {
     try {
-        id = (await api.getProject(name))?.id;
+        return await api.getProject(name);
     }
     catch (error) {
         if (error instanceof VercelApiError && error.status === 404) {
@@ -49779,10 +49791,6 @@ async function lookUpProjectId(api, name) {
         }
         throw error;
     }
-    if (!id) {
-        throw new ActionError(`Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`);
-    }
-    return id;
 }
 const EXISTING_VARIABLE = /existing environment variable with name (\S+)/i;
 /** One line for the failures of a connect a person can fix. */
@@ -51007,6 +51015,8 @@ function withoutPrefix(env, prefix) {
 
 
 
+
+
 /**
  * The reads that decide what `state: present` does: the store with the key,
  * or else the create body with its billing plan; and where the step names a
@@ -51037,10 +51047,29 @@ async function planPresent(step) {
     // costs no store.
     const [prepared, connection] = await Promise.all([
         withPlan(step, body),
-        planProject(step, undefined),
+        planProject(step, undefined).then(async (connection) => {
+            await checkNotProductionBranch(step, connection);
+            return connection;
+        }),
         checkPrefixBeforeCreate(step)
     ]);
     return { action: 'create', body: prepared, connection };
+}
+/**
+ * Where no store has the key yet and the step names a Git branch: fails
+ * before the create where the branch is the project's production branch,
+ * for which Vercel takes no preview variable. A project given by id is read
+ * for it, a create's one request more; where Vercel's answer does not name
+ * the production branch, its refusal of the write says it instead.
+ */
+async function checkNotProductionBranch({ inputs, api }, connection) {
+    const branch = inputs.gitBranch;
+    if (branch === undefined || connection === undefined)
+        return;
+    const project = connection.project ?? (await readProject(api, connection.projectId));
+    if (project?.productionBranch !== branch)
+        return;
+    throw new ActionError(`Branch ${branch} is the production branch of project ${inputs.project}, and Vercel takes no preview variable for it; no store was created. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), or leave it out where the workflow runs on pushes to ${branch}.`);
 }
 /**
  * Where no store has the key yet: fails before the create when the project
@@ -52261,10 +52290,17 @@ function readPlans(body, answer) {
         fail(at(place, 'plans'), undefined, 'a list');
     return plans;
 }
-function readProject(body, answer) {
+function vercel_answers_readProject(body, answer) {
     const place = { answer, field: '' };
     const read = reader(object(body, place), place);
-    return defined({ id: read('id', segment), name: read('name', string) });
+    const link = read('link', nullable(object));
+    return defined({
+        id: read('id', segment),
+        name: read('name', string),
+        productionBranch: (link &&
+            optional(field(link, 'productionBranch'), at(place, 'link.productionBranch'), nullable(string))) ??
+            undefined
+    });
 }
 /** `{ envs }`, or one variable alone (the answer to a filter by id). */
 function readEnvList(body, answer) {
@@ -52474,7 +52510,7 @@ class VercelApi {
     /** `GET /v9/projects/{idOrName}` (documented). */
     async getProject(idOrName) {
         const path = pathOf('getProject', { idOrName });
-        return readProject(await this.client.get(path), `GET ${path}`);
+        return vercel_answers_readProject(await this.client.get(path), `GET ${path}`);
     }
     /**
      * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel

@@ -260,8 +260,10 @@ export async function removeBranchVariables(
 }
 
 /**
- * A 400 is Vercel refusing the branch itself (its production branch, say:
- * "Cannot set Production Branch … for a Preview Environment Variable").
+ * A 400 is Vercel refusing the branch itself: its production branch, say
+ * ("Cannot set Production Branch … for a Preview Environment Variable"), or
+ * a name it does not take. Its own reason is quoted; the advice about the
+ * production branch is given only where the reason is about it.
  */
 async function refusalExplained<T>(
   writing: Promise<T>,
@@ -272,8 +274,11 @@ async function refusalExplained<T>(
   } catch (error) {
     if (!(error instanceof VercelApiError && error.status === 400)) throw error
     const reason = error.body?.message ?? error.body?.code ?? 'no reason given'
+    const advice = /production branch/i.test(reason)
+      ? `Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`
+      : `Check "${Inputs.gitBranch}" (the pull request's branch, \${{ github.head_ref }}), or drop it.`
     throw new ActionError(
-      `Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`
+      `Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. ${advice}`
     )
   }
 }

@@ -9,11 +9,14 @@ import {
   checkPrefixFree,
   type BranchTarget
 } from './branch-env.ts'
+import { Inputs } from './constants.ts'
+import { ActionError } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
 import {
   connectStore,
   explainedListing,
   planConnection,
+  readProject,
   reuse,
   variableNames,
   type ConnectionPlan,
@@ -86,10 +89,34 @@ export async function planPresent(step: Step): Promise<PresentPlan> {
   // costs no store.
   const [prepared, connection] = await Promise.all([
     withPlan(step, body),
-    planProject(step, undefined),
+    planProject(step, undefined).then(async (connection) => {
+      await checkNotProductionBranch(step, connection)
+      return connection
+    }),
     checkPrefixBeforeCreate(step)
   ])
   return { action: 'create', body: prepared, connection }
+}
+
+/**
+ * Where no store has the key yet and the step names a Git branch: fails
+ * before the create where the branch is the project's production branch,
+ * for which Vercel takes no preview variable. A project given by id is read
+ * for it, a create's one request more; where Vercel's answer does not name
+ * the production branch, its refusal of the write says it instead.
+ */
+async function checkNotProductionBranch(
+  { inputs, api }: Step,
+  connection: ConnectionPlan | undefined
+): Promise<void> {
+  const branch = inputs.gitBranch
+  if (branch === undefined || connection === undefined) return
+  const project =
+    connection.project ?? (await readProject(api, connection.projectId))
+  if (project?.productionBranch !== branch) return
+  throw new ActionError(
+    `Branch ${branch} is the production branch of project ${inputs.project}, and Vercel takes no preview variable for it; no store was created. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), or leave it out where the workflow runs on pushes to ${branch}.`
+  )
 }
 
 /**
