@@ -407,6 +407,68 @@ describe('git-branch', () => {
     )
   })
 
+  it('refuses a second pull request from the same branch before its store is created, naming the first one’s key, in a dry run too', async () => {
+    expect((await runAction(step(FIRST))).exitCode).toBe(0)
+    const first = storeOf(FIRST)
+    const before = emulator.envVars(WEB)
+    const sameBranch = { number: 2, branch: FIRST.branch }
+    const runs: Record<string, string>[] = [{ 'dry-run': 'true' }, {}]
+    for (const extra of runs) {
+      emulator.resetRequests()
+      const line = errorLine(await runAction(step(sameBranch, extra)))
+      expect(line).toBe(
+        `::error::Branch ${FIRST.branch} of project ${WEB} already carries the store of ${REPOSITORY}#1 (store ${first.id}): this action wrote ${secretNames().join(', ')} there for that key, so another pull request is open from the same branch; no store was created. Open this pull request from a branch of its own, or set "git-branch" to another branch.`
+      )
+      expect(writes()).toEqual([])
+    }
+    expect(emulator.stores().map(({ id }) => id)).toEqual([first.id])
+    expect(emulator.envVars(WEB)).toEqual(before)
+  })
+
+  it('says a clashing variable is another pull request’s, not someone else’s, where the store was there already', async () => {
+    expect((await runAction(step(FIRST))).exitCode).toBe(0)
+    const first = storeOf(FIRST)
+    // Pull request 2's store, made by a run without git-branch.
+    const second = { number: 2, branch: 'fix/checkout' }
+    expect(
+      (await runAction(step(second, { 'git-branch': '', 'export-env': '' })))
+        .exitCode
+    ).toBe(0)
+    const before = emulator.envVars(WEB)
+    emulator.resetRequests()
+    const line = errorLine(
+      await runAction(step({ number: 2, branch: FIRST.branch }))
+    )
+    expect(line).toBe(
+      `::error::Project ${WEB} already has a preview variable ${secretNames()[0]} for branch ${FIRST.branch}, written by this action for store ${first.id} (${REPOSITORY}#1): another pull request from the same branch, whose previews read it, so it is left as it is. Open this pull request from a branch of its own, or set "git-branch" to another branch.`
+    )
+    expect(line).not.toContain('remove it')
+    expect(writes()).toEqual([])
+    expect(emulator.envVars(WEB)).toEqual(before)
+  })
+
+  it('finds a hand-set variable of an existing store’s names in a dry run, as the real run does', async () => {
+    expect(
+      (await runAction(step(FIRST, { 'git-branch': '', 'export-env': '' })))
+        .exitCode
+    ).toBe(0)
+    await addVariable({
+      key: 'DATABASE_URL',
+      value: 'postgres://hand-made',
+      target: ['preview'],
+      gitBranch: FIRST.branch
+    })
+    const runs: Record<string, string>[] = [{ 'dry-run': 'true' }, {}]
+    for (const extra of runs) {
+      emulator.resetRequests()
+      const line = errorLine(await runAction(step(FIRST, extra)))
+      expect(line).toBe(
+        `::error::Project ${WEB} already has a preview variable DATABASE_URL for branch ${FIRST.branch}, set by someone else, not by this action for store ${storeOf(FIRST).id}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "git-branch".`
+      )
+      expect(writes()).toEqual([])
+    }
+  })
+
   it('finds the clash on a new store before connecting it', async () => {
     await addVariable({
       key: 'DATABASE_URL',
@@ -415,8 +477,17 @@ describe('git-branch', () => {
       gitBranch: FIRST.branch
     })
     emulator.resetRequests()
+    const dryRun = await runAction(step(FIRST, { 'dry-run': 'true' }))
+    expect(dryRun.exitCode).toBe(0)
+    // What the dry run cannot know, it says it will check.
+    expect(dryRun.stdout).toContain(
+      `Once the store is made, and before it is connected, would check that branch ${FIRST.branch} has no variable of the store's names that someone else set (the names are known only then).`
+    )
+    emulator.resetRequests()
     const line = errorLine(await runAction(step(FIRST)))
-    expect(line).toContain(`variable DATABASE_URL for branch ${FIRST.branch}`)
+    expect(line).toContain(
+      `variable DATABASE_URL for branch ${FIRST.branch}, set by someone else,`
+    )
     // The store is made (its names are known only then); nothing else.
     expect(writes().map(({ route }) => route)).toEqual([ROUTES.createStore])
   })

@@ -49543,19 +49543,73 @@ function isOnBranch(variable, branch) {
 function ownBranchVariables(variables, { branch, storeId }) {
     return variables.filter((variable) => isOnBranch(variable, branch) && isMarkedFor(variable, [storeId]));
 }
+/** Whose the variable is, where the action wrote it; undefined otherwise. */
+function markedStore({ comment }) {
+    if (!comment?.startsWith(MARK))
+        return undefined;
+    const rest = comment.slice(MARK.length);
+    const space = rest.indexOf(' ');
+    if (space === -1)
+        return { storeId: rest };
+    const externalId = /^\((.+)\)$/s.exec(rest.slice(space + 1))?.[1];
+    return { storeId: rest.slice(0, space), externalId };
+}
+/** Whether a mark names this key (a long one is cut short in the mark). */
+function isSameKey(marked, externalId) {
+    const shown = marked.externalId;
+    if (shown === undefined)
+        return false;
+    return (shown === externalId ||
+        (shown.endsWith('…') && externalId.startsWith(shown.slice(0, -1))));
+}
+/**
+ * Fails before a store is created where the branch already carries the
+ * variables the action wrote for the store of another key: another pull
+ * request from the same branch, whose previews read that store. A second
+ * store would take its variables' names from it, whatever they are, so the
+ * step stops before one is made.
+ */
+function checkBranchUnclaimed(variables, { project, branch, externalId }) {
+    const claimed = variables.flatMap((variable) => {
+        const marked = markedStore(variable);
+        return marked &&
+            isOnBranch(variable, branch) &&
+            !isSameKey(marked, externalId)
+            ? [{ variable, marked }]
+            : [];
+    });
+    if (claimed.length === 0)
+        return;
+    const [{ marked }] = claimed;
+    const names = claimed
+        .filter(({ marked: other }) => other.storeId === marked.storeId)
+        .map(({ variable }) => variable.key ?? 'a variable');
+    throw new ActionError(`Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key, so another pull request is open from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch.`);
+}
 /**
  * Fails, naming the variable and the branch, where the branch already has a
  * variable of one of these names that the action did not write for this
- * store: it is someone else's, and never overwritten.
+ * store: it is someone else's, and never overwritten. The message tells a
+ * variable the action wrote for another store (which removing would take
+ * from that store's pull request) from one someone else set.
  */
-function checkBranchFree(variables, names, { project, branch, storeId }) {
+function checkBranchFree(variables, names, { project, branch, storeId, externalId }) {
     const foreign = variables.find((variable) => variable.key !== undefined &&
         names.includes(variable.key) &&
         isOnBranch(variable, branch) &&
         !isMarkedFor(variable, [storeId]));
     if (!foreign)
         return;
-    throw new ActionError(`Project ${project} already has a preview variable ${foreign.key} for branch ${branch} that this action did not write for store ${storeId}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`);
+    const marked = markedStore(foreign);
+    const where = `Project ${project} already has a preview variable ${foreign.key} for branch ${branch}`;
+    if (marked === undefined) {
+        throw new ActionError(`${where}, set by someone else, not by this action for store ${storeId}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`);
+    }
+    const writer = `written by this action for store ${marked.storeId} (${marked.externalId ?? 'key not shown'})`;
+    if (!isSameKey(marked, externalId)) {
+        throw new ActionError(`${where}, ${writer}: another pull request from the same branch, whose previews read it, so it is left as it is. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch.`);
+    }
+    throw new ActionError(`${where}, ${writer}, an earlier store of this key that is not its store now (${storeId}), so it is left as it is; if store ${marked.storeId} is gone, remove the variable from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`);
 }
 /**
  * Fails before a store is created where the project already has variables
@@ -50434,14 +50488,21 @@ function warnOfDuplicates(report) {
         return;
     log_warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
 }
-/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
-function describePreview({ gitBranch, redeploy }) {
+/**
+ * What `git-branch` and `redeploy` would do; a dry run reads no value. A new
+ * store's variables' names are known only once it is made: what is checked
+ * then is said, since the dry run cannot check it.
+ */
+function describePreview({ kind, gitBranch, redeploy }) {
     if (gitBranch === undefined)
         return '';
     const then = redeploy
         ? ", and redeploy the branch's newest preview if it was built before them"
         : '';
-    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`;
+    const check = kind === 'would-create'
+        ? ` Once the store is made, and before it is connected, would check that branch ${gitBranch} has no variable of the store's names that someone else set (the names are known only then).`
+        : '';
+    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`;
 }
 function describeConnection(connection, readEnv) {
     if (!connection)
@@ -51035,25 +51096,65 @@ async function planPresent(step) {
         if (waitFirst)
             return { action: 'reuse', found, waitFirst };
         found.store = await withDetails(api, found.store);
-        return {
-            action: 'reuse',
-            found,
-            waitFirst,
-            connection: await planProject(step, found.store)
-        };
+        const [connection] = await Promise.all([
+            planProject(step, found.store),
+            checkBranchBeforeReuse(step, found.store)
+        ]);
+        return { action: 'reuse', found, waitFirst, connection };
     }
     // Only a create needs the plan, and the project's id: both are looked up
     // once no store was found, and before anything is written, so a wrong name
     // costs no store.
+    const variables = listingBeforeCreate(step);
     const [prepared, connection] = await Promise.all([
         withPlan(step, body),
         planProject(step, undefined).then(async (connection) => {
             await checkNotProductionBranch(step, connection);
             return connection;
         }),
-        checkPrefixBeforeCreate(step)
+        variables && checkVariablesBeforeCreate(step, variables)
     ]);
     return { action: 'create', body: prepared, connection };
+}
+/**
+ * The project's variables, where a create must first check them: for the
+ * prefix the connection would use, or for the Git branch. Listed once for
+ * both; the run's early listing where there is one.
+ */
+function listingBeforeCreate({ inputs, api, projectVariables }) {
+    const { project } = inputs;
+    if (project === undefined)
+        return undefined;
+    if (inputs.envPrefix === undefined && inputs.gitBranch === undefined) {
+        return undefined;
+    }
+    return explainedListing(projectVariables ?? api.listEnv(project), project);
+}
+/**
+ * Where no store has the key yet: fails before the create when the project
+ * already has variables with the prefix its connection would use, which
+ * Vercel would refuse only once the store was made; or when the Git branch
+ * already carries the store of another key (another pull request from the
+ * same branch).
+ */
+async function checkVariablesBeforeCreate({ inputs }, listing) {
+    const variables = await listing;
+    const project = inputs.project ?? '';
+    if (inputs.gitBranch !== undefined) {
+        checkBranchUnclaimed(variables, {
+            project,
+            branch: inputs.gitBranch,
+            externalId: inputs.externalId
+        });
+    }
+    if (inputs.envPrefix === undefined)
+        return;
+    checkPrefixFree(variables, {
+        project,
+        prefix: inputs.envPrefix,
+        environments: inputs.environments,
+        storeIds: []
+    });
 }
 /**
  * Where no store has the key yet and the step names a Git branch: fails
@@ -51072,20 +51173,21 @@ async function checkNotProductionBranch({ inputs, api }, connection) {
     throw new ActionError(`Branch ${branch} is the production branch of project ${inputs.project}, and Vercel takes no preview variable for it; no store was created. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), or leave it out where the workflow runs on pushes to ${branch}.`);
 }
 /**
- * Where no store has the key yet: fails before the create when the project
- * already has variables with the prefix its connection would use, which
- * Vercel would refuse only once the store was made.
+ * Where the store is there and the step names a Git branch: its variables'
+ * names are known, so a variable of one of them that someone else put on the
+ * branch is found now, in a dry run as in a real run (which has the
+ * project's variables listed already).
  */
-async function checkPrefixBeforeCreate(step) {
-    const { inputs, api } = step;
-    if (inputs.project === undefined || inputs.envPrefix === undefined)
+async function checkBranchBeforeReuse({ inputs, api, projectVariables }, store) {
+    const { project, gitBranch } = inputs;
+    if (project === undefined || gitBranch === undefined)
         return;
-    const variables = await explainedListing(step.projectVariables ?? api.listEnv(inputs.project), inputs.project);
-    checkPrefixFree(variables, {
-        project: inputs.project,
-        prefix: inputs.envPrefix,
-        environments: inputs.environments,
-        storeIds: []
+    const variables = await explainedListing(projectVariables ?? api.listEnv(project), project);
+    checkBranchFree(variables, secretNamesOf(store), {
+        project,
+        branch: gitBranch,
+        storeId: store.id,
+        externalId: inputs.externalId
     });
 }
 /** Carries out a present plan: create, wait until available, connect. */

@@ -79,15 +79,72 @@ export function ownBranchVariables(
   )
 }
 
+/** The store, and its key where the mark still shows it, a mark names. */
+interface MarkedStore {
+  storeId: string
+  externalId?: string
+}
+
+/** Whose the variable is, where the action wrote it; undefined otherwise. */
+function markedStore({ comment }: ProjectEnvVar): MarkedStore | undefined {
+  if (!comment?.startsWith(MARK)) return undefined
+  const rest = comment.slice(MARK.length)
+  const space = rest.indexOf(' ')
+  if (space === -1) return { storeId: rest }
+  const externalId = /^\((.+)\)$/s.exec(rest.slice(space + 1))?.[1]
+  return { storeId: rest.slice(0, space), externalId }
+}
+
+/** Whether a mark names this key (a long one is cut short in the mark). */
+function isSameKey(marked: MarkedStore, externalId: string): boolean {
+  const shown = marked.externalId
+  if (shown === undefined) return false
+  return (
+    shown === externalId ||
+    (shown.endsWith('…') && externalId.startsWith(shown.slice(0, -1)))
+  )
+}
+
+/**
+ * Fails before a store is created where the branch already carries the
+ * variables the action wrote for the store of another key: another pull
+ * request from the same branch, whose previews read that store. A second
+ * store would take its variables' names from it, whatever they are, so the
+ * step stops before one is made.
+ */
+export function checkBranchUnclaimed(
+  variables: ProjectEnvVar[],
+  { project, branch, externalId }: Omit<BranchTarget, 'storeId'>
+): void {
+  const claimed = variables.flatMap((variable) => {
+    const marked = markedStore(variable)
+    return marked &&
+      isOnBranch(variable, branch) &&
+      !isSameKey(marked, externalId)
+      ? [{ variable, marked }]
+      : []
+  })
+  if (claimed.length === 0) return
+  const [{ marked }] = claimed
+  const names = claimed
+    .filter(({ marked: other }) => other.storeId === marked.storeId)
+    .map(({ variable }) => variable.key ?? 'a variable')
+  throw new ActionError(
+    `Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key, so another pull request is open from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch.`
+  )
+}
+
 /**
  * Fails, naming the variable and the branch, where the branch already has a
  * variable of one of these names that the action did not write for this
- * store: it is someone else's, and never overwritten.
+ * store: it is someone else's, and never overwritten. The message tells a
+ * variable the action wrote for another store (which removing would take
+ * from that store's pull request) from one someone else set.
  */
 export function checkBranchFree(
   variables: ProjectEnvVar[],
   names: string[],
-  { project, branch, storeId }: BranchTarget
+  { project, branch, storeId, externalId }: BranchTarget
 ): void {
   const foreign = variables.find(
     (variable) =>
@@ -97,8 +154,21 @@ export function checkBranchFree(
       !isMarkedFor(variable, [storeId])
   )
   if (!foreign) return
+  const marked = markedStore(foreign)
+  const where = `Project ${project} already has a preview variable ${foreign.key} for branch ${branch}`
+  if (marked === undefined) {
+    throw new ActionError(
+      `${where}, set by someone else, not by this action for store ${storeId}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`
+    )
+  }
+  const writer = `written by this action for store ${marked.storeId} (${marked.externalId ?? 'key not shown'})`
+  if (!isSameKey(marked, externalId)) {
+    throw new ActionError(
+      `${where}, ${writer}: another pull request from the same branch, whose previews read it, so it is left as it is. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch.`
+    )
+  }
   throw new ActionError(
-    `Project ${project} already has a preview variable ${foreign.key} for branch ${branch} that this action did not write for store ${storeId}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`
+    `${where}, ${writer}, an earlier store of this key that is not its store now (${storeId}), so it is left as it is; if store ${marked.storeId} is gone, remove the variable from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`
   )
 }
 

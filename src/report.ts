@@ -307,11 +307,17 @@ function warnOfDuplicates(report: StoreReport): void {
   )
 }
 
-/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
+/**
+ * What `git-branch` and `redeploy` would do; a dry run reads no value. A new
+ * store's variables' names are known only once it is made: what is checked
+ * then is said, since the dry run cannot check it.
+ */
 function describePreview({
+  kind,
   gitBranch,
   redeploy
 }: {
+  kind: 'would-create' | 'would-reuse'
   gitBranch?: string
   redeploy: boolean
 }): string {
@@ -319,7 +325,11 @@ function describePreview({
   const then = redeploy
     ? ", and redeploy the branch's newest preview if it was built before them"
     : ''
-  return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`
+  const check =
+    kind === 'would-create'
+      ? ` Once the store is made, and before it is connected, would check that branch ${gitBranch} has no variable of the store's names that someone else set (the names are known only then).`
+      : ''
+  return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`
 }
 
 function describeConnection(
