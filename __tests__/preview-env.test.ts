@@ -560,6 +560,33 @@ describe('git-branch', () => {
   })
 })
 
+describe('a close step without project (nor git-branch)', () => {
+  it('removes the branch variables from the project the store is connected to', async () => {
+    for (const pr of [FIRST, SECOND]) {
+      expect((await runAction(step(pr))).exitCode).toBe(0)
+    }
+    const kept = branchVariables(SECOND.branch)
+    expect(branchVariables(FIRST.branch).length).toBeGreaterThan(0)
+    emulator.resetRequests()
+    const result = await runAction(
+      step(FIRST, {
+        state: 'absent',
+        project: '',
+        'git-branch': '',
+        'export-env': ''
+      })
+    )
+    expect(result.exitCode).toBe(0)
+    expect(branchVariables(FIRST.branch)).toEqual([])
+    expect(branchVariables(SECOND.branch)).toEqual(kept)
+    expect(emulator.stores().map(({ id }) => id)).toEqual([storeOf(SECOND).id])
+    expect(emulator.counts()).toMatchObject({
+      [LIST_ENV]: 1,
+      [REMOVE_ENV]: 1
+    })
+  })
+})
+
 describe('dry-run with git-branch', () => {
   it('says what a real run would write and remove, and writes nothing', async () => {
     const open = await counted(

@@ -49713,6 +49713,32 @@ listed) {
     return names;
 }
 /**
+ * Where the step names no project: removes the variables the action wrote
+ * for these stores from every project one of them is connected to, with one
+ * listing and one removal per project. The connections are the listing's
+ * (`projectsMetadata`); a store it lists without them is read. A project no
+ * store is connected to has none of their variables: the action writes them
+ * only to a project it connected the store to.
+ */
+async function removeFromConnectedProjects(api, stores, log = () => { }) {
+    const storesByProject = new Map();
+    for (const store of stores) {
+        const connections = Array.isArray(store.projectsMetadata)
+            ? store.projectsMetadata
+            : ((await api.getStore(store.id))?.projectsMetadata ?? []);
+        for (const { projectId } of connections) {
+            if (!projectId)
+                continue;
+            storesByProject.set(projectId, [
+                ...(storesByProject.get(projectId) ?? []),
+                store.id
+            ]);
+        }
+    }
+    const removed = await Promise.all([...storesByProject].map(([project, storeIds]) => removeBranchVariables(api, project, storeIds, log)));
+    return removed.flat();
+}
+/**
  * A 400 is Vercel refusing the branch itself: its production branch, say
  * ("Cannot set Production Branch … for a Preview Environment Variable"), or
  * a name it does not take. Its own reason is quoted; the advice about the
@@ -49982,6 +50008,150 @@ async function explained(reading, request, key) {
         }
         throw error;
     }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/naming.ts
+
+
+/**
+ * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
+ * do the same, but loading it brings Octokit into a step that never calls the
+ * GitHub API.
+ */
+function readGitHubContext(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
+    return {
+        owner: owner || undefined,
+        repo: repo || undefined,
+        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
+        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
+    };
+}
+function readPullRequestNumber(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let event;
+    try {
+        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const number = event?.pull_request?.number;
+    return Number.isSafeInteger(number) ? number : undefined;
+}
+/**
+ * The longest default name. The strictest product rule the Vercel CLI knows
+ * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
+ * characters that start with a letter, hold only letters, digits and single
+ * hyphens, and do not end in one; every default name keeps to it.
+ */
+const MAX_DEFAULT_NAME_LENGTH = 50;
+/** What the create spec and the `external-id` input allow for a key. */
+const MAX_KEY_LENGTH = 256;
+const HASH_LENGTH = 8;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+/**
+ * The default store name and idempotency key. For pull request 42 of
+ * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
+ * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
+ * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
+ * `acme-labs/web` never share a store although the name shows only the
+ * repository. Where the user names the store, the key follows that name
+ * (`acme/web:<name>`), so that two steps with two names never share a key.
+ * Each is undefined where the context cannot give it.
+ */
+function deriveDefaults(context, givenName) {
+    const { owner, repo, pullRequestNumber, branch } = context;
+    const repository = owner && repo ? { owner, repo } : undefined;
+    let name = givenName || undefined;
+    let externalId;
+    if (givenName) {
+        externalId = repository
+            ? fitKey(`${slugOf(repository)}:${givenName}`)
+            : givenName;
+    }
+    else if (repository && pullRequestNumber !== undefined) {
+        name = pullRequestStoreName(repository, pullRequestNumber);
+        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
+    }
+    else if (repository && branch) {
+        name = branchStoreName(repository, branch);
+        externalId = fitKey(`${slugOf(repository)}@${branch}`);
+    }
+    return { name, externalId };
+}
+/**
+ * The default name of the store of this repository's pull request: the
+ * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
+ */
+function pullRequestStoreName(repository, pullRequestNumber) {
+    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
+}
+/**
+ * The pull request whose default-named store of this repository has this
+ * name, or undefined where the name is not one (another repository's, a
+ * branch build's, or a name the user gave).
+ */
+function pullRequestOfStoreName(name, repository) {
+    const hash = hashOf(slugOf(repository));
+    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
+    if (!match)
+        return undefined;
+    const number = Number(match[1]);
+    if (!Number.isSafeInteger(number))
+        return undefined;
+    // Derived again, so that the readable part must be this repository's too.
+    return pullRequestStoreName(repository, number) === name ? number : undefined;
+}
+/** The default name of a branch build's store. */
+function branchStoreName(repository, branch) {
+    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
+    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
+}
+/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
+function slugOf({ owner, repo }) {
+    return `${owner}/${repo}`.toLowerCase();
+}
+/**
+ * `<repo><suffix>-<hash>` within the length limit: the repository's part is
+ * cut first, then the suffix, so the hash that keeps names apart always
+ * stays. A name that would not start with a letter gets an `r-` in front.
+ */
+function fitName(repo, suffix, hash) {
+    let head = readable(repo);
+    if (!/^[a-z]/.test(head))
+        head = `r-${head}`.replace(/-+$/, '');
+    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
+    const full = `${head}${suffix}`;
+    const cut = full.length <= room
+        ? full
+        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
+    return `${cut.replace(/-+$/, '')}-${hash}`;
+}
+/** Lower-case letters and digits, every other run of characters one `-`. */
+function readable(raw) {
+    return raw
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+}
+/** The key as it is where it is printable and short enough; else cleaned. */
+function fitKey(key) {
+    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
+        return key;
+    const hash = hashOf(key);
+    const head = key
+        .replace(/[^\x20-\x7e]+/g, '-')
+        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
+    return `${head}-${hash}`;
+}
+function hashOf(raw) {
+    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
 }
 
 ;// CONCATENATED MODULE: ./src/store.ts
@@ -50263,6 +50433,108 @@ async function removeStores(api, stores, fallbackName, log = () => { }) {
     return removed;
 }
 
+;// CONCATENATED MODULE: ./src/prune.ts
+
+
+/**
+ * Lists the stores first, then reads the open pull requests: a pull request
+ * opened between the two is then seen open, so its new store is never taken
+ * for a leftover. Where no store is a candidate, GitHub is not asked.
+ */
+async function planPrune(step) {
+    const candidates = await findCandidates(step);
+    if (candidates.length === 0) {
+        return { repository: step.repository, closed: [], kept: 0 };
+    }
+    const github = await step.openGitHub();
+    const open = await github.openPullRequests(step.repository);
+    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
+    return {
+        repository: step.repository,
+        closed,
+        kept: candidates.length - closed.length
+    };
+}
+/**
+ * Deletes the stores of the plan as `state: absent` would: first the branch
+ * variables the action wrote for them (issue 12; of every branch, since
+ * they are marked with the store's id), from the step's project, or where it
+ * names none, from each project a store is connected to; then each store's
+ * connections and the store.
+ */
+async function applyPrune(api, plan, { log, removeBranchVariables, project }) {
+    if (plan.closed.length > 0) {
+        await removeBranchVariables(plan.closed.map(({ store }) => store));
+    }
+    const deleted = [];
+    for (const { store, pullRequest } of plan.closed) {
+        const [removed] = await removeStores(api, [store], '', log);
+        deleted.push({ ...removed, pullRequest });
+    }
+    return {
+        kind: 'prune',
+        repository: plan.repository,
+        deleted,
+        kept: plan.kept,
+        branchVariablesOf: branchVariablesPlace(project)
+    };
+}
+/** Where the branch variables of the stores go, as the report says it. */
+function branchVariablesPlace(project) {
+    return project === undefined
+        ? 'each project they are connected to'
+        : `project ${project}`;
+}
+/** A dry run: the stores a prune would delete. */
+function showPrune(plan, project) {
+    return {
+        kind: 'would-prune',
+        repository: plan.repository,
+        closed: plan.closed,
+        kept: plan.kept,
+        branchVariablesOf: branchVariablesPlace(project)
+    };
+}
+/** This repository's pull requests' stores of this installation and product. */
+async function findCandidates({ repository, target, api, warn }) {
+    const listed = await api.listStores(target.integrationConfigurationId);
+    const candidates = [];
+    for (const store of listed) {
+        if (typeof store.id !== 'string' || !store.id)
+            continue;
+        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
+        if (pullRequest === undefined)
+            continue;
+        const key = prune_keyOf(repository, pullRequest, target);
+        let found = { ...store, id: store.id };
+        let verdict = judgeStore(found, key);
+        if (verdict === 'unconfirmed') {
+            // The listing left out the product: one read says.
+            found = { ...found, ...(await api.getStore(found.id)), id: found.id };
+            verdict = judgeStore(found, key);
+            if (verdict === 'unconfirmed') {
+                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
+            }
+        }
+        if (verdict === 'match')
+            candidates.push({ store: found, pullRequest });
+    }
+    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
+}
+/** The key `state: present` gave the store of this pull request. */
+function prune_keyOf(repository, pullRequest, target) {
+    const { name, externalId } = deriveDefaults({
+        ...repository,
+        pullRequestNumber: pullRequest
+    });
+    return {
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.productIdOrSlug,
+        name: name ?? '',
+        externalId: externalId ?? ''
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/outputs.ts
 /**
  * The step's outputs: the one place that sets them, for every outcome, and
@@ -50422,7 +50694,7 @@ function reportOutcome(outcome) {
             setWouldDeleteOutputs(found, externalId);
             addDryRunRemovalToSummary(found, externalId);
             return log_info(found.length > 0
-                ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on project ${branchVariablesOf}`}`
+                ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on ${branchVariablesOf}`}`
                 : `Dry run: no store has the key "${externalId}"; nothing would be deleted.`);
         }
     }
@@ -50475,7 +50747,7 @@ function reportPrune(outcome) {
         .join(', ');
     const keptLine = `${kept} store(s) of open pull requests kept.`;
     const variables = outcome.branchVariablesOf && stores.length > 0
-        ? `, with the branch variables the action wrote for them on project ${outcome.branchVariablesOf}`
+        ? `, with the branch variables the action wrote for them on ${outcome.branchVariablesOf}`
         : '';
     log_info(stores.length === 0
         ? `No store of ${slug}'s closed pull requests in this installation and product; ${keptLine}`
@@ -51357,9 +51629,11 @@ function createBody(inputs, target) {
 ;// CONCATENATED MODULE: ./src/absent.ts
 /**
  * `state: absent`: every store with the key, found by the listing a create
- * would look in, deleted with its connections (and its branch variables,
- * where the step names a project and a branch), or shown in a dry run.
+ * would look in, deleted with its connections (and its branch variables:
+ * from the step's project where it names a branch, or from the projects a
+ * store is connected to where it names no project), or shown in a dry run.
  */
+
 
 
 
@@ -51373,263 +51647,29 @@ async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
     const info = (line) => effects.info(line);
     // The variables the action wrote for these stores go first: once the
     // stores are gone, nothing would remove them. Of every branch, since a
-    // store's variables are marked with its id, whatever the branch.
+    // store's variables are marked with its id, whatever the branch: from the
+    // step's project where it names a branch, or where it names no project
+    // (nor so a branch: a close step apart from the open one), from each
+    // project a store is connected to.
     const { project } = inputs;
-    if (branchVariablesGo(inputs) && project && plan.stores.length > 0) {
-        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
+    if (plan.stores.length > 0 && project === undefined) {
+        await removeFromConnectedProjects(api, plan.stores, info);
+    }
+    else if (plan.stores.length > 0 && inputs.gitBranch !== undefined) {
+        await removeBranchVariables(api, project ?? '', plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project ?? ''));
     }
     const removed = await removeStores(api, plan.stores, inputs.name, info);
     return { kind: 'absent', removed, externalId: inputs.externalId };
 }
 function showAbsent({ inputs }, plan) {
+    const { project, gitBranch } = inputs;
+    const connected = plan.stores.some(({ projectsMetadata }) => !Array.isArray(projectsMetadata) || projectsMetadata.length > 0);
+    const variablesGo = project === undefined ? connected : gitBranch !== undefined;
     return {
         kind: 'would-delete',
         found: plan.stores,
         externalId: inputs.externalId,
-        branchVariablesOf: branchVariablesGo(inputs) ? inputs.project : undefined
-    };
-}
-/** `state: absent` removes the branch variables where the step names both. */
-function branchVariablesGo(inputs) {
-    return inputs.project !== undefined && inputs.gitBranch !== undefined;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/naming.ts
-
-
-/**
- * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
- * do the same, but loading it brings Octokit into a step that never calls the
- * GitHub API.
- */
-function readGitHubContext(env = process.env) {
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
-    return {
-        owner: owner || undefined,
-        repo: repo || undefined,
-        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
-        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
-    };
-}
-function readPullRequestNumber(eventPath) {
-    if (!eventPath)
-        return undefined;
-    let event;
-    try {
-        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const number = event?.pull_request?.number;
-    return Number.isSafeInteger(number) ? number : undefined;
-}
-/**
- * The longest default name. The strictest product rule the Vercel CLI knows
- * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
- * characters that start with a letter, hold only letters, digits and single
- * hyphens, and do not end in one; every default name keeps to it.
- */
-const MAX_DEFAULT_NAME_LENGTH = 50;
-/** What the create spec and the `external-id` input allow for a key. */
-const MAX_KEY_LENGTH = 256;
-const HASH_LENGTH = 8;
-const PRINTABLE = /^[\x20-\x7e]+$/;
-/**
- * The default store name and idempotency key. For pull request 42 of
- * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
- * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
- * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
- * `acme-labs/web` never share a store although the name shows only the
- * repository. Where the user names the store, the key follows that name
- * (`acme/web:<name>`), so that two steps with two names never share a key.
- * Each is undefined where the context cannot give it.
- */
-function deriveDefaults(context, givenName) {
-    const { owner, repo, pullRequestNumber, branch } = context;
-    const repository = owner && repo ? { owner, repo } : undefined;
-    let name = givenName || undefined;
-    let externalId;
-    if (givenName) {
-        externalId = repository
-            ? fitKey(`${slugOf(repository)}:${givenName}`)
-            : givenName;
-    }
-    else if (repository && pullRequestNumber !== undefined) {
-        name = pullRequestStoreName(repository, pullRequestNumber);
-        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
-    }
-    else if (repository && branch) {
-        name = branchStoreName(repository, branch);
-        externalId = fitKey(`${slugOf(repository)}@${branch}`);
-    }
-    return { name, externalId };
-}
-/**
- * The default name of the store of this repository's pull request: the
- * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
- */
-function pullRequestStoreName(repository, pullRequestNumber) {
-    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
-}
-/**
- * The pull request whose default-named store of this repository has this
- * name, or undefined where the name is not one (another repository's, a
- * branch build's, or a name the user gave).
- */
-function pullRequestOfStoreName(name, repository) {
-    const hash = hashOf(slugOf(repository));
-    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
-    if (!match)
-        return undefined;
-    const number = Number(match[1]);
-    if (!Number.isSafeInteger(number))
-        return undefined;
-    // Derived again, so that the readable part must be this repository's too.
-    return pullRequestStoreName(repository, number) === name ? number : undefined;
-}
-/** The default name of a branch build's store. */
-function branchStoreName(repository, branch) {
-    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
-    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
-}
-/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
-function slugOf({ owner, repo }) {
-    return `${owner}/${repo}`.toLowerCase();
-}
-/**
- * `<repo><suffix>-<hash>` within the length limit: the repository's part is
- * cut first, then the suffix, so the hash that keeps names apart always
- * stays. A name that would not start with a letter gets an `r-` in front.
- */
-function fitName(repo, suffix, hash) {
-    let head = readable(repo);
-    if (!/^[a-z]/.test(head))
-        head = `r-${head}`.replace(/-+$/, '');
-    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
-    const full = `${head}${suffix}`;
-    const cut = full.length <= room
-        ? full
-        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
-    return `${cut.replace(/-+$/, '')}-${hash}`;
-}
-/** Lower-case letters and digits, every other run of characters one `-`. */
-function readable(raw) {
-    return raw
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '');
-}
-/** The key as it is where it is printable and short enough; else cleaned. */
-function fitKey(key) {
-    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
-        return key;
-    const hash = hashOf(key);
-    const head = key
-        .replace(/[^\x20-\x7e]+/g, '-')
-        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
-    return `${head}-${hash}`;
-}
-function hashOf(raw) {
-    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
-}
-
-;// CONCATENATED MODULE: ./src/prune.ts
-
-
-/**
- * Lists the stores first, then reads the open pull requests: a pull request
- * opened between the two is then seen open, so its new store is never taken
- * for a leftover. Where no store is a candidate, GitHub is not asked.
- */
-async function planPrune(step) {
-    const candidates = await findCandidates(step);
-    if (candidates.length === 0) {
-        return { repository: step.repository, closed: [], kept: 0 };
-    }
-    const github = await step.openGitHub();
-    const open = await github.openPullRequests(step.repository);
-    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
-    return {
-        repository: step.repository,
-        closed,
-        kept: candidates.length - closed.length
-    };
-}
-/**
- * Deletes the stores of the plan as `state: absent` would: first the branch
- * variables the action wrote for them (issue 12; of every branch, since
- * they are marked with the store's id), where the step names a project,
- * then each store's connections and the store.
- */
-async function applyPrune(api, plan, { log, removeBranchVariables, project }) {
-    if (project !== undefined && plan.closed.length > 0) {
-        await removeBranchVariables(plan.closed.map(({ store }) => store.id));
-    }
-    const deleted = [];
-    for (const { store, pullRequest } of plan.closed) {
-        const [removed] = await removeStores(api, [store], '', log);
-        deleted.push({ ...removed, pullRequest });
-    }
-    return {
-        kind: 'prune',
-        repository: plan.repository,
-        deleted,
-        kept: plan.kept,
-        branchVariablesOf: project
-    };
-}
-/** A dry run: the stores a prune would delete. */
-function showPrune(plan, project) {
-    return {
-        kind: 'would-prune',
-        repository: plan.repository,
-        closed: plan.closed,
-        kept: plan.kept,
-        branchVariablesOf: project
-    };
-}
-/** This repository's pull requests' stores of this installation and product. */
-async function findCandidates({ repository, target, api, warn }) {
-    const listed = await api.listStores(target.integrationConfigurationId);
-    const candidates = [];
-    for (const store of listed) {
-        if (typeof store.id !== 'string' || !store.id)
-            continue;
-        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
-        if (pullRequest === undefined)
-            continue;
-        const key = prune_keyOf(repository, pullRequest, target);
-        let found = { ...store, id: store.id };
-        let verdict = judgeStore(found, key);
-        if (verdict === 'unconfirmed') {
-            // The listing left out the product: one read says.
-            found = { ...found, ...(await api.getStore(found.id)), id: found.id };
-            verdict = judgeStore(found, key);
-            if (verdict === 'unconfirmed') {
-                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
-            }
-        }
-        if (verdict === 'match')
-            candidates.push({ store: found, pullRequest });
-    }
-    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
-}
-/** The key `state: present` gave the store of this pull request. */
-function prune_keyOf(repository, pullRequest, target) {
-    const { name, externalId } = deriveDefaults({
-        ...repository,
-        pullRequestNumber: pullRequest
-    });
-    return {
-        integrationConfigurationId: target.integrationConfigurationId,
-        product: target.productIdOrSlug,
-        name: name ?? '',
-        externalId: externalId ?? ''
+        branchVariablesOf: variablesGo ? branchVariablesPlace(project) : undefined
     };
 }
 
@@ -51685,7 +51725,9 @@ async function runPrune(step) {
     return effects.group(`Delete the stores of ${slug}'s closed pull requests`, async () => applyPrune(api, await planPrune(pruneStep), {
         log: info,
         project,
-        removeBranchVariables: (storeIds) => removeBranchVariables(api, project ?? '', storeIds, info)
+        removeBranchVariables: (stores) => project === undefined
+            ? removeFromConnectedProjects(api, stores, info)
+            : removeBranchVariables(api, project, stores.map(({ id }) => id), info)
     }));
 }
 

@@ -1,7 +1,7 @@
 import { Inputs } from './constants.ts'
 import { ActionError, VercelApiError } from './errors.ts'
-import type { PreviewApi } from './vercel-api.ts'
-import type { NewEnvVar, ProjectEnvVar } from './vercel-types.ts'
+import type { PreviewApi, StoreApi } from './vercel-api.ts'
+import type { NewEnvVar, ProjectEnvVar, VercelStore } from './vercel-types.ts'
 
 /*
  * A pull request's store as preview variables of its Git branch (issue 12):
@@ -327,6 +327,40 @@ export async function removeBranchVariables(
   )
   log(`Removed ${names.join(', ')} from project ${project}.`)
   return names
+}
+
+/**
+ * Where the step names no project: removes the variables the action wrote
+ * for these stores from every project one of them is connected to, with one
+ * listing and one removal per project. The connections are the listing's
+ * (`projectsMetadata`); a store it lists without them is read. A project no
+ * store is connected to has none of their variables: the action writes them
+ * only to a project it connected the store to.
+ */
+export async function removeFromConnectedProjects(
+  api: Pick<PreviewApi, 'listEnv' | 'removeEnv'> & Pick<StoreApi, 'getStore'>,
+  stores: readonly (Pick<VercelStore, 'projectsMetadata'> & { id: string })[],
+  log: (line: string) => void = () => {}
+): Promise<string[]> {
+  const storesByProject = new Map<string, string[]>()
+  for (const store of stores) {
+    const connections = Array.isArray(store.projectsMetadata)
+      ? store.projectsMetadata
+      : ((await api.getStore(store.id))?.projectsMetadata ?? [])
+    for (const { projectId } of connections) {
+      if (!projectId) continue
+      storesByProject.set(projectId, [
+        ...(storesByProject.get(projectId) ?? []),
+        store.id
+      ])
+    }
+  }
+  const removed = await Promise.all(
+    [...storesByProject].map(([project, storeIds]) =>
+      removeBranchVariables(api, project, storeIds, log)
+    )
+  )
+  return removed.flat()
 }
 
 /**
