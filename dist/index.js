@@ -49584,7 +49584,7 @@ function checkBranchUnclaimed(variables, { project, branch, externalId }) {
     const names = claimed
         .filter(({ marked: other }) => other.storeId === marked.storeId)
         .map(({ variable }) => variable.key ?? 'a variable');
-    throw new ActionError(`Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key, so another pull request is open from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch.`);
+    throw new ActionError(`Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key, another pull request from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch; if that pull request is closed, its close step (or a prune) removes them.`);
 }
 /**
  * Fails, naming the variable and the branch, where the branch already has a
