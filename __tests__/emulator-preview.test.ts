@@ -77,6 +77,21 @@ function branchValues(emulator: Emulator, projectId: string, branch: string) {
   )
 }
 
+describe('GET /v9/projects/{idOrName}', () => {
+  const emulator = useEmulator()
+
+  it('names the production branch in link, as the official answer does; none once unlinked', async () => {
+    const linked = await call(emulator(), 'GET', '/v9/projects/web')
+    expect(linked.status).toBe(200)
+    expectOfficialShape('GET', '/v9/projects/{idOrName}', 200, linked.body)
+    expect(linked.body.link.productionBranch).toBe('main')
+    emulator().unlinkGit(API)
+    const unlinked = await call(emulator(), 'GET', `/v9/projects/${API}`)
+    expectOfficialShape('GET', '/v9/projects/{idOrName}', 200, unlinked.body)
+    expect(unlinked.body.link).toBeUndefined()
+  })
+})
+
 describe('POST /v10/projects/{idOrName}/env', () => {
   const emulator = useEmulator()
 

@@ -197,6 +197,8 @@ describe('two pull requests of one project, opened, updated and closed', () => {
       expect(counts).toEqual({
         [LIST_STORES]: 1,
         [LIST_ENV]: 2,
+        // The project, given by id, is read for its production branch.
+        [ROUTES.getProject]: 1,
         [ROUTES.createStore]: 1,
         [ROUTES.connect]: 1,
         [GET_ENV]: secrets,
@@ -371,12 +373,101 @@ describe('git-branch', () => {
     expect(writes().map(({ route }) => route)).not.toContain(WRITE_ENV)
   })
 
-  it('says why Vercel refuses the production branch', async () => {
+  it("refuses the project's production branch before a store is created, in a dry run too", async () => {
+    const push = { number: 5, branch: 'main' }
+    const runs: Record<string, string>[] = [{}, { 'dry-run': 'true' }]
+    for (const extra of runs) {
+      emulator.resetRequests()
+      const line = errorLine(await runAction(step(push, extra)))
+      expect(line).toBe(
+        `::error::Branch main is the production branch of project ${WEB}, and Vercel takes no preview variable for it; no store was created. Set "git-branch" to the pull request's branch (\${{ github.head_ref }}), or leave it out where the workflow runs on pushes to main.`
+      )
+      expect(writes()).toEqual([])
+    }
+    expect(emulator.stores()).toEqual([])
+    expect(branchVariables('main')).toEqual([])
+  })
+
+  it("quotes Vercel's refusal of the production branch where the project does not name it", async () => {
+    emulator.unlinkGit(WEB)
     const line = errorLine(await runAction(step({ number: 5, branch: 'main' })))
     expect(line).toContain(
       'Vercel refused preview variables for branch main of project prj_emuWeb0001: "Cannot set Production Branch \\"main\\" for a Preview Environment Variable". Set "git-branch" to the pull request\'s branch'
     )
     expect(branchVariables('main')).toEqual([])
+  })
+
+  it("quotes Vercel's reason for another refusal of the branch, without the production-branch advice", async () => {
+    emulator.faults.add(WRITE_ENV, {
+      status: 400,
+      body: { error: { code: 'bad_request', message: 'Invalid gitBranch' } }
+    })
+    const line = errorLine(await runAction(step(FIRST)))
+    expect(line).toBe(
+      `::error::Vercel refused preview variables for branch ${FIRST.branch} of project ${WEB}: "Invalid gitBranch". Check "git-branch" (the pull request's branch, \${{ github.head_ref }}), or drop it.`
+    )
+  })
+
+  it('refuses a second pull request from the same branch before its store is created, naming the first one’s key, in a dry run too', async () => {
+    expect((await runAction(step(FIRST))).exitCode).toBe(0)
+    const first = storeOf(FIRST)
+    const before = emulator.envVars(WEB)
+    const sameBranch = { number: 2, branch: FIRST.branch }
+    const runs: Record<string, string>[] = [{ 'dry-run': 'true' }, {}]
+    for (const extra of runs) {
+      emulator.resetRequests()
+      const line = errorLine(await runAction(step(sameBranch, extra)))
+      expect(line).toBe(
+        `::error::Branch ${FIRST.branch} of project ${WEB} already carries the store of ${REPOSITORY}#1 (store ${first.id}): this action wrote ${secretNames().join(', ')} there for that key, another pull request from the same branch; no store was created. Open this pull request from a branch of its own, or set "git-branch" to another branch; if that pull request is closed, its close step (or a prune) removes them.`
+      )
+      expect(writes()).toEqual([])
+    }
+    expect(emulator.stores().map(({ id }) => id)).toEqual([first.id])
+    expect(emulator.envVars(WEB)).toEqual(before)
+  })
+
+  it('says a clashing variable is another pull request’s, not someone else’s, where the store was there already', async () => {
+    expect((await runAction(step(FIRST))).exitCode).toBe(0)
+    const first = storeOf(FIRST)
+    // Pull request 2's store, made by a run without git-branch.
+    const second = { number: 2, branch: 'fix/checkout' }
+    expect(
+      (await runAction(step(second, { 'git-branch': '', 'export-env': '' })))
+        .exitCode
+    ).toBe(0)
+    const before = emulator.envVars(WEB)
+    emulator.resetRequests()
+    const line = errorLine(
+      await runAction(step({ number: 2, branch: FIRST.branch }))
+    )
+    expect(line).toBe(
+      `::error::Project ${WEB} already has a preview variable ${secretNames()[0]} for branch ${FIRST.branch}, written by this action for store ${first.id} (${REPOSITORY}#1): another pull request from the same branch, whose previews read it, so it is left as it is. Open this pull request from a branch of its own, or set "git-branch" to another branch.`
+    )
+    expect(line).not.toContain('remove it')
+    expect(writes()).toEqual([])
+    expect(emulator.envVars(WEB)).toEqual(before)
+  })
+
+  it('finds a hand-set variable of an existing store’s names in a dry run, as the real run does', async () => {
+    expect(
+      (await runAction(step(FIRST, { 'git-branch': '', 'export-env': '' })))
+        .exitCode
+    ).toBe(0)
+    await addVariable({
+      key: 'DATABASE_URL',
+      value: 'postgres://hand-made',
+      target: ['preview'],
+      gitBranch: FIRST.branch
+    })
+    const runs: Record<string, string>[] = [{ 'dry-run': 'true' }, {}]
+    for (const extra of runs) {
+      emulator.resetRequests()
+      const line = errorLine(await runAction(step(FIRST, extra)))
+      expect(line).toBe(
+        `::error::Project ${WEB} already has a preview variable DATABASE_URL for branch ${FIRST.branch}, set by someone else, not by this action for store ${storeOf(FIRST).id}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "git-branch".`
+      )
+      expect(writes()).toEqual([])
+    }
   })
 
   it('finds the clash on a new store before connecting it', async () => {
@@ -387,8 +478,17 @@ describe('git-branch', () => {
       gitBranch: FIRST.branch
     })
     emulator.resetRequests()
+    const dryRun = await runAction(step(FIRST, { 'dry-run': 'true' }))
+    expect(dryRun.exitCode).toBe(0)
+    // What the dry run cannot know, it says it will check.
+    expect(dryRun.stdout).toContain(
+      `Once the store is made, and before it is connected, would check that branch ${FIRST.branch} has no variable of the store's names that someone else set (the names are known only then).`
+    )
+    emulator.resetRequests()
     const line = errorLine(await runAction(step(FIRST)))
-    expect(line).toContain(`variable DATABASE_URL for branch ${FIRST.branch}`)
+    expect(line).toContain(
+      `variable DATABASE_URL for branch ${FIRST.branch}, set by someone else,`
+    )
     // The store is made (its names are known only then); nothing else.
     expect(writes().map(({ route }) => route)).toEqual([ROUTES.createStore])
   })
@@ -458,6 +558,33 @@ describe('git-branch', () => {
         .map(({ key }) => key)
         .sort()
     ).toEqual([...secretNames()].sort())
+  })
+})
+
+describe('a close step without project (nor git-branch)', () => {
+  it('removes the branch variables from the project the store is connected to', async () => {
+    for (const pr of [FIRST, SECOND]) {
+      expect((await runAction(step(pr))).exitCode).toBe(0)
+    }
+    const kept = branchVariables(SECOND.branch)
+    expect(branchVariables(FIRST.branch).length).toBeGreaterThan(0)
+    emulator.resetRequests()
+    const result = await runAction(
+      step(FIRST, {
+        state: 'absent',
+        project: '',
+        'git-branch': '',
+        'export-env': ''
+      })
+    )
+    expect(result.exitCode).toBe(0)
+    expect(branchVariables(FIRST.branch)).toEqual([])
+    expect(branchVariables(SECOND.branch)).toEqual(kept)
+    expect(emulator.stores().map(({ id }) => id)).toEqual([storeOf(SECOND).id])
+    expect(emulator.counts()).toMatchObject({
+      [LIST_ENV]: 1,
+      [REMOVE_ENV]: 1
+    })
   })
 })
 

@@ -173,6 +173,56 @@ describe('state: prune', () => {
     expect(result.stdout).toContain('branch variables')
   })
 
+  it('removes the deleted stores’ branch variables without project, from each project they are connected to, in one listing and one removal per project', async () => {
+    const branches = { 1: 'feature/one', 2: 'feature/two', 3: 'feature/three' }
+    for (const branch of Object.values(branches)) {
+      github.seedPull({ ...ACME_WEB, head: branch })
+    }
+    for (const [number, branch] of Object.entries(branches)) {
+      const result = await runAction({
+        pullRequest: Number(number),
+        env: { GITHUB_HEAD_REF: branch },
+        inputs: inputs({
+          state: 'present',
+          'github-token': '',
+          project: 'web',
+          'git-branch': branch
+        })
+      })
+      expect(result.exitCode).toBe(0)
+    }
+    const branchVariables = (branch: string) =>
+      emulator.envVars(WEB).filter((variable) => variable.gitBranch === branch)
+    const kept = branchVariables('feature/three')
+    expect(kept.length).toBeGreaterThan(0)
+    github.closePull('acme', 'web', 1)
+    github.closePull('acme', 'web', 2)
+
+    emulator.resetRequests()
+    const result = await prune()
+
+    expect(result.exitCode).toBe(0)
+    expect(JSON.parse(result.outputs['deleted-store-ids'])).toHaveLength(2)
+    expect(branchVariables('feature/one')).toEqual([])
+    expect(branchVariables('feature/two')).toEqual([])
+    expect(branchVariables('feature/three')).toEqual(kept)
+    expect(result.stdout).toContain(
+      'with the branch variables the action wrote for them on each project they are connected to'
+    )
+    // Both stores are connected to web only: one listing and one removal,
+    // before the first store is disconnected.
+    expect(emulator.counts()).toMatchObject({
+      [ROUTES.listProjectEnv]: 1,
+      [ROUTES.batchRemoveProjectEnv]: 1,
+      [ROUTES.disconnectAll]: 2,
+      [ROUTES.deleteStore]: 2
+    })
+    const routes = emulator.requests.map(({ route }) => route)
+    expect(routes.indexOf(ROUTES.batchRemoveProjectEnv)).toBeLessThan(
+      routes.indexOf(ROUTES.disconnectAll)
+    )
+  })
+
   it('deletes nothing on a dry run, and lists what it would', async () => {
     seedPulls()
     const closed1 = seedStore(pullRequestStoreName(ACME_WEB, 1))

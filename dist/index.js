@@ -49634,19 +49634,73 @@ function isOnBranch(variable, branch) {
 function ownBranchVariables(variables, { branch, storeId }) {
     return variables.filter((variable) => isOnBranch(variable, branch) && isMarkedFor(variable, [storeId]));
 }
+/** Whose the variable is, where the action wrote it; undefined otherwise. */
+function markedStore({ comment }) {
+    if (!comment?.startsWith(MARK))
+        return undefined;
+    const rest = comment.slice(MARK.length);
+    const space = rest.indexOf(' ');
+    if (space === -1)
+        return { storeId: rest };
+    const externalId = /^\((.+)\)$/s.exec(rest.slice(space + 1))?.[1];
+    return { storeId: rest.slice(0, space), externalId };
+}
+/** Whether a mark names this key (a long one is cut short in the mark). */
+function isSameKey(marked, externalId) {
+    const shown = marked.externalId;
+    if (shown === undefined)
+        return false;
+    return (shown === externalId ||
+        (shown.endsWith('…') && externalId.startsWith(shown.slice(0, -1))));
+}
+/**
+ * Fails before a store is created where the branch already carries the
+ * variables the action wrote for the store of another key: another pull
+ * request from the same branch, whose previews read that store. A second
+ * store would take its variables' names from it, whatever they are, so the
+ * step stops before one is made.
+ */
+function checkBranchUnclaimed(variables, { project, branch, externalId }) {
+    const claimed = variables.flatMap((variable) => {
+        const marked = markedStore(variable);
+        return marked &&
+            isOnBranch(variable, branch) &&
+            !isSameKey(marked, externalId)
+            ? [{ variable, marked }]
+            : [];
+    });
+    if (claimed.length === 0)
+        return;
+    const [{ marked }] = claimed;
+    const names = claimed
+        .filter(({ marked: other }) => other.storeId === marked.storeId)
+        .map(({ variable }) => variable.key ?? 'a variable');
+    throw new ActionError(`Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key, another pull request from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch; if that pull request is closed, its close step (or a prune) removes them.`);
+}
 /**
  * Fails, naming the variable and the branch, where the branch already has a
  * variable of one of these names that the action did not write for this
- * store: it is someone else's, and never overwritten.
+ * store: it is someone else's, and never overwritten. The message tells a
+ * variable the action wrote for another store (which removing would take
+ * from that store's pull request) from one someone else set.
  */
-function checkBranchFree(variables, names, { project, branch, storeId }) {
+function checkBranchFree(variables, names, { project, branch, storeId, externalId }) {
     const foreign = variables.find((variable) => variable.key !== undefined &&
         names.includes(variable.key) &&
         isOnBranch(variable, branch) &&
         !isMarkedFor(variable, [storeId]));
     if (!foreign)
         return;
-    throw new ActionError(`Project ${project} already has a preview variable ${foreign.key} for branch ${branch} that this action did not write for store ${storeId}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`);
+    const marked = markedStore(foreign);
+    const where = `Project ${project} already has a preview variable ${foreign.key} for branch ${branch}`;
+    if (marked === undefined) {
+        throw new ActionError(`${where}, set by someone else, not by this action for store ${storeId}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`);
+    }
+    const writer = `written by this action for store ${marked.storeId} (${marked.externalId ?? 'key not shown'})`;
+    if (!isSameKey(marked, externalId)) {
+        throw new ActionError(`${where}, ${writer}: another pull request from the same branch, whose previews read it, so it is left as it is. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch.`);
+    }
+    throw new ActionError(`${where}, ${writer}, an earlier store of this key that is not its store now (${storeId}), so it is left as it is; if store ${marked.storeId} is gone, remove the variable from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`);
 }
 /**
  * Fails before a store is created where the project already has variables
@@ -49750,8 +49804,36 @@ listed) {
     return names;
 }
 /**
- * A 400 is Vercel refusing the branch itself (its production branch, say:
- * "Cannot set Production Branch … for a Preview Environment Variable").
+ * Where the step names no project: removes the variables the action wrote
+ * for these stores from every project one of them is connected to, with one
+ * listing and one removal per project. The connections are the listing's
+ * (`projectsMetadata`); a store it lists without them is read. A project no
+ * store is connected to has none of their variables: the action writes them
+ * only to a project it connected the store to.
+ */
+async function removeFromConnectedProjects(api, stores, log = () => { }) {
+    const storesByProject = new Map();
+    for (const store of stores) {
+        const connections = Array.isArray(store.projectsMetadata)
+            ? store.projectsMetadata
+            : ((await api.getStore(store.id))?.projectsMetadata ?? []);
+        for (const { projectId } of connections) {
+            if (!projectId)
+                continue;
+            storesByProject.set(projectId, [
+                ...(storesByProject.get(projectId) ?? []),
+                store.id
+            ]);
+        }
+    }
+    const removed = await Promise.all([...storesByProject].map(([project, storeIds]) => removeBranchVariables(api, project, storeIds, log)));
+    return removed.flat();
+}
+/**
+ * A 400 is Vercel refusing the branch itself: its production branch, say
+ * ("Cannot set Production Branch … for a Preview Environment Variable"), or
+ * a name it does not take. Its own reason is quoted; the advice about the
+ * production branch is given only where the reason is about it.
  */
 async function refusalExplained(writing, { project, branch }) {
     try {
@@ -49761,7 +49843,10 @@ async function refusalExplained(writing, { project, branch }) {
         if (!(error instanceof VercelApiError && error.status === 400))
             throw error;
         const reason = error.body?.message ?? error.body?.code ?? 'no reason given';
-        throw new ActionError(`Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`);
+        const advice = /production branch/i.test(reason)
+            ? `Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`
+            : `Check "${Inputs.gitBranch}" (the pull request's branch, \${{ github.head_ref }}), or drop it.`;
+        throw new ActionError(`Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. ${advice}`);
     }
 }
 function newest(variables) {
@@ -49790,13 +49875,12 @@ async function planConnection(api, store, request) {
         };
     }
     const projectName = isProjectId(request.project) ? undefined : request.project;
-    const projectId = request.projectId ?? (await projectIdOf(api, request.project));
+    const project = request.projectId === undefined && !isProjectId(request.project)
+        ? await lookUpProject(api, request.project)
+        : undefined;
+    const projectId = request.projectId ?? project?.id ?? request.project;
     const existing = store && connectionTo(store, projectId);
-    return { projectId, projectName, existing };
-}
-/** A project's id: given, or looked up by its name. */
-async function projectIdOf(api, project) {
-    return isProjectId(project) ? project : lookUpProjectId(api, project);
+    return { projectId, projectName, existing, project };
 }
 /**
  * Connects the store to the project for the environments asked, unless the
@@ -49859,10 +49943,18 @@ function reuse(store, connection, request) {
 function connectionTo(store, project) {
     return (store.projectsMetadata ?? []).find((connection) => connection.projectId === project || connection.name === project);
 }
-async function lookUpProjectId(api, name) {
-    let id;
+/** The project by its name: one with an id, or a failure naming the input. */
+async function lookUpProject(api, name) {
+    const project = await readProject(api, name);
+    if (!project?.id) {
+        throw new ActionError(`Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`);
+    }
+    return { ...project, id: project.id };
+}
+/** The project by its id or name; one that is not there named as an input. */
+async function readProject(api, name) {
     try {
-        id = (await api.getProject(name))?.id;
+        return await api.getProject(name);
     }
     catch (error) {
         if (error instanceof VercelApiError && error.status === 404) {
@@ -49870,10 +49962,6 @@ async function lookUpProjectId(api, name) {
         }
         throw error;
     }
-    if (!id) {
-        throw new ActionError(`Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`);
-    }
-    return id;
 }
 const EXISTING_VARIABLE = /existing environment variable with name (\S+)/i;
 /** One line for the failures of a connect a person can fix. */
@@ -50011,6 +50099,150 @@ async function explained(reading, request, key) {
         }
         throw error;
     }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/naming.ts
+
+
+/**
+ * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
+ * do the same, but loading it brings Octokit into a step that never calls the
+ * GitHub API.
+ */
+function readGitHubContext(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
+    return {
+        owner: owner || undefined,
+        repo: repo || undefined,
+        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
+        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
+    };
+}
+function readPullRequestNumber(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let event;
+    try {
+        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const number = event?.pull_request?.number;
+    return Number.isSafeInteger(number) ? number : undefined;
+}
+/**
+ * The longest default name. The strictest product rule the Vercel CLI knows
+ * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
+ * characters that start with a letter, hold only letters, digits and single
+ * hyphens, and do not end in one; every default name keeps to it.
+ */
+const MAX_DEFAULT_NAME_LENGTH = 50;
+/** What the create spec and the `external-id` input allow for a key. */
+const MAX_KEY_LENGTH = 256;
+const HASH_LENGTH = 8;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+/**
+ * The default store name and idempotency key. For pull request 42 of
+ * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
+ * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
+ * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
+ * `acme-labs/web` never share a store although the name shows only the
+ * repository. Where the user names the store, the key follows that name
+ * (`acme/web:<name>`), so that two steps with two names never share a key.
+ * Each is undefined where the context cannot give it.
+ */
+function deriveDefaults(context, givenName) {
+    const { owner, repo, pullRequestNumber, branch } = context;
+    const repository = owner && repo ? { owner, repo } : undefined;
+    let name = givenName || undefined;
+    let externalId;
+    if (givenName) {
+        externalId = repository
+            ? fitKey(`${slugOf(repository)}:${givenName}`)
+            : givenName;
+    }
+    else if (repository && pullRequestNumber !== undefined) {
+        name = pullRequestStoreName(repository, pullRequestNumber);
+        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
+    }
+    else if (repository && branch) {
+        name = branchStoreName(repository, branch);
+        externalId = fitKey(`${slugOf(repository)}@${branch}`);
+    }
+    return { name, externalId };
+}
+/**
+ * The default name of the store of this repository's pull request: the
+ * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
+ */
+function pullRequestStoreName(repository, pullRequestNumber) {
+    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
+}
+/**
+ * The pull request whose default-named store of this repository has this
+ * name, or undefined where the name is not one (another repository's, a
+ * branch build's, or a name the user gave).
+ */
+function pullRequestOfStoreName(name, repository) {
+    const hash = hashOf(slugOf(repository));
+    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
+    if (!match)
+        return undefined;
+    const number = Number(match[1]);
+    if (!Number.isSafeInteger(number))
+        return undefined;
+    // Derived again, so that the readable part must be this repository's too.
+    return pullRequestStoreName(repository, number) === name ? number : undefined;
+}
+/** The default name of a branch build's store. */
+function branchStoreName(repository, branch) {
+    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
+    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
+}
+/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
+function slugOf({ owner, repo }) {
+    return `${owner}/${repo}`.toLowerCase();
+}
+/**
+ * `<repo><suffix>-<hash>` within the length limit: the repository's part is
+ * cut first, then the suffix, so the hash that keeps names apart always
+ * stays. A name that would not start with a letter gets an `r-` in front.
+ */
+function fitName(repo, suffix, hash) {
+    let head = readable(repo);
+    if (!/^[a-z]/.test(head))
+        head = `r-${head}`.replace(/-+$/, '');
+    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
+    const full = `${head}${suffix}`;
+    const cut = full.length <= room
+        ? full
+        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
+    return `${cut.replace(/-+$/, '')}-${hash}`;
+}
+/** Lower-case letters and digits, every other run of characters one `-`. */
+function readable(raw) {
+    return raw
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+}
+/** The key as it is where it is printable and short enough; else cleaned. */
+function fitKey(key) {
+    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
+        return key;
+    const hash = hashOf(key);
+    const head = key
+        .replace(/[^\x20-\x7e]+/g, '-')
+        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
+    return `${head}-${hash}`;
+}
+function hashOf(raw) {
+    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
 }
 
 ;// CONCATENATED MODULE: ./src/store.ts
@@ -50292,6 +50524,108 @@ async function removeStores(api, stores, fallbackName, log = () => { }) {
     return removed;
 }
 
+;// CONCATENATED MODULE: ./src/prune.ts
+
+
+/**
+ * Lists the stores first, then reads the open pull requests: a pull request
+ * opened between the two is then seen open, so its new store is never taken
+ * for a leftover. Where no store is a candidate, GitHub is not asked.
+ */
+async function planPrune(step) {
+    const candidates = await findCandidates(step);
+    if (candidates.length === 0) {
+        return { repository: step.repository, closed: [], kept: 0 };
+    }
+    const github = await step.openGitHub();
+    const open = await github.openPullRequests(step.repository);
+    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
+    return {
+        repository: step.repository,
+        closed,
+        kept: candidates.length - closed.length
+    };
+}
+/**
+ * Deletes the stores of the plan as `state: absent` would: first the branch
+ * variables the action wrote for them (issue 12; of every branch, since
+ * they are marked with the store's id), from the step's project, or where it
+ * names none, from each project a store is connected to; then each store's
+ * connections and the store.
+ */
+async function applyPrune(api, plan, { log, removeBranchVariables, project }) {
+    if (plan.closed.length > 0) {
+        await removeBranchVariables(plan.closed.map(({ store }) => store));
+    }
+    const deleted = [];
+    for (const { store, pullRequest } of plan.closed) {
+        const [removed] = await removeStores(api, [store], '', log);
+        deleted.push({ ...removed, pullRequest });
+    }
+    return {
+        kind: 'prune',
+        repository: plan.repository,
+        deleted,
+        kept: plan.kept,
+        branchVariablesOf: branchVariablesPlace(project)
+    };
+}
+/** Where the branch variables of the stores go, as the report says it. */
+function branchVariablesPlace(project) {
+    return project === undefined
+        ? 'each project they are connected to'
+        : `project ${project}`;
+}
+/** A dry run: the stores a prune would delete. */
+function showPrune(plan, project) {
+    return {
+        kind: 'would-prune',
+        repository: plan.repository,
+        closed: plan.closed,
+        kept: plan.kept,
+        branchVariablesOf: branchVariablesPlace(project)
+    };
+}
+/** This repository's pull requests' stores of this installation and product. */
+async function findCandidates({ repository, target, api, warn }) {
+    const listed = await api.listStores(target.integrationConfigurationId);
+    const candidates = [];
+    for (const store of listed) {
+        if (typeof store.id !== 'string' || !store.id)
+            continue;
+        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
+        if (pullRequest === undefined)
+            continue;
+        const key = prune_keyOf(repository, pullRequest, target);
+        let found = { ...store, id: store.id };
+        let verdict = judgeStore(found, key);
+        if (verdict === 'unconfirmed') {
+            // The listing left out the product: one read says.
+            found = { ...found, ...(await api.getStore(found.id)), id: found.id };
+            verdict = judgeStore(found, key);
+            if (verdict === 'unconfirmed') {
+                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
+            }
+        }
+        if (verdict === 'match')
+            candidates.push({ store: found, pullRequest });
+    }
+    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
+}
+/** The key `state: present` gave the store of this pull request. */
+function prune_keyOf(repository, pullRequest, target) {
+    const { name, externalId } = deriveDefaults({
+        ...repository,
+        pullRequestNumber: pullRequest
+    });
+    return {
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.productIdOrSlug,
+        name: name ?? '',
+        externalId: externalId ?? ''
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/outputs.ts
 /**
  * The step's outputs: the one place that sets them, for every outcome, and
@@ -50509,7 +50843,7 @@ function reportOutcome(outcome) {
             setWouldDeleteOutputs(found, externalId);
             addDryRunRemovalToSummary(found, externalId);
             return log_info(found.length > 0
-                ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on project ${branchVariablesOf}`}`
+                ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on ${branchVariablesOf}`}`
                 : `Dry run: no store has the key "${externalId}"; nothing would be deleted.`);
         }
     }
@@ -50562,7 +50896,7 @@ function reportPrune(outcome) {
         .join(', ');
     const keptLine = `${kept} store(s) of open pull requests kept.`;
     const variables = outcome.branchVariablesOf && stores.length > 0
-        ? `, with the branch variables the action wrote for them on project ${outcome.branchVariablesOf}`
+        ? `, with the branch variables the action wrote for them on ${outcome.branchVariablesOf}`
         : '';
     log_info(stores.length === 0
         ? `No store of ${slug}'s closed pull requests in this installation and product; ${keptLine}`
@@ -50575,14 +50909,21 @@ function warnOfDuplicates(report) {
         return;
     log_warning(`${report.duplicates.length + 1} stores share the key "${report.externalId}"; using the oldest, ${report.storeId}. Delete the others: ${report.duplicates.map(({ id }) => id).join(', ')}.`);
 }
-/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
-function describePreview({ gitBranch, redeploy }) {
+/**
+ * What `git-branch` and `redeploy` would do; a dry run reads no value. A new
+ * store's variables' names are known only once it is made: what is checked
+ * then is said, since the dry run cannot check it.
+ */
+function describePreview({ kind, gitBranch, redeploy }) {
     if (gitBranch === undefined)
         return '';
     const then = redeploy
         ? ", and redeploy the branch's newest preview if it was built before them"
         : '';
-    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`;
+    const check = kind === 'would-create'
+        ? ` Once the store is made, and before it is connected, would check that branch ${gitBranch} has no variable of the store's names that someone else set (the names are known only then).`
+        : '';
+    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`;
 }
 function describeConnection(connection, readEnv) {
     if (!connection)
@@ -51158,6 +51499,8 @@ function withoutPrefix(env, prefix) {
 
 
 
+
+
 /**
  * The reads that decide what `state: present` does: the store with the key,
  * or else the create body with its billing plan; and where the step names a
@@ -51176,38 +51519,98 @@ async function planPresent(step) {
         if (waitFirst)
             return { action: 'reuse', found, waitFirst };
         found.store = await withDetails(api, found.store);
-        return {
-            action: 'reuse',
-            found,
-            waitFirst,
-            connection: await planProject(step, found.store)
-        };
+        const [connection] = await Promise.all([
+            planProject(step, found.store),
+            checkBranchBeforeReuse(step, found.store)
+        ]);
+        return { action: 'reuse', found, waitFirst, connection };
     }
     // Only a create needs the plan, and the project's id: both are looked up
     // once no store was found, and before anything is written, so a wrong name
     // costs no store.
+    const variables = listingBeforeCreate(step);
     const [prepared, connection] = await Promise.all([
         withPlan(step, body),
-        planProject(step, undefined),
-        checkPrefixBeforeCreate(step)
+        planProject(step, undefined).then(async (connection) => {
+            await checkNotProductionBranch(step, connection);
+            return connection;
+        }),
+        variables && checkVariablesBeforeCreate(step, variables)
     ]);
     return { action: 'create', body: prepared, connection };
 }
 /**
+ * The project's variables, where a create must first check them: for the
+ * prefix the connection would use, or for the Git branch. Listed once for
+ * both; the run's early listing where there is one.
+ */
+function listingBeforeCreate({ inputs, api, projectVariables }) {
+    const { project } = inputs;
+    if (project === undefined)
+        return undefined;
+    if (inputs.envPrefix === undefined && inputs.gitBranch === undefined) {
+        return undefined;
+    }
+    return explainedListing(projectVariables ?? api.listEnv(project), project);
+}
+/**
  * Where no store has the key yet: fails before the create when the project
  * already has variables with the prefix its connection would use, which
- * Vercel would refuse only once the store was made.
+ * Vercel would refuse only once the store was made; or when the Git branch
+ * already carries the store of another key (another pull request from the
+ * same branch).
  */
-async function checkPrefixBeforeCreate(step) {
-    const { inputs, api } = step;
-    if (inputs.project === undefined || inputs.envPrefix === undefined)
+async function checkVariablesBeforeCreate({ inputs }, listing) {
+    const variables = await listing;
+    const project = inputs.project ?? '';
+    if (inputs.gitBranch !== undefined) {
+        checkBranchUnclaimed(variables, {
+            project,
+            branch: inputs.gitBranch,
+            externalId: inputs.externalId
+        });
+    }
+    if (inputs.envPrefix === undefined)
         return;
-    const variables = await explainedListing(step.projectVariables ?? api.listEnv(inputs.project), inputs.project);
     checkPrefixFree(variables, {
-        project: inputs.project,
+        project,
         prefix: inputs.envPrefix,
         environments: inputs.environments,
         storeIds: []
+    });
+}
+/**
+ * Where no store has the key yet and the step names a Git branch: fails
+ * before the create where the branch is the project's production branch,
+ * for which Vercel takes no preview variable. A project given by id is read
+ * for it, a create's one request more; where Vercel's answer does not name
+ * the production branch, its refusal of the write says it instead.
+ */
+async function checkNotProductionBranch({ inputs, api }, connection) {
+    const branch = inputs.gitBranch;
+    if (branch === undefined || connection === undefined)
+        return;
+    const project = connection.project ?? (await readProject(api, connection.projectId));
+    if (project?.productionBranch !== branch)
+        return;
+    throw new ActionError(`Branch ${branch} is the production branch of project ${inputs.project}, and Vercel takes no preview variable for it; no store was created. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), or leave it out where the workflow runs on pushes to ${branch}.`);
+}
+/**
+ * Where the store is there and the step names a Git branch: its variables'
+ * names are known, so a variable of one of them that someone else put on the
+ * branch is found now, in a dry run as in a real run (which has the
+ * project's variables listed already).
+ */
+async function checkBranchBeforeReuse({ inputs, api, projectVariables }, store) {
+    const { project, gitBranch } = inputs;
+    if (project === undefined || gitBranch === undefined)
+        return;
+    const variables = await explainedListing(projectVariables ?? api.listEnv(project), project);
+    checkBranchFree(variables, secretNamesOf(store), {
+        project,
+        branch: gitBranch,
+        storeId: store.id,
+        externalId: inputs.externalId
     });
 }
 /** Carries out a present plan: create, wait until available, connect. */
@@ -51377,9 +51780,11 @@ function createBody(inputs, target) {
 ;// CONCATENATED MODULE: ./src/absent.ts
 /**
  * `state: absent`: every store with the key, found by the listing a create
- * would look in, deleted with its connections (and its branch variables,
- * where the step names a project and a branch), or shown in a dry run.
+ * would look in, deleted with its connections (and its branch variables:
+ * from the step's project where it names a branch, or from the projects a
+ * store is connected to where it names no project), or shown in a dry run.
  */
+
 
 
 
@@ -51393,263 +51798,29 @@ async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
     const info = (line) => effects.info(line);
     // The variables the action wrote for these stores go first: once the
     // stores are gone, nothing would remove them. Of every branch, since a
-    // store's variables are marked with its id, whatever the branch.
+    // store's variables are marked with its id, whatever the branch: from the
+    // step's project where it names a branch, or where it names no project
+    // (nor so a branch: a close step apart from the open one), from each
+    // project a store is connected to.
     const { project } = inputs;
-    if (branchVariablesGo(inputs) && project && plan.stores.length > 0) {
-        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
+    if (plan.stores.length > 0 && project === undefined) {
+        await removeFromConnectedProjects(api, plan.stores, info);
+    }
+    else if (plan.stores.length > 0 && inputs.gitBranch !== undefined) {
+        await removeBranchVariables(api, project ?? '', plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project ?? ''));
     }
     const removed = await removeStores(api, plan.stores, inputs.name, info);
     return { kind: 'absent', removed, externalId: inputs.externalId };
 }
 function showAbsent({ inputs }, plan) {
+    const { project, gitBranch } = inputs;
+    const connected = plan.stores.some(({ projectsMetadata }) => !Array.isArray(projectsMetadata) || projectsMetadata.length > 0);
+    const variablesGo = project === undefined ? connected : gitBranch !== undefined;
     return {
         kind: 'would-delete',
         found: plan.stores,
         externalId: inputs.externalId,
-        branchVariablesOf: branchVariablesGo(inputs) ? inputs.project : undefined
-    };
-}
-/** `state: absent` removes the branch variables where the step names both. */
-function branchVariablesGo(inputs) {
-    return inputs.project !== undefined && inputs.gitBranch !== undefined;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/naming.ts
-
-
-/**
- * Reads the few `GITHUB_*` variables the runner sets. `@actions/github` would
- * do the same, but loading it brings Octokit into a step that never calls the
- * GitHub API.
- */
-function readGitHubContext(env = process.env) {
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
-    return {
-        owner: owner || undefined,
-        repo: repo || undefined,
-        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
-        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
-    };
-}
-function readPullRequestNumber(eventPath) {
-    if (!eventPath)
-        return undefined;
-    let event;
-    try {
-        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const number = event?.pull_request?.number;
-    return Number.isSafeInteger(number) ? number : undefined;
-}
-/**
- * The longest default name. The strictest product rule the Vercel CLI knows
- * (Aurora Postgres, `aws-apg` in generate-resource-name.ts) allows 50
- * characters that start with a letter, hold only letters, digits and single
- * hyphens, and do not end in one; every default name keeps to it.
- */
-const MAX_DEFAULT_NAME_LENGTH = 50;
-/** What the create spec and the `external-id` input allow for a key. */
-const MAX_KEY_LENGTH = 256;
-const HASH_LENGTH = 8;
-const PRINTABLE = /^[\x20-\x7e]+$/;
-/**
- * The default store name and idempotency key. For pull request 42 of
- * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
- * branch build, `web-branch-main-<hash>` and `acme/web@main`. The hash is of
- * the lower-cased `owner/repo` (and the branch), so that `acme/web` and
- * `acme-labs/web` never share a store although the name shows only the
- * repository. Where the user names the store, the key follows that name
- * (`acme/web:<name>`), so that two steps with two names never share a key.
- * Each is undefined where the context cannot give it.
- */
-function deriveDefaults(context, givenName) {
-    const { owner, repo, pullRequestNumber, branch } = context;
-    const repository = owner && repo ? { owner, repo } : undefined;
-    let name = givenName || undefined;
-    let externalId;
-    if (givenName) {
-        externalId = repository
-            ? fitKey(`${slugOf(repository)}:${givenName}`)
-            : givenName;
-    }
-    else if (repository && pullRequestNumber !== undefined) {
-        name = pullRequestStoreName(repository, pullRequestNumber);
-        externalId = `${slugOf(repository)}#${pullRequestNumber}`;
-    }
-    else if (repository && branch) {
-        name = branchStoreName(repository, branch);
-        externalId = fitKey(`${slugOf(repository)}@${branch}`);
-    }
-    return { name, externalId };
-}
-/**
- * The default name of the store of this repository's pull request: the
- * readable `<repo>-pr-<n>`, cut to fit, and a hash of the repository.
- */
-function pullRequestStoreName(repository, pullRequestNumber) {
-    return fitName(repository.repo, `-pr-${pullRequestNumber}`, hashOf(slugOf(repository)));
-}
-/**
- * The pull request whose default-named store of this repository has this
- * name, or undefined where the name is not one (another repository's, a
- * branch build's, or a name the user gave).
- */
-function pullRequestOfStoreName(name, repository) {
-    const hash = hashOf(slugOf(repository));
-    const match = new RegExp(`-pr-([1-9][0-9]{0,15})-${hash}$`).exec(name);
-    if (!match)
-        return undefined;
-    const number = Number(match[1]);
-    if (!Number.isSafeInteger(number))
-        return undefined;
-    // Derived again, so that the readable part must be this repository's too.
-    return pullRequestStoreName(repository, number) === name ? number : undefined;
-}
-/** The default name of a branch build's store. */
-function branchStoreName(repository, branch) {
-    const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
-    return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
-}
-/** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
-function slugOf({ owner, repo }) {
-    return `${owner}/${repo}`.toLowerCase();
-}
-/**
- * `<repo><suffix>-<hash>` within the length limit: the repository's part is
- * cut first, then the suffix, so the hash that keeps names apart always
- * stays. A name that would not start with a letter gets an `r-` in front.
- */
-function fitName(repo, suffix, hash) {
-    let head = readable(repo);
-    if (!/^[a-z]/.test(head))
-        head = `r-${head}`.replace(/-+$/, '');
-    const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
-    const full = `${head}${suffix}`;
-    const cut = full.length <= room
-        ? full
-        : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
-    return `${cut.replace(/-+$/, '')}-${hash}`;
-}
-/** Lower-case letters and digits, every other run of characters one `-`. */
-function readable(raw) {
-    return raw
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '');
-}
-/** The key as it is where it is printable and short enough; else cleaned. */
-function fitKey(key) {
-    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
-        return key;
-    const hash = hashOf(key);
-    const head = key
-        .replace(/[^\x20-\x7e]+/g, '-')
-        .slice(0, MAX_KEY_LENGTH - hash.length - 1);
-    return `${head}-${hash}`;
-}
-function hashOf(raw) {
-    return (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, HASH_LENGTH);
-}
-
-;// CONCATENATED MODULE: ./src/prune.ts
-
-
-/**
- * Lists the stores first, then reads the open pull requests: a pull request
- * opened between the two is then seen open, so its new store is never taken
- * for a leftover. Where no store is a candidate, GitHub is not asked.
- */
-async function planPrune(step) {
-    const candidates = await findCandidates(step);
-    if (candidates.length === 0) {
-        return { repository: step.repository, closed: [], kept: 0 };
-    }
-    const github = await step.openGitHub();
-    const open = await github.openPullRequests(step.repository);
-    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
-    return {
-        repository: step.repository,
-        closed,
-        kept: candidates.length - closed.length
-    };
-}
-/**
- * Deletes the stores of the plan as `state: absent` would: first the branch
- * variables the action wrote for them (issue 12; of every branch, since
- * they are marked with the store's id), where the step names a project,
- * then each store's connections and the store.
- */
-async function applyPrune(api, plan, { log, removeBranchVariables, project }) {
-    if (project !== undefined && plan.closed.length > 0) {
-        await removeBranchVariables(plan.closed.map(({ store }) => store.id));
-    }
-    const deleted = [];
-    for (const { store, pullRequest } of plan.closed) {
-        const [removed] = await removeStores(api, [store], '', log);
-        deleted.push({ ...removed, pullRequest });
-    }
-    return {
-        kind: 'prune',
-        repository: plan.repository,
-        deleted,
-        kept: plan.kept,
-        branchVariablesOf: project
-    };
-}
-/** A dry run: the stores a prune would delete. */
-function showPrune(plan, project) {
-    return {
-        kind: 'would-prune',
-        repository: plan.repository,
-        closed: plan.closed,
-        kept: plan.kept,
-        branchVariablesOf: project
-    };
-}
-/** This repository's pull requests' stores of this installation and product. */
-async function findCandidates({ repository, target, api, warn }) {
-    const listed = await api.listStores(target.integrationConfigurationId);
-    const candidates = [];
-    for (const store of listed) {
-        if (typeof store.id !== 'string' || !store.id)
-            continue;
-        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
-        if (pullRequest === undefined)
-            continue;
-        const key = prune_keyOf(repository, pullRequest, target);
-        let found = { ...store, id: store.id };
-        let verdict = judgeStore(found, key);
-        if (verdict === 'unconfirmed') {
-            // The listing left out the product: one read says.
-            found = { ...found, ...(await api.getStore(found.id)), id: found.id };
-            verdict = judgeStore(found, key);
-            if (verdict === 'unconfirmed') {
-                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
-            }
-        }
-        if (verdict === 'match')
-            candidates.push({ store: found, pullRequest });
-    }
-    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
-}
-/** The key `state: present` gave the store of this pull request. */
-function prune_keyOf(repository, pullRequest, target) {
-    const { name, externalId } = deriveDefaults({
-        ...repository,
-        pullRequestNumber: pullRequest
-    });
-    return {
-        integrationConfigurationId: target.integrationConfigurationId,
-        product: target.productIdOrSlug,
-        name: name ?? '',
-        externalId: externalId ?? ''
+        branchVariablesOf: variablesGo ? branchVariablesPlace(project) : undefined
     };
 }
 
@@ -51705,7 +51876,9 @@ async function runPrune(step) {
     return effects.group(`Delete the stores of ${slug}'s closed pull requests`, async () => applyPrune(api, await planPrune(pruneStep), {
         log: info,
         project,
-        removeBranchVariables: (storeIds) => removeBranchVariables(api, project ?? '', storeIds, info)
+        removeBranchVariables: (stores) => project === undefined
+            ? removeFromConnectedProjects(api, stores, info)
+            : removeBranchVariables(api, project, stores.map(({ id }) => id), info)
     }));
 }
 
@@ -52426,10 +52599,17 @@ function readPlans(body, answer) {
         fail(at(place, 'plans'), undefined, 'a list');
     return plans;
 }
-function readProject(body, answer) {
+function vercel_answers_readProject(body, answer) {
     const place = { answer, field: '' };
     const read = reader(object(body, place), place);
-    return defined({ id: read('id', segment), name: read('name', string) });
+    const link = read('link', nullable(object));
+    return defined({
+        id: read('id', segment),
+        name: read('name', string),
+        productionBranch: (link &&
+            optional(field(link, 'productionBranch'), at(place, 'link.productionBranch'), nullable(string))) ??
+            undefined
+    });
 }
 /** `{ envs }`, or one variable alone (the answer to a filter by id). */
 function readEnvList(body, answer) {
@@ -52642,7 +52822,7 @@ class VercelApi {
     /** `GET /v9/projects/{idOrName}` (documented). */
     async getProject(idOrName) {
         const path = pathOf('getProject', { idOrName });
-        return readProject(await this.client.get(path), `GET ${path}`);
+        return vercel_answers_readProject(await this.client.get(path), `GET ${path}`);
     }
     /**
      * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel

@@ -222,14 +222,35 @@ function storeNotFound(): Reply {
   return errorReply(404, 'not_found', 'Store not found')
 }
 
-/** The project as GET /v9/projects answers: never the variables' values. */
+/**
+ * The project as GET /v9/projects answers: never the variables' values; the
+ * fields the official schema requires, and `link` with the production branch
+ * where the project is linked to a Git repository.
+ */
 function projectJson(project: Project): Record<string, unknown> {
+  const resourceConfig = { functionDefaultRegions: ['iad1'] }
   return {
     id: project.id,
     name: project.name,
     accountId: project.accountId,
     framework: project.framework,
     createdAt: project.createdAt,
-    updatedAt: project.updatedAt
+    updatedAt: project.updatedAt,
+    directoryListing: false,
+    nodeVersion: '22.x',
+    resourceConfig,
+    defaultResourceConfig: resourceConfig,
+    ...(project.gitLink && {
+      link: {
+        type: 'github',
+        org: project.gitLink.org,
+        repo: project.gitLink.repo,
+        productionBranch: project.gitLink.productionBranch,
+        gitCredentialId: 'cred_emu0001',
+        deployHooks: [],
+        createdAt: project.createdAt,
+        updatedAt: project.updatedAt
+      }
+    })
   }
 }

@@ -162,6 +162,11 @@ export interface Emulator {
   /** One project's variables, values included. */
   envVars(projectId: string): EnvVar[]
   /**
+   * Unlinks a project from its Git repository: GET /v9/projects then
+   * answers no `link`, and so no production branch.
+   */
+  unlinkGit(projectId: string): void
+  /**
    * A deployment built by the Git integration from a push to `branch`,
    * reading the project's variables as they are now; not recorded as a
    * request.
@@ -299,6 +304,7 @@ export async function startEmulator(
       if (!project) throw new Error(`envVars: no project ${projectId}`)
       return project.env
     },
+    unlinkGit: (projectId) => state.projects.unlinkGit(projectId),
     seedDeployment: (input) =>
       seedDeployment(state.projects, state.deployments, input, TEAM.id),
     deployments: () => state.deployments.all(),

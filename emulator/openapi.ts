@@ -24,11 +24,16 @@ let spec: Spec | undefined
  * what Ajv reads: `nullable` becomes a null branch, enums that list a value
  * twice list it once, and `minLength`, `maxLength` and `pattern`, which the
  * generator sometimes writes as branded objects instead of numbers and
- * strings, are left out where they are objects.
+ * strings, are left out where they are objects, as is an empty `oneOf` (the
+ * items of a list that must be empty, in getProject's answer), which no JSON
+ * Schema allows.
  */
 export function loadSpec(): Spec {
   spec ??= JSON.parse(readFileSync(SPEC_URL, 'utf8'), (key, value) => {
     if (key === 'enum' && Array.isArray(value)) return [...new Set(value)]
+    if (key === 'oneOf' && Array.isArray(value) && value.length === 0) {
+      return undefined
+    }
     if (
       ['minLength', 'maxLength', 'pattern'].includes(key) &&
       typeof value === 'object'

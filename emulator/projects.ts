@@ -42,6 +42,11 @@ export interface Project {
   createdAt: number
   updatedAt: number
   env: EnvVar[]
+  /**
+   * The Git repository the project deploys from, as GET /v9/projects
+   * answers it in `link`; none where the project is not linked to one.
+   */
+  gitLink?: { org: string; repo: string; productionBranch: string }
 }
 
 interface SeedProject {
@@ -95,6 +100,9 @@ export class ProjectRegistry {
       framework: seed.framework,
       createdAt: now,
       updatedAt: now,
+      // Every seeded project deploys production from main, as a new
+      // project linked to GitHub does.
+      gitLink: { org: 'acme', repo: seed.name, productionBranch: 'main' },
       env: seed.env.map(({ key, target }) => ({
         id: newEnvId(),
         key,
@@ -112,6 +120,13 @@ export class ProjectRegistry {
         project.accountId === ownerId &&
         (project.id === idOrName || project.name === idOrName)
     )
+  }
+
+  /** Unlinks the project from its Git repository: its answer has no `link`. */
+  unlinkGit(projectId: string): void {
+    const project = this.#projects.find(({ id }) => id === projectId)
+    if (!project) throw new Error(`unlinkGit: no project ${projectId}`)
+    delete project.gitLink
   }
 
   all(): Project[] {

@@ -1,11 +1,15 @@
 /**
  * `state: absent`: every store with the key, found by the listing a create
- * would look in, deleted with its connections (and its branch variables,
- * where the step names a project and a branch), or shown in a dry run.
+ * would look in, deleted with its connections (and its branch variables:
+ * from the step's project where it names a branch, or from the projects a
+ * store is connected to where it names no project), or shown in a dry run.
  */
-import { removeBranchVariables } from './branch-env.ts'
-import type { ActionInputs } from './inputs.ts'
+import {
+  removeBranchVariables,
+  removeFromConnectedProjects
+} from './branch-env.ts'
 import { explainedListing } from './project.ts'
+import { branchVariablesPlace } from './prune.ts'
 import type { Outcome } from './report.ts'
 import { findStores, keyOf, removeStores, type FoundStore } from './store.ts'
 import type { Step } from './flows.ts'
@@ -33,15 +37,20 @@ export async function applyAbsent(
   const info = (line: string) => effects.info(line)
   // The variables the action wrote for these stores go first: once the
   // stores are gone, nothing would remove them. Of every branch, since a
-  // store's variables are marked with its id, whatever the branch.
+  // store's variables are marked with its id, whatever the branch: from the
+  // step's project where it names a branch, or where it names no project
+  // (nor so a branch: a close step apart from the open one), from each
+  // project a store is connected to.
   const { project } = inputs
-  if (branchVariablesGo(inputs) && project && plan.stores.length > 0) {
+  if (plan.stores.length > 0 && project === undefined) {
+    await removeFromConnectedProjects(api, plan.stores, info)
+  } else if (plan.stores.length > 0 && inputs.gitBranch !== undefined) {
     await removeBranchVariables(
       api,
-      project,
+      project ?? '',
       plan.stores.map(({ id }) => id),
       info,
-      projectVariables && explainedListing(projectVariables, project)
+      projectVariables && explainedListing(projectVariables, project ?? '')
     )
   }
   const removed = await removeStores(api, plan.stores, inputs.name, info)
@@ -49,15 +58,17 @@ export async function applyAbsent(
 }
 
 export function showAbsent({ inputs }: Step, plan: AbsentPlan): Outcome {
+  const { project, gitBranch } = inputs
+  const connected = plan.stores.some(
+    ({ projectsMetadata }) =>
+      !Array.isArray(projectsMetadata) || projectsMetadata.length > 0
+  )
+  const variablesGo =
+    project === undefined ? connected : gitBranch !== undefined
   return {
     kind: 'would-delete',
     found: plan.stores,
     externalId: inputs.externalId,
-    branchVariablesOf: branchVariablesGo(inputs) ? inputs.project : undefined
+    branchVariablesOf: variablesGo ? branchVariablesPlace(project) : undefined
   }
-}
-
-/** `state: absent` removes the branch variables where the step names both. */
-function branchVariablesGo(inputs: ActionInputs): boolean {
-  return inputs.project !== undefined && inputs.gitBranch !== undefined
 }

@@ -1,7 +1,7 @@
 import { Inputs } from './constants.ts'
 import { ActionError, VercelApiError } from './errors.ts'
-import type { PreviewApi } from './vercel-api.ts'
-import type { NewEnvVar, ProjectEnvVar } from './vercel-types.ts'
+import type { PreviewApi, StoreApi } from './vercel-api.ts'
+import type { NewEnvVar, ProjectEnvVar, VercelStore } from './vercel-types.ts'
 
 /*
  * A pull request's store as preview variables of its Git branch (issue 12):
@@ -79,15 +79,72 @@ export function ownBranchVariables(
   )
 }
 
+/** The store, and its key where the mark still shows it, a mark names. */
+interface MarkedStore {
+  storeId: string
+  externalId?: string
+}
+
+/** Whose the variable is, where the action wrote it; undefined otherwise. */
+function markedStore({ comment }: ProjectEnvVar): MarkedStore | undefined {
+  if (!comment?.startsWith(MARK)) return undefined
+  const rest = comment.slice(MARK.length)
+  const space = rest.indexOf(' ')
+  if (space === -1) return { storeId: rest }
+  const externalId = /^\((.+)\)$/s.exec(rest.slice(space + 1))?.[1]
+  return { storeId: rest.slice(0, space), externalId }
+}
+
+/** Whether a mark names this key (a long one is cut short in the mark). */
+function isSameKey(marked: MarkedStore, externalId: string): boolean {
+  const shown = marked.externalId
+  if (shown === undefined) return false
+  return (
+    shown === externalId ||
+    (shown.endsWith('…') && externalId.startsWith(shown.slice(0, -1)))
+  )
+}
+
+/**
+ * Fails before a store is created where the branch already carries the
+ * variables the action wrote for the store of another key: another pull
+ * request from the same branch, whose previews read that store. A second
+ * store would take its variables' names from it, whatever they are, so the
+ * step stops before one is made.
+ */
+export function checkBranchUnclaimed(
+  variables: ProjectEnvVar[],
+  { project, branch, externalId }: Omit<BranchTarget, 'storeId'>
+): void {
+  const claimed = variables.flatMap((variable) => {
+    const marked = markedStore(variable)
+    return marked &&
+      isOnBranch(variable, branch) &&
+      !isSameKey(marked, externalId)
+      ? [{ variable, marked }]
+      : []
+  })
+  if (claimed.length === 0) return
+  const [{ marked }] = claimed
+  const names = claimed
+    .filter(({ marked: other }) => other.storeId === marked.storeId)
+    .map(({ variable }) => variable.key ?? 'a variable')
+  throw new ActionError(
+    `Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key, another pull request from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch; if that pull request is closed, its close step (or a prune) removes them.`
+  )
+}
+
 /**
  * Fails, naming the variable and the branch, where the branch already has a
  * variable of one of these names that the action did not write for this
- * store: it is someone else's, and never overwritten.
+ * store: it is someone else's, and never overwritten. The message tells a
+ * variable the action wrote for another store (which removing would take
+ * from that store's pull request) from one someone else set.
  */
 export function checkBranchFree(
   variables: ProjectEnvVar[],
   names: string[],
-  { project, branch, storeId }: BranchTarget
+  { project, branch, storeId, externalId }: BranchTarget
 ): void {
   const foreign = variables.find(
     (variable) =>
@@ -97,8 +154,21 @@ export function checkBranchFree(
       !isMarkedFor(variable, [storeId])
   )
   if (!foreign) return
+  const marked = markedStore(foreign)
+  const where = `Project ${project} already has a preview variable ${foreign.key} for branch ${branch}`
+  if (marked === undefined) {
+    throw new ActionError(
+      `${where}, set by someone else, not by this action for store ${storeId}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`
+    )
+  }
+  const writer = `written by this action for store ${marked.storeId} (${marked.externalId ?? 'key not shown'})`
+  if (!isSameKey(marked, externalId)) {
+    throw new ActionError(
+      `${where}, ${writer}: another pull request from the same branch, whose previews read it, so it is left as it is. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch.`
+    )
+  }
   throw new ActionError(
-    `Project ${project} already has a preview variable ${foreign.key} for branch ${branch} that this action did not write for store ${storeId}, so it is left as it is; remove it from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`
+    `${where}, ${writer}, an earlier store of this key that is not its store now (${storeId}), so it is left as it is; if store ${marked.storeId} is gone, remove the variable from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`
   )
 }
 
@@ -260,8 +330,44 @@ export async function removeBranchVariables(
 }
 
 /**
- * A 400 is Vercel refusing the branch itself (its production branch, say:
- * "Cannot set Production Branch … for a Preview Environment Variable").
+ * Where the step names no project: removes the variables the action wrote
+ * for these stores from every project one of them is connected to, with one
+ * listing and one removal per project. The connections are the listing's
+ * (`projectsMetadata`); a store it lists without them is read. A project no
+ * store is connected to has none of their variables: the action writes them
+ * only to a project it connected the store to.
+ */
+export async function removeFromConnectedProjects(
+  api: Pick<PreviewApi, 'listEnv' | 'removeEnv'> & Pick<StoreApi, 'getStore'>,
+  stores: readonly (Pick<VercelStore, 'projectsMetadata'> & { id: string })[],
+  log: (line: string) => void = () => {}
+): Promise<string[]> {
+  const storesByProject = new Map<string, string[]>()
+  for (const store of stores) {
+    const connections = Array.isArray(store.projectsMetadata)
+      ? store.projectsMetadata
+      : ((await api.getStore(store.id))?.projectsMetadata ?? [])
+    for (const { projectId } of connections) {
+      if (!projectId) continue
+      storesByProject.set(projectId, [
+        ...(storesByProject.get(projectId) ?? []),
+        store.id
+      ])
+    }
+  }
+  const removed = await Promise.all(
+    [...storesByProject].map(([project, storeIds]) =>
+      removeBranchVariables(api, project, storeIds, log)
+    )
+  )
+  return removed.flat()
+}
+
+/**
+ * A 400 is Vercel refusing the branch itself: its production branch, say
+ * ("Cannot set Production Branch … for a Preview Environment Variable"), or
+ * a name it does not take. Its own reason is quoted; the advice about the
+ * production branch is given only where the reason is about it.
  */
 async function refusalExplained<T>(
   writing: Promise<T>,
@@ -272,8 +378,11 @@ async function refusalExplained<T>(
   } catch (error) {
     if (!(error instanceof VercelApiError && error.status === 400)) throw error
     const reason = error.body?.message ?? error.body?.code ?? 'no reason given'
+    const advice = /production branch/i.test(reason)
+      ? `Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`
+      : `Check "${Inputs.gitBranch}" (the pull request's branch, \${{ github.head_ref }}), or drop it.`
     throw new ActionError(
-      `Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`
+      `Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. ${advice}`
     )
   }
 }

@@ -8,7 +8,10 @@
  * and picks the flow; `present.ts`, `absent.ts` and `prune.ts` hold them.
  */
 import { planAbsent, applyAbsent, showAbsent } from './absent.ts'
-import { removeBranchVariables } from './branch-env.ts'
+import {
+  removeBranchVariables,
+  removeFromConnectedProjects
+} from './branch-env.ts'
 import type { GitHubApi } from './github.ts'
 import type { ActionInputs } from './inputs.ts'
 import type { Repository } from './naming.ts'
@@ -108,8 +111,15 @@ async function runPrune(step: Step): Promise<Outcome> {
       applyPrune(api, await planPrune(pruneStep), {
         log: info,
         project,
-        removeBranchVariables: (storeIds) =>
-          removeBranchVariables(api, project ?? '', storeIds, info)
+        removeBranchVariables: (stores) =>
+          project === undefined
+            ? removeFromConnectedProjects(api, stores, info)
+            : removeBranchVariables(
+                api,
+                project,
+                stores.map(({ id }) => id),
+                info
+              )
       })
   )
 }

@@ -6,14 +6,18 @@
  */
 import {
   checkBranchFree,
+  checkBranchUnclaimed,
   checkPrefixFree,
   type BranchTarget
 } from './branch-env.ts'
+import { Inputs } from './constants.ts'
+import { ActionError } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
 import {
   connectStore,
   explainedListing,
   planConnection,
+  readProject,
   reuse,
   variableNames,
   type ConnectionPlan,
@@ -37,6 +41,7 @@ import {
 } from './store.ts'
 import type { Step } from './flows.ts'
 import { applyPreview, readsValues } from './preview.ts'
+import type { ProjectEnvVar } from './vercel-types.ts'
 
 /** `state: present`: the store to reuse, or the body to create one with. */
 type PresentPlan =
@@ -74,41 +79,116 @@ export async function planPresent(step: Step): Promise<PresentPlan> {
       inputs.wait && !inputs.dryRun && found.store.status !== 'available'
     if (waitFirst) return { action: 'reuse', found, waitFirst }
     found.store = await withDetails(api, found.store)
-    return {
-      action: 'reuse',
-      found,
-      waitFirst,
-      connection: await planProject(step, found.store)
-    }
+    const [connection] = await Promise.all([
+      planProject(step, found.store),
+      checkBranchBeforeReuse(step, found.store)
+    ])
+    return { action: 'reuse', found, waitFirst, connection }
   }
   // Only a create needs the plan, and the project's id: both are looked up
   // once no store was found, and before anything is written, so a wrong name
   // costs no store.
+  const variables = listingBeforeCreate(step)
   const [prepared, connection] = await Promise.all([
     withPlan(step, body),
-    planProject(step, undefined),
-    checkPrefixBeforeCreate(step)
+    planProject(step, undefined).then(async (connection) => {
+      await checkNotProductionBranch(step, connection)
+      return connection
+    }),
+    variables && checkVariablesBeforeCreate(step, variables)
   ])
   return { action: 'create', body: prepared, connection }
 }
 
 /**
+ * The project's variables, where a create must first check them: for the
+ * prefix the connection would use, or for the Git branch. Listed once for
+ * both; the run's early listing where there is one.
+ */
+function listingBeforeCreate({
+  inputs,
+  api,
+  projectVariables
+}: Step): Promise<ProjectEnvVar[]> | undefined {
+  const { project } = inputs
+  if (project === undefined) return undefined
+  if (inputs.envPrefix === undefined && inputs.gitBranch === undefined) {
+    return undefined
+  }
+  return explainedListing(projectVariables ?? api.listEnv(project), project)
+}
+
+/**
  * Where no store has the key yet: fails before the create when the project
  * already has variables with the prefix its connection would use, which
- * Vercel would refuse only once the store was made.
+ * Vercel would refuse only once the store was made; or when the Git branch
+ * already carries the store of another key (another pull request from the
+ * same branch).
  */
-async function checkPrefixBeforeCreate(step: Step): Promise<void> {
-  const { inputs, api } = step
-  if (inputs.project === undefined || inputs.envPrefix === undefined) return
-  const variables = await explainedListing(
-    step.projectVariables ?? api.listEnv(inputs.project),
-    inputs.project
-  )
+async function checkVariablesBeforeCreate(
+  { inputs }: Step,
+  listing: Promise<ProjectEnvVar[]>
+): Promise<void> {
+  const variables = await listing
+  const project = inputs.project ?? ''
+  if (inputs.gitBranch !== undefined) {
+    checkBranchUnclaimed(variables, {
+      project,
+      branch: inputs.gitBranch,
+      externalId: inputs.externalId
+    })
+  }
+  if (inputs.envPrefix === undefined) return
   checkPrefixFree(variables, {
-    project: inputs.project,
+    project,
     prefix: inputs.envPrefix,
     environments: inputs.environments,
     storeIds: []
+  })
+}
+
+/**
+ * Where no store has the key yet and the step names a Git branch: fails
+ * before the create where the branch is the project's production branch,
+ * for which Vercel takes no preview variable. A project given by id is read
+ * for it, a create's one request more; where Vercel's answer does not name
+ * the production branch, its refusal of the write says it instead.
+ */
+async function checkNotProductionBranch(
+  { inputs, api }: Step,
+  connection: ConnectionPlan | undefined
+): Promise<void> {
+  const branch = inputs.gitBranch
+  if (branch === undefined || connection === undefined) return
+  const project =
+    connection.project ?? (await readProject(api, connection.projectId))
+  if (project?.productionBranch !== branch) return
+  throw new ActionError(
+    `Branch ${branch} is the production branch of project ${inputs.project}, and Vercel takes no preview variable for it; no store was created. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), or leave it out where the workflow runs on pushes to ${branch}.`
+  )
+}
+
+/**
+ * Where the store is there and the step names a Git branch: its variables'
+ * names are known, so a variable of one of them that someone else put on the
+ * branch is found now, in a dry run as in a real run (which has the
+ * project's variables listed already).
+ */
+async function checkBranchBeforeReuse(
+  { inputs, api, projectVariables }: Step,
+  store: FoundStore
+): Promise<void> {
+  const { project, gitBranch } = inputs
+  if (project === undefined || gitBranch === undefined) return
+  const variables = await explainedListing(
+    projectVariables ?? api.listEnv(project),
+    project
+  )
+  checkBranchFree(variables, secretNamesOf(store), {
+    project,
+    branch: gitBranch,
+    storeId: store.id,
+    externalId: inputs.externalId
   })
 }
 

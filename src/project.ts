@@ -7,7 +7,11 @@ import {
 } from './errors.ts'
 import type { FoundStore } from './store.ts'
 import type { ConnectionApi, ProjectEnvApi } from './vercel-api.ts'
-import type { ProjectConnection, ProjectEnvVar } from './vercel-types.ts'
+import type {
+  ProjectConnection,
+  ProjectEnvVar,
+  VercelProject
+} from './vercel-types.ts'
 
 export interface ConnectRequest {
   /** A project id (prj_…) or name. */
@@ -41,6 +45,8 @@ export interface ConnectionPlan {
   projectName?: string
   /** The store's connection to it, where there is one. */
   existing?: ProjectConnection
+  /** Vercel's answer for the project, where it was looked up by name. */
+  project?: VercelProject
 }
 
 /**
@@ -62,18 +68,13 @@ export async function planConnection(
     }
   }
   const projectName = isProjectId(request.project) ? undefined : request.project
-  const projectId =
-    request.projectId ?? (await projectIdOf(api, request.project))
+  const project =
+    request.projectId === undefined && !isProjectId(request.project)
+      ? await lookUpProject(api, request.project)
+      : undefined
+  const projectId = request.projectId ?? project?.id ?? request.project
   const existing = store && connectionTo(store, projectId)
-  return { projectId, projectName, existing }
-}
-
-/** A project's id: given, or looked up by its name. */
-async function projectIdOf(
-  api: Pick<ConnectionApi, 'getProject'>,
-  project: string
-): Promise<string> {
-  return isProjectId(project) ? project : lookUpProjectId(api, project)
+  return { projectId, projectName, existing, project }
 }
 
 /**
@@ -162,13 +163,27 @@ function connectionTo(
   )
 }
 
-async function lookUpProjectId(
+/** The project by its name: one with an id, or a failure naming the input. */
+async function lookUpProject(
   api: Pick<ConnectionApi, 'getProject'>,
   name: string
-): Promise<string> {
-  let id: string | undefined
+): Promise<VercelProject & { id: string }> {
+  const project = await readProject(api, name)
+  if (!project?.id) {
+    throw new ActionError(
+      `Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`
+    )
+  }
+  return { ...project, id: project.id }
+}
+
+/** The project by its id or name; one that is not there named as an input. */
+export async function readProject(
+  api: Pick<ConnectionApi, 'getProject'>,
+  name: string
+): Promise<VercelProject | undefined> {
   try {
-    id = (await api.getProject(name))?.id
+    return await api.getProject(name)
   } catch (error) {
     if (error instanceof VercelApiError && error.status === 404) {
       throw new ActionError(
@@ -177,12 +192,6 @@ async function lookUpProjectId(
     }
     throw error
   }
-  if (!id) {
-    throw new ActionError(
-      `Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`
-    )
-  }
-  return id
 }
 
 const EXISTING_VARIABLE = /existing environment variable with name (\S+)/i

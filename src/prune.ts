@@ -74,8 +74,9 @@ export async function planPrune(step: PruneStep): Promise<PrunePlan> {
 /**
  * Deletes the stores of the plan as `state: absent` would: first the branch
  * variables the action wrote for them (issue 12; of every branch, since
- * they are marked with the store's id), where the step names a project,
- * then each store's connections and the store.
+ * they are marked with the store's id), from the step's project, or where it
+ * names none, from each project a store is connected to; then each store's
+ * connections and the store.
  */
 export async function applyPrune(
   api: ConnectionApi,
@@ -86,14 +87,17 @@ export async function applyPrune(
     project
   }: {
     log: (line: string) => void
-    /** Issue 12's, for these stores' ids, in one listing and one removal. */
-    removeBranchVariables: (storeIds: string[]) => Promise<unknown>
-    /** The project whose branch variables go too; none: no variable read. */
+    /**
+     * Issue 12's, for these stores: from the step's project (one listing and
+     * one removal), or from the projects they are connected to.
+     */
+    removeBranchVariables: (stores: FoundStore[]) => Promise<unknown>
+    /** The project whose branch variables go; none: the connected ones. */
     project?: string
   }
 ): Promise<Outcome> {
-  if (project !== undefined && plan.closed.length > 0) {
-    await removeBranchVariables(plan.closed.map(({ store }) => store.id))
+  if (plan.closed.length > 0) {
+    await removeBranchVariables(plan.closed.map(({ store }) => store))
   }
   const deleted: PrunedStore[] = []
   for (const { store, pullRequest } of plan.closed) {
@@ -105,8 +109,15 @@ export async function applyPrune(
     repository: plan.repository,
     deleted,
     kept: plan.kept,
-    branchVariablesOf: project
+    branchVariablesOf: branchVariablesPlace(project)
   }
+}
+
+/** Where the branch variables of the stores go, as the report says it. */
+export function branchVariablesPlace(project: string | undefined): string {
+  return project === undefined
+    ? 'each project they are connected to'
+    : `project ${project}`
 }
 
 /** A dry run: the stores a prune would delete. */
@@ -116,7 +127,7 @@ export function showPrune(plan: PrunePlan, project?: string): Outcome {
     repository: plan.repository,
     closed: plan.closed,
     kept: plan.kept,
-    branchVariablesOf: project
+    branchVariablesOf: branchVariablesPlace(project)
   }
 }
 

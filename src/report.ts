@@ -151,7 +151,10 @@ export type Outcome =
       kind: 'would-delete'
       found: FoundStore[]
       externalId: string
-      /** The project whose branch variables of these stores would go. */
+      /**
+       * Where the branch variables of these stores would go: `project web`,
+       * or each project they are connected to.
+       */
       branchVariablesOf?: string
     }
   | {
@@ -162,7 +165,7 @@ export type Outcome =
       kept: number
       /** Why nothing could be left to prune, where nothing was looked up. */
       nothingToPrune?: string
-      /** The project whose branch variables of these stores went too. */
+      /** Where the branch variables of these stores went too. */
       branchVariablesOf?: string
     }
   | {
@@ -170,7 +173,10 @@ export type Outcome =
       repository: Repository
       closed: PruneCandidate[]
       kept: number
-      /** The project whose branch variables of these stores would go. */
+      /**
+       * Where the branch variables of these stores would go: `project web`,
+       * or each project they are connected to.
+       */
       branchVariablesOf?: string
     }
 
@@ -210,7 +216,7 @@ export function reportOutcome(outcome: Outcome): void {
       addDryRunRemovalToSummary(found, externalId)
       return log.info(
         found.length > 0
-          ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on project ${branchVariablesOf}`}`
+          ? `Dry run: would delete ${found.length} store(s): ${found.map(({ id }) => id).join(', ')}${branchVariablesOf === undefined ? '' : `, after the preview variables written for them on ${branchVariablesOf}`}`
           : `Dry run: no store has the key "${externalId}"; nothing would be deleted.`
       )
     }
@@ -289,7 +295,7 @@ function reportPrune(
   const keptLine = `${kept} store(s) of open pull requests kept.`
   const variables =
     outcome.branchVariablesOf && stores.length > 0
-      ? `, with the branch variables the action wrote for them on project ${outcome.branchVariablesOf}`
+      ? `, with the branch variables the action wrote for them on ${outcome.branchVariablesOf}`
       : ''
   log.info(
     stores.length === 0
@@ -307,11 +313,17 @@ function warnOfDuplicates(report: StoreReport): void {
   )
 }
 
-/** What `git-branch` and `redeploy` would do; a dry run reads no value. */
+/**
+ * What `git-branch` and `redeploy` would do; a dry run reads no value. A new
+ * store's variables' names are known only once it is made: what is checked
+ * then is said, since the dry run cannot check it.
+ */
 function describePreview({
+  kind,
   gitBranch,
   redeploy
 }: {
+  kind: 'would-create' | 'would-reuse'
   gitBranch?: string
   redeploy: boolean
 }): string {
@@ -319,7 +331,11 @@ function describePreview({
   const then = redeploy
     ? ", and redeploy the branch's newest preview if it was built before them"
     : ''
-  return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.`
+  const check =
+    kind === 'would-create'
+      ? ` Once the store is made, and before it is connected, would check that branch ${gitBranch} has no variable of the store's names that someone else set (the names are known only then).`
+      : ''
+  return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`
 }
 
 function describeConnection(

@@ -304,7 +304,19 @@ export function readPlans(body: unknown, answer: string): BillingPlan[] {
 export function readProject(body: unknown, answer: string): VercelProject {
   const place = { answer, field: '' }
   const read = reader(object(body, place), place)
-  return defined({ id: read('id', segment), name: read('name', string) })
+  const link = read('link', nullable(object))
+  return defined({
+    id: read('id', segment),
+    name: read('name', string),
+    productionBranch:
+      (link &&
+        optional(
+          field(link, 'productionBranch'),
+          at(place, 'link.productionBranch'),
+          nullable(string)
+        )) ??
+      undefined
+  })
 }
 
 /** `{ envs }`, or one variable alone (the answer to a filter by id). */

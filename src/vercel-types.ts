@@ -53,6 +53,11 @@ export interface StoreNotification {
 export interface VercelProject {
   id?: string
   name?: string
+  /**
+   * The branch production deploys from (`link.productionBranch`), where the
+   * project is linked to a Git repository.
+   */
+  productionBranch?: string
 }
 
 export type MetadataValue = string | number | boolean | string[] | number[]
