@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROUTES, startEmulator, type Emulator } from '../emulator/index.ts'
-import { runBundle, type RunOptions } from '../harness/run-action.ts'
+import { runAction, runBundle, type RunOptions } from '../harness/run-action.ts'
 import { errorLine, neonIdInputs, warningLines } from './support/run-result.ts'
 
-// Issue 10's data-loss and hostile-answer defects (5, 7, 9, 10, 11, 12),
-// each through dist/index.js against the emulator.
+// Issue 10's data-loss and hostile-answer defects (5, 7, 9, 10, 11, 12)
+// against the emulator: the three repositories' whole life through
+// dist/index.js, the rest in-process with the clock injected.
 
 const WEB = 'prj_emuWeb0001'
 const API = 'prj_emuApi0001'
@@ -24,6 +25,10 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 function run(options: RunOptions) {
+  return runAction({ pullRequest: 42, ...options })
+}
+
+function runThroughBundle(options: RunOptions) {
   return runBundle({ pullRequest: 42, ...options })
 }
 
@@ -63,15 +68,18 @@ async function listedJson(id: string): Promise<Record<string, unknown>> {
 
 describe('defect 5: default names are unique per repository, owner included', () => {
   it('gives acme/web, acme-labs/web and acme/labs-web PR 42 three stores, and closing one leaves the others connected', async () => {
-    const web = await run({
+    const web = await runThroughBundle({
       repository: 'acme/web',
       inputs: inputs({ project: WEB })
     })
-    const labs = await run({
+    const labs = await runThroughBundle({
       repository: 'acme-labs/web',
       inputs: inputs({ project: API, 'env-prefix': 'PR42_' })
     })
-    const labsWeb = await run({ repository: 'acme/labs-web', inputs: inputs() })
+    const labsWeb = await runThroughBundle({
+      repository: 'acme/labs-web',
+      inputs: inputs()
+    })
     for (const result of [web, labs, labsWeb]) {
       expect(result.exitCode).toBe(0)
       expect(result.outputs.created).toBe('true')
@@ -83,7 +91,7 @@ describe('defect 5: default names are unique per repository, owner included', ()
       [web, labs, labsWeb].map(({ outputs }) => outputs['external-id'])
     ).toEqual(['acme/web#42', 'acme-labs/web#42', 'acme/labs-web#42'])
 
-    const close = await run({
+    const close = await runThroughBundle({
       repository: 'acme-labs/web',
       inputs: inputs({ state: 'absent' })
     })

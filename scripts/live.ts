@@ -82,7 +82,8 @@ function redactFor(names: string[]): (text: string) => string {
 async function life(
   name: 'live' | 'emulator',
   lifeTarget: Target,
-  url: string
+  url: string,
+  stepCount?: number
 ): Promise<{ result: LifeResult; proxy: RecordingProxy }> {
   const redact = redactFor([
     lifeTarget.token,
@@ -99,7 +100,8 @@ async function life(
       key,
       envPrefix,
       timeoutSeconds,
-      redact
+      redact,
+      stepCount
     })
     for (const step of result.steps) {
       const outcome = step.exitCode === null ? 'probe' : `exit ${step.exitCode}`
@@ -134,11 +136,17 @@ function emulatorTarget(emulator: Awaited<ReturnType<typeof startEmulator>>) {
 
 const live = await life('live', target, apiUrl)
 // A store that Vercel provisions answers `initializing` first (api-notes);
-// the emulator's store is available at its first read.
+// the emulator's store answers so until its first read. The emulator goes
+// as far as the live life went: only steps both ran can be compared.
 const emulator = await startEmulator({ initializingReads: 1 })
 let emulated: Awaited<ReturnType<typeof life>>
 try {
-  emulated = await life('emulator', emulatorTarget(emulator), emulator.url)
+  emulated = await life(
+    'emulator',
+    emulatorTarget(emulator),
+    emulator.url,
+    live.result.steps.length
+  )
 } finally {
   await emulator.close()
 }

@@ -60,6 +60,8 @@ export async function runLife(options: {
   envPrefix: string
   timeoutSeconds: number
   redact: (text: string) => string
+  /** Run only this many of the life's steps (default all). */
+  stepCount?: number
 }): Promise<LifeResult> {
   const { target, proxy, key, envPrefix, redact } = options
   const base = {
@@ -132,7 +134,7 @@ export async function runLife(options: {
   let projectId = ''
   let cleanup: LifeResult['cleanup']
   try {
-    for (const step of plan) {
+    for (const step of plan.slice(0, options.stepCount)) {
       proxy.step = step.name
       if (step.probe) {
         const answer = await step.probe(storeId, projectId)
