@@ -395,7 +395,11 @@ function printTable(): void {
         : `≤ ${ratio.toFixed(2)} ${verdict(result.ratio <= ratio)}`,
       `${mib(result.actionMaxRssMiB)} (${mib(result.baselineMaxRssMiB)})`
     ])
-    if (result.requests.join() !== result.neededRequests.join()) {
+    // Requests sent together arrive in either order: compare them as a set.
+    if (
+      [...result.requests].sort().join() !==
+      [...result.neededRequests].sort().join()
+    ) {
       rows.push([
         '',
         `needed: ${result.neededRequests.join(', ')}`,
