@@ -4,8 +4,9 @@ import { runAction, runBundle, type RunOptions } from '../harness/run-action.ts'
 import { errorLine, neonIdInputs, warningLines } from './support/run-result.ts'
 
 // Issue 10's data-loss and hostile-answer defects (5, 7, 9, 10, 11, 12)
-// against the emulator: the three repositories' whole life through
-// dist/index.js, the rest in-process with the clock injected.
+// against the emulator. Each has a test through dist/index.js but 11, whose
+// pauses would be real there and run in-process on the injected clock; the
+// variants of each defect run in-process too.
 
 const WEB = 'prj_emuWeb0001'
 const API = 'prj_emuApi0001'
@@ -134,7 +135,9 @@ describe('defect 7: ids of . or .. never reach a path', () => {
       status: 200,
       body: { stores: [{ ...(await listedJson(store.id)), id: '..' }] }
     })
-    const result = await run({ inputs: inputs({ state: 'absent' }) })
+    const result = await runThroughBundle({
+      inputs: inputs({ state: 'absent' })
+    })
     expect(errorLine(result)).toBe(
       `::error::Vercel's answer to GET /v1/storage/stores has "stores[0].id" as "..", which is not an id; check "api-url", or try again if Vercel is having an incident.`
     )
@@ -169,7 +172,9 @@ describe('defect 9: a store on two listing pages is one store', () => {
 
   it('sends exactly one DELETE for a store listed on two pages', async () => {
     const store = await listTwice()
-    const result = await run({ inputs: inputs({ state: 'absent' }) })
+    const result = await runThroughBundle({
+      inputs: inputs({ state: 'absent' })
+    })
     expect(result.exitCode).toBe(0)
     expect(result.outputs.deleted).toBe('true')
     expect(
@@ -185,7 +190,7 @@ describe('defect 10: an api-url ending in a bare ? or #', () => {
   it.each(['?', '#', '/?', '?#'])(
     'refuses api-url ending in %s before any request',
     async (ending) => {
-      const result = await run({
+      const result = await runThroughBundle({
         inputs: inputs({ 'api-url': `${emulator.url}${ending}` })
       })
       expect(errorLine(result)).toContain(
@@ -220,7 +225,7 @@ describe('defect 12: wrongly typed fields fail on one line naming the field', ()
       status: 200,
       body: { stores: [{ id: 'store_1', name: 42, type: 'integration' }] }
     })
-    const result = await run({ inputs: inputs() })
+    const result = await runThroughBundle({ inputs: inputs() })
     expect(errorLine(result)).toBe(
       `::error::Vercel's answer to GET /v1/storage/stores has "stores[0].name" as a number, not a string; check "api-url", or try again if Vercel is having an incident.`
     )
