@@ -92,6 +92,36 @@ async function readReport(): Promise<Report> {
   return JSON.parse(await readFile(join(dir, 'live-report.json'), 'utf8'))
 }
 
+/**
+ * A report as `npm run live` writes it, whose live listing carries a store's
+ * id, name and status, and any other keys given.
+ */
+function listingReport(extra: Record<string, string> = {}): ShapeReport {
+  return {
+    steps: [
+      {
+        name: 'reuse',
+        live: [
+          {
+            route: 'GET /v1/storage/stores',
+            statuses: [200],
+            shape: {
+              $: 'object',
+              '$.stores': 'array',
+              '$.stores[]': 'object',
+              '$.stores[].id': 'string',
+              '$.stores[].name': 'string',
+              '$.stores[].status': 'string',
+              ...extra
+            }
+          }
+        ],
+        emulator: []
+      }
+    ]
+  }
+}
+
 describe('npm run live', () => {
   it('without a token exits non-zero, says what to set, and sends no request', async () => {
     const emulator = await startTarget()
@@ -199,29 +229,7 @@ describe('the emulator shaped by a live report', () => {
   it('drops keys the live answers lacked and names keys it cannot invent', async () => {
     // A listing as the live report records it: no externalId, and a key
     // (region) the emulator does not know.
-    const report: ShapeReport = {
-      steps: [
-        {
-          name: 'reuse',
-          live: [
-            {
-              route: 'GET /v1/storage/stores',
-              statuses: [200],
-              shape: {
-                $: 'object',
-                '$.stores': 'array',
-                '$.stores[]': 'object',
-                '$.stores[].id': 'string',
-                '$.stores[].name': 'string',
-                '$.stores[].status': 'string',
-                '$.stores[].region': 'string'
-              }
-            }
-          ],
-          emulator: []
-        }
-      ]
-    }
+    const report = listingReport({ '$.stores[].region': 'string' })
 
     const shaped = await startEmulator({
       listIncludesExternalId: true,
@@ -279,28 +287,7 @@ describe('npm run emulator -- --shapes', () => {
   }
 
   it('serves answers with only the keys of the report’s live answers', async () => {
-    const report: ShapeReport = {
-      steps: [
-        {
-          name: 'reuse',
-          live: [
-            {
-              route: 'GET /v1/storage/stores',
-              statuses: [200],
-              shape: {
-                $: 'object',
-                '$.stores': 'array',
-                '$.stores[]': 'object',
-                '$.stores[].id': 'string',
-                '$.stores[].name': 'string',
-                '$.stores[].status': 'string'
-              }
-            }
-          ],
-          emulator: []
-        }
-      ]
-    }
+    const report = listingReport()
     const reportPath = join(dir, 'report.json')
     await writeFile(reportPath, JSON.stringify(report))
     const cli = startCli([
