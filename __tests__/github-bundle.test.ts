@@ -1,5 +1,6 @@
-// Issue 13 through dist/: the comment's whole life on the bundle, and the
-// default path's start-up, which must not load @actions/github at all.
+// Issue 13 through dist/: the comment's whole life and a nightly prune on
+// the bundle, and the default path's start-up, which must not load
+// @actions/github at all.
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -11,6 +12,7 @@ import {
   type GitHubEmulator
 } from '../emulator/github/index.ts'
 import { BUNDLE, runBundle } from '../harness/run-action.ts'
+import { pullRequestStoreName } from '../src/naming.ts'
 import { neonIdInputs, warningLines } from './support/run-result.ts'
 
 let emulator: Emulator
@@ -78,6 +80,58 @@ describe('the bundle', () => {
     expect(ours()[0].body).toMatch(/Vercel store deleted/)
     expect(ours()[0].body).toContain(`<code>${storeId}</code> was deleted`)
     expect(github.comments('acme', 'web', pull.number)[0]).toEqual(other)
+  })
+
+  it('prunes exactly the stores of closed pull requests, after a dry run that deletes nothing', async () => {
+    const acmeWeb = { owner: 'acme', repo: 'web' }
+    const closed = github.seedPull({ ...acmeWeb, head: 'one', state: 'closed' })
+    const open = github.seedPull({ ...acmeWeb, head: 'two' })
+    // Another owner's repository of the same name, its pull request closed.
+    github.seedPull({
+      owner: 'other',
+      repo: 'web',
+      head: 'one',
+      state: 'closed'
+    })
+    const { neon } = emulator.installations
+    const seed = (name: string) =>
+      emulator.seedStore({
+        installationId: neon.id,
+        productIdOrSlug: neon.products[0].id,
+        name
+      })
+    const ofClosed = seed(pullRequestStoreName(acmeWeb, closed.number))
+    const kept = [
+      seed(pullRequestStoreName(acmeWeb, open.number)),
+      seed(pullRequestStoreName({ owner: 'other', repo: 'web' }, 1)),
+      seed('web-pr-1')
+    ].map(({ id }) => id)
+    const prune = (extra: Record<string, string> = {}) =>
+      runBundle({
+        eventName: 'schedule',
+        githubApiUrl: github.url,
+        inputs: neonIdInputs(emulator, {
+          state: 'prune',
+          'github-token': github.token,
+          ...extra
+        })
+      })
+    const ids = () => emulator.stores().map(({ id }) => id)
+
+    const dryRun = await prune({ 'dry-run': 'true' })
+    expect(dryRun.exitCode).toBe(0)
+    expect(dryRun.outputs['deleted-count']).toBe('0')
+    expect(dryRun.stdout).toContain(ofClosed.id)
+    expect(ids().sort()).toEqual([ofClosed.id, ...kept].sort())
+
+    const result = await prune()
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['deleted-store-ids']).toBe(
+      JSON.stringify([ofClosed.id])
+    )
+    expect(result.outputs['deleted-count']).toBe('1')
+    expect(result.summary).toContain(`&#35;${closed.number}`)
+    expect(ids().sort()).toEqual([...kept].sort())
   })
 
   it('runs the default path without @actions/github on disk; a comment then cannot load it', async () => {
