@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROUTES, startEmulator, type Emulator } from '../emulator/index.ts'
 import { runAction } from '../harness/run-action.ts'
+import { readEnvList } from '../src/project-answers.ts'
 import {
-  readEnvList,
   readInstallations,
   readProducts,
   readStoreAnswer,

@@ -45914,7 +45914,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(844);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5675);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45923,7 +45923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 844:
+/***/ 5675:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52405,6 +52405,110 @@ function teamFromEnv(env) {
     return orgId.startsWith('team_') ? orgId : '';
 }
 
+;// CONCATENATED MODULE: ./src/project-answers.ts
+/**
+ * The shapes of the answers about a project: the project itself, its
+ * environment variables (listed, read one by one, written) and its
+ * deployments (listed, and the redeploy's answer). Checked field by field
+ * as `vercel-answers.ts` checks the stores' answers, with the same helpers
+ * from `answer-shape.ts`, so a wrongly typed field fails on one line naming
+ * the answer and the field.
+ */
+
+function project_answers_readProject(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    const link = read('link', nullable(object));
+    return defined({
+        id: read('id', segment),
+        name: read('name', string),
+        productionBranch: (link &&
+            optional(field(link, 'productionBranch'), at(place, 'link.productionBranch'), nullable(string))) ??
+            undefined
+    });
+}
+/** `{ envs }`, or one variable alone (the answer to a filter by id). */
+function readEnvList(body, answer) {
+    const place = { answer, field: '' };
+    const envs = object(body, place);
+    if (!Object.hasOwn(envs, 'envs'))
+        return [readEnvVar(envs, place)];
+    return (optional(field(envs, 'envs'), at(place, 'envs'), (value, where) => list(value, where, readEnvVar)) ?? []);
+}
+function readEnvValue(body, answer) {
+    return readEnvVar(body, { answer, field: '' });
+}
+function readEnvVar(value, place) {
+    const read = reader(object(value, place), place);
+    return defined({
+        id: read('id', segment),
+        key: read('key', string),
+        type: read('type', string),
+        value: read('value', string),
+        decrypted: read('decrypted', answer_shape_boolean),
+        target: read('target', (target, where) => typeof target === 'string' ? target : strings(target, where)),
+        contentHint: read('contentHint', nullable((hint, where) => {
+            const readHint = reader(object(hint, where), where);
+            return defined({
+                type: readHint('type', string),
+                storeId: readHint('storeId', string)
+            });
+        })),
+        gitBranch: read('gitBranch', nullable(string)),
+        comment: read('comment', string),
+        createdAt: read('createdAt', number),
+        updatedAt: read('updatedAt', number)
+    });
+}
+function readEnvWriteAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const source = object(body, place);
+    const created = field(source, 'created');
+    const failed = optional(field(source, 'failed'), at(place, 'failed'), (value, where) => list(value, where, (item, itemPlace) => {
+        const error = optional(field(object(item, itemPlace), 'error'), at(itemPlace, 'error'), object);
+        const readError = reader(error ?? {}, at(itemPlace, 'error'));
+        return defined({
+            code: readError('code', string),
+            message: readError('message', string),
+            key: readError('key', string)
+        });
+    }));
+    return {
+        created: optional(created, at(place, 'created'), (value, where) => Array.isArray(value)
+            ? list(value, where, readEnvVar)
+            : [readEnvVar(value, where)]) ?? [],
+        failed: failed ?? []
+    };
+}
+// A deployment's id reaches the outputs (`redeployed-deployment-id`), the
+// log and the comment: only Vercel's form of it is read.
+const deploymentId = matching(/^dpl_[A-Za-z0-9]+$/, 'a deployment id');
+function readDeploymentList(body, answer) {
+    const place = { answer, field: '' };
+    return list(field(object(body, place), 'deployments'), at(place, 'deployments'), (item, where) => {
+        const read = reader(object(item, where), where);
+        const id = read('uid', deploymentId);
+        if (id === undefined)
+            fail(at(where, 'uid'), undefined, 'a string');
+        return defined({
+            id,
+            name: read('name', string),
+            url: read('url', webAddress),
+            // `created` is the older name of the same time.
+            createdAt: read('createdAt', number) ?? read('created', number)
+        });
+    });
+}
+/** A deployment as `POST /v13/deployments` answers: the new one. */
+function readDeploymentAnswer(body, answer) {
+    const place = { answer, field: '' };
+    const read = reader(object(body, place), place);
+    const id = read('id', deploymentId);
+    if (id === undefined)
+        fail(at(place, 'id'), undefined, 'a string');
+    return defined({ id, url: read('url', webAddress) });
+}
+
 ;// CONCATENATED MODULE: ./src/vercel-answers.ts
 /**
  * The shapes of Vercel's answers, checked field by field before anything
@@ -52599,99 +52703,6 @@ function readPlans(body, answer) {
         fail(at(place, 'plans'), undefined, 'a list');
     return plans;
 }
-function vercel_answers_readProject(body, answer) {
-    const place = { answer, field: '' };
-    const read = reader(object(body, place), place);
-    const link = read('link', nullable(object));
-    return defined({
-        id: read('id', segment),
-        name: read('name', string),
-        productionBranch: (link &&
-            optional(field(link, 'productionBranch'), at(place, 'link.productionBranch'), nullable(string))) ??
-            undefined
-    });
-}
-/** `{ envs }`, or one variable alone (the answer to a filter by id). */
-function readEnvList(body, answer) {
-    const place = { answer, field: '' };
-    const envs = object(body, place);
-    if (!Object.hasOwn(envs, 'envs'))
-        return [readEnvVar(envs, place)];
-    return (optional(field(envs, 'envs'), at(place, 'envs'), (value, where) => list(value, where, readEnvVar)) ?? []);
-}
-function readEnvValue(body, answer) {
-    return readEnvVar(body, { answer, field: '' });
-}
-function readEnvVar(value, place) {
-    const read = reader(object(value, place), place);
-    return defined({
-        id: read('id', segment),
-        key: read('key', string),
-        type: read('type', string),
-        value: read('value', string),
-        decrypted: read('decrypted', answer_shape_boolean),
-        target: read('target', (target, where) => typeof target === 'string' ? target : strings(target, where)),
-        contentHint: read('contentHint', nullable((hint, where) => {
-            const readHint = reader(object(hint, where), where);
-            return defined({
-                type: readHint('type', string),
-                storeId: readHint('storeId', string)
-            });
-        })),
-        gitBranch: read('gitBranch', nullable(string)),
-        comment: read('comment', string),
-        createdAt: read('createdAt', number),
-        updatedAt: read('updatedAt', number)
-    });
-}
-function readEnvWriteAnswer(body, answer) {
-    const place = { answer, field: '' };
-    const source = object(body, place);
-    const created = field(source, 'created');
-    const failed = optional(field(source, 'failed'), at(place, 'failed'), (value, where) => list(value, where, (item, itemPlace) => {
-        const error = optional(field(object(item, itemPlace), 'error'), at(itemPlace, 'error'), object);
-        const readError = reader(error ?? {}, at(itemPlace, 'error'));
-        return defined({
-            code: readError('code', string),
-            message: readError('message', string),
-            key: readError('key', string)
-        });
-    }));
-    return {
-        created: optional(created, at(place, 'created'), (value, where) => Array.isArray(value)
-            ? list(value, where, readEnvVar)
-            : [readEnvVar(value, where)]) ?? [],
-        failed: failed ?? []
-    };
-}
-// A deployment's id reaches the outputs (`redeployed-deployment-id`), the
-// log and the comment: only Vercel's form of it is read.
-const deploymentId = matching(/^dpl_[A-Za-z0-9]+$/, 'a deployment id');
-function readDeploymentList(body, answer) {
-    const place = { answer, field: '' };
-    return list(field(object(body, place), 'deployments'), at(place, 'deployments'), (item, where) => {
-        const read = reader(object(item, where), where);
-        const id = read('uid', deploymentId);
-        if (id === undefined)
-            fail(at(where, 'uid'), undefined, 'a string');
-        return defined({
-            id,
-            name: read('name', string),
-            url: read('url', webAddress),
-            // `created` is the older name of the same time.
-            createdAt: read('createdAt', number) ?? read('created', number)
-        });
-    });
-}
-/** A deployment as `POST /v13/deployments` answers: the new one. */
-function readDeploymentAnswer(body, answer) {
-    const place = { answer, field: '' };
-    const read = reader(object(body, place), place);
-    const id = read('id', deploymentId);
-    if (id === undefined)
-        fail(at(place, 'id'), undefined, 'a string');
-    return defined({ id, url: read('url', webAddress) });
-}
 
 ;// CONCATENATED MODULE: ./src/vercel-api.ts
 /**
@@ -52699,8 +52710,11 @@ function readDeploymentAnswer(body, answer) {
  * (which the emulator serves, so that the two cannot drift apart), and
  * `VercelApi`, one method per endpoint. The shapes it sends and reads are in
  * `vercel-types.ts`; every answer goes through a reader of
- * `vercel-answers.ts` before anything uses it.
+ * `vercel-answers.ts` (stores, installations, products, plans) or
+ * `project-answers.ts` (projects, variables, deployments) before anything
+ * uses it.
  */
+
 
 
 /**
@@ -52822,7 +52836,7 @@ class VercelApi {
     /** `GET /v9/projects/{idOrName}` (documented). */
     async getProject(idOrName) {
         const path = pathOf('getProject', { idOrName });
-        return vercel_answers_readProject(await this.client.get(path), `GET ${path}`);
+        return project_answers_readProject(await this.client.get(path), `GET ${path}`);
     }
     /**
      * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel

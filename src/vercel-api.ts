@@ -3,7 +3,9 @@
  * (which the emulator serves, so that the two cannot drift apart), and
  * `VercelApi`, one method per endpoint. The shapes it sends and reads are in
  * `vercel-types.ts`; every answer goes through a reader of
- * `vercel-answers.ts` before anything uses it.
+ * `vercel-answers.ts` (stores, installations, products, plans) or
+ * `project-answers.ts` (projects, variables, deployments) before anything
+ * uses it.
  */
 import { ActionError, VercelApiError, VercelResponseError } from './errors.ts'
 import type { VercelClient } from './vercel-client.ts'
@@ -13,10 +15,12 @@ import {
   readEnvList,
   readEnvValue,
   readEnvWriteAnswer,
+  readProject
+} from './project-answers.ts'
+import {
   readInstallations,
   readPlans,
   readProducts,
-  readProject,
   readStoreAnswer,
   readStorePage
 } from './vercel-answers.ts'
