@@ -48470,7 +48470,16 @@ function isObject(value) {
 }
 /** The object without its undefined fields, so spreading it keeps others'. */
 function defined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
+    // A plain loop: this runs for every store of a listing, and building the
+    // entries and their filtered copy took a tenth of a 10,000-store lookup.
+    // Its keys are the reader's own field names, never an answer's.
+    const source = value;
+    const result = {};
+    for (const key of Object.keys(source)) {
+        if (source[key] !== undefined)
+            result[key] = source[key];
+    }
+    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/error-body.ts

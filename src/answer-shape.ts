@@ -212,7 +212,13 @@ export function isObject(value: unknown): value is JsonObject {
 
 /** The object without its undefined fields, so spreading it keeps others'. */
 export function defined<T extends object>(value: T): T {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, entry]) => entry !== undefined)
-  ) as T
+  // A plain loop: this runs for every store of a listing, and building the
+  // entries and their filtered copy took a tenth of a 10,000-store lookup.
+  // Its keys are the reader's own field names, never an answer's.
+  const source = value as Record<string, unknown>
+  const result: Record<string, unknown> = {}
+  for (const key of Object.keys(source)) {
+    if (source[key] !== undefined) result[key] = source[key]
+  }
+  return result as T
 }
