@@ -87,6 +87,18 @@ describe('answer readers', () => {
     expect(readStoreAnswer(body, 'GET x')).toEqual({})
   })
 
+  it('checks a metadata field whose __proto__ carries wrongly typed keywords, and inherits none', () => {
+    const body = JSON.parse(
+      '{"products": [{"id": "iap_1", "metadataSchema": {"type": "object", "properties": {"region": {"__proto__": {"type": 42, "enum": "notalist"}, "description": "d"}}}}]}'
+    )
+    const [product] = readProducts(body, 'GET p').products
+    const region = product.metadataSchema?.properties?.region
+    expect(Object.hasOwn(region ?? {}, 'description')).toBe(true)
+    expect(region?.type).toBeUndefined()
+    expect(region?.enum).toBeUndefined()
+    expect(Object.getPrototypeOf(region)).toBe(Object.prototype)
+  })
+
   it('checks installations, products and env lists', () => {
     expect(() =>
       readInstallations([{ id: 'icfg_1', integration: { name: 3 } }], 'GET i')

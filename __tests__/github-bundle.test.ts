@@ -86,7 +86,9 @@ describe('the bundle', () => {
     const acmeWeb = { owner: 'acme', repo: 'web' }
     const closed = github.seedPull({ ...acmeWeb, head: 'one', state: 'closed' })
     const open = github.seedPull({ ...acmeWeb, head: 'two' })
-    // Another owner's repository of the same name, its pull request closed.
+    // Another owner's repository of the same name, its pull request closed:
+    // the prune reads only acme/web's open pull requests, so this one only
+    // stands for the owner whose store below must stay.
     github.seedPull({
       owner: 'other',
       repo: 'web',

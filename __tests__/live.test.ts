@@ -1,96 +1,20 @@
 /**
  * `npm run live` against an emulator standing in for Vercel (its `api-url`),
- * as a maintainer with a token would run it against the real API.
+ * as a maintainer with a token would run it against the real API: without a
+ * token, and a whole life with no difference; the emulator shaped by a
+ * report. A differing target and a failing step are in
+ * live-differences.test.ts, so that the two files run side by side.
  */
-import { execFile, spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { spawn } from 'node:child_process'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startEmulator } from '../emulator/index.ts'
-import type {
-  Emulator,
-  EmulatorOptions,
-  ShapeReport
-} from '../emulator/index.ts'
+import type { ShapeReport } from '../emulator/index.ts'
+import { ROOT, runLive, useLiveCheck } from './support/live.ts'
 
-const ROOT = join(import.meta.dirname, '..')
-
-let dir: string
-let target: Emulator | undefined
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'live-test-'))
-})
-afterEach(async () => {
-  await target?.close()
-  target = undefined
-  await rm(dir, { recursive: true, force: true })
-})
-
-interface LiveRun {
-  exitCode: number | null
-  stdout: string
-  stderr: string
-}
-
-function runLive(env: Record<string, string>): Promise<LiveRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['scripts/live.ts'],
-      {
-        cwd: ROOT,
-        // Nothing of the test's own environment: no token can leak in.
-        env: { PATH: process.env.PATH ?? '', ...env },
-        timeout: 60_000
-      },
-      (error, stdout, stderr) => {
-        const exitCode = error
-          ? typeof error.code === 'number'
-            ? error.code
-            : null
-          : 0
-        resolve({ exitCode, stdout, stderr })
-      }
-    )
-  })
-}
-
-/** A target like Vercel: its stores answer `initializing` first. */
-async function startTarget(options: EmulatorOptions = {}) {
-  target = await startEmulator({ initializingReads: 1, ...options })
-  return target
-}
-
-function liveEnv(emulator: Emulator, overrides: Record<string, string> = {}) {
-  return {
-    VERCEL_TOKEN: emulator.token,
-    VERCEL_TEAM: emulator.team.slug,
-    VERCEL_INTEGRATION: 'neon',
-    VERCEL_PRODUCT: 'neon',
-    VERCEL_PROJECT: 'web',
-    LIVE_API_URL: emulator.url,
-    LIVE_REPORT: join(dir, 'live-report.json'),
-    ...overrides
-  }
-}
-
-interface Report extends ShapeReport {
-  differences: { step: string; route: string; path: string }[]
-  questions: Record<string, unknown>
-  lives: {
-    live: {
-      steps: { name: string; exitCode: number | null }[]
-      cleanup: { removed: number; failures: string[] }
-    }
-    emulator: { steps: { name: string; exitCode: number | null }[] }
-  }
-}
-
-async function readReport(): Promise<Report> {
-  return JSON.parse(await readFile(join(dir, 'live-report.json'), 'utf8'))
-}
+const live = useLiveCheck()
+const { startTarget, liveEnv, readReport } = live
 
 /**
  * A report as `npm run live` writes it, whose live listing carries a store's
@@ -177,50 +101,10 @@ describe('npm run live', () => {
         .filter((v) => v.contentHint || v.gitBranch)
     ).toEqual([])
     // The report holds shapes and redacted errors, never a token or a value.
-    const text = await readFile(join(dir, 'live-report.json'), 'utf8')
+    const text = await readFile(live.reportPath(), 'utf8')
     expect(text).not.toContain(emulator.token)
     for (const value of emulator.secretValues()) {
       expect(text).not.toContain(value)
-    }
-  })
-
-  // One run for both, as each run of the script starts the bundle fourteen
-  // times: a live API that differs (its listing carries externalId) and a
-  // step that fails (the project does not exist).
-  it('reports each difference from the emulator, removes the store when a step fails, and compares only the steps the live run reached', async () => {
-    const emulator = await startTarget({ listIncludesExternalId: true })
-
-    const run = await runLive(
-      liveEnv(emulator, { VERCEL_PROJECT: 'no-such-project' })
-    )
-
-    expect(run.exitCode).toBe(1)
-    const report = await readReport()
-    expect(report.questions.externalIdInListing).toBe(true)
-    expect(report.differences).toContainEqual({
-      step: 'reuse',
-      route: 'GET /v1/storage/stores',
-      path: '$.stores[].externalId',
-      live: 'string',
-      emulator: 'absent'
-    })
-    expect(run.stdout).toContain(
-      'reuse · GET /v1/storage/stores · $.stores[].externalId: live string, emulator absent'
-    )
-
-    expect(report.lives.live.steps.at(-1)).toMatchObject({
-      name: 'connect',
-      exitCode: 1
-    })
-    expect(report.lives.live.cleanup).toEqual({ removed: 1, failures: [] })
-    expect(emulator.stores()).toEqual([])
-    const reached = ['create', 'reuse', 'wait', 'connect']
-    expect(report.lives.emulator.steps.map(({ name }) => name)).toEqual(reached)
-    // The project was found by the emulator and not by the live target, so
-    // connect differs too; the steps after it ran in neither life.
-    expect(report.differences.map(({ step }) => step)).toContain('connect')
-    for (const { step } of report.differences) {
-      expect([...reached, 'cleanup']).toContain(step)
     }
   })
 })
@@ -288,7 +172,7 @@ describe('npm run emulator -- --shapes', () => {
 
   it('serves answers with only the keys of the report’s live answers', async () => {
     const report = listingReport()
-    const reportPath = join(dir, 'report.json')
+    const reportPath = join(live.dir(), 'report.json')
     await writeFile(reportPath, JSON.stringify(report))
     const cli = startCli([
       '--token',
@@ -337,7 +221,7 @@ describe('npm run emulator -- --shapes', () => {
   })
 
   it('refuses a file that is not a live report', async () => {
-    const reportPath = join(dir, 'not-a-report.json')
+    const reportPath = join(live.dir(), 'not-a-report.json')
     await writeFile(reportPath, '{"stores": []}')
     const cli = startCli(['--shapes', reportPath])
 

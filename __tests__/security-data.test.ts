@@ -187,10 +187,16 @@ describe('defect 9: a store on two listing pages is one store', () => {
 })
 
 describe('defect 10: an api-url ending in a bare ? or #', () => {
-  it.each(['?', '#', '/?', '?#'])(
+  // The review's two endings through the bundle, their variants in-process.
+  it.each([
+    ['?', runThroughBundle],
+    ['#', runThroughBundle],
+    ['/?', run],
+    ['?#', run]
+  ])(
     'refuses api-url ending in %s before any request',
-    async (ending) => {
-      const result = await runThroughBundle({
+    async (ending, runner) => {
+      const result = await runner({
         inputs: inputs({ 'api-url': `${emulator.url}${ending}` })
       })
       expect(errorLine(result)).toContain(

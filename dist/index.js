@@ -48314,7 +48314,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 ;// CONCATENATED MODULE: ./src/answer-shape.ts
 /**
  * The checks every reader of an answer is built from (`vercel-answers.ts`,
- * `error-body.ts`): each takes a value and where in which answer it was
+ * `project-answers.ts`, `error-body.ts`): each takes a value and where in which answer it was
  * found, and returns the value typed, or fails with one line naming the
  * answer and the field.
  */
@@ -48472,12 +48472,25 @@ function isObject(value) {
 function defined(value) {
     // A plain loop: this runs for every store of a listing, and building the
     // entries and their filtered copy took a tenth of a 10,000-store lookup.
-    // Its keys are the reader's own field names, never an answer's.
+    // A metadata field spreads the answer's own keys in, `__proto__` among
+    // them: that one is written as a field, never as the copy's prototype.
     const source = value;
     const result = {};
     for (const key of Object.keys(source)) {
-        if (source[key] !== undefined)
-            result[key] = source[key];
+        const entry = source[key];
+        if (entry === undefined)
+            continue;
+        if (key === '__proto__') {
+            Object.defineProperty(result, key, {
+                value: entry,
+                enumerable: true,
+                writable: true,
+                configurable: true
+            });
+        }
+        else {
+            result[key] = entry;
+        }
     }
     return result;
 }
@@ -52520,12 +52533,15 @@ function readDeploymentAnswer(body, answer) {
 
 ;// CONCATENATED MODULE: ./src/vercel-answers.ts
 /**
- * The shapes of Vercel's answers, checked field by field before anything
- * reads them. A field of the wrong type (a number for a name, an object for
- * a list) fails the step with one line naming the answer and the field,
- * instead of a `TypeError` deep inside the action. Each reader copies only
- * the fields the action reads, so nothing else in an answer, however large
- * or deeply nested, is ever walked. Hand-written rather than a compiled JSON
+ * The shapes of Vercel's answers about stores, installations, products and
+ * plans (`project-answers.ts` reads those about projects), checked field by
+ * field before anything reads them. A field of the wrong type (a number for
+ * a name, an object for a list) fails the step with one line naming the
+ * answer and the field, instead of a `TypeError` deep inside the action.
+ * Each reader copies only the fields the action reads (a metadata field
+ * keeps its other keys, one level deep, for the form it describes), so
+ * nothing deeper in an answer, however large or nested, is ever walked.
+ * Hand-written rather than a compiled JSON
  * Schema: a validator compiled at run time would cost the cold start more
  * than these few checks take.
  */

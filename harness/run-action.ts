@@ -290,10 +290,33 @@ const RUN_VARIABLE =
 /**
  * `run()` from src/main.ts in this process: its environment set, its stdout
  * and stderr captured, and a virtual clock for its pauses, which the
- * emulator's clock follows. Runs in one process must not overlap; vitest runs
- * the tests of a file one after another.
+ * emulator's clock follows. Runs in one process must not overlap: vitest runs
+ * the tests of a file, and the files of a worker, one after another, and a
+ * run still going (its test timed out) makes the next one fail at once
+ * rather than share its environment and stdout.
  */
+let runInProgress = false
+
 async function runInProcess(env: Record<string, string>): Promise<{
+  exitCode: number | null
+  stdout: string
+  stderr: string
+  virtualWaitMs: number
+}> {
+  if (runInProgress) {
+    throw new Error(
+      'An in-process run is still going (its test timed out?): runs in one process must not overlap'
+    )
+  }
+  runInProgress = true
+  try {
+    return await runIsolated(env)
+  } finally {
+    runInProgress = false
+  }
+}
+
+async function runIsolated(env: Record<string, string>): Promise<{
   exitCode: number | null
   stdout: string
   stderr: string

@@ -395,7 +395,8 @@ function printTable(): void {
         : `≤ ${ratio.toFixed(2)} ${verdict(result.ratio <= ratio)}`,
       `${mib(result.actionMaxRssMiB)} (${mib(result.baselineMaxRssMiB)})`
     ])
-    // Requests sent together arrive in either order: compare them as a set.
+    // Requests sent together arrive in either order, so only which requests
+    // were made is compared here; round-trips.test.ts checks their order.
     if (
       [...result.requests].sort().join() !==
       [...result.neededRequests].sort().join()

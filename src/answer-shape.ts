@@ -1,6 +1,6 @@
 /**
  * The checks every reader of an answer is built from (`vercel-answers.ts`,
- * `error-body.ts`): each takes a value and where in which answer it was
+ * `project-answers.ts`, `error-body.ts`): each takes a value and where in which answer it was
  * found, and returns the value typed, or fails with one line naming the
  * answer and the field.
  */
@@ -214,11 +214,23 @@ export function isObject(value: unknown): value is JsonObject {
 export function defined<T extends object>(value: T): T {
   // A plain loop: this runs for every store of a listing, and building the
   // entries and their filtered copy took a tenth of a 10,000-store lookup.
-  // Its keys are the reader's own field names, never an answer's.
+  // A metadata field spreads the answer's own keys in, `__proto__` among
+  // them: that one is written as a field, never as the copy's prototype.
   const source = value as Record<string, unknown>
   const result: Record<string, unknown> = {}
   for (const key of Object.keys(source)) {
-    if (source[key] !== undefined) result[key] = source[key]
+    const entry = source[key]
+    if (entry === undefined) continue
+    if (key === '__proto__') {
+      Object.defineProperty(result, key, {
+        value: entry,
+        enumerable: true,
+        writable: true,
+        configurable: true
+      })
+    } else {
+      result[key] = entry
+    }
   }
   return result as T
 }

@@ -1,10 +1,13 @@
 /**
- * The shapes of Vercel's answers, checked field by field before anything
- * reads them. A field of the wrong type (a number for a name, an object for
- * a list) fails the step with one line naming the answer and the field,
- * instead of a `TypeError` deep inside the action. Each reader copies only
- * the fields the action reads, so nothing else in an answer, however large
- * or deeply nested, is ever walked. Hand-written rather than a compiled JSON
+ * The shapes of Vercel's answers about stores, installations, products and
+ * plans (`project-answers.ts` reads those about projects), checked field by
+ * field before anything reads them. A field of the wrong type (a number for
+ * a name, an object for a list) fails the step with one line naming the
+ * answer and the field, instead of a `TypeError` deep inside the action.
+ * Each reader copies only the fields the action reads (a metadata field
+ * keeps its other keys, one level deep, for the form it describes), so
+ * nothing deeper in an answer, however large or nested, is ever walked.
+ * Hand-written rather than a compiled JSON
  * Schema: a validator compiled at run time would cost the cold start more
  * than these few checks take.
  */
