@@ -379,7 +379,8 @@ async function runIsolated(env: Record<string, string>): Promise<{
   return { exitCode, ...written, virtualWaitMs }
 }
 
-function execNode(
+/** Runs a script with this process's Node and only the environment given. */
+export function execNode(
   script: string,
   env: Record<string, string>
 ): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {

@@ -3,12 +3,12 @@
  * an emulator standing in for Vercel as its `api-url`, for the tests of the
  * live check.
  */
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach } from 'vitest'
 import { startEmulator } from '../../emulator/index.ts'
+import { execNode } from '../../harness/run-action.ts'
 import type {
   Emulator,
   EmulatorOptions,
@@ -88,24 +88,9 @@ export function useLiveCheck() {
 }
 
 export function runLive(env: Record<string, string>): Promise<LiveRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['scripts/live.ts'],
-      {
-        cwd: ROOT,
-        // Nothing of the test's own environment: no token can leak in.
-        env: { PATH: process.env.PATH ?? '', ...env },
-        timeout: 60_000
-      },
-      (error, stdout, stderr) => {
-        const exitCode = error
-          ? typeof error.code === 'number'
-            ? error.code
-            : null
-          : 0
-        resolve({ exitCode, stdout, stderr })
-      }
-    )
+  // Nothing of the test's own environment: no token can leak in.
+  return execNode(join(ROOT, 'scripts', 'live.ts'), {
+    PATH: process.env.PATH ?? '',
+    ...env
   })
 }
