@@ -48319,6 +48319,15 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  * answer and the field.
  */
 
+/** The place's path in its answer: `stores[3].product.id`. */
+function fieldOf(place) {
+    if ('field' in place)
+        return place.field;
+    const parent = fieldOf(place.parent);
+    if (typeof place.key === 'number')
+        return `${parent}[${place.key}]`;
+    return parent ? `${parent}.${place.key}` : place.key;
+}
 // Whitespace, every control character, and the separators a log or a
 // script may break a line at (NEL is among the controls).
 // eslint-disable-next-line no-control-regex
@@ -48388,7 +48397,7 @@ function isPlainHttpsUrl(text) {
         url.password === '');
 }
 function notA(place, text, what) {
-    throw new UnreadableAnswerError(place.answer, `has "${place.field}" as ${JSON.stringify(text.slice(0, 80))}, which is not ${what}`);
+    throw new UnreadableAnswerError(place.answer, `has "${fieldOf(place)}" as ${JSON.stringify(text.slice(0, 80))}, which is not ${what}`);
 }
 function string(value, place) {
     if (typeof value !== 'string')
@@ -48444,18 +48453,14 @@ function field(source, key) {
     return Object.hasOwn(source, key) ? source[key] : undefined;
 }
 function at(place, key) {
-    const field = typeof key === 'number'
-        ? `${place.field}[${key}]`
-        : place.field
-            ? `${place.field}.${key}`
-            : key;
-    return { answer: place.answer, field };
+    return { answer: place.answer, parent: place, key };
 }
 function fail(place, value, expected) {
     if (value === undefined) {
-        throw new UnreadableAnswerError(place.answer, `has no "${place.field}" (${expected})`);
+        throw new UnreadableAnswerError(place.answer, `has no "${fieldOf(place)}" (${expected})`);
     }
-    const subject = place.field ? `has "${place.field}" as` : 'is';
+    const name = fieldOf(place);
+    const subject = name ? `has "${name}" as` : 'is';
     throw new UnreadableAnswerError(place.answer, `${subject} ${kindOf(value)}, not ${expected}`);
 }
 function kindOf(value) {

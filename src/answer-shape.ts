@@ -6,10 +6,22 @@
  */
 import { UnreadableAnswerError } from './errors.ts'
 
-/** Where in which answer a value was found, for the error line. */
-export interface Place {
-  answer: string
-  field: string
+/**
+ * Where in which answer a value was found, for the error line: the answer's
+ * root (`field: ''`), or a key of another place. The path is spelled out
+ * (`fieldOf`) only for an error: a 10,000-store listing reads some 250,000
+ * fields, and spelling each would be work and memory for nothing.
+ */
+export type Place =
+  | { answer: string; field: string }
+  | { answer: string; parent: Place; key: string | number }
+
+/** The place's path in its answer: `stores[3].product.id`. */
+export function fieldOf(place: Place): string {
+  if ('field' in place) return place.field
+  const parent = fieldOf(place.parent)
+  if (typeof place.key === 'number') return `${parent}[${place.key}]`
+  return parent ? `${parent}.${place.key}` : place.key
 }
 
 type JsonObject = Record<string, unknown>
@@ -95,7 +107,7 @@ function isPlainHttpsUrl(text: string): boolean {
 function notA(place: Place, text: string, what: string): never {
   throw new UnreadableAnswerError(
     place.answer,
-    `has "${place.field}" as ${JSON.stringify(text.slice(0, 80))}, which is not ${what}`
+    `has "${fieldOf(place)}" as ${JSON.stringify(text.slice(0, 80))}, which is not ${what}`
   )
 }
 
@@ -177,23 +189,18 @@ export function field(source: JsonObject, key: string): unknown {
 }
 
 export function at(place: Place, key: string | number): Place {
-  const field =
-    typeof key === 'number'
-      ? `${place.field}[${key}]`
-      : place.field
-        ? `${place.field}.${key}`
-        : key
-  return { answer: place.answer, field }
+  return { answer: place.answer, parent: place, key }
 }
 
 export function fail(place: Place, value: unknown, expected: string): never {
   if (value === undefined) {
     throw new UnreadableAnswerError(
       place.answer,
-      `has no "${place.field}" (${expected})`
+      `has no "${fieldOf(place)}" (${expected})`
     )
   }
-  const subject = place.field ? `has "${place.field}" as` : 'is'
+  const name = fieldOf(place)
+  const subject = name ? `has "${name}" as` : 'is'
   throw new UnreadableAnswerError(
     place.answer,
     `${subject} ${kindOf(value)}, not ${expected}`
