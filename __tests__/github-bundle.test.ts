@@ -86,15 +86,6 @@ describe('the bundle', () => {
     const acmeWeb = { owner: 'acme', repo: 'web' }
     const closed = github.seedPull({ ...acmeWeb, head: 'one', state: 'closed' })
     const open = github.seedPull({ ...acmeWeb, head: 'two' })
-    // Another owner's repository of the same name, its pull request closed:
-    // the prune reads only acme/web's open pull requests, so this one only
-    // stands for the owner whose store below must stay.
-    github.seedPull({
-      owner: 'other',
-      repo: 'web',
-      head: 'one',
-      state: 'closed'
-    })
     const { neon } = emulator.installations
     const seed = (name: string) =>
       emulator.seedStore({
@@ -105,6 +96,7 @@ describe('the bundle', () => {
     const ofClosed = seed(pullRequestStoreName(acmeWeb, closed.number))
     const kept = [
       seed(pullRequestStoreName(acmeWeb, open.number)),
+      // Another owner's repository of the same name: never this one's.
       seed(pullRequestStoreName({ owner: 'other', repo: 'web' }, 1)),
       seed('web-pr-1')
     ].map(({ id }) => id)

@@ -48314,9 +48314,9 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 ;// CONCATENATED MODULE: ./src/answer-shape.ts
 /**
  * The checks every reader of an answer is built from (`vercel-answers.ts`,
- * `project-answers.ts`, `error-body.ts`): each takes a value and where in which answer it was
- * found, and returns the value typed, or fails with one line naming the
- * answer and the field.
+ * `project-answers.ts`, `error-body.ts`): each takes a value and where in
+ * which answer it was found, and returns the value typed, or fails with one
+ * line naming the answer and the field.
  */
 
 /** The place's path in its answer: `stores[3].product.id`. */
@@ -52546,9 +52546,8 @@ function readDeploymentAnswer(body, answer) {
  * Each reader copies only the fields the action reads (a metadata field
  * keeps its other keys, one level deep, for the form it describes), so
  * nothing deeper in an answer, however large or nested, is ever walked.
- * Hand-written rather than a compiled JSON
- * Schema: a validator compiled at run time would cost the cold start more
- * than these few checks take.
+ * Hand-written rather than a compiled JSON Schema: a validator compiled at
+ * run time would cost the cold start more than these few checks take.
  */
 
 function readStorePage(body, answer) {

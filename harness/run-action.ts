@@ -297,12 +297,16 @@ const RUN_VARIABLE =
  */
 let runInProgress = false
 
-async function runInProcess(env: Record<string, string>): Promise<{
+interface InProcessRun {
   exitCode: number | null
   stdout: string
   stderr: string
   virtualWaitMs: number
-}> {
+}
+
+async function runInProcess(
+  env: Record<string, string>
+): Promise<InProcessRun> {
   if (runInProgress) {
     throw new Error(
       'An in-process run is still going (its test timed out?): runs in one process must not overlap'
@@ -316,12 +320,7 @@ async function runInProcess(env: Record<string, string>): Promise<{
   }
 }
 
-async function runIsolated(env: Record<string, string>): Promise<{
-  exitCode: number | null
-  stdout: string
-  stderr: string
-  virtualWaitMs: number
-}> {
+async function runIsolated(env: Record<string, string>): Promise<InProcessRun> {
   const [{ run }, core] = await Promise.all([
     import('../src/main.ts'),
     import('@actions/core')

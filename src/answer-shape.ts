@@ -1,8 +1,8 @@
 /**
  * The checks every reader of an answer is built from (`vercel-answers.ts`,
- * `project-answers.ts`, `error-body.ts`): each takes a value and where in which answer it was
- * found, and returns the value typed, or fails with one line naming the
- * answer and the field.
+ * `project-answers.ts`, `error-body.ts`): each takes a value and where in
+ * which answer it was found, and returns the value typed, or fails with one
+ * line naming the answer and the field.
  */
 import { UnreadableAnswerError } from './errors.ts'
 

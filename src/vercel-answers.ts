@@ -7,9 +7,8 @@
  * Each reader copies only the fields the action reads (a metadata field
  * keeps its other keys, one level deep, for the form it describes), so
  * nothing deeper in an answer, however large or nested, is ever walked.
- * Hand-written rather than a compiled JSON
- * Schema: a validator compiled at run time would cost the cold start more
- * than these few checks take.
+ * Hand-written rather than a compiled JSON Schema: a validator compiled at
+ * run time would cost the cold start more than these few checks take.
  */
 import {
   at,
