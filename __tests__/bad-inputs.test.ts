@@ -18,7 +18,11 @@ interface BadInput {
 }
 
 const BAD_INPUTS: BadInput[] = [
-  { input: 'token', value: '', message: 'Input "token" is required' },
+  {
+    input: 'token',
+    value: '',
+    message: 'Input "token" is empty: the secret it names is not set'
+  },
   {
     input: 'token',
     value: 'two words',

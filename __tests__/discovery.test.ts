@@ -262,14 +262,15 @@ describe('concurrency', () => {
 })
 
 describe('errors that list the valid choices', () => {
-  it('asks to install an integration the team has not installed', async () => {
+  it('lists what the team installed for an integration it has not, and builds no link from the value', async () => {
     const error = failure(await run({ integration: 'redis-cloud' }))
-    expect(error).toContain(
-      'Input "integration" names integration "redis-cloud", which this team has not installed'
+    expect(error).toMatch(
+      /^::error::Input "integration" is "redis-cloud", which team "acme" has not installed from the Vercel Marketplace; it has installed "neon", "upstash", "supabase", "prisma": set "integration" to one of those, or install "redis-cloud" once from the Vercel Marketplace/
     )
-    expect(error).toContain('accept its terms once in the dashboard')
-    expect(error).toContain('https://vercel.com/marketplace/redis-cloud')
-    expect(emulator.counts()).toEqual({ [CONFIGURATIONS]: 1 })
+    expect(error).not.toContain('http')
+    expect(error).not.toContain('\n')
+    // The second listing, of every installation, only on this failing path.
+    expect(emulator.counts()).toEqual({ [CONFIGURATIONS]: 2 })
   })
 
   it('lists the installations of an integration installed twice', async () => {

@@ -34,7 +34,10 @@ describe('describeFailure', () => {
     [apiError('POST', CREATE, 402), 'set "payment-method"'],
     [apiError('POST', CREATE, 403), 'admin rights on the installation'],
     [apiError('POST', CREATE, 404), 'Check "integration"'],
-    [apiError('GET', LIST, 404), 'Check "team" and "integration"'],
+    [
+      apiError('GET', LIST, 404),
+      'Check "team" (empty: the token\'s personal account) and "integration"'
+    ],
     [apiError('POST', CREATE, 409), 'conflict'],
     [apiError('GET', LIST, 429), 'rate limiting'],
     [apiError('GET', LIST, 503), 'server error'],

@@ -45914,9 +45914,13 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5675);
+/* harmony import */ var _node_version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8842);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5675);
+// The version check comes first: ESM evaluates imports in order, and the
+// rest of the bundle cannot load on an older Node.js.
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -48246,14 +48250,14 @@ class StepTimeoutError extends Error {
  * One line a person can act on: what failed, what Vercel said, and what to
  * change. Never a stack trace; never the token (it is in no error).
  */
-function describeFailure(error) {
+function describeFailure(error, scope = {}) {
     if (error instanceof InputError ||
         error instanceof ActionError ||
         error instanceof StepTimeoutError) {
         return error.message;
     }
     if (error instanceof VercelApiError) {
-        return `${error.message}. ${adviceFor(error)}`;
+        return `${error.message}. ${adviceFor(error, scope.team)}`;
     }
     if (error instanceof VercelResponseError) {
         return `${error.message}; check "${Inputs.apiUrl}", or try again if Vercel is having an incident.`;
@@ -48263,7 +48267,7 @@ function describeFailure(error) {
     }
     return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
-function adviceFor({ status, body, method }) {
+function adviceFor({ status, body, method }, team) {
     if (status === 401 || body?.invalidToken || body?.missingToken) {
         return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`;
     }
@@ -48273,11 +48277,16 @@ function adviceFor({ status, body, method }) {
         case 402:
             return `The team needs a valid payment method for this plan: update billing in the Vercel dashboard, or set "${Inputs.paymentMethod}".`;
         case 403:
-            return `The token may not do this: it needs access to "${Inputs.team}" and, to create stores, admin rights on the installation "${Inputs.integration}"; if the integration's terms were never accepted, accept them once in the Vercel dashboard.`;
+            // Vercel answers a team the token cannot act for, or one that does
+            // not exist, with a 403 that names no team: the value given comes
+            // first, as the likeliest cause.
+            return team
+                ? `The token may not do this for team ${JSON.stringify(teamValue(team))} ("${Inputs.team}"): check that it is the team's slug (the name after vercel.com/ in the team's dashboard URL) or id (Team Settings → General) and that the token's scope includes that team; creating stores also needs admin rights on the installation "${Inputs.integration}", whose terms must have been accepted once in the dashboard.`
+                : `The token may not do this in its personal account ("${Inputs.team}" is empty, so no team was used): set "${Inputs.team}" to the team's slug where the store belongs; creating stores also needs admin rights on the installation "${Inputs.integration}", whose terms must have been accepted once in the dashboard.`;
         case 404:
             return method === 'POST'
                 ? `Check "${Inputs.integration}" (an installation of this team) and "${Inputs.product}" (a product of that installation).`
-                : `Check "${Inputs.team}" and "${Inputs.integration}".`;
+                : `Check "${Inputs.team}" (${team ? JSON.stringify(teamValue(team)) : "empty: the token's personal account"}) and "${Inputs.integration}".`;
         case 409:
             return `Vercel reports a conflict with an existing resource, and no store with this step's key is listed: another store may already have the name; set "${Inputs.name}" to another.`;
         case 429:
@@ -48305,6 +48314,9 @@ class UnreadableAnswerError extends VercelResponseError {
         this.name = 'UnreadableAnswerError';
         this.message = `Vercel's answer to ${answer} ${problem}`;
     }
+}
+function teamValue(team) {
+    return 'slug' in team ? team.slug : team.teamId;
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -49702,7 +49714,19 @@ function checkBranchUnclaimed(variables, { project, branch, externalId }) {
     const names = claimed
         .filter(({ marked: other }) => other.storeId === marked.storeId)
         .map(({ variable }) => variable.key ?? 'a variable');
-    throw new ActionError(`Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key, another pull request from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch; if that pull request is closed, its close step (or a prune) removes them.`);
+    const carries = `Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key`;
+    throw new ActionError(isPushOfPullRequestBranch(marked.externalId, externalId)
+        ? `${carries}, its pull request's, and this run is a branch build (key ${externalId}), not that pull request's; no store was created. Run this step on pull_request events only, or skip pushes of branches that have a pull request.`
+        : `${carries}, another pull request from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch; if that pull request is closed, its close step (or a prune) removes them.`);
+}
+/**
+ * A branch build's key is `owner/repo@branch` and a pull request's
+ * `owner/repo#42`: a push of a branch whose pull request already has its
+ * store clashes with it, and the cause is the push, not a second pull
+ * request.
+ */
+function isPushOfPullRequestBranch(theirs, ours) {
+    return theirs !== undefined && /#\d+$/.test(theirs) && !/#\d+$/.test(ours);
 }
 /**
  * Fails, naming the variable and the branch, where the branch already has a
@@ -49725,7 +49749,9 @@ function checkBranchFree(variables, names, { project, branch, storeId, externalI
     }
     const writer = `written by this action for store ${marked.storeId} (${marked.externalId ?? 'key not shown'})`;
     if (!isSameKey(marked, externalId)) {
-        throw new ActionError(`${where}, ${writer}: another pull request from the same branch, whose previews read it, so it is left as it is. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch.`);
+        throw new ActionError(isPushOfPullRequestBranch(marked.externalId, externalId)
+            ? `${where}, ${writer}: the branch's pull request, whose previews read it, and this run is a branch build (key ${externalId}), so it is left as it is. Run this step on pull_request events only, or skip pushes of branches that have a pull request.`
+            : `${where}, ${writer}: another pull request from the same branch, whose previews read it, so it is left as it is. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch.`);
     }
     throw new ActionError(`${where}, ${writer}, an earlier store of this key that is not its store now (${storeId}), so it is left as it is; if store ${marked.storeId} is gone, remove the variable from the branch in the Vercel dashboard, or drop "${Inputs.gitBranch}".`);
 }
@@ -50142,14 +50168,18 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  */
 function readGitHubContext(env = process.env) {
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
+    const pullRequest = readPullRequest(env.GITHUB_EVENT_PATH);
     return {
         owner: owner || undefined,
         repo: repo || undefined,
-        pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
-        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
+        pullRequestNumber: pullRequest?.number,
+        fromFork: pullRequest?.fromFork,
+        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined,
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+        actor: env.GITHUB_ACTOR || undefined
     };
 }
-function readPullRequestNumber(eventPath) {
+function readPullRequest(eventPath) {
     if (!eventPath)
         return undefined;
     let event;
@@ -50159,8 +50189,14 @@ function readPullRequestNumber(eventPath) {
     catch {
         return undefined;
     }
-    const number = event?.pull_request?.number;
-    return Number.isSafeInteger(number) ? number : undefined;
+    const pullRequest = event?.pull_request;
+    if (!pullRequest)
+        return undefined;
+    const number = pullRequest.number;
+    return {
+        number: Number.isSafeInteger(number) ? number : undefined,
+        fromFork: pullRequest.head?.repo?.fork === true
+    };
 }
 /**
  * The longest default name. The strictest product rule the Vercel CLI knows
@@ -51248,8 +51284,11 @@ function show(value) {
 /** The team has no Marketplace installation of the integration named. */
 class NotInstalledError extends InputError {
 }
-/** An `icfg_` id costs no request; a slug is looked up. */
-async function resolveInstallation(api, integration) {
+/**
+ * An `icfg_` id costs no request; a slug is looked up. `team` is the input
+ * as given, for saying whose installations were looked at.
+ */
+async function resolveInstallation(api, integration, team) {
     if (integration.startsWith('icfg_')) {
         return { integrationConfigurationId: integration };
     }
@@ -51259,7 +51298,7 @@ async function resolveInstallation(api, integration) {
         (installation.installationType ?? 'marketplace') === 'marketplace' &&
         !installation.deletedAt);
     if (installations.length === 0) {
-        throw new NotInstalledError(Inputs.integration, `names integration ${JSON.stringify(integration)}, which this team has not installed from the Vercel Marketplace: install it and accept its terms once in the dashboard (https://vercel.com/marketplace/${encodeURIComponent(integration)}), or check the team and the slug.`);
+        throw await notInstalled(api, integration, team);
     }
     if (installations.length > 1) {
         throw new InputError(Inputs.integration, `names integration ${JSON.stringify(integration)}, which this team has installed ${installations.length} times: set it to the id of one: ${installations.map(describeInstallation).join('; ')}.`);
@@ -51273,6 +51312,32 @@ async function resolveInstallation(api, integration) {
             name: installation.integration?.name
         }
     };
+}
+/**
+ * The error for an integration the account has not installed. It lists what
+ * the account has installed (one more request, on this failing path only),
+ * since the usual cause is a typo or the wrong account, and builds no link
+ * from the value given.
+ */
+async function notInstalled(api, integration, team) {
+    const account = team
+        ? `team ${JSON.stringify('slug' in team ? team.slug : team.teamId)}`
+        : `the personal account of the token's user ("${Inputs.team}" is empty, so no team was used)`;
+    const installed = await api.listInstallations().then((all) => [
+        ...new Set(all
+            .filter(({ deletedAt }) => !deletedAt)
+            .map(({ slug, integrationId }) => slug ?? integrationId)
+            .filter((slug) => slug !== undefined))
+    ], () => undefined);
+    const has = installed === undefined
+        ? ''
+        : installed.length === 0
+            ? '; it has no Marketplace integration installed'
+            : `; it has installed ${installed.map((slug) => JSON.stringify(slug)).join(', ')}`;
+    const change = team
+        ? `set "${Inputs.integration}" to one of those, or install ${JSON.stringify(integration)} once from the Vercel Marketplace in the dashboard (Integrations → Browse Marketplace)`
+        : `set "${Inputs.team}" to the slug of the team that installed it (the name after vercel.com/ in the team's dashboard URL)`;
+    return new NotInstalledError(Inputs.integration, `is ${JSON.stringify(integration)}, which ${account} has not installed from the Vercel Marketplace${has}: ${change}.`);
 }
 function describeInstallation(installation) {
     const status = installation.status ?? (installation.disabledAt ? 'disabled' : 'active');
@@ -51994,9 +52059,18 @@ function parseGitHubToken(token, neededBy) {
     }
     return token;
 }
-function parseToken(token) {
+/**
+ * An empty token is most often a secret the run cannot read rather than one
+ * the workflow forgot to pass, so the error says which runs get none.
+ */
+function parseToken(token, run = {}) {
     if (!token) {
-        throw new InputError(Inputs.token, `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`);
+        const cause = run.actor === 'dependabot[bot]'
+            ? "this run is Dependabot's, which reads Dependabot's secrets, not the repository's Actions secrets: add the token under Settings → Secrets and variables → Dependabot as well, or skip Dependabot's pull requests (if: github.actor != 'dependabot[bot]')"
+            : run.fromFork
+                ? 'this pull request comes from a fork, and GitHub gives runs of forks no secrets: skip such pull requests (if: github.event.pull_request.head.repo.fork == false)'
+                : `the secret it names is not set in this repository, or this run gets no secrets (a pull request from a fork, or Dependabot's): add a Vercel access token under Settings → Secrets and variables → Actions (for example as VERCEL_TOKEN, passed as \${{ secrets.VERCEL_TOKEN }}), or set ${FallbackEnv.token}`;
+        throw new InputError(Inputs.token, `is empty: ${cause}.`);
     }
     if (!NO_SPACE.test(token) || !input_values_PRINTABLE.test(token)) {
         throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
@@ -52320,7 +52394,7 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         : deriveDefaults(context, read(Inputs.name));
     const metadata = parseMetadata(read(Inputs.metadata));
     const inputs = {
-        token: parseToken(token),
+        token: parseToken(token, context),
         team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
         integration: parseIntegration(read(Inputs.integration)),
         product: parseProduct(read(Inputs.product)),
@@ -52356,7 +52430,7 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId);
         inputs.envPrefixIsDefault = true;
     }
-    return checkPreviewInputs(inputs);
+    return checkPreviewInputs(inputs, context);
 }
 /**
  * The prefix of a connection when `env-prefix` is empty, so that the stores
@@ -52374,9 +52448,14 @@ function defaultEnvPrefix(context, externalId) {
     return `S${hash.slice(0, 8).toUpperCase()}_`;
 }
 /** The inputs of issue 12, which only make sense together. */
-function checkPreviewInputs(inputs) {
+function checkPreviewInputs(inputs, context) {
     if (inputs.redeploy && !inputs.gitBranch) {
-        throw new InputError(Inputs.redeploy, `needs "${Inputs.gitBranch}": it redeploys the previews of that branch once its variables are written; set "${Inputs.gitBranch}" (for example \${{ github.head_ref }}), or drop "${Inputs.redeploy}".`);
+        // The usual cause: `${{ github.head_ref }}`, which is empty on any
+        // event but a pull request's.
+        const why = context.pullRequestNumber === undefined
+            ? `, and it is empty: this run's event is ${context.eventName ?? 'not a pull request'}, where \${{ github.head_ref }} is empty (GitHub sets it only for pull requests); on push, set "${Inputs.gitBranch}" to \${{ github.ref_name }}, or run this step on pull_request only`
+            : `: it redeploys the previews of that branch once its variables are written; set "${Inputs.gitBranch}" to \${{ github.head_ref }}, or drop "${Inputs.redeploy}"`;
+        throw new InputError(Inputs.redeploy, `needs "${Inputs.gitBranch}"${why}.`);
     }
     for (const input of [Inputs.gitBranch, Inputs.exportEnv]) {
         const given = input === Inputs.gitBranch ? Boolean(inputs.gitBranch) : inputs.exportEnv;
@@ -52934,12 +53013,13 @@ class VercelApi {
         return readDeploymentAnswer(answer, `POST ${path}`);
     }
     /** `GET /v1/integrations/configurations`: a bare array. */
+    /** The account's installations, of one integration where it is named. */
     async listInstallations(integrationIdOrSlug) {
         const path = pathOf('listConfigurations');
         const response = await this.client.get(path, {
             view: 'account',
             installationType: 'marketplace',
-            integrationIdOrSlug
+            ...(integrationIdOrSlug === undefined ? {} : { integrationIdOrSlug })
         });
         return readInstallations(response, `GET ${path}`);
     }
@@ -52998,6 +53078,8 @@ async function alreadyGone(deletion) {
 async function run(environment = {}) {
     const secrets = [];
     let client;
+    // Known once the inputs are read: an error's advice quotes the team.
+    let team;
     try {
         const context = readGitHubContext();
         const inputs = parseInputs((name) => getInput(name), {
@@ -53007,6 +53089,7 @@ async function run(environment = {}) {
                 mask(secret);
             }
         });
+        team = inputs.team;
         const deadline = new Deadline(inputs.timeoutSeconds, environment.now, environment.abortAfter);
         client = new VercelClient({
             token: inputs.token,
@@ -53045,7 +53128,7 @@ async function run(environment = {}) {
     }
     catch (error) {
         // No error is known to carry the token; this keeps it so.
-        const message = secrets.reduce((text, secret) => text.replaceAll(secret, '***'), describeFailure(error));
+        const message = secrets.reduce((text, secret) => text.replaceAll(secret, '***'), describeFailure(error, { team }));
         addFailureToSummary(message);
         log_fail(message);
     }
@@ -53062,7 +53145,7 @@ async function run(environment = {}) {
 async function prepare(inputs, api, deadline, effects, github) {
     let installation;
     try {
-        installation = await resolveInstallation(api, inputs.integration);
+        installation = await resolveInstallation(api, inputs.integration, inputs.team);
     }
     catch (error) {
         if (inputs.state === 'absent' && error instanceof NotInstalledError) {
@@ -53147,6 +53230,36 @@ async function comment(inputs, context, outcome, deadline) {
 }
 function repositoryOf({ owner, repo }) {
     return owner && repo ? { owner, repo } : undefined;
+}
+
+
+/***/ }),
+
+/***/ 8842:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* unused harmony exports REQUIRED_NODE_MAJOR, tooOldNode */
+/*
+ * The first module the bundle evaluates. The action needs Node.js 24
+ * (action.yml says `using: node24`); on an older Node, undici's module code
+ * fails as it loads with a TypeError that says nothing of the cause. This
+ * check runs before any other module of the bundle is evaluated, so that
+ * such a run ends with one line saying what to change instead.
+ */
+const REQUIRED_NODE_MAJOR = 24;
+/** The line for a Node.js older than the action needs; otherwise none. */
+function tooOldNode(version) {
+    const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
+    if (major >= REQUIRED_NODE_MAJOR)
+        return undefined;
+    return `vercel-store-action needs Node.js ${REQUIRED_NODE_MAJOR} or newer, and this is Node.js ${version}: run it as a GitHub Action step (action.yml runs it on node24), or locally with Node.js ${REQUIRED_NODE_MAJOR} (npm ci puts one in node_modules/.bin).`;
+}
+const tooOld = tooOldNode(process.version);
+if (tooOld) {
+    // @actions/core is not loaded yet: this is its ::error:: line by hand, on
+    // a text with no line break or workflow-command start of its own.
+    process.stdout.write(`::error::${tooOld}\n`);
+    process.exit(1);
 }
 
 

@@ -129,9 +129,25 @@ export function checkBranchUnclaimed(
   const names = claimed
     .filter(({ marked: other }) => other.storeId === marked.storeId)
     .map(({ variable }) => variable.key ?? 'a variable')
+  const carries = `Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key`
   throw new ActionError(
-    `Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key, another pull request from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch; if that pull request is closed, its close step (or a prune) removes them.`
+    isPushOfPullRequestBranch(marked.externalId, externalId)
+      ? `${carries}, its pull request's, and this run is a branch build (key ${externalId}), not that pull request's; no store was created. Run this step on pull_request events only, or skip pushes of branches that have a pull request.`
+      : `${carries}, another pull request from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch; if that pull request is closed, its close step (or a prune) removes them.`
   )
+}
+
+/**
+ * A branch build's key is `owner/repo@branch` and a pull request's
+ * `owner/repo#42`: a push of a branch whose pull request already has its
+ * store clashes with it, and the cause is the push, not a second pull
+ * request.
+ */
+function isPushOfPullRequestBranch(
+  theirs: string | undefined,
+  ours: string
+): boolean {
+  return theirs !== undefined && /#\d+$/.test(theirs) && !/#\d+$/.test(ours)
 }
 
 /**
@@ -164,7 +180,9 @@ export function checkBranchFree(
   const writer = `written by this action for store ${marked.storeId} (${marked.externalId ?? 'key not shown'})`
   if (!isSameKey(marked, externalId)) {
     throw new ActionError(
-      `${where}, ${writer}: another pull request from the same branch, whose previews read it, so it is left as it is. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch.`
+      isPushOfPullRequestBranch(marked.externalId, externalId)
+        ? `${where}, ${writer}: the branch's pull request, whose previews read it, and this run is a branch build (key ${externalId}), so it is left as it is. Run this step on pull_request events only, or skip pushes of branches that have a pull request.`
+        : `${where}, ${writer}: another pull request from the same branch, whose previews read it, so it is left as it is. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch.`
     )
   }
   throw new ActionError(

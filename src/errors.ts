@@ -3,6 +3,7 @@
  * failed step ends with, and the advice for each kind of failure.
  */
 import { DEFAULT_API_URL, Inputs } from './constants.ts'
+import type { TeamScope } from './vercel-types.ts'
 
 /** What Vercel said in an error body: `{ error: { code, message, … } }`. */
 export interface VercelErrorBody {
@@ -139,7 +140,10 @@ export class StepTimeoutError extends Error {
  * One line a person can act on: what failed, what Vercel said, and what to
  * change. Never a stack trace; never the token (it is in no error).
  */
-export function describeFailure(error: unknown): string {
+export function describeFailure(
+  error: unknown,
+  scope: { team?: TeamScope } = {}
+): string {
   if (
     error instanceof InputError ||
     error instanceof ActionError ||
@@ -148,7 +152,7 @@ export function describeFailure(error: unknown): string {
     return error.message
   }
   if (error instanceof VercelApiError) {
-    return `${error.message}. ${adviceFor(error)}`
+    return `${error.message}. ${adviceFor(error, scope.team)}`
   }
   if (error instanceof VercelResponseError) {
     return `${error.message}; check "${Inputs.apiUrl}", or try again if Vercel is having an incident.`
@@ -159,7 +163,10 @@ export function describeFailure(error: unknown): string {
   return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
 }
 
-function adviceFor({ status, body, method }: VercelApiError): string {
+function adviceFor(
+  { status, body, method }: VercelApiError,
+  team: TeamScope | undefined
+): string {
   if (status === 401 || body?.invalidToken || body?.missingToken) {
     return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`
   }
@@ -169,11 +176,16 @@ function adviceFor({ status, body, method }: VercelApiError): string {
     case 402:
       return `The team needs a valid payment method for this plan: update billing in the Vercel dashboard, or set "${Inputs.paymentMethod}".`
     case 403:
-      return `The token may not do this: it needs access to "${Inputs.team}" and, to create stores, admin rights on the installation "${Inputs.integration}"; if the integration's terms were never accepted, accept them once in the Vercel dashboard.`
+      // Vercel answers a team the token cannot act for, or one that does
+      // not exist, with a 403 that names no team: the value given comes
+      // first, as the likeliest cause.
+      return team
+        ? `The token may not do this for team ${JSON.stringify(teamValue(team))} ("${Inputs.team}"): check that it is the team's slug (the name after vercel.com/ in the team's dashboard URL) or id (Team Settings → General) and that the token's scope includes that team; creating stores also needs admin rights on the installation "${Inputs.integration}", whose terms must have been accepted once in the dashboard.`
+        : `The token may not do this in its personal account ("${Inputs.team}" is empty, so no team was used): set "${Inputs.team}" to the team's slug where the store belongs; creating stores also needs admin rights on the installation "${Inputs.integration}", whose terms must have been accepted once in the dashboard.`
     case 404:
       return method === 'POST'
         ? `Check "${Inputs.integration}" (an installation of this team) and "${Inputs.product}" (a product of that installation).`
-        : `Check "${Inputs.team}" and "${Inputs.integration}".`
+        : `Check "${Inputs.team}" (${team ? JSON.stringify(teamValue(team)) : "empty: the token's personal account"}) and "${Inputs.integration}".`
     case 409:
       return `Vercel reports a conflict with an existing resource, and no store with this step's key is listed: another store may already have the name; set "${Inputs.name}" to another.`
     case 429:
@@ -202,4 +214,8 @@ export class UnreadableAnswerError extends VercelResponseError {
     this.name = 'UnreadableAnswerError'
     this.message = `Vercel's answer to ${answer} ${problem}`
   }
+}
+
+function teamValue(team: TeamScope): string {
+  return 'slug' in team ? team.slug : team.teamId
 }

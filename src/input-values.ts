@@ -81,12 +81,22 @@ export function parseGitHubToken(
   return token
 }
 
-export function parseToken(token: string): string {
+/**
+ * An empty token is most often a secret the run cannot read rather than one
+ * the workflow forgot to pass, so the error says which runs get none.
+ */
+export function parseToken(
+  token: string,
+  run: { actor?: string; fromFork?: boolean } = {}
+): string {
   if (!token) {
-    throw new InputError(
-      Inputs.token,
-      `is required: pass a Vercel access token (for example \${{ secrets.VERCEL_TOKEN }}) or set ${FallbackEnv.token}.`
-    )
+    const cause =
+      run.actor === 'dependabot[bot]'
+        ? "this run is Dependabot's, which reads Dependabot's secrets, not the repository's Actions secrets: add the token under Settings → Secrets and variables → Dependabot as well, or skip Dependabot's pull requests (if: github.actor != 'dependabot[bot]')"
+        : run.fromFork
+          ? 'this pull request comes from a fork, and GitHub gives runs of forks no secrets: skip such pull requests (if: github.event.pull_request.head.repo.fork == false)'
+          : `the secret it names is not set in this repository, or this run gets no secrets (a pull request from a fork, or Dependabot's): add a Vercel access token under Settings → Secrets and variables → Actions (for example as VERCEL_TOKEN, passed as \${{ secrets.VERCEL_TOKEN }}), or set ${FallbackEnv.token}`
+    throw new InputError(Inputs.token, `is empty: ${cause}.`)
   }
   if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
     throw new InputError(

@@ -131,7 +131,7 @@ export function parseInputs(
       : deriveDefaults(context, read(Inputs.name))
   const metadata = parseMetadata(read(Inputs.metadata))
   const inputs: ActionInputs = {
-    token: parseToken(token),
+    token: parseToken(token, context),
     team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
     integration: parseIntegration(read(Inputs.integration)),
     product: parseProduct(read(Inputs.product)),
@@ -180,7 +180,7 @@ export function parseInputs(
     inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId)
     inputs.envPrefixIsDefault = true
   }
-  return checkPreviewInputs(inputs)
+  return checkPreviewInputs(inputs, context)
 }
 
 /**
@@ -200,12 +200,18 @@ function defaultEnvPrefix(context: GitHubContext, externalId: string): string {
 }
 
 /** The inputs of issue 12, which only make sense together. */
-function checkPreviewInputs(inputs: ActionInputs): ActionInputs {
+function checkPreviewInputs(
+  inputs: ActionInputs,
+  context: GitHubContext
+): ActionInputs {
   if (inputs.redeploy && !inputs.gitBranch) {
-    throw new InputError(
-      Inputs.redeploy,
-      `needs "${Inputs.gitBranch}": it redeploys the previews of that branch once its variables are written; set "${Inputs.gitBranch}" (for example \${{ github.head_ref }}), or drop "${Inputs.redeploy}".`
-    )
+    // The usual cause: `${{ github.head_ref }}`, which is empty on any
+    // event but a pull request's.
+    const why =
+      context.pullRequestNumber === undefined
+        ? `, and it is empty: this run's event is ${context.eventName ?? 'not a pull request'}, where \${{ github.head_ref }} is empty (GitHub sets it only for pull requests); on push, set "${Inputs.gitBranch}" to \${{ github.ref_name }}, or run this step on pull_request only`
+        : `: it redeploys the previews of that branch once its variables are written; set "${Inputs.gitBranch}" to \${{ github.head_ref }}, or drop "${Inputs.redeploy}"`
+    throw new InputError(Inputs.redeploy, `needs "${Inputs.gitBranch}"${why}.`)
   }
   for (const input of [Inputs.gitBranch, Inputs.exportEnv] as const) {
     const given =

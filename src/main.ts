@@ -17,6 +17,7 @@ import {
 import { addFailureToSummary, writeSummary } from './summary.ts'
 import { VercelApi } from './vercel-api.ts'
 import { Deadline, VercelClient } from './vercel-client.ts'
+import type { TeamScope } from './vercel-types.ts'
 
 /**
  * What a run takes from its surroundings besides `@actions/core`: the clock
@@ -39,6 +40,8 @@ interface RunEnvironment {
 export async function run(environment: RunEnvironment = {}): Promise<void> {
   const secrets: string[] = []
   let client: VercelClient | undefined
+  // Known once the inputs are read: an error's advice quotes the team.
+  let team: TeamScope | undefined
   try {
     const context = readGitHubContext()
     const inputs = parseInputs((name) => core.getInput(name), {
@@ -48,6 +51,7 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
         log.mask(secret)
       }
     })
+    team = inputs.team
     const deadline = new Deadline(
       inputs.timeoutSeconds,
       environment.now,
@@ -91,7 +95,7 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
     // No error is known to carry the token; this keeps it so.
     const message = secrets.reduce(
       (text, secret) => text.replaceAll(secret, '***'),
-      describeFailure(error)
+      describeFailure(error, { team })
     )
     addFailureToSummary(message)
     log.fail(message)
@@ -115,7 +119,11 @@ async function prepare(
 ): Promise<Step | Outcome> {
   let installation
   try {
-    installation = await resolveInstallation(api, inputs.integration)
+    installation = await resolveInstallation(
+      api,
+      inputs.integration,
+      inputs.team
+    )
   } catch (error) {
     if (inputs.state === 'absent' && error instanceof NotInstalledError) {
       return {

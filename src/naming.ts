@@ -7,6 +7,12 @@ export interface GitHubContext {
   repo?: string
   pullRequestNumber?: number
   branch?: string
+  /** `GITHUB_EVENT_NAME`: `pull_request`, `push`, `schedule`… */
+  eventName?: string
+  /** `GITHUB_ACTOR`, for saying why a run has no secrets (Dependabot). */
+  actor?: string
+  /** The pull request comes from a fork, whose runs get no secrets. */
+  fromFork?: boolean
 }
 
 /**
@@ -18,24 +24,37 @@ export function readGitHubContext(
   env: NodeJS.ProcessEnv = process.env
 ): GitHubContext {
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2)
+  const pullRequest = readPullRequest(env.GITHUB_EVENT_PATH)
   return {
     owner: owner || undefined,
     repo: repo || undefined,
-    pullRequestNumber: readPullRequestNumber(env.GITHUB_EVENT_PATH),
-    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined
+    pullRequestNumber: pullRequest?.number,
+    fromFork: pullRequest?.fromFork,
+    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined,
+    eventName: env.GITHUB_EVENT_NAME || undefined,
+    actor: env.GITHUB_ACTOR || undefined
   }
 }
 
-function readPullRequestNumber(eventPath?: string): number | undefined {
+function readPullRequest(
+  eventPath?: string
+): { number?: number; fromFork?: boolean } | undefined {
   if (!eventPath) return undefined
-  let event: { pull_request?: { number?: unknown } }
+  let event: {
+    pull_request?: { number?: unknown; head?: { repo?: { fork?: unknown } } }
+  }
   try {
     event = JSON.parse(readFileSync(eventPath, 'utf8'))
   } catch {
     return undefined
   }
-  const number = event?.pull_request?.number
-  return Number.isSafeInteger(number) ? (number as number) : undefined
+  const pullRequest = event?.pull_request
+  if (!pullRequest) return undefined
+  const number = pullRequest.number
+  return {
+    number: Number.isSafeInteger(number) ? (number as number) : undefined,
+    fromFork: pullRequest.head?.repo?.fork === true
+  }
 }
 
 /**

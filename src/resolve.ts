@@ -6,6 +6,7 @@ import { VercelApiError } from './errors.ts'
 import type { IntegrationApi } from './vercel-api.ts'
 import type {
   BillingPlan,
+  TeamScope,
   ConfigurationProducts,
   IntegrationConfiguration,
   MetadataSchema
@@ -41,10 +42,14 @@ export type TargetInputs = Pick<
 /** The team has no Marketplace installation of the integration named. */
 export class NotInstalledError extends InputError {}
 
-/** An `icfg_` id costs no request; a slug is looked up. */
+/**
+ * An `icfg_` id costs no request; a slug is looked up. `team` is the input
+ * as given, for saying whose installations were looked at.
+ */
 export async function resolveInstallation(
   api: IntegrationApi,
-  integration: string
+  integration: string,
+  team?: TeamScope
 ): Promise<ResolvedInstallation> {
   if (integration.startsWith('icfg_')) {
     return { integrationConfigurationId: integration }
@@ -58,10 +63,7 @@ export async function resolveInstallation(
       !installation.deletedAt
   )
   if (installations.length === 0) {
-    throw new NotInstalledError(
-      Inputs.integration,
-      `names integration ${JSON.stringify(integration)}, which this team has not installed from the Vercel Marketplace: install it and accept its terms once in the dashboard (https://vercel.com/marketplace/${encodeURIComponent(integration)}), or check the team and the slug.`
-    )
+    throw await notInstalled(api, integration, team)
   }
   if (installations.length > 1) {
     throw new InputError(
@@ -78,6 +80,46 @@ export async function resolveInstallation(
       name: installation.integration?.name
     }
   }
+}
+
+/**
+ * The error for an integration the account has not installed. It lists what
+ * the account has installed (one more request, on this failing path only),
+ * since the usual cause is a typo or the wrong account, and builds no link
+ * from the value given.
+ */
+async function notInstalled(
+  api: IntegrationApi,
+  integration: string,
+  team: TeamScope | undefined
+): Promise<NotInstalledError> {
+  const account = team
+    ? `team ${JSON.stringify('slug' in team ? team.slug : team.teamId)}`
+    : `the personal account of the token's user ("${Inputs.team}" is empty, so no team was used)`
+  const installed = await api.listInstallations().then(
+    (all) => [
+      ...new Set(
+        all
+          .filter(({ deletedAt }) => !deletedAt)
+          .map(({ slug, integrationId }) => slug ?? integrationId)
+          .filter((slug) => slug !== undefined)
+      )
+    ],
+    () => undefined
+  )
+  const has =
+    installed === undefined
+      ? ''
+      : installed.length === 0
+        ? '; it has no Marketplace integration installed'
+        : `; it has installed ${installed.map((slug) => JSON.stringify(slug)).join(', ')}`
+  const change = team
+    ? `set "${Inputs.integration}" to one of those, or install ${JSON.stringify(integration)} once from the Vercel Marketplace in the dashboard (Integrations → Browse Marketplace)`
+    : `set "${Inputs.team}" to the slug of the team that installed it (the name after vercel.com/ in the team's dashboard URL)`
+  return new NotInstalledError(
+    Inputs.integration,
+    `is ${JSON.stringify(integration)}, which ${account} has not installed from the Vercel Marketplace${has}: ${change}.`
+  )
 }
 
 function describeInstallation(installation: IntegrationConfiguration): string {

@@ -294,14 +294,15 @@ export class VercelApi {
   }
 
   /** `GET /v1/integrations/configurations`: a bare array. */
+  /** The account's installations, of one integration where it is named. */
   async listInstallations(
-    integrationIdOrSlug: string
+    integrationIdOrSlug?: string
   ): Promise<IntegrationConfiguration[]> {
     const path = pathOf('listConfigurations')
     const response = await this.client.get<unknown>(path, {
       view: 'account',
       installationType: 'marketplace',
-      integrationIdOrSlug
+      ...(integrationIdOrSlug === undefined ? {} : { integrationIdOrSlug })
     })
     return readInstallations(response, `GET ${path}`)
   }
