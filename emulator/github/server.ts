@@ -405,7 +405,8 @@ const VIEWER_QUERY = /^\s*(?:query\b[^{]*)?\{\s*viewer\s*\{([^{}]*)\}\s*\}\s*$/
  * `POST /graphql` for the one query it answers: `{ viewer { … } }` with
  * `login`, `databaseId` and `__typename`, which GitHub answers for every
  * kind of token (an installation token's viewer is its app's bot). Any
- * other query gets GitHub's 200 with `errors`.
+ * other query gets GitHub's 200 with `errors`. GitHub may spell a bot's
+ * GraphQL login without REST's `[bot]`; the action compares ids only.
  */
 function graphql(body: unknown, user: GitHubUser): Reply {
   const query = (body as { query?: unknown } | undefined)?.query
