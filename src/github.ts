@@ -13,9 +13,10 @@ import { createDispatcher, type Deadline } from './vercel-client.ts'
  *
  * No retry or throttling plugin: a step makes a few GitHub requests (a
  * comment: who the token is, one listing and one write; a prune: one
- * listing per 100 open pull requests), far from any rate limit, and a failed comment is only a
- * warning while a failed prune deletes nothing and runs again the next
- * night. Retrying would only stretch a step whose store is already done.
+ * listing per 100 open pull requests), far from any rate limit, and a
+ * failed comment is only a warning while a failed prune deletes nothing and
+ * runs again the next night. Retrying would only stretch a step whose store
+ * is already done.
  */
 
 /** Who GitHub says wrote a comment, or who a token writes as. */
