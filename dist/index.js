@@ -49006,12 +49006,19 @@ async function openGitHub(options) {
             return undefined;
         },
         async createComment({ owner, repo }, issueNumber, body) {
+            const what = `a new comment on pull request #${issueNumber}`;
+            let data;
             try {
-                await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, body });
+                ;
+                ({ data } = await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, body }));
             }
             catch (error) {
-                throw fromOctokit(error, `a new comment on pull request #${issueNumber}`, options.deadline);
+                throw fromOctokit(error, what, options.deadline);
             }
+            const author = identityOf(data?.user);
+            if (!author)
+                throw new GitHubApiError(201, what, 'no author');
+            return author;
         },
         async updateComment({ owner, repo }, commentId, body) {
             try {
@@ -49021,19 +49028,26 @@ async function openGitHub(options) {
                 throw fromOctokit(error, `an update of comment ${commentId}`, options.deadline);
             }
         },
-        async tokenLogin() {
-            let login;
+        async tokenIdentity() {
+            const what = "the query of the token's identity";
+            let viewer;
             try {
-                const { data } = await octokit.request('GET /user');
-                login = data.login;
+                ;
+                ({ viewer } = await octokit.graphql('query { viewer { login databaseId } }'));
             }
             catch (error) {
-                throw fromOctokit(error, "the read of the token's user", options.deadline);
+                // GraphQL answers a query it refuses 200, with its errors.
+                const { errors } = error;
+                const said = errors?.[0]?.message;
+                throw typeof said === 'string'
+                    ? new GitHubApiError(200, what, said.slice(0, MAX_SAID_LENGTH))
+                    : fromOctokit(error, what, options.deadline);
             }
-            if (typeof login !== 'string' || !login) {
-                throw new GitHubApiError(200, "the read of the token's user", 'no login');
-            }
-            return login;
+            const { login, databaseId } = (viewer ?? {});
+            const identity = identityOf({ login, id: databaseId });
+            if (!identity)
+                throw new GitHubApiError(200, what, 'no login or id');
+            return identity;
         },
         async openPullRequests({ owner, repo }) {
             const numbers = new Set();
@@ -49060,17 +49074,19 @@ async function openGitHub(options) {
 /** The fields the action reads, where the comment has them all. */
 function readComment(comment) {
     const { id, body, user } = (comment ?? {});
-    if (!Number.isSafeInteger(id) ||
-        typeof body !== 'string' ||
-        typeof user?.login !== 'string' ||
-        typeof user.type !== 'string') {
+    const author = identityOf(user);
+    if (!Number.isSafeInteger(id) || typeof body !== 'string' || !author) {
         return undefined;
     }
-    return {
-        id: id,
-        body,
-        author: { login: user.login, type: user.type }
-    };
+    return { id: id, body, author };
+}
+/** A user's login and id, where the answer has both. */
+function identityOf(user) {
+    const { login, id } = (user ?? {});
+    if (typeof login !== 'string' || !login || !Number.isSafeInteger(id)) {
+        return undefined;
+    }
+    return { login, id: id };
 }
 /**
  * Octokit's error as a GitHubApiError that says what to do. GitHub's own
@@ -49474,54 +49490,57 @@ async function commentOnPullRequest(request) {
             apiUrl: request.apiUrl,
             deadline: request.deadline
         });
-        const written = await upsertComment(api, {
-            repository,
-            pullRequest,
-            installationToken: isInstallationToken(request.token)
-        }, request.externalId, request.outcome);
-        request.info(COMMENT_LINES[written](pullRequest));
+        const { written, author } = await upsertComment(api, { repository, pullRequest, warn }, request.externalId, request.outcome);
+        request.info(COMMENT_LINES[written](pullRequest, author));
     }
     catch (error) {
         warn(`Could not write the pull request comment: ${describeFailure(error)}`);
     }
 }
 const COMMENT_LINES = {
-    created: (pullRequest) => `Wrote the comment on pull request #${pullRequest}.`,
-    updated: (pullRequest) => `Updated the comment on pull request #${pullRequest}.`,
+    created: (pullRequest, author) => `Wrote the comment on pull request #${pullRequest} as ${author}.`,
+    updated: (pullRequest, author) => `Updated ${author}'s comment on pull request #${pullRequest}.`,
     kept: (pullRequest) => `The comment on pull request #${pullRequest} already says what the close deleted: left as it is.`,
     none: (pullRequest) => `Nothing to delete, and no comment on pull request #${pullRequest} to update: no comment written.`
 };
 /**
  * Updates the step's comment where there is one; creates it otherwise. The
- * comment's author must be the token's: `github-actions[bot]` for an
- * installation token (Actions' `GITHUB_TOKEN`), which cannot ask
- * `GET /user`; for any other token, the user `GET /user` names. Any bot
- * would be too wide: every installed app (renovate[bot], dependabot[bot]…)
- * is one, and may post or quote a comment that starts with the marker.
+ * comment's author must be the token's own identity, which GitHub names
+ * (GraphQL `viewer`: the user of a personal access token, the app's bot of
+ * an installation token) and which is the author GitHub gives every comment
+ * the token posts. Matched by user id, not login: a token's prefix does not
+ * tell one app from another (Actions' `GITHUB_TOKEN` and every other app's
+ * start with `ghs_`), and any bot would be too wide: every installed app
+ * (renovate[bot], dependabot[bot]…) is one, and may post or quote a comment
+ * that starts with the marker.
  */
-async function upsertComment(api, { repository, pullRequest, installationToken }, externalId, outcome) {
+async function upsertComment(api, { repository, pullRequest, warn }, externalId, outcome) {
     const marker = commentMarker(externalId);
-    const login = installationToken
-        ? ACTIONS_BOT_LOGIN
-        : ((await loginOf(api)) ?? ACTIONS_BOT_LOGIN);
-    const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) && comment.author.login === login);
+    const token = await api.tokenIdentity();
+    const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) && comment.author.id === token.id);
     // A close that found nothing to delete says so only over a comment that
     // still shows a store. On a pull request that never had a store there is
     // nothing to tell; on the rerun of a close, the comment already says what
     // was deleted, which "nothing left to delete" must not replace.
     if (outcome.state === 'absent' && outcome.removed.length === 0) {
         if (!existing)
-            return 'none';
-        if (isCloseComment(existing.body.slice(marker.length + 1)))
-            return 'kept';
+            return { written: 'none', author: token.login };
+        if (isCloseComment(existing.body.slice(marker.length + 1))) {
+            return { written: 'kept', author: existing.author.login };
+        }
     }
     const body = commentBody(externalId, outcome);
     if (existing) {
         await api.updateComment(repository, existing.id, body);
-        return 'updated';
+        return { written: 'updated', author: existing.author.login };
     }
-    await api.createComment(repository, pullRequest, body);
-    return 'created';
+    // GitHub's answer names the author that later runs will look for: were it
+    // not the identity GitHub gave for the token, each run would post anew.
+    const author = await api.createComment(repository, pullRequest, body);
+    if (author.id !== token.id) {
+        warn(`GitHub wrote the comment as ${author.login} (id ${author.id}), but named the token's identity ${token.login} (id ${token.id}): the next run will not find this comment, and will write another.`);
+    }
+    return { written: 'created', author: author.login };
 }
 /**
  * The hidden first line. The key is percent-encoded, so no key can end the
@@ -49529,29 +49548,6 @@ async function upsertComment(api, { repository, pullRequest, installationToken }
  */
 function commentMarker(externalId) {
     return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`;
-}
-/** Who writes with Actions' `GITHUB_TOKEN`. */
-const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
-/**
- * The token's user; none for a token GitHub says has no user (403: an
- * installation token without the `ghs_` prefix, as older servers issue).
- */
-async function loginOf(api) {
-    try {
-        return await api.tokenLogin();
-    }
-    catch (error) {
-        if (error instanceof GitHubApiError && error.status === 403)
-            return undefined;
-        throw error;
-    }
-}
-/**
- * GitHub's prefix of an installation token: Actions' `GITHUB_TOKEN` and a
- * GitHub App's (`ghp_`, `github_pat_`, `gho_`, `ghu_` act as a user).
- */
-function isInstallationToken(token) {
-    return token.startsWith('ghs_');
 }
 function commentBody(externalId, outcome) {
     const lines = outcome.state === 'present'
