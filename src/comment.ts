@@ -1,6 +1,7 @@
 import { describeFailure } from './errors.ts'
 import {
   GitHubApiError,
+  GitHubOriginError,
   openGitHub,
   type GitHubApi,
   type GitHubOptions
@@ -74,6 +75,9 @@ export async function commentOnPullRequest(
     )
     request.info(COMMENT_LINES[written](pullRequest))
   } catch (error) {
+    // An answer that tried to draw the token to another origin fails the
+    // step: as a warning it would pass unseen.
+    if (error instanceof GitHubOriginError) throw error
     warn(`Could not write the pull request comment: ${describeFailure(error)}`)
   }
 }
