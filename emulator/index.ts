@@ -83,6 +83,8 @@ export interface EmulatorOptions extends LifecycleSettings {
   listingLag?: number
   /** When set, GET /v1/storage/stores pages by `createdAt` desc with `?until=`. */
   pageSize?: number
+  /** When set, GET /v10/projects/{idOrName}/env answers this many a page. */
+  envPageSize?: number
   /** Delay before every response. */
   latencyMs?: number
   /**
@@ -216,6 +218,7 @@ export async function startEmulator(
     minimalListing: options.minimalListing ?? false,
     listingLag: options.listingLag,
     pageSize: options.pageSize,
+    envPageSize: options.envPageSize,
     latencyMs: options.latencyMs ?? 0,
     hold: options.hold,
     sensitiveStoreVariables: options.sensitiveStoreVariables,
