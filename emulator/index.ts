@@ -164,6 +164,11 @@ export interface Emulator {
   /** One project's variables, values included. */
   envVars(projectId: string): EnvVar[]
   /**
+   * Puts a variable on a project, replacing the one of its id if any, as a
+   * person in the dashboard would; not recorded as a request.
+   */
+  putEnvVar(projectId: string, envVar: EnvVar): void
+  /**
    * Unlinks a project from its Git repository: GET /v9/projects then
    * answers no `link`, and so no production branch.
    */
@@ -307,6 +312,7 @@ export async function startEmulator(
       if (!project) throw new Error(`envVars: no project ${projectId}`)
       return project.env
     },
+    putEnvVar: (projectId, envVar) => state.projects.putEnv(projectId, envVar),
     unlinkGit: (projectId) => state.projects.unlinkGit(projectId),
     seedDeployment: (input) =>
       seedDeployment(state.projects, state.deployments, input, TEAM.id),
