@@ -208,7 +208,8 @@ describe('two pull requests of one project, opened, updated and closed', () => {
       })
       // One write, of every variable; the redeploy read them.
       const [write] = writes().filter(({ route }) => route === WRITE_ENV)
-      expect(write.query.upsert).toBe('true')
+      // Created, never upserted over a variable made since the listing.
+      expect(write.query.upsert).toBeUndefined()
       expect(write.body).toHaveLength(secrets)
       const redeployed = emulator
         .deployments()
@@ -332,15 +333,18 @@ describe('git-branch', () => {
       gitBranch: FIRST.branch,
       comment: `vercel-store-action: store ${storeOf(FIRST).id} (${REPOSITORY}#1)`
     })
+    const pghost = branchVariables(FIRST.branch).find(
+      ({ key }) => key === 'PGHOST'
+    )
     emulator.resetRequests()
     const result = await runAction(step(FIRST))
     expectBranchHasStore(FIRST, result)
+    // The action's own variable takes the value by its id.
     const [write, ...more] = writes()
     expect(more).toEqual([])
-    expect(write.route).toBe(WRITE_ENV)
-    expect((write.body as { key: string }[]).map(({ key }) => key)).toEqual([
-      'PGHOST'
-    ])
+    expect(write.route).toBe(ROUTES.editProjectEnv)
+    expect(write.path).toBe(`/v9/projects/${WEB}/env/${pghost?.id}`)
+    expect(write.body).toMatchObject({ key: 'PGHOST', gitBranch: FIRST.branch })
   })
 
   it('fails naming the variable and the branch where the branch has one the action did not write, and never overwrites it', async () => {

@@ -48620,8 +48620,9 @@ const MAX_RETRIES = 4;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8_000;
 /**
- * Whether an answer may be retried. Reads and deletes are safe to repeat
- * (a repeated delete finds the store gone); a create is retried only on a
+ * Whether an answer may be retried. Reads, deletes and edits are safe to
+ * repeat (a repeated delete finds the store gone, a repeated edit sets the
+ * same value); a create is retried only on a
  * 429, which means Vercel did nothing: after a 5xx or a lost answer the store
  * may exist, and `store.ts` looks before it creates again.
  */
@@ -48731,6 +48732,10 @@ class VercelClient {
      */
     async postIgnoringAnswer(path, body, query = {}) {
         await this.send('POST', path, query, body, false);
+    }
+    /** A PATCH whose answer carries nothing the caller reads: any 2xx will do. */
+    async patchIgnoringAnswer(path, body, query = {}) {
+        await this.send('PATCH', path, query, body, false);
     }
     /**
      * A delete's answer carries nothing the action reads: any 2xx will do. A
@@ -48976,8 +48981,11 @@ async function openGitHub(options) {
         }
     });
     // Every request, the pages a paginated listing follows included, ends at
-    // the step's deadline.
+    // the step's deadline, and goes to GITHUB_API_URL's origin: a page link
+    // is the answer's to write, and the token must not follow it elsewhere.
+    const origin = new URL(options.apiUrl).origin;
     octokit.hook.before('request', (endpoint) => {
+        checkSameOrigin(endpoint.url, options.apiUrl, origin);
         endpoint.request = {
             ...endpoint.request,
             signal: options.deadline.signal()
@@ -49071,6 +49079,44 @@ async function openGitHub(options) {
         }
     };
 }
+/** A request about to leave GITHUB_API_URL's origin, stopped before it is sent. */
+class OtherOriginRequest extends Error {
+    url;
+    origin;
+    constructor(url, origin) {
+        super(`a request to ${url}, outside ${origin}`);
+        this.url = url;
+        this.origin = origin;
+    }
+}
+/**
+ * Stops a request to another origin (scheme, host and port) than the step's
+ * first: Octokit's pagination follows whatever URL a `Link: rel="next"`
+ * names, and would send the token with it, to plain http or any host.
+ */
+function checkSameOrigin(url, apiUrl, origin) {
+    let target;
+    try {
+        target = new URL(url, apiUrl);
+    }
+    catch {
+        throw new OtherOriginRequest(url, origin);
+    }
+    if (target.origin !== origin)
+        throw new OtherOriginRequest(url, origin);
+}
+/**
+ * GitHub's answer sent a listing on to another origin than GITHUB_API_URL's;
+ * the request was not made. Not a warning: a comment that fails on it fails
+ * the step, since an answer that tries to draw the token away must be seen.
+ */
+class GitHubOriginError extends ActionError {
+    constructor(what, url, origin) {
+        const shown = url.length > MAX_SAID_LENGTH ? `${url.slice(0, MAX_SAID_LENGTH)}…` : url;
+        super(`GitHub's answer to ${what} sent the next page to ${JSON.stringify(shown)}, not to ${origin} (GITHUB_API_URL): the request was not made, so that the token goes nowhere else. Check the runner's GITHUB_API_URL and any proxy between the runner and GitHub.`);
+        this.name = 'GitHubOriginError';
+    }
+}
 /** The fields the action reads, where the comment has them all. */
 function readComment(comment) {
     const { id, body, user } = (comment ?? {});
@@ -49096,6 +49142,9 @@ function identityOf(user) {
 function fromOctokit(error, what, deadline) {
     if (error instanceof GitHubApiError)
         return error;
+    if (error instanceof OtherOriginRequest) {
+        return new GitHubOriginError(what, error.url, error.origin);
+    }
     const { status, response, message } = error;
     // Octokit reports a request that got no answer (a network error, the
     // deadline) as a 500 without a response, or as an AbortError.
@@ -49494,6 +49543,10 @@ async function commentOnPullRequest(request) {
         request.info(COMMENT_LINES[written](pullRequest, author));
     }
     catch (error) {
+        // An answer that tried to draw the token to another origin fails the
+        // step: as a warning it would pass unseen.
+        if (error instanceof GitHubOriginError)
+            throw error;
         warn(`Could not write the pull request comment: ${describeFailure(error)}`);
     }
 }
@@ -49637,7 +49690,8 @@ function deletedLines(removed, externalId) {
  * to the branch, so that every preview of the branch reads this store,
  * however it is built. The action marks what it writes with a comment that
  * names the store, and so tells its own variables from anyone else's: it
- * overwrites and removes only those.
+ * edits (by id) and removes only those, and creates the others without
+ * `upsert`, so that one made since the listing is never overwritten.
  */
 const MARK = 'vercel-store-action: store ';
 // The schema's limit for `comment`.
@@ -49792,9 +49846,12 @@ async function readOwnValues(api, own, project, mask) {
 }
 /**
  * Writes the store's values under their own names as preview variables of
- * the branch, in one request, those missing or changed only: a rerun with
- * nothing changed writes nothing. `current` holds the values the branch has
- * from this store (`readOwnValues`).
+ * the branch, those missing or changed only: a rerun with nothing changed
+ * writes nothing. `current` holds the values the branch has from this store
+ * (`readOwnValues`). A name the action already wrote for this store takes
+ * its new value by the variable's id (the store's credentials changed); any
+ * other is created, in one request, never over a variable that is there:
+ * one made since the listing is read again and reported, not overwritten.
  */
 async function writeBranchVariables(api, target, values, own, current, log) {
     const names = Object.keys(values);
@@ -49810,28 +49867,85 @@ async function writeBranchVariables(api, target, values, own, current, log) {
             changedAt: newest(kept)
         };
     }
-    const answer = await refusalExplained(api.writeEnv(target.project, changed.map((key) => ({
+    const variable = (key) => ({
         key,
         value: values[key],
         type: 'encrypted',
         target: ['preview'],
         gitBranch: target.branch,
         comment
-    }))), target);
+    });
+    const ownIds = new Map(own.flatMap(({ id, key }) => (id && key ? [[key, id]] : [])));
+    const edited = changed.filter((key) => ownIds.has(key));
+    const created = changed.filter((key) => !ownIds.has(key));
+    await Promise.all(edited.map((key) => refusalExplained(api.editEnv(target.project, ownIds.get(key) ?? '', variable(key)), target)));
+    const answer = created.length === 0
+        ? { created: [], failed: [] }
+        : await createdOrConflict(api.writeEnv(target.project, created.map(variable)), created, target);
     if (answer.failed.length > 0) {
-        const [first] = answer.failed;
-        throw new ActionError(`Vercel did not write ${answer.failed.map(({ key }) => key ?? 'a variable').join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`);
+        await failedWrite(api, target, answer.failed);
     }
     log(`Wrote ${changed.join(', ')} as preview variables of branch ${target.branch} of project ${target.project}, marked "${comment}".`);
-    // Where Vercel does not say when it wrote them: now, which no deployment
-    // listed before can have read.
-    const writtenAt = newest(answer.created) ?? Number.POSITIVE_INFINITY;
+    // Where Vercel does not say when it wrote them (an edit's answer is not
+    // read): now, which no deployment listed before can have read.
+    const writtenAt = edited.length === 0
+        ? (newest(answer.created) ?? Number.POSITIVE_INFINITY)
+        : Number.POSITIVE_INFINITY;
     return {
         branch: target.branch,
         written: changed,
         names,
         changedAt: Math.max(writtenAt, newest(kept) ?? 0)
     };
+}
+// The codes of a create refused because the variable is there: the one the
+// CLI and Terraform's batch path read, and Terraform's older ones.
+const CONFLICT_CODES = new Set([
+    'ENV_CONFLICT',
+    'ENV_ALREADY_EXISTS',
+    'existing_key_and_target'
+]);
+/**
+ * The create's answer, where a refusal of the whole request as a conflict
+ * (as Vercel answers a single variable) counts as each name failed.
+ */
+async function createdOrConflict(writing, keys, target) {
+    try {
+        return await refusalExplained(writing, target);
+    }
+    catch (error) {
+        const code = error instanceof ConflictRefusal ? error.code : undefined;
+        if (code === undefined)
+            throw error;
+        return {
+            created: [],
+            failed: keys.map((key) => ({ key, code, message: 'already exists' }))
+        };
+    }
+}
+/**
+ * Fails the write, naming what Vercel did not write. Where it refused a name
+ * as already there, the variables are listed again, and the one made since
+ * the listing is named as the clash check names it: someone else's, or the
+ * action's for another store.
+ */
+async function failedWrite(api, target, failed) {
+    const keys = failed.map(({ key }) => key ?? 'a variable');
+    const conflicts = failed.filter(({ code }) => CONFLICT_CODES.has(code ?? ''));
+    if (conflicts.length > 0) {
+        const fresh = await api.listEnv(target.project);
+        try {
+            checkBranchFree(fresh, conflicts.flatMap(({ key }) => (key ? [key] : [])), target);
+        }
+        catch (error) {
+            if (!(error instanceof ActionError))
+                throw error;
+            throw new ActionError(`Vercel refused to create ${keys.join(', ')} for branch ${target.branch}: made since this step listed the variables. ${error.message}`);
+        }
+        throw new ActionError(`Vercel refused to create ${keys.join(', ')} for branch ${target.branch} of project ${target.project}: written since this step listed the variables, for store ${target.storeId} (another run of this step?), so it is left as it is; run the job again.`);
+    }
+    const [first] = failed;
+    throw new ActionError(`Vercel did not write ${keys.join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`);
 }
 /**
  * Removes the variables the action wrote for these stores, of every branch,
@@ -49878,18 +49992,32 @@ async function removeFromConnectedProjects(api, stores, log = () => { }) {
     const removed = await Promise.all([...storesByProject].map(([project, storeIds]) => removeBranchVariables(api, project, storeIds, log)));
     return removed.flat();
 }
+/** A create refused whole because a variable is there already. */
+class ConflictRefusal extends Error {
+    code;
+    constructor(code) {
+        super(`conflict: ${code}`);
+        this.code = code;
+    }
+}
 /**
  * A 400 is Vercel refusing the branch itself: its production branch, say
  * ("Cannot set Production Branch … for a Preview Environment Variable"), or
  * a name it does not take. Its own reason is quoted; the advice about the
- * production branch is given only where the reason is about it.
+ * production branch is given only where the reason is about it. A refusal
+ * with a conflict's code (400, 403 or 409) is the variable being there.
  */
 async function refusalExplained(writing, { project, branch }) {
     try {
         return await writing;
     }
     catch (error) {
-        if (!(error instanceof VercelApiError && error.status === 400))
+        if (!(error instanceof VercelApiError))
+            throw error;
+        const code = error.body?.code;
+        if (code && CONFLICT_CODES.has(code))
+            throw new ConflictRefusal(code);
+        if (error.status !== 400)
             throw error;
         const reason = error.body?.message ?? error.body?.code ?? 'no reason given';
         const advice = /production branch/i.test(reason)
@@ -52531,11 +52659,22 @@ function project_answers_readProject(body, answer) {
 }
 /** `{ envs }`, or one variable alone (the answer to a filter by id). */
 function readEnvList(body, answer) {
+    return readEnvPage(body, answer).envs;
+}
+/**
+ * One page of the listing: its variables, and the cursor of the next page
+ * where `pagination.next` gives one (the spec's `{ envs, pagination }`).
+ */
+function readEnvPage(body, answer) {
     const place = { answer, field: '' };
-    const envs = object(body, place);
-    if (!Object.hasOwn(envs, 'envs'))
-        return [readEnvVar(envs, place)];
-    return (optional(field(envs, 'envs'), at(place, 'envs'), (value, where) => list(value, where, readEnvVar)) ?? []);
+    const page = object(body, place);
+    if (!Object.hasOwn(page, 'envs'))
+        return { envs: [readEnvVar(page, place)] };
+    const envs = optional(field(page, 'envs'), at(place, 'envs'), (value, where) => list(value, where, readEnvVar)) ?? [];
+    const pagination = optional(field(page, 'pagination'), at(place, 'pagination'), nullable(object));
+    const next = pagination &&
+        optional(field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
+    return defined({ envs, next: next ?? undefined });
 }
 function readEnvValue(body, answer) {
     return readEnvVar(body, { answer, field: '' });
@@ -52836,6 +52975,7 @@ const PATHS = {
     listProjectEnv: 'GET /v10/projects/{idOrName}/env',
     getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
     createProjectEnv: 'POST /v10/projects/{idOrName}/env',
+    editProjectEnv: 'PATCH /v9/projects/{idOrName}/env/{id}',
     batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
     listDeployments: 'GET /v6/deployments',
     createDeployment: 'POST /v13/deployments',
@@ -52903,24 +53043,33 @@ class VercelApi {
      */
     async fetchStores(integrationConfigurationId) {
         const path = pathOf('listStores');
-        const stores = new Map();
+        // A listing that cannot be read must not pass for an empty one: that
+        // would create a second store.
+        return this.everyPage(path, { integrationConfigurationId }, (body) => {
+            const { stores, next } = readStorePage(body, `GET ${path}`);
+            return { items: stores, next };
+        });
+    }
+    /**
+     * Every page of a listing, each asked for with the cursor the one before
+     * gave (`until`, a query parameter: whatever the cursor holds, it cannot
+     * change the request's origin or path). An item that two pages both carry
+     * is one item, not two; one without an id is kept as it is.
+     */
+    async everyPage(path, query, readPage) {
+        const items = new Map();
         const withoutId = [];
         let until;
         for (let page = 0; page < MAX_PAGES; page++) {
-            // A listing that cannot be read must not pass for an empty one: that
-            // would create a second store.
-            const { stores: listed, next } = readStorePage(await this.client.get(path, {
-                integrationConfigurationId,
-                until
-            }), `GET ${path}`);
-            for (const store of listed) {
-                if (store.id === undefined)
-                    withoutId.push(store);
-                else if (!stores.has(store.id))
-                    stores.set(store.id, store);
+            const { items: listed, next } = readPage(await this.client.get(path, { ...query, until }));
+            for (const item of listed) {
+                if (item.id === undefined)
+                    withoutId.push(item);
+                else if (!items.has(item.id))
+                    items.set(item.id, item);
             }
             if (next === undefined)
-                return [...stores.values(), ...withoutId];
+                return [...items.values(), ...withoutId];
             if (next === until) {
                 throw new VercelResponseError('GET', path, 200, 'the same page cursor twice');
             }
@@ -52957,12 +53106,19 @@ class VercelApi {
     async deleteStore(storeId) {
         await alreadyGone(this.client.delete(pathOf('deleteStore', { id: storeId })));
     }
-    /** `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`). */
+    /**
+     * `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`), every page:
+     * a listing cut short would hide a variable from the clash checks, and
+     * the write would take its name (issue 23).
+     */
     async listEnv(projectId) {
         const path = pathOf('listProjectEnv', { idOrName: projectId });
         // The spec also allows one variable alone, as the answer to a filter by
         // id this action never sends.
-        return readEnvList(await this.client.get(path), `GET ${path}`);
+        return this.everyPage(path, {}, (body) => {
+            const { envs, next } = readEnvPage(body, `GET ${path}`);
+            return { items: envs, next };
+        });
     }
     /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
     async getEnv(projectId, envId) {
@@ -52970,16 +53126,22 @@ class VercelApi {
         return readEnvValue(await this.client.get(path), `GET ${path}`);
     }
     /**
-     * `POST /v10/projects/{idOrName}/env?upsert=true` (op `createProjectEnv`)
-     * with an array: every variable in one request, each overriding its
-     * earlier value.
+     * `POST /v10/projects/{idOrName}/env` (op `createProjectEnv`) with an
+     * array: every variable in one request. Without `upsert`: a variable of
+     * the same name, target and branch that someone made since the listing is
+     * refused (in `failed`), never overwritten.
      */
     async writeEnv(project, variables) {
         const path = pathOf('createProjectEnv', { idOrName: project });
-        const answer = await this.client.post(path, variables, {
-            upsert: 'true'
-        });
+        const answer = await this.client.post(path, variables);
         return readEnvWriteAnswer(answer, `POST ${path}`);
+    }
+    /**
+     * `PATCH /v9/projects/{idOrName}/env/{id}` (op `editProjectEnv`): one
+     * variable, by its id, takes a new value.
+     */
+    async editEnv(project, envId, variable) {
+        await this.client.patchIgnoringAnswer(pathOf('editProjectEnv', { idOrName: project, id: envId }), variable);
     }
     /** `DELETE /v1/projects/{idOrName}/env` (op `batchRemoveProjectEnv`). */
     async removeEnv(project, ids) {

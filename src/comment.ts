@@ -1,5 +1,10 @@
 import { describeFailure } from './errors.ts'
-import { openGitHub, type GitHubApi, type GitHubOptions } from './github.ts'
+import {
+  GitHubOriginError,
+  openGitHub,
+  type GitHubApi,
+  type GitHubOptions
+} from './github.ts'
 import { Inputs } from './constants.ts'
 import type { Repository } from './naming.ts'
 import type { RemovedStore } from './store.ts'
@@ -66,6 +71,9 @@ export async function commentOnPullRequest(
     )
     request.info(COMMENT_LINES[written](pullRequest, author))
   } catch (error) {
+    // An answer that tried to draw the token to another origin fails the
+    // step: as a warning it would pass unseen.
+    if (error instanceof GitHubOriginError) throw error
     warn(`Could not write the pull request comment: ${describeFailure(error)}`)
   }
 }

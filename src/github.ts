@@ -106,8 +106,11 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
     }
   })
   // Every request, the pages a paginated listing follows included, ends at
-  // the step's deadline.
+  // the step's deadline, and goes to GITHUB_API_URL's origin: a page link
+  // is the answer's to write, and the token must not follow it elsewhere.
+  const origin = new URL(options.apiUrl).origin
   octokit.hook.before('request', (endpoint) => {
+    checkSameOrigin(endpoint.url, options.apiUrl, origin)
     endpoint.request = {
       ...endpoint.request,
       signal: options.deadline.signal()
@@ -230,6 +233,49 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
   }
 }
 
+/** A request about to leave GITHUB_API_URL's origin, stopped before it is sent. */
+class OtherOriginRequest extends Error {
+  readonly url: string
+  readonly origin: string
+
+  constructor(url: string, origin: string) {
+    super(`a request to ${url}, outside ${origin}`)
+    this.url = url
+    this.origin = origin
+  }
+}
+
+/**
+ * Stops a request to another origin (scheme, host and port) than the step's
+ * first: Octokit's pagination follows whatever URL a `Link: rel="next"`
+ * names, and would send the token with it, to plain http or any host.
+ */
+function checkSameOrigin(url: string, apiUrl: string, origin: string): void {
+  let target: URL
+  try {
+    target = new URL(url, apiUrl)
+  } catch {
+    throw new OtherOriginRequest(url, origin)
+  }
+  if (target.origin !== origin) throw new OtherOriginRequest(url, origin)
+}
+
+/**
+ * GitHub's answer sent a listing on to another origin than GITHUB_API_URL's;
+ * the request was not made. Not a warning: a comment that fails on it fails
+ * the step, since an answer that tries to draw the token away must be seen.
+ */
+export class GitHubOriginError extends ActionError {
+  constructor(what: string, url: string, origin: string) {
+    const shown =
+      url.length > MAX_SAID_LENGTH ? `${url.slice(0, MAX_SAID_LENGTH)}…` : url
+    super(
+      `GitHub's answer to ${what} sent the next page to ${JSON.stringify(shown)}, not to ${origin} (GITHUB_API_URL): the request was not made, so that the token goes nowhere else. Check the runner's GITHUB_API_URL and any proxy between the runner and GitHub.`
+    )
+    this.name = 'GitHubOriginError'
+  }
+}
+
 /** The fields the action reads, where the comment has them all. */
 function readComment(comment: unknown): IssueComment | undefined {
   const { id, body, user } = (comment ?? {}) as {
@@ -264,6 +310,9 @@ function fromOctokit(
   deadline: GitHubOptions['deadline']
 ): Error {
   if (error instanceof GitHubApiError) return error
+  if (error instanceof OtherOriginRequest) {
+    return new GitHubOriginError(what, error.url, error.origin)
+  }
   const { status, response, message } = error as {
     status?: unknown
     response?: { data?: { message?: unknown } }

@@ -2,7 +2,13 @@
 // with GitHub's authentication, errors and page links.
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import { describeFault, faultStatus, runsRoute, sendFault } from '../faults.ts'
+import {
+  describeFault,
+  faultStatus,
+  runBefore,
+  runsRoute,
+  sendFault
+} from '../faults.ts'
 import type { Fault, FaultPlan } from '../faults.ts'
 import { readText } from '../http.ts'
 import {
@@ -104,6 +110,7 @@ async function answer(
   const auth = authOf(req, state.settings)
 
   const fault = state.faults.take(route.key)
+  runBefore(fault)
   const reply =
     fault && !runsRoute(fault)
       ? undefined
