@@ -1,6 +1,7 @@
 import { Inputs } from './constants.ts'
 import { ActionError, VercelApiError } from './errors.ts'
 import type { PreviewApi, StoreApi } from './vercel-api.ts'
+import { namesShown } from './variable-names.ts'
 import type { NewEnvVar, ProjectEnvVar, VercelStore } from './vercel-types.ts'
 
 /*
@@ -243,7 +244,7 @@ export async function readOwnValues(
  * from this store (`readOwnValues`).
  */
 export async function writeBranchVariables(
-  api: Pick<PreviewApi, 'writeEnv'>,
+  api: Pick<PreviewApi, 'writeEnv' | 'removeEnv'>,
   target: BranchTarget,
   values: Record<string, string>,
   own: ProjectEnvVar[],
@@ -253,7 +254,10 @@ export async function writeBranchVariables(
   const names = Object.keys(values)
   const comment = markOf(target.storeId, target.externalId)
   const changed = names.filter((name) => current.get(name) !== values[name])
-  const kept = own.filter(({ key }) => key && !changed.includes(key))
+  const removed = await removeLeftOut(api, target, own, names, log)
+  const kept = own.filter(
+    ({ key }) => key && names.includes(key) && !changed.includes(key)
+  )
   if (changed.length === 0) {
     log(
       `Branch ${target.branch} of project ${target.project} already has ${names.join(', ') || 'no variable'} from store ${target.storeId}; nothing to write.`
@@ -262,7 +266,8 @@ export async function writeBranchVariables(
       branch: target.branch,
       written: [],
       names,
-      changedAt: newest(kept)
+      // A removal changes what the branch's next build reads, as a write does.
+      changedAt: removed ? Number.POSITIVE_INFINITY : newest(kept)
     }
   }
   const answer = await refusalExplained(
@@ -297,6 +302,33 @@ export async function writeBranchVariables(
     names,
     changedAt: Math.max(writtenAt, newest(kept) ?? 0)
   }
+}
+
+/**
+ * Removes what the action wrote to the branch for this store under a name it
+ * no longer writes there: an earlier version wrote every name the store
+ * gave, and a name outside the stores' shapes (`variable-names.ts`) must
+ * not go on reaching the branch's builds.
+ */
+async function removeLeftOut(
+  api: Pick<PreviewApi, 'removeEnv'>,
+  target: BranchTarget,
+  own: ProjectEnvVar[],
+  names: string[],
+  log: (line: string) => void
+): Promise<boolean> {
+  const leftOut = own.filter(
+    ({ id, key }) => id && key !== undefined && !names.includes(key)
+  )
+  if (leftOut.length === 0) return false
+  await api.removeEnv(
+    target.project,
+    leftOut.map(({ id }) => id ?? '')
+  )
+  log(
+    `Removed ${namesShown(leftOut.map(({ key }) => key ?? ''))} from branch ${target.branch} of project ${target.project}: written there for store ${target.storeId} before, not of the names it writes now.`
+  )
+  return true
 }
 
 /**
