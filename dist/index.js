@@ -51076,7 +51076,7 @@ function describePreview({ kind, gitBranch, redeploy }) {
     const check = kind === 'would-create'
         ? ` Once the store is made, and before it is connected, would check that branch ${gitBranch} has no variable of the store's names that someone else set (the names are known only then).`
         : '';
-    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`;
+    return ` Would then write the store's variables of the names database stores give, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`;
 }
 function describeConnection(connection, readEnv) {
     if (!connection)
