@@ -290,10 +290,12 @@ describe('export-env with a list of names', () => {
     ['NODE_OPTIONS', "is a name later steps' tools read as a setting"],
     ['GNUMAKEFLAGS', "is a name later steps' tools read as a setting"],
     ['DATABASE_URL 1ABC', 'is not a variable name'],
-    ['DATABASE_URL,PGHOST', 'is not a variable name']
+    ['DATABASE_URL,PGHOST', 'is not a variable name'],
+    ['yes', 'must be true, false or the names'],
+    ['Off', 'must be true, false or the names']
   ])('refuses export-env: %j before any request', async (value, reason) => {
     const line = errorLine(await runAction(step({ 'export-env': value })))
-    expect(line).toContain('Input "export-env" lists')
+    expect(line).toContain('Input "export-env" ')
     expect(line).toContain(reason)
     expect(emulator.requests).toEqual([])
   })

@@ -52349,6 +52349,11 @@ function parseExportEnv(value) {
     if (!trimmed || [...TRUE_WORDS, ...FALSE_WORDS].includes(trimmed)) {
         return { exportEnv: parseBoolean(Inputs.exportEnv, trimmed, false) };
     }
+    // A switch spelled otherwise (yes, on…) is a mistake, not a variable of
+    // that name: found now, not after the store is made.
+    if (/^(y|yes|n|no|on|off)$/i.test(trimmed)) {
+        throw new InputError(Inputs.exportEnv, `must be true, false or the names of the store's variables to export (DATABASE_URL DIRECT_URL); got ${quote(trimmed)}.`);
+    }
     const names = [...new Set(trimmed.split(/\s+/))];
     for (const name of names) {
         const reason = unlistable(name);
