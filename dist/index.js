@@ -45915,7 +45915,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _node_version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8842);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5675);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6568);
 // The version check comes first: ESM evaluates imports in order, and the
 // rest of the bundle cannot load on an older Node.js.
 
@@ -45927,7 +45927,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5675:
+/***/ 6568:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49681,7 +49681,182 @@ function deletedLines(removed, externalId) {
     ];
 }
 
+;// CONCATENATED MODULE: ./src/variable-names.ts
+/**
+ * Which of a store's variables may leave it under their own names: into the
+ * job's environment (`export-env`) and onto a Git branch, whose every build
+ * reads them (`git-branch`). The names come from the store's integration
+ * vendor, or from whatever answers at `api-url`, and a later step's tools
+ * read many names as settings (`GNUMAKEFLAGS`, `CLASSPATH`,
+ * `PRISMA_ENGINES_MIRROR`…) that run a command or fetch code. No list of
+ * such names can be complete, so the action takes an allowlist instead: the
+ * names the user lists, or else only names of the shapes database stores
+ * give (`STORE_NAME_SHAPES`). The known settings (`TOOL_SETTINGS`) are kept
+ * as a second check, on both, and refuse a listed name outright.
+ */
+// A name fit for the job's environment: letters, digits and `_`, not
+// starting with a digit (what a shell accepts as a variable name).
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+/*
+ * libpq's connection variables that name the server, the database, the
+ * credentials and how the connection is secured: what a Postgres store
+ * gives. Left out are those that point at a file or directory (PGPASSFILE,
+ * PGSERVICEFILE, PGSYSCONFDIR, PGSSLCERT, PGSSLKEY, PGSSLROOTCERT, PGSSLCRL,
+ * PGSSLCRLDIR), write one (PGSSLKEYLOGFILE), pick a section of a service
+ * file (PGSERVICE), pass the server options (PGOPTIONS) or set a session's
+ * defaults: they are configuration, not where the store is.
+ */
+const LIBPQ_CONNECTION = [
+    'PGHOST',
+    'PGHOSTADDR',
+    'PGPORT',
+    'PGDATABASE',
+    'PGUSER',
+    'PGPASSWORD',
+    'PGAPPNAME',
+    'PGCONNECT_TIMEOUT',
+    'PGSSLMODE',
+    'PGREQUIRESSL',
+    'PGCHANNELBINDING',
+    'PGGSSENCMODE',
+    'PGTARGETSESSIONATTRS',
+    'PGLOADBALANCEHOSTS'
+];
+/*
+ * The shapes of the names database stores on the Vercel Marketplace give,
+ * upper case only. A vendor's prefix is taken whole only where no tool of
+ * that vendor reads other names under it as settings: the Supabase CLI
+ * takes its settings as SUPABASE_*, neonctl as NEON_*, the Atlas CLI as
+ * MONGODB_ATLAS_*, the Turso CLI as TURSO_*, Prisma as PRISMA_*
+ * (`PRISMA_ENGINES_MIRROR` says where its engines are downloaded from), so
+ * for those only the names their stores give are taken.
+ */
+const STORE_NAME_SHAPES = [
+    /^DATABASE_[A-Z0-9_]+$/,
+    // The postgres image's entrypoint reads these three as initdb's settings.
+    /^POSTGRES_(?!INITDB_|HOST_AUTH_METHOD$)[A-Z0-9_]+$/,
+    new RegExp(`^(${LIBPQ_CONNECTION.join('|')})$`),
+    // Neon's host without its pooler: no tool reads it.
+    /^PGHOST_UNPOOLED$/,
+    /^REDIS_[A-Z0-9_]+$/,
+    /^KV_[A-Z0-9_]+$/,
+    /^UPSTASH_(REDIS|VECTOR|SEARCH|KAFKA)_[A-Z0-9_]+$/,
+    /^QSTASH_(URL|TOKEN|CURRENT_SIGNING_KEY|NEXT_SIGNING_KEY)$/,
+    /^(NEXT_PUBLIC_)?SUPABASE_(URL|ANON_KEY|PUBLISHABLE_KEY)$/,
+    /^SUPABASE_(SERVICE_ROLE_KEY|SECRET_KEY|JWT_SECRET)$/,
+    /^NEON_PROJECT_ID$/,
+    /^PRISMA_DATABASE_URL$/,
+    /^MONGODB_(URI|URL|DB|DATABASE)$/,
+    /^TURSO_(DATABASE_URL|AUTH_TOKEN)$/
+];
+/** The shapes as the README and a warning name them, briefly. */
+const STORE_NAME_SHAPES_SHOWN = 'DATABASE_*, POSTGRES_*, libpq connection PG* (PGHOST, PGUSER, PGPASSWORD…), REDIS_*, KV_*, UPSTASH_REDIS_*, SUPABASE_URL…, PRISMA_DATABASE_URL, MONGODB_URI, TURSO_DATABASE_URL…';
+/*
+ * The names a later step's tools read as settings, matched regardless of
+ * case (`https_proxy` works as well as `HTTPS_PROXY`): never put into the
+ * job's environment or onto a branch, even where a user lists one. They
+ * would send a later step's traffic through a proxy, trust another
+ * certificate, run a command for make, Git or SSH, load code into Node, the
+ * JVM or a shell, fetch a tool's binaries from elsewhere, or change the
+ * runner's own variables.
+ */
+const TOOL_SETTINGS = [
+    // Proxies: curl, Git, Node (undici), pip, Docker…
+    /^.*_PROXY$/,
+    // TLS: the certificates a tool trusts, OpenSSL's configuration.
+    /^SSL_/,
+    /_CA_/,
+    /^(REQUESTS|CURL)_CA_BUNDLE$/,
+    /^OPENSSL_/,
+    // Git, GitHub's CLI and SSH: commands to run, configuration to load.
+    /^GIT_/,
+    /^GH_/,
+    /^SSH_/,
+    // Node and its package managers: code to preload, registries, scripts' shell.
+    /^NODE_/,
+    /^(NPM|YARN|PNPM|COREPACK|BUN|DENO|NVM|VOLTA)_/,
+    // Where tools download their binaries and browsers from.
+    /^(PLAYWRIGHT|PUPPETEER|ELECTRON|CYPRESS|SASS_BINARY|CHROMEDRIVER)_/,
+    // Prisma's engines and their mirror; its stores' one name is data.
+    /^PRISMA_(?!DATABASE_URL$)/,
+    // Python, Ruby, Perl, Java, Go, Rust, .NET, PHP toolchains.
+    /^(PIP|PIPENV|POETRY|UV|CONDA|VIRTUAL_ENV)(_|$)/,
+    /^PYTHON/,
+    /^(RUBY|GEM_|BUNDLE_|PERL)/,
+    /^(JAVA_|_JAVA_|JDK_JAVA_|MAVEN_|GRADLE_|CLASSPATH$|SBT_OPTS$|ANT_OPTS$)/,
+    /^GO(FLAGS|PROXY|PRIVATE|NOPROXY|NOSUMDB|SUMDB|INSECURE|AUTH|VCS|WORK|PATH|ROOT|TOOLCHAIN|ENV|EXPERIMENT|DEBUG|CACHE|MODCACHE|BIN|OS|ARCH)$/,
+    /^CGO_/,
+    /^(CARGO_|RUSTC|RUSTFLAGS|RUSTDOCFLAGS|RUSTUP_)/,
+    /^(DOTNET_|NUGET_|COMPOSER_)/,
+    // Compilers, make and CMake.
+    /^(CC|CXX|CPP|LD|AR|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS)$/,
+    /^(GNU)?MAKE/,
+    /^CMAKE_/,
+    // Containers, cloud and infrastructure tools: daemon, registry, credentials.
+    /^(DOCKER_|BUILDKIT_|COMPOSE_|KUBECONFIG$|AWS_|AZURE_|CLOUDSDK_|GOOGLE_APPLICATION_CREDENTIALS$|HELM_|TF_|ANSIBLE_)/,
+    // The vendors' own command-line tools' settings (see the shapes above).
+    /^(SUPABASE_(ACCESS_TOKEN|DB_PASSWORD|PROFILE|INTERNAL_)|NEON_API_|MONGODB_ATLAS_|TURSO_(API_|CONFIG))/,
+    // The dynamic loader: libraries loaded into every process.
+    /^(LD_|DYLD_)/,
+    // Shells, pagers and editors: files sourced, input filters, commands run.
+    /^(BASH_|BASH$|ENV$|PROMPT_COMMAND$|SHELL|SHELLOPTS$|IFS$|PS[0-4]$|CDPATH$|ZDOTDIR$)/,
+    /^(LESS|MANPAGER$|GIT_PAGER$)/,
+    // Where programs, home, configuration and temporary files are.
+    /^(PATH|HOME|TMPDIR|TMP|TEMP|EDITOR|VISUAL|PAGER|GNUPGHOME)$/,
+    /^XDG_/,
+    // The runner's and the workflow's own: CI, GitHub, inputs, saved state.
+    /^(CI$|GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)/,
+    // The Vercel CLI's own token, team, project and settings.
+    /^(VERCEL_|NOW_)/
+].map(({ source }) => new RegExp(source, 'i'));
+function isToolSetting(name) {
+    return TOOL_SETTINGS.some((pattern) => pattern.test(name));
+}
+/** Whether a store's variable of this name may leave it with `true`. */
+function isStoreShaped(name) {
+    return (STORE_NAME_SHAPES.some((shape) => shape.test(name)) && !isToolSetting(name));
+}
+/**
+ * Why the user may not list this name; undefined where they may. Checked
+ * with the inputs, before any request.
+ */
+function unlistable(name) {
+    if (!VARIABLE_NAME.test(name)) {
+        return 'is not a variable name (letters, digits and _, not starting with a digit)';
+    }
+    if (isToolSetting(name)) {
+        return "is a name later steps' tools read as a setting, which the action never sets";
+    }
+    return undefined;
+}
+/**
+ * The store's names that leave it: those listed (every one of which it must
+ * have: the caller fails on `missing`), or, with no list, those of the
+ * stores' shapes.
+ */
+function selectNames(names, listed) {
+    const allowed = listed
+        ? (name) => listed.includes(name)
+        : (name) => isStoreShaped(name);
+    return {
+        selected: names.filter(allowed),
+        skipped: names.filter((name) => !allowed(name)),
+        missing: (listed ?? []).filter((name) => !names.includes(name))
+    };
+}
+// A warning names at most this many; a hostile product may give thousands.
+const MAX_NAMES_SHOWN = 20;
+/** Names for a log line: plain ones as they are, others quoted and cut. */
+function namesShown(names) {
+    const shown = names
+        .slice(0, MAX_NAMES_SHOWN)
+        .map((name) => VARIABLE_NAME.test(name) ? name : JSON.stringify(name.slice(0, 40)));
+    const more = names.length - shown.length;
+    return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./src/branch-env.ts
+
 
 
 /*
@@ -49857,14 +50032,16 @@ async function writeBranchVariables(api, target, values, own, current, log) {
     const names = Object.keys(values);
     const comment = markOf(target.storeId, target.externalId);
     const changed = names.filter((name) => current.get(name) !== values[name]);
-    const kept = own.filter(({ key }) => key && !changed.includes(key));
+    const removed = await removeLeftOut(api, target, own, names, log);
+    const kept = own.filter(({ key }) => key && names.includes(key) && !changed.includes(key));
     if (changed.length === 0) {
         log(`Branch ${target.branch} of project ${target.project} already has ${names.join(', ') || 'no variable'} from store ${target.storeId}; nothing to write.`);
         return {
             branch: target.branch,
             written: [],
             names,
-            changedAt: newest(kept)
+            // A removal changes what the branch's next build reads, as a write does.
+            changedAt: removed ? Number.POSITIVE_INFINITY : newest(kept)
         };
     }
     const variable = (key) => ({
@@ -49946,6 +50123,20 @@ async function failedWrite(api, target, failed) {
     }
     const [first] = failed;
     throw new ActionError(`Vercel did not write ${keys.join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`);
+}
+/**
+ * Removes what the action wrote to the branch for this store under a name it
+ * no longer writes there: an earlier version wrote every name the store
+ * gave, and a name outside the stores' shapes (`variable-names.ts`) must
+ * not go on reaching the branch's builds.
+ */
+async function removeLeftOut(api, target, own, names, log) {
+    const leftOut = own.filter(({ id, key }) => id && key !== undefined && !names.includes(key));
+    if (leftOut.length === 0)
+        return false;
+    await api.removeEnv(target.project, leftOut.map(({ id }) => id ?? ''));
+    log(`Removed ${namesShown(leftOut.map(({ key }) => key ?? ''))} from branch ${target.branch} of project ${target.project}: written there for store ${target.storeId} before, not of the names it writes now.`);
+    return true;
 }
 /**
  * Removes the variables the action wrote for these stores, of every branch,
@@ -50817,8 +51008,9 @@ function prune_keyOf(repository, pullRequest, target) {
 /**
  * The step's outputs: the one place that sets them, for every outcome, and
  * with `export-env` puts the store's variables into the job's environment
- * (refusing names that would change how later steps run).
+ * (only those `variable-names.ts` lets leave the store).
  */
+
 
 
 
@@ -50849,87 +51041,21 @@ function setOutputs(report, options = {}) {
     // Only where read; every value is masked by now (`readStoreEnv`).
     if (report.env)
         setOutput(Outputs.env, JSON.stringify(report.env));
-    if (report.env && options.exportEnv) {
-        checkExportable(Object.keys(report.env));
-        for (const [name, value] of Object.entries(report.env)) {
-            // Masked already, each line too; again here, where it leaves the step.
-            mask(value);
-            exportVariable(name, value);
+    for (const name of report.exported ?? []) {
+        const value = report.env?.[name];
+        // Chosen by name already (`namesLeaving`); checked again where it
+        // leaves the step, as a name that is no variable name would break the
+        // environment file.
+        if (value === undefined || !VARIABLE_NAME.test(name)) {
+            throw new ActionError(`The store's variable ${JSON.stringify(name.slice(0, 80))} cannot go into the job's environment; drop "${Inputs.exportEnv}" and read it from the "${Outputs.env}" output.`);
         }
+        // Masked already, each line too; again here, where it leaves the step.
+        mask(value);
+        exportVariable(name, value);
     }
     if (options.redeploy) {
         setOutput(Outputs.redeployedDeploymentId, report.redeployed?.id ?? '');
         setOutput(Outputs.redeployedDeploymentUrl, report.redeployed?.url ?? '');
-    }
-}
-// A name fit for the job's environment: letters, digits and `_`, not
-// starting with a digit (what a shell accepts as a variable name).
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
-/*
- * The names a later step's tools read as settings, matched regardless of
- * case (`https_proxy` works as well as `HTTPS_PROXY`). The names come from
- * the store's integration vendor, which is no reason to let them send a
- * later step's traffic through a proxy, trust another certificate, run a
- * command for Git or SSH, load code into Node or a shell, or change the
- * runner's own variables. The stores' own names (DATABASE_URL, POSTGRES_*,
- * PG*, KV_*, REDIS_*, UPSTASH_*, SUPABASE_*, NEXT_PUBLIC_*) match none.
- */
-const TOOL_SETTINGS = [
-    // Proxies: curl, Git, Node (undici), pip, Docker…
-    /^.*_PROXY$/,
-    // TLS: the certificates a tool trusts.
-    /^SSL_/,
-    /_CA_/,
-    /^(REQUESTS|CURL)_CA_BUNDLE$/,
-    // Git and SSH: commands to run, configuration to load.
-    /^GIT_/,
-    /^SSH_/,
-    // Node and its package managers: code to preload, registries, scripts' shell.
-    /^NODE_/,
-    /^(NPM|YARN|PNPM|COREPACK|BUN|DENO)_/,
-    // Python, Ruby, Perl, Java, Go, Rust, .NET, PHP toolchains.
-    /^(PIP|PIPENV|POETRY|UV|CONDA|VIRTUAL_ENV)(_|$)/,
-    /^PYTHON/,
-    /^(RUBY|GEM_|BUNDLE_|PERL)/,
-    /^(JAVA_|_JAVA_|JDK_JAVA_|MAVEN_|GRADLE_)/,
-    /^GO(FLAGS|PROXY|PRIVATE|NOPROXY|NOSUMDB|SUMDB|INSECURE|PATH|ROOT|TOOLCHAIN|ENV|EXPERIMENT|CACHE|MODCACHE|BIN)$/,
-    /^(CARGO_|RUSTC|RUSTFLAGS|RUSTDOCFLAGS|RUSTUP_)/,
-    /^(DOTNET_|NUGET_|COMPOSER_)/,
-    // Compilers and make.
-    /^(CC|CXX|CPP|LD|AR|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS|MAKEFLAGS)$/,
-    // Containers and cloud command-line tools: daemon, registry, credentials.
-    /^(DOCKER_|BUILDKIT_|COMPOSE_|KUBECONFIG$|AWS_|AZURE_|CLOUDSDK_|GOOGLE_APPLICATION_CREDENTIALS$)/,
-    // The dynamic loader: libraries loaded into every process.
-    /^(LD_|DYLD_)/,
-    // Shells: files sourced, commands run at each prompt, functions defined.
-    /^(BASH_|BASH$|ENV$|PROMPT_COMMAND$|SHELL|SHELLOPTS$|IFS$|PS[0-4]$|CDPATH$|ZDOTDIR$)/,
-    // Where programs, home and temporary files are.
-    /^(PATH|HOME|TMPDIR|TMP|TEMP|EDITOR|VISUAL|PAGER)$/,
-    // The runner's and the workflow's own: CI, GitHub, inputs, saved state.
-    /^(CI$|GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)/,
-    // The Vercel CLI's own token, team, project and settings.
-    /^(VERCEL_|NOW_)/
-].map(({ source }) => new RegExp(source, 'i'));
-/** Why a name must not go into the job's environment; undefined if it may. */
-function unexportable(name) {
-    if (!VARIABLE_NAME.test(name))
-        return 'it is not a plain variable name';
-    if (TOOL_SETTINGS.some((pattern) => pattern.test(name))) {
-        return "later steps' tools read it as a setting";
-    }
-    return undefined;
-}
-/**
- * Fails, naming it, where a name must not go into the job's environment.
- * Called before anything is written there, and before the store is
- * connected, so that a refused name leaves no half-exported environment.
- */
-function checkExportable(names) {
-    for (const name of names) {
-        const reason = unexportable(name);
-        if (reason === undefined)
-            continue;
-        throw new ActionError(`The store has a variable named ${JSON.stringify(name.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: ${reason}; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`);
     }
 }
 /** `state: prune`: the ids of the stores deleted (none in a dry run). */
@@ -51035,16 +51161,16 @@ function reportOutcome(outcome) {
         }
     }
 }
-function reportPresent({ report, project, environments, exportEnv, redeploy }) {
-    const { connection, env } = report;
-    setOutputs(report, { exportEnv, redeploy });
+function reportPresent({ report, project, environments, redeploy }) {
+    const { connection, env, exported } = report;
+    setOutputs(report, { redeploy });
     addStoreToSummary(report);
     log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
     if (connection) {
         log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
     }
     if (env) {
-        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exportEnv ? " and the job's environment" : ''}, each masked in the log.`);
+        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exported ? `, and ${exported.join(', ') || 'none of them'} into the job's environment` : ''}, each masked in the log.`);
     }
     warnOfDuplicates(report);
 }
@@ -51110,7 +51236,7 @@ function describePreview({ kind, gitBranch, redeploy }) {
     const check = kind === 'would-create'
         ? ` Once the store is made, and before it is connected, would check that branch ${gitBranch} has no variable of the store's names that someone else set (the names are known only then).`
         : '';
-    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`;
+    return ` Would then write the store's variables of the names database stores give, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`;
 }
 function describeConnection(connection, readEnv) {
     if (!connection)
@@ -51638,6 +51764,8 @@ async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, 
 
 
 
+
+
 /** Whether the step reads the store's values: `read-env`, `export-env` or `git-branch`. */
 function readsValues(inputs) {
     return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
@@ -51679,11 +51807,19 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
         readOwnValues(api, own, connection.projectId, mask)
     ]);
     const env = withoutPrefix(prefixed, connection.envVarPrefix ?? '');
-    if (!branchTarget)
-        return { env };
-    checkBranchFree(listed, Object.keys(env), branchTarget);
+    const leaving = namesLeaving(inputs, Object.keys(env), store.id);
+    warnOfSkipped(leaving, {
+        storeId: store.id,
+        branch: inputs.gitBranch,
+        listed: inputs.exportNames !== undefined
+    }, effects);
+    const exported = leaving.exported?.selected;
+    if (!branchTarget || !leaving.branch)
+        return { env, exported };
+    const branchNames = leaving.branch.selected;
+    checkBranchFree(listed, branchNames, branchTarget);
     const info = (line) => effects.info(line);
-    const branch = await writeBranchVariables(api, { ...branchTarget, project: connection.projectId }, env, own, current, info);
+    const branch = await writeBranchVariables(api, { ...branchTarget, project: connection.projectId }, Object.fromEntries(branchNames.map((name) => [name, env[name]])), own, current, info);
     const redeployed = deployments
         ? await redeployIfOlder(api, await deployments, {
             changedAt: branch.changedAt,
@@ -51691,7 +51827,49 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
             branch: branchTarget.branch
         }, info)
         : undefined;
-    return { env, branch, redeployed };
+    return { env, exported, branch, redeployed };
+}
+/**
+ * Of the store's names, those `export-env` puts into the job's environment
+ * and those `git-branch` writes to the branch (see `variable-names.ts`):
+ * the names `export-env` lists, or those of the stores' shapes; the
+ * branch's are always those of the shapes. Fails, before the connection
+ * where the store's names are known then, on a listed name the store does
+ * not have.
+ */
+function namesLeaving(inputs, names, storeId) {
+    const exported = inputs.exportEnv
+        ? selectNames(names, inputs.exportNames)
+        : undefined;
+    if (exported && exported.missing.length > 0) {
+        throw new ActionError(`Input "${Inputs.exportEnv}" lists ${namesShown(exported.missing)}, which store ${storeId} has no variable of (it has ${namesShown(names) || 'none'}), so nothing was put into the job's environment; list only the store's names, or set "${Inputs.exportEnv}" to true.`);
+    }
+    const branch = inputs.gitBranch === undefined ? undefined : selectNames(names, undefined);
+    return { exported, branch };
+}
+/**
+ * One warning naming every name left out because it is not of the stores'
+ * shapes: a vendor's product, or a hostile answer, may name a variable
+ * after a tool's setting. A name left out of the user's own list is what
+ * they asked for, and not warned of. With no list both selections are of
+ * the shapes, so they leave out the same names.
+ */
+function warnOfSkipped(leaving, { storeId, branch, listed }, effects) {
+    const fromEnv = listed ? [] : (leaving.exported?.skipped ?? []);
+    const fromBranch = leaving.branch?.skipped ?? [];
+    const names = [...new Set([...fromEnv, ...fromBranch])];
+    if (names.length === 0)
+        return;
+    const env = "the job's environment";
+    const where = fromEnv.length > 0 && fromBranch.length > 0
+        ? `neither put into ${env} nor written to branch ${branch}`
+        : fromEnv.length > 0
+            ? `not put into ${env}`
+            : `not written to branch ${branch}`;
+    const advice = leaving.exported && !listed
+        ? `; "${Inputs.exportEnv}" takes a list of the names to export instead`
+        : '';
+    effects.warn(`Store ${storeId} has ${namesShown(names)}, not of the names database stores give (${STORE_NAME_SHAPES_SHOWN}), so ${where}: a tool of a later step or build may read such a name as a setting. The "${Outputs.env}" output has them${advice}.`);
 }
 /** The store's variables by the names the store gives them. */
 function withoutPrefix(env, prefix) {
@@ -51822,7 +52000,7 @@ async function checkBranchBeforeReuse({ inputs, api, projectVariables }, store) 
     if (project === undefined || gitBranch === undefined)
         return;
     const variables = await explainedListing(projectVariables ?? api.listEnv(project), project);
-    checkBranchFree(variables, secretNamesOf(store), {
+    checkBranchFree(variables, secretNamesOf(store).filter(isStoreShaped), {
         project,
         branch: gitBranch,
         storeId: store.id,
@@ -51862,12 +52040,11 @@ async function applyPresent(step, plan) {
             externalId: inputs.externalId
         }
         : undefined;
-    // A name unfit for the job's environment, and a clash on the branch, are
-    // known now, before the connection is written.
-    if (inputs.exportEnv)
-        checkExportable(secretNamesOf(result.store));
-    if (branchTarget && step.projectVariables) {
-        checkBranchFree(await explainedListing(step.projectVariables, branchTarget.project), secretNamesOf(result.store), branchTarget);
+    // A listed name the store lacks, and a clash on the branch, are known
+    // now, before the connection is written.
+    const leaving = namesLeaving(inputs, secretNamesOf(result.store), result.store.id);
+    if (branchTarget && leaving.branch && step.projectVariables) {
+        checkBranchFree(await explainedListing(step.projectVariables, branchTarget.project), leaving.branch.selected, branchTarget);
     }
     const known = plan.action === 'reuse' && !plan.waitFirst ? plan.connection : undefined;
     const connection = project === undefined
@@ -51885,12 +52062,12 @@ async function applyPresent(step, plan) {
             ...buildReport(result, reportInputs),
             connection,
             env: preview?.env,
+            exported: preview?.exported,
             branch: preview?.branch,
             redeployed: preview?.redeployed
         },
         project,
         environments: inputs.environments,
-        exportEnv: inputs.exportEnv,
         redeploy: inputs.redeploy
     };
 }
@@ -52140,6 +52317,7 @@ const CreateStoreSpec = {
 
 
 
+
 const NO_SPACE = /^\S+$/;
 const input_values_PRINTABLE = /^[\x20-\x7e]+$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
@@ -52359,6 +52537,30 @@ function parseBoolean(input, value, empty) {
         return false;
     throw new InputError(input, `must be true or false; got ${quote(value)}.`);
 }
+/**
+ * `export-env`: true or false, or the names of the store's variables to put
+ * into the job's environment, separated by spaces or lines. A listed name
+ * must be a variable name and none a tool reads as a setting.
+ */
+function parseExportEnv(value) {
+    const trimmed = value.trim();
+    if (!trimmed || [...TRUE_WORDS, ...FALSE_WORDS].includes(trimmed)) {
+        return { exportEnv: parseBoolean(Inputs.exportEnv, trimmed, false) };
+    }
+    // A switch spelled otherwise (yes, on…) is a mistake, not a variable of
+    // that name: found now, not after the store is made.
+    if (/^(y|yes|n|no|on|off)$/i.test(trimmed)) {
+        throw new InputError(Inputs.exportEnv, `must be true, false or the names of the store's variables to export (DATABASE_URL DIRECT_URL); got ${quote(trimmed)}.`);
+    }
+    const names = [...new Set(trimmed.split(/\s+/))];
+    for (const name of names) {
+        const reason = unlistable(name);
+        if (reason === undefined)
+            continue;
+        throw new InputError(Inputs.exportEnv, `lists ${quote(name)}, which ${reason}; list the store's variables by their own names (export-env: DATABASE_URL DIRECT_URL), or set true for the names database stores use.`);
+    }
+    return { exportEnv: true, exportNames: names };
+}
 function quote(value) {
     const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
     return JSON.stringify(shown);
@@ -52547,7 +52749,7 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         githubToken: parseGitHubToken(githubToken, comment || state === 'prune' ? state : undefined),
         githubApiUrl: env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
         gitBranch: parseGitBranch(read(Inputs.gitBranch)),
-        exportEnv: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
+        ...parseExportEnv(read(Inputs.exportEnv)),
         redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
     };
     if (inputs.envPrefix === undefined) {
@@ -52607,7 +52809,7 @@ function checkPrune(read, context, comment) {
     // would leave a step that looks as if it did one of those.
     const previewInputs = {
         [Inputs.gitBranch]: Boolean(read(Inputs.gitBranch)),
-        [Inputs.exportEnv]: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
+        [Inputs.exportEnv]: parseExportEnv(read(Inputs.exportEnv)).exportEnv,
         [Inputs.redeploy]: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
     };
     for (const [input, given] of Object.entries(previewInputs)) {

@@ -1,6 +1,7 @@
 import { Inputs } from './constants.ts'
 import { ActionError, VercelApiError } from './errors.ts'
 import type { PreviewApi, StoreApi } from './vercel-api.ts'
+import { namesShown } from './variable-names.ts'
 import type {
   EnvWriteAnswer,
   NewEnvVar,
@@ -270,7 +271,7 @@ export async function readOwnValues(
  * one made since the listing is read again and reported, not overwritten.
  */
 export async function writeBranchVariables(
-  api: Pick<PreviewApi, 'writeEnv' | 'editEnv' | 'listEnv'>,
+  api: Pick<PreviewApi, 'writeEnv' | 'editEnv' | 'listEnv' | 'removeEnv'>,
   target: BranchTarget,
   values: Record<string, string>,
   own: ProjectEnvVar[],
@@ -280,7 +281,10 @@ export async function writeBranchVariables(
   const names = Object.keys(values)
   const comment = markOf(target.storeId, target.externalId)
   const changed = names.filter((name) => current.get(name) !== values[name])
-  const kept = own.filter(({ key }) => key && !changed.includes(key))
+  const removed = await removeLeftOut(api, target, own, names, log)
+  const kept = own.filter(
+    ({ key }) => key && names.includes(key) && !changed.includes(key)
+  )
   if (changed.length === 0) {
     log(
       `Branch ${target.branch} of project ${target.project} already has ${names.join(', ') || 'no variable'} from store ${target.storeId}; nothing to write.`
@@ -289,7 +293,8 @@ export async function writeBranchVariables(
       branch: target.branch,
       written: [],
       names,
-      changedAt: newest(kept)
+      // A removal changes what the branch's next build reads, as a write does.
+      changedAt: removed ? Number.POSITIVE_INFINITY : newest(kept)
     }
   }
   const variable = (key: string): NewEnvVar => ({
@@ -407,6 +412,33 @@ async function failedWrite(
   throw new ActionError(
     `Vercel did not write ${keys.join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`
   )
+}
+
+/**
+ * Removes what the action wrote to the branch for this store under a name it
+ * no longer writes there: an earlier version wrote every name the store
+ * gave, and a name outside the stores' shapes (`variable-names.ts`) must
+ * not go on reaching the branch's builds.
+ */
+async function removeLeftOut(
+  api: Pick<PreviewApi, 'removeEnv'>,
+  target: BranchTarget,
+  own: ProjectEnvVar[],
+  names: string[],
+  log: (line: string) => void
+): Promise<boolean> {
+  const leftOut = own.filter(
+    ({ id, key }) => id && key !== undefined && !names.includes(key)
+  )
+  if (leftOut.length === 0) return false
+  await api.removeEnv(
+    target.project,
+    leftOut.map(({ id }) => id ?? '')
+  )
+  log(
+    `Removed ${namesShown(leftOut.map(({ key }) => key ?? ''))} from branch ${target.branch} of project ${target.project}: written there for store ${target.storeId} before, not of the names it writes now.`
+  )
+  return true
 }
 
 /**

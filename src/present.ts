@@ -25,7 +25,6 @@ import {
   type ConnectionResult
 } from './project.ts'
 import { buildReport, type Outcome, type ReportInputs } from './report.ts'
-import { checkExportable } from './outputs.ts'
 import { resolvePlan, type ResolvedTarget } from './resolve.ts'
 import {
   createStore,
@@ -40,7 +39,8 @@ import {
   type KeyedCreateStoreBody
 } from './store.ts'
 import type { Step } from './flows.ts'
-import { applyPreview, readsValues } from './preview.ts'
+import { applyPreview, namesLeaving, readsValues } from './preview.ts'
+import { isStoreShaped } from './variable-names.ts'
 import type { ProjectEnvVar } from './vercel-types.ts'
 
 /** `state: present`: the store to reuse, or the body to create one with. */
@@ -184,7 +184,7 @@ async function checkBranchBeforeReuse(
     projectVariables ?? api.listEnv(project),
     project
   )
-  checkBranchFree(variables, secretNamesOf(store), {
+  checkBranchFree(variables, secretNamesOf(store).filter(isStoreShaped), {
     project,
     branch: gitBranch,
     storeId: store.id,
@@ -234,13 +234,17 @@ export async function applyPresent(
           externalId: inputs.externalId
         }
       : undefined
-  // A name unfit for the job's environment, and a clash on the branch, are
-  // known now, before the connection is written.
-  if (inputs.exportEnv) checkExportable(secretNamesOf(result.store))
-  if (branchTarget && step.projectVariables) {
+  // A listed name the store lacks, and a clash on the branch, are known
+  // now, before the connection is written.
+  const leaving = namesLeaving(
+    inputs,
+    secretNamesOf(result.store),
+    result.store.id
+  )
+  if (branchTarget && leaving.branch && step.projectVariables) {
     checkBranchFree(
       await explainedListing(step.projectVariables, branchTarget.project),
-      secretNamesOf(result.store),
+      leaving.branch.selected,
       branchTarget
     )
   }
@@ -274,12 +278,12 @@ export async function applyPresent(
       ...buildReport(result, reportInputs),
       connection,
       env: preview?.env,
+      exported: preview?.exported,
       branch: preview?.branch,
       redeployed: preview?.redeployed
     },
     project,
     environments: inputs.environments,
-    exportEnv: inputs.exportEnv,
     redeploy: inputs.redeploy
   }
 }
