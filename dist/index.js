@@ -49688,11 +49688,14 @@ function isSameKey(marked, externalId) {
  * step stops before one is made.
  */
 function checkBranchUnclaimed(variables, { project, branch, externalId }) {
+    // No store has the key: a mark of exactly this key is a leftover, which
+    // goes before the create (`leftoversOfKey`); any other mark, one cut short
+    // included, is another store's.
     const claimed = variables.flatMap((variable) => {
         const marked = markedStore(variable);
         return marked &&
             isOnBranch(variable, branch) &&
-            !isSameKey(marked, externalId)
+            marked.externalId !== externalId
             ? [{ variable, marked }]
             : [];
     });
@@ -49703,6 +49706,18 @@ function checkBranchUnclaimed(variables, { project, branch, externalId }) {
         .filter(({ marked: other }) => other.storeId === marked.storeId)
         .map(({ variable }) => variable.key ?? 'a variable');
     throw new ActionError(`Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key, another pull request from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch; if that pull request is closed, its close step (or a prune) removes them.`);
+}
+/**
+ * Where no store has the key and one is about to be created: the branch's
+ * variables the action wrote for an earlier store of exactly this key, which
+ * a close left behind (a reopened pull request). They are this key's own and
+ * their store is gone, so they go before the create; the new store's, of
+ * the same names, would otherwise clash with them once it was made.
+ */
+function leftoversOfKey(variables, { branch, externalId }) {
+    return variables.filter((variable) => variable.id !== undefined &&
+        isOnBranch(variable, branch) &&
+        markedStore(variable)?.externalId === externalId);
 }
 /**
  * Fails, naming the variable and the branch, where the branch already has a
@@ -51556,7 +51571,7 @@ async function planPresent(step) {
     // once no store was found, and before anything is written, so a wrong name
     // costs no store.
     const variables = listingBeforeCreate(step);
-    const [prepared, connection] = await Promise.all([
+    const [prepared, connection, leftovers] = await Promise.all([
         withPlan(step, body),
         planProject(step, undefined).then(async (connection) => {
             await checkNotProductionBranch(step, connection);
@@ -51564,7 +51579,12 @@ async function planPresent(step) {
         }),
         variables && checkVariablesBeforeCreate(step, variables)
     ]);
-    return { action: 'create', body: prepared, connection };
+    return {
+        action: 'create',
+        body: prepared,
+        connection,
+        leftovers: leftovers ?? []
+    };
 }
 /**
  * The project's variables, where a create must first check them: for the
@@ -51585,11 +51605,18 @@ function listingBeforeCreate({ inputs, api, projectVariables }) {
  * already has variables with the prefix its connection would use, which
  * Vercel would refuse only once the store was made; or when the Git branch
  * already carries the store of another key (another pull request from the
- * same branch).
+ * same branch). The branch's variables of an earlier store of this key,
+ * which the create is to remove first: a reopened pull request's.
  */
 async function checkVariablesBeforeCreate({ inputs }, listing) {
     const variables = await listing;
     const project = inputs.project ?? '';
+    const leftovers = inputs.gitBranch === undefined
+        ? []
+        : leftoversOfKey(variables, {
+            branch: inputs.gitBranch,
+            externalId: inputs.externalId
+        });
     if (inputs.gitBranch !== undefined) {
         checkBranchUnclaimed(variables, {
             project,
@@ -51598,13 +51625,28 @@ async function checkVariablesBeforeCreate({ inputs }, listing) {
         });
     }
     if (inputs.envPrefix === undefined)
-        return;
+        return leftovers;
     checkPrefixFree(variables, {
         project,
         prefix: inputs.envPrefix,
         environments: inputs.environments,
         storeIds: []
     });
+    return leftovers;
+}
+/**
+ * Removes, before the create, the branch's variables the action wrote for
+ * an earlier store of this key (`leftoversOfKey`); the ids removed.
+ */
+async function removeLeftovers({ inputs, api, effects }, plan) {
+    const { leftovers } = plan;
+    if (leftovers.length === 0)
+        return [];
+    const project = plan.connection?.projectId ?? inputs.project ?? '';
+    const ids = leftovers.map(({ id }) => id ?? '');
+    await api.removeEnv(project, ids);
+    effects.info(`Removed ${leftovers.map(({ key }) => key ?? 'a variable').join(', ')} from branch ${inputs.gitBranch} of project ${inputs.project}: this action wrote them for an earlier store of key ${inputs.externalId}, which no store has now.`);
+    return ids;
 }
 /**
  * Where no store has the key yet and the step names a Git branch: fails
@@ -51645,7 +51687,12 @@ async function applyPresent(step, plan) {
     const { inputs, target, deadline, api, effects } = step;
     const reportInputs = reportInputsOf(inputs, target);
     let result;
+    let { projectVariables } = step;
     if (plan.action === 'create') {
+        const removed = await removeLeftovers(step, plan);
+        if (removed.length > 0) {
+            projectVariables = projectVariables?.then((variables) => variables.filter(({ id }) => id === undefined || !removed.includes(id)));
+        }
         result = await effects.group(`Create store "${inputs.name}"`, () => createStore(api, plan.body, {
             remainingMs: () => deadline.remainingMs(),
             sleep: effects.sleep
@@ -51677,8 +51724,8 @@ async function applyPresent(step, plan) {
     // known now, before the connection is written.
     if (inputs.exportEnv)
         checkExportable(secretNamesOf(result.store));
-    if (branchTarget && step.projectVariables) {
-        checkBranchFree(await explainedListing(step.projectVariables, branchTarget.project), secretNamesOf(result.store), branchTarget);
+    if (branchTarget && projectVariables) {
+        checkBranchFree(await explainedListing(projectVariables, branchTarget.project), secretNamesOf(result.store), branchTarget);
     }
     const known = plan.action === 'reuse' && !plan.waitFirst ? plan.connection : undefined;
     const connection = project === undefined
@@ -51688,7 +51735,7 @@ async function applyPresent(step, plan) {
             projectId: plan.connection?.projectId
         }, (id) => readStore(api, id), known));
     const preview = connection && readsValues(inputs)
-        ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => applyPreview(step, result.store, connection, branchTarget))
+        ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => applyPreview({ ...step, projectVariables }, result.store, connection, branchTarget))
         : undefined;
     return {
         kind: 'present',
@@ -51807,9 +51854,10 @@ function createBody(inputs, target) {
 ;// CONCATENATED MODULE: ./src/absent.ts
 /**
  * `state: absent`: every store with the key, found by the listing a create
- * would look in, deleted with its connections (and its branch variables:
- * from the step's project where it names a branch, or from the projects a
- * store is connected to where it names no project), or shown in a dry run.
+ * would look in, deleted with its connections (and the branch variables the
+ * action wrote for it: from the step's project where it names one, or from
+ * the projects a store is connected to where it names none), or shown in a
+ * dry run.
  */
 
 
@@ -51824,25 +51872,25 @@ async function planAbsent({ inputs, target, api }) {
 async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
     const info = (line) => effects.info(line);
     // The variables the action wrote for these stores go first: once the
-    // stores are gone, nothing would remove them. Of every branch, since a
-    // store's variables are marked with its id, whatever the branch: from the
-    // step's project where it names a branch, or where it names no project
-    // (nor so a branch: a close step apart from the open one), from each
-    // project a store is connected to.
+    // stores are gone, nothing would find them. They are found by the store
+    // their mark names, on whatever branch, so a close step without
+    // `git-branch` removes them as well as one with it: from the step's
+    // project, or where it names none, from each project a store is
+    // connected to.
     const { project } = inputs;
     if (plan.stores.length > 0 && project === undefined) {
         await removeFromConnectedProjects(api, plan.stores, info);
     }
-    else if (plan.stores.length > 0 && inputs.gitBranch !== undefined) {
-        await removeBranchVariables(api, project ?? '', plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project ?? ''));
+    else if (plan.stores.length > 0 && project !== undefined) {
+        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
     }
     const removed = await removeStores(api, plan.stores, inputs.name, info);
     return { kind: 'absent', removed, externalId: inputs.externalId };
 }
 function showAbsent({ inputs }, plan) {
-    const { project, gitBranch } = inputs;
+    const { project } = inputs;
     const connected = plan.stores.some(({ projectsMetadata }) => !Array.isArray(projectsMetadata) || projectsMetadata.length > 0);
-    const variablesGo = project === undefined ? connected : gitBranch !== undefined;
+    const variablesGo = project !== undefined || connected;
     return {
         kind: 'would-delete',
         found: plan.stores,
@@ -53117,7 +53165,7 @@ function listsVariablesEarly(inputs) {
     if (inputs.dryRun || inputs.project === undefined)
         return false;
     if (inputs.state === 'absent')
-        return inputs.gitBranch !== undefined;
+        return true;
     return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
 }
 /**

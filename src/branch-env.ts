@@ -116,11 +116,14 @@ export function checkBranchUnclaimed(
   variables: ProjectEnvVar[],
   { project, branch, externalId }: Omit<BranchTarget, 'storeId'>
 ): void {
+  // No store has the key: a mark of exactly this key is a leftover, which
+  // goes before the create (`leftoversOfKey`); any other mark, one cut short
+  // included, is another store's.
   const claimed = variables.flatMap((variable) => {
     const marked = markedStore(variable)
     return marked &&
       isOnBranch(variable, branch) &&
-      !isSameKey(marked, externalId)
+      marked.externalId !== externalId
       ? [{ variable, marked }]
       : []
   })
@@ -131,6 +134,25 @@ export function checkBranchUnclaimed(
     .map(({ variable }) => variable.key ?? 'a variable')
   throw new ActionError(
     `Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key, another pull request from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch; if that pull request is closed, its close step (or a prune) removes them.`
+  )
+}
+
+/**
+ * Where no store has the key and one is about to be created: the branch's
+ * variables the action wrote for an earlier store of exactly this key, which
+ * a close left behind (a reopened pull request). They are this key's own and
+ * their store is gone, so they go before the create; the new store's, of
+ * the same names, would otherwise clash with them once it was made.
+ */
+export function leftoversOfKey(
+  variables: ProjectEnvVar[],
+  { branch, externalId }: Pick<BranchTarget, 'branch' | 'externalId'>
+): ProjectEnvVar[] {
+  return variables.filter(
+    (variable) =>
+      variable.id !== undefined &&
+      isOnBranch(variable, branch) &&
+      markedStore(variable)?.externalId === externalId
   )
 }
 
