@@ -48263,10 +48263,14 @@ function describeFailure(error) {
     }
     return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
-function adviceFor({ status, body, method }) {
+function adviceFor(error) {
+    const { status, body, method } = error;
     if (status === 401 || body?.invalidToken || body?.missingToken) {
         return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`;
     }
+    const aboutTheProject = projectAdviceFor(error);
+    if (aboutTheProject !== undefined)
+        return aboutTheProject;
     switch (status) {
         case 400:
             return 'Vercel rejected the request: fix the input its message names.';
@@ -48292,6 +48296,35 @@ function adviceFor({ status, body, method }) {
             return body?.message || body?.code
                 ? "See Vercel's message above."
                 : `Vercel gave no reason; check "${Inputs.apiUrl}" and the inputs, then try again.`;
+    }
+}
+/**
+ * The advice for a route about the project (its variables) or its
+ * deployments, where the installation and product are beside the point;
+ * undefined for another route, or a status whose advice is the same for all.
+ */
+function projectAdviceFor({ status, path }) {
+    const deployments = /^\/v\d+\/deployments(\/|$)/.test(path);
+    if (!deployments && !/^\/v\d+\/projects(\/|$)/.test(path))
+        return undefined;
+    const dropRedeploy = `or drop "${Inputs.redeploy}"`;
+    switch (status) {
+        case 402:
+            return deployments
+                ? `The team's plan did not allow the redeploy: check the team's billing in the Vercel dashboard, ${dropRedeploy}.`
+                : "See Vercel's message above.";
+        case 403:
+            return `The token may not do this: it needs access to "${Inputs.team}" and to the ${deployments ? 'deployments' : 'environment variables'} of "${Inputs.project}".`;
+        case 404:
+            return deployments
+                ? `Vercel found no such deployment or project: check "${Inputs.project}" and "${Inputs.team}"; if the preview was deleted meanwhile, run the job again, ${dropRedeploy}.`
+                : `Check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`;
+        case 409:
+            return deployments
+                ? `See Vercel's message above; run the job again, ${dropRedeploy}.`
+                : "See Vercel's message above.";
+        default:
+            return undefined;
     }
 }
 /**
@@ -51426,13 +51459,42 @@ async function newestPreview(api, projectId, branch) {
     return newest;
 }
 /**
- * Redeploys `newest` where it was created before `changedAt`, the time the
- * branch's variables last changed; otherwise, or without a deployment,
- * nothing.
+ * Why the listed deployment is not one to rebuild, where the answer does not
+ * itself say it is a preview of this project built from this branch; or
+ * undefined where it does. A listing that ignored its filter (or was not
+ * Vercel's) would otherwise have another project's production rebuilt.
  */
-async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, log) {
+function notThisBranchsPreview(deployment, { projectId, branch }) {
+    if (deployment.projectId !== projectId) {
+        return deployment.projectId === undefined
+            ? 'the listing does not say which project it is of'
+            : `it is of project ${deployment.projectId}, not ${projectId}`;
+    }
+    const { target } = deployment;
+    if (target !== undefined && target !== null && target !== 'preview') {
+        return `it is a ${target} deployment, not a preview`;
+    }
+    if (deployment.gitBranch !== branch) {
+        return deployment.gitBranch === undefined
+            ? 'the listing does not say which branch it was built from'
+            : `it was built from branch ${deployment.gitBranch}, not ${branch}`;
+    }
+    return undefined;
+}
+/**
+ * Redeploys `newest` where it is this branch's preview (otherwise a warning
+ * says why not) and was created before `changedAt`, the time the branch's
+ * variables last changed; otherwise, or without a deployment, nothing.
+ */
+async function redeployIfOlder(api, newest, target, { log, warn }) {
+    const { changedAt, branch } = target;
     if (!newest) {
         log(`Branch ${branch} has no preview deployment yet; nothing to redeploy.`);
+        return undefined;
+    }
+    const notOurs = notThisBranchsPreview(newest, target);
+    if (notOurs !== undefined) {
+        warn(`Did not redeploy ${newest.id}, which Vercel listed as the newest preview of branch ${branch} of project ${target.projectId}: ${notOurs}.`);
         return undefined;
     }
     if (changedAt === undefined ||
@@ -51441,7 +51503,12 @@ async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, 
         log(`The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`);
         return undefined;
     }
-    const deployment = await api.redeploy(newest.name ?? projectName, newest.id);
+    const projectName = target.projectName ?? (await api.getProject(target.projectId))?.name;
+    if (!projectName) {
+        warn(`Did not redeploy ${newest.id}: Vercel's answer for project ${target.projectId} gives no name to send the redeploy with.`);
+        return undefined;
+    }
+    const deployment = await api.redeploy(projectName, newest.id);
     // A bare host as Vercel gives it, or an https URL: the reader took no
     // other (`webAddress`).
     const url = !deployment.url
@@ -51513,9 +51580,12 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
     const redeployed = deployments
         ? await redeployIfOlder(api, await deployments, {
             changedAt: branch.changedAt,
-            projectName: connection.projectName ?? project,
+            projectId: connection.projectId,
+            // A project given by id is named by Vercel's answer for it.
+            projectName: connection.projectName ??
+                (project === connection.projectId ? undefined : project),
             branch: branchTarget.branch
-        }, info)
+        }, { log: info, warn: (line) => effects.warn(line) })
         : undefined;
     return { env, branch, redeployed };
 }
@@ -52565,9 +52635,16 @@ function readDeploymentList(body, answer) {
         const id = read('uid', deploymentId);
         if (id === undefined)
             fail(at(where, 'uid'), undefined, 'a string');
+        const readMeta = reader(read('meta', object) ?? {}, at(where, 'meta'));
         return defined({
             id,
             name: read('name', string),
+            projectId: read('projectId', string),
+            target: read('target', nullable(string)),
+            // The branch as each Git provider's integration records it.
+            gitBranch: readMeta('githubCommitRef', string) ??
+                readMeta('gitlabCommitRef', string) ??
+                readMeta('bitbucketCommitRef', string),
             url: read('url', webAddress),
             // `created` is the older name of the same time.
             createdAt: read('createdAt', number) ?? read('created', number)
