@@ -114,8 +114,11 @@ describe('the whole life of a preview store', () => {
     emulator.resetRequests()
     const close = await run({ inputs: { ...open, state: 'absent' } })
     expect(close.exitCode).toBe(0)
+    // With project: its variables are listed for those the action marked
+    // with the store (none here), whether or not the step names a branch.
     expect(emulator.counts()).toEqual({
       [ROUTES.listStores]: 1,
+      [ROUTES.listProjectEnv]: 1,
       [ROUTES.disconnectAll]: 1,
       [ROUTES.deleteStore]: 1
     })
@@ -349,6 +352,7 @@ describe('state: absent', () => {
     })
     expect(emulator.counts()).toEqual({
       [ROUTES.listStores]: 1,
+      [ROUTES.listProjectEnv]: 1,
       [ROUTES.disconnectAll]: 1,
       [ROUTES.deleteStore]: 3
     })

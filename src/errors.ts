@@ -163,13 +163,13 @@ export function describeFailure(
   return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
 }
 
-function adviceFor(
-  { status, body, method }: VercelApiError,
-  team: TeamScope | undefined
-): string {
+function adviceFor(error: VercelApiError, team: TeamScope | undefined): string {
+  const { status, body, method } = error
   if (status === 401 || body?.invalidToken || body?.missingToken) {
     return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`
   }
+  const aboutTheProject = projectAdviceFor(error)
+  if (aboutTheProject !== undefined) return aboutTheProject
   switch (status) {
     case 400:
       return 'Vercel rejected the request: fix the input its message names.'
@@ -200,6 +200,38 @@ function adviceFor(
       return body?.message || body?.code
         ? "See Vercel's message above."
         : `Vercel gave no reason; check "${Inputs.apiUrl}" and the inputs, then try again.`
+  }
+}
+
+/**
+ * The advice for a route about the project (its variables) or its
+ * deployments, where the installation and product are beside the point;
+ * undefined for another route, or a status whose advice is the same for all.
+ */
+function projectAdviceFor({
+  status,
+  path
+}: VercelApiError): string | undefined {
+  const deployments = /^\/v\d+\/deployments(\/|$)/.test(path)
+  if (!deployments && !/^\/v\d+\/projects(\/|$)/.test(path)) return undefined
+  const dropRedeploy = `or drop "${Inputs.redeploy}"`
+  switch (status) {
+    case 402:
+      return deployments
+        ? `The team's plan did not allow the redeploy: check the team's billing in the Vercel dashboard, ${dropRedeploy}.`
+        : "See Vercel's message above."
+    case 403:
+      return `The token may not do this: it needs access to "${Inputs.team}" and to the ${deployments ? 'deployments' : 'environment variables'} of "${Inputs.project}".`
+    case 404:
+      return deployments
+        ? `Vercel found no such deployment or project: check "${Inputs.project}" and "${Inputs.team}"; if the preview was deleted meanwhile, run the job again, ${dropRedeploy}.`
+        : `Check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`
+    case 409:
+      return deployments
+        ? `See Vercel's message above; run the job again, ${dropRedeploy}.`
+        : "See Vercel's message above."
+    default:
+      return undefined
   }
 }
 
