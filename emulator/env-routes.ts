@@ -36,7 +36,11 @@ export function listProjectEnv(request: EnvRequest): Reply {
   return {
     status: 200,
     body: {
-      envs: filterByGitBranch(request, project.env).map((envVar) => ({
+      envs: filterByEnvironment(
+        request,
+        project,
+        filterByGitBranch(request, project.env)
+      ).map((envVar) => ({
         ...envJson(request, envVar),
         // The listing returns values encrypted, never as they are (a guess at
         // the format; the spec requires a `value`).
@@ -45,6 +49,40 @@ export function listProjectEnv(request: EnvRequest): Reply {
       }))
     }
   }
+}
+
+/**
+ * The listing's variables in the environment the query names, if any:
+ * `target` (a standard one, as the CLI's `env ls production` sends it), or
+ * a custom environment by `customEnvironmentId` or `customEnvironmentSlug`.
+ * One the project does not have matches nothing (a guess: the spec does not
+ * say whether Vercel answers 404 instead).
+ */
+export function filterByEnvironment(
+  { query }: EnvRequest,
+  project: Project,
+  envs: EnvVar[]
+): EnvVar[] {
+  const { target, customEnvironmentId, customEnvironmentSlug } = query ?? {}
+  let found = envs
+  if (target) {
+    found = found.filter((envVar) =>
+      (envVar.target as string[]).includes(target)
+    )
+  }
+  const customId =
+    customEnvironmentId ??
+    (customEnvironmentSlug === undefined
+      ? undefined
+      : (project.customEnvironments.find(
+          ({ slug }) => slug === customEnvironmentSlug
+        )?.id ?? ''))
+  if (customId !== undefined) {
+    found = found.filter((envVar) =>
+      (envVar.customEnvironmentIds ?? []).includes(customId)
+    )
+  }
+  return found
 }
 
 export function getProjectEnv(request: EnvRequest): Reply {
@@ -87,6 +125,10 @@ export function envJson(
             integrationConfigurationId: store.product.integrationConfigurationId
           }
         : (envVar.contentHint ?? null),
+    customEnvironmentIds: [...(envVar.customEnvironmentIds ?? [])],
+    // Required by @vercel/sdk's schema of the listing (filterprojectenvsop):
+    // the emulator knows of no issue with any variable.
+    securityIssues: [],
     ...branchFields(envVar)
   }
 }
