@@ -5,6 +5,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { describeFault, faultStatus, runsRoute, sendFault } from '../faults.ts'
 import type { Fault, FaultPlan } from '../faults.ts'
 import { readText } from '../http.ts'
+import { signedInUserFields } from './rest-fields.ts'
 import {
   ACTIONS_BOT,
   TOKEN_USER,
@@ -142,7 +143,13 @@ function dispatch(state: GitHubServerState, request: Request): Reply {
   if (route.key === GITHUB_ROUTES.getUser) {
     // An installation token (an Actions `GITHUB_TOKEN`) has no user to show.
     return auth === 'user'
-      ? { status: 200, body: userJson(TOKEN_USER) }
+      ? {
+          status: 200,
+          body: {
+            ...userJson(TOKEN_USER, state.url()),
+            ...signedInUserFields(TOKEN_USER)
+          }
+        }
       : githubError(403, 'Resource not accessible by integration')
   }
   const repo =
