@@ -70,13 +70,15 @@ export function filterByEnvironment(
       (envVar.target as string[]).includes(target)
     )
   }
+  // CLI 64's `env ls staging` sends the slug as `customEnvironmentId`: a
+  // guess that Vercel takes either there.
+  const wanted = customEnvironmentId ?? customEnvironmentSlug
   const customId =
-    customEnvironmentId ??
-    (customEnvironmentSlug === undefined
+    wanted === undefined
       ? undefined
       : (project.customEnvironments.find(
-          ({ slug }) => slug === customEnvironmentSlug
-        )?.id ?? ''))
+          ({ id, slug }) => id === wanted || slug === wanted
+        )?.id ?? '')
   if (customId !== undefined) {
     found = found.filter((envVar) =>
       (envVar.customEnvironmentIds ?? []).includes(customId)
