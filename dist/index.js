@@ -48115,6 +48115,7 @@ const Inputs = {
     githubToken: 'github-token',
     gitBranch: 'git-branch',
     exportEnv: 'export-env',
+    variables: 'variables',
     redeploy: 'redeploy'
 };
 const Outputs = {
@@ -51888,12 +51889,13 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
         }, mask),
         readOwnValues(api, own, connection.projectId, mask)
     ]);
-    const env = withoutPrefix(prefixed, connection.envVarPrefix ?? '');
-    const leaving = namesLeaving(inputs, Object.keys(env), store.id);
+    const storeEnv = withoutPrefix(prefixed, connection.envVarPrefix ?? '');
+    const leaving = namesLeaving(inputs, Object.keys(storeEnv), store.id);
+    const env = inputs.variables ? appEnv(storeEnv, inputs.variables) : storeEnv;
     warnOfSkipped(leaving, {
         storeId: store.id,
         branch: inputs.gitBranch,
-        listed: inputs.exportNames !== undefined
+        listed: inputs.exportNames !== undefined || inputs.variables !== undefined
     }, effects);
     const exported = leaving.exported?.selected;
     if (!branchTarget || !leaving.branch)
@@ -51918,11 +51920,14 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
  * Of the store's names, those `export-env` puts into the job's environment
  * and those `git-branch` writes to the branch (see `variable-names.ts`):
  * the names `export-env` lists, or those of the stores' shapes; the
- * branch's are always those of the shapes. Fails, before the connection
- * where the store's names are known then, on a listed name the store does
- * not have.
+ * branch's are always those of the shapes. With `variables`, the app's
+ * names instead (`appNamesLeaving`). Fails, before the connection where the
+ * store's names are known then, on a listed name the store does not have.
  */
 function namesLeaving(inputs, names, storeId) {
+    if (inputs.variables) {
+        return appNamesLeaving(inputs, inputs.variables, names, storeId);
+    }
     const exported = inputs.exportEnv
         ? selectNames(names, inputs.exportNames)
         : undefined;
@@ -51931,6 +51936,32 @@ function namesLeaving(inputs, names, storeId) {
     }
     const branch = inputs.gitBranch === undefined ? undefined : selectNames(names, undefined);
     return { exported, branch };
+}
+/**
+ * With `variables`: exactly the app's names, on the branch and in the job's
+ * environment (those `export-env` lists, where it lists some), none left
+ * out by shape, as the user chose each. Fails on a store name the store does
+ * not have, naming the store's names: checked before the connection is
+ * written (after the create, for a new store), and so before any variable.
+ */
+function appNamesLeaving(inputs, variables, names, storeId) {
+    const missing = variables.filter(({ from }) => !names.includes(from));
+    if (missing.length > 0) {
+        const lines = missing.map(({ name, from }) => `${name}=${from}`);
+        throw new ActionError(`Input "${Inputs.variables}" maps ${lines.join(', ')}, but store ${storeId} has no ${namesShown([...new Set(missing.map(({ from }) => from))])}: it has ${namesShown(names) || 'no variable'}. No variable was written to a branch or the job's environment; map each name from one of the store's.`);
+    }
+    const appNames = variables.map(({ name }) => name);
+    const all = { selected: appNames, skipped: [] };
+    return {
+        exported: inputs.exportEnv
+            ? selectNames(appNames, inputs.exportNames ?? appNames)
+            : undefined,
+        branch: inputs.gitBranch === undefined ? undefined : all
+    };
+}
+/** The store's values under the app's names, as `variables` maps them. */
+function appEnv(env, variables) {
+    return Object.fromEntries(variables.map(({ name, from }) => [name, env[from]]));
 }
 /**
  * One warning naming every name left out because it is not of the stores'
@@ -51971,7 +52002,6 @@ function withoutPrefix(env, prefix) {
  * `applyPresent` (create, wait until available, connect, then the values of
  * `preview.ts`), or shown by `showPresent` in a dry run.
  */
-
 
 
 
@@ -52112,7 +52142,10 @@ async function checkBranchBeforeReuse({ inputs, api, projectVariables }, store) 
     if (project === undefined || gitBranch === undefined)
         return;
     const variables = await explainedListing(projectVariables ?? api.listEnv(project), project);
-    checkBranchFree(variables, secretNamesOf(store).filter(isStoreShaped), {
+    // The names it would write: a `variables` line the store has no name for
+    // fails here too, in a dry run as in a real run.
+    const names = namesLeaving(inputs, secretNamesOf(store), store.id).branch?.selected ?? [];
+    checkBranchFree(variables, names, {
         project,
         branch: gitBranch,
         storeId: store.id,
@@ -52679,6 +52712,43 @@ function parseExportEnv(value) {
     }
     return { exportEnv: true, exportNames: names };
 }
+/**
+ * `variables`: the names the app reads, each from one of the store's, one
+ * `APP_NAME=STORE_NAME` a line (`DATABASE_URL=POSTGRES_PRISMA_URL`). An app
+ * name reaches every build of the branch and the job's environment, so it
+ * is refused as a listed name is (`unlistable`); each is given once.
+ * Undefined where the input is empty.
+ */
+function parseVariables(value) {
+    const lines = value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+    if (lines.length === 0)
+        return undefined;
+    const example = 'DATABASE_URL=POSTGRES_PRISMA_URL';
+    const variables = [];
+    for (const line of lines) {
+        const match = /^([^=]*)=(.*)$/.exec(line);
+        if (!match) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, which is not APP_NAME=STORE_NAME; give one a line, the name your app reads and the store's name it takes the value of (${example}).`);
+        }
+        const name = match[1].trim();
+        const from = match[2].trim();
+        const reason = unlistable(name);
+        if (reason !== undefined) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose app name ${quote(name)} ${reason}; name the variable as your app reads it (${example}).`);
+        }
+        if (!VARIABLE_NAME.test(from)) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose store name ${quote(from)} is not a variable name (letters, digits and _, not starting with a digit); after = give one of the store's names (the "${Outputs.secretNames}" output lists them).`);
+        }
+        if (variables.some((variable) => variable.name === name)) {
+            throw new InputError(Inputs.variables, `gives ${name} twice (${quote(line)} is the second); give each app name one line.`);
+        }
+        variables.push({ name, from });
+    }
+    return variables;
+}
 function quote(value) {
     const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
     return JSON.stringify(shown);
@@ -52868,6 +52938,7 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         githubApiUrl: env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
         gitBranch: parseGitBranch(read(Inputs.gitBranch)),
         ...parseExportEnv(read(Inputs.exportEnv)),
+        variables: parseVariables(read(Inputs.variables)),
         redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
     };
     if (inputs.envPrefix === undefined) {
@@ -52907,7 +52978,25 @@ function checkPreviewInputs(inputs, context) {
             throw new InputError(input, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the store's values are read from the project it is connected to; set "${Inputs.project}", or drop "${input}".`);
         }
     }
+    checkVariables(inputs);
     return checkReadEnv(inputs);
+}
+/**
+ * `variables` names what `git-branch`, `export-env` and `env` carry: without
+ * one of them it would do nothing. A list in `export-env` names some of its
+ * app names, which are known now.
+ */
+function checkVariables({ variables, gitBranch, exportEnv, exportNames, readEnv }) {
+    if (variables === undefined)
+        return;
+    if (!gitBranch && !exportEnv && !readEnv) {
+        throw new InputError(Inputs.variables, `needs "${Inputs.gitBranch}", "${Inputs.exportEnv}" or "${Inputs.readEnv}": it names the variables those hand on; add one, or drop "${Inputs.variables}".`);
+    }
+    const names = variables.map(({ name }) => name);
+    const unmapped = exportNames?.find((name) => !names.includes(name));
+    if (unmapped === undefined)
+        return;
+    throw new InputError(Inputs.exportEnv, `lists ${unmapped}, which "${Inputs.variables}" does not give (it gives ${names.join(', ')}); with "${Inputs.variables}", list the app's names (export-env: ${names.slice(0, 2).join(' ')}), or set true for all of them.`);
 }
 /**
  * A prune works on the default names of this repository's pull requests,
@@ -52928,6 +53017,7 @@ function checkPrune(read, context, comment) {
     const previewInputs = {
         [Inputs.gitBranch]: Boolean(read(Inputs.gitBranch)),
         [Inputs.exportEnv]: parseExportEnv(read(Inputs.exportEnv)).exportEnv,
+        [Inputs.variables]: Boolean(read(Inputs.variables).trim()),
         [Inputs.redeploy]: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
     };
     for (const [input, given] of Object.entries(previewInputs)) {

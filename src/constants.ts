@@ -25,6 +25,7 @@ export const Inputs = {
   githubToken: 'github-token',
   gitBranch: 'git-branch',
   exportEnv: 'export-env',
+  variables: 'variables',
   redeploy: 'redeploy'
 } as const
 

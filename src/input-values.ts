@@ -8,12 +8,17 @@ import {
   DEFAULT_API_URL,
   DEFAULT_TIMEOUT_SECONDS,
   FallbackEnv,
-  Inputs
+  Inputs,
+  Outputs
 } from './constants.ts'
 import { InputError } from './errors.ts'
 import type { StoreState } from './inputs.ts'
 import { parseMetadataLines, type MetadataSyntax } from './metadata.ts'
-import { unlistable } from './variable-names.ts'
+import {
+  VARIABLE_NAME,
+  unlistable,
+  type AppVariable
+} from './variable-names.ts'
 import {
   CreateStoreSpec,
   type MetadataValue,
@@ -340,6 +345,55 @@ export function parseExportEnv(value: string): {
     )
   }
   return { exportEnv: true, exportNames: names }
+}
+
+/**
+ * `variables`: the names the app reads, each from one of the store's, one
+ * `APP_NAME=STORE_NAME` a line (`DATABASE_URL=POSTGRES_PRISMA_URL`). An app
+ * name reaches every build of the branch and the job's environment, so it
+ * is refused as a listed name is (`unlistable`); each is given once.
+ * Undefined where the input is empty.
+ */
+export function parseVariables(value: string): AppVariable[] | undefined {
+  const lines = value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+  if (lines.length === 0) return undefined
+  const example = 'DATABASE_URL=POSTGRES_PRISMA_URL'
+  const variables: AppVariable[] = []
+  for (const line of lines) {
+    const match = /^([^=]*)=(.*)$/.exec(line)
+    if (!match) {
+      throw new InputError(
+        Inputs.variables,
+        `has the line ${quote(line)}, which is not APP_NAME=STORE_NAME; give one a line, the name your app reads and the store's name it takes the value of (${example}).`
+      )
+    }
+    const name = match[1].trim()
+    const from = match[2].trim()
+    const reason = unlistable(name)
+    if (reason !== undefined) {
+      throw new InputError(
+        Inputs.variables,
+        `has the line ${quote(line)}, whose app name ${quote(name)} ${reason}; name the variable as your app reads it (${example}).`
+      )
+    }
+    if (!VARIABLE_NAME.test(from)) {
+      throw new InputError(
+        Inputs.variables,
+        `has the line ${quote(line)}, whose store name ${quote(from)} is not a variable name (letters, digits and _, not starting with a digit); after = give one of the store's names (the "${Outputs.secretNames}" output lists them).`
+      )
+    }
+    if (variables.some((variable) => variable.name === name)) {
+      throw new InputError(
+        Inputs.variables,
+        `gives ${name} twice (${quote(line)} is the second); give each app name one line.`
+      )
+    }
+    variables.push({ name, from })
+  }
+  return variables
 }
 
 export function quote(value: string): string {

@@ -27,7 +27,8 @@ import {
   parseSource,
   parseState,
   parseTimeout,
-  parseToken
+  parseToken,
+  parseVariables
 } from './input-values.ts'
 import type { MetadataSyntax } from './metadata.ts'
 import { deriveDefaults, type GitHubContext } from './naming.ts'
@@ -41,6 +42,7 @@ import {
   parseProject,
   parseTeam
 } from './vercel-names.ts'
+import type { AppVariable } from './variable-names.ts'
 import type { MetadataValue, StoreSource, TeamScope } from './vercel-types.ts'
 
 export interface ActionInputs {
@@ -95,6 +97,12 @@ export interface ActionInputs {
    * `true`: then the names of the stores' shapes (`variable-names.ts`).
    */
   exportNames?: string[]
+  /**
+   * `variables`: the names the app reads, each from one of the store's.
+   * Where given, `git-branch`, `export-env` and `env` carry exactly these
+   * names, and `exportNames` lists some of them.
+   */
+  variables?: AppVariable[]
   /** Redeploy the branch's newest preview where it predates its variables. */
   redeploy: boolean
 }
@@ -180,6 +188,7 @@ export function parseInputs(
       env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
     gitBranch: parseGitBranch(read(Inputs.gitBranch)),
     ...parseExportEnv(read(Inputs.exportEnv)),
+    variables: parseVariables(read(Inputs.variables)),
     redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
   }
   if (inputs.envPrefix === undefined) {
@@ -229,7 +238,36 @@ function checkPreviewInputs(
       )
     }
   }
+  checkVariables(inputs)
   return checkReadEnv(inputs)
+}
+
+/**
+ * `variables` names what `git-branch`, `export-env` and `env` carry: without
+ * one of them it would do nothing. A list in `export-env` names some of its
+ * app names, which are known now.
+ */
+function checkVariables({
+  variables,
+  gitBranch,
+  exportEnv,
+  exportNames,
+  readEnv
+}: ActionInputs): void {
+  if (variables === undefined) return
+  if (!gitBranch && !exportEnv && !readEnv) {
+    throw new InputError(
+      Inputs.variables,
+      `needs "${Inputs.gitBranch}", "${Inputs.exportEnv}" or "${Inputs.readEnv}": it names the variables those hand on; add one, or drop "${Inputs.variables}".`
+    )
+  }
+  const names = variables.map(({ name }) => name)
+  const unmapped = exportNames?.find((name) => !names.includes(name))
+  if (unmapped === undefined) return
+  throw new InputError(
+    Inputs.exportEnv,
+    `lists ${unmapped}, which "${Inputs.variables}" does not give (it gives ${names.join(', ')}); with "${Inputs.variables}", list the app's names (export-env: ${names.slice(0, 2).join(' ')}), or set true for all of them.`
+  )
 }
 
 /**
@@ -261,6 +299,7 @@ function checkPrune(
   const previewInputs = {
     [Inputs.gitBranch]: Boolean(read(Inputs.gitBranch)),
     [Inputs.exportEnv]: parseExportEnv(read(Inputs.exportEnv)).exportEnv,
+    [Inputs.variables]: Boolean(read(Inputs.variables).trim()),
     [Inputs.redeploy]: parseBoolean(
       Inputs.redeploy,
       read(Inputs.redeploy),

@@ -41,7 +41,6 @@ import {
 } from './store.ts'
 import type { Step } from './flows.ts'
 import { applyPreview, namesLeaving, readsValues } from './preview.ts'
-import { isStoreShaped } from './variable-names.ts'
 import type { ProjectEnvVar } from './vercel-types.ts'
 
 /** `state: present`: the store to reuse, or the body to create one with. */
@@ -220,7 +219,11 @@ async function checkBranchBeforeReuse(
     projectVariables ?? api.listEnv(project),
     project
   )
-  checkBranchFree(variables, secretNamesOf(store).filter(isStoreShaped), {
+  // The names it would write: a `variables` line the store has no name for
+  // fails here too, in a dry run as in a real run.
+  const names =
+    namesLeaving(inputs, secretNamesOf(store), store.id).branch?.selected ?? []
+  checkBranchFree(variables, names, {
     project,
     branch: gitBranch,
     storeId: store.id,

@@ -27,6 +27,7 @@ import {
   STORE_NAME_SHAPES_SHOWN,
   namesShown,
   selectNames,
+  type AppVariable,
   type NameSelection
 } from './variable-names.ts'
 
@@ -90,14 +91,15 @@ export async function applyPreview(
     ),
     readOwnValues(api, own, connection.projectId, mask)
   ])
-  const env = withoutPrefix(prefixed, connection.envVarPrefix ?? '')
-  const leaving = namesLeaving(inputs, Object.keys(env), store.id)
+  const storeEnv = withoutPrefix(prefixed, connection.envVarPrefix ?? '')
+  const leaving = namesLeaving(inputs, Object.keys(storeEnv), store.id)
+  const env = inputs.variables ? appEnv(storeEnv, inputs.variables) : storeEnv
   warnOfSkipped(
     leaving,
     {
       storeId: store.id,
       branch: inputs.gitBranch,
-      listed: inputs.exportNames !== undefined
+      listed: inputs.exportNames !== undefined || inputs.variables !== undefined
     },
     effects
   )
@@ -137,15 +139,21 @@ export async function applyPreview(
  * Of the store's names, those `export-env` puts into the job's environment
  * and those `git-branch` writes to the branch (see `variable-names.ts`):
  * the names `export-env` lists, or those of the stores' shapes; the
- * branch's are always those of the shapes. Fails, before the connection
- * where the store's names are known then, on a listed name the store does
- * not have.
+ * branch's are always those of the shapes. With `variables`, the app's
+ * names instead (`appNamesLeaving`). Fails, before the connection where the
+ * store's names are known then, on a listed name the store does not have.
  */
 export function namesLeaving(
-  inputs: Pick<ActionInputs, 'exportEnv' | 'exportNames' | 'gitBranch'>,
+  inputs: Pick<
+    ActionInputs,
+    'exportEnv' | 'exportNames' | 'gitBranch' | 'variables'
+  >,
   names: readonly string[],
   storeId: string
 ): { exported?: NameSelection; branch?: NameSelection } {
+  if (inputs.variables) {
+    return appNamesLeaving(inputs, inputs.variables, names, storeId)
+  }
   const exported = inputs.exportEnv
     ? selectNames(names, inputs.exportNames)
     : undefined
@@ -157,6 +165,46 @@ export function namesLeaving(
   const branch =
     inputs.gitBranch === undefined ? undefined : selectNames(names, undefined)
   return { exported, branch }
+}
+
+/**
+ * With `variables`: exactly the app's names, on the branch and in the job's
+ * environment (those `export-env` lists, where it lists some), none left
+ * out by shape, as the user chose each. Fails on a store name the store does
+ * not have, naming the store's names: checked before the connection is
+ * written (after the create, for a new store), and so before any variable.
+ */
+function appNamesLeaving(
+  inputs: Pick<ActionInputs, 'exportEnv' | 'exportNames' | 'gitBranch'>,
+  variables: readonly AppVariable[],
+  names: readonly string[],
+  storeId: string
+): { exported?: NameSelection; branch?: NameSelection } {
+  const missing = variables.filter(({ from }) => !names.includes(from))
+  if (missing.length > 0) {
+    const lines = missing.map(({ name, from }) => `${name}=${from}`)
+    throw new ActionError(
+      `Input "${Inputs.variables}" maps ${lines.join(', ')}, but store ${storeId} has no ${namesShown([...new Set(missing.map(({ from }) => from))])}: it has ${namesShown(names) || 'no variable'}. No variable was written to a branch or the job's environment; map each name from one of the store's.`
+    )
+  }
+  const appNames = variables.map(({ name }) => name)
+  const all = { selected: appNames, skipped: [] }
+  return {
+    exported: inputs.exportEnv
+      ? selectNames(appNames, inputs.exportNames ?? appNames)
+      : undefined,
+    branch: inputs.gitBranch === undefined ? undefined : all
+  }
+}
+
+/** The store's values under the app's names, as `variables` maps them. */
+function appEnv(
+  env: Record<string, string>,
+  variables: readonly AppVariable[]
+): Record<string, string> {
+  return Object.fromEntries(
+    variables.map(({ name, from }) => [name, env[from]])
+  )
 }
 
 /**

@@ -157,6 +157,15 @@ export function unlistable(name: string): string | undefined {
   return undefined
 }
 
+/**
+ * One line of `variables`: the app's name for the value of one of the
+ * store's names (`DATABASE_URL` from `POSTGRES_PRISMA_URL`).
+ */
+export interface AppVariable {
+  name: string
+  from: string
+}
+
 /** A store's names split into those that leave it and those skipped. */
 export interface NameSelection {
   selected: string[]
