@@ -25,7 +25,9 @@ export const Inputs = {
   githubToken: 'github-token',
   gitBranch: 'git-branch',
   exportEnv: 'export-env',
-  redeploy: 'redeploy'
+  redeploy: 'redeploy',
+  fallback: 'fallback',
+  maxStores: 'max-stores'
 } as const
 
 export const Outputs = {

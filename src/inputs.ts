@@ -26,7 +26,9 @@ import {
   parseSource,
   parseState,
   parseTimeout,
-  parseToken
+  parseToken,
+  parseFallback,
+  parseMaxStores
 } from './input-values.ts'
 import type { MetadataSyntax } from './metadata.ts'
 import { deriveDefaults, type GitHubContext } from './naming.ts'
@@ -91,6 +93,13 @@ export interface ActionInputs {
   exportEnv: boolean
   /** Redeploy the branch's newest preview where it predates its variables. */
   redeploy: boolean
+  /**
+   * What a project-wide preview variable of one of the store's names does:
+   * a warning, or a failure before any store is made.
+   */
+  fallback: 'warn' | 'fail'
+  /** Create no store while this repository has this many of the product. */
+  maxStores?: number
 }
 
 /**
@@ -174,7 +183,9 @@ export function parseInputs(
       env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
     gitBranch: parseGitBranch(read(Inputs.gitBranch)),
     exportEnv: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
-    redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
+    redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false),
+    fallback: parseFallback(read(Inputs.fallback)),
+    maxStores: parseMaxStores(read(Inputs.maxStores))
   }
   if (inputs.envPrefix === undefined) {
     inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId)

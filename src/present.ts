@@ -28,8 +28,15 @@ import { buildReport, type Outcome, type ReportInputs } from './report.ts'
 import { checkExportable } from './outputs.ts'
 import { resolvePlan, type ResolvedTarget } from './resolve.ts'
 import {
+  checkStoreCount,
+  checkTargets,
+  environmentsNeeded,
+  fallbackVariables,
+  reportFallback
+} from './isolation.ts'
+import {
   createStore,
-  findStores,
+  findStoresInListing,
   keyOf,
   oldestOf,
   readStore,
@@ -41,7 +48,7 @@ import {
 } from './store.ts'
 import type { Step } from './flows.ts'
 import { applyPreview, readsValues } from './preview.ts'
-import type { ProjectEnvVar } from './vercel-types.ts'
+import type { ProjectEnvVar, VercelStore } from './vercel-types.ts'
 
 /** `state: present`: the store to reuse, or the body to create one with. */
 type PresentPlan =
@@ -69,7 +76,10 @@ type PresentPlan =
 export async function planPresent(step: Step): Promise<PresentPlan> {
   const { inputs, target, api, effects } = step
   const body = createBody(inputs, target)
-  const existing = await findStores(api, keyOf(body))
+  const { matches: existing, listed } = await findStoresInListing(
+    api,
+    keyOf(body)
+  )
   if (existing.length > 0) {
     const found = oldestOf(existing, false)
     // Outputs only, no write: if a read below fails, a later step can still
@@ -79,12 +89,18 @@ export async function planPresent(step: Step): Promise<PresentPlan> {
       inputs.wait && !inputs.dryRun && found.store.status !== 'available'
     if (waitFirst) return { action: 'reuse', found, waitFirst }
     found.store = await withDetails(api, found.store)
+    checkTargets(found.store, environmentsNeeded(inputs), { created: false })
     const [connection] = await Promise.all([
       planProject(step, found.store),
       checkBranchBeforeReuse(step, found.store)
     ])
     return { action: 'reuse', found, waitFirst, connection }
   }
+  checkStoreCount(listed, {
+    maxStores: inputs.maxStores,
+    repository: step.repository,
+    product: { id: target.product.id, slug: target.product.slug }
+  })
   // Only a create needs the plan, and the project's id: both are looked up
   // once no store was found, and before anything is written, so a wrong name
   // costs no store.
@@ -95,7 +111,8 @@ export async function planPresent(step: Step): Promise<PresentPlan> {
       await checkNotProductionBranch(step, connection)
       return connection
     }),
-    variables && checkVariablesBeforeCreate(step, variables)
+    variables &&
+      checkVariablesBeforeCreate(step, variables, storeNamesOf(listed, target))
   ])
   return { action: 'create', body: prepared, connection }
 }
@@ -126,8 +143,9 @@ function listingBeforeCreate({
  * same branch).
  */
 async function checkVariablesBeforeCreate(
-  { inputs }: Step,
-  listing: Promise<ProjectEnvVar[]>
+  { inputs, effects }: Step,
+  listing: Promise<ProjectEnvVar[]>,
+  isStoreName: (name: string) => boolean
 ): Promise<void> {
   const variables = await listing
   const project = inputs.project ?? ''
@@ -137,6 +155,9 @@ async function checkVariablesBeforeCreate(
       branch: inputs.gitBranch,
       externalId: inputs.externalId
     })
+    reportFallback(fallbackVariables(variables, isStoreName), inputs, (line) =>
+      effects.warn(line)
+    )
   }
   if (inputs.envPrefix === undefined) return
   checkPrefixFree(variables, {
@@ -224,6 +245,10 @@ export async function applyPresent(
     effects.publish(buildReport(result, reportInputs))
   }
   result.store = await withDetails(api, result.store)
+  // A created store's team settings are known only now: before any write.
+  checkTargets(result.store, environmentsNeeded(inputs), {
+    created: plan.action === 'create'
+  })
   const { project } = inputs
   const branchTarget: BranchTarget | undefined =
     project !== undefined && inputs.gitBranch !== undefined
@@ -283,6 +308,34 @@ export async function applyPresent(
     redeploy: inputs.redeploy
   }
 }
+
+/**
+ * Before a create the store's variables' names are not known yet: they are
+ * taken for those of the product's other stores in the listing, and of the
+ * shapes database stores' variables have.
+ */
+function storeNamesOf(
+  listed: VercelStore[],
+  target: ResolvedTarget
+): (name: string) => boolean {
+  const known = new Set(
+    listed
+      .filter(
+        ({ product }) =>
+          product !== undefined &&
+          ((product.id !== undefined && product.id === target.product.id) ||
+            (product.slug !== undefined &&
+              product.slug === target.product.slug))
+      )
+      .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name))
+  )
+  return (name) => known.has(name) || STORE_NAME_SHAPE.test(name)
+}
+
+// The names database stores' variables have (Neon, Supabase, Prisma
+// Postgres, Upstash…): a project-wide one of these is a likely fallback.
+const STORE_NAME_SHAPE =
+  /^(DATABASE_URL|DIRECT_URL|(POSTGRES|REDIS|KV|MONGODB|TURSO)_URL|POSTGRES_PRISMA_URL|POSTGRES_URL_NON_POOLING|DATABASE_URL_UNPOOLED)$/
 
 function secretNamesOf(store: FoundStore): string[] {
   return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []))

@@ -132,6 +132,17 @@ export async function findStores(
   api: StoreApi,
   key: StoreKey
 ): Promise<FoundStore[]> {
+  return (await findStoresInListing(api, key)).matches
+}
+
+/**
+ * The stores with this key, oldest first, and the installation's whole
+ * listing they were found in, which other checks read at no cost.
+ */
+export async function findStoresInListing(
+  api: StoreApi,
+  key: StoreKey
+): Promise<{ matches: FoundStore[]; listed: VercelStore[] }> {
   const listed = await api.listStores(key.integrationConfigurationId)
   const matches: FoundStore[] = []
   for (const store of listed.filter(hasId)) {
@@ -142,7 +153,7 @@ export async function findStores(
       if (confirmed) matches.push(confirmed)
     }
   }
-  return matches.sort(byAge)
+  return { matches: matches.sort(byAge), listed }
 }
 
 /**
