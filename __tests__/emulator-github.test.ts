@@ -1,7 +1,13 @@
 // The GitHub emulator (issue 13) over HTTP on loopback: authentication,
 // pagination and the comment and pull request routes, as GitHub's REST API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { GITHUB_ROUTES, startGitHubEmulator } from '../emulator/github/index.ts'
+import {
+  ACTIONS_BOT,
+  APP_BOT,
+  GITHUB_ROUTES,
+  TOKEN_USER,
+  startGitHubEmulator
+} from '../emulator/github/index.ts'
 import type { GitHubEmulator } from '../emulator/github/index.ts'
 
 interface CallResult {
@@ -447,9 +453,85 @@ describe('GET /user', () => {
     const bot = await call('GET', '/user')
     expect(bot.status).toBe(403)
     expect(bot.body.message).toBe('Resource not accessible by integration')
-    expect(github.requests.map(({ route }) => route)).toEqual([
-      GITHUB_ROUTES.getUser,
-      GITHUB_ROUTES.getUser
+    const app = await call('GET', '/user', {
+      authorization: `token ${github.appToken}`
+    })
+    expect(app.status).toBe(403)
+    expect(app.body.message).toBe('Resource not accessible by integration')
+    expect(github.requests.map(({ route, auth }) => [route, auth])).toEqual([
+      [GITHUB_ROUTES.getUser, 'user'],
+      [GITHUB_ROUTES.getUser, 'write'],
+      [GITHUB_ROUTES.getUser, 'app']
     ])
+  })
+})
+
+describe('tokens and who they write as', () => {
+  it('gives Actions’ token and another App’s the same ghs_ prefix', () => {
+    expect(github.token).toMatch(/^ghs_/)
+    expect(github.appToken).toMatch(/^ghs_/)
+    expect(github.userToken).toMatch(/^ghp_/)
+  })
+
+  it.each([
+    { token: 'token', user: ACTIONS_BOT },
+    { token: 'readOnlyToken', user: ACTIONS_BOT },
+    { token: 'appToken', user: APP_BOT },
+    { token: 'userToken', user: TOKEN_USER }
+  ] as const)(
+    'names $user.login as the viewer of $token in GraphQL',
+    async ({ token, user }) => {
+      const result = await call('POST', '/graphql', {
+        authorization: `bearer ${github[token]}`,
+        body: { query: 'query { viewer { login databaseId __typename } }' }
+      })
+      expect(result.status).toBe(200)
+      expect(result.body).toEqual({
+        data: {
+          viewer: {
+            login: user.login,
+            databaseId: user.id,
+            __typename: user.type
+          }
+        }
+      })
+    }
+  )
+
+  it.each(['appToken', 'userToken'] as const)(
+    'writes a comment with %s as that token’s identity',
+    async (token) => {
+      const created = await call('POST', '/repos/acme/many/issues/7/comments', {
+        authorization: `token ${github[token]}`,
+        body: { body: 'hello' }
+      })
+      const user = token === 'appToken' ? APP_BOT : TOKEN_USER
+      expect(created.status).toBe(201)
+      expect(created.body.user).toMatchObject({
+        login: user.login,
+        id: user.id,
+        type: user.type
+      })
+    }
+  )
+
+  it('answers GraphQL’s errors for a field or query it does not know, and 401 for a wrong token', async () => {
+    const field = await call('POST', '/graphql', {
+      body: { query: '{ viewer { email } }' }
+    })
+    expect(field.status).toBe(200)
+    expect(field.body).toEqual({
+      errors: [{ message: "Field 'email' doesn't exist on type 'Bot'" }]
+    })
+    const other = await call('POST', '/graphql', {
+      body: { query: '{ repository(owner: "acme", name: "many") { id } }' }
+    })
+    expect(other.body.errors[0].message).toMatch(/only \{ viewer/)
+    const wrong = await call('POST', '/graphql', {
+      authorization: 'bearer ghs_wrong',
+      body: { query: '{ viewer { login } }' }
+    })
+    expect(wrong.status).toBe(401)
+    expect(wrong.body.message).toBe('Bad credentials')
   })
 })

@@ -7,11 +7,14 @@ import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../emulator/index.ts'
 import {
+  ACTIONS_BOT,
+  APP_BOT,
   GITHUB_ROUTES,
   startGitHubEmulator,
   type GitHubEmulator
 } from '../emulator/github/index.ts'
 import { BUNDLE, runBundle } from '../harness/run-action.ts'
+import { commentMarker } from '../src/comment.ts'
 import { pullRequestStoreName } from '../src/naming.ts'
 import { neonIdInputs, warningLines } from './support/run-result.ts'
 
@@ -80,6 +83,65 @@ describe('the bundle', () => {
     expect(ours()[0].body).toMatch(/Vercel store deleted/)
     expect(ours()[0].body).toContain(`<code>${storeId}</code> was deleted`)
     expect(github.comments('acme', 'web', pull.number)[0]).toEqual(other)
+  })
+
+  it('with another App’s ghs_ token, keeps one comment of its own over three runs, and never edits github-actions[bot]’s (issue 23)', async () => {
+    // The finding's reproduction: a token of actions/create-github-app-token
+    // starts with ghs_ as GITHUB_TOKEN does. On one pull request another
+    // workflow's github-actions[bot] comment carries the step's marker; on
+    // the other there is none.
+    const pulls = ['with-theirs', 'alone'].map(
+      (head) => github.seedPull({ owner: 'acme', repo: 'web', head }).number
+    )
+    const theirs = github.seedComment({
+      owner: 'acme',
+      repo: 'web',
+      issueNumber: pulls[0],
+      body: `${commentMarker(`acme/web#${pulls[0]}`)}\nanother workflow's`,
+      user: ACTIONS_BOT.login
+    })
+    for (const pull of pulls) {
+      for (let round = 1; round <= 3; round++) {
+        const result = await runBundle({
+          pullRequest: pull,
+          githubApiUrl: github.url,
+          inputs: inputs({ 'github-token': github.appToken })
+        })
+        expect(result.exitCode).toBe(0)
+        expect(warningLines(result)).toEqual([])
+      }
+    }
+    const [withTheirs, alone] = pulls.map((pull) =>
+      github.comments('acme', 'web', pull)
+    )
+    expect(withTheirs[0]).toEqual(theirs)
+    for (const [all, pull] of [
+      [withTheirs.slice(1), pulls[0]],
+      [alone, pulls[1]]
+    ] as const) {
+      expect(all.map(({ user }) => user.login)).toEqual([APP_BOT.login])
+      expect(all[0].body).toContain(commentMarker(`acme/web#${pull}`))
+      expect(all[0].body).toContain('Found by its key and reused')
+    }
+    const writes = github.requests
+      .filter(({ route }) =>
+        [GITHUB_ROUTES.createComment, GITHUB_ROUTES.updateComment].some(
+          (write) => write === route
+        )
+      )
+      .map(({ route, path }) => `${route} ${path}`)
+    const created = (pull: number) =>
+      `${GITHUB_ROUTES.createComment} /repos/acme/web/issues/${pull}/comments`
+    const updated = (id: number) =>
+      `${GITHUB_ROUTES.updateComment} /repos/acme/web/issues/comments/${id}`
+    expect(writes).toEqual([
+      created(pulls[0]),
+      updated(withTheirs[1].id),
+      updated(withTheirs[1].id),
+      created(pulls[1]),
+      updated(alone[0].id),
+      updated(alone[0].id)
+    ])
   })
 
   it('prunes exactly the stores of closed pull requests, after a dry run that deletes nothing', async () => {

@@ -42,10 +42,31 @@ describe('parseInputs', () => {
       gitBranch: undefined,
       exportEnv: false,
       redeploy: false,
+      fallback: 'warn',
+      maxStores: undefined,
       comment: false,
       githubToken: undefined,
       githubApiUrl: 'https://api.github.com'
     })
+  })
+
+  it.each([
+    ['', { exportEnv: false, exportNames: undefined }],
+    ['false', { exportEnv: false, exportNames: undefined }],
+    ['True', { exportEnv: true, exportNames: undefined }],
+    [
+      ' DATABASE_URL\n  DIRECT_URL DATABASE_URL ',
+      { exportEnv: true, exportNames: ['DATABASE_URL', 'DIRECT_URL'] }
+    ]
+  ])('reads export-env %j as a switch or a list of names', (value, parsed) => {
+    const inputs = parseInputs(
+      reader({ ...minimal, project: 'web', 'export-env': value }),
+      { env: {}, context }
+    )
+    expect({
+      exportEnv: inputs.exportEnv,
+      exportNames: inputs.exportNames
+    }).toEqual(parsed)
   })
 
   it('defaults env-prefix to PR<number>_ in a pull request, and to a hash of the key elsewhere', () => {

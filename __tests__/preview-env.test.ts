@@ -7,8 +7,6 @@ import {
   type RunOptions,
   type RunResult
 } from '../harness/run-action.ts'
-import { NEON_INSTALLATION } from '../emulator/seed.ts'
-import { checkExportable } from '../src/outputs.ts'
 import { errorLine, neonIdInputs } from './support/run-result.ts'
 
 // Issue 12: a pull request's store as preview variables of its Git branch
@@ -208,7 +206,8 @@ describe('two pull requests of one project, opened, updated and closed', () => {
       })
       // One write, of every variable; the redeploy read them.
       const [write] = writes().filter(({ route }) => route === WRITE_ENV)
-      expect(write.query.upsert).toBe('true')
+      // Created, never upserted over a variable made since the listing.
+      expect(write.query.upsert).toBeUndefined()
       expect(write.body).toHaveLength(secrets)
       const redeployed = emulator
         .deployments()
@@ -332,15 +331,18 @@ describe('git-branch', () => {
       gitBranch: FIRST.branch,
       comment: `vercel-store-action: store ${storeOf(FIRST).id} (${REPOSITORY}#1)`
     })
+    const pghost = branchVariables(FIRST.branch).find(
+      ({ key }) => key === 'PGHOST'
+    )
     emulator.resetRequests()
     const result = await runAction(step(FIRST))
     expectBranchHasStore(FIRST, result)
+    // The action's own variable takes the value by its id.
     const [write, ...more] = writes()
     expect(more).toEqual([])
-    expect(write.route).toBe(WRITE_ENV)
-    expect((write.body as { key: string }[]).map(({ key }) => key)).toEqual([
-      'PGHOST'
-    ])
+    expect(write.route).toBe(ROUTES.editProjectEnv)
+    expect(write.path).toBe(`/v9/projects/${WEB}/env/${pghost?.id}`)
+    expect(write.body).toMatchObject({ key: 'PGHOST', gitBranch: FIRST.branch })
   })
 
   it('fails naming the variable and the branch where the branch has one the action did not write, and never overwrites it', async () => {
@@ -595,7 +597,7 @@ describe('dry-run with git-branch', () => {
     )
     expect(open.result.exitCode).toBe(0)
     expect(open.result.stdout).toContain(
-      `Would then write the store's variables, by their own names, as preview variables of branch ${FIRST.branch} (those missing or changed), and redeploy the branch's newest preview if it was built before them.`
+      `Would then write the store's variables of the names database stores give, by their own names, as preview variables of branch ${FIRST.branch} (those missing or changed), and redeploy the branch's newest preview if it was built before them.`
     )
     expect(writes()).toEqual([])
     expect((await runAction(step(FIRST))).exitCode).toBe(0)
@@ -843,119 +845,4 @@ describe('bad inputs of git-branch, export-env and redeploy', () => {
       expect(emulator.requests).toEqual([])
     }
   )
-})
-
-describe('export-env', () => {
-  // Names that make a later step's tools send traffic through a proxy,
-  // trust another certificate, run a command or load code: refused in any
-  // case, like names that are no variable name at all.
-  const REFUSED = [
-    'HTTPS_PROXY',
-    'https_proxy',
-    'ALL_PROXY',
-    'NO_PROXY',
-    'GIT_SSH_COMMAND',
-    'GIT_CONFIG_COUNT',
-    'SSH_AUTH_SOCK',
-    'NODE_EXTRA_CA_CERTS',
-    'NODE_OPTIONS',
-    'SSL_CERT_FILE',
-    'REQUESTS_CA_BUNDLE',
-    'CURL_CA_BUNDLE',
-    'AWS_CA_BUNDLE',
-    'npm_config_script_shell',
-    'NPM_CONFIG_REGISTRY',
-    'YARN_NPM_REGISTRY_SERVER',
-    'PNPM_HOME',
-    'COREPACK_NPM_REGISTRY',
-    'PIP_INDEX_URL',
-    'PYTHONSTARTUP',
-    'JAVA_TOOL_OPTIONS',
-    'MAVEN_OPTS',
-    'GRADLE_OPTS',
-    'DOCKER_HOST',
-    'LD_PRELOAD',
-    'DYLD_INSERT_LIBRARIES',
-    'BASH_ENV',
-    'ENV',
-    'PROMPT_COMMAND',
-    'SHELLOPTS',
-    'PATH',
-    'HOME',
-    'TMPDIR',
-    'TMP',
-    'TEMP',
-    'GITHUB_TOKEN',
-    'RUNNER_TEMP',
-    'ACTIONS_RUNTIME_TOKEN',
-    'INPUT_TOKEN',
-    'STATE_x',
-    'VERCEL_TOKEN',
-    'GOFLAGS',
-    'CARGO_BUILD_RUSTC_WRAPPER',
-    'CI',
-    'A B',
-    'X\nY',
-    '1ABC',
-    ''
-  ]
-
-  it.each(REFUSED)(
-    'never puts a store variable named %j into the job environment',
-    (name) => {
-      expect(() => checkExportable(['DATABASE_URL', name])).toThrow(
-        `The store has a variable named ${JSON.stringify(name)}, which "export-env" does not put into the job's environment`
-      )
-    }
-  )
-
-  it.each([
-    'DATABASE_URL',
-    'DATABASE_URL_UNPOOLED',
-    'POSTGRES_URL',
-    'POSTGRES_PRISMA_URL',
-    'POSTGRES_URL_NON_POOLING',
-    'PGHOST',
-    'PGHOST_UNPOOLED',
-    'PGUSER',
-    'PGPASSWORD',
-    'PGDATABASE',
-    'KV_URL',
-    'KV_REST_API_URL',
-    'KV_REST_API_TOKEN',
-    'KV_REST_API_READ_ONLY_TOKEN',
-    'REDIS_URL',
-    'UPSTASH_REDIS_REST_URL',
-    'UPSTASH_REDIS_REST_TOKEN',
-    'SUPABASE_URL',
-    'SUPABASE_ANON_KEY',
-    'SUPABASE_SERVICE_ROLE_KEY',
-    'SUPABASE_JWT_SECRET',
-    'NEXT_PUBLIC_SUPABASE_URL',
-    'NEXT_PUBLIC_SUPABASE_ANON_KEY',
-    'PRISMA_DATABASE_URL',
-    'BLOB_READ_WRITE_TOKEN',
-    'EDGE_CONFIG',
-    'MONGODB_URI',
-    'NEON_PROJECT_ID',
-    '_X1'
-  ])("puts a name like the stores' own, %j, there", (name) => {
-    expect(() => checkExportable([name])).not.toThrow()
-  })
-
-  it('fails on a store variable named https_proxy, naming it, before anything is written', async () => {
-    // The vendor's product exposes it: every new store of it has one.
-    const vendorNames = NEON_INSTALLATION.products[0].secrets
-    vendorNames.push('https_proxy')
-    const variablesBefore = emulator.envVars(WEB)
-    const result = await runAction(step(FIRST)).finally(() => vendorNames.pop())
-    expect(result.exitCode).toBe(1)
-    expect(errorLine(result)).toContain(
-      `The store has a variable named "https_proxy", which "export-env" does not put into the job's environment: later steps' tools read it as a setting`
-    )
-    expect(result.exportedEnv).toEqual({})
-    // The store was made, but neither connected nor written for the branch.
-    expect(writes().map(({ route }) => route)).toEqual([ROUTES.createStore])
-    expect(emulator.envVars(WEB)).toEqual(variablesBefore)
-  })
 })

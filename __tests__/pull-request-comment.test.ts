@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../emulator/index.ts'
 import {
   ACTIONS_BOT,
+  APP_BOT,
   GITHUB_ROUTES,
   TOKEN_USER,
   startGitHubEmulator,
@@ -140,6 +141,7 @@ describe('comment: true', () => {
     expect(rerun.exitCode).toBe(0)
     expect(rerun.outputs.deleted).toBe('false')
     expect(github.requests.map(({ route }) => route)).toEqual([
+      GITHUB_ROUTES.graphql,
       GITHUB_ROUTES.listComments
     ])
     expect(ours()).toEqual([afterClose])
@@ -154,6 +156,7 @@ describe('comment: true', () => {
     const never = await close()
     expect(never.exitCode).toBe(0)
     expect(github.requests.map(({ route }) => route)).toEqual([
+      GITHUB_ROUTES.graphql,
       GITHUB_ROUTES.listComments
     ])
     expect(comments()).toEqual([])
@@ -202,10 +205,11 @@ describe('comment: true', () => {
       forged.updatedAt
     )
     expect(github.requests.map(({ route }) => route)).toEqual([
+      GITHUB_ROUTES.graphql,
       GITHUB_ROUTES.listComments,
       GITHUB_ROUTES.updateComment
     ])
-    expect(github.requests[1].path).toContain(String(mine.id))
+    expect(github.requests[2].path).toContain(String(mine.id))
   })
 
   it("with GITHUB_TOKEN, never updates another bot's comment that starts with the marker", async () => {
@@ -225,6 +229,7 @@ describe('comment: true', () => {
       github.resetRequests()
       expect((await run()).exitCode).toBe(0)
       expect(github.requests.map(({ route }) => route)).toEqual([
+        GITHUB_ROUTES.graphql,
         GITHUB_ROUTES.listComments,
         expected
       ])
@@ -249,7 +254,7 @@ describe('comment: true', () => {
     github.resetRequests()
     expect((await pat()).exitCode).toBe(0)
     expect(github.requests.map(({ route }) => route)).toEqual([
-      GITHUB_ROUTES.getUser,
+      GITHUB_ROUTES.graphql,
       GITHUB_ROUTES.listComments,
       GITHUB_ROUTES.createComment
     ])
@@ -348,6 +353,105 @@ describe('comment: true', () => {
     expect(comment.body).not.toContain('https://evil')
     expect(comment.body).not.toContain('<img')
     expect(comment.body).not.toMatch(/\]\(/)
+  })
+})
+
+describe('whose comment it is: the token’s identity, never its prefix (issue 23)', () => {
+  const identities = [
+    { token: 'token', name: 'Actions’ GITHUB_TOKEN', user: ACTIONS_BOT },
+    { token: 'appToken', name: 'another App’s ghs_ token', user: APP_BOT },
+    { token: 'userToken', name: 'a personal access token', user: TOKEN_USER }
+  ] as const
+
+  it.each(identities)(
+    'with $name, three runs and the close leave one comment of its own, and every other marker comment as it was',
+    async ({ token, user }) => {
+      const marker = commentMarker(`acme/web#${pull}`)
+      // The same marker, first in the listing, by every other identity the
+      // emulator knows, a person and another app: none of them is this
+      // token's, whatever its prefix.
+      const others = [
+        ...identities.filter((other) => other.user !== user),
+        { user: { login: 'mallory' } },
+        { user: { login: 'renovate[bot]' } }
+      ].map((other) =>
+        github.seedComment({
+          owner: 'acme',
+          repo: 'web',
+          issueNumber: pull,
+          body: `${marker}\nposted by ${other.user.login}`,
+          user: other.user.login
+        })
+      )
+      const withToken = (extra: Record<string, string> = {}) =>
+        inputs({ 'github-token': github[token], ...extra })
+
+      const results = []
+      for (let round = 1; round <= 3; round++) {
+        results.push(await run({ inputs: withToken() }))
+      }
+      github.closePull('acme', 'web', pull)
+      results.push(
+        await run({
+          pullRequestAction: 'closed',
+          inputs: withToken({ state: 'absent' })
+        })
+      )
+      for (const result of results) {
+        expect(result.exitCode).toBe(0)
+        expect(warningLines(result)).toEqual([])
+      }
+      expect(github.count(GITHUB_ROUTES.createComment)).toBe(1)
+      expect(github.count(GITHUB_ROUTES.updateComment)).toBe(3)
+      const own = comments().filter(({ user: { id } }) => id === user.id)
+      expect(own).toHaveLength(1)
+      expect(own[0].body).toMatch(/Vercel store deleted/)
+      expect(comments()).toEqual([...others, ...own])
+      const patched = github.requests
+        .filter(({ route }) => route === GITHUB_ROUTES.updateComment)
+        .map(({ path }) => path)
+      expect(patched).toEqual(
+        Array(3).fill(`/repos/acme/web/issues/comments/${own[0].id}`)
+      )
+      expect(results[0].stdout).toContain(
+        `Wrote the comment on pull request #${pull} as ${user.login}.`
+      )
+      expect(results[1].stdout).toContain(
+        `Updated ${user.login}'s comment on pull request #${pull}.`
+      )
+    }
+  )
+
+  it('warns, and writes nothing, when GitHub will not say who the token is', async () => {
+    github.faults.add(GITHUB_ROUTES.graphql, {
+      status: 200,
+      body: { errors: [{ message: 'Something went wrong' }] }
+    })
+    const result = await run()
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.created).toBe('true')
+    expect(warningLines(result)).toEqual([
+      "::warning::Could not write the pull request comment: GitHub answered 200 to the query of the token's identity (Something went wrong)"
+    ])
+    expect(github.requests.map(({ route }) => route)).toEqual([
+      GITHUB_ROUTES.graphql
+    ])
+    expect(comments()).toEqual([])
+  })
+
+  it('warns when GitHub writes the comment as someone other than the identity it named', async () => {
+    github.faults.add(GITHUB_ROUTES.graphql, {
+      status: 200,
+      body: { data: { viewer: { login: 'someone', databaseId: 7 } } }
+    })
+    const result = await run()
+    expect(result.exitCode).toBe(0)
+    expect(ours().map(({ user: { login } }) => login)).toEqual([
+      ACTIONS_BOT.login
+    ])
+    expect(warningLines(result)).toEqual([
+      `::warning::GitHub wrote the comment as ${ACTIONS_BOT.login} (id ${ACTIONS_BOT.id}), but named the token's identity someone (id 7): the next run will not find this comment, and will write another.`
+    ])
   })
 })
 

@@ -45915,7 +45915,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _node_version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8842);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5675);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3020);
 // The version check comes first: ESM evaluates imports in order, and the
 // rest of the bundle cannot load on an older Node.js.
 
@@ -45927,7 +45927,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5675:
+/***/ 3020:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48115,7 +48115,9 @@ const Inputs = {
     githubToken: 'github-token',
     gitBranch: 'git-branch',
     exportEnv: 'export-env',
-    redeploy: 'redeploy'
+    redeploy: 'redeploy',
+    fallback: 'fallback',
+    maxStores: 'max-stores'
 };
 const Outputs = {
     storeId: 'store-id',
@@ -48620,8 +48622,9 @@ const MAX_RETRIES = 4;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8_000;
 /**
- * Whether an answer may be retried. Reads and deletes are safe to repeat
- * (a repeated delete finds the store gone); a create is retried only on a
+ * Whether an answer may be retried. Reads, deletes and edits are safe to
+ * repeat (a repeated delete finds the store gone, a repeated edit sets the
+ * same value); a create is retried only on a
  * 429, which means Vercel did nothing: after a 5xx or a lost answer the store
  * may exist, and `store.ts` looks before it creates again.
  */
@@ -48731,6 +48734,10 @@ class VercelClient {
      */
     async postIgnoringAnswer(path, body, query = {}) {
         await this.send('POST', path, query, body, false);
+    }
+    /** A PATCH whose answer carries nothing the caller reads: any 2xx will do. */
+    async patchIgnoringAnswer(path, body, query = {}) {
+        await this.send('PATCH', path, query, body, false);
     }
     /**
      * A delete's answer carries nothing the action reads: any 2xx will do. A
@@ -48976,8 +48983,11 @@ async function openGitHub(options) {
         }
     });
     // Every request, the pages a paginated listing follows included, ends at
-    // the step's deadline.
+    // the step's deadline, and goes to GITHUB_API_URL's origin: a page link
+    // is the answer's to write, and the token must not follow it elsewhere.
+    const origin = new URL(options.apiUrl).origin;
     octokit.hook.before('request', (endpoint) => {
+        checkSameOrigin(endpoint.url, options.apiUrl, origin);
         endpoint.request = {
             ...endpoint.request,
             signal: options.deadline.signal()
@@ -49006,12 +49016,19 @@ async function openGitHub(options) {
             return undefined;
         },
         async createComment({ owner, repo }, issueNumber, body) {
+            const what = `a new comment on pull request #${issueNumber}`;
+            let data;
             try {
-                await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, body });
+                ;
+                ({ data } = await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: issueNumber, body }));
             }
             catch (error) {
-                throw fromOctokit(error, `a new comment on pull request #${issueNumber}`, options.deadline);
+                throw fromOctokit(error, what, options.deadline);
             }
+            const author = identityOf(data?.user);
+            if (!author)
+                throw new GitHubApiError(201, what, 'no author');
+            return author;
         },
         async updateComment({ owner, repo }, commentId, body) {
             try {
@@ -49021,19 +49038,26 @@ async function openGitHub(options) {
                 throw fromOctokit(error, `an update of comment ${commentId}`, options.deadline);
             }
         },
-        async tokenLogin() {
-            let login;
+        async tokenIdentity() {
+            const what = "the query of the token's identity";
+            let viewer;
             try {
-                const { data } = await octokit.request('GET /user');
-                login = data.login;
+                ;
+                ({ viewer } = await octokit.graphql('query { viewer { login databaseId } }'));
             }
             catch (error) {
-                throw fromOctokit(error, "the read of the token's user", options.deadline);
+                // GraphQL answers a query it refuses 200, with its errors.
+                const { errors } = error;
+                const said = errors?.[0]?.message;
+                throw typeof said === 'string'
+                    ? new GitHubApiError(200, what, said.slice(0, MAX_SAID_LENGTH))
+                    : fromOctokit(error, what, options.deadline);
             }
-            if (typeof login !== 'string' || !login) {
-                throw new GitHubApiError(200, "the read of the token's user", 'no login');
-            }
-            return login;
+            const { login, databaseId } = (viewer ?? {});
+            const identity = identityOf({ login, id: databaseId });
+            if (!identity)
+                throw new GitHubApiError(200, what, 'no login or id');
+            return identity;
         },
         async openPullRequests({ owner, repo }) {
             const numbers = new Set();
@@ -49057,20 +49081,60 @@ async function openGitHub(options) {
         }
     };
 }
+/** A request about to leave GITHUB_API_URL's origin, stopped before it is sent. */
+class OtherOriginRequest extends Error {
+    url;
+    origin;
+    constructor(url, origin) {
+        super(`a request to ${url}, outside ${origin}`);
+        this.url = url;
+        this.origin = origin;
+    }
+}
+/**
+ * Stops a request to another origin (scheme, host and port) than the step's
+ * first: Octokit's pagination follows whatever URL a `Link: rel="next"`
+ * names, and would send the token with it, to plain http or any host.
+ */
+function checkSameOrigin(url, apiUrl, origin) {
+    let target;
+    try {
+        target = new URL(url, apiUrl);
+    }
+    catch {
+        throw new OtherOriginRequest(url, origin);
+    }
+    if (target.origin !== origin)
+        throw new OtherOriginRequest(url, origin);
+}
+/**
+ * GitHub's answer sent a listing on to another origin than GITHUB_API_URL's;
+ * the request was not made. Not a warning: a comment that fails on it fails
+ * the step, since an answer that tries to draw the token away must be seen.
+ */
+class GitHubOriginError extends ActionError {
+    constructor(what, url, origin) {
+        const shown = url.length > MAX_SAID_LENGTH ? `${url.slice(0, MAX_SAID_LENGTH)}…` : url;
+        super(`GitHub's answer to ${what} sent the next page to ${JSON.stringify(shown)}, not to ${origin} (GITHUB_API_URL): the request was not made, so that the token goes nowhere else. Check the runner's GITHUB_API_URL and any proxy between the runner and GitHub.`);
+        this.name = 'GitHubOriginError';
+    }
+}
 /** The fields the action reads, where the comment has them all. */
 function readComment(comment) {
     const { id, body, user } = (comment ?? {});
-    if (!Number.isSafeInteger(id) ||
-        typeof body !== 'string' ||
-        typeof user?.login !== 'string' ||
-        typeof user.type !== 'string') {
+    const author = identityOf(user);
+    if (!Number.isSafeInteger(id) || typeof body !== 'string' || !author) {
         return undefined;
     }
-    return {
-        id: id,
-        body,
-        author: { login: user.login, type: user.type }
-    };
+    return { id: id, body, author };
+}
+/** A user's login and id, where the answer has both. */
+function identityOf(user) {
+    const { login, id } = (user ?? {});
+    if (typeof login !== 'string' || !login || !Number.isSafeInteger(id)) {
+        return undefined;
+    }
+    return { login, id: id };
 }
 /**
  * Octokit's error as a GitHubApiError that says what to do. GitHub's own
@@ -49080,6 +49144,9 @@ function readComment(comment) {
 function fromOctokit(error, what, deadline) {
     if (error instanceof GitHubApiError)
         return error;
+    if (error instanceof OtherOriginRequest) {
+        return new GitHubOriginError(what, error.url, error.origin);
+    }
     const { status, response, message } = error;
     // Octokit reports a request that got no answer (a network error, the
     // deadline) as a 500 without a response, or as an AbortError.
@@ -49474,54 +49541,61 @@ async function commentOnPullRequest(request) {
             apiUrl: request.apiUrl,
             deadline: request.deadline
         });
-        const written = await upsertComment(api, {
-            repository,
-            pullRequest,
-            installationToken: isInstallationToken(request.token)
-        }, request.externalId, request.outcome);
-        request.info(COMMENT_LINES[written](pullRequest));
+        const { written, author } = await upsertComment(api, { repository, pullRequest, warn }, request.externalId, request.outcome);
+        request.info(COMMENT_LINES[written](pullRequest, author));
     }
     catch (error) {
+        // An answer that tried to draw the token to another origin fails the
+        // step: as a warning it would pass unseen.
+        if (error instanceof GitHubOriginError)
+            throw error;
         warn(`Could not write the pull request comment: ${describeFailure(error)}`);
     }
 }
 const COMMENT_LINES = {
-    created: (pullRequest) => `Wrote the comment on pull request #${pullRequest}.`,
-    updated: (pullRequest) => `Updated the comment on pull request #${pullRequest}.`,
+    created: (pullRequest, author) => `Wrote the comment on pull request #${pullRequest} as ${author}.`,
+    updated: (pullRequest, author) => `Updated ${author}'s comment on pull request #${pullRequest}.`,
     kept: (pullRequest) => `The comment on pull request #${pullRequest} already says what the close deleted: left as it is.`,
     none: (pullRequest) => `Nothing to delete, and no comment on pull request #${pullRequest} to update: no comment written.`
 };
 /**
  * Updates the step's comment where there is one; creates it otherwise. The
- * comment's author must be the token's: `github-actions[bot]` for an
- * installation token (Actions' `GITHUB_TOKEN`), which cannot ask
- * `GET /user`; for any other token, the user `GET /user` names. Any bot
- * would be too wide: every installed app (renovate[bot], dependabot[bot]…)
- * is one, and may post or quote a comment that starts with the marker.
+ * comment's author must be the token's own identity, which GitHub names
+ * (GraphQL `viewer`: the user of a personal access token, the app's bot of
+ * an installation token) and which is the author GitHub gives every comment
+ * the token posts. Matched by user id, not login: a token's prefix does not
+ * tell one app from another (Actions' `GITHUB_TOKEN` and every other app's
+ * start with `ghs_`), and any bot would be too wide: every installed app
+ * (renovate[bot], dependabot[bot]…) is one, and may post or quote a comment
+ * that starts with the marker.
  */
-async function upsertComment(api, { repository, pullRequest, installationToken }, externalId, outcome) {
+async function upsertComment(api, { repository, pullRequest, warn }, externalId, outcome) {
     const marker = commentMarker(externalId);
-    const login = installationToken
-        ? ACTIONS_BOT_LOGIN
-        : ((await loginOf(api)) ?? ACTIONS_BOT_LOGIN);
-    const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) && comment.author.login === login);
+    const token = await api.tokenIdentity();
+    const existing = await api.findComment(repository, pullRequest, (comment) => comment.body.startsWith(`${marker}\n`) && comment.author.id === token.id);
     // A close that found nothing to delete says so only over a comment that
     // still shows a store. On a pull request that never had a store there is
     // nothing to tell; on the rerun of a close, the comment already says what
     // was deleted, which "nothing left to delete" must not replace.
     if (outcome.state === 'absent' && outcome.removed.length === 0) {
         if (!existing)
-            return 'none';
-        if (isCloseComment(existing.body.slice(marker.length + 1)))
-            return 'kept';
+            return { written: 'none', author: token.login };
+        if (isCloseComment(existing.body.slice(marker.length + 1))) {
+            return { written: 'kept', author: existing.author.login };
+        }
     }
     const body = commentBody(externalId, outcome);
     if (existing) {
         await api.updateComment(repository, existing.id, body);
-        return 'updated';
+        return { written: 'updated', author: existing.author.login };
     }
-    await api.createComment(repository, pullRequest, body);
-    return 'created';
+    // GitHub's answer names the author that later runs will look for: were it
+    // not the identity GitHub gave for the token, each run would post anew.
+    const author = await api.createComment(repository, pullRequest, body);
+    if (author.id !== token.id) {
+        warn(`GitHub wrote the comment as ${author.login} (id ${author.id}), but named the token's identity ${token.login} (id ${token.id}): the next run will not find this comment, and will write another.`);
+    }
+    return { written: 'created', author: author.login };
 }
 /**
  * The hidden first line. The key is percent-encoded, so no key can end the
@@ -49529,29 +49603,6 @@ async function upsertComment(api, { repository, pullRequest, installationToken }
  */
 function commentMarker(externalId) {
     return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`;
-}
-/** Who writes with Actions' `GITHUB_TOKEN`. */
-const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
-/**
- * The token's user; none for a token GitHub says has no user (403: an
- * installation token without the `ghs_` prefix, as older servers issue).
- */
-async function loginOf(api) {
-    try {
-        return await api.tokenLogin();
-    }
-    catch (error) {
-        if (error instanceof GitHubApiError && error.status === 403)
-            return undefined;
-        throw error;
-    }
-}
-/**
- * GitHub's prefix of an installation token: Actions' `GITHUB_TOKEN` and a
- * GitHub App's (`ghp_`, `github_pat_`, `gho_`, `ghu_` act as a user).
- */
-function isInstallationToken(token) {
-    return token.startsWith('ghs_');
 }
 function commentBody(externalId, outcome) {
     const lines = outcome.state === 'present'
@@ -49632,7 +49683,182 @@ function deletedLines(removed, externalId) {
     ];
 }
 
+;// CONCATENATED MODULE: ./src/variable-names.ts
+/**
+ * Which of a store's variables may leave it under their own names: into the
+ * job's environment (`export-env`) and onto a Git branch, whose every build
+ * reads them (`git-branch`). The names come from the store's integration
+ * vendor, or from whatever answers at `api-url`, and a later step's tools
+ * read many names as settings (`GNUMAKEFLAGS`, `CLASSPATH`,
+ * `PRISMA_ENGINES_MIRROR`…) that run a command or fetch code. No list of
+ * such names can be complete, so the action takes an allowlist instead: the
+ * names the user lists, or else only names of the shapes database stores
+ * give (`STORE_NAME_SHAPES`). The known settings (`TOOL_SETTINGS`) are kept
+ * as a second check, on both, and refuse a listed name outright.
+ */
+// A name fit for the job's environment: letters, digits and `_`, not
+// starting with a digit (what a shell accepts as a variable name).
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+/*
+ * libpq's connection variables that name the server, the database, the
+ * credentials and how the connection is secured: what a Postgres store
+ * gives. Left out are those that point at a file or directory (PGPASSFILE,
+ * PGSERVICEFILE, PGSYSCONFDIR, PGSSLCERT, PGSSLKEY, PGSSLROOTCERT, PGSSLCRL,
+ * PGSSLCRLDIR), write one (PGSSLKEYLOGFILE), pick a section of a service
+ * file (PGSERVICE), pass the server options (PGOPTIONS) or set a session's
+ * defaults: they are configuration, not where the store is.
+ */
+const LIBPQ_CONNECTION = [
+    'PGHOST',
+    'PGHOSTADDR',
+    'PGPORT',
+    'PGDATABASE',
+    'PGUSER',
+    'PGPASSWORD',
+    'PGAPPNAME',
+    'PGCONNECT_TIMEOUT',
+    'PGSSLMODE',
+    'PGREQUIRESSL',
+    'PGCHANNELBINDING',
+    'PGGSSENCMODE',
+    'PGTARGETSESSIONATTRS',
+    'PGLOADBALANCEHOSTS'
+];
+/*
+ * The shapes of the names database stores on the Vercel Marketplace give,
+ * upper case only. A vendor's prefix is taken whole only where no tool of
+ * that vendor reads other names under it as settings: the Supabase CLI
+ * takes its settings as SUPABASE_*, neonctl as NEON_*, the Atlas CLI as
+ * MONGODB_ATLAS_*, the Turso CLI as TURSO_*, Prisma as PRISMA_*
+ * (`PRISMA_ENGINES_MIRROR` says where its engines are downloaded from), so
+ * for those only the names their stores give are taken.
+ */
+const STORE_NAME_SHAPES = [
+    /^DATABASE_[A-Z0-9_]+$/,
+    // The postgres image's entrypoint reads these three as initdb's settings.
+    /^POSTGRES_(?!INITDB_|HOST_AUTH_METHOD$)[A-Z0-9_]+$/,
+    new RegExp(`^(${LIBPQ_CONNECTION.join('|')})$`),
+    // Neon's host without its pooler: no tool reads it.
+    /^PGHOST_UNPOOLED$/,
+    /^REDIS_[A-Z0-9_]+$/,
+    /^KV_[A-Z0-9_]+$/,
+    /^UPSTASH_(REDIS|VECTOR|SEARCH|KAFKA)_[A-Z0-9_]+$/,
+    /^QSTASH_(URL|TOKEN|CURRENT_SIGNING_KEY|NEXT_SIGNING_KEY)$/,
+    /^(NEXT_PUBLIC_)?SUPABASE_(URL|ANON_KEY|PUBLISHABLE_KEY)$/,
+    /^SUPABASE_(SERVICE_ROLE_KEY|SECRET_KEY|JWT_SECRET)$/,
+    /^NEON_PROJECT_ID$/,
+    /^PRISMA_DATABASE_URL$/,
+    /^MONGODB_(URI|URL|DB|DATABASE)$/,
+    /^TURSO_(DATABASE_URL|AUTH_TOKEN)$/
+];
+/** The shapes as the README and a warning name them, briefly. */
+const STORE_NAME_SHAPES_SHOWN = 'DATABASE_*, POSTGRES_*, libpq connection PG* (PGHOST, PGUSER, PGPASSWORD…), REDIS_*, KV_*, UPSTASH_REDIS_*, SUPABASE_URL…, PRISMA_DATABASE_URL, MONGODB_URI, TURSO_DATABASE_URL…';
+/*
+ * The names a later step's tools read as settings, matched regardless of
+ * case (`https_proxy` works as well as `HTTPS_PROXY`): never put into the
+ * job's environment or onto a branch, even where a user lists one. They
+ * would send a later step's traffic through a proxy, trust another
+ * certificate, run a command for make, Git or SSH, load code into Node, the
+ * JVM or a shell, fetch a tool's binaries from elsewhere, or change the
+ * runner's own variables.
+ */
+const TOOL_SETTINGS = [
+    // Proxies: curl, Git, Node (undici), pip, Docker…
+    /^.*_PROXY$/,
+    // TLS: the certificates a tool trusts, OpenSSL's configuration.
+    /^SSL_/,
+    /_CA_/,
+    /^(REQUESTS|CURL)_CA_BUNDLE$/,
+    /^OPENSSL_/,
+    // Git, GitHub's CLI and SSH: commands to run, configuration to load.
+    /^GIT_/,
+    /^GH_/,
+    /^SSH_/,
+    // Node and its package managers: code to preload, registries, scripts' shell.
+    /^NODE_/,
+    /^(NPM|YARN|PNPM|COREPACK|BUN|DENO|NVM|VOLTA)_/,
+    // Where tools download their binaries and browsers from.
+    /^(PLAYWRIGHT|PUPPETEER|ELECTRON|CYPRESS|SASS_BINARY|CHROMEDRIVER)_/,
+    // Prisma's engines and their mirror; its stores' one name is data.
+    /^PRISMA_(?!DATABASE_URL$)/,
+    // Python, Ruby, Perl, Java, Go, Rust, .NET, PHP toolchains.
+    /^(PIP|PIPENV|POETRY|UV|CONDA|VIRTUAL_ENV)(_|$)/,
+    /^PYTHON/,
+    /^(RUBY|GEM_|BUNDLE_|PERL)/,
+    /^(JAVA_|_JAVA_|JDK_JAVA_|MAVEN_|GRADLE_|CLASSPATH$|SBT_OPTS$|ANT_OPTS$)/,
+    /^GO(FLAGS|PROXY|PRIVATE|NOPROXY|NOSUMDB|SUMDB|INSECURE|AUTH|VCS|WORK|PATH|ROOT|TOOLCHAIN|ENV|EXPERIMENT|DEBUG|CACHE|MODCACHE|BIN|OS|ARCH)$/,
+    /^CGO_/,
+    /^(CARGO_|RUSTC|RUSTFLAGS|RUSTDOCFLAGS|RUSTUP_)/,
+    /^(DOTNET_|NUGET_|COMPOSER_)/,
+    // Compilers, make and CMake.
+    /^(CC|CXX|CPP|LD|AR|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS)$/,
+    /^(GNU)?MAKE/,
+    /^CMAKE_/,
+    // Containers, cloud and infrastructure tools: daemon, registry, credentials.
+    /^(DOCKER_|BUILDKIT_|COMPOSE_|KUBECONFIG$|AWS_|AZURE_|CLOUDSDK_|GOOGLE_APPLICATION_CREDENTIALS$|HELM_|TF_|ANSIBLE_)/,
+    // The vendors' own command-line tools' settings (see the shapes above).
+    /^(SUPABASE_(ACCESS_TOKEN|DB_PASSWORD|PROFILE|INTERNAL_)|NEON_API_|MONGODB_ATLAS_|TURSO_(API_|CONFIG))/,
+    // The dynamic loader: libraries loaded into every process.
+    /^(LD_|DYLD_)/,
+    // Shells, pagers and editors: files sourced, input filters, commands run.
+    /^(BASH_|BASH$|ENV$|PROMPT_COMMAND$|SHELL|SHELLOPTS$|IFS$|PS[0-4]$|CDPATH$|ZDOTDIR$)/,
+    /^(LESS|MANPAGER$|GIT_PAGER$)/,
+    // Where programs, home, configuration and temporary files are.
+    /^(PATH|HOME|TMPDIR|TMP|TEMP|EDITOR|VISUAL|PAGER|GNUPGHOME)$/,
+    /^XDG_/,
+    // The runner's and the workflow's own: CI, GitHub, inputs, saved state.
+    /^(CI$|GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)/,
+    // The Vercel CLI's own token, team, project and settings.
+    /^(VERCEL_|NOW_)/
+].map(({ source }) => new RegExp(source, 'i'));
+function isToolSetting(name) {
+    return TOOL_SETTINGS.some((pattern) => pattern.test(name));
+}
+/** Whether a store's variable of this name may leave it with `true`. */
+function isStoreShaped(name) {
+    return (STORE_NAME_SHAPES.some((shape) => shape.test(name)) && !isToolSetting(name));
+}
+/**
+ * Why the user may not list this name; undefined where they may. Checked
+ * with the inputs, before any request.
+ */
+function unlistable(name) {
+    if (!VARIABLE_NAME.test(name)) {
+        return 'is not a variable name (letters, digits and _, not starting with a digit)';
+    }
+    if (isToolSetting(name)) {
+        return "is a name later steps' tools read as a setting, which the action never sets";
+    }
+    return undefined;
+}
+/**
+ * The store's names that leave it: those listed (every one of which it must
+ * have: the caller fails on `missing`), or, with no list, those of the
+ * stores' shapes.
+ */
+function selectNames(names, listed) {
+    const allowed = listed
+        ? (name) => listed.includes(name)
+        : (name) => isStoreShaped(name);
+    return {
+        selected: names.filter(allowed),
+        skipped: names.filter((name) => !allowed(name)),
+        missing: (listed ?? []).filter((name) => !names.includes(name))
+    };
+}
+// A warning names at most this many; a hostile product may give thousands.
+const MAX_NAMES_SHOWN = 20;
+/** Names for a log line: plain ones as they are, others quoted and cut. */
+function namesShown(names) {
+    const shown = names
+        .slice(0, MAX_NAMES_SHOWN)
+        .map((name) => VARIABLE_NAME.test(name) ? name : JSON.stringify(name.slice(0, 40)));
+    const more = names.length - shown.length;
+    return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./src/branch-env.ts
+
 
 
 /*
@@ -49641,7 +49867,8 @@ function deletedLines(removed, externalId) {
  * to the branch, so that every preview of the branch reads this store,
  * however it is built. The action marks what it writes with a comment that
  * names the store, and so tells its own variables from anyone else's: it
- * overwrites and removes only those.
+ * edits (by id) and removes only those, and creates the others without
+ * `upsert`, so that one made since the listing is never overwritten.
  */
 const MARK = 'vercel-store-action: store ';
 // The schema's limit for `comment`.
@@ -49796,46 +50023,122 @@ async function readOwnValues(api, own, project, mask) {
 }
 /**
  * Writes the store's values under their own names as preview variables of
- * the branch, in one request, those missing or changed only: a rerun with
- * nothing changed writes nothing. `current` holds the values the branch has
- * from this store (`readOwnValues`).
+ * the branch, those missing or changed only: a rerun with nothing changed
+ * writes nothing. `current` holds the values the branch has from this store
+ * (`readOwnValues`). A name the action already wrote for this store takes
+ * its new value by the variable's id (the store's credentials changed); any
+ * other is created, in one request, never over a variable that is there:
+ * one made since the listing is read again and reported, not overwritten.
  */
 async function writeBranchVariables(api, target, values, own, current, log) {
     const names = Object.keys(values);
     const comment = markOf(target.storeId, target.externalId);
     const changed = names.filter((name) => current.get(name) !== values[name]);
-    const kept = own.filter(({ key }) => key && !changed.includes(key));
+    const removed = await removeLeftOut(api, target, own, names, log);
+    const kept = own.filter(({ key }) => key && names.includes(key) && !changed.includes(key));
     if (changed.length === 0) {
         log(`Branch ${target.branch} of project ${target.project} already has ${names.join(', ') || 'no variable'} from store ${target.storeId}; nothing to write.`);
         return {
             branch: target.branch,
             written: [],
             names,
-            changedAt: newest(kept)
+            // A removal changes what the branch's next build reads, as a write does.
+            changedAt: removed ? Number.POSITIVE_INFINITY : newest(kept)
         };
     }
-    const answer = await refusalExplained(api.writeEnv(target.project, changed.map((key) => ({
+    const variable = (key) => ({
         key,
         value: values[key],
         type: 'encrypted',
         target: ['preview'],
         gitBranch: target.branch,
         comment
-    }))), target);
+    });
+    const ownIds = new Map(own.flatMap(({ id, key }) => (id && key ? [[key, id]] : [])));
+    const edited = changed.filter((key) => ownIds.has(key));
+    const created = changed.filter((key) => !ownIds.has(key));
+    await Promise.all(edited.map((key) => refusalExplained(api.editEnv(target.project, ownIds.get(key) ?? '', variable(key)), target)));
+    const answer = created.length === 0
+        ? { created: [], failed: [] }
+        : await createdOrConflict(api.writeEnv(target.project, created.map(variable)), created, target);
     if (answer.failed.length > 0) {
-        const [first] = answer.failed;
-        throw new ActionError(`Vercel did not write ${answer.failed.map(({ key }) => key ?? 'a variable').join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`);
+        await failedWrite(api, target, answer.failed);
     }
     log(`Wrote ${changed.join(', ')} as preview variables of branch ${target.branch} of project ${target.project}, marked "${comment}".`);
-    // Where Vercel does not say when it wrote them: now, which no deployment
-    // listed before can have read.
-    const writtenAt = newest(answer.created) ?? Number.POSITIVE_INFINITY;
+    // Where Vercel does not say when it wrote them (an edit's answer is not
+    // read): now, which no deployment listed before can have read.
+    const writtenAt = edited.length === 0
+        ? (newest(answer.created) ?? Number.POSITIVE_INFINITY)
+        : Number.POSITIVE_INFINITY;
     return {
         branch: target.branch,
         written: changed,
         names,
         changedAt: Math.max(writtenAt, newest(kept) ?? 0)
     };
+}
+// The codes of a create refused because the variable is there: the one the
+// CLI and Terraform's batch path read, and Terraform's older ones.
+const CONFLICT_CODES = new Set([
+    'ENV_CONFLICT',
+    'ENV_ALREADY_EXISTS',
+    'existing_key_and_target'
+]);
+/**
+ * The create's answer, where a refusal of the whole request as a conflict
+ * (as Vercel answers a single variable) counts as each name failed.
+ */
+async function createdOrConflict(writing, keys, target) {
+    try {
+        return await refusalExplained(writing, target);
+    }
+    catch (error) {
+        const code = error instanceof ConflictRefusal ? error.code : undefined;
+        if (code === undefined)
+            throw error;
+        return {
+            created: [],
+            failed: keys.map((key) => ({ key, code, message: 'already exists' }))
+        };
+    }
+}
+/**
+ * Fails the write, naming what Vercel did not write. Where it refused a name
+ * as already there, the variables are listed again, and the one made since
+ * the listing is named as the clash check names it: someone else's, or the
+ * action's for another store.
+ */
+async function failedWrite(api, target, failed) {
+    const keys = failed.map(({ key }) => key ?? 'a variable');
+    const conflicts = failed.filter(({ code }) => CONFLICT_CODES.has(code ?? ''));
+    if (conflicts.length > 0) {
+        const fresh = await api.listEnv(target.project);
+        try {
+            checkBranchFree(fresh, conflicts.flatMap(({ key }) => (key ? [key] : [])), target);
+        }
+        catch (error) {
+            if (!(error instanceof ActionError))
+                throw error;
+            throw new ActionError(`Vercel refused to create ${keys.join(', ')} for branch ${target.branch}: made since this step listed the variables. ${error.message}`);
+        }
+        throw new ActionError(`Vercel refused to create ${keys.join(', ')} for branch ${target.branch} of project ${target.project}: written since this step listed the variables, for store ${target.storeId} (another run of this step?), so it is left as it is; run the job again.`);
+    }
+    const [first] = failed;
+    throw new ActionError(`Vercel did not write ${keys.join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`);
+}
+/**
+ * Removes what the action wrote to the branch for this store under a name it
+ * no longer writes there: an earlier version wrote every name the store
+ * gave, and a name outside the stores' shapes (`variable-names.ts`) must
+ * not go on reaching the branch's builds.
+ */
+async function removeLeftOut(api, target, own, names, log) {
+    const leftOut = own.filter(({ id, key }) => id && key !== undefined && !names.includes(key));
+    if (leftOut.length === 0)
+        return false;
+    await api.removeEnv(target.project, leftOut.map(({ id }) => id ?? ''));
+    log(`Removed ${namesShown(leftOut.map(({ key }) => key ?? ''))} from branch ${target.branch} of project ${target.project}: written there for store ${target.storeId} before, not of the names it writes now.`);
+    return true;
 }
 /**
  * Removes the variables the action wrote for these stores, of every branch,
@@ -49882,18 +50185,32 @@ async function removeFromConnectedProjects(api, stores, log = () => { }) {
     const removed = await Promise.all([...storesByProject].map(([project, storeIds]) => removeBranchVariables(api, project, storeIds, log)));
     return removed.flat();
 }
+/** A create refused whole because a variable is there already. */
+class ConflictRefusal extends Error {
+    code;
+    constructor(code) {
+        super(`conflict: ${code}`);
+        this.code = code;
+    }
+}
 /**
  * A 400 is Vercel refusing the branch itself: its production branch, say
  * ("Cannot set Production Branch … for a Preview Environment Variable"), or
  * a name it does not take. Its own reason is quoted; the advice about the
- * production branch is given only where the reason is about it.
+ * production branch is given only where the reason is about it. A refusal
+ * with a conflict's code (400, 403 or 409) is the variable being there.
  */
 async function refusalExplained(writing, { project, branch }) {
     try {
         return await writing;
     }
     catch (error) {
-        if (!(error instanceof VercelApiError && error.status === 400))
+        if (!(error instanceof VercelApiError))
+            throw error;
+        const code = error.body?.code;
+        if (code && CONFLICT_CODES.has(code))
+            throw new ConflictRefusal(code);
+        if (error.status !== 400)
             throw error;
         const reason = error.body?.message ?? error.body?.code ?? 'no reason given';
         const advice = /production branch/i.test(reason)
@@ -50392,6 +50709,13 @@ function oldestOf(stores, created) {
 }
 /** Every store with this key, oldest first. */
 async function findStores(api, key) {
+    return (await findStoresInListing(api, key)).matches;
+}
+/**
+ * The stores with this key, oldest first, and the installation's whole
+ * listing they were found in, which other checks read at no cost.
+ */
+async function findStoresInListing(api, key) {
     const listed = await api.listStores(key.integrationConfigurationId);
     const matches = [];
     for (const store of listed.filter(hasId)) {
@@ -50404,7 +50728,7 @@ async function findStores(api, key) {
                 matches.push(confirmed);
         }
     }
-    return matches.sort(byAge);
+    return { matches: matches.sort(byAge), listed };
 }
 /**
  * The store with its secrets' names and its connections' prefixes and
@@ -50693,8 +51017,9 @@ function prune_keyOf(repository, pullRequest, target) {
 /**
  * The step's outputs: the one place that sets them, for every outcome, and
  * with `export-env` puts the store's variables into the job's environment
- * (refusing names that would change how later steps run).
+ * (only those `variable-names.ts` lets leave the store).
  */
+
 
 
 
@@ -50725,87 +51050,21 @@ function setOutputs(report, options = {}) {
     // Only where read; every value is masked by now (`readStoreEnv`).
     if (report.env)
         setOutput(Outputs.env, JSON.stringify(report.env));
-    if (report.env && options.exportEnv) {
-        checkExportable(Object.keys(report.env));
-        for (const [name, value] of Object.entries(report.env)) {
-            // Masked already, each line too; again here, where it leaves the step.
-            mask(value);
-            exportVariable(name, value);
+    for (const name of report.exported ?? []) {
+        const value = report.env?.[name];
+        // Chosen by name already (`namesLeaving`); checked again where it
+        // leaves the step, as a name that is no variable name would break the
+        // environment file.
+        if (value === undefined || !VARIABLE_NAME.test(name)) {
+            throw new ActionError(`The store's variable ${JSON.stringify(name.slice(0, 80))} cannot go into the job's environment; drop "${Inputs.exportEnv}" and read it from the "${Outputs.env}" output.`);
         }
+        // Masked already, each line too; again here, where it leaves the step.
+        mask(value);
+        exportVariable(name, value);
     }
     if (options.redeploy) {
         setOutput(Outputs.redeployedDeploymentId, report.redeployed?.id ?? '');
         setOutput(Outputs.redeployedDeploymentUrl, report.redeployed?.url ?? '');
-    }
-}
-// A name fit for the job's environment: letters, digits and `_`, not
-// starting with a digit (what a shell accepts as a variable name).
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
-/*
- * The names a later step's tools read as settings, matched regardless of
- * case (`https_proxy` works as well as `HTTPS_PROXY`). The names come from
- * the store's integration vendor, which is no reason to let them send a
- * later step's traffic through a proxy, trust another certificate, run a
- * command for Git or SSH, load code into Node or a shell, or change the
- * runner's own variables. The stores' own names (DATABASE_URL, POSTGRES_*,
- * PG*, KV_*, REDIS_*, UPSTASH_*, SUPABASE_*, NEXT_PUBLIC_*) match none.
- */
-const TOOL_SETTINGS = [
-    // Proxies: curl, Git, Node (undici), pip, Docker…
-    /^.*_PROXY$/,
-    // TLS: the certificates a tool trusts.
-    /^SSL_/,
-    /_CA_/,
-    /^(REQUESTS|CURL)_CA_BUNDLE$/,
-    // Git and SSH: commands to run, configuration to load.
-    /^GIT_/,
-    /^SSH_/,
-    // Node and its package managers: code to preload, registries, scripts' shell.
-    /^NODE_/,
-    /^(NPM|YARN|PNPM|COREPACK|BUN|DENO)_/,
-    // Python, Ruby, Perl, Java, Go, Rust, .NET, PHP toolchains.
-    /^(PIP|PIPENV|POETRY|UV|CONDA|VIRTUAL_ENV)(_|$)/,
-    /^PYTHON/,
-    /^(RUBY|GEM_|BUNDLE_|PERL)/,
-    /^(JAVA_|_JAVA_|JDK_JAVA_|MAVEN_|GRADLE_)/,
-    /^GO(FLAGS|PROXY|PRIVATE|NOPROXY|NOSUMDB|SUMDB|INSECURE|PATH|ROOT|TOOLCHAIN|ENV|EXPERIMENT|CACHE|MODCACHE|BIN)$/,
-    /^(CARGO_|RUSTC|RUSTFLAGS|RUSTDOCFLAGS|RUSTUP_)/,
-    /^(DOTNET_|NUGET_|COMPOSER_)/,
-    // Compilers and make.
-    /^(CC|CXX|CPP|LD|AR|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS|MAKEFLAGS)$/,
-    // Containers and cloud command-line tools: daemon, registry, credentials.
-    /^(DOCKER_|BUILDKIT_|COMPOSE_|KUBECONFIG$|AWS_|AZURE_|CLOUDSDK_|GOOGLE_APPLICATION_CREDENTIALS$)/,
-    // The dynamic loader: libraries loaded into every process.
-    /^(LD_|DYLD_)/,
-    // Shells: files sourced, commands run at each prompt, functions defined.
-    /^(BASH_|BASH$|ENV$|PROMPT_COMMAND$|SHELL|SHELLOPTS$|IFS$|PS[0-4]$|CDPATH$|ZDOTDIR$)/,
-    // Where programs, home and temporary files are.
-    /^(PATH|HOME|TMPDIR|TMP|TEMP|EDITOR|VISUAL|PAGER)$/,
-    // The runner's and the workflow's own: CI, GitHub, inputs, saved state.
-    /^(CI$|GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)/,
-    // The Vercel CLI's own token, team, project and settings.
-    /^(VERCEL_|NOW_)/
-].map(({ source }) => new RegExp(source, 'i'));
-/** Why a name must not go into the job's environment; undefined if it may. */
-function unexportable(name) {
-    if (!VARIABLE_NAME.test(name))
-        return 'it is not a plain variable name';
-    if (TOOL_SETTINGS.some((pattern) => pattern.test(name))) {
-        return "later steps' tools read it as a setting";
-    }
-    return undefined;
-}
-/**
- * Fails, naming it, where a name must not go into the job's environment.
- * Called before anything is written there, and before the store is
- * connected, so that a refused name leaves no half-exported environment.
- */
-function checkExportable(names) {
-    for (const name of names) {
-        const reason = unexportable(name);
-        if (reason === undefined)
-            continue;
-        throw new ActionError(`The store has a variable named ${JSON.stringify(name.slice(0, 80))}, which "${Inputs.exportEnv}" does not put into the job's environment: ${reason}; drop "${Inputs.exportEnv}" and read the value from "${Outputs.env}".`);
     }
 }
 /** `state: prune`: the ids of the stores deleted (none in a dry run). */
@@ -50911,16 +51170,16 @@ function reportOutcome(outcome) {
         }
     }
 }
-function reportPresent({ report, project, environments, exportEnv, redeploy }) {
-    const { connection, env } = report;
-    setOutputs(report, { exportEnv, redeploy });
+function reportPresent({ report, project, environments, redeploy }) {
+    const { connection, env, exported } = report;
+    setOutputs(report, { redeploy });
     addStoreToSummary(report);
     log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
     if (connection) {
         log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
     }
     if (env) {
-        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exportEnv ? " and the job's environment" : ''}, each masked in the log.`);
+        log_info(`Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exported ? `, and ${exported.join(', ') || 'none of them'} into the job's environment` : ''}, each masked in the log.`);
     }
     warnOfDuplicates(report);
 }
@@ -50986,7 +51245,7 @@ function describePreview({ kind, gitBranch, redeploy }) {
     const check = kind === 'would-create'
         ? ` Once the store is made, and before it is connected, would check that branch ${gitBranch} has no variable of the store's names that someone else set (the names are known only then).`
         : '';
-    return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`;
+    return ` Would then write the store's variables of the names database stores give, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`;
 }
 function describeConnection(connection, readEnv) {
     if (!connection)
@@ -51469,6 +51728,131 @@ function dollars(amount) {
     return amount === undefined ? 'any' : `$${amount.replace(/^\$/, '')}`;
 }
 
+;// CONCATENATED MODULE: ./src/isolation.ts
+/**
+ * The checks that keep each pull request's preview on its own store, and
+ * the number of stores bounded (issue 19), made from what the step has read
+ * anyway, before anything is written:
+ * - a project-wide preview variable of a store's name, which the first,
+ *   racing build of every pull request reads instead of its own store;
+ * - a store whose team settings (`targets`, e.g. Production only) keep its
+ *   credentials from the environments the step would hand them to;
+ * - `max-stores`: this repository's stores of the product, in the listing.
+ */
+
+
+
+/**
+ * The project's variables that every preview reads, whatever its branch
+ * (target preview, no `gitBranch`), named as one of the store's: a build that
+ * starts before the branch has its own reads these instead.
+ */
+function fallbackVariables(variables, isStoreName) {
+    const names = variables.flatMap(({ key, target, gitBranch }) => {
+        const targets = Array.isArray(target) ? target : [target];
+        return key !== undefined &&
+            !gitBranch &&
+            targets.includes('preview') &&
+            isStoreName(key)
+            ? [key]
+            : [];
+    });
+    return [...new Set(names)].sort();
+}
+/**
+ * Says, once, that the first build of every pull request would use the
+ * project-wide variables instead of the store: a warning, or with
+ * `fallback: fail` a failure before any store is made.
+ */
+function reportFallback(names, { project, fallback }, warn) {
+    if (names.length === 0)
+        return;
+    const line = `Project ${project} has ${names.length === 1 ? 'a variable' : 'variables'} ${names.join(', ')} for all previews: a preview the Git integration builds before this step has written the branch's own reads ${names.length === 1 ? 'it' : 'them'} instead of the pull request's store (and runs its migrations there). Scope ${names.length === 1 ? 'it' : 'them'} to Production and Development in the project's settings, or set "${Inputs.fallback}" to fail to stop here.`;
+    if (fallback === 'fail') {
+        throw new ActionError(`${line.replace(/, or set .*$/, '')}; no store was created.`);
+    }
+    warn(line);
+}
+/**
+ * The environments the step hands the store's credentials to: those it
+ * connects, and with `git-branch` the branch's previews.
+ */
+function environmentsNeeded(inputs) {
+    const needed = new Set(inputs.environments);
+    if (inputs.gitBranch !== undefined)
+        needed.add('preview');
+    return [...needed];
+}
+/**
+ * Fails where the team has kept the store's credentials from an environment
+ * the step needs (a resource set to Production only): Vercel's own setting,
+ * which the step must not get around by copying the values elsewhere.
+ */
+function checkTargets(store, needed, { created }) {
+    const { targets } = store;
+    if (!targets)
+        return;
+    const refused = needed.filter((environment) => !targets.includes(environment));
+    if (refused.length === 0)
+        return;
+    const allowed = targets.length > 0 ? targets.join(', ') : 'no environment';
+    throw new ActionError(`Store ${store.id} may reach only ${allowed}, as the team set it (${targets.length === 1 && targets[0] === 'production' ? 'Production-only access' : 'its environments'}), and this step needs ${refused.join(', ')}${created ? '; the store was created but not connected, and the close (or a prune) deletes it' : '; nothing was connected or written'}. Allow ${refused.join(' and ')} for the resource in the integration's settings in the Vercel dashboard, or choose "${Inputs.environments}" within ${allowed} and drop "${Inputs.gitBranch}".`);
+}
+/**
+ * `max-stores`: fails before a create where the listing already holds that
+ * many stores of this product for this repository, naming the pull requests
+ * that hold them. Stores are this repository's by their default names, or by
+ * a listed key of its own.
+ */
+function checkStoreCount(listed, { maxStores, repository, product }) {
+    if (maxStores === undefined || repository === undefined)
+        return;
+    const ours = repositoryStores(listed, repository, product);
+    if (ours.length < maxStores)
+        return;
+    const held = ours
+        .map(({ id, pullRequest }) => pullRequest === undefined ? id : `#${pullRequest}`)
+        .sort(byPullRequest);
+    throw new ActionError(`${repository.owner}/${repository.repo} already has ${ours.length} stores of this product (${held.join(', ')}), and "${Inputs.maxStores}" is ${maxStores}; no store was created. Close or merge one of those pull requests (a prune deletes the stores of closed ones), or raise "${Inputs.maxStores}".`);
+}
+function repositoryStores(listed, repository, product) {
+    const slug = `${repository.owner}/${repository.repo}`.toLowerCase();
+    const seen = new Set();
+    return listed.flatMap((store) => {
+        if (!store.id || seen.has(store.id) || !isOfProduct(store, product)) {
+            return [];
+        }
+        const pullRequest = store.name === undefined
+            ? undefined
+            : pullRequestOfStoreName(store.name, repository);
+        const key = store.externalId?.toLowerCase();
+        const keyIsOurs = key !== undefined &&
+            (key.startsWith(`${slug}#`) || key.startsWith(`${slug}@`));
+        if (pullRequest === undefined && !keyIsOurs)
+            return [];
+        seen.add(store.id);
+        const fromKey = keyIsOurs ? /#(\d+)$/.exec(key ?? '')?.[1] : undefined;
+        return [
+            {
+                id: store.id,
+                pullRequest: pullRequest ?? (fromKey ? Number(fromKey) : undefined)
+            }
+        ];
+    });
+}
+/** A listed store that names no product is counted: it may be this one. */
+function isOfProduct(store, product) {
+    const listed = store.product;
+    if (!listed || (!listed.id && !listed.slug))
+        return true;
+    return ((listed.id !== undefined && listed.id === product.id) ||
+        (listed.slug !== undefined && listed.slug === product.slug));
+}
+function byPullRequest(a, b) {
+    const number = (text) => text.startsWith('#') ? Number(text.slice(1)) : Number.POSITIVE_INFINITY;
+    return number(a) - number(b) || a.localeCompare(b);
+}
+
 ;// CONCATENATED MODULE: ./src/redeploy.ts
 /** The branch's newest preview deployment, if it has one. */
 async function newestPreview(api, projectId, branch) {
@@ -51514,6 +51898,8 @@ async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, 
 
 
 
+
+
 /** Whether the step reads the store's values: `read-env`, `export-env` or `git-branch`. */
 function readsValues(inputs) {
     return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
@@ -51555,11 +51941,19 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
         readOwnValues(api, own, connection.projectId, mask)
     ]);
     const env = withoutPrefix(prefixed, connection.envVarPrefix ?? '');
-    if (!branchTarget)
-        return { env };
-    checkBranchFree(listed, Object.keys(env), branchTarget);
+    const leaving = namesLeaving(inputs, Object.keys(env), store.id);
+    warnOfSkipped(leaving, {
+        storeId: store.id,
+        branch: inputs.gitBranch,
+        listed: inputs.exportNames !== undefined
+    }, effects);
+    const exported = leaving.exported?.selected;
+    if (!branchTarget || !leaving.branch)
+        return { env, exported };
+    const branchNames = leaving.branch.selected;
+    checkBranchFree(listed, branchNames, branchTarget);
     const info = (line) => effects.info(line);
-    const branch = await writeBranchVariables(api, { ...branchTarget, project: connection.projectId }, env, own, current, info);
+    const branch = await writeBranchVariables(api, { ...branchTarget, project: connection.projectId }, Object.fromEntries(branchNames.map((name) => [name, env[name]])), own, current, info);
     const redeployed = deployments
         ? await redeployIfOlder(api, await deployments, {
             changedAt: branch.changedAt,
@@ -51567,7 +51961,49 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
             branch: branchTarget.branch
         }, info)
         : undefined;
-    return { env, branch, redeployed };
+    return { env, exported, branch, redeployed };
+}
+/**
+ * Of the store's names, those `export-env` puts into the job's environment
+ * and those `git-branch` writes to the branch (see `variable-names.ts`):
+ * the names `export-env` lists, or those of the stores' shapes; the
+ * branch's are always those of the shapes. Fails, before the connection
+ * where the store's names are known then, on a listed name the store does
+ * not have.
+ */
+function namesLeaving(inputs, names, storeId) {
+    const exported = inputs.exportEnv
+        ? selectNames(names, inputs.exportNames)
+        : undefined;
+    if (exported && exported.missing.length > 0) {
+        throw new ActionError(`Input "${Inputs.exportEnv}" lists ${namesShown(exported.missing)}, which store ${storeId} has no variable of (it has ${namesShown(names) || 'none'}), so nothing was put into the job's environment; list only the store's names, or set "${Inputs.exportEnv}" to true.`);
+    }
+    const branch = inputs.gitBranch === undefined ? undefined : selectNames(names, undefined);
+    return { exported, branch };
+}
+/**
+ * One warning naming every name left out because it is not of the stores'
+ * shapes: a vendor's product, or a hostile answer, may name a variable
+ * after a tool's setting. A name left out of the user's own list is what
+ * they asked for, and not warned of. With no list both selections are of
+ * the shapes, so they leave out the same names.
+ */
+function warnOfSkipped(leaving, { storeId, branch, listed }, effects) {
+    const fromEnv = listed ? [] : (leaving.exported?.skipped ?? []);
+    const fromBranch = leaving.branch?.skipped ?? [];
+    const names = [...new Set([...fromEnv, ...fromBranch])];
+    if (names.length === 0)
+        return;
+    const env = "the job's environment";
+    const where = fromEnv.length > 0 && fromBranch.length > 0
+        ? `neither put into ${env} nor written to branch ${branch}`
+        : fromEnv.length > 0
+            ? `not put into ${env}`
+            : `not written to branch ${branch}`;
+    const advice = leaving.exported && !listed
+        ? `; "${Inputs.exportEnv}" takes a list of the names to export instead`
+        : '';
+    effects.warn(`Store ${storeId} has ${namesShown(names)}, not of the names database stores give (${STORE_NAME_SHAPES_SHOWN}), so ${where}: a tool of a later step or build may read such a name as a setting. The "${Outputs.env}" output has them${advice}.`);
 }
 /** The store's variables by the names the store gives them. */
 function withoutPrefix(env, prefix) {
@@ -51593,6 +52029,7 @@ function withoutPrefix(env, prefix) {
 
 
 
+
 /**
  * The reads that decide what `state: present` does: the store with the key,
  * or else the create body with its billing plan; and where the step names a
@@ -51601,7 +52038,7 @@ function withoutPrefix(env, prefix) {
 async function planPresent(step) {
     const { inputs, target, api, effects } = step;
     const body = createBody(inputs, target);
-    const existing = await findStores(api, keyOf(body));
+    const { matches: existing, listed } = await findStoresInListing(api, keyOf(body));
     if (existing.length > 0) {
         const found = oldestOf(existing, false);
         // Outputs only, no write: if a read below fails, a later step can still
@@ -51611,12 +52048,18 @@ async function planPresent(step) {
         if (waitFirst)
             return { action: 'reuse', found, waitFirst };
         found.store = await withDetails(api, found.store);
+        checkTargets(found.store, environmentsNeeded(inputs), { created: false });
         const [connection] = await Promise.all([
             planProject(step, found.store),
             checkBranchBeforeReuse(step, found.store)
         ]);
         return { action: 'reuse', found, waitFirst, connection };
     }
+    checkStoreCount(listed, {
+        maxStores: inputs.maxStores,
+        repository: step.repository,
+        product: { id: target.product.id, slug: target.product.slug }
+    });
     // Only a create needs the plan, and the project's id: both are looked up
     // once no store was found, and before anything is written, so a wrong name
     // costs no store.
@@ -51627,7 +52070,8 @@ async function planPresent(step) {
             await checkNotProductionBranch(step, connection);
             return connection;
         }),
-        variables && checkVariablesBeforeCreate(step, variables)
+        variables &&
+            checkVariablesBeforeCreate(step, variables, storeNamesOf(listed, target))
     ]);
     return { action: 'create', body: prepared, connection };
 }
@@ -51652,7 +52096,7 @@ function listingBeforeCreate({ inputs, api, projectVariables }) {
  * already carries the store of another key (another pull request from the
  * same branch).
  */
-async function checkVariablesBeforeCreate({ inputs }, listing) {
+async function checkVariablesBeforeCreate({ inputs, effects }, listing, isStoreName) {
     const variables = await listing;
     const project = inputs.project ?? '';
     if (inputs.gitBranch !== undefined) {
@@ -51661,6 +52105,7 @@ async function checkVariablesBeforeCreate({ inputs }, listing) {
             branch: inputs.gitBranch,
             externalId: inputs.externalId
         });
+        reportFallback(fallbackVariables(variables, isStoreName), inputs, (line) => effects.warn(line));
     }
     if (inputs.envPrefix === undefined)
         return;
@@ -51698,7 +52143,7 @@ async function checkBranchBeforeReuse({ inputs, api, projectVariables }, store) 
     if (project === undefined || gitBranch === undefined)
         return;
     const variables = await explainedListing(projectVariables ?? api.listEnv(project), project);
-    checkBranchFree(variables, secretNamesOf(store), {
+    checkBranchFree(variables, secretNamesOf(store).filter(isStoreShaped), {
         project,
         branch: gitBranch,
         storeId: store.id,
@@ -51729,6 +52174,10 @@ async function applyPresent(step, plan) {
         effects.publish(buildReport(result, reportInputs));
     }
     result.store = await withDetails(api, result.store);
+    // A created store's team settings are known only now: before any write.
+    checkTargets(result.store, environmentsNeeded(inputs), {
+        created: plan.action === 'create'
+    });
     const { project } = inputs;
     const branchTarget = project !== undefined && inputs.gitBranch !== undefined
         ? {
@@ -51738,12 +52187,11 @@ async function applyPresent(step, plan) {
             externalId: inputs.externalId
         }
         : undefined;
-    // A name unfit for the job's environment, and a clash on the branch, are
-    // known now, before the connection is written.
-    if (inputs.exportEnv)
-        checkExportable(secretNamesOf(result.store));
-    if (branchTarget && step.projectVariables) {
-        checkBranchFree(await explainedListing(step.projectVariables, branchTarget.project), secretNamesOf(result.store), branchTarget);
+    // A listed name the store lacks, and a clash on the branch, are known
+    // now, before the connection is written.
+    const leaving = namesLeaving(inputs, secretNamesOf(result.store), result.store.id);
+    if (branchTarget && leaving.branch && step.projectVariables) {
+        checkBranchFree(await explainedListing(step.projectVariables, branchTarget.project), leaving.branch.selected, branchTarget);
     }
     const known = plan.action === 'reuse' && !plan.waitFirst ? plan.connection : undefined;
     const connection = project === undefined
@@ -51761,14 +52209,28 @@ async function applyPresent(step, plan) {
             ...buildReport(result, reportInputs),
             connection,
             env: preview?.env,
+            exported: preview?.exported,
             branch: preview?.branch,
             redeployed: preview?.redeployed
         },
         project,
         environments: inputs.environments,
-        exportEnv: inputs.exportEnv,
         redeploy: inputs.redeploy
     };
+}
+/**
+ * Before a create the store's variables' names are not known yet: they are
+ * taken for those of the product's other stores in the listing, or where it
+ * has none, for any of the shapes database stores' names have.
+ */
+function storeNamesOf(listed, target) {
+    const known = new Set(listed
+        .filter(({ product }) => product !== undefined &&
+        ((product.id !== undefined && product.id === target.product.id) ||
+            (product.slug !== undefined &&
+                product.slug === target.product.slug)))
+        .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name)));
+    return known.size > 0 ? (name) => known.has(name) : isStoreShaped;
 }
 function secretNamesOf(store) {
     return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
@@ -52016,6 +52478,7 @@ const CreateStoreSpec = {
 
 
 
+
 const NO_SPACE = /^\S+$/;
 const input_values_PRINTABLE = /^[\x20-\x7e]+$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
@@ -52226,6 +52689,28 @@ function parseState(value) {
 // The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
 const TRUE_WORDS = ['true', 'True', 'TRUE'];
 const FALSE_WORDS = ['false', 'False', 'FALSE'];
+/**
+ * `fallback`: what a project-wide preview variable of a store's name means
+ * for the step, since the first build of every pull request reads it.
+ */
+function parseFallback(value) {
+    if (!value || value === 'warn')
+        return 'warn';
+    if (value === 'fail')
+        return 'fail';
+    throw new InputError(Inputs.fallback, `must be warn or fail; got ${quote(value)}.`);
+}
+// More stores than this per repository is no bound a team means to set.
+const MAX_MAX_STORES = 10_000;
+/** `max-stores`: a whole number of stores, from 1; empty for no bound. */
+function parseMaxStores(value) {
+    if (!value)
+        return undefined;
+    const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (count >= 1 && count <= MAX_MAX_STORES)
+        return count;
+    throw new InputError(Inputs.maxStores, `must be a whole number of stores from 1 to ${MAX_MAX_STORES}, or empty for no bound; got ${quote(value)}.`);
+}
 function parseBoolean(input, value, empty) {
     if (!value)
         return empty;
@@ -52234,6 +52719,30 @@ function parseBoolean(input, value, empty) {
     if (FALSE_WORDS.includes(value))
         return false;
     throw new InputError(input, `must be true or false; got ${quote(value)}.`);
+}
+/**
+ * `export-env`: true or false, or the names of the store's variables to put
+ * into the job's environment, separated by spaces or lines. A listed name
+ * must be a variable name and none a tool reads as a setting.
+ */
+function parseExportEnv(value) {
+    const trimmed = value.trim();
+    if (!trimmed || [...TRUE_WORDS, ...FALSE_WORDS].includes(trimmed)) {
+        return { exportEnv: parseBoolean(Inputs.exportEnv, trimmed, false) };
+    }
+    // A switch spelled otherwise (yes, on…) is a mistake, not a variable of
+    // that name: found now, not after the store is made.
+    if (/^(y|yes|n|no|on|off)$/i.test(trimmed)) {
+        throw new InputError(Inputs.exportEnv, `must be true, false or the names of the store's variables to export (DATABASE_URL DIRECT_URL); got ${quote(trimmed)}.`);
+    }
+    const names = [...new Set(trimmed.split(/\s+/))];
+    for (const name of names) {
+        const reason = unlistable(name);
+        if (reason === undefined)
+            continue;
+        throw new InputError(Inputs.exportEnv, `lists ${quote(name)}, which ${reason}; list the store's variables by their own names (export-env: DATABASE_URL DIRECT_URL), or set true for the names database stores use.`);
+    }
+    return { exportEnv: true, exportNames: names };
 }
 function quote(value) {
     const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
@@ -52423,8 +52932,10 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         githubToken: parseGitHubToken(githubToken, comment || state === 'prune' ? state : undefined),
         githubApiUrl: env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
         gitBranch: parseGitBranch(read(Inputs.gitBranch)),
-        exportEnv: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
-        redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
+        ...parseExportEnv(read(Inputs.exportEnv)),
+        redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false),
+        fallback: parseFallback(read(Inputs.fallback)),
+        maxStores: parseMaxStores(read(Inputs.maxStores))
     };
     if (inputs.envPrefix === undefined) {
         inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId);
@@ -52483,7 +52994,7 @@ function checkPrune(read, context, comment) {
     // would leave a step that looks as if it did one of those.
     const previewInputs = {
         [Inputs.gitBranch]: Boolean(read(Inputs.gitBranch)),
-        [Inputs.exportEnv]: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
+        [Inputs.exportEnv]: parseExportEnv(read(Inputs.exportEnv)).exportEnv,
         [Inputs.redeploy]: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
     };
     for (const [input, given] of Object.entries(previewInputs)) {
@@ -52535,11 +53046,22 @@ function project_answers_readProject(body, answer) {
 }
 /** `{ envs }`, or one variable alone (the answer to a filter by id). */
 function readEnvList(body, answer) {
+    return readEnvPage(body, answer).envs;
+}
+/**
+ * One page of the listing: its variables, and the cursor of the next page
+ * where `pagination.next` gives one (the spec's `{ envs, pagination }`).
+ */
+function readEnvPage(body, answer) {
     const place = { answer, field: '' };
-    const envs = object(body, place);
-    if (!Object.hasOwn(envs, 'envs'))
-        return [readEnvVar(envs, place)];
-    return (optional(field(envs, 'envs'), at(place, 'envs'), (value, where) => list(value, where, readEnvVar)) ?? []);
+    const page = object(body, place);
+    if (!Object.hasOwn(page, 'envs'))
+        return { envs: [readEnvVar(page, place)] };
+    const envs = optional(field(page, 'envs'), at(place, 'envs'), (value, where) => list(value, where, readEnvVar)) ?? [];
+    const pagination = optional(field(page, 'pagination'), at(place, 'pagination'), nullable(object));
+    const next = pagination &&
+        optional(field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
+    return defined({ envs, next: next ?? undefined });
 }
 function readEnvValue(body, answer) {
     return readEnvVar(body, { answer, field: '' });
@@ -52673,7 +53195,8 @@ function vercel_answers_readStore(value, place) {
         })),
         secrets: read('secrets', (secrets, where) => list(secrets, where, (secret, at) => defined({ name: reader(object(secret, at), at)('name', string) }))),
         projectsMetadata: read('projectsMetadata', nullable((connections, where) => list(connections, where, readConnection))),
-        notification: read('notification', nullable(readNotification))
+        notification: read('notification', nullable(readNotification)),
+        targets: read('targets', nullable(strings))
     });
 }
 function readConnection(value, place) {
@@ -52840,6 +53363,7 @@ const PATHS = {
     listProjectEnv: 'GET /v10/projects/{idOrName}/env',
     getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
     createProjectEnv: 'POST /v10/projects/{idOrName}/env',
+    editProjectEnv: 'PATCH /v9/projects/{idOrName}/env/{id}',
     batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
     listDeployments: 'GET /v6/deployments',
     createDeployment: 'POST /v13/deployments',
@@ -52907,24 +53431,33 @@ class VercelApi {
      */
     async fetchStores(integrationConfigurationId) {
         const path = pathOf('listStores');
-        const stores = new Map();
+        // A listing that cannot be read must not pass for an empty one: that
+        // would create a second store.
+        return this.everyPage(path, { integrationConfigurationId }, (body) => {
+            const { stores, next } = readStorePage(body, `GET ${path}`);
+            return { items: stores, next };
+        });
+    }
+    /**
+     * Every page of a listing, each asked for with the cursor the one before
+     * gave (`until`, a query parameter: whatever the cursor holds, it cannot
+     * change the request's origin or path). An item that two pages both carry
+     * is one item, not two; one without an id is kept as it is.
+     */
+    async everyPage(path, query, readPage) {
+        const items = new Map();
         const withoutId = [];
         let until;
         for (let page = 0; page < MAX_PAGES; page++) {
-            // A listing that cannot be read must not pass for an empty one: that
-            // would create a second store.
-            const { stores: listed, next } = readStorePage(await this.client.get(path, {
-                integrationConfigurationId,
-                until
-            }), `GET ${path}`);
-            for (const store of listed) {
-                if (store.id === undefined)
-                    withoutId.push(store);
-                else if (!stores.has(store.id))
-                    stores.set(store.id, store);
+            const { items: listed, next } = readPage(await this.client.get(path, { ...query, until }));
+            for (const item of listed) {
+                if (item.id === undefined)
+                    withoutId.push(item);
+                else if (!items.has(item.id))
+                    items.set(item.id, item);
             }
             if (next === undefined)
-                return [...stores.values(), ...withoutId];
+                return [...items.values(), ...withoutId];
             if (next === until) {
                 throw new VercelResponseError('GET', path, 200, 'the same page cursor twice');
             }
@@ -52961,12 +53494,19 @@ class VercelApi {
     async deleteStore(storeId) {
         await alreadyGone(this.client.delete(pathOf('deleteStore', { id: storeId })));
     }
-    /** `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`). */
+    /**
+     * `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`), every page:
+     * a listing cut short would hide a variable from the clash checks, and
+     * the write would take its name (issue 23).
+     */
     async listEnv(projectId) {
         const path = pathOf('listProjectEnv', { idOrName: projectId });
         // The spec also allows one variable alone, as the answer to a filter by
         // id this action never sends.
-        return readEnvList(await this.client.get(path), `GET ${path}`);
+        return this.everyPage(path, {}, (body) => {
+            const { envs, next } = readEnvPage(body, `GET ${path}`);
+            return { items: envs, next };
+        });
     }
     /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
     async getEnv(projectId, envId) {
@@ -52974,16 +53514,22 @@ class VercelApi {
         return readEnvValue(await this.client.get(path), `GET ${path}`);
     }
     /**
-     * `POST /v10/projects/{idOrName}/env?upsert=true` (op `createProjectEnv`)
-     * with an array: every variable in one request, each overriding its
-     * earlier value.
+     * `POST /v10/projects/{idOrName}/env` (op `createProjectEnv`) with an
+     * array: every variable in one request. Without `upsert`: a variable of
+     * the same name, target and branch that someone made since the listing is
+     * refused (in `failed`), never overwritten.
      */
     async writeEnv(project, variables) {
         const path = pathOf('createProjectEnv', { idOrName: project });
-        const answer = await this.client.post(path, variables, {
-            upsert: 'true'
-        });
+        const answer = await this.client.post(path, variables);
         return readEnvWriteAnswer(answer, `POST ${path}`);
+    }
+    /**
+     * `PATCH /v9/projects/{idOrName}/env/{id}` (op `editProjectEnv`): one
+     * variable, by its id, takes a new value.
+     */
+    async editEnv(project, envId, variable) {
+        await this.client.patchIgnoringAnswer(pathOf('editProjectEnv', { idOrName: project, id: envId }), variable);
     }
     /** `DELETE /v1/projects/{idOrName}/env` (op `batchRemoveProjectEnv`). */
     async removeEnv(project, ids) {

@@ -143,6 +143,8 @@ if (github) {
   console.log(`GitHub API emulator listening on ${github.url}`)
   console.log(`  token:           ${github.token}`)
   console.log(`  read-only token: ${github.readOnlyToken}`)
+  console.log(`  app token:       ${github.appToken} (another app's bot)`)
+  console.log(`  user token:      ${github.userToken}`)
   console.log(`  repository:      acme/web, pull request #${pull.number} open`)
 }
 if (values.shapes) {

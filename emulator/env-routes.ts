@@ -19,6 +19,13 @@ export interface EnvRouteSettings extends BranchEnvSettings {
    * spec's value-less variant of `getProjectEnv` allows.
    */
   sensitiveStoreVariables?: boolean
+  /**
+   * When set, the listing answers this many variables a page, with the
+   * spec's `pagination`. Its `next` is a number, as the spec says, but the
+   * position of the next page's first variable rather than a time (a guess
+   * at nothing: the action sends it back as `until` unread).
+   */
+  envPageSize?: number
 }
 
 export interface EnvRequest {
@@ -33,16 +40,28 @@ export interface EnvRequest {
 export function listProjectEnv(request: EnvRequest): Reply {
   const project = findProject(request)
   if (!project) return projectNotFound()
+  const listed = filterByGitBranch(request, project.env).map((envVar) => ({
+    ...envJson(request, envVar),
+    // The listing returns values encrypted, never as they are (a guess at
+    // the format; the spec requires a `value`).
+    value: encrypted(envVar.value),
+    decrypted: false
+  }))
+  const pageSize = request.settings.envPageSize
+  if (pageSize === undefined) return { status: 200, body: { envs: listed } }
+  const asked = Number(request.query?.until ?? 0)
+  const start = Number.isSafeInteger(asked) && asked > 0 ? asked : 0
+  const envs = listed.slice(start, start + pageSize)
+  const next = start + envs.length
   return {
     status: 200,
     body: {
-      envs: filterByGitBranch(request, project.env).map((envVar) => ({
-        ...envJson(request, envVar),
-        // The listing returns values encrypted, never as they are (a guess at
-        // the format; the spec requires a `value`).
-        value: encrypted(envVar.value),
-        decrypted: false
-      }))
+      envs,
+      pagination: {
+        count: envs.length,
+        next: next < listed.length ? next : null,
+        prev: start > 0 ? Math.max(0, start - pageSize) : null
+      }
     }
   }
 }

@@ -20,6 +20,8 @@ export type Fault =
       headers?: Record<string, string>
     }
   | { delay: number }
+  /** Runs just before the route, which then answers as usual: a change made meanwhile. */
+  | { before: () => void }
   | 'reset'
   | 'commit-then-drop'
   | 'commit-then-502'
@@ -56,6 +58,7 @@ export class FaultPlan {
 export function describeFault(fault: Fault): string {
   if (typeof fault === 'string') return fault
   if ('delay' in fault) return `delay ${fault.delay} ms`
+  if ('before' in fault) return 'before'
   return `status ${fault.status}`
 }
 
@@ -64,7 +67,12 @@ export function runsRoute(fault: Fault): boolean {
   if (typeof fault === 'string') {
     return fault !== 'reset' && fault !== 'html-502'
   }
-  return 'delay' in fault
+  return 'delay' in fault || 'before' in fault
+}
+
+/** Runs the change a `before` fault makes, where the fault is one. */
+export function runBefore(fault: Fault | undefined): void {
+  if (typeof fault === 'object' && 'before' in fault) fault.before()
 }
 
 /** The status the fault answers with, or 0 where it gives no answer. */
@@ -91,6 +99,10 @@ export async function sendFault(
   if (typeof fault === 'object' && 'delay' in fault) {
     await clock.pause(fault.delay)
     if (!res.socket?.destroyed) sendText(res, routed?.status ?? 200, routed)
+    return
+  }
+  if (typeof fault === 'object' && 'before' in fault) {
+    sendText(res, routed?.status ?? 200, routed)
     return
   }
   if (typeof fault === 'object') {

@@ -83,6 +83,8 @@ export interface EmulatorOptions extends LifecycleSettings {
   listingLag?: number
   /** When set, GET /v1/storage/stores pages by `createdAt` desc with `?until=`. */
   pageSize?: number
+  /** When set, GET /v10/projects/{idOrName}/env answers this many a page. */
+  envPageSize?: number
   /** Delay before every response. */
   latencyMs?: number
   /**
@@ -164,6 +166,11 @@ export interface Emulator {
   /** One project's variables, values included. */
   envVars(projectId: string): EnvVar[]
   /**
+   * Puts a variable on a project, replacing the one of its id if any, as a
+   * person in the dashboard would; not recorded as a request.
+   */
+  putEnvVar(projectId: string, envVar: EnvVar): void
+  /**
    * Unlinks a project from its Git repository: GET /v9/projects then
    * answers no `link`, and so no production branch.
    */
@@ -218,6 +225,7 @@ export async function startEmulator(
     minimalListing: options.minimalListing ?? false,
     listingLag: options.listingLag,
     pageSize: options.pageSize,
+    envPageSize: options.envPageSize,
     latencyMs: options.latencyMs ?? 0,
     hold: options.hold,
     sensitiveStoreVariables: options.sensitiveStoreVariables,
@@ -306,6 +314,7 @@ export async function startEmulator(
       if (!project) throw new Error(`envVars: no project ${projectId}`)
       return project.env
     },
+    putEnvVar: (projectId, envVar) => state.projects.putEnv(projectId, envVar),
     unlinkGit: (projectId) => state.projects.unlinkGit(projectId),
     seedDeployment: (input) =>
       seedDeployment(state.projects, state.deployments, input, TEAM.id),

@@ -122,6 +122,18 @@ export class ProjectRegistry {
     )
   }
 
+  /**
+   * Puts a variable on the project as it is given, in place of the one of
+   * its id or after the others: a person's change in the dashboard.
+   */
+  putEnv(projectId: string, envVar: EnvVar): void {
+    const project = this.#projects.find(({ id }) => id === projectId)
+    if (!project) throw new Error(`putEnvVar: no project ${projectId}`)
+    const index = project.env.findIndex(({ id }) => id === envVar.id)
+    if (index === -1) project.env.push(structuredClone(envVar))
+    else project.env[index] = structuredClone(envVar)
+  }
+
   /** Unlinks the project from its Git repository: its answer has no `link`. */
   unlinkGit(projectId: string): void {
     const project = this.#projects.find(({ id }) => id === projectId)

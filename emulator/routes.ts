@@ -100,9 +100,9 @@ function matchPreviewRoute(
     }
   }
   const one = /^\/v9\/projects\/([^/]+)\/env\/([^/]+)$/.exec(path)
-  if (method === 'DELETE' && one) {
+  if ((method === 'DELETE' || method === 'PATCH') && one) {
     return {
-      key: ROUTES.removeProjectEnv,
+      key: method === 'PATCH' ? ROUTES.editProjectEnv : ROUTES.removeProjectEnv,
       params: { idOrName: safeDecode(one[1]), id: safeDecode(one[2]) }
     }
   }

@@ -19,6 +19,7 @@ import {
 import {
   batchRemoveProjectEnv,
   createProjectEnv,
+  editProjectEnv,
   removeProjectEnv
 } from './branch-env-routes.ts'
 import {
@@ -29,7 +30,13 @@ import {
 import type { DeploymentRegistry, DeploymentSettings } from './deployments.ts'
 import { getProjectEnv, listProjectEnv } from './env-routes.ts'
 import type { EnvRouteSettings } from './env-routes.ts'
-import { describeFault, faultStatus, runsRoute, sendFault } from './faults.ts'
+import {
+  describeFault,
+  faultStatus,
+  runBefore,
+  runsRoute,
+  sendFault
+} from './faults.ts'
 import type { FaultPlan } from './faults.ts'
 import { bearerToken, errorReply, readText, sendJson } from './http.ts'
 import type { Reply } from './http.ts'
@@ -125,6 +132,7 @@ async function answer(
   const body = parseBody(await readText(req))
 
   const fault = state.faults.take(route.key)
+  runBefore(fault)
   const latest = state.stores.latest()
   const reply =
     fault && !runsRoute(fault)
@@ -219,6 +227,8 @@ function dispatch(
       return getProjectEnv(request)
     case ROUTES.createProjectEnv:
       return createProjectEnv(request)
+    case ROUTES.editProjectEnv:
+      return editProjectEnv(request)
     case ROUTES.removeProjectEnv:
       return removeProjectEnv(request)
     case ROUTES.batchRemoveProjectEnv:

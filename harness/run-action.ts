@@ -193,7 +193,8 @@ function secretsOf(
     ...runningGitHubEmulators().flatMap((github): [string, string][] => [
       ['the GitHub emulator’s token', github.token],
       ['the GitHub emulator’s read-only token', github.readOnlyToken],
-      ['the GitHub emulator’s user token', github.userToken]
+      ['the GitHub emulator’s user token', github.userToken],
+      ['the GitHub emulator’s app token', github.appToken]
     ])
   ]
   // A later step may print one line of a multi-line secret: each line of it

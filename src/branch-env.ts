@@ -1,7 +1,13 @@
 import { Inputs } from './constants.ts'
 import { ActionError, VercelApiError } from './errors.ts'
 import type { PreviewApi, StoreApi } from './vercel-api.ts'
-import type { NewEnvVar, ProjectEnvVar, VercelStore } from './vercel-types.ts'
+import { namesShown } from './variable-names.ts'
+import type {
+  EnvWriteAnswer,
+  NewEnvVar,
+  ProjectEnvVar,
+  VercelStore
+} from './vercel-types.ts'
 
 /*
  * A pull request's store as preview variables of its Git branch (issue 12):
@@ -9,7 +15,8 @@ import type { NewEnvVar, ProjectEnvVar, VercelStore } from './vercel-types.ts'
  * to the branch, so that every preview of the branch reads this store,
  * however it is built. The action marks what it writes with a comment that
  * names the store, and so tells its own variables from anyone else's: it
- * overwrites and removes only those.
+ * edits (by id) and removes only those, and creates the others without
+ * `upsert`, so that one made since the listing is never overwritten.
  */
 
 const MARK = 'vercel-store-action: store '
@@ -256,12 +263,15 @@ export async function readOwnValues(
 
 /**
  * Writes the store's values under their own names as preview variables of
- * the branch, in one request, those missing or changed only: a rerun with
- * nothing changed writes nothing. `current` holds the values the branch has
- * from this store (`readOwnValues`).
+ * the branch, those missing or changed only: a rerun with nothing changed
+ * writes nothing. `current` holds the values the branch has from this store
+ * (`readOwnValues`). A name the action already wrote for this store takes
+ * its new value by the variable's id (the store's credentials changed); any
+ * other is created, in one request, never over a variable that is there:
+ * one made since the listing is read again and reported, not overwritten.
  */
 export async function writeBranchVariables(
-  api: Pick<PreviewApi, 'writeEnv'>,
+  api: Pick<PreviewApi, 'writeEnv' | 'editEnv' | 'listEnv' | 'removeEnv'>,
   target: BranchTarget,
   values: Record<string, string>,
   own: ProjectEnvVar[],
@@ -271,7 +281,10 @@ export async function writeBranchVariables(
   const names = Object.keys(values)
   const comment = markOf(target.storeId, target.externalId)
   const changed = names.filter((name) => current.get(name) !== values[name])
-  const kept = own.filter(({ key }) => key && !changed.includes(key))
+  const removed = await removeLeftOut(api, target, own, names, log)
+  const kept = own.filter(
+    ({ key }) => key && names.includes(key) && !changed.includes(key)
+  )
   if (changed.length === 0) {
     log(
       `Branch ${target.branch} of project ${target.project} already has ${names.join(', ') || 'no variable'} from store ${target.storeId}; nothing to write.`
@@ -280,41 +293,152 @@ export async function writeBranchVariables(
       branch: target.branch,
       written: [],
       names,
-      changedAt: newest(kept)
+      // A removal changes what the branch's next build reads, as a write does.
+      changedAt: removed ? Number.POSITIVE_INFINITY : newest(kept)
     }
   }
-  const answer = await refusalExplained(
-    api.writeEnv(
-      target.project,
-      changed.map((key): NewEnvVar => ({
-        key,
-        value: values[key],
-        type: 'encrypted',
-        target: ['preview'],
-        gitBranch: target.branch,
-        comment
-      }))
-    ),
-    target
+  const variable = (key: string): NewEnvVar => ({
+    key,
+    value: values[key],
+    type: 'encrypted',
+    target: ['preview'],
+    gitBranch: target.branch,
+    comment
+  })
+  const ownIds = new Map(
+    own.flatMap(({ id, key }) => (id && key ? [[key, id] as const] : []))
   )
-  if (answer.failed.length > 0) {
-    const [first] = answer.failed
-    throw new ActionError(
-      `Vercel did not write ${answer.failed.map(({ key }) => key ?? 'a variable').join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`
+  const edited = changed.filter((key) => ownIds.has(key))
+  const created = changed.filter((key) => !ownIds.has(key))
+  await Promise.all(
+    edited.map((key) =>
+      refusalExplained(
+        api.editEnv(target.project, ownIds.get(key) ?? '', variable(key)),
+        target
+      )
     )
+  )
+  const answer =
+    created.length === 0
+      ? { created: [], failed: [] }
+      : await createdOrConflict(
+          api.writeEnv(target.project, created.map(variable)),
+          created,
+          target
+        )
+  if (answer.failed.length > 0) {
+    await failedWrite(api, target, answer.failed)
   }
   log(
     `Wrote ${changed.join(', ')} as preview variables of branch ${target.branch} of project ${target.project}, marked "${comment}".`
   )
-  // Where Vercel does not say when it wrote them: now, which no deployment
-  // listed before can have read.
-  const writtenAt = newest(answer.created) ?? Number.POSITIVE_INFINITY
+  // Where Vercel does not say when it wrote them (an edit's answer is not
+  // read): now, which no deployment listed before can have read.
+  const writtenAt =
+    edited.length === 0
+      ? (newest(answer.created) ?? Number.POSITIVE_INFINITY)
+      : Number.POSITIVE_INFINITY
   return {
     branch: target.branch,
     written: changed,
     names,
     changedAt: Math.max(writtenAt, newest(kept) ?? 0)
   }
+}
+
+// The codes of a create refused because the variable is there: the one the
+// CLI and Terraform's batch path read, and Terraform's older ones.
+const CONFLICT_CODES = new Set([
+  'ENV_CONFLICT',
+  'ENV_ALREADY_EXISTS',
+  'existing_key_and_target'
+])
+
+type FailedWrite = EnvWriteAnswer['failed'][number]
+
+/**
+ * The create's answer, where a refusal of the whole request as a conflict
+ * (as Vercel answers a single variable) counts as each name failed.
+ */
+async function createdOrConflict(
+  writing: Promise<EnvWriteAnswer>,
+  keys: string[],
+  target: BranchTarget
+): Promise<EnvWriteAnswer> {
+  try {
+    return await refusalExplained(writing, target)
+  } catch (error) {
+    const code = error instanceof ConflictRefusal ? error.code : undefined
+    if (code === undefined) throw error
+    return {
+      created: [],
+      failed: keys.map((key) => ({ key, code, message: 'already exists' }))
+    }
+  }
+}
+
+/**
+ * Fails the write, naming what Vercel did not write. Where it refused a name
+ * as already there, the variables are listed again, and the one made since
+ * the listing is named as the clash check names it: someone else's, or the
+ * action's for another store.
+ */
+async function failedWrite(
+  api: Pick<PreviewApi, 'listEnv'>,
+  target: BranchTarget,
+  failed: FailedWrite[]
+): Promise<never> {
+  const keys = failed.map(({ key }) => key ?? 'a variable')
+  const conflicts = failed.filter(({ code }) => CONFLICT_CODES.has(code ?? ''))
+  if (conflicts.length > 0) {
+    const fresh = await api.listEnv(target.project)
+    try {
+      checkBranchFree(
+        fresh,
+        conflicts.flatMap(({ key }) => (key ? [key] : [])),
+        target
+      )
+    } catch (error) {
+      if (!(error instanceof ActionError)) throw error
+      throw new ActionError(
+        `Vercel refused to create ${keys.join(', ')} for branch ${target.branch}: made since this step listed the variables. ${error.message}`
+      )
+    }
+    throw new ActionError(
+      `Vercel refused to create ${keys.join(', ')} for branch ${target.branch} of project ${target.project}: written since this step listed the variables, for store ${target.storeId} (another run of this step?), so it is left as it is; run the job again.`
+    )
+  }
+  const [first] = failed
+  throw new ActionError(
+    `Vercel did not write ${keys.join(', ')} for branch ${target.branch} of project ${target.project}: ${first.message ?? first.code ?? 'no reason given'}; run the job again, or drop "${Inputs.gitBranch}".`
+  )
+}
+
+/**
+ * Removes what the action wrote to the branch for this store under a name it
+ * no longer writes there: an earlier version wrote every name the store
+ * gave, and a name outside the stores' shapes (`variable-names.ts`) must
+ * not go on reaching the branch's builds.
+ */
+async function removeLeftOut(
+  api: Pick<PreviewApi, 'removeEnv'>,
+  target: BranchTarget,
+  own: ProjectEnvVar[],
+  names: string[],
+  log: (line: string) => void
+): Promise<boolean> {
+  const leftOut = own.filter(
+    ({ id, key }) => id && key !== undefined && !names.includes(key)
+  )
+  if (leftOut.length === 0) return false
+  await api.removeEnv(
+    target.project,
+    leftOut.map(({ id }) => id ?? '')
+  )
+  log(
+    `Removed ${namesShown(leftOut.map(({ key }) => key ?? ''))} from branch ${target.branch} of project ${target.project}: written there for store ${target.storeId} before, not of the names it writes now.`
+  )
+  return true
 }
 
 /**
@@ -381,11 +505,22 @@ export async function removeFromConnectedProjects(
   return removed.flat()
 }
 
+/** A create refused whole because a variable is there already. */
+class ConflictRefusal extends Error {
+  readonly code: string
+
+  constructor(code: string) {
+    super(`conflict: ${code}`)
+    this.code = code
+  }
+}
+
 /**
  * A 400 is Vercel refusing the branch itself: its production branch, say
  * ("Cannot set Production Branch … for a Preview Environment Variable"), or
  * a name it does not take. Its own reason is quoted; the advice about the
- * production branch is given only where the reason is about it.
+ * production branch is given only where the reason is about it. A refusal
+ * with a conflict's code (400, 403 or 409) is the variable being there.
  */
 async function refusalExplained<T>(
   writing: Promise<T>,
@@ -394,7 +529,10 @@ async function refusalExplained<T>(
   try {
     return await writing
   } catch (error) {
-    if (!(error instanceof VercelApiError && error.status === 400)) throw error
+    if (!(error instanceof VercelApiError)) throw error
+    const code = error.body?.code
+    if (code && CONFLICT_CODES.has(code)) throw new ConflictRefusal(code)
+    if (error.status !== 400) throw error
     const reason = error.body?.message ?? error.body?.code ?? 'no reason given'
     const advice = /production branch/i.test(reason)
       ? `Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), not the project's production branch.`

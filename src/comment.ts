@@ -1,6 +1,6 @@
 import { describeFailure } from './errors.ts'
 import {
-  GitHubApiError,
+  GitHubOriginError,
   openGitHub,
   type GitHubApi,
   type GitHubOptions
@@ -14,9 +14,10 @@ import { code, escape, link } from './summary.ts'
 /*
  * `comment: true`: one comment on the pull request, found again on every run
  * by a hidden marker that holds the step's key, so that two steps with two
- * stores keep two comments. Only a comment that carries the marker and that
- * the token's user wrote is ever updated: anyone, person or app, can paste
- * the marker into a comment of their own.
+ * stores keep two comments. Only a comment that carries the marker and whose
+ * author, as GitHub lists it, is the token's own identity is ever updated:
+ * anyone, person or app, can paste the marker into a comment of their own,
+ * but only the token's holder can post as its identity.
  *
  * Every string from an API answer is escaped as in the job summary (no link,
  * image or markup from it); the only link is the dashboard's, built from
@@ -62,29 +63,31 @@ export async function commentOnPullRequest(
       apiUrl: request.apiUrl,
       deadline: request.deadline
     })
-    const written = await upsertComment(
+    const { written, author } = await upsertComment(
       api,
-      {
-        repository,
-        pullRequest,
-        installationToken: isInstallationToken(request.token)
-      },
+      { repository, pullRequest, warn },
       request.externalId,
       request.outcome
     )
-    request.info(COMMENT_LINES[written](pullRequest))
+    request.info(COMMENT_LINES[written](pullRequest, author))
   } catch (error) {
+    // An answer that tried to draw the token to another origin fails the
+    // step: as a warning it would pass unseen.
+    if (error instanceof GitHubOriginError) throw error
     warn(`Could not write the pull request comment: ${describeFailure(error)}`)
   }
 }
 
 type CommentWrite = 'created' | 'updated' | 'kept' | 'none'
 
-const COMMENT_LINES: Record<CommentWrite, (pullRequest: number) => string> = {
-  created: (pullRequest) =>
-    `Wrote the comment on pull request #${pullRequest}.`,
-  updated: (pullRequest) =>
-    `Updated the comment on pull request #${pullRequest}.`,
+const COMMENT_LINES: Record<
+  CommentWrite,
+  (pullRequest: number, author: string) => string
+> = {
+  created: (pullRequest, author) =>
+    `Wrote the comment on pull request #${pullRequest} as ${author}.`,
+  updated: (pullRequest, author) =>
+    `Updated ${author}'s comment on pull request #${pullRequest}.`,
   kept: (pullRequest) =>
     `The comment on pull request #${pullRequest} already says what the close deleted: left as it is.`,
   none: (pullRequest) =>
@@ -93,51 +96,61 @@ const COMMENT_LINES: Record<CommentWrite, (pullRequest: number) => string> = {
 
 /**
  * Updates the step's comment where there is one; creates it otherwise. The
- * comment's author must be the token's: `github-actions[bot]` for an
- * installation token (Actions' `GITHUB_TOKEN`), which cannot ask
- * `GET /user`; for any other token, the user `GET /user` names. Any bot
- * would be too wide: every installed app (renovate[bot], dependabot[bot]…)
- * is one, and may post or quote a comment that starts with the marker.
+ * comment's author must be the token's own identity, which GitHub names
+ * (GraphQL `viewer`: the user of a personal access token, the app's bot of
+ * an installation token) and which is the author GitHub gives every comment
+ * the token posts. Matched by user id, not login: a token's prefix does not
+ * tell one app from another (Actions' `GITHUB_TOKEN` and every other app's
+ * start with `ghs_`), and any bot would be too wide: every installed app
+ * (renovate[bot], dependabot[bot]…) is one, and may post or quote a comment
+ * that starts with the marker.
  */
 async function upsertComment(
   api: GitHubApi,
   {
     repository,
     pullRequest,
-    installationToken
+    warn
   }: {
     repository: Repository
     pullRequest: number
-    installationToken: boolean
+    warn: (line: string) => void
   },
   externalId: string,
   outcome: CommentOutcome
-): Promise<CommentWrite> {
+): Promise<{ written: CommentWrite; author: string }> {
   const marker = commentMarker(externalId)
-  const login = installationToken
-    ? ACTIONS_BOT_LOGIN
-    : ((await loginOf(api)) ?? ACTIONS_BOT_LOGIN)
+  const token = await api.tokenIdentity()
   const existing = await api.findComment(
     repository,
     pullRequest,
     (comment) =>
-      comment.body.startsWith(`${marker}\n`) && comment.author.login === login
+      comment.body.startsWith(`${marker}\n`) && comment.author.id === token.id
   )
   // A close that found nothing to delete says so only over a comment that
   // still shows a store. On a pull request that never had a store there is
   // nothing to tell; on the rerun of a close, the comment already says what
   // was deleted, which "nothing left to delete" must not replace.
   if (outcome.state === 'absent' && outcome.removed.length === 0) {
-    if (!existing) return 'none'
-    if (isCloseComment(existing.body.slice(marker.length + 1))) return 'kept'
+    if (!existing) return { written: 'none', author: token.login }
+    if (isCloseComment(existing.body.slice(marker.length + 1))) {
+      return { written: 'kept', author: existing.author.login }
+    }
   }
   const body = commentBody(externalId, outcome)
   if (existing) {
     await api.updateComment(repository, existing.id, body)
-    return 'updated'
+    return { written: 'updated', author: existing.author.login }
   }
-  await api.createComment(repository, pullRequest, body)
-  return 'created'
+  // GitHub's answer names the author that later runs will look for: were it
+  // not the identity GitHub gave for the token, each run would post anew.
+  const author = await api.createComment(repository, pullRequest, body)
+  if (author.id !== token.id) {
+    warn(
+      `GitHub wrote the comment as ${author.login} (id ${author.id}), but named the token's identity ${token.login} (id ${token.id}): the next run will not find this comment, and will write another.`
+    )
+  }
+  return { written: 'created', author: author.login }
 }
 
 /**
@@ -146,31 +159,6 @@ async function upsertComment(
  */
 export function commentMarker(externalId: string): string {
   return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`
-}
-
-/** Who writes with Actions' `GITHUB_TOKEN`. */
-const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
-
-/**
- * The token's user; none for a token GitHub says has no user (403: an
- * installation token without the `ghs_` prefix, as older servers issue).
- */
-async function loginOf(api: GitHubApi): Promise<string | undefined> {
-  try {
-    return await api.tokenLogin()
-  } catch (error) {
-    if (error instanceof GitHubApiError && error.status === 403)
-      return undefined
-    throw error
-  }
-}
-
-/**
- * GitHub's prefix of an installation token: Actions' `GITHUB_TOKEN` and a
- * GitHub App's (`ghp_`, `github_pat_`, `gho_`, `ghu_` act as a user).
- */
-function isInstallationToken(token: string): boolean {
-  return token.startsWith('ghs_')
 }
 
 export function commentBody(

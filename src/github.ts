@@ -5,23 +5,32 @@ import type { Repository } from './naming.ts'
 import { createDispatcher, type Deadline } from './vercel-client.ts'
 
 /*
- * The one module that talks to GitHub's REST API, and the only one that loads
- * `@actions/github`: with a dynamic `import()`, which ncc puts in a chunk of
- * its own, so that a step without `comment` or `state: prune` never reads
- * Octokit from disk and keeps its start-up time.
+ * The one module that talks to GitHub's API (REST, and GraphQL for who the
+ * token is), and the only one that loads `@actions/github`: with a dynamic
+ * `import()`, which ncc puts in a chunk of its own, so that a step without
+ * `comment` or `state: prune` never reads Octokit from disk and keeps its
+ * start-up time.
  *
- * No retry or throttling plugin: a step makes two or three GitHub requests
- * (a comment: one listing and one write; a prune: one listing per 100 open
- * pull requests), far from any rate limit, and a failed comment is only a
- * warning while a failed prune deletes nothing and runs again the next
- * night. Retrying would only stretch a step whose store is already done.
+ * No retry or throttling plugin: a step makes a few GitHub requests (a
+ * comment: who the token is, one listing and one write; a prune: one
+ * listing per 100 open pull requests), far from any rate limit, and a
+ * failed comment is only a warning while a failed prune deletes nothing and
+ * runs again the next night. Retrying would only stretch a step whose store
+ * is already done.
  */
+
+/** Who GitHub says wrote a comment, or who a token writes as. */
+export interface GitHubIdentity {
+  login: string
+  /** The user id: a login can be renamed, and a bot's is spelled two ways. */
+  id: number
+}
 
 /** A comment on an issue or pull request, as much of it as the action reads. */
 interface IssueComment {
   id: number
   body: string
-  author: { login: string; type: string }
+  author: GitHubIdentity
 }
 
 /** The GitHub endpoints the comment and the prune use. */
@@ -35,11 +44,12 @@ export interface GitHubApi {
     issueNumber: number,
     found: (comment: IssueComment) => boolean
   ): Promise<IssueComment | undefined>
+  /** Posts the comment; returns its author as GitHub's answer names it. */
   createComment(
     repository: Repository,
     issueNumber: number,
     body: string
-  ): Promise<void>
+  ): Promise<GitHubIdentity>
   updateComment(
     repository: Repository,
     commentId: number,
@@ -47,8 +57,12 @@ export interface GitHubApi {
   ): Promise<void>
   /** The numbers of the repository's open pull requests, every page read. */
   openPullRequests(repository: Repository): Promise<Set<number>>
-  /** The login of the token's user (`GET /user`): not for an installation token. */
-  tokenLogin(): Promise<string>
+  /**
+   * Who the token writes as (GraphQL `viewer`): a person for a personal
+   * access token, an app's bot for an installation token, which has no
+   * `GET /user`.
+   */
+  tokenIdentity(): Promise<GitHubIdentity>
 }
 
 export interface GitHubOptions {
@@ -92,8 +106,11 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
     }
   })
   // Every request, the pages a paginated listing follows included, ends at
-  // the step's deadline.
+  // the step's deadline, and goes to GITHUB_API_URL's origin: a page link
+  // is the answer's to write, and the token must not follow it elsewhere.
+  const origin = new URL(options.apiUrl).origin
   octokit.hook.before('request', (endpoint) => {
+    checkSameOrigin(endpoint.url, options.apiUrl, origin)
     endpoint.request = {
       ...endpoint.request,
       signal: options.deadline.signal()
@@ -129,18 +146,19 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
     },
 
     async createComment({ owner, repo }, issueNumber, body) {
+      const what = `a new comment on pull request #${issueNumber}`
+      let data: unknown
       try {
-        await octokit.request(
+        ;({ data } = await octokit.request(
           'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
           { owner, repo, issue_number: issueNumber, body }
-        )
+        ))
       } catch (error) {
-        throw fromOctokit(
-          error,
-          `a new comment on pull request #${issueNumber}`,
-          options.deadline
-        )
+        throw fromOctokit(error, what, options.deadline)
       }
+      const author = identityOf((data as { user?: unknown } | null)?.user)
+      if (!author) throw new GitHubApiError(201, what, 'no author')
+      return author
     },
 
     async updateComment({ owner, repo }, commentId, body) {
@@ -158,26 +176,28 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
       }
     },
 
-    async tokenLogin() {
-      let login: unknown
+    async tokenIdentity() {
+      const what = "the query of the token's identity"
+      let viewer: unknown
       try {
-        const { data } = await octokit.request('GET /user')
-        login = (data as { login?: unknown }).login
+        ;({ viewer } = await octokit.graphql<{ viewer: unknown }>(
+          'query { viewer { login databaseId } }'
+        ))
       } catch (error) {
-        throw fromOctokit(
-          error,
-          "the read of the token's user",
-          options.deadline
-        )
+        // GraphQL answers a query it refuses 200, with its errors.
+        const { errors } = error as { errors?: { message?: unknown }[] }
+        const said = errors?.[0]?.message
+        throw typeof said === 'string'
+          ? new GitHubApiError(200, what, said.slice(0, MAX_SAID_LENGTH))
+          : fromOctokit(error, what, options.deadline)
       }
-      if (typeof login !== 'string' || !login) {
-        throw new GitHubApiError(
-          200,
-          "the read of the token's user",
-          'no login'
-        )
+      const { login, databaseId } = (viewer ?? {}) as {
+        login?: unknown
+        databaseId?: unknown
       }
-      return login
+      const identity = identityOf({ login, id: databaseId })
+      if (!identity) throw new GitHubApiError(200, what, 'no login or id')
+      return identity
     },
 
     async openPullRequests({ owner, repo }) {
@@ -213,26 +233,70 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
   }
 }
 
+/** A request about to leave GITHUB_API_URL's origin, stopped before it is sent. */
+class OtherOriginRequest extends Error {
+  readonly url: string
+  readonly origin: string
+
+  constructor(url: string, origin: string) {
+    super(`a request to ${url}, outside ${origin}`)
+    this.url = url
+    this.origin = origin
+  }
+}
+
+/**
+ * Stops a request to another origin (scheme, host and port) than the step's
+ * first: Octokit's pagination follows whatever URL a `Link: rel="next"`
+ * names, and would send the token with it, to plain http or any host.
+ */
+function checkSameOrigin(url: string, apiUrl: string, origin: string): void {
+  let target: URL
+  try {
+    target = new URL(url, apiUrl)
+  } catch {
+    throw new OtherOriginRequest(url, origin)
+  }
+  if (target.origin !== origin) throw new OtherOriginRequest(url, origin)
+}
+
+/**
+ * GitHub's answer sent a listing on to another origin than GITHUB_API_URL's;
+ * the request was not made. Not a warning: a comment that fails on it fails
+ * the step, since an answer that tries to draw the token away must be seen.
+ */
+export class GitHubOriginError extends ActionError {
+  constructor(what: string, url: string, origin: string) {
+    const shown =
+      url.length > MAX_SAID_LENGTH ? `${url.slice(0, MAX_SAID_LENGTH)}…` : url
+    super(
+      `GitHub's answer to ${what} sent the next page to ${JSON.stringify(shown)}, not to ${origin} (GITHUB_API_URL): the request was not made, so that the token goes nowhere else. Check the runner's GITHUB_API_URL and any proxy between the runner and GitHub.`
+    )
+    this.name = 'GitHubOriginError'
+  }
+}
+
 /** The fields the action reads, where the comment has them all. */
 function readComment(comment: unknown): IssueComment | undefined {
   const { id, body, user } = (comment ?? {}) as {
     id?: unknown
     body?: unknown
-    user?: { login?: unknown; type?: unknown } | null
+    user?: unknown
   }
-  if (
-    !Number.isSafeInteger(id) ||
-    typeof body !== 'string' ||
-    typeof user?.login !== 'string' ||
-    typeof user.type !== 'string'
-  ) {
+  const author = identityOf(user)
+  if (!Number.isSafeInteger(id) || typeof body !== 'string' || !author) {
     return undefined
   }
-  return {
-    id: id as number,
-    body,
-    author: { login: user.login, type: user.type }
+  return { id: id as number, body, author }
+}
+
+/** A user's login and id, where the answer has both. */
+function identityOf(user: unknown): GitHubIdentity | undefined {
+  const { login, id } = (user ?? {}) as { login?: unknown; id?: unknown }
+  if (typeof login !== 'string' || !login || !Number.isSafeInteger(id)) {
+    return undefined
   }
+  return { login, id: id as number }
 }
 
 /**
@@ -246,6 +310,9 @@ function fromOctokit(
   deadline: GitHubOptions['deadline']
 ): Error {
   if (error instanceof GitHubApiError) return error
+  if (error instanceof OtherOriginRequest) {
+    return new GitHubOriginError(what, error.url, error.origin)
+  }
   const { status, response, message } = error as {
     status?: unknown
     response?: { data?: { message?: unknown } }

@@ -13,6 +13,7 @@ import {
 import { InputError } from './errors.ts'
 import type { StoreState } from './inputs.ts'
 import { parseMetadataLines, type MetadataSyntax } from './metadata.ts'
+import { unlistable } from './variable-names.ts'
 import {
   CreateStoreSpec,
   type MetadataValue,
@@ -333,6 +334,39 @@ export function parseBoolean(
   if (TRUE_WORDS.includes(value)) return true
   if (FALSE_WORDS.includes(value)) return false
   throw new InputError(input, `must be true or false; got ${quote(value)}.`)
+}
+
+/**
+ * `export-env`: true or false, or the names of the store's variables to put
+ * into the job's environment, separated by spaces or lines. A listed name
+ * must be a variable name and none a tool reads as a setting.
+ */
+export function parseExportEnv(value: string): {
+  exportEnv: boolean
+  exportNames?: string[]
+} {
+  const trimmed = value.trim()
+  if (!trimmed || [...TRUE_WORDS, ...FALSE_WORDS].includes(trimmed)) {
+    return { exportEnv: parseBoolean(Inputs.exportEnv, trimmed, false) }
+  }
+  // A switch spelled otherwise (yes, on…) is a mistake, not a variable of
+  // that name: found now, not after the store is made.
+  if (/^(y|yes|n|no|on|off)$/i.test(trimmed)) {
+    throw new InputError(
+      Inputs.exportEnv,
+      `must be true, false or the names of the store's variables to export (DATABASE_URL DIRECT_URL); got ${quote(trimmed)}.`
+    )
+  }
+  const names = [...new Set(trimmed.split(/\s+/))]
+  for (const name of names) {
+    const reason = unlistable(name)
+    if (reason === undefined) continue
+    throw new InputError(
+      Inputs.exportEnv,
+      `lists ${quote(name)}, which ${reason}; list the store's variables by their own names (export-env: DATABASE_URL DIRECT_URL), or set true for the names database stores use.`
+    )
+  }
+  return { exportEnv: true, exportNames: names }
 }
 
 export function quote(value: string): string {

@@ -17,6 +17,7 @@ import {
   optionalWord,
   parseApiUrl,
   parseBoolean,
+  parseExportEnv,
   parseExternalId,
   parseGitBranch,
   parseGitHubToken,
@@ -91,6 +92,11 @@ export interface ActionInputs {
   gitBranch?: string
   /** Put the store's variables into the job's environment (`GITHUB_ENV`). */
   exportEnv: boolean
+  /**
+   * With `exportEnv`, the names `export-env` lists; undefined where it is
+   * `true`: then the names of the stores' shapes (`variable-names.ts`).
+   */
+  exportNames?: string[]
   /** Redeploy the branch's newest preview where it predates its variables. */
   redeploy: boolean
   /**
@@ -182,7 +188,7 @@ export function parseInputs(
     githubApiUrl:
       env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
     gitBranch: parseGitBranch(read(Inputs.gitBranch)),
-    exportEnv: parseBoolean(Inputs.exportEnv, read(Inputs.exportEnv), false),
+    ...parseExportEnv(read(Inputs.exportEnv)),
     redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false),
     fallback: parseFallback(read(Inputs.fallback)),
     maxStores: parseMaxStores(read(Inputs.maxStores))
@@ -265,11 +271,7 @@ function checkPrune(
   // would leave a step that looks as if it did one of those.
   const previewInputs = {
     [Inputs.gitBranch]: Boolean(read(Inputs.gitBranch)),
-    [Inputs.exportEnv]: parseBoolean(
-      Inputs.exportEnv,
-      read(Inputs.exportEnv),
-      false
-    ),
+    [Inputs.exportEnv]: parseExportEnv(read(Inputs.exportEnv)).exportEnv,
     [Inputs.redeploy]: parseBoolean(
       Inputs.redeploy,
       read(Inputs.redeploy),

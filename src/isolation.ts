@@ -48,7 +48,9 @@ export function reportFallback(
   if (names.length === 0) return
   const line = `Project ${project} has ${names.length === 1 ? 'a variable' : 'variables'} ${names.join(', ')} for all previews: a preview the Git integration builds before this step has written the branch's own reads ${names.length === 1 ? 'it' : 'them'} instead of the pull request's store (and runs its migrations there). Scope ${names.length === 1 ? 'it' : 'them'} to Production and Development in the project's settings, or set "${Inputs.fallback}" to fail to stop here.`
   if (fallback === 'fail') {
-    throw new ActionError(`${line.replace(/, or set .*$/, '')}; no store was created.`)
+    throw new ActionError(
+      `${line.replace(/, or set .*$/, '')}; no store was created.`
+    )
   }
   warn(line)
 }
@@ -139,7 +141,8 @@ function repositoryStores(
         : pullRequestOfStoreName(store.name, repository)
     const key = store.externalId?.toLowerCase()
     const keyIsOurs =
-      key !== undefined && (key.startsWith(`${slug}#`) || key.startsWith(`${slug}@`))
+      key !== undefined &&
+      (key.startsWith(`${slug}#`) || key.startsWith(`${slug}@`))
     if (pullRequest === undefined && !keyIsOurs) return []
     seen.add(store.id)
     const fromKey = keyIsOurs ? /#(\d+)$/.exec(key ?? '')?.[1] : undefined

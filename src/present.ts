@@ -25,7 +25,6 @@ import {
   type ConnectionResult
 } from './project.ts'
 import { buildReport, type Outcome, type ReportInputs } from './report.ts'
-import { checkExportable } from './outputs.ts'
 import { resolvePlan, type ResolvedTarget } from './resolve.ts'
 import {
   checkStoreCount,
@@ -47,7 +46,8 @@ import {
   type KeyedCreateStoreBody
 } from './store.ts'
 import type { Step } from './flows.ts'
-import { applyPreview, readsValues } from './preview.ts'
+import { applyPreview, namesLeaving, readsValues } from './preview.ts'
+import { isStoreShaped } from './variable-names.ts'
 import type { ProjectEnvVar, VercelStore } from './vercel-types.ts'
 
 /** `state: present`: the store to reuse, or the body to create one with. */
@@ -205,7 +205,7 @@ async function checkBranchBeforeReuse(
     projectVariables ?? api.listEnv(project),
     project
   )
-  checkBranchFree(variables, secretNamesOf(store), {
+  checkBranchFree(variables, secretNamesOf(store).filter(isStoreShaped), {
     project,
     branch: gitBranch,
     storeId: store.id,
@@ -259,13 +259,17 @@ export async function applyPresent(
           externalId: inputs.externalId
         }
       : undefined
-  // A name unfit for the job's environment, and a clash on the branch, are
-  // known now, before the connection is written.
-  if (inputs.exportEnv) checkExportable(secretNamesOf(result.store))
-  if (branchTarget && step.projectVariables) {
+  // A listed name the store lacks, and a clash on the branch, are known
+  // now, before the connection is written.
+  const leaving = namesLeaving(
+    inputs,
+    secretNamesOf(result.store),
+    result.store.id
+  )
+  if (branchTarget && leaving.branch && step.projectVariables) {
     checkBranchFree(
       await explainedListing(step.projectVariables, branchTarget.project),
-      secretNamesOf(result.store),
+      leaving.branch.selected,
       branchTarget
     )
   }
@@ -299,20 +303,20 @@ export async function applyPresent(
       ...buildReport(result, reportInputs),
       connection,
       env: preview?.env,
+      exported: preview?.exported,
       branch: preview?.branch,
       redeployed: preview?.redeployed
     },
     project,
     environments: inputs.environments,
-    exportEnv: inputs.exportEnv,
     redeploy: inputs.redeploy
   }
 }
 
 /**
  * Before a create the store's variables' names are not known yet: they are
- * taken for those of the product's other stores in the listing, and of the
- * shapes database stores' variables have.
+ * taken for those of the product's other stores in the listing, or where it
+ * has none, for any of the shapes database stores' names have.
  */
 function storeNamesOf(
   listed: VercelStore[],
@@ -329,13 +333,8 @@ function storeNamesOf(
       )
       .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name))
   )
-  return (name) => known.has(name) || STORE_NAME_SHAPE.test(name)
+  return known.size > 0 ? (name) => known.has(name) : isStoreShaped
 }
-
-// The names database stores' variables have (Neon, Supabase, Prisma
-// Postgres, Upstash…): a project-wide one of these is a likely fallback.
-const STORE_NAME_SHAPE =
-  /^(DATABASE_URL|DIRECT_URL|(POSTGRES|REDIS|KV|MONGODB|TURSO)_URL|POSTGRES_PRISMA_URL|POSTGRES_URL_NON_POOLING|DATABASE_URL_UNPOOLED)$/
 
 function secretNamesOf(store: FoundStore): string[] {
   return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []))

@@ -12,7 +12,8 @@ import {
   type BranchTarget,
   type BranchWrite
 } from './branch-env.ts'
-import { Inputs } from './constants.ts'
+import { Inputs, Outputs } from './constants.ts'
+import { ActionError } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
 import {
   explainedListing,
@@ -21,7 +22,13 @@ import {
 } from './project.ts'
 import { newestPreview, redeployIfOlder, type Redeployed } from './redeploy.ts'
 import type { FoundStore } from './store.ts'
-import type { Step } from './flows.ts'
+import type { Effects, Step } from './flows.ts'
+import {
+  STORE_NAME_SHAPES_SHOWN,
+  namesShown,
+  selectNames,
+  type NameSelection
+} from './variable-names.ts'
 
 /** Whether the step reads the store's values: `read-env`, `export-env` or `git-branch`. */
 export function readsValues(inputs: ActionInputs): boolean {
@@ -46,6 +53,7 @@ export async function applyPreview(
   branchTarget: BranchTarget | undefined
 ): Promise<{
   env: Record<string, string>
+  exported?: string[]
   branch?: BranchWrite
   redeployed?: Redeployed
 }> {
@@ -83,13 +91,25 @@ export async function applyPreview(
     readOwnValues(api, own, connection.projectId, mask)
   ])
   const env = withoutPrefix(prefixed, connection.envVarPrefix ?? '')
-  if (!branchTarget) return { env }
-  checkBranchFree(listed, Object.keys(env), branchTarget)
+  const leaving = namesLeaving(inputs, Object.keys(env), store.id)
+  warnOfSkipped(
+    leaving,
+    {
+      storeId: store.id,
+      branch: inputs.gitBranch,
+      listed: inputs.exportNames !== undefined
+    },
+    effects
+  )
+  const exported = leaving.exported?.selected
+  if (!branchTarget || !leaving.branch) return { env, exported }
+  const branchNames = leaving.branch.selected
+  checkBranchFree(listed, branchNames, branchTarget)
   const info = (line: string) => effects.info(line)
   const branch = await writeBranchVariables(
     api,
     { ...branchTarget, project: connection.projectId },
-    env,
+    Object.fromEntries(branchNames.map((name) => [name, env[name]])),
     own,
     current,
     info
@@ -106,7 +126,69 @@ export async function applyPreview(
         info
       )
     : undefined
-  return { env, branch, redeployed }
+  return { env, exported, branch, redeployed }
+}
+
+/**
+ * Of the store's names, those `export-env` puts into the job's environment
+ * and those `git-branch` writes to the branch (see `variable-names.ts`):
+ * the names `export-env` lists, or those of the stores' shapes; the
+ * branch's are always those of the shapes. Fails, before the connection
+ * where the store's names are known then, on a listed name the store does
+ * not have.
+ */
+export function namesLeaving(
+  inputs: Pick<ActionInputs, 'exportEnv' | 'exportNames' | 'gitBranch'>,
+  names: readonly string[],
+  storeId: string
+): { exported?: NameSelection; branch?: NameSelection } {
+  const exported = inputs.exportEnv
+    ? selectNames(names, inputs.exportNames)
+    : undefined
+  if (exported && exported.missing.length > 0) {
+    throw new ActionError(
+      `Input "${Inputs.exportEnv}" lists ${namesShown(exported.missing)}, which store ${storeId} has no variable of (it has ${namesShown(names) || 'none'}), so nothing was put into the job's environment; list only the store's names, or set "${Inputs.exportEnv}" to true.`
+    )
+  }
+  const branch =
+    inputs.gitBranch === undefined ? undefined : selectNames(names, undefined)
+  return { exported, branch }
+}
+
+/**
+ * One warning naming every name left out because it is not of the stores'
+ * shapes: a vendor's product, or a hostile answer, may name a variable
+ * after a tool's setting. A name left out of the user's own list is what
+ * they asked for, and not warned of. With no list both selections are of
+ * the shapes, so they leave out the same names.
+ */
+function warnOfSkipped(
+  leaving: { exported?: NameSelection; branch?: NameSelection },
+  {
+    storeId,
+    branch,
+    listed
+  }: { storeId: string; branch?: string; listed: boolean },
+  effects: Pick<Effects, 'warn'>
+): void {
+  const fromEnv = listed ? [] : (leaving.exported?.skipped ?? [])
+  const fromBranch = leaving.branch?.skipped ?? []
+  const names = [...new Set([...fromEnv, ...fromBranch])]
+  if (names.length === 0) return
+  const env = "the job's environment"
+  const where =
+    fromEnv.length > 0 && fromBranch.length > 0
+      ? `neither put into ${env} nor written to branch ${branch}`
+      : fromEnv.length > 0
+        ? `not put into ${env}`
+        : `not written to branch ${branch}`
+  const advice =
+    leaving.exported && !listed
+      ? `; "${Inputs.exportEnv}" takes a list of the names to export instead`
+      : ''
+  effects.warn(
+    `Store ${storeId} has ${namesShown(names)}, not of the names database stores give (${STORE_NAME_SHAPES_SHOWN}), so ${where}: a tool of a later step or build may read such a name as a setting. The "${Outputs.env}" output has them${advice}.`
+  )
 }
 
 /** The store's variables by the names the store gives them. */

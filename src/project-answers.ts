@@ -9,6 +9,7 @@
 import {
   at,
   boolean,
+  cursor,
   defined,
   fail,
   field,
@@ -52,14 +53,37 @@ export function readProject(body: unknown, answer: string): VercelProject {
 
 /** `{ envs }`, or one variable alone (the answer to a filter by id). */
 export function readEnvList(body: unknown, answer: string): ProjectEnvVar[] {
+  return readEnvPage(body, answer).envs
+}
+
+/**
+ * One page of the listing: its variables, and the cursor of the next page
+ * where `pagination.next` gives one (the spec's `{ envs, pagination }`).
+ */
+export function readEnvPage(
+  body: unknown,
+  answer: string
+): { envs: ProjectEnvVar[]; next?: string } {
   const place = { answer, field: '' }
-  const envs = object(body, place)
-  if (!Object.hasOwn(envs, 'envs')) return [readEnvVar(envs, place)]
-  return (
-    optional(field(envs, 'envs'), at(place, 'envs'), (value, where) =>
+  const page = object(body, place)
+  if (!Object.hasOwn(page, 'envs')) return { envs: [readEnvVar(page, place)] }
+  const envs =
+    optional(field(page, 'envs'), at(place, 'envs'), (value, where) =>
       list(value, where, readEnvVar)
     ) ?? []
+  const pagination = optional(
+    field(page, 'pagination'),
+    at(place, 'pagination'),
+    nullable(object)
   )
+  const next =
+    pagination &&
+    optional(
+      field(pagination, 'next'),
+      at(place, 'pagination.next'),
+      nullable(cursor)
+    )
+  return defined({ envs, next: next ?? undefined })
 }
 
 export function readEnvValue(body: unknown, answer: string): ProjectEnvVar {

@@ -53,6 +53,11 @@ export interface StoreReport {
    * `read-env`, `export-env` or `git-branch` read them.
    */
   env?: Record<string, string>
+  /**
+   * The names of `env` that `export-env` puts into the job's environment:
+   * those it lists, or those of the stores' shapes (`variable-names.ts`).
+   */
+  exported?: string[]
   /** What `git-branch` wrote. */
   branch?: BranchWrite
   /** The preview `redeploy` rebuilt, if any. */
@@ -120,7 +125,6 @@ export type Outcome =
       report: StoreReport
       project?: string
       environments: string[]
-      exportEnv: boolean
       redeploy: boolean
     }
   | {
@@ -227,11 +231,10 @@ function reportPresent({
   report,
   project,
   environments,
-  exportEnv,
   redeploy
 }: Extract<Outcome, { kind: 'present' }>): void {
-  const { connection, env } = report
-  setOutputs(report, { exportEnv, redeploy })
+  const { connection, env, exported } = report
+  setOutputs(report, { redeploy })
   addStoreToSummary(report)
   log.info(
     `${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`
@@ -243,7 +246,7 @@ function reportPresent({
   }
   if (env) {
     log.info(
-      `Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exportEnv ? " and the job's environment" : ''}, each masked in the log.`
+      `Read the values of ${Object.keys(env).join(', ') || 'no variable'} (${environments[0]}) into the "env" output${exported ? `, and ${exported.join(', ') || 'none of them'} into the job's environment` : ''}, each masked in the log.`
     )
   }
   warnOfDuplicates(report)
@@ -335,7 +338,7 @@ function describePreview({
     kind === 'would-create'
       ? ` Once the store is made, and before it is connected, would check that branch ${gitBranch} has no variable of the store's names that someone else set (the names are known only then).`
       : ''
-  return ` Would then write the store's variables, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`
+  return ` Would then write the store's variables of the names database stores give, by their own names, as preview variables of branch ${gitBranch} (those missing or changed)${then}.${check}`
 }
 
 function describeConnection(

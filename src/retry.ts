@@ -11,11 +11,12 @@ export const MAX_RETRIES = 4
 export const BACKOFF_BASE_MS = 500
 export const BACKOFF_CAP_MS = 8_000
 
-export type Method = 'GET' | 'POST' | 'DELETE'
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 
 /**
- * Whether an answer may be retried. Reads and deletes are safe to repeat
- * (a repeated delete finds the store gone); a create is retried only on a
+ * Whether an answer may be retried. Reads, deletes and edits are safe to
+ * repeat (a repeated delete finds the store gone, a repeated edit sets the
+ * same value); a create is retried only on a
  * 429, which means Vercel did nothing: after a 5xx or a lost answer the store
  * may exist, and `store.ts` looks before it creates again.
  */

@@ -12,7 +12,7 @@ import type { VercelClient } from './vercel-client.ts'
 import {
   readDeploymentAnswer,
   readDeploymentList,
-  readEnvList,
+  readEnvPage,
   readEnvValue,
   readEnvWriteAnswer,
   readProject
@@ -54,6 +54,7 @@ export const PATHS = {
   listProjectEnv: 'GET /v10/projects/{idOrName}/env',
   getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
   createProjectEnv: 'POST /v10/projects/{idOrName}/env',
+  editProjectEnv: 'PATCH /v9/projects/{idOrName}/env/{id}',
   batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
   listDeployments: 'GET /v6/deployments',
   createDeployment: 'POST /v13/deployments',
@@ -95,6 +96,12 @@ export function segment(id: string | undefined): string {
 // No client of Vercel's has seen the store listing paginate; the cap only
 // guards against a server whose cursors never end.
 const MAX_PAGES = 100
+
+/** A listing's page: what it holds, and the cursor of the next, if any. */
+interface Page<T> {
+  items: T[]
+  next?: string
+}
 
 /** Every endpoint the action calls, each answer read by its shape. */
 export class VercelApi {
@@ -141,24 +148,37 @@ export class VercelApi {
     integrationConfigurationId: string
   ): Promise<VercelStore[]> {
     const path = pathOf('listStores')
-    const stores = new Map<string, VercelStore>()
-    const withoutId: VercelStore[] = []
+    // A listing that cannot be read must not pass for an empty one: that
+    // would create a second store.
+    return this.everyPage(path, { integrationConfigurationId }, (body) => {
+      const { stores, next } = readStorePage(body, `GET ${path}`)
+      return { items: stores, next }
+    })
+  }
+
+  /**
+   * Every page of a listing, each asked for with the cursor the one before
+   * gave (`until`, a query parameter: whatever the cursor holds, it cannot
+   * change the request's origin or path). An item that two pages both carry
+   * is one item, not two; one without an id is kept as it is.
+   */
+  private async everyPage<T extends { id?: string }>(
+    path: string,
+    query: Record<string, string>,
+    readPage: (body: unknown) => Page<T>
+  ): Promise<T[]> {
+    const items = new Map<string, T>()
+    const withoutId: T[] = []
     let until: string | undefined
     for (let page = 0; page < MAX_PAGES; page++) {
-      // A listing that cannot be read must not pass for an empty one: that
-      // would create a second store.
-      const { stores: listed, next } = readStorePage(
-        await this.client.get<unknown>(path, {
-          integrationConfigurationId,
-          until
-        }),
-        `GET ${path}`
+      const { items: listed, next } = readPage(
+        await this.client.get<unknown>(path, { ...query, until })
       )
-      for (const store of listed) {
-        if (store.id === undefined) withoutId.push(store)
-        else if (!stores.has(store.id)) stores.set(store.id, store)
+      for (const item of listed) {
+        if (item.id === undefined) withoutId.push(item)
+        else if (!items.has(item.id)) items.set(item.id, item)
       }
-      if (next === undefined) return [...stores.values(), ...withoutId]
+      if (next === undefined) return [...items.values(), ...withoutId]
       if (next === until) {
         throw new VercelResponseError(
           'GET',
@@ -222,12 +242,19 @@ export class VercelApi {
     )
   }
 
-  /** `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`). */
+  /**
+   * `GET /v10/projects/{idOrName}/env` (op `filterProjectEnvs`), every page:
+   * a listing cut short would hide a variable from the clash checks, and
+   * the write would take its name (issue 23).
+   */
   async listEnv(projectId: string): Promise<ProjectEnvVar[]> {
     const path = pathOf('listProjectEnv', { idOrName: projectId })
     // The spec also allows one variable alone, as the answer to a filter by
     // id this action never sends.
-    return readEnvList(await this.client.get<unknown>(path), `GET ${path}`)
+    return this.everyPage(path, {}, (body) => {
+      const { envs, next } = readEnvPage(body, `GET ${path}`)
+      return { items: envs, next }
+    })
   }
 
   /** `GET /v1/projects/{idOrName}/env/{id}` (op `getProjectEnv`): the value. */
@@ -237,19 +264,33 @@ export class VercelApi {
   }
 
   /**
-   * `POST /v10/projects/{idOrName}/env?upsert=true` (op `createProjectEnv`)
-   * with an array: every variable in one request, each overriding its
-   * earlier value.
+   * `POST /v10/projects/{idOrName}/env` (op `createProjectEnv`) with an
+   * array: every variable in one request. Without `upsert`: a variable of
+   * the same name, target and branch that someone made since the listing is
+   * refused (in `failed`), never overwritten.
    */
   async writeEnv(
     project: string,
     variables: NewEnvVar[]
   ): Promise<EnvWriteAnswer> {
     const path = pathOf('createProjectEnv', { idOrName: project })
-    const answer = await this.client.post<unknown>(path, variables, {
-      upsert: 'true'
-    })
+    const answer = await this.client.post<unknown>(path, variables)
     return readEnvWriteAnswer(answer, `POST ${path}`)
+  }
+
+  /**
+   * `PATCH /v9/projects/{idOrName}/env/{id}` (op `editProjectEnv`): one
+   * variable, by its id, takes a new value.
+   */
+  async editEnv(
+    project: string,
+    envId: string,
+    variable: NewEnvVar
+  ): Promise<void> {
+    await this.client.patchIgnoringAnswer(
+      pathOf('editProjectEnv', { idOrName: project, id: envId }),
+      variable
+    )
   }
 
   /** `DELETE /v1/projects/{idOrName}/env` (op `batchRemoveProjectEnv`). */
@@ -349,7 +390,13 @@ export type ProjectEnvApi = Pick<VercelApi, 'listEnv' | 'getEnv'>
  */
 export type PreviewApi = Pick<
   VercelApi,
-  'listEnv' | 'getEnv' | 'writeEnv' | 'removeEnv' | 'listPreviews' | 'redeploy'
+  | 'listEnv'
+  | 'getEnv'
+  | 'writeEnv'
+  | 'editEnv'
+  | 'removeEnv'
+  | 'listPreviews'
+  | 'redeploy'
 >
 
 /** The discovery endpoints (api-notes §6) `resolve.ts` calls. */

@@ -108,6 +108,15 @@ export class VercelClient {
     await this.send<undefined>('POST', path, query, body, false)
   }
 
+  /** A PATCH whose answer carries nothing the caller reads: any 2xx will do. */
+  async patchIgnoringAnswer(
+    path: string,
+    body: unknown,
+    query: Query = {}
+  ): Promise<void> {
+    await this.send<undefined>('PATCH', path, query, body, false)
+  }
+
   /**
    * A delete's answer carries nothing the action reads: any 2xx will do. A
    * batch delete names what goes in its body.

@@ -14,7 +14,7 @@ import type { CommentRecord, PullRecord, RepoRecord } from './state.ts'
 
 export { GITHUB_ROUTES } from './server.ts'
 export type { GitHubRecordedRequest, GitHubRouteKey } from './server.ts'
-export { ACTIONS_BOT, TOKEN_USER } from './state.ts'
+export { ACTIONS_BOT, APP_BOT, TOKEN_USER } from './state.ts'
 export type {
   CommentRecord,
   GitHubUser,
@@ -31,6 +31,8 @@ export interface GitHubEmulatorOptions {
   readOnlyToken?: string
   /** A personal access token of `TOKEN_USER`. Default: random `ghp_…`. */
   userToken?: string
+  /** Another GitHub App's installation token (`APP_BOT`). Default: random `ghs_…`. */
+  appToken?: string
 }
 
 export interface SeedPullInput {
@@ -66,6 +68,11 @@ export interface GitHubEmulator {
   readOnlyToken: string
   /** A personal access token: reads and writes as `TOKEN_USER`. */
   userToken: string
+  /**
+   * Another GitHub App's installation token, `ghs_…` like `token`: reads and
+   * writes as `APP_BOT`, and has no `GET /user` either.
+   */
+  appToken: string
   requests: GitHubRecordedRequest[]
   /** Requests to one route key, or all. */
   count(route?: string): number
@@ -101,9 +108,15 @@ export async function startGitHubEmulator(
     token: options.token ?? `ghs_${randomBytes(18).toString('hex')}`,
     readOnlyToken:
       options.readOnlyToken ?? `ghs_${randomBytes(18).toString('hex')}`,
-    userToken: options.userToken ?? `ghp_${randomBytes(18).toString('hex')}`
+    userToken: options.userToken ?? `ghp_${randomBytes(18).toString('hex')}`,
+    appToken: options.appToken ?? `ghs_${randomBytes(18).toString('hex')}`
   }
-  const tokens = [settings.token, settings.readOnlyToken, settings.userToken]
+  const tokens = [
+    settings.token,
+    settings.readOnlyToken,
+    settings.userToken,
+    settings.appToken
+  ]
   if (new Set(tokens).size !== tokens.length) {
     throw new Error('startGitHubEmulator: the tokens must differ')
   }
@@ -138,6 +151,7 @@ export async function startGitHubEmulator(
     token: settings.token,
     readOnlyToken: settings.readOnlyToken,
     userToken: settings.userToken,
+    appToken: settings.appToken,
     get requests() {
       return state.requests
     },

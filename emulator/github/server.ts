@@ -2,11 +2,18 @@
 // with GitHub's authentication, errors and page links.
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import { describeFault, faultStatus, runsRoute, sendFault } from '../faults.ts'
+import {
+  describeFault,
+  faultStatus,
+  runBefore,
+  runsRoute,
+  sendFault
+} from '../faults.ts'
 import type { Fault, FaultPlan } from '../faults.ts'
 import { readText } from '../http.ts'
 import {
   ACTIONS_BOT,
+  APP_BOT,
   TOKEN_USER,
   commentJson,
   now,
@@ -22,6 +29,7 @@ export const GITHUB_ROUTES = {
   listPulls: 'GET /repos/{owner}/{repo}/pulls',
   getPull: 'GET /repos/{owner}/{repo}/pulls/{pull_number}',
   getUser: 'GET /user',
+  graphql: 'POST /graphql',
   unknown: 'UNKNOWN'
 } as const
 
@@ -35,6 +43,8 @@ export interface GitHubSettings {
   readOnlyToken: string
   /** A personal access token of `TOKEN_USER`: reads and writes as them. */
   userToken: string
+  /** Another GitHub App's installation token: reads and writes as `APP_BOT`. */
+  appToken: string
 }
 
 export interface GitHubRecordedRequest {
@@ -44,8 +54,8 @@ export interface GitHubRecordedRequest {
   route: GitHubRouteKey
   query: Record<string, string>
   body?: unknown
-  /** Which token came: `write`, `read-only`, `user`, `wrong` or `missing`. */
-  auth: 'write' | 'read-only' | 'user' | 'wrong' | 'missing'
+  /** Which token came: `write`, `read-only`, `user`, `app`, `wrong` or `missing`. */
+  auth: 'write' | 'read-only' | 'user' | 'app' | 'wrong' | 'missing'
   status: number
   fault?: string
 }
@@ -100,6 +110,7 @@ async function answer(
   const auth = authOf(req, state.settings)
 
   const fault = state.faults.take(route.key)
+  runBefore(fault)
   const reply =
     fault && !runsRoute(fault)
       ? undefined
@@ -139,12 +150,15 @@ function dispatch(state: GitHubServerState, request: Request): Reply {
   if (auth === 'missing' || auth === 'wrong') {
     return githubError(401, 'Bad credentials')
   }
+  const user = identityOf(auth)
   if (route.key === GITHUB_ROUTES.getUser) {
-    // An installation token (an Actions `GITHUB_TOKEN`) has no user to show.
+    // An installation token (Actions' `GITHUB_TOKEN`, another App's) has no
+    // user to show.
     return auth === 'user'
-      ? { status: 200, body: userJson(TOKEN_USER) }
+      ? { status: 200, body: userJson(user) }
       : githubError(403, 'Resource not accessible by integration')
   }
+  if (route.key === GITHUB_ROUTES.graphql) return graphql(request.body, user)
   const repo =
     route.repoId !== undefined
       ? state.data.repoById(route.repoId)
@@ -156,7 +170,6 @@ function dispatch(state: GitHubServerState, request: Request): Reply {
   if (writes && auth === 'read-only') {
     return githubError(403, 'Resource not accessible by integration')
   }
-  const user = auth === 'user' ? TOKEN_USER : ACTIONS_BOT
   switch (route.key) {
     case GITHUB_ROUTES.listComments:
       return listComments(state, repo, request)
@@ -382,12 +395,67 @@ function authOf(
   if (match?.[1] === settings.token) return 'write'
   if (match?.[1] === settings.readOnlyToken) return 'read-only'
   if (match?.[1] === settings.userToken) return 'user'
+  if (match?.[1] === settings.appToken) return 'app'
   return 'wrong'
+}
+
+/** Who a (valid) token writes as, as GitHub names the author of its comments. */
+function identityOf(auth: GitHubRecordedRequest['auth']): GitHubUser {
+  if (auth === 'user') return TOKEN_USER
+  if (auth === 'app') return APP_BOT
+  return ACTIONS_BOT
+}
+
+const VIEWER_QUERY = /^\s*(?:query\b[^{]*)?\{\s*viewer\s*\{([^{}]*)\}\s*\}\s*$/
+
+/**
+ * `POST /graphql` for the one query it answers: `{ viewer { … } }` with
+ * `login`, `databaseId` and `__typename`, which GitHub answers for every
+ * kind of token (an installation token's viewer is its app's bot). Any
+ * other query gets GitHub's 200 with `errors`. GitHub may spell a bot's
+ * GraphQL login without REST's `[bot]`; the action compares ids only.
+ */
+function graphql(body: unknown, user: GitHubUser): Reply {
+  const query = (body as { query?: unknown } | undefined)?.query
+  if (body === INVALID) return githubError(400, 'Problems parsing JSON')
+  if (typeof query !== 'string') {
+    return graphqlErrors(
+      'A query attribute must be specified and must be a string.'
+    )
+  }
+  const fields = VIEWER_QUERY.exec(query)?.[1]
+    .split(/[\s,]+/)
+    .filter(Boolean)
+  if (!fields || fields.length === 0) {
+    return graphqlErrors('The emulator answers only { viewer { … } }.')
+  }
+  const known: Record<string, unknown> = {
+    login: user.login,
+    databaseId: user.id,
+    __typename: user.type
+  }
+  const unknown = fields.find((field) => !(field in known))
+  if (unknown) {
+    return graphqlErrors(
+      `Field '${unknown}' doesn't exist on type '${user.type}'`
+    )
+  }
+  const viewer = Object.fromEntries(
+    fields.map((field) => [field, known[field]])
+  )
+  return { status: 200, body: { data: { viewer } } }
+}
+
+function graphqlErrors(message: string): Reply {
+  return { status: 200, body: { errors: [{ message }] } }
 }
 
 export function matchGitHubRoute(method: string, path: string): Matched {
   if (path === '/user' && method === 'GET') {
     return { key: GITHUB_ROUTES.getUser, params: {} }
+  }
+  if (path === '/graphql' && method === 'POST') {
+    return { key: GITHUB_ROUTES.graphql, params: {} }
   }
   // The paths by owner and name, and the same by repository id (which
   // GitHub's page links use).

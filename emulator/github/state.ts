@@ -14,6 +14,17 @@ export const ACTIONS_BOT: GitHubUser = {
   type: 'Bot'
 }
 
+/**
+ * The bot of another GitHub App, whose installation token
+ * (`actions/create-github-app-token`) starts with `ghs_` as Actions' own
+ * does (`appToken`).
+ */
+export const APP_BOT: GitHubUser = {
+  login: 'my-app[bot]',
+  id: 180_000_001,
+  type: 'Bot'
+}
+
 /** The user of the emulator's personal access token (`userToken`). */
 export const TOKEN_USER: GitHubUser = {
   login: 'deploy-user',
@@ -65,6 +76,7 @@ export class GitHubState {
   #nextUserId = 5_000_001
   #users = new Map<string, GitHubUser>([
     [ACTIONS_BOT.login, ACTIONS_BOT],
+    [APP_BOT.login, APP_BOT],
     [TOKEN_USER.login, TOKEN_USER]
   ])
 
