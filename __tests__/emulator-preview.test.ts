@@ -544,8 +544,32 @@ describe('GET /v6/deployments', () => {
       target: null,
       state: 'READY',
       readyState: 'READY',
+      projectId: WEB,
       source: 'git',
       meta: { githubCommitRef: 'feat-b', githubCommitSha: expect.any(String) }
+    })
+  })
+
+  it('gives, for a fault, a listing of the deployments a test names, whatever the query', async () => {
+    const body = emulator().deploymentListing([ids.main4, ids.api5])
+    expectOfficialShape('GET', '/v6/deployments', 200, body)
+    expect(body).toMatchObject({
+      deployments: [
+        {
+          uid: ids.main4,
+          projectId: WEB,
+          target: 'production',
+          meta: { githubCommitRef: 'main' }
+        },
+        {
+          uid: ids.api5,
+          name: 'api',
+          projectId: API,
+          target: null,
+          meta: { githubCommitRef: 'feat-a' }
+        }
+      ],
+      pagination: { count: 2, next: null, prev: null }
     })
   })
 

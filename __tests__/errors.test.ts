@@ -53,6 +53,31 @@ describe('describeFailure', () => {
     expect(message).not.toContain('\n')
   })
 
+  // Issue 23, finding 5: a failed redeploy advised about "integration" and
+  // "product", which have nothing to do with a project's deployments.
+  it.each([
+    ['POST', '/v13/deployments', 404, 'check "project" and "team"'],
+    ['POST', '/v13/deployments', 403, 'the deployments of "project"'],
+    ['POST', '/v13/deployments', 402, 'drop "redeploy"'],
+    ['POST', '/v13/deployments', 409, 'drop "redeploy"'],
+    ['GET', '/v6/deployments', 404, 'check "project" and "team"'],
+    ['GET', '/v10/projects/web/env', 404, 'Check "project"'],
+    ['POST', '/v10/projects/web/env', 404, 'Check "project"'],
+    [
+      'DELETE',
+      '/v1/projects/web/env',
+      403,
+      'environment variables of "project"'
+    ]
+  ])(
+    'advises about the project, never the installation, for %s %s %d',
+    (method, path, status, advice) => {
+      const message = describeFailure(apiError(method, path, status))
+      expect(message).toContain(advice)
+      expect(message).not.toMatch(/"integration"|"product"|installation/)
+    }
+  )
+
   it('passes an input error through as it is', () => {
     const error = new InputError('team', 'must be a team id.')
     expect(describeFailure(error)).toBe('Input "team" must be a team id.')

@@ -195,8 +195,9 @@ describe('two pull requests of one project, opened, updated and closed', () => {
       expect(counts).toEqual({
         [LIST_STORES]: 1,
         [LIST_ENV]: 2,
-        // The project, given by id, is read for its production branch.
-        [ROUTES.getProject]: 1,
+        // The project, given by id, is read for its production branch, and
+        // for its name, which the redeploy is sent with.
+        [ROUTES.getProject]: 2,
         [ROUTES.createStore]: 1,
         [ROUTES.connect]: 1,
         [GET_ENV]: secrets,

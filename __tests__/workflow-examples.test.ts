@@ -1,7 +1,12 @@
 /**
  * The workflows users copy from the README and docs/ must run: each ```yaml
  * block is a whole workflow that actionlint accepts, and every `with:` key of
- * a step that uses this action is one of action.yml's inputs.
+ * a step that uses this action is one of action.yml's inputs. Every
+ * `actions/checkout`, there and in .github/workflows, leaves no token in
+ * .git/config (`persist-credentials: false`, issue 23's finding 7): later
+ * steps, dependencies' install scripts among them, cannot read it. A job that
+ * may write the repository runs no install, and its push takes the token in
+ * its own step's environment.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -68,8 +73,9 @@ async function problemsOf(text: string, where: string) {
       `${where} +${finding.line}:${finding.column}: ${finding.message} [${finding.kind}]`
     )
   }
-  const jobs = (workflow.jobs ?? {}) as Record<string, { steps?: unknown[] }>
+  const jobs = (workflow.jobs ?? {}) as Record<string, Job>
   for (const [jobName, job] of Object.entries(jobs)) {
+    problems.push(...credentialProblems(job, `${where}: job ${jobName}`))
     for (const step of job?.steps ?? []) {
       const { uses, with: given = {} } = step as {
         uses?: unknown
@@ -91,6 +97,63 @@ async function problemsOf(text: string, where: string) {
         }
       }
     }
+  }
+  return problems
+}
+
+interface Step {
+  uses?: unknown
+  run?: unknown
+  with?: Record<string, unknown>
+  env?: Record<string, unknown>
+}
+
+interface Job {
+  permissions?: unknown
+  steps?: Step[]
+}
+
+/** Where a job's token could reach code that is not the job's own. */
+function credentialProblems(job: Job | null, where: string): string[] {
+  const problems: string[] = []
+  const steps = job?.steps ?? []
+  for (const [index, step] of steps.entries()) {
+    if (
+      typeof step?.uses === 'string' &&
+      step.uses.startsWith('actions/checkout@') &&
+      step.with?.['persist-credentials'] !== false
+    ) {
+      problems.push(
+        `${where}: step ${index + 1} checks out without persist-credentials: false`
+      )
+    }
+    if (
+      typeof step?.run === 'string' &&
+      /\bgit push\b/.test(step.run) &&
+      !Object.values(step.env ?? {}).some(
+        (value) => typeof value === 'string' && /\bgithub\.token\b/.test(value)
+      )
+    ) {
+      problems.push(
+        `${where}: step ${index + 1} pushes without the token in its own env`
+      )
+    }
+  }
+  const permissions = job?.permissions
+  const writes =
+    permissions === 'write-all' ||
+    (typeof permissions === 'object' &&
+      permissions !== null &&
+      (permissions as Record<string, unknown>).contents === 'write')
+  const installs = steps.some(
+    (step) =>
+      typeof step?.run === 'string' &&
+      /\b(npm (ci|install|i)|yarn|pnpm install)\b/.test(step.run)
+  )
+  if (writes && installs) {
+    problems.push(
+      `${where}: may write the repository and runs dependencies' install scripts`
+    )
   }
   return problems
 }
@@ -124,18 +187,54 @@ describe('workflow examples', () => {
   })
 
   it.each(examples.map((example) => [example.where, example]))(
-    '%s is a whole workflow that actionlint accepts, with only action.yml inputs',
+    '%s is a whole workflow that actionlint accepts, with only action.yml inputs and no checkout token left behind',
     async (_, example) => {
       expect(await problemsOf(example.text, example.where)).toEqual([])
     }
   )
 
   it.each(workflowFiles.map((file) => [file.where, file]))(
-    '%s passes actionlint, with only action.yml inputs for uses: ./',
+    '%s passes actionlint, with only action.yml inputs for uses: ./ and no checkout token left behind',
     async (_, file) => {
       expect(await problemsOf(file.text, file.where)).toEqual([])
     }
   )
+
+  it('flags a checkout that keeps its token, a push without its own token, and an install in a job that may write', async () => {
+    const workflow = [
+      'on: push',
+      'permissions:',
+      '  contents: read',
+      'jobs:',
+      '  release:',
+      '    runs-on: ubuntu-latest',
+      '    permissions:',
+      '      contents: write',
+      '    steps:',
+      '      - uses: actions/checkout@v5',
+      '      - uses: actions/checkout@v5',
+      '        with:',
+      '          persist-credentials: false',
+      '      - run: npm ci',
+      '      - run: git push origin v1',
+      '  kept:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v5',
+      '        with:',
+      '          persist-credentials: true',
+      '      - run: git push "https://x-access-token:${GITHUB_TOKEN}@github.com/o/r.git" v1',
+      '        env:',
+      '          GITHUB_TOKEN: ${{ github.token }}',
+      ''
+    ].join('\n')
+    expect(await problemsOf(workflow, 'x.yml')).toEqual([
+      'x.yml: job release: step 1 checks out without persist-credentials: false',
+      'x.yml: job release: step 4 pushes without the token in its own env',
+      "x.yml: job release: may write the repository and runs dependencies' install scripts",
+      'x.yml: job kept: step 1 checks out without persist-credentials: false'
+    ])
+  })
 
   it('flags a fragment, an unknown with: key, a missing input and an actionlint finding', async () => {
     const markdown = [

@@ -48269,9 +48269,16 @@ function describeFailure(error, scope = {}) {
     }
     return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
-function adviceFor({ status, body, method }, team) {
+function adviceFor(error, team) {
+    const { status, body, method } = error;
     if (status === 401 || body?.invalidToken || body?.missingToken) {
         return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`;
+    }
+    const aboutTheProject = projectAdviceFor(error);
+    if (aboutTheProject !== undefined)
+        return aboutTheProject;
+    if (isQuotaRefusal(error)) {
+        return `The provider refused another store: its plan's limit on stores (or projects) is reached, counting every open pull request's. Delete the stores of closed pull requests (a nightly "${Inputs.state}: prune"), set "${Inputs.maxStores}" under the limit, or raise the plan.`;
     }
     switch (status) {
         case 400:
@@ -48306,6 +48313,35 @@ function adviceFor({ status, body, method }, team) {
     }
 }
 /**
+ * The advice for a route about the project (its variables) or its
+ * deployments, where the installation and product are beside the point;
+ * undefined for another route, or a status whose advice is the same for all.
+ */
+function projectAdviceFor({ status, path }) {
+    const deployments = /^\/v\d+\/deployments(\/|$)/.test(path);
+    if (!deployments && !/^\/v\d+\/projects(\/|$)/.test(path))
+        return undefined;
+    const dropRedeploy = `or drop "${Inputs.redeploy}"`;
+    switch (status) {
+        case 402:
+            return deployments
+                ? `The team's plan did not allow the redeploy: check the team's billing in the Vercel dashboard, ${dropRedeploy}.`
+                : "See Vercel's message above.";
+        case 403:
+            return `The token may not do this: it needs access to "${Inputs.team}" and to the ${deployments ? 'deployments' : 'environment variables'} of "${Inputs.project}".`;
+        case 404:
+            return deployments
+                ? `Vercel found no such deployment or project: check "${Inputs.project}" and "${Inputs.team}"; if the preview was deleted meanwhile, run the job again, ${dropRedeploy}.`
+                : `Check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`;
+        case 409:
+            return deployments
+                ? `See Vercel's message above; run the job again, ${dropRedeploy}.`
+                : "See Vercel's message above.";
+        default:
+            return undefined;
+    }
+}
+/**
  * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
  * so that it is handled as any unreadable answer is (a create's is taken as
  * made); its message is its own, naming the answer and the field.
@@ -48316,6 +48352,18 @@ class UnreadableAnswerError extends VercelResponseError {
         this.name = 'UnreadableAnswerError';
         this.message = `Vercel's answer to ${answer} ${problem}`;
     }
+}
+// How providers word a plan's limit on resources, as Vercel passes their
+// refusal on: no code is documented, so the create's message is read.
+const QUOTA = /\b(limit|quota|maximum number)\b/i;
+/** A create refused because the provider's plan allows no more stores. */
+function isQuotaRefusal({ status, body, method, path }) {
+    return (method === 'POST' &&
+        path.includes('/storage/stores') &&
+        status >= 400 &&
+        status < 500 &&
+        status !== 429 &&
+        QUOTA.test(`${body?.code ?? ''} ${body?.message ?? ''}`.replaceAll('_', ' ')));
 }
 function teamValue(team) {
     return 'slug' in team ? team.slug : team.teamId;
@@ -49927,11 +49975,14 @@ function isSameKey(marked, externalId) {
  * step stops before one is made.
  */
 function checkBranchUnclaimed(variables, { project, branch, externalId }) {
+    // No store has the key: a mark of exactly this key is a leftover, which
+    // goes before the create (`leftoversOfKey`); any other mark, one cut short
+    // included, is another store's.
     const claimed = variables.flatMap((variable) => {
         const marked = markedStore(variable);
         return marked &&
             isOnBranch(variable, branch) &&
-            !isSameKey(marked, externalId)
+            marked.externalId !== externalId
             ? [{ variable, marked }]
             : [];
     });
@@ -49954,6 +50005,18 @@ function checkBranchUnclaimed(variables, { project, branch, externalId }) {
  */
 function isPushOfPullRequestBranch(theirs, ours) {
     return theirs !== undefined && /#\d+$/.test(theirs) && !/#\d+$/.test(ours);
+}
+/**
+ * Where no store has the key and one is about to be created: the branch's
+ * variables the action wrote for an earlier store of exactly this key, which
+ * a close left behind (a reopened pull request). They are this key's own and
+ * their store is gone, so they go before the create; the new store's, of
+ * the same names, would otherwise clash with them once it was made.
+ */
+function leftoversOfKey(variables, { branch, externalId }) {
+    return variables.filter((variable) => variable.id !== undefined &&
+        isOnBranch(variable, branch) &&
+        markedStore(variable)?.externalId === externalId);
 }
 /**
  * Fails, naming the variable and the branch, where the branch already has a
@@ -50872,6 +50935,14 @@ async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,pro
         await sleep(ms);
     }
 }
+/**
+ * The statuses a plan's limit puts a store in: the line names the limit and
+ * what frees room under it.
+ */
+const LIMIT_STATUSES = {
+    'limits-exceeded-suspended-store-count': `The team has more stores of this product than its plan allows: delete the stores of closed pull requests (a nightly "${Inputs.state}: prune"), set "${Inputs.maxStores}" under the plan's limit, or raise the plan.`,
+    'limits-exceeded-suspended': `The store went past its plan's usage limits: raise the plan, or delete the stores of closed pull requests (a nightly "${Inputs.state}: prune") to free usage.`
+};
 function endStateMessage(store, status) {
     const { title, message, href } = store.notification ?? {};
     const said = [title, message]
@@ -50883,7 +50954,9 @@ function endStateMessage(store, status) {
         .join(': ');
     const reason = said ? `Vercel says: ${said}.` : 'Vercel gives no reason.';
     const where = href ? ` See ${href}.` : '';
-    return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} Resolve it in the Vercel dashboard, or delete the store and run the job again.`;
+    const next = LIMIT_STATUSES[status] ??
+        'Resolve it in the Vercel dashboard, or delete the store and run the job again.';
+    return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} ${next}`;
 }
 function describe(store) {
     return store.name ? `"${store.name}" (${store.id})` : store.id;
@@ -51860,13 +51933,42 @@ async function newestPreview(api, projectId, branch) {
     return newest;
 }
 /**
- * Redeploys `newest` where it was created before `changedAt`, the time the
- * branch's variables last changed; otherwise, or without a deployment,
- * nothing.
+ * Why the listed deployment is not one to rebuild, where the answer does not
+ * itself say it is a preview of this project built from this branch; or
+ * undefined where it does. A listing that ignored its filter (or was not
+ * Vercel's) would otherwise have another project's production rebuilt.
  */
-async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, log) {
+function notThisBranchsPreview(deployment, { projectId, branch }) {
+    if (deployment.projectId !== projectId) {
+        return deployment.projectId === undefined
+            ? 'the listing does not say which project it is of'
+            : `it is of project ${deployment.projectId}, not ${projectId}`;
+    }
+    const { target } = deployment;
+    if (target !== undefined && target !== null && target !== 'preview') {
+        return `it is a ${target} deployment, not a preview`;
+    }
+    if (deployment.gitBranch !== branch) {
+        return deployment.gitBranch === undefined
+            ? 'the listing does not say which branch it was built from'
+            : `it was built from branch ${deployment.gitBranch}, not ${branch}`;
+    }
+    return undefined;
+}
+/**
+ * Redeploys `newest` where it is this branch's preview (otherwise a warning
+ * says why not) and was created before `changedAt`, the time the branch's
+ * variables last changed; otherwise, or without a deployment, nothing.
+ */
+async function redeployIfOlder(api, newest, target, { log, warn }) {
+    const { changedAt, branch } = target;
     if (!newest) {
         log(`Branch ${branch} has no preview deployment yet; nothing to redeploy.`);
+        return undefined;
+    }
+    const notOurs = notThisBranchsPreview(newest, target);
+    if (notOurs !== undefined) {
+        warn(`Did not redeploy ${newest.id}, which Vercel listed as the newest preview of branch ${branch} of project ${target.projectId}: ${notOurs}.`);
         return undefined;
     }
     if (changedAt === undefined ||
@@ -51875,7 +51977,12 @@ async function redeployIfOlder(api, newest, { changedAt, projectName, branch }, 
         log(`The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`);
         return undefined;
     }
-    const deployment = await api.redeploy(newest.name ?? projectName, newest.id);
+    const projectName = target.projectName ?? (await api.getProject(target.projectId))?.name;
+    if (!projectName) {
+        warn(`Did not redeploy ${newest.id}: Vercel's answer for project ${target.projectId} gives no name to send the redeploy with.`);
+        return undefined;
+    }
+    const deployment = await api.redeploy(projectName, newest.id);
     // A bare host as Vercel gives it, or an https URL: the reader took no
     // other (`webAddress`).
     const url = !deployment.url
@@ -51957,9 +52064,12 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
     const redeployed = deployments
         ? await redeployIfOlder(api, await deployments, {
             changedAt: branch.changedAt,
-            projectName: connection.projectName ?? project,
+            projectId: connection.projectId,
+            // A project given by id is named by Vercel's answer for it.
+            projectName: connection.projectName ??
+                (project === connection.projectId ? undefined : project),
             branch: branchTarget.branch
-        }, info)
+        }, { log: info, warn: (line) => effects.warn(line) })
         : undefined;
     return { env, exported, branch, redeployed };
 }
@@ -52064,7 +52174,7 @@ async function planPresent(step) {
     // once no store was found, and before anything is written, so a wrong name
     // costs no store.
     const variables = listingBeforeCreate(step);
-    const [prepared, connection] = await Promise.all([
+    const [prepared, connection, leftovers] = await Promise.all([
         withPlan(step, body),
         planProject(step, undefined).then(async (connection) => {
             await checkNotProductionBranch(step, connection);
@@ -52073,7 +52183,12 @@ async function planPresent(step) {
         variables &&
             checkVariablesBeforeCreate(step, variables, storeNamesOf(listed, target))
     ]);
-    return { action: 'create', body: prepared, connection };
+    return {
+        action: 'create',
+        body: prepared,
+        connection,
+        leftovers: leftovers ?? []
+    };
 }
 /**
  * The project's variables, where a create must first check them: for the
@@ -52094,11 +52209,18 @@ function listingBeforeCreate({ inputs, api, projectVariables }) {
  * already has variables with the prefix its connection would use, which
  * Vercel would refuse only once the store was made; or when the Git branch
  * already carries the store of another key (another pull request from the
- * same branch).
+ * same branch). The branch's variables of an earlier store of this key,
+ * which the create is to remove first: a reopened pull request's.
  */
 async function checkVariablesBeforeCreate({ inputs, effects }, listing, isStoreName) {
     const variables = await listing;
     const project = inputs.project ?? '';
+    const leftovers = inputs.gitBranch === undefined
+        ? []
+        : leftoversOfKey(variables, {
+            branch: inputs.gitBranch,
+            externalId: inputs.externalId
+        });
     if (inputs.gitBranch !== undefined) {
         checkBranchUnclaimed(variables, {
             project,
@@ -52108,13 +52230,28 @@ async function checkVariablesBeforeCreate({ inputs, effects }, listing, isStoreN
         reportFallback(fallbackVariables(variables, isStoreName), inputs, (line) => effects.warn(line));
     }
     if (inputs.envPrefix === undefined)
-        return;
+        return leftovers;
     checkPrefixFree(variables, {
         project,
         prefix: inputs.envPrefix,
         environments: inputs.environments,
         storeIds: []
     });
+    return leftovers;
+}
+/**
+ * Removes, before the create, the branch's variables the action wrote for
+ * an earlier store of this key (`leftoversOfKey`); the ids removed.
+ */
+async function removeLeftovers({ inputs, api, effects }, plan) {
+    const { leftovers } = plan;
+    if (leftovers.length === 0)
+        return [];
+    const project = plan.connection?.projectId ?? inputs.project ?? '';
+    const ids = leftovers.map(({ id }) => id ?? '');
+    await api.removeEnv(project, ids);
+    effects.info(`Removed ${leftovers.map(({ key }) => key ?? 'a variable').join(', ')} from branch ${inputs.gitBranch} of project ${inputs.project}: this action wrote them for an earlier store of key ${inputs.externalId}, which no store has now.`);
+    return ids;
 }
 /**
  * Where no store has the key yet and the step names a Git branch: fails
@@ -52155,7 +52292,12 @@ async function applyPresent(step, plan) {
     const { inputs, target, deadline, api, effects } = step;
     const reportInputs = reportInputsOf(inputs, target);
     let result;
+    let { projectVariables } = step;
     if (plan.action === 'create') {
+        const removed = await removeLeftovers(step, plan);
+        if (removed.length > 0) {
+            projectVariables = projectVariables?.then((variables) => variables.filter(({ id }) => id === undefined || !removed.includes(id)));
+        }
         result = await effects.group(`Create store "${inputs.name}"`, () => createStore(api, plan.body, {
             remainingMs: () => deadline.remainingMs(),
             sleep: effects.sleep
@@ -52190,8 +52332,8 @@ async function applyPresent(step, plan) {
     // A listed name the store lacks, and a clash on the branch, are known
     // now, before the connection is written.
     const leaving = namesLeaving(inputs, secretNamesOf(result.store), result.store.id);
-    if (branchTarget && leaving.branch && step.projectVariables) {
-        checkBranchFree(await explainedListing(step.projectVariables, branchTarget.project), leaving.branch.selected, branchTarget);
+    if (branchTarget && leaving.branch && projectVariables) {
+        checkBranchFree(await explainedListing(projectVariables, branchTarget.project), leaving.branch.selected, branchTarget);
     }
     const known = plan.action === 'reuse' && !plan.waitFirst ? plan.connection : undefined;
     const connection = project === undefined
@@ -52201,7 +52343,7 @@ async function applyPresent(step, plan) {
             projectId: plan.connection?.projectId
         }, (id) => readStore(api, id), known));
     const preview = connection && readsValues(inputs)
-        ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => applyPreview(step, result.store, connection, branchTarget))
+        ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => applyPreview({ ...step, projectVariables }, result.store, connection, branchTarget))
         : undefined;
     return {
         kind: 'present',
@@ -52334,9 +52476,10 @@ function createBody(inputs, target) {
 ;// CONCATENATED MODULE: ./src/absent.ts
 /**
  * `state: absent`: every store with the key, found by the listing a create
- * would look in, deleted with its connections (and its branch variables:
- * from the step's project where it names a branch, or from the projects a
- * store is connected to where it names no project), or shown in a dry run.
+ * would look in, deleted with its connections (and the branch variables the
+ * action wrote for it: from the step's project where it names one, or from
+ * the projects a store is connected to where it names none), or shown in a
+ * dry run.
  */
 
 
@@ -52351,25 +52494,25 @@ async function planAbsent({ inputs, target, api }) {
 async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
     const info = (line) => effects.info(line);
     // The variables the action wrote for these stores go first: once the
-    // stores are gone, nothing would remove them. Of every branch, since a
-    // store's variables are marked with its id, whatever the branch: from the
-    // step's project where it names a branch, or where it names no project
-    // (nor so a branch: a close step apart from the open one), from each
-    // project a store is connected to.
+    // stores are gone, nothing would find them. They are found by the store
+    // their mark names, on whatever branch, so a close step without
+    // `git-branch` removes them as well as one with it: from the step's
+    // project, or where it names none, from each project a store is
+    // connected to.
     const { project } = inputs;
     if (plan.stores.length > 0 && project === undefined) {
         await removeFromConnectedProjects(api, plan.stores, info);
     }
-    else if (plan.stores.length > 0 && inputs.gitBranch !== undefined) {
-        await removeBranchVariables(api, project ?? '', plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project ?? ''));
+    else if (plan.stores.length > 0 && project !== undefined) {
+        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
     }
     const removed = await removeStores(api, plan.stores, inputs.name, info);
     return { kind: 'absent', removed, externalId: inputs.externalId };
 }
 function showAbsent({ inputs }, plan) {
-    const { project, gitBranch } = inputs;
+    const { project } = inputs;
     const connected = plan.stores.some(({ projectsMetadata }) => !Array.isArray(projectsMetadata) || projectsMetadata.length > 0);
-    const variablesGo = project === undefined ? connected : gitBranch !== undefined;
+    const variablesGo = project !== undefined || connected;
     return {
         kind: 'would-delete',
         found: plan.stores,
@@ -53118,9 +53261,16 @@ function readDeploymentList(body, answer) {
         const id = read('uid', deploymentId);
         if (id === undefined)
             fail(at(where, 'uid'), undefined, 'a string');
+        const readMeta = reader(read('meta', object) ?? {}, at(where, 'meta'));
         return defined({
             id,
             name: read('name', string),
+            projectId: read('projectId', string),
+            target: read('target', nullable(string)),
+            // The branch as each Git provider's integration records it.
+            gitBranch: readMeta('githubCommitRef', string) ??
+                readMeta('gitlabCommitRef', string) ??
+                readMeta('bitbucketCommitRef', string),
             url: read('url', webAddress),
             // `created` is the older name of the same time.
             createdAt: read('createdAt', number) ?? read('created', number)
@@ -53746,7 +53896,7 @@ function listsVariablesEarly(inputs) {
     if (inputs.dryRun || inputs.project === undefined)
         return false;
     if (inputs.state === 'absent')
-        return inputs.gitBranch !== undefined;
+        return true;
     return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
 }
 /**

@@ -18,6 +18,9 @@ export interface ConnectionRequest {
   projects: ProjectRegistry
 }
 
+// A custom environment's id, as CLI 64 sends it in `envVarEnvironments`.
+const CUSTOM_ENVIRONMENT_ID = /^env_[A-Za-z0-9]+$/
+
 // The Vercel CLI's check of `--prefix` (commands/integration/add.ts).
 const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/
 
@@ -76,12 +79,16 @@ export function connect(request: ConnectionRequest): Reply {
   if (
     !Array.isArray(envVarEnvironments) ||
     envVarEnvironments.length === 0 ||
-    !envVarEnvironments.every((name) => ENVIRONMENTS.includes(name))
+    !envVarEnvironments.every(
+      (name) =>
+        ENVIRONMENTS.includes(name) ||
+        (typeof name === 'string' && CUSTOM_ENVIRONMENT_ID.test(name))
+    )
   ) {
     return errorReply(
       400,
       'bad_request',
-      `envVarEnvironments must be a non-empty list of ${ENVIRONMENTS.join(', ')}`
+      `envVarEnvironments must be a non-empty list of ${ENVIRONMENTS.join(', ')} or custom environment ids (env_…)`
     )
   }
   if (
@@ -113,14 +120,34 @@ export function connect(request: ConnectionRequest): Reply {
       'This store is already connected to this project'
     )
   }
-  const environments = envVarEnvironments as Environment[]
+  const environments = envVarEnvironments as string[]
+  const targets = environments.filter((name): name is Environment =>
+    ENVIRONMENTS.includes(name as Environment)
+  )
+  const customIds = environments.filter(
+    (name) => !targets.includes(name as Environment)
+  )
+  const unknownId = customIds.find(
+    (id) => !project.customEnvironments.some((custom) => custom.id === id)
+  )
+  if (unknownId) {
+    // Status and wording a guess: no source shows this refusal.
+    return errorReply(
+      400,
+      'bad_request',
+      `Project ${project.name} has no custom environment ${unknownId}`
+    )
+  }
   const prefix = (envVarPrefix as string | undefined) ?? ''
   const names = store.secrets.map(({ name }) => `${prefix}${name}`)
   const taken = names.find((key) =>
     project.env.some(
       (envVar) =>
         envVar.key === key &&
-        envVar.target.some((target) => environments.includes(target))
+        (envVar.target.some((target) => targets.includes(target)) ||
+          (envVar.customEnvironmentIds ?? []).some((id) =>
+            customIds.includes(id)
+          ))
     )
   )
   if (taken) {
@@ -150,7 +177,8 @@ export function connect(request: ConnectionRequest): Reply {
       id: newEnvId(),
       key: `${prefix}${name}`,
       value: values[name],
-      target: [...environments],
+      target: [...targets],
+      ...(customIds.length > 0 && { customEnvironmentIds: [...customIds] }),
       type: 'encrypted',
       contentHint: { type: 'integration-store-secret', storeId: store.id },
       connectionId: connection.id
@@ -251,6 +279,17 @@ function projectJson(project: Project): Record<string, unknown> {
     nodeVersion: '22.x',
     resourceConfig,
     defaultResourceConfig: resourceConfig,
+    // Required by @vercel/sdk's schema of the answer (getprojectresponsebody):
+    // no domain is assigned, and the retention is Vercel's documented default
+    // (a guess that the API spells the default out).
+    alias: [],
+    deploymentExpiration: {
+      expirationDays: 180,
+      expirationDaysProduction: 365,
+      expirationDaysCanceled: 30,
+      expirationDaysErrored: 90,
+      deploymentsToKeep: 10
+    },
     ...(project.gitLink && {
       link: {
         type: 'github',

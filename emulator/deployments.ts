@@ -194,6 +194,29 @@ export function listDeployments(request: DeploymentRequest): Reply {
   }
 }
 
+/**
+ * The body `GET /v6/deployments` would answer with these deployments, in
+ * this order, whatever its query asked: a test's listing that names the
+ * wrong deployment (another project's production build, say), which a fault
+ * then answers with.
+ */
+export function listingOf(
+  deployments: DeploymentRegistry,
+  ownerId: string,
+  ids: readonly string[]
+): Record<string, unknown> {
+  const now = Date.now()
+  const listed = ids.map((id) => {
+    const deployment = deployments.find(ownerId, id)
+    if (!deployment) throw new Error(`listingOf: no deployment ${id}`)
+    return listedJson(deployment, now)
+  })
+  return {
+    deployments: listed,
+    pagination: { count: listed.length, next: null, prev: null }
+  }
+}
+
 export function createDeployment(request: DeploymentRequest): Reply {
   const { ownerId, body, projects, deployments, settings } = request
   if (body.kind !== 'json') {

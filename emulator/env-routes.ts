@@ -40,7 +40,11 @@ export interface EnvRequest {
 export function listProjectEnv(request: EnvRequest): Reply {
   const project = findProject(request)
   if (!project) return projectNotFound()
-  const listed = filterByGitBranch(request, project.env).map((envVar) => ({
+  const listed = filterByEnvironment(
+    request,
+    project,
+    filterByGitBranch(request, project.env)
+  ).map((envVar) => ({
     ...envJson(request, envVar),
     // The listing returns values encrypted, never as they are (a guess at
     // the format; the spec requires a `value`).
@@ -64,6 +68,42 @@ export function listProjectEnv(request: EnvRequest): Reply {
       }
     }
   }
+}
+
+/**
+ * The listing's variables in the environment the query names, if any:
+ * `target` (a standard one, as the CLI's `env ls production` sends it), or
+ * a custom environment by `customEnvironmentId` or `customEnvironmentSlug`.
+ * One the project does not have matches nothing (a guess: the spec does not
+ * say whether Vercel answers 404 instead).
+ */
+export function filterByEnvironment(
+  { query }: EnvRequest,
+  project: Project,
+  envs: EnvVar[]
+): EnvVar[] {
+  const { target, customEnvironmentId, customEnvironmentSlug } = query ?? {}
+  let found = envs
+  if (target) {
+    found = found.filter((envVar) =>
+      (envVar.target as string[]).includes(target)
+    )
+  }
+  // CLI 64's `env ls staging` sends the slug as `customEnvironmentId`: a
+  // guess that Vercel takes either there.
+  const wanted = customEnvironmentId ?? customEnvironmentSlug
+  const customId =
+    wanted === undefined
+      ? undefined
+      : (project.customEnvironments.find(
+          ({ id, slug }) => id === wanted || slug === wanted
+        )?.id ?? '')
+  if (customId !== undefined) {
+    found = found.filter((envVar) =>
+      (envVar.customEnvironmentIds ?? []).includes(customId)
+    )
+  }
+  return found
 }
 
 export function getProjectEnv(request: EnvRequest): Reply {
@@ -106,6 +146,10 @@ export function envJson(
             integrationConfigurationId: store.product.integrationConfigurationId
           }
         : (envVar.contentHint ?? null),
+    customEnvironmentIds: [...(envVar.customEnvironmentIds ?? [])],
+    // Required by @vercel/sdk's schema of the listing (filterprojectenvsop):
+    // the emulator knows of no issue with any variable.
+    securityIssues: [],
     ...branchFields(envVar)
   }
 }

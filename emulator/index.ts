@@ -26,7 +26,7 @@ import type { StoreNotification, StoreRecord } from './stores.ts'
 import { ProjectRegistry } from './projects.ts'
 import type { EnvVar, Project } from './projects.ts'
 import type { LifecycleSettings } from './lifecycle.ts'
-import { DeploymentRegistry, seedDeployment } from './deployments.ts'
+import { DeploymentRegistry, listingOf, seedDeployment } from './deployments.ts'
 import type { DeploymentRecord, SeedDeploymentInput } from './deployments.ts'
 import { ShapeRules } from './shapes.ts'
 import type { ShapeReport } from './shapes.ts'
@@ -182,6 +182,12 @@ export interface Emulator {
    */
   seedDeployment(input: SeedDeploymentInput): DeploymentRecord
   /**
+   * The body `GET /v6/deployments` would answer with these deployments (of
+   * the token's team), whatever the query: for a fault whose listing names
+   * the wrong one.
+   */
+  deploymentListing(ids: readonly string[]): Record<string, unknown>
+  /**
    * Every deployment of every team, with `env`: the variables (values
    * included) its build read.
    */
@@ -318,6 +324,7 @@ export async function startEmulator(
     unlinkGit: (projectId) => state.projects.unlinkGit(projectId),
     seedDeployment: (input) =>
       seedDeployment(state.projects, state.deployments, input, TEAM.id),
+    deploymentListing: (ids) => listingOf(state.deployments, TEAM.id, ids),
     deployments: () => state.deployments.all(),
     secretValues: () => state.projects.secretValues(),
     presetSecrets: (storeId, values) =>

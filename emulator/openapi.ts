@@ -29,21 +29,30 @@ let spec: Spec | undefined
  * Schema allows.
  */
 export function loadSpec(): Spec {
-  spec ??= JSON.parse(readFileSync(SPEC_URL, 'utf8'), (key, value) => {
-    if (key === 'enum' && Array.isArray(value)) return [...new Set(value)]
-    if (key === 'oneOf' && Array.isArray(value) && value.length === 0) {
-      return undefined
-    }
-    if (
-      ['minLength', 'maxLength', 'pattern'].includes(key) &&
-      typeof value === 'object'
-    ) {
-      return undefined
-    }
-    if (value?.nullable === true) return allowNull(value)
-    return value
-  }) as Spec
+  spec ??= JSON.parse(
+    readFileSync(SPEC_URL, 'utf8'),
+    openApiToJsonSchema
+  ) as Spec
   return spec
+}
+
+/**
+ * The `JSON.parse` reviver of `loadSpec`, for any OpenAPI 3.0 description
+ * (GitHub's too, in __tests__/client-github-openapi.test.ts).
+ */
+export function openApiToJsonSchema(key: string, value: unknown): unknown {
+  if (key === 'enum' && Array.isArray(value)) return [...new Set(value)]
+  if (key === 'oneOf' && Array.isArray(value) && value.length === 0) {
+    return undefined
+  }
+  if (
+    ['minLength', 'maxLength', 'pattern'].includes(key) &&
+    typeof value === 'object'
+  ) {
+    return undefined
+  }
+  if ((value as Json | null)?.nullable === true) return allowNull(value as Json)
+  return value
 }
 
 /**

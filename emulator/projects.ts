@@ -32,6 +32,21 @@ export interface EnvVar extends Required<
   contentHint?: Required<EnvContentHint> & { type: 'integration-store-secret' }
   /** The connection that created it, so disconnecting removes it. */
   connectionId?: string
+  /** The custom environments (their `env_…` ids) it is set in, if any. */
+  customEnvironmentIds?: string[]
+}
+
+/**
+ * A custom environment of a project (Vercel's "staging", say): variables and
+ * store connections name it by its `env_…` id, the CLI and the action's
+ * `environments` input by its slug or id.
+ */
+export interface CustomEnvironment {
+  id: string
+  slug: string
+  description: string
+  createdAt: number
+  updatedAt: number
 }
 
 export interface Project {
@@ -42,6 +57,7 @@ export interface Project {
   createdAt: number
   updatedAt: number
   env: EnvVar[]
+  customEnvironments: CustomEnvironment[]
   /**
    * The Git repository the project deploys from, as GET /v9/projects
    * answers it in `link`; none where the project is not linked to one.
@@ -56,7 +72,11 @@ interface SeedProject {
   framework: string | null
   /** Variables set by hand, not by a store. */
   env: { key: string; target: Environment[] }[]
+  customEnvironments?: { id: string; slug: string }[]
 }
+
+/** The custom environment `staging` of the seeded project `web`. */
+export const STAGING_ENVIRONMENT_ID = 'env_emuWebStaging01'
 
 /** The projects every emulator starts with. */
 export const SEED_PROJECTS: readonly SeedProject[] = [
@@ -65,7 +85,8 @@ export const SEED_PROJECTS: readonly SeedProject[] = [
     name: 'web',
     accountId: TEAM.id,
     framework: 'nextjs',
-    env: [{ key: 'NEXT_PUBLIC_SITE_NAME', target: ['production', 'preview'] }]
+    env: [{ key: 'NEXT_PUBLIC_SITE_NAME', target: ['production', 'preview'] }],
+    customEnvironments: [{ id: STAGING_ENVIRONMENT_ID, slug: 'staging' }]
   },
   {
     id: 'prj_emuApi0001',
@@ -103,6 +124,15 @@ export class ProjectRegistry {
       // Every seeded project deploys production from main, as a new
       // project linked to GitHub does.
       gitLink: { org: 'acme', repo: seed.name, productionBranch: 'main' },
+      customEnvironments: (seed.customEnvironments ?? []).map(
+        ({ id, slug }) => ({
+          id,
+          slug,
+          description: `The ${slug} environment`,
+          createdAt: now,
+          updatedAt: now
+        })
+      ),
       env: seed.env.map(({ key, target }) => ({
         id: newEnvId(),
         key,

@@ -12,6 +12,17 @@ export const ROUTES = {
   disconnect: 'DELETE /v1/storage/stores/{id}/connections/{connectionId}',
   removeProjectEnv: 'DELETE /v9/projects/{idOrName}/env/{id}',
   getDeployment: 'GET /v13/deployments/{idOrUrl}',
+  // What the Vercel CLI and @vercel/sdk need beyond the action (issue 20).
+  removeProjectEnvV10: 'DELETE /v10/projects/{idOrName}/env/{id}',
+  getUser: 'GET /v2/user',
+  getTeam: 'GET /teams/{idOrSlug}',
+  getTeamV2: 'GET /v2/teams/{teamId}',
+  listCustomEnvironments: 'GET /v9/projects/{idOrName}/custom-environments',
+  listCustomEnvironmentsUnversioned:
+    'GET /projects/{idOrName}/custom-environments',
+  getCustomEnvironment:
+    'GET /v9/projects/{idOrName}/custom-environments/{environmentSlugOrId}',
+  pullEnv: 'GET /v3/env/pull/{idOrName}/{target}/{gitBranch}',
   unknown: 'UNKNOWN'
 } as const
 
@@ -31,6 +42,8 @@ export function matchRoute(method: string, path: string): MatchedRoute {
   }
   const discovery = matchDiscoveryRoute(method, path)
   if (discovery) return discovery
+  const account = matchAccountRoute(method, path)
+  if (account) return account
   const store = /^\/v1\/storage\/stores\/([^/]+)$/.exec(path)
   if (method === 'GET' && store) {
     return {
@@ -99,11 +112,16 @@ function matchPreviewRoute(
       params: { idOrName: safeDecode(batch[1]) }
     }
   }
-  const one = /^\/v9\/projects\/([^/]+)\/env\/([^/]+)$/.exec(path)
-  if ((method === 'DELETE' || method === 'PATCH') && one) {
+  const one = /^\/v(9|10)\/projects\/([^/]+)\/env\/([^/]+)$/.exec(path)
+  if (one && (method === 'DELETE' || (method === 'PATCH' && one[1] === '9'))) {
     return {
-      key: method === 'PATCH' ? ROUTES.editProjectEnv : ROUTES.removeProjectEnv,
-      params: { idOrName: safeDecode(one[1]), id: safeDecode(one[2]) }
+      key:
+        method === 'PATCH'
+          ? ROUTES.editProjectEnv
+          : one[1] === '9'
+            ? ROUTES.removeProjectEnv
+            : ROUTES.removeProjectEnvV10,
+      params: { idOrName: safeDecode(one[2]), id: safeDecode(one[3]) }
     }
   }
   if (method === 'GET' && path === '/v6/deployments') {
@@ -166,6 +184,51 @@ function matchDiscoveryRoute(
         productIdOrSlug: safeDecode(plans[2])
       }
     }
+  }
+  return undefined
+}
+
+/** Who the token is, its team, custom environments, `env pull`. */
+function matchAccountRoute(
+  method: string,
+  path: string
+): MatchedRoute | undefined {
+  if (method !== 'GET') return undefined
+  if (path === '/v2/user') return { key: ROUTES.getUser, params: {} }
+  const team = /^\/(v2\/)?teams\/([^/]+)$/.exec(path)
+  if (team) {
+    return {
+      key: team[1] ? ROUTES.getTeamV2 : ROUTES.getTeam,
+      params: { idOrSlug: safeDecode(team[2]) }
+    }
+  }
+  const customs =
+    /^\/(v9\/)?projects\/([^/]+)\/custom-environments(?:\/([^/]+))?$/.exec(path)
+  if (customs) {
+    const params = { idOrName: safeDecode(customs[2]) }
+    if (customs[3] !== undefined && customs[1]) {
+      return {
+        key: ROUTES.getCustomEnvironment,
+        params: { ...params, environmentSlugOrId: safeDecode(customs[3]) }
+      }
+    }
+    if (customs[3] === undefined) {
+      return {
+        key: customs[1]
+          ? ROUTES.listCustomEnvironments
+          : ROUTES.listCustomEnvironmentsUnversioned,
+        params
+      }
+    }
+  }
+  const pull = /^\/v3\/env\/pull\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(
+    path
+  )
+  if (pull) {
+    const params: Record<string, string> = { idOrName: safeDecode(pull[1]) }
+    if (pull[2] !== undefined) params.target = safeDecode(pull[2])
+    if (pull[3] !== undefined) params.gitBranch = safeDecode(pull[3])
+    return { key: ROUTES.pullEnv, params }
   }
   return undefined
 }

@@ -17,6 +17,13 @@ import {
   listProducts
 } from './discovery-routes.ts'
 import {
+  getCustomEnvironment,
+  getTeam,
+  getUser,
+  listCustomEnvironments,
+  pullEnv
+} from './account-routes.ts'
+import {
   batchRemoveProjectEnv,
   createProjectEnv,
   editProjectEnv,
@@ -230,7 +237,20 @@ function dispatch(
     case ROUTES.editProjectEnv:
       return editProjectEnv(request)
     case ROUTES.removeProjectEnv:
+    case ROUTES.removeProjectEnvV10:
       return removeProjectEnv(request)
+    case ROUTES.getUser:
+      return getUser()
+    case ROUTES.getTeam:
+    case ROUTES.getTeamV2:
+      return getTeam(request)
+    case ROUTES.listCustomEnvironments:
+    case ROUTES.listCustomEnvironmentsUnversioned:
+      return listCustomEnvironments(request)
+    case ROUTES.getCustomEnvironment:
+      return getCustomEnvironment(request)
+    case ROUTES.pullEnv:
+      return pullEnv(request)
     case ROUTES.batchRemoveProjectEnv:
       return batchRemoveProjectEnv(request)
     case ROUTES.listDeployments:

@@ -1,8 +1,9 @@
 /**
  * `state: absent`: every store with the key, found by the listing a create
- * would look in, deleted with its connections (and its branch variables:
- * from the step's project where it names a branch, or from the projects a
- * store is connected to where it names no project), or shown in a dry run.
+ * would look in, deleted with its connections (and the branch variables the
+ * action wrote for it: from the step's project where it names one, or from
+ * the projects a store is connected to where it names none), or shown in a
+ * dry run.
  */
 import {
   removeBranchVariables,
@@ -36,21 +37,21 @@ export async function applyAbsent(
 ): Promise<Outcome> {
   const info = (line: string) => effects.info(line)
   // The variables the action wrote for these stores go first: once the
-  // stores are gone, nothing would remove them. Of every branch, since a
-  // store's variables are marked with its id, whatever the branch: from the
-  // step's project where it names a branch, or where it names no project
-  // (nor so a branch: a close step apart from the open one), from each
-  // project a store is connected to.
+  // stores are gone, nothing would find them. They are found by the store
+  // their mark names, on whatever branch, so a close step without
+  // `git-branch` removes them as well as one with it: from the step's
+  // project, or where it names none, from each project a store is
+  // connected to.
   const { project } = inputs
   if (plan.stores.length > 0 && project === undefined) {
     await removeFromConnectedProjects(api, plan.stores, info)
-  } else if (plan.stores.length > 0 && inputs.gitBranch !== undefined) {
+  } else if (plan.stores.length > 0 && project !== undefined) {
     await removeBranchVariables(
       api,
-      project ?? '',
+      project,
       plan.stores.map(({ id }) => id),
       info,
-      projectVariables && explainedListing(projectVariables, project ?? '')
+      projectVariables && explainedListing(projectVariables, project)
     )
   }
   const removed = await removeStores(api, plan.stores, inputs.name, info)
@@ -58,13 +59,12 @@ export async function applyAbsent(
 }
 
 export function showAbsent({ inputs }: Step, plan: AbsentPlan): Outcome {
-  const { project, gitBranch } = inputs
+  const { project } = inputs
   const connected = plan.stores.some(
     ({ projectsMetadata }) =>
       !Array.isArray(projectsMetadata) || projectsMetadata.length > 0
   )
-  const variablesGo =
-    project === undefined ? connected : gitBranch !== undefined
+  const variablesGo = project !== undefined || connected
   return {
     kind: 'would-delete',
     found: plan.stores,

@@ -123,11 +123,14 @@ export function checkBranchUnclaimed(
   variables: ProjectEnvVar[],
   { project, branch, externalId }: Omit<BranchTarget, 'storeId'>
 ): void {
+  // No store has the key: a mark of exactly this key is a leftover, which
+  // goes before the create (`leftoversOfKey`); any other mark, one cut short
+  // included, is another store's.
   const claimed = variables.flatMap((variable) => {
     const marked = markedStore(variable)
     return marked &&
       isOnBranch(variable, branch) &&
-      !isSameKey(marked, externalId)
+      marked.externalId !== externalId
       ? [{ variable, marked }]
       : []
   })
@@ -155,6 +158,25 @@ function isPushOfPullRequestBranch(
   ours: string
 ): boolean {
   return theirs !== undefined && /#\d+$/.test(theirs) && !/#\d+$/.test(ours)
+}
+
+/**
+ * Where no store has the key and one is about to be created: the branch's
+ * variables the action wrote for an earlier store of exactly this key, which
+ * a close left behind (a reopened pull request). They are this key's own and
+ * their store is gone, so they go before the create; the new store's, of
+ * the same names, would otherwise clash with them once it was made.
+ */
+export function leftoversOfKey(
+  variables: ProjectEnvVar[],
+  { branch, externalId }: Pick<BranchTarget, 'branch' | 'externalId'>
+): ProjectEnvVar[] {
+  return variables.filter(
+    (variable) =>
+      variable.id !== undefined &&
+      isOnBranch(variable, branch) &&
+      markedStore(variable)?.externalId === externalId
+  )
 }
 
 /**

@@ -163,12 +163,15 @@ export function describeFailure(
   return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
 }
 
-function adviceFor(
-  { status, body, method }: VercelApiError,
-  team: TeamScope | undefined
-): string {
+function adviceFor(error: VercelApiError, team: TeamScope | undefined): string {
+  const { status, body, method } = error
   if (status === 401 || body?.invalidToken || body?.missingToken) {
     return `Vercel did not accept the token: check "${Inputs.token}" (or VERCEL_TOKEN); it may be expired, revoked, or not a Vercel access token.`
+  }
+  const aboutTheProject = projectAdviceFor(error)
+  if (aboutTheProject !== undefined) return aboutTheProject
+  if (isQuotaRefusal(error)) {
+    return `The provider refused another store: its plan's limit on stores (or projects) is reached, counting every open pull request's. Delete the stores of closed pull requests (a nightly "${Inputs.state}: prune"), set "${Inputs.maxStores}" under the limit, or raise the plan.`
   }
   switch (status) {
     case 400:
@@ -204,6 +207,38 @@ function adviceFor(
 }
 
 /**
+ * The advice for a route about the project (its variables) or its
+ * deployments, where the installation and product are beside the point;
+ * undefined for another route, or a status whose advice is the same for all.
+ */
+function projectAdviceFor({
+  status,
+  path
+}: VercelApiError): string | undefined {
+  const deployments = /^\/v\d+\/deployments(\/|$)/.test(path)
+  if (!deployments && !/^\/v\d+\/projects(\/|$)/.test(path)) return undefined
+  const dropRedeploy = `or drop "${Inputs.redeploy}"`
+  switch (status) {
+    case 402:
+      return deployments
+        ? `The team's plan did not allow the redeploy: check the team's billing in the Vercel dashboard, ${dropRedeploy}.`
+        : "See Vercel's message above."
+    case 403:
+      return `The token may not do this: it needs access to "${Inputs.team}" and to the ${deployments ? 'deployments' : 'environment variables'} of "${Inputs.project}".`
+    case 404:
+      return deployments
+        ? `Vercel found no such deployment or project: check "${Inputs.project}" and "${Inputs.team}"; if the preview was deleted meanwhile, run the job again, ${dropRedeploy}.`
+        : `Check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`
+    case 409:
+      return deployments
+        ? `See Vercel's message above; run the job again, ${dropRedeploy}.`
+        : "See Vercel's message above."
+    default:
+      return undefined
+  }
+}
+
+/**
  * A 2xx answer that has a field of the wrong type. A `VercelResponseError`,
  * so that it is handled as any unreadable answer is (a create's is taken as
  * made); its message is its own, naming the answer and the field.
@@ -214,6 +249,29 @@ export class UnreadableAnswerError extends VercelResponseError {
     this.name = 'UnreadableAnswerError'
     this.message = `Vercel's answer to ${answer} ${problem}`
   }
+}
+
+// How providers word a plan's limit on resources, as Vercel passes their
+// refusal on: no code is documented, so the create's message is read.
+const QUOTA = /\b(limit|quota|maximum number)\b/i
+
+/** A create refused because the provider's plan allows no more stores. */
+function isQuotaRefusal({
+  status,
+  body,
+  method,
+  path
+}: VercelApiError): boolean {
+  return (
+    method === 'POST' &&
+    path.includes('/storage/stores') &&
+    status >= 400 &&
+    status < 500 &&
+    status !== 429 &&
+    QUOTA.test(
+      `${body?.code ?? ''} ${body?.message ?? ''}`.replaceAll('_', ' ')
+    )
+  )
 }
 
 function teamValue(team: TeamScope): string {

@@ -177,7 +177,7 @@ async function prepare(
  */
 function listsVariablesEarly(inputs: ActionInputs): boolean {
   if (inputs.dryRun || inputs.project === undefined) return false
-  if (inputs.state === 'absent') return inputs.gitBranch !== undefined
+  if (inputs.state === 'absent') return true
   return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined
 }
 

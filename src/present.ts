@@ -8,6 +8,7 @@ import {
   checkBranchFree,
   checkBranchUnclaimed,
   checkPrefixFree,
+  leftoversOfKey,
   type BranchTarget
 } from './branch-env.ts'
 import { Inputs } from './constants.ts'
@@ -66,6 +67,8 @@ type PresentPlan =
       action: 'create'
       body: KeyedCreateStoreBody
       connection?: ConnectionPlan
+      /** The branch's variables of this key's earlier store: removed first. */
+      leftovers: ProjectEnvVar[]
     }
 
 /**
@@ -105,7 +108,7 @@ export async function planPresent(step: Step): Promise<PresentPlan> {
   // once no store was found, and before anything is written, so a wrong name
   // costs no store.
   const variables = listingBeforeCreate(step)
-  const [prepared, connection] = await Promise.all([
+  const [prepared, connection, leftovers] = await Promise.all([
     withPlan(step, body),
     planProject(step, undefined).then(async (connection) => {
       await checkNotProductionBranch(step, connection)
@@ -114,7 +117,12 @@ export async function planPresent(step: Step): Promise<PresentPlan> {
     variables &&
       checkVariablesBeforeCreate(step, variables, storeNamesOf(listed, target))
   ])
-  return { action: 'create', body: prepared, connection }
+  return {
+    action: 'create',
+    body: prepared,
+    connection,
+    leftovers: leftovers ?? []
+  }
 }
 
 /**
@@ -140,15 +148,23 @@ function listingBeforeCreate({
  * already has variables with the prefix its connection would use, which
  * Vercel would refuse only once the store was made; or when the Git branch
  * already carries the store of another key (another pull request from the
- * same branch).
+ * same branch). The branch's variables of an earlier store of this key,
+ * which the create is to remove first: a reopened pull request's.
  */
 async function checkVariablesBeforeCreate(
   { inputs, effects }: Step,
   listing: Promise<ProjectEnvVar[]>,
   isStoreName: (name: string) => boolean
-): Promise<void> {
+): Promise<ProjectEnvVar[]> {
   const variables = await listing
   const project = inputs.project ?? ''
+  const leftovers =
+    inputs.gitBranch === undefined
+      ? []
+      : leftoversOfKey(variables, {
+          branch: inputs.gitBranch,
+          externalId: inputs.externalId
+        })
   if (inputs.gitBranch !== undefined) {
     checkBranchUnclaimed(variables, {
       project,
@@ -159,13 +175,33 @@ async function checkVariablesBeforeCreate(
       effects.warn(line)
     )
   }
-  if (inputs.envPrefix === undefined) return
+  if (inputs.envPrefix === undefined) return leftovers
   checkPrefixFree(variables, {
     project,
     prefix: inputs.envPrefix,
     environments: inputs.environments,
     storeIds: []
   })
+  return leftovers
+}
+
+/**
+ * Removes, before the create, the branch's variables the action wrote for
+ * an earlier store of this key (`leftoversOfKey`); the ids removed.
+ */
+async function removeLeftovers(
+  { inputs, api, effects }: Step,
+  plan: Extract<PresentPlan, { action: 'create' }>
+): Promise<string[]> {
+  const { leftovers } = plan
+  if (leftovers.length === 0) return []
+  const project = plan.connection?.projectId ?? inputs.project ?? ''
+  const ids = leftovers.map(({ id }) => id ?? '')
+  await api.removeEnv(project, ids)
+  effects.info(
+    `Removed ${leftovers.map(({ key }) => key ?? 'a variable').join(', ')} from branch ${inputs.gitBranch} of project ${inputs.project}: this action wrote them for an earlier store of key ${inputs.externalId}, which no store has now.`
+  )
+  return ids
 }
 
 /**
@@ -221,7 +257,14 @@ export async function applyPresent(
   const { inputs, target, deadline, api, effects } = step
   const reportInputs = reportInputsOf(inputs, target)
   let result: EnsureStoreResult
+  let { projectVariables } = step
   if (plan.action === 'create') {
+    const removed = await removeLeftovers(step, plan)
+    if (removed.length > 0) {
+      projectVariables = projectVariables?.then((variables) =>
+        variables.filter(({ id }) => id === undefined || !removed.includes(id))
+      )
+    }
     result = await effects.group(`Create store "${inputs.name}"`, () =>
       createStore(api, plan.body, {
         remainingMs: () => deadline.remainingMs(),
@@ -266,9 +309,9 @@ export async function applyPresent(
     secretNamesOf(result.store),
     result.store.id
   )
-  if (branchTarget && leaving.branch && step.projectVariables) {
+  if (branchTarget && leaving.branch && projectVariables) {
     checkBranchFree(
-      await explainedListing(step.projectVariables, branchTarget.project),
+      await explainedListing(projectVariables, branchTarget.project),
       leaving.branch.selected,
       branchTarget
     )
@@ -294,7 +337,13 @@ export async function applyPresent(
     connection && readsValues(inputs)
       ? await effects.group(
           `Read the variables' values from project ${inputs.project}`,
-          () => applyPreview(step, result.store, connection, branchTarget)
+          () =>
+            applyPreview(
+              { ...step, projectVariables },
+              result.store,
+              connection,
+              branchTarget
+            )
         )
       : undefined
   return {

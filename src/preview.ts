@@ -120,10 +120,14 @@ export async function applyPreview(
         await deployments,
         {
           changedAt: branch.changedAt,
-          projectName: connection.projectName ?? project,
+          projectId: connection.projectId,
+          // A project given by id is named by Vercel's answer for it.
+          projectName:
+            connection.projectName ??
+            (project === connection.projectId ? undefined : project),
           branch: branchTarget.branch
         },
-        info
+        { log: info, warn: (line) => effects.warn(line) }
       )
     : undefined
   return { env, exported, branch, redeployed }

@@ -170,9 +170,17 @@ export function readDeploymentList(
       const read = reader(object(item, where), where)
       const id = read('uid', deploymentId)
       if (id === undefined) fail(at(where, 'uid'), undefined, 'a string')
+      const readMeta = reader(read('meta', object) ?? {}, at(where, 'meta'))
       return defined({
         id,
         name: read('name', string),
+        projectId: read('projectId', string),
+        target: read('target', nullable(string)),
+        // The branch as each Git provider's integration records it.
+        gitBranch:
+          readMeta('githubCommitRef', string) ??
+          readMeta('gitlabCommitRef', string) ??
+          readMeta('bitbucketCommitRef', string),
         url: read('url', webAddress),
         // `created` is the older name of the same time.
         createdAt: read('createdAt', number) ?? read('created', number)

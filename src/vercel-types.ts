@@ -235,8 +235,14 @@ export interface EnvWriteAnswer {
 /** A deployment, as `GET /v6/deployments` lists it. */
 export interface ListedDeployment {
   id: string
-  /** The project's name: what a redeploy is sent with. */
+  /** The deployment's name, as the listing gives it. */
   name?: string
+  /** The project it is a deployment of, as the listing says. */
+  projectId?: string
+  /** `production` or `staging`; null or absent for a preview. */
+  target?: string | null
+  /** The Git branch it was built from (`meta.githubCommitRef` and the like). */
+  gitBranch?: string
   /** The host, without a scheme. */
   url?: string
   createdAt?: number

@@ -11,6 +11,7 @@ import {
 } from '../faults.ts'
 import type { Fault, FaultPlan } from '../faults.ts'
 import { readText } from '../http.ts'
+import { signedInUserFields } from './rest-fields.ts'
 import {
   ACTIONS_BOT,
   APP_BOT,
@@ -155,7 +156,13 @@ function dispatch(state: GitHubServerState, request: Request): Reply {
     // An installation token (Actions' `GITHUB_TOKEN`, another App's) has no
     // user to show.
     return auth === 'user'
-      ? { status: 200, body: userJson(user) }
+      ? {
+          status: 200,
+          body: {
+            ...userJson(user, state.url()),
+            ...signedInUserFields(user)
+          }
+        }
       : githubError(403, 'Resource not accessible by integration')
   }
   if (route.key === GITHUB_ROUTES.graphql) return graphql(request.body, user)

@@ -1,6 +1,13 @@
 // What the GitHub emulator holds: repositories, their pull requests and the
 // comments on them, and the JSON GitHub's REST API gives for each.
 
+import {
+  pullFields,
+  repoFields,
+  singlePullFields,
+  userFields
+} from './rest-fields.ts'
+
 export interface GitHubUser {
   login: string
   id: number
@@ -135,8 +142,12 @@ export function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
-export function userJson(user: GitHubUser): Record<string, unknown> {
+export function userJson(
+  user: GitHubUser,
+  apiUrl = 'https://api.github.com'
+): Record<string, unknown> {
   return {
+    ...userFields(apiUrl, user),
     login: user.login,
     id: user.id,
     node_id: nodeId(user.type === 'Bot' ? 'BOT' : 'U', user.id),
@@ -161,7 +172,7 @@ export function commentJson(
     html_url: `https://github.com/${fullName}/${kind}/${comment.issueNumber}#issuecomment-${comment.id}`,
     issue_url: `${apiUrl}/repos/${fullName}/issues/${comment.issueNumber}`,
     body: comment.body,
-    user: userJson(comment.user),
+    user: userJson(comment.user, apiUrl),
     created_at: comment.createdAt,
     updated_at: comment.updatedAt,
     author_association: comment.user.type === 'Bot' ? 'NONE' : 'CONTRIBUTOR'
@@ -175,13 +186,22 @@ export function pullJson(
   single: boolean
 ): Record<string, unknown> {
   const fullName = `${repo.owner}/${repo.name}`
+  const owner = { login: repo.owner }
   const repoJson = {
+    ...repoFields(apiUrl, repo, {
+      ...userJson({ login: repo.owner, id: repo.id, type: 'User' }, apiUrl),
+      ...owner
+    }),
     id: repo.id,
     name: repo.name,
     full_name: fullName,
-    owner: { login: repo.owner }
+    owner: {
+      ...userJson({ login: repo.owner, id: repo.id, type: 'User' }, apiUrl),
+      ...owner
+    }
   }
   const json: Record<string, unknown> = {
+    ...pullFields(apiUrl, repo, pull),
     id: pull.id,
     node_id: nodeId('PR', pull.id),
     number: pull.number,
@@ -190,7 +210,7 @@ export function pullJson(
     state: pull.state,
     locked: false,
     title: pull.title,
-    user: userJson(pull.user),
+    user: userJson(pull.user, apiUrl),
     body: null,
     created_at: pull.createdAt,
     updated_at: pull.updatedAt,
@@ -201,17 +221,22 @@ export function pullJson(
       label: `${repo.owner}:${pull.head}`,
       ref: pull.head,
       sha: pull.headSha,
-      repo: repoJson
+      repo: repoJson,
+      user: repoJson.owner
     },
     base: {
       label: `${repo.owner}:${pull.base}`,
       ref: pull.base,
       sha: '0'.repeat(40),
-      repo: repoJson
+      repo: repoJson,
+      user: repoJson.owner
     }
   }
   // Only the single pull request says whether it was merged.
-  if (single) json.merged = pull.mergedAt !== null
+  if (single) {
+    Object.assign(json, singlePullFields(pull))
+    json.merged = pull.mergedAt !== null
+  }
   return json
 }
 
