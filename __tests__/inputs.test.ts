@@ -42,6 +42,8 @@ describe('parseInputs', () => {
       gitBranch: undefined,
       exportEnv: false,
       redeploy: false,
+      fallback: 'warn',
+      maxStores: undefined,
       comment: false,
       githubToken: undefined,
       githubApiUrl: 'https://api.github.com'

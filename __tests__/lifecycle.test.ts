@@ -185,8 +185,17 @@ describe('end states and the timeout', () => {
         message: 'The compute hours of the free plan are used up.'
       })
       const result = await run({ inputs: inputs() })
+      // A plan's limit says what frees room under it instead.
+      const next =
+        {
+          'limits-exceeded-suspended':
+            'The store went past its plan\'s usage limits: raise the plan, or delete the stores of closed pull requests (a nightly "state: prune") to free usage.',
+          'limits-exceeded-suspended-store-count':
+            'The team has more stores of this product than its plan allows: delete the stores of closed pull requests (a nightly "state: prune"), set "max-stores" under the plan\'s limit, or raise the plan.'
+        }[status] ??
+        'Resolve it in the Vercel dashboard, or delete the store and run the job again.'
       expect(errorLine(result)).toBe(
-        `::error::Store "web-pr-42-86f279ce" (${store.id}) is ${status}, which it will not leave by itself. Vercel says: Neon project suspended: The compute hours of the free plan are used up. Resolve it in the Vercel dashboard, or delete the store and run the job again.`
+        `::error::Store "web-pr-42-86f279ce" (${store.id}) is ${status}, which it will not leave by itself. Vercel says: Neon project suspended: The compute hours of the free plan are used up. ${next}`
       )
       expect(emulator.counts()).toEqual({
         [ROUTES.listStores]: 1,

@@ -45915,7 +45915,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _node_version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8842);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6568);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3020);
 // The version check comes first: ESM evaluates imports in order, and the
 // rest of the bundle cannot load on an older Node.js.
 
@@ -45927,7 +45927,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6568:
+/***/ 3020:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48116,7 +48116,9 @@ const Inputs = {
     gitBranch: 'git-branch',
     exportEnv: 'export-env',
     variables: 'variables',
-    redeploy: 'redeploy'
+    redeploy: 'redeploy',
+    fallback: 'fallback',
+    maxStores: 'max-stores'
 };
 const Outputs = {
     storeId: 'store-id',
@@ -48276,6 +48278,9 @@ function adviceFor(error, team) {
     const aboutTheProject = projectAdviceFor(error);
     if (aboutTheProject !== undefined)
         return aboutTheProject;
+    if (isQuotaRefusal(error)) {
+        return `The provider refused another store: its plan's limit on stores (or projects) is reached, counting every open pull request's. Delete the stores of closed pull requests (a nightly "${Inputs.state}: prune"), set "${Inputs.maxStores}" under the limit, or raise the plan.`;
+    }
     switch (status) {
         case 400:
             return 'Vercel rejected the request: fix the input its message names.';
@@ -48348,6 +48353,18 @@ class UnreadableAnswerError extends VercelResponseError {
         this.name = 'UnreadableAnswerError';
         this.message = `Vercel's answer to ${answer} ${problem}`;
     }
+}
+// How providers word a plan's limit on resources, as Vercel passes their
+// refusal on: no code is documented, so the create's message is read.
+const QUOTA = /\b(limit|quota|maximum number)\b/i;
+/** A create refused because the provider's plan allows no more stores. */
+function isQuotaRefusal({ status, body, method, path }) {
+    return (method === 'POST' &&
+        path.includes('/storage/stores') &&
+        status >= 400 &&
+        status < 500 &&
+        status !== 429 &&
+        QUOTA.test(`${body?.code ?? ''} ${body?.message ?? ''}`.replaceAll('_', ' ')));
 }
 function teamValue(team) {
     return 'slug' in team ? team.slug : team.teamId;
@@ -50756,6 +50773,13 @@ function oldestOf(stores, created) {
 }
 /** Every store with this key, oldest first. */
 async function findStores(api, key) {
+    return (await findStoresInListing(api, key)).matches;
+}
+/**
+ * The stores with this key, oldest first, and the installation's whole
+ * listing they were found in, which other checks read at no cost.
+ */
+async function findStoresInListing(api, key) {
     const listed = await api.listStores(key.integrationConfigurationId);
     const matches = [];
     for (const store of listed.filter(hasId)) {
@@ -50768,7 +50792,7 @@ async function findStores(api, key) {
                 matches.push(confirmed);
         }
     }
-    return matches.sort(byAge);
+    return { matches: matches.sort(byAge), listed };
 }
 /**
  * The store with its secrets' names and its connections' prefixes and
@@ -50912,6 +50936,14 @@ async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,pro
         await sleep(ms);
     }
 }
+/**
+ * The statuses a plan's limit puts a store in: the line names the limit and
+ * what frees room under it.
+ */
+const LIMIT_STATUSES = {
+    'limits-exceeded-suspended-store-count': `The team has more stores of this product than its plan allows: delete the stores of closed pull requests (a nightly "${Inputs.state}: prune"), set "${Inputs.maxStores}" under the plan's limit, or raise the plan.`,
+    'limits-exceeded-suspended': `The store went past its plan's usage limits: raise the plan, or delete the stores of closed pull requests (a nightly "${Inputs.state}: prune") to free usage.`
+};
 function endStateMessage(store, status) {
     const { title, message, href } = store.notification ?? {};
     const said = [title, message]
@@ -50923,7 +50955,9 @@ function endStateMessage(store, status) {
         .join(': ');
     const reason = said ? `Vercel says: ${said}.` : 'Vercel gives no reason.';
     const where = href ? ` See ${href}.` : '';
-    return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} Resolve it in the Vercel dashboard, or delete the store and run the job again.`;
+    const next = LIMIT_STATUSES[status] ??
+        'Resolve it in the Vercel dashboard, or delete the store and run the job again.';
+    return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} ${next}`;
 }
 function describe(store) {
     return store.name ? `"${store.name}" (${store.id})` : store.id;
@@ -51768,6 +51802,131 @@ function dollars(amount) {
     return amount === undefined ? 'any' : `$${amount.replace(/^\$/, '')}`;
 }
 
+;// CONCATENATED MODULE: ./src/isolation.ts
+/**
+ * The checks that keep each pull request's preview on its own store, and
+ * the number of stores bounded (issue 19), made from what the step has read
+ * anyway, before anything is written:
+ * - a project-wide preview variable of a store's name, which the first,
+ *   racing build of every pull request reads instead of its own store;
+ * - a store whose team settings (`targets`, e.g. Production only) keep its
+ *   credentials from the environments the step would hand them to;
+ * - `max-stores`: this repository's stores of the product, in the listing.
+ */
+
+
+
+/**
+ * The project's variables that every preview reads, whatever its branch
+ * (target preview, no `gitBranch`), named as one of the store's: a build that
+ * starts before the branch has its own reads these instead.
+ */
+function fallbackVariables(variables, isStoreName) {
+    const names = variables.flatMap(({ key, target, gitBranch }) => {
+        const targets = Array.isArray(target) ? target : [target];
+        return key !== undefined &&
+            !gitBranch &&
+            targets.includes('preview') &&
+            isStoreName(key)
+            ? [key]
+            : [];
+    });
+    return [...new Set(names)].sort();
+}
+/**
+ * Says, once, that the first build of every pull request would use the
+ * project-wide variables instead of the store: a warning, or with
+ * `fallback: fail` a failure before any store is made.
+ */
+function reportFallback(names, { project, fallback }, warn) {
+    if (names.length === 0)
+        return;
+    const line = `Project ${project} has ${names.length === 1 ? 'a variable' : 'variables'} ${names.join(', ')} for all previews: a preview the Git integration builds before this step has written the branch's own reads ${names.length === 1 ? 'it' : 'them'} instead of the pull request's store (and runs its migrations there). Scope ${names.length === 1 ? 'it' : 'them'} to Production and Development in the project's settings, or set "${Inputs.fallback}" to fail to stop here.`;
+    if (fallback === 'fail') {
+        throw new ActionError(`${line.replace(/, or set .*$/, '')}; no store was created.`);
+    }
+    warn(line);
+}
+/**
+ * The environments the step hands the store's credentials to: those it
+ * connects, and with `git-branch` the branch's previews.
+ */
+function environmentsNeeded(inputs) {
+    const needed = new Set(inputs.environments);
+    if (inputs.gitBranch !== undefined)
+        needed.add('preview');
+    return [...needed];
+}
+/**
+ * Fails where the team has kept the store's credentials from an environment
+ * the step needs (a resource set to Production only): Vercel's own setting,
+ * which the step must not get around by copying the values elsewhere.
+ */
+function checkTargets(store, needed, { created }) {
+    const { targets } = store;
+    if (!targets)
+        return;
+    const refused = needed.filter((environment) => !targets.includes(environment));
+    if (refused.length === 0)
+        return;
+    const allowed = targets.length > 0 ? targets.join(', ') : 'no environment';
+    throw new ActionError(`Store ${store.id} may reach only ${allowed}, as the team set it (${targets.length === 1 && targets[0] === 'production' ? 'Production-only access' : 'its environments'}), and this step needs ${refused.join(', ')}${created ? '; the store was created but not connected, and the close (or a prune) deletes it' : '; nothing was connected or written'}. Allow ${refused.join(' and ')} for the resource in the integration's settings in the Vercel dashboard, or choose "${Inputs.environments}" within ${allowed} and drop "${Inputs.gitBranch}".`);
+}
+/**
+ * `max-stores`: fails before a create where the listing already holds that
+ * many stores of this product for this repository, naming the pull requests
+ * that hold them. Stores are this repository's by their default names, or by
+ * a listed key of its own.
+ */
+function checkStoreCount(listed, { maxStores, repository, product }) {
+    if (maxStores === undefined || repository === undefined)
+        return;
+    const ours = repositoryStores(listed, repository, product);
+    if (ours.length < maxStores)
+        return;
+    const held = ours
+        .map(({ id, pullRequest }) => pullRequest === undefined ? id : `#${pullRequest}`)
+        .sort(byPullRequest);
+    throw new ActionError(`${repository.owner}/${repository.repo} already has ${ours.length} stores of this product (${held.join(', ')}), and "${Inputs.maxStores}" is ${maxStores}; no store was created. Close or merge one of those pull requests (a prune deletes the stores of closed ones), or raise "${Inputs.maxStores}".`);
+}
+function repositoryStores(listed, repository, product) {
+    const slug = `${repository.owner}/${repository.repo}`.toLowerCase();
+    const seen = new Set();
+    return listed.flatMap((store) => {
+        if (!store.id || seen.has(store.id) || !isOfProduct(store, product)) {
+            return [];
+        }
+        const pullRequest = store.name === undefined
+            ? undefined
+            : pullRequestOfStoreName(store.name, repository);
+        const key = store.externalId?.toLowerCase();
+        const keyIsOurs = key !== undefined &&
+            (key.startsWith(`${slug}#`) || key.startsWith(`${slug}@`));
+        if (pullRequest === undefined && !keyIsOurs)
+            return [];
+        seen.add(store.id);
+        const fromKey = keyIsOurs ? /#(\d+)$/.exec(key ?? '')?.[1] : undefined;
+        return [
+            {
+                id: store.id,
+                pullRequest: pullRequest ?? (fromKey ? Number(fromKey) : undefined)
+            }
+        ];
+    });
+}
+/** A listed store that names no product is counted: it may be this one. */
+function isOfProduct(store, product) {
+    const listed = store.product;
+    if (!listed || (!listed.id && !listed.slug))
+        return true;
+    return ((listed.id !== undefined && listed.id === product.id) ||
+        (listed.slug !== undefined && listed.slug === product.slug));
+}
+function byPullRequest(a, b) {
+    const number = (text) => text.startsWith('#') ? Number(text.slice(1)) : Number.POSITIVE_INFINITY;
+    return number(a) - number(b) || a.localeCompare(b);
+}
+
 ;// CONCATENATED MODULE: ./src/redeploy.ts
 /** The branch's newest preview deployment, if it has one. */
 async function newestPreview(api, projectId, branch) {
@@ -52010,6 +52169,8 @@ function withoutPrefix(env, prefix) {
 
 
 
+
+
 /**
  * The reads that decide what `state: present` does: the store with the key,
  * or else the create body with its billing plan; and where the step names a
@@ -52018,7 +52179,7 @@ function withoutPrefix(env, prefix) {
 async function planPresent(step) {
     const { inputs, target, api, effects } = step;
     const body = createBody(inputs, target);
-    const existing = await findStores(api, keyOf(body));
+    const { matches: existing, listed } = await findStoresInListing(api, keyOf(body));
     if (existing.length > 0) {
         const found = oldestOf(existing, false);
         // Outputs only, no write: if a read below fails, a later step can still
@@ -52028,12 +52189,18 @@ async function planPresent(step) {
         if (waitFirst)
             return { action: 'reuse', found, waitFirst };
         found.store = await withDetails(api, found.store);
+        checkTargets(found.store, environmentsNeeded(inputs), { created: false });
         const [connection] = await Promise.all([
             planProject(step, found.store),
             checkBranchBeforeReuse(step, found.store)
         ]);
         return { action: 'reuse', found, waitFirst, connection };
     }
+    checkStoreCount(listed, {
+        maxStores: inputs.maxStores,
+        repository: step.repository,
+        product: { id: target.product.id, slug: target.product.slug }
+    });
     // Only a create needs the plan, and the project's id: both are looked up
     // once no store was found, and before anything is written, so a wrong name
     // costs no store.
@@ -52044,7 +52211,8 @@ async function planPresent(step) {
             await checkNotProductionBranch(step, connection);
             return connection;
         }),
-        variables && checkVariablesBeforeCreate(step, variables)
+        variables &&
+            checkVariablesBeforeCreate(step, variables, branchNamesBeforeCreate(inputs, listed, target))
     ]);
     return {
         action: 'create',
@@ -52075,7 +52243,7 @@ function listingBeforeCreate({ inputs, api, projectVariables }) {
  * same branch). The branch's variables of an earlier store of this key,
  * which the create is to remove first: a reopened pull request's.
  */
-async function checkVariablesBeforeCreate({ inputs }, listing) {
+async function checkVariablesBeforeCreate({ inputs, effects }, listing, isStoreName) {
     const variables = await listing;
     const project = inputs.project ?? '';
     const leftovers = inputs.gitBranch === undefined
@@ -52090,6 +52258,7 @@ async function checkVariablesBeforeCreate({ inputs }, listing) {
             branch: inputs.gitBranch,
             externalId: inputs.externalId
         });
+        reportFallback(fallbackVariables(variables, isStoreName), inputs, (line) => effects.warn(line));
     }
     if (inputs.envPrefix === undefined)
         return leftovers;
@@ -52181,6 +52350,10 @@ async function applyPresent(step, plan) {
         effects.publish(buildReport(result, reportInputs));
     }
     result.store = await withDetails(api, result.store);
+    // A created store's team settings are known only now: before any write.
+    checkTargets(result.store, environmentsNeeded(inputs), {
+        created: plan.action === 'create'
+    });
     const { project } = inputs;
     const branchTarget = project !== undefined && inputs.gitBranch !== undefined
         ? {
@@ -52220,6 +52393,25 @@ async function applyPresent(step, plan) {
         environments: inputs.environments,
         redeploy: inputs.redeploy
     };
+}
+/**
+ * The names the branch will get, for the fallback check before a create:
+ * those `variables` gives, exactly; else, as the store's own names are not
+ * known yet, those of the product's other stores in the listing, or where
+ * it has none, any of the shapes database stores' names have.
+ */
+function branchNamesBeforeCreate(inputs, listed, target) {
+    if (inputs.variables) {
+        const names = new Set(inputs.variables.map(({ name }) => name));
+        return (name) => names.has(name);
+    }
+    const known = new Set(listed
+        .filter(({ product }) => product !== undefined &&
+        ((product.id !== undefined && product.id === target.product.id) ||
+            (product.slug !== undefined &&
+                product.slug === target.product.slug)))
+        .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name)));
+    return known.size > 0 ? (name) => known.has(name) : isStoreShaped;
 }
 function secretNamesOf(store) {
     return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
@@ -52679,6 +52871,28 @@ function parseState(value) {
 // The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
 const TRUE_WORDS = ['true', 'True', 'TRUE'];
 const FALSE_WORDS = ['false', 'False', 'FALSE'];
+/**
+ * `fallback`: what a project-wide preview variable of a store's name means
+ * for the step, since the first build of every pull request reads it.
+ */
+function parseFallback(value) {
+    if (!value || value === 'warn')
+        return 'warn';
+    if (value === 'fail')
+        return 'fail';
+    throw new InputError(Inputs.fallback, `must be warn or fail; got ${quote(value)}.`);
+}
+// More stores than this per repository is no bound a team means to set.
+const MAX_MAX_STORES = 10_000;
+/** `max-stores`: a whole number of stores, from 1; empty for no bound. */
+function parseMaxStores(value) {
+    if (!value)
+        return undefined;
+    const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (count >= 1 && count <= MAX_MAX_STORES)
+        return count;
+    throw new InputError(Inputs.maxStores, `must be a whole number of stores from 1 to ${MAX_MAX_STORES}, or empty for no bound; got ${quote(value)}.`);
+}
 function parseBoolean(input, value, empty) {
     if (!value)
         return empty;
@@ -52939,7 +53153,9 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         gitBranch: parseGitBranch(read(Inputs.gitBranch)),
         ...parseExportEnv(read(Inputs.exportEnv)),
         variables: parseVariables(read(Inputs.variables)),
-        redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
+        redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false),
+        fallback: parseFallback(read(Inputs.fallback)),
+        maxStores: parseMaxStores(read(Inputs.maxStores))
     };
     if (inputs.envPrefix === undefined) {
         inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId);
@@ -53225,7 +53441,8 @@ function vercel_answers_readStore(value, place) {
         })),
         secrets: read('secrets', (secrets, where) => list(secrets, where, (secret, at) => defined({ name: reader(object(secret, at), at)('name', string) }))),
         projectsMetadata: read('projectsMetadata', nullable((connections, where) => list(connections, where, readConnection))),
-        notification: read('notification', nullable(readNotification))
+        notification: read('notification', nullable(readNotification)),
+        targets: read('targets', nullable(strings))
     });
 }
 function readConnection(value, place) {

@@ -97,6 +97,17 @@ export function connect(request: ConnectionRequest): Reply {
   ) {
     return errorReply(400, 'bad_request', 'envVarPrefix is invalid')
   }
+  const refused = store.targets
+    ? envVarEnvironments.filter((name) => !store.targets?.includes(name))
+    : []
+  if (refused.length > 0) {
+    // Production-only access: the credentials may not reach the others.
+    return errorReply(
+      400,
+      'bad_request',
+      `This resource's credentials are limited to ${store.targets?.join(', ')}; they cannot be connected to ${refused.join(', ')}`
+    )
+  }
   const project = projects.find(ownerId, projectId)
   if (!project || project.id !== projectId) {
     return errorReply(404, 'not_found', 'Project not found')

@@ -116,6 +116,8 @@ export interface SeedStoreInput {
   createdAt?: number
   status?: string
   notification?: StoreNotification
+  /** The team's limit on where its credentials go: `["production"]`… */
+  targets?: string[]
 }
 
 export interface Emulator {
@@ -369,7 +371,8 @@ function seedStore(stores: StoreRegistry, input: SeedStoreInput): StoreRecord {
     externalId: input.externalId,
     createdAt: input.createdAt,
     status: input.status,
-    notification: input.notification
+    notification: input.notification,
+    targets: input.targets
   })
   return structuredClone(record)
 }

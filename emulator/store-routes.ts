@@ -19,6 +19,16 @@ export interface StoreRouteSettings extends LifecycleSettings {
   createResponseOmitsId: boolean
   minimalListing: boolean
   pageSize?: number
+  /**
+   * The team's setting for new resources' credentials, e.g. `["production"]`
+   * for Production-only access; absent: every environment.
+   */
+  resourceTargets?: string[]
+  /**
+   * The provider's plan allows this many stores of a product per team: a
+   * create past it answers as a provider's quota does.
+   */
+  storeLimit?: number
 }
 
 export type ParsedBody =
@@ -186,8 +196,21 @@ export function createStore(request: StoreRequest): Reply {
   const metadata = checkMetadata(product, body.metadata)
   if (!metadata.valid) return errorReply(400, 'bad_request', metadata.message)
 
+  const held = stores
+    .ofOwner(ownerId)
+    .filter((store) => store.product.id === product.id).length
+  if (settings.storeLimit !== undefined && held >= settings.storeLimit) {
+    // The shape of a provider's refusal as Vercel passes it on; the wording
+    // is Neon's free-plan message in spirit, not a recorded one.
+    return errorReply(
+      403,
+      'resource_limit_exceeded',
+      `${installation.integration.name}: you have reached the limit of ${settings.storeLimit} ${product.name} stores on your current plan`
+    )
+  }
   const store = stores.add({
     teamId: ownerId,
+    targets: settings.resourceTargets,
     installation,
     product,
     name: body.name,

@@ -39,6 +39,8 @@ export interface StoreJson extends Required<
   secrets: { name: string; length: number }[]
   billingPlan: BillingPlan
   notification?: StoreNotification
+  /** Where the team limited the resource's credentials (Production only). */
+  targets?: string[]
 }
 
 /** One connected project, in the shape of api-notes §2. */
@@ -70,6 +72,7 @@ export interface NewStore {
   status?: string
   notification?: StoreNotification
   createdAt?: number
+  targets?: string[]
 }
 
 export interface StoreJsonOptions {
@@ -127,6 +130,7 @@ export class StoreRegistry {
     if (input.notification !== undefined) {
       record.notification = input.notification
     }
+    if (input.targets !== undefined) record.targets = [...input.targets]
     this.#records.push(record)
     return record
   }

@@ -26,7 +26,9 @@ export const Inputs = {
   gitBranch: 'git-branch',
   exportEnv: 'export-env',
   variables: 'variables',
-  redeploy: 'redeploy'
+  redeploy: 'redeploy',
+  fallback: 'fallback',
+  maxStores: 'max-stores'
 } as const
 
 export const Outputs = {

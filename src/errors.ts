@@ -170,6 +170,9 @@ function adviceFor(error: VercelApiError, team: TeamScope | undefined): string {
   }
   const aboutTheProject = projectAdviceFor(error)
   if (aboutTheProject !== undefined) return aboutTheProject
+  if (isQuotaRefusal(error)) {
+    return `The provider refused another store: its plan's limit on stores (or projects) is reached, counting every open pull request's. Delete the stores of closed pull requests (a nightly "${Inputs.state}: prune"), set "${Inputs.maxStores}" under the limit, or raise the plan.`
+  }
   switch (status) {
     case 400:
       return 'Vercel rejected the request: fix the input its message names.'
@@ -246,6 +249,29 @@ export class UnreadableAnswerError extends VercelResponseError {
     this.name = 'UnreadableAnswerError'
     this.message = `Vercel's answer to ${answer} ${problem}`
   }
+}
+
+// How providers word a plan's limit on resources, as Vercel passes their
+// refusal on: no code is documented, so the create's message is read.
+const QUOTA = /\b(limit|quota|maximum number)\b/i
+
+/** A create refused because the provider's plan allows no more stores. */
+function isQuotaRefusal({
+  status,
+  body,
+  method,
+  path
+}: VercelApiError): boolean {
+  return (
+    method === 'POST' &&
+    path.includes('/storage/stores') &&
+    status >= 400 &&
+    status < 500 &&
+    status !== 429 &&
+    QUOTA.test(
+      `${body?.code ?? ''} ${body?.message ?? ''}`.replaceAll('_', ' ')
+    )
+  )
 }
 
 function teamValue(team: TeamScope): string {

@@ -303,6 +303,33 @@ export function parseState(value: string): StoreState {
 const TRUE_WORDS = ['true', 'True', 'TRUE']
 const FALSE_WORDS = ['false', 'False', 'FALSE']
 
+/**
+ * `fallback`: what a project-wide preview variable of a store's name means
+ * for the step, since the first build of every pull request reads it.
+ */
+export function parseFallback(value: string): 'warn' | 'fail' {
+  if (!value || value === 'warn') return 'warn'
+  if (value === 'fail') return 'fail'
+  throw new InputError(
+    Inputs.fallback,
+    `must be warn or fail; got ${quote(value)}.`
+  )
+}
+
+// More stores than this per repository is no bound a team means to set.
+const MAX_MAX_STORES = 10_000
+
+/** `max-stores`: a whole number of stores, from 1; empty for no bound. */
+export function parseMaxStores(value: string): number | undefined {
+  if (!value) return undefined
+  const count = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (count >= 1 && count <= MAX_MAX_STORES) return count
+  throw new InputError(
+    Inputs.maxStores,
+    `must be a whole number of stores from 1 to ${MAX_MAX_STORES}, or empty for no bound; got ${quote(value)}.`
+  )
+}
+
 export function parseBoolean(
   input: string,
   value: string,

@@ -28,7 +28,9 @@ import {
   parseState,
   parseTimeout,
   parseToken,
-  parseVariables
+  parseVariables,
+  parseFallback,
+  parseMaxStores
 } from './input-values.ts'
 import type { MetadataSyntax } from './metadata.ts'
 import { deriveDefaults, type GitHubContext } from './naming.ts'
@@ -105,6 +107,13 @@ export interface ActionInputs {
   variables?: AppVariable[]
   /** Redeploy the branch's newest preview where it predates its variables. */
   redeploy: boolean
+  /**
+   * What a project-wide preview variable of one of the store's names does:
+   * a warning, or a failure before any store is made.
+   */
+  fallback: 'warn' | 'fail'
+  /** Create no store while this repository has this many of the product. */
+  maxStores?: number
 }
 
 /**
@@ -189,7 +198,9 @@ export function parseInputs(
     gitBranch: parseGitBranch(read(Inputs.gitBranch)),
     ...parseExportEnv(read(Inputs.exportEnv)),
     variables: parseVariables(read(Inputs.variables)),
-    redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
+    redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false),
+    fallback: parseFallback(read(Inputs.fallback)),
+    maxStores: parseMaxStores(read(Inputs.maxStores))
   }
   if (inputs.envPrefix === undefined) {
     inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId)

@@ -28,8 +28,15 @@ import {
 import { buildReport, type Outcome, type ReportInputs } from './report.ts'
 import { resolvePlan, type ResolvedTarget } from './resolve.ts'
 import {
+  checkStoreCount,
+  checkTargets,
+  environmentsNeeded,
+  fallbackVariables,
+  reportFallback
+} from './isolation.ts'
+import {
   createStore,
-  findStores,
+  findStoresInListing,
   keyOf,
   oldestOf,
   readStore,
@@ -41,7 +48,8 @@ import {
 } from './store.ts'
 import type { Step } from './flows.ts'
 import { applyPreview, namesLeaving, readsValues } from './preview.ts'
-import type { ProjectEnvVar } from './vercel-types.ts'
+import { isStoreShaped } from './variable-names.ts'
+import type { ProjectEnvVar, VercelStore } from './vercel-types.ts'
 
 /** `state: present`: the store to reuse, or the body to create one with. */
 type PresentPlan =
@@ -71,7 +79,10 @@ type PresentPlan =
 export async function planPresent(step: Step): Promise<PresentPlan> {
   const { inputs, target, api, effects } = step
   const body = createBody(inputs, target)
-  const existing = await findStores(api, keyOf(body))
+  const { matches: existing, listed } = await findStoresInListing(
+    api,
+    keyOf(body)
+  )
   if (existing.length > 0) {
     const found = oldestOf(existing, false)
     // Outputs only, no write: if a read below fails, a later step can still
@@ -81,12 +92,18 @@ export async function planPresent(step: Step): Promise<PresentPlan> {
       inputs.wait && !inputs.dryRun && found.store.status !== 'available'
     if (waitFirst) return { action: 'reuse', found, waitFirst }
     found.store = await withDetails(api, found.store)
+    checkTargets(found.store, environmentsNeeded(inputs), { created: false })
     const [connection] = await Promise.all([
       planProject(step, found.store),
       checkBranchBeforeReuse(step, found.store)
     ])
     return { action: 'reuse', found, waitFirst, connection }
   }
+  checkStoreCount(listed, {
+    maxStores: inputs.maxStores,
+    repository: step.repository,
+    product: { id: target.product.id, slug: target.product.slug }
+  })
   // Only a create needs the plan, and the project's id: both are looked up
   // once no store was found, and before anything is written, so a wrong name
   // costs no store.
@@ -97,7 +114,12 @@ export async function planPresent(step: Step): Promise<PresentPlan> {
       await checkNotProductionBranch(step, connection)
       return connection
     }),
-    variables && checkVariablesBeforeCreate(step, variables)
+    variables &&
+      checkVariablesBeforeCreate(
+        step,
+        variables,
+        branchNamesBeforeCreate(inputs, listed, target)
+      )
   ])
   return {
     action: 'create',
@@ -134,8 +156,9 @@ function listingBeforeCreate({
  * which the create is to remove first: a reopened pull request's.
  */
 async function checkVariablesBeforeCreate(
-  { inputs }: Step,
-  listing: Promise<ProjectEnvVar[]>
+  { inputs, effects }: Step,
+  listing: Promise<ProjectEnvVar[]>,
+  isStoreName: (name: string) => boolean
 ): Promise<ProjectEnvVar[]> {
   const variables = await listing
   const project = inputs.project ?? ''
@@ -152,6 +175,9 @@ async function checkVariablesBeforeCreate(
       branch: inputs.gitBranch,
       externalId: inputs.externalId
     })
+    reportFallback(fallbackVariables(variables, isStoreName), inputs, (line) =>
+      effects.warn(line)
+    )
   }
   if (inputs.envPrefix === undefined) return leftovers
   checkPrefixFree(variables, {
@@ -270,6 +296,10 @@ export async function applyPresent(
     effects.publish(buildReport(result, reportInputs))
   }
   result.store = await withDetails(api, result.store)
+  // A created store's team settings are known only now: before any write.
+  checkTargets(result.store, environmentsNeeded(inputs), {
+    created: plan.action === 'create'
+  })
   const { project } = inputs
   const branchTarget: BranchTarget | undefined =
     project !== undefined && inputs.gitBranch !== undefined
@@ -338,6 +368,35 @@ export async function applyPresent(
     environments: inputs.environments,
     redeploy: inputs.redeploy
   }
+}
+
+/**
+ * The names the branch will get, for the fallback check before a create:
+ * those `variables` gives, exactly; else, as the store's own names are not
+ * known yet, those of the product's other stores in the listing, or where
+ * it has none, any of the shapes database stores' names have.
+ */
+function branchNamesBeforeCreate(
+  inputs: ActionInputs,
+  listed: VercelStore[],
+  target: ResolvedTarget
+): (name: string) => boolean {
+  if (inputs.variables) {
+    const names = new Set(inputs.variables.map(({ name }) => name))
+    return (name) => names.has(name)
+  }
+  const known = new Set(
+    listed
+      .filter(
+        ({ product }) =>
+          product !== undefined &&
+          ((product.id !== undefined && product.id === target.product.id) ||
+            (product.slug !== undefined &&
+              product.slug === target.product.slug))
+      )
+      .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name))
+  )
+  return known.size > 0 ? (name) => known.has(name) : isStoreShaped
 }
 
 function secretNamesOf(store: FoundStore): string[] {

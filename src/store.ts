@@ -132,6 +132,17 @@ export async function findStores(
   api: StoreApi,
   key: StoreKey
 ): Promise<FoundStore[]> {
+  return (await findStoresInListing(api, key)).matches
+}
+
+/**
+ * The stores with this key, oldest first, and the installation's whole
+ * listing they were found in, which other checks read at no cost.
+ */
+export async function findStoresInListing(
+  api: StoreApi,
+  key: StoreKey
+): Promise<{ matches: FoundStore[]; listed: VercelStore[] }> {
   const listed = await api.listStores(key.integrationConfigurationId)
   const matches: FoundStore[] = []
   for (const store of listed.filter(hasId)) {
@@ -142,7 +153,7 @@ export async function findStores(
       if (confirmed) matches.push(confirmed)
     }
   }
-  return matches.sort(byAge)
+  return { matches: matches.sort(byAge), listed }
 }
 
 /**
@@ -350,6 +361,15 @@ export async function waitUntilAvailable(
   }
 }
 
+/**
+ * The statuses a plan's limit puts a store in: the line names the limit and
+ * what frees room under it.
+ */
+const LIMIT_STATUSES: Record<string, string> = {
+  'limits-exceeded-suspended-store-count': `The team has more stores of this product than its plan allows: delete the stores of closed pull requests (a nightly "${Inputs.state}: prune"), set "${Inputs.maxStores}" under the plan's limit, or raise the plan.`,
+  'limits-exceeded-suspended': `The store went past its plan's usage limits: raise the plan, or delete the stores of closed pull requests (a nightly "${Inputs.state}: prune") to free usage.`
+}
+
 function endStateMessage(store: FoundStore, status: string): string {
   const { title, message, href } = store.notification ?? {}
   const said = [title, message]
@@ -363,7 +383,10 @@ function endStateMessage(store: FoundStore, status: string): string {
     .join(': ')
   const reason = said ? `Vercel says: ${said}.` : 'Vercel gives no reason.'
   const where = href ? ` See ${href}.` : ''
-  return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} Resolve it in the Vercel dashboard, or delete the store and run the job again.`
+  const next =
+    LIMIT_STATUSES[status] ??
+    'Resolve it in the Vercel dashboard, or delete the store and run the job again.'
+  return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} ${next}`
 }
 
 function describe(store: FoundStore): string {

@@ -123,7 +123,8 @@ function readStore(value: unknown, place: Place): VercelStore {
       'projectsMetadata',
       nullable((connections, where) => list(connections, where, readConnection))
     ),
-    notification: read('notification', nullable(readNotification))
+    notification: read('notification', nullable(readNotification)),
+    targets: read('targets', nullable(strings))
   })
 }
 

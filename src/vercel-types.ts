@@ -30,6 +30,11 @@ export interface VercelStore {
   secrets?: { name?: string }[]
   projectsMetadata?: ProjectConnection[] | null
   notification?: StoreNotification | null
+  /**
+   * The environments the team lets the store's credentials reach; a
+   * Production-only resource has `["production"]`. Absent: all of them.
+   */
+  targets?: string[] | null
 }
 
 /** One project a store is connected to (`projectsMetadata[]`). */
