@@ -134,9 +134,9 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     input: 'environments',
-    value: 'preview,staging',
+    value: 'preview,Staging Env',
     message:
-      'Input "environments" must list environments among production, preview, development'
+      'Input "environments" must list environments among production, preview, development, or custom environments by id (env_…) or slug'
   },
   {
     input: 'environments',

@@ -29,6 +29,7 @@ const SDK_METHODS: Record<keyof typeof PATHS, string | null> = {
   disconnectAll: null,
   deleteStore: null,
   getProject: 'projects.getProject',
+  listCustomEnvironments: 'environment.getProjectsByIdOrNameCustomEnvironments',
   listProjectEnv: 'projects.filterProjectEnvs',
   getProjectEnv: 'projects.getProjectEnv',
   createProjectEnv: 'projects.createProjectEnv',
@@ -247,7 +248,7 @@ describe('@vercel/sdk against the emulator', () => {
           idOrName: 'web',
           teamId
         }),
-      ROUTES.listCustomEnvironments
+      PATHS.listCustomEnvironments
     )
     expect(customs.environments.map(({ slug }) => slug)).toEqual(['staging'])
     const staging = await accepted(

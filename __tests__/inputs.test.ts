@@ -36,6 +36,7 @@ describe('parseInputs', () => {
       wait: true,
       project: undefined,
       environments: ['preview'],
+      environmentsGiven: false,
       envPrefix: 'PR42_',
       envPrefixIsDefault: true,
       readEnv: false,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../emulator/index.ts'
 import { runAction, type RunOptions } from '../harness/run-action.ts'
 import { pullRequestStoreName } from '../src/naming.ts'
+import { STAGING_ENVIRONMENT_ID } from '../emulator/projects.ts'
 import { errorLine, neonIdInputs, warningLines } from './support/run-result.ts'
 
 // Issue 19: what keeps each preview on its own store and bounds the stores,
@@ -165,7 +166,7 @@ describe('the team’s Production-only setting (store targets)', () => {
     emulator.resetRequests()
     const line = errorLine(await runAction(opened(1)))
     expect(line).toContain(
-      `Store ${store.id} may reach only production, as the team set it (Production-only access), and this step needs preview`
+      `Store ${store.id} may reach only production, as the team set it (Production-only access), and this step needs development, preview`
     )
     expect(line).toContain('nothing was connected or written')
     expect(writes()).toEqual([])
@@ -175,7 +176,7 @@ describe('the team’s Production-only setting (store targets)', () => {
     emulator.options.resourceTargets = ['production']
     const line = errorLine(await runAction(opened(1, {}, true)))
     expect(line).toContain(
-      'as the team set it (Production-only access), and this step needs preview'
+      'as the team set it (Production-only access), and this step needs development, preview'
     )
     expect(line).toContain(
       'the store was created but not connected, and the close (or a prune) deletes it'
@@ -208,5 +209,128 @@ describe('the plan’s limits', () => {
     expect(line).toBe(
       `::error::Store "${store.name}" (${store.id}) is limits-exceeded-suspended-store-count, which it will not leave by itself. Vercel gives no reason. The team has more stores of this product than its plan allows: delete the stores of closed pull requests (a nightly "state: prune"), set "max-stores" under the plan's limit, or raise the plan.`
     )
+  })
+})
+
+describe('each preview sees its own store and nothing else', () => {
+  const secretValues = (storeId: string) =>
+    emulator
+      .envVars(WEB)
+      .filter(({ contentHint }) => contentHint?.storeId === storeId)
+      .map(({ value }) => value)
+
+  it('two pull requests with git-branch and redeploy, through dist/index.js: no deployment can read the other’s values, and the closes leave the project as it was', async () => {
+    const before = emulator.envVars(WEB)
+    const pulls = [1, 2].map((number) => ({
+      number,
+      branch: `feature/pr-${number}`
+    }))
+    for (const { number, branch } of pulls) {
+      emulator.seedDeployment({ projectId: WEB, branch })
+      const result = await runAction(opened(number, { redeploy: 'true' }, true))
+      expect(result.exitCode).toBe(0)
+    }
+    const stores = emulator.stores()
+    expect(stores).toHaveLength(2)
+    const valuesOf = (index: number) => new Set(secretValues(stores[index].id))
+    for (const [index, { branch }] of pulls.entries()) {
+      const own = valuesOf(index)
+      const other = valuesOf(1 - index)
+      // What any deployment of this branch can read: production's, every
+      // preview's, and this branch's own preview variables.
+      const readable = emulator
+        .envVars(WEB)
+        .filter(
+          ({ target, gitBranch }) =>
+            target.includes('production') ||
+            (target.includes('preview') &&
+              (gitBranch === undefined || gitBranch === branch))
+        )
+      for (const { value } of readable) expect(other.has(value)).toBe(false)
+      const databaseUrl = readable.find(
+        ({ key, gitBranch }) => key === 'DATABASE_URL' && gitBranch === branch
+      )
+      expect(own.has(databaseUrl?.value ?? '')).toBe(true)
+      // The redeployed build read the branch's own DATABASE_URL.
+      const rebuilt = emulator
+        .deployments()
+        .filter((deployment) => deployment.branch === branch)
+        .at(-1)
+      expect(rebuilt?.source).toBe('redeploy')
+      expect(rebuilt?.env.DATABASE_URL).toBe(databaseUrl?.value)
+      expect(
+        Object.values(rebuilt?.env ?? {}).some((value) => other.has(value))
+      ).toBe(false)
+    }
+    // The connections are for development, which no deployment reads.
+    const connected = emulator
+      .envVars(WEB)
+      .filter(({ contentHint }) => contentHint !== undefined)
+    expect(connected.length).toBeGreaterThan(0)
+    for (const { target } of connected) expect(target).toEqual(['development'])
+    for (const { number } of pulls) {
+      const close = await runAction(opened(number, { state: 'absent' }, true))
+      expect(close.exitCode).toBe(0)
+    }
+    expect(emulator.envVars(WEB)).toEqual(before)
+  })
+
+  it('keeps a store connected for preview by an earlier version, reports it, and connects nothing twice', async () => {
+    const store = emulator.seedStore({
+      installationId: emulator.installations.neon.id,
+      productIdOrSlug: 'neon',
+      name: pullRequestStoreName(REPOSITORY, 1),
+      externalId: 'acme/web#1'
+    })
+    emulator.connectStore(store.id, WEB, ['preview'], 'PR1_')
+    emulator.resetRequests()
+    const result = await runAction(opened(1))
+    expect(result.exitCode).toBe(0)
+    expect(emulator.count('POST /v1/storage/stores/{id}/connections')).toBe(0)
+    const kept = warningLines(result).filter((line) =>
+      line.includes('as this action connected stores before')
+    )
+    expect(kept).toHaveLength(1)
+    expect(kept[0]).toContain(
+      'its PR1_variables reach every deployment of preview'
+    )
+    const branch = emulator
+      .envVars(WEB)
+      .filter(({ gitBranch }) => gitBranch === 'feature/pr-1')
+    expect(branch.map(({ key }) => key)).toContain('DATABASE_URL')
+  })
+
+  it('connects for a custom environment given by slug, resolved with one request, through dist/index.js', async () => {
+    const result = await runAction(
+      opened(1, { environments: 'development, staging' }, true)
+    )
+    expect(result.exitCode).toBe(0)
+    const connects = emulator.requests.filter(
+      ({ route }) => route === 'POST /v1/storage/stores/{id}/connections'
+    )
+    expect(connects.map(({ body }) => body)).toMatchObject([
+      { envVarEnvironments: ['development', STAGING_ENVIRONMENT_ID] }
+    ])
+    expect(
+      emulator.count('GET /v9/projects/{idOrName}/custom-environments')
+    ).toBe(1)
+    emulator.resetRequests()
+    const byId = await runAction(
+      opened(2, { environments: `development,${STAGING_ENVIRONMENT_ID}` })
+    )
+    expect(byId.exitCode).toBe(0)
+    expect(
+      emulator.count('GET /v9/projects/{idOrName}/custom-environments')
+    ).toBe(0)
+  })
+
+  it('names the custom environments a project has for a slug it has not', async () => {
+    const line = errorLine(
+      await runAction(opened(1, { environments: 'development, qa' }))
+    )
+    expect(line).toContain(
+      `Project ${WEB} has no custom environment qa; its custom environments are staging (${STAGING_ENVIRONMENT_ID}); fix "environments".`
+    )
+    expect(writes()).toEqual([])
   })
 })

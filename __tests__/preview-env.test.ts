@@ -370,7 +370,11 @@ describe('git-branch', () => {
 
   it('advises dropping git-branch where the values cannot be read, and writes no variable', async () => {
     emulator.options.sensitiveStoreVariables = true
-    const line = errorLine(await runAction(step(FIRST)))
+    // Development's variables are never sensitive: only a connection for
+    // preview can meet one.
+    const line = errorLine(
+      await runAction(step(FIRST, { environments: 'preview' }))
+    )
     expect(line).toContain('has no readable value')
     expect(line).toContain('drop "git-branch"')
     expect(writes().map(({ route }) => route)).not.toContain(WRITE_ENV)
@@ -517,7 +521,7 @@ describe('git-branch', () => {
     await addVariable({
       key: 'PR1_DATABASE_URL',
       value: 'postgres://left-over',
-      target: ['preview']
+      target: ['development']
     })
     emulator.resetRequests()
     const line = errorLine(await runAction(step(FIRST)))
@@ -531,7 +535,7 @@ describe('git-branch', () => {
     await addVariable({
       key: 'PR1_DATABASE_URL',
       value: 'postgres://left-over',
-      target: ['preview']
+      target: ['development']
     })
     emulator.resetRequests()
     const line = errorLine(await runAction(step(FIRST, { 'dry-run': 'true' })))

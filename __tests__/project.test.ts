@@ -33,6 +33,10 @@ function fakeConnections(options: { connectFails?: Error } = {}) {
         'not_found "Project not found"'
       )
     },
+    async listCustomEnvironments(idOrName) {
+      calls.push(`listCustomEnvironments ${idOrName}`)
+      return [{ id: 'env_staging01', slug: 'staging' }]
+    },
     async connect(storeId, body) {
       calls.push(`connect ${storeId}`)
       bodies.push(body)
@@ -106,6 +110,7 @@ describe('connectStore', () => {
         projectName: 'web',
         envVarNames: ['PR1_DATABASE_URL', 'PR1_PGHOST'],
         envVarPrefix: 'PR1_',
+        environments: ['preview'],
         connected: false
       })
     }
@@ -144,7 +149,11 @@ describe('connectStore', () => {
       connectStore(
         api,
         connectedToWeb,
-        { ...request, environments: ['preview', 'production'] },
+        {
+          ...request,
+          environments: ['preview', 'production'],
+          environmentsGiven: true
+        },
         unchanged
       )
     ).rejects.toThrow('but this step asks for preview, production with prefix')

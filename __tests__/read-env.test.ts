@@ -49,7 +49,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
  * The store's variables on the project, as the emulator keeps them, by the
  * store's own names (without the connection's prefix), as `env` has them.
  */
-function storeVariables(environment = 'preview'): Record<string, string> {
+function storeVariables(environment = 'development'): Record<string, string> {
   return Object.fromEntries(
     emulator
       .envVars(WEB)
@@ -57,7 +57,7 @@ function storeVariables(environment = 'preview'): Record<string, string> {
         ({ contentHint, target, key }) =>
           contentHint &&
           key.startsWith(PREFIX) &&
-          target.includes(environment as 'preview')
+          target.includes(environment as 'development')
       )
       .map(({ key, value }) => [key.slice(PREFIX.length), value])
   )
@@ -99,7 +99,7 @@ describe('read-env, through dist/index.js', () => {
     )
     expect(result.summary).toContain(`<code>${PREFIX}DATABASE_URL</code>`)
     expect(result.stdout).toContain(
-      `Read the values of ${Object.keys(env).join(', ')} (preview) into the "env" output, each masked in the log.`
+      `Read the values of ${Object.keys(env).join(', ')} (development) into the "env" output, each masked in the log.`
     )
     // The list beside the stores' (for the check before the create), the
     // list once connected, then one read per variable, at once.
@@ -246,16 +246,22 @@ describe('read-env, through dist/index.js', () => {
 
   it('fails with one line naming a sensitive variable, and reads no value', async () => {
     emulator.options.sensitiveStoreVariables = true
-    const result = await runAction({ inputs: inputs(), pullRequest: PR })
+    // Only a connection for preview or production can be sensitive.
+    const result = await runAction({
+      inputs: inputs({ environments: 'preview' }),
+      pullRequest: PR
+    })
     expect(result.exitCode).toBe(1)
     expect(errorLines(result)).toEqual([
       `::error::Variable ${PREFIX}DATABASE_URL of project ${WEB} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "read-env" and read it in the deployment instead.`
     ])
     expect(emulator.count(GET_ENV)).toBe(0)
     // The store is made and connected; a run without read-env succeeds.
-    expect(Object.keys(storeVariables())).toHaveLength(neonSecrets().length)
+    expect(Object.keys(storeVariables('preview'))).toHaveLength(
+      neonSecrets().length
+    )
     const rerun = await runAction({
-      inputs: inputs({ 'read-env': 'false' }),
+      inputs: inputs({ 'read-env': 'false', environments: 'preview' }),
       pullRequest: PR
     })
     expect(rerun.exitCode).toBe(0)

@@ -139,6 +139,7 @@ describe('the job summary of the lifecycle', () => {
         projectId: 'prj_web',
         projectName: 'web',
         envVarNames: ['PR1_DATABASE_URL'],
+        environments: ['development'],
         connected: true
       }
     })
@@ -154,6 +155,7 @@ describe('the job summary of the lifecycle', () => {
       connection: {
         projectId: 'prj_web',
         envVarNames: [],
+        environments: ['development'],
         connected: false
       }
     })

@@ -50291,7 +50291,739 @@ function newest(variables) {
     return times.length > 0 ? Math.max(...times) : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/metadata.ts
+
+
+const KEY = /^[A-Za-z0-9_.-]+$/;
+/**
+ * Reads `key=value` lines (blank lines and `#` comments skipped). Values stay
+ * strings until the product's schema says what they are.
+ */
+function parseMetadataLines(text) {
+    const metadata = {};
+    const lines = text.split(/\r?\n/);
+    lines.forEach((raw, index) => {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            return;
+        const equals = line.indexOf('=');
+        const key = line.slice(0, equals).trim();
+        if (equals === -1 || !KEY.test(key)) {
+            throw new InputError(Inputs.metadata, `must be a JSON object or key=value lines; line ${index + 1} is not key=value with a key of letters, digits, _, - or .`);
+        }
+        if (key in metadata) {
+            throw new InputError(Inputs.metadata, `gives key ${JSON.stringify(key)} twice (lines up to ${index + 1}).`);
+        }
+        metadata[key] = line.slice(equals + 1).trim();
+    });
+    return metadata;
+}
+/**
+ * The fields a user may set when creating a store. Like the Vercel CLI
+ * (format-schema-help.ts `isHiddenOnCreate`), a field with `ui:hidden` true
+ * or "create" is left out; so is a read-only one (`ui:read-only` true or
+ * "create"), which the dashboard shows but does not let anyone change. An
+ * expression (`{expr}`) can't be evaluated here and counts as visible, as in
+ * the CLI.
+ */
+function editableFields(schema) {
+    return Object.entries(schema.properties ?? {}).filter(([, property]) => !isSetByProvider(property));
+}
+function isSetByProvider(property) {
+    const flags = [property['ui:hidden'], property['ui:read-only']];
+    return flags.some((flag) => flag === true || flag === 'create');
+}
+/**
+ * The CLI leaves region controls out of its required-field check because
+ * "server handles region selection"; this does the same.
+ */
+function isRegionControl(property) {
+    const control = property['ui:control'];
+    return control === 'vercel-region' || control === 'multi-vercel-region';
+}
+/**
+ * Checks metadata against a product's `metadataSchema` and returns it with
+ * `key=value` strings turned into the schema's types. Keys left out stay out:
+ * Vercel fills in the defaults (the CLI sends only what the user gave).
+ * Throws one `InputError` naming every bad key and what it allows.
+ */
+function checkMetadata(metadata, syntax, schema, productName) {
+    const fields = new Map(editableFields(schema));
+    const problems = [];
+    const checked = {};
+    for (const [key, given] of Object.entries(metadata)) {
+        const property = fields.get(key);
+        if (!property) {
+            problems.push(`key ${JSON.stringify(key)} is not a field of ${productName}${schema.properties?.[key] ? ' that can be set (the provider sets it)' : ''}; allowed: ${listOrNone([...fields.keys()])}`);
+            continue;
+        }
+        const value = syntax === 'lines' && typeof given === 'string'
+            ? coerce(given, property)
+            : given;
+        const problem = checkValue(value, property);
+        if (problem)
+            problems.push(`key ${JSON.stringify(key)} ${problem}`);
+        else
+            checked[key] = value;
+    }
+    for (const key of schema.required ?? []) {
+        const property = fields.get(key);
+        if (!property || isRegionControl(property))
+            continue;
+        if (!(key in metadata) && property.default === undefined) {
+            problems.push(`key ${JSON.stringify(key)} is required by ${productName} and has no default: ${describeAllowed(property)}`);
+        }
+    }
+    if (problems.length > 0) {
+        throw new InputError(Inputs.metadata, `${problems.join('; ')}.`);
+    }
+    return checked;
+}
+/** A `key=value` string as the schema's type; left as is where it can't be. */
+function coerce(text, property) {
+    switch (property.type) {
+        case 'boolean':
+            return text === 'true' ? true : text === 'false' ? false : text;
+        case 'number':
+        case 'integer':
+            return toNumber(text) ?? text;
+        case 'array': {
+            const items = text
+                .split(',')
+                .map((item) => item.trim())
+                .filter(Boolean);
+            const numeric = ['number', 'integer'].includes(property.items?.type ?? '');
+            return numeric ? items.map((item) => toNumber(item) ?? item) : items;
+        }
+        default:
+            return text;
+    }
+}
+function toNumber(text) {
+    const number = text.trim() === '' ? Number.NaN : Number(text);
+    return Number.isFinite(number) ? number : undefined;
+}
+/** What is wrong with a value, or undefined. */
+function checkValue(value, property) {
+    if (property.type === 'array') {
+        if (!Array.isArray(value)) {
+            return `must be a list (comma-separated in key=value form): ${describeAllowed(property)}`;
+        }
+        const { minItems, maxItems } = property;
+        if ((minItems !== undefined && value.length < minItems) ||
+            (maxItems !== undefined && value.length > maxItems)) {
+            return `must have ${range(minItems, maxItems)} items; got ${value.length}`;
+        }
+        const item = {
+            ...property.items,
+            'ui:options': property['ui:options'],
+            minimum: property.items?.minimum ?? property.minimum,
+            maximum: property.items?.maximum ?? property.maximum
+        };
+        for (const entry of value) {
+            const problem = checkScalar(entry, item);
+            if (problem)
+                return `item ${show(entry)} ${problem}`;
+        }
+        return undefined;
+    }
+    return checkScalar(value, property);
+}
+function checkScalar(value, property) {
+    const type = property.type ?? 'string';
+    const allowed = describeAllowed(property);
+    const isNumber = type === 'number' || type === 'integer';
+    const typeOk = isNumber
+        ? typeof value === 'number' &&
+            Number.isFinite(value) &&
+            (type === 'number' || Number.isInteger(value))
+        : typeof value === type;
+    if (!typeOk)
+        return `must be ${allowed}; got ${show(value)}`;
+    const options = allowedValues(property);
+    if (options && !options.includes(value)) {
+        return `must be one of ${options.map(String).join(', ')}; got ${show(value)}`;
+    }
+    if (typeof value === 'number' && !withinBounds(value, property)) {
+        return `must be ${allowed}; got ${value}`;
+    }
+    if (typeof value === 'string') {
+        const { minLength, maxLength, pattern } = property;
+        if ((minLength !== undefined && value.length < minLength) ||
+            (maxLength !== undefined && value.length > maxLength) ||
+            (pattern !== undefined && !new RegExp(pattern, 'u').test(value))) {
+            return `must be ${allowed}; got ${show(value)}`;
+        }
+    }
+    return undefined;
+}
+function withinBounds(value, property) {
+    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = property;
+    return !((minimum !== undefined && value < minimum) ||
+        (maximum !== undefined && value > maximum) ||
+        (exclusiveMinimum !== undefined && value <= exclusiveMinimum) ||
+        (exclusiveMaximum !== undefined && value >= exclusiveMaximum));
+}
+/**
+ * `enum`, or else every value of `ui:options` (hidden options included, as
+ * the CLI's `getAllOptionValues` does: they are still valid).
+ */
+function allowedValues(property) {
+    if (property.enum?.length)
+        return property.enum;
+    const options = (property['ui:options'] ?? [])
+        .map((option) => (typeof option === 'string' ? option : option.value))
+        .filter((value) => Boolean(value));
+    return options.length > 0 ? options : undefined;
+}
+/** What a field accepts, in words: "one of iad1, fra1", "a number from 1 to 5". */
+function describeAllowed(property) {
+    const options = allowedValues(property);
+    if (options)
+        return `one of ${options.map(String).join(', ')}`;
+    switch (property.type) {
+        case 'boolean':
+            return 'true or false';
+        case 'number':
+        case 'integer': {
+            const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = property;
+            const low = minimum ?? exclusiveMinimum;
+            const high = maximum ?? exclusiveMaximum;
+            const kind = property.type === 'integer' ? 'a whole number' : 'a number';
+            if (low === undefined && high === undefined)
+                return kind;
+            return `${kind} ${[
+                low === undefined
+                    ? ''
+                    : `${exclusiveMinimum === undefined ? 'at least' : 'above'} ${low}`,
+                high === undefined
+                    ? ''
+                    : `${exclusiveMaximum === undefined ? 'at most' : 'below'} ${high}`
+            ]
+                .filter(Boolean)
+                .join(' and ')}`;
+        }
+        case 'array': {
+            const items = property.items
+                ? describeAllowed({
+                    ...property.items,
+                    'ui:options': property['ui:options']
+                })
+                : 'values';
+            return `a list of ${items}`;
+        }
+        default: {
+            const { minLength, maxLength, pattern } = property;
+            const parts = ['a string'];
+            if (minLength !== undefined || maxLength !== undefined) {
+                parts.push(`of ${range(minLength, maxLength)} characters`);
+            }
+            if (pattern !== undefined)
+                parts.push(`matching ${pattern}`);
+            return parts.join(' ');
+        }
+    }
+}
+function range(low, high) {
+    if (low !== undefined && high !== undefined)
+        return `${low} to ${high}`;
+    return low !== undefined ? `at least ${low}` : `at most ${high}`;
+}
+function listOrNone(keys) {
+    return keys.length ? keys.join(', ') : 'none';
+}
+function show(value) {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/vercel-types.ts
+/**
+ * The shapes of the Vercel API as the action uses them: the answers it reads,
+ * the bodies it sends, and the constraints of the create request. The
+ * emulator (`emulator/`) answers with these very types, so that the action
+ * and its stand-in cannot drift apart.
+ */
+const STORE_SOURCES = [
+    'marketplace',
+    'deploy-button',
+    'external',
+    'v0',
+    'resource-claims',
+    'cli',
+    'oauth',
+    'backoffice'
+];
+/**
+ * The request body constraints of the create endpoint, as Vercel's OpenAPI
+ * description states them (`__tests__/create-spec.test.ts` checks each one
+ * against the vendored spec).
+ */
+const CreateStoreSpec = {
+    nameMaxLength: 128,
+    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
+    productId: /^iap_[a-zA-Z0-9_]+$/,
+    productSlug: /^[a-z0-9-]+$/,
+    prepaymentAmountCentsMinimum: 50,
+    sources: STORE_SOURCES
+};
+
+;// CONCATENATED MODULE: ./src/input-values.ts
+/**
+ * The format of every input that is not a Vercel name (see
+ * `vercel-names.ts`): the tokens, the switches and numbers, the JSON inputs,
+ * the API's URL, the state and the Git branch. Each check fails with a clear
+ * error naming the input; none echoes a value that may be a secret.
+ */
+
+
+
+
+
+const NO_SPACE = /^\S+$/;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+// Vercel's limit for a variable's `gitBranch`.
+const MAX_GIT_BRANCH_LENGTH = 250;
+// What `git check-ref-format` refuses anywhere in a ref: control
+// characters, space, ~ ^ : ? * [ \, a `..` and a `@{`.
+// eslint-disable-next-line no-control-regex
+const REF_FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/;
+/**
+ * A branch name as `git check-ref-format --branch` takes it: none of the
+ * characters above, no component that starts with `.` or ends with `.lock`,
+ * no leading, trailing or doubled `/`, no trailing `.`, not `@`, and no
+ * leading `-`.
+ */
+function parseGitBranch(value) {
+    if (!value)
+        return undefined;
+    if (value.length > MAX_GIT_BRANCH_LENGTH) {
+        throw new InputError(Inputs.gitBranch, `must be at most ${MAX_GIT_BRANCH_LENGTH} characters, the most Vercel allows a variable's branch; got ${value.length} characters.`);
+    }
+    const components = value.split('/');
+    const valid = !REF_FORBIDDEN.test(value) &&
+        value !== '@' &&
+        !value.startsWith('-') &&
+        !value.endsWith('.') &&
+        components.every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+    if (valid)
+        return value;
+    throw new InputError(Inputs.gitBranch, `must be a Git branch name (as \${{ github.head_ref }} gives it), which git check-ref-format accepts; got ${quote(value)}.`);
+}
+/** Needed by `comment` and by `state: prune`; unread otherwise. */
+function parseGitHubToken(token, neededBy) {
+    if (neededBy === undefined)
+        return token || undefined;
+    if (!token) {
+        throw new InputError(Inputs.githubToken, `is required with ${neededBy === 'prune' ? 'state: prune (it reads the open pull requests: permissions pull-requests: read)' : `"${Inputs.comment}" (permissions pull-requests: write)`}; its default is \${{ github.token }}.`);
+    }
+    if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
+        throw new InputError(Inputs.githubToken, 'contains spaces or characters that cannot be sent in a header; pass ${{ github.token }} or a token without them.');
+    }
+    return token;
+}
+/**
+ * An empty token is most often a secret the run cannot read rather than one
+ * the workflow forgot to pass, so the error says which runs get none.
+ */
+function parseToken(token, run = {}) {
+    if (!token) {
+        const cause = run.actor === 'dependabot[bot]'
+            ? "this run is Dependabot's, which reads Dependabot's secrets, not the repository's Actions secrets: add the token under Settings → Secrets and variables → Dependabot as well, or skip Dependabot's pull requests (if: github.actor != 'dependabot[bot]')"
+            : run.fromFork
+                ? 'this pull request comes from a fork, and GitHub gives runs of forks no secrets: skip such pull requests (if: github.event.pull_request.head.repo.fork == false)'
+                : `the secret it names is not set in this repository, or this run gets no secrets (a pull request from a fork, or Dependabot's): add a Vercel access token under Settings → Secrets and variables → Actions (for example as VERCEL_TOKEN, passed as \${{ secrets.VERCEL_TOKEN }}), or set ${FallbackEnv.token}`;
+        throw new InputError(Inputs.token, `is empty: ${cause}.`);
+    }
+    if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
+        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
+    }
+    return token;
+}
+function parseExternalId(externalId) {
+    if (!externalId) {
+        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (!PRINTABLE.test(externalId) || externalId.length > 256) {
+        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
+    }
+    return externalId;
+}
+function optionalWord(input, value) {
+    if (!value)
+        return undefined;
+    if (NO_SPACE.test(value) && PRINTABLE.test(value))
+        return value;
+    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
+}
+function parsePrepayment(value) {
+    if (!value)
+        return undefined;
+    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
+    if (Number.isSafeInteger(cents) && cents >= minimum)
+        return cents;
+    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
+}
+/**
+ * A JSON object, or `key=value` lines whose values the product's schema
+ * types later (see metadata.ts).
+ */
+function parseMetadata(value) {
+    const text = value.trim();
+    if (!text)
+        return undefined;
+    if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
+        return { values: parseMetadataLines(text), syntax: 'lines' };
+    }
+    return { values: parseMetadataJson(text), syntax: 'json' };
+}
+function parseMetadataJson(value) {
+    const metadata = parseJsonObject(Inputs.metadata, value) ?? {};
+    for (const [key, entry] of Object.entries(metadata)) {
+        if (!isMetadataValue(entry)) {
+            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
+        }
+    }
+    return metadata;
+}
+// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
+// empty list matches both list branches, which `oneOf` rejects.
+function isMetadataValue(value) {
+    if (['string', 'boolean'].includes(typeof value))
+        return true;
+    if (typeof value === 'number')
+        return Number.isFinite(value);
+    if (!Array.isArray(value) || value.length === 0)
+        return false;
+    return (value.every((item) => typeof item === 'string') ||
+        value.every((item) => typeof item === 'number'));
+}
+function parseJsonObject(input, value) {
+    if (!value)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        // Node's message quotes the input, which may hold a secret: keep only
+        // where the syntax error is.
+        const position = /position (\d+)/.exec(error.message)?.[1];
+        const where = position ? ` (at character ${Number(position) + 1})` : '';
+        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
+    }
+    return parsed;
+}
+/** What kind of JSON value this is, without its content. */
+function describeJson(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return value.length ? 'a list' : 'an empty list';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+function parseSource(value) {
+    if (!value)
+        return undefined;
+    const sources = CreateStoreSpec.sources;
+    if (sources.includes(value))
+        return value;
+    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
+}
+// A job may run for six hours at most.
+const MAX_TIMEOUT_SECONDS = 21_600;
+function parseTimeout(value) {
+    if (!value)
+        return DEFAULT_TIMEOUT_SECONDS;
+    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
+        return seconds;
+    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
+}
+/**
+ * Only `https://`, or `http://` to this machine (the emulator), so that a
+ * token is never sent in clear over a network.
+ */
+function parseApiUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        // Not a URL, so no credentials to hide in it.
+        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
+    }
+    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+    // A bare `?` or `#` leaves `search` and `hash` empty, yet every path the
+    // client appends would then land in the query or fragment, so the
+    // requests would all go to `/`.
+    const queryOrFragment = /[?#]/.test(value);
+    if (!secure || url.username || url.password || queryOrFragment) {
+        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+/** The URL with any user, password, query and fragment replaced by `***`. */
+function redactUrl(url) {
+    const userinfo = url.username || url.password ? '***@' : '';
+    const query = url.search ? '?***' : url.href.endsWith('?') ? '?' : '';
+    const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : '';
+    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
+}
+function parseState(value) {
+    if (!value || value === 'present')
+        return 'present';
+    if (value === 'absent')
+        return 'absent';
+    if (value === 'prune')
+        return 'prune';
+    throw new InputError(Inputs.state, `must be present (ensure the store exists), absent (delete it) or prune (delete the stores of closed pull requests); got ${quote(value)}.`);
+}
+// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
+const TRUE_WORDS = ['true', 'True', 'TRUE'];
+const FALSE_WORDS = ['false', 'False', 'FALSE'];
+/**
+ * `fallback`: what a project-wide preview variable of a store's name means
+ * for the step, since the first build of every pull request reads it.
+ */
+function parseFallback(value) {
+    if (!value || value === 'warn')
+        return 'warn';
+    if (value === 'fail')
+        return 'fail';
+    throw new InputError(Inputs.fallback, `must be warn or fail; got ${quote(value)}.`);
+}
+// More stores than this per repository is no bound a team means to set.
+const MAX_MAX_STORES = 10_000;
+/** `max-stores`: a whole number of stores, from 1; empty for no bound. */
+function parseMaxStores(value) {
+    if (!value)
+        return undefined;
+    const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (count >= 1 && count <= MAX_MAX_STORES)
+        return count;
+    throw new InputError(Inputs.maxStores, `must be a whole number of stores from 1 to ${MAX_MAX_STORES}, or empty for no bound; got ${quote(value)}.`);
+}
+function parseBoolean(input, value, empty) {
+    if (!value)
+        return empty;
+    if (TRUE_WORDS.includes(value))
+        return true;
+    if (FALSE_WORDS.includes(value))
+        return false;
+    throw new InputError(input, `must be true or false; got ${quote(value)}.`);
+}
+/**
+ * `export-env`: true or false, or the names of the store's variables to put
+ * into the job's environment, separated by spaces or lines. A listed name
+ * must be a variable name and none a tool reads as a setting.
+ */
+function parseExportEnv(value) {
+    const trimmed = value.trim();
+    if (!trimmed || [...TRUE_WORDS, ...FALSE_WORDS].includes(trimmed)) {
+        return { exportEnv: parseBoolean(Inputs.exportEnv, trimmed, false) };
+    }
+    // A switch spelled otherwise (yes, on…) is a mistake, not a variable of
+    // that name: found now, not after the store is made.
+    if (/^(y|yes|n|no|on|off)$/i.test(trimmed)) {
+        throw new InputError(Inputs.exportEnv, `must be true, false or the names of the store's variables to export (DATABASE_URL DIRECT_URL); got ${quote(trimmed)}.`);
+    }
+    const names = [...new Set(trimmed.split(/\s+/))];
+    for (const name of names) {
+        const reason = unlistable(name);
+        if (reason === undefined)
+            continue;
+        throw new InputError(Inputs.exportEnv, `lists ${quote(name)}, which ${reason}; list the store's variables by their own names (export-env: DATABASE_URL DIRECT_URL), or set true for the names database stores use.`);
+    }
+    return { exportEnv: true, exportNames: names };
+}
+/**
+ * `variables`: the names the app reads, each from one of the store's, one
+ * `APP_NAME=STORE_NAME` a line (`DATABASE_URL=POSTGRES_PRISMA_URL`). An app
+ * name reaches every build of the branch and the job's environment, so it
+ * is refused as a listed name is (`unlistable`); each is given once.
+ * Undefined where the input is empty.
+ */
+function parseVariables(value) {
+    const lines = value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+    if (lines.length === 0)
+        return undefined;
+    const example = 'DATABASE_URL=POSTGRES_PRISMA_URL';
+    const variables = [];
+    for (const line of lines) {
+        const match = /^([^=]*)=(.*)$/.exec(line);
+        if (!match) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, which is not APP_NAME=STORE_NAME; give one a line, the name your app reads and the store's name it takes the value of (${example}).`);
+        }
+        const name = match[1].trim();
+        const from = match[2].trim();
+        const reason = unlistable(name);
+        if (reason !== undefined) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose app name ${quote(name)} ${reason}; name the variable as your app reads it (${example}).`);
+        }
+        if (!VARIABLE_NAME.test(from)) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose store name ${quote(from)} is not a variable name (letters, digits and _, not starting with a digit); after = give one of the store's names (the "${Outputs.secretNames}" output lists them).`);
+        }
+        if (variables.some((variable) => variable.name === name)) {
+            throw new InputError(Inputs.variables, `gives ${name} twice (${quote(line)} is the second); give each app name one line.`);
+        }
+        variables.push({ name, from });
+    }
+    return variables;
+}
+function quote(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
+    return JSON.stringify(shown);
+}
+
+;// CONCATENATED MODULE: ./src/vercel-names.ts
+/**
+ * The ids, slugs and names of Vercel's teams, integrations, products, plans,
+ * stores and projects, and the environments and prefix of a connection, each
+ * checked as its input takes it: a bad one fails the step, naming the input,
+ * before any request.
+ */
+
+
+
+
+const TEAM_ID = /^team_[A-Za-z0-9]+$/;
+const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+// The Vercel CLI's rule for store names (generate-resource-name.ts).
+const STORE_NAME = /^[A-Za-z0-9_-]+$/;
+function parseTeam(team) {
+    if (!team)
+        return undefined;
+    if (team.startsWith('team_')) {
+        if (TEAM_ID.test(team))
+            return { teamId: team };
+    }
+    else if (TEAM_SLUG.test(team) && team.length <= 100) {
+        return { slug: team };
+    }
+    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
+}
+// Integration slugs are lowercase words joined by -, like neon or upstash.
+const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/;
+const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/;
+function parseIntegration(integration) {
+    if (CreateStoreSpec.integrationConfigurationId.test(integration) ||
+        (!integration.startsWith('icfg_') &&
+            INTEGRATION_SLUG.test(integration) &&
+            integration.length <= 100)) {
+        return integration;
+    }
+    throw new InputError(Inputs.integration, `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`);
+}
+function parseProduct(product) {
+    const trimmed = product.trim();
+    const id = trimmed.startsWith('iap_');
+    if ((id && CreateStoreSpec.productId.test(trimmed)) ||
+        (!id && PRODUCT_NAME.test(trimmed) && !isDotSegment(trimmed))) {
+        return trimmed;
+    }
+    throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
+}
+function parsePlan(plan) {
+    const trimmed = plan.trim();
+    if (!trimmed)
+        return undefined;
+    if (PRODUCT_NAME.test(trimmed))
+        return trimmed;
+    throw new InputError(Inputs.plan, `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`);
+}
+function parseName(name) {
+    if (!name) {
+        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
+        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
+    }
+    return name;
+}
+const PROJECT_ID = /^prj_[A-Za-z0-9]+$/;
+// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
+// '-', at most 100 characters, never '---'.
+const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/;
+function parseProject(value) {
+    if (!value)
+        return undefined;
+    if (value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)) {
+        return value;
+    }
+    throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
+}
+function isProjectName(value) {
+    return (PROJECT_NAME.test(value) && !value.includes('---') && !isDotSegment(value));
+}
+/**
+ * `.` and `..` pass `encodeURIComponent` unchanged, and a URL parser then
+ * drops or climbs the path segment: `/v9/projects/..` becomes `/`.
+ */
+function isDotSegment(value) {
+    return value === '.' || value === '..';
+}
+const ENVIRONMENTS = [
+    'production',
+    'preview',
+    'development'
+];
+// A custom environment's id, and its slug as the dashboard makes it.
+const CUSTOM_ENVIRONMENT_ID = /^env_[A-Za-z0-9]+$/;
+const CUSTOM_ENVIRONMENT_SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/**
+ * The environments a connection is made for: production, preview,
+ * development, and custom environments by id (`env_…`) or slug, as the
+ * Vercel CLI takes them. Undefined where none is given: the step then
+ * chooses by what it does with the values.
+ */
+function parseEnvironments(value) {
+    const names = value
+        .split(/[,\n]/)
+        .map((name) => name.trim())
+        .filter(Boolean);
+    if (names.length === 0)
+        return undefined;
+    for (const [index, name] of names.entries()) {
+        if (!ENVIRONMENTS.includes(name) &&
+            !CUSTOM_ENVIRONMENT_ID.test(name) &&
+            !CUSTOM_ENVIRONMENT_SLUG.test(name)) {
+            throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, or custom environments by id (env_…) or slug, separated by commas or new lines; got ${quote(name)}.`);
+        }
+        if (names.indexOf(name) !== index) {
+            throw new InputError(Inputs.environments, `lists ${quote(name)} twice; give each environment once.`);
+        }
+    }
+    return names;
+}
+/** A custom environment given by its slug, which costs one look-up. */
+function isCustomEnvironmentSlug(name) {
+    return (!ENVIRONMENTS.includes(name) &&
+        !CUSTOM_ENVIRONMENT_ID.test(name));
+}
+// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
+const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
+function parseEnvPrefix(value) {
+    if (!value)
+        return undefined;
+    if (ENV_PREFIX.test(value) && value.length <= 100)
+        return value;
+    throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
+}
+
 ;// CONCATENATED MODULE: ./src/project.ts
+
 
 
 /**
@@ -50302,10 +51034,12 @@ function newest(variables) {
 async function planConnection(api, store, request) {
     const known = store && connectionTo(store, request.project);
     if (known) {
+        const projectId = known.projectId ?? request.project;
         return {
-            projectId: known.projectId ?? request.project,
+            projectId,
             projectName: known.name,
-            existing: known
+            existing: known,
+            environments: await resolveEnvironments(api, projectId, request)
         };
     }
     const projectName = isProjectId(request.project) ? undefined : request.project;
@@ -50314,7 +51048,23 @@ async function planConnection(api, store, request) {
         : undefined;
     const projectId = request.projectId ?? project?.id ?? request.project;
     const existing = store && connectionTo(store, projectId);
-    return { projectId, projectName, existing, project };
+    const environments = await resolveEnvironments(api, projectId, request);
+    return { projectId, projectName, existing, project, environments };
+}
+/**
+ * The environments with each custom one given by slug replaced by its id,
+ * as the connection takes them: one request, only where a slug is given.
+ */
+async function resolveEnvironments(api, projectId, request) {
+    const slugs = request.environments.filter(isCustomEnvironmentSlug);
+    if (slugs.length === 0)
+        return request.environments;
+    const customs = await api.listCustomEnvironments(projectId);
+    const missing = slugs.filter((slug) => !customs.some((custom) => custom.slug === slug));
+    if (missing.length > 0) {
+        throw new ActionError(`Project ${request.project} has no custom environment ${missing.join(', ')}${customs.length > 0 ? `; its custom environments are ${customs.map(({ slug, id }) => `${slug} (${id})`).join(', ')}` : '; it has none'}; fix "${Inputs.environments}".`);
+    }
+    return request.environments.map((name) => customs.find(({ slug }) => slug === name)?.id ?? name);
 }
 /**
  * Connects the store to the project for the environments asked, unless the
@@ -50323,13 +51073,13 @@ async function planConnection(api, store, request) {
  * where nothing has changed the store since.
  */
 async function connectStore(api, store, request, readStore, plan) {
-    const { projectId, projectName, existing } = plan ?? (await planConnection(api, store, request));
+    const { projectId, projectName, existing, environments } = plan ?? (await planConnection(api, store, request));
     if (existing)
-        return reuse(store, existing, request);
+        return reuse(store, existing, { ...request, environments });
     try {
         await api.connect(store.id, {
             projectId,
-            envVarEnvironments: request.environments,
+            envVarEnvironments: environments,
             type: 'integration',
             ...(request.envPrefix && { envVarPrefix: request.envPrefix })
         });
@@ -50349,6 +51099,7 @@ async function connectStore(api, store, request, readStore, plan) {
         projectName,
         envVarNames: variableNames(store, request.envPrefix),
         envVarPrefix: request.envPrefix ?? '',
+        environments,
         connected: true
     };
 }
@@ -50363,7 +51114,10 @@ function reuse(store, connection, request) {
     const sameEnvironments = environments.length === request.environments.length &&
         request.environments.every((name) => environments.includes(name));
     const samePrefix = request.envPrefixIsDefault || prefix === (request.envPrefix ?? '');
-    if (!sameEnvironments || !samePrefix) {
+    // A connection made for other environments than the step's default (by
+    // an earlier version, for preview) is kept, and the caller reports it.
+    const keptEnvironments = !sameEnvironments && !request.environmentsGiven;
+    if ((!sameEnvironments && !keptEnvironments) || !samePrefix) {
         throw new ActionError(`Store ${store.id} is already connected to project ${request.project} for ${project_list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${project_list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
     }
     return {
@@ -50371,6 +51125,7 @@ function reuse(store, connection, request) {
         projectName: connection.name,
         envVarNames: connection.environmentVariables ?? variableNames(store, prefix),
         envVarPrefix: prefix,
+        environments,
         connected: false
     };
 }
@@ -50589,7 +51344,7 @@ const MAX_DEFAULT_NAME_LENGTH = 50;
 /** What the create spec and the `external-id` input allow for a key. */
 const MAX_KEY_LENGTH = 256;
 const HASH_LENGTH = 8;
-const PRINTABLE = /^[\x20-\x7e]+$/;
+const naming_PRINTABLE = /^[\x20-\x7e]+$/;
 /**
  * The default store name and idempotency key. For pull request 42 of
  * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
@@ -50677,7 +51432,7 @@ function readable(raw) {
 }
 /** The key as it is where it is printable and short enough; else cleaned. */
 function fitKey(key) {
-    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
+    if (naming_PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
         return key;
     const hash = hashOf(key);
     const head = key
@@ -51363,252 +52118,6 @@ function wouldCreateReport(body, productId) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/metadata.ts
-
-
-const KEY = /^[A-Za-z0-9_.-]+$/;
-/**
- * Reads `key=value` lines (blank lines and `#` comments skipped). Values stay
- * strings until the product's schema says what they are.
- */
-function parseMetadataLines(text) {
-    const metadata = {};
-    const lines = text.split(/\r?\n/);
-    lines.forEach((raw, index) => {
-        const line = raw.trim();
-        if (!line || line.startsWith('#'))
-            return;
-        const equals = line.indexOf('=');
-        const key = line.slice(0, equals).trim();
-        if (equals === -1 || !KEY.test(key)) {
-            throw new InputError(Inputs.metadata, `must be a JSON object or key=value lines; line ${index + 1} is not key=value with a key of letters, digits, _, - or .`);
-        }
-        if (key in metadata) {
-            throw new InputError(Inputs.metadata, `gives key ${JSON.stringify(key)} twice (lines up to ${index + 1}).`);
-        }
-        metadata[key] = line.slice(equals + 1).trim();
-    });
-    return metadata;
-}
-/**
- * The fields a user may set when creating a store. Like the Vercel CLI
- * (format-schema-help.ts `isHiddenOnCreate`), a field with `ui:hidden` true
- * or "create" is left out; so is a read-only one (`ui:read-only` true or
- * "create"), which the dashboard shows but does not let anyone change. An
- * expression (`{expr}`) can't be evaluated here and counts as visible, as in
- * the CLI.
- */
-function editableFields(schema) {
-    return Object.entries(schema.properties ?? {}).filter(([, property]) => !isSetByProvider(property));
-}
-function isSetByProvider(property) {
-    const flags = [property['ui:hidden'], property['ui:read-only']];
-    return flags.some((flag) => flag === true || flag === 'create');
-}
-/**
- * The CLI leaves region controls out of its required-field check because
- * "server handles region selection"; this does the same.
- */
-function isRegionControl(property) {
-    const control = property['ui:control'];
-    return control === 'vercel-region' || control === 'multi-vercel-region';
-}
-/**
- * Checks metadata against a product's `metadataSchema` and returns it with
- * `key=value` strings turned into the schema's types. Keys left out stay out:
- * Vercel fills in the defaults (the CLI sends only what the user gave).
- * Throws one `InputError` naming every bad key and what it allows.
- */
-function checkMetadata(metadata, syntax, schema, productName) {
-    const fields = new Map(editableFields(schema));
-    const problems = [];
-    const checked = {};
-    for (const [key, given] of Object.entries(metadata)) {
-        const property = fields.get(key);
-        if (!property) {
-            problems.push(`key ${JSON.stringify(key)} is not a field of ${productName}${schema.properties?.[key] ? ' that can be set (the provider sets it)' : ''}; allowed: ${listOrNone([...fields.keys()])}`);
-            continue;
-        }
-        const value = syntax === 'lines' && typeof given === 'string'
-            ? coerce(given, property)
-            : given;
-        const problem = checkValue(value, property);
-        if (problem)
-            problems.push(`key ${JSON.stringify(key)} ${problem}`);
-        else
-            checked[key] = value;
-    }
-    for (const key of schema.required ?? []) {
-        const property = fields.get(key);
-        if (!property || isRegionControl(property))
-            continue;
-        if (!(key in metadata) && property.default === undefined) {
-            problems.push(`key ${JSON.stringify(key)} is required by ${productName} and has no default: ${describeAllowed(property)}`);
-        }
-    }
-    if (problems.length > 0) {
-        throw new InputError(Inputs.metadata, `${problems.join('; ')}.`);
-    }
-    return checked;
-}
-/** A `key=value` string as the schema's type; left as is where it can't be. */
-function coerce(text, property) {
-    switch (property.type) {
-        case 'boolean':
-            return text === 'true' ? true : text === 'false' ? false : text;
-        case 'number':
-        case 'integer':
-            return toNumber(text) ?? text;
-        case 'array': {
-            const items = text
-                .split(',')
-                .map((item) => item.trim())
-                .filter(Boolean);
-            const numeric = ['number', 'integer'].includes(property.items?.type ?? '');
-            return numeric ? items.map((item) => toNumber(item) ?? item) : items;
-        }
-        default:
-            return text;
-    }
-}
-function toNumber(text) {
-    const number = text.trim() === '' ? Number.NaN : Number(text);
-    return Number.isFinite(number) ? number : undefined;
-}
-/** What is wrong with a value, or undefined. */
-function checkValue(value, property) {
-    if (property.type === 'array') {
-        if (!Array.isArray(value)) {
-            return `must be a list (comma-separated in key=value form): ${describeAllowed(property)}`;
-        }
-        const { minItems, maxItems } = property;
-        if ((minItems !== undefined && value.length < minItems) ||
-            (maxItems !== undefined && value.length > maxItems)) {
-            return `must have ${range(minItems, maxItems)} items; got ${value.length}`;
-        }
-        const item = {
-            ...property.items,
-            'ui:options': property['ui:options'],
-            minimum: property.items?.minimum ?? property.minimum,
-            maximum: property.items?.maximum ?? property.maximum
-        };
-        for (const entry of value) {
-            const problem = checkScalar(entry, item);
-            if (problem)
-                return `item ${show(entry)} ${problem}`;
-        }
-        return undefined;
-    }
-    return checkScalar(value, property);
-}
-function checkScalar(value, property) {
-    const type = property.type ?? 'string';
-    const allowed = describeAllowed(property);
-    const isNumber = type === 'number' || type === 'integer';
-    const typeOk = isNumber
-        ? typeof value === 'number' &&
-            Number.isFinite(value) &&
-            (type === 'number' || Number.isInteger(value))
-        : typeof value === type;
-    if (!typeOk)
-        return `must be ${allowed}; got ${show(value)}`;
-    const options = allowedValues(property);
-    if (options && !options.includes(value)) {
-        return `must be one of ${options.map(String).join(', ')}; got ${show(value)}`;
-    }
-    if (typeof value === 'number' && !withinBounds(value, property)) {
-        return `must be ${allowed}; got ${value}`;
-    }
-    if (typeof value === 'string') {
-        const { minLength, maxLength, pattern } = property;
-        if ((minLength !== undefined && value.length < minLength) ||
-            (maxLength !== undefined && value.length > maxLength) ||
-            (pattern !== undefined && !new RegExp(pattern, 'u').test(value))) {
-            return `must be ${allowed}; got ${show(value)}`;
-        }
-    }
-    return undefined;
-}
-function withinBounds(value, property) {
-    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = property;
-    return !((minimum !== undefined && value < minimum) ||
-        (maximum !== undefined && value > maximum) ||
-        (exclusiveMinimum !== undefined && value <= exclusiveMinimum) ||
-        (exclusiveMaximum !== undefined && value >= exclusiveMaximum));
-}
-/**
- * `enum`, or else every value of `ui:options` (hidden options included, as
- * the CLI's `getAllOptionValues` does: they are still valid).
- */
-function allowedValues(property) {
-    if (property.enum?.length)
-        return property.enum;
-    const options = (property['ui:options'] ?? [])
-        .map((option) => (typeof option === 'string' ? option : option.value))
-        .filter((value) => Boolean(value));
-    return options.length > 0 ? options : undefined;
-}
-/** What a field accepts, in words: "one of iad1, fra1", "a number from 1 to 5". */
-function describeAllowed(property) {
-    const options = allowedValues(property);
-    if (options)
-        return `one of ${options.map(String).join(', ')}`;
-    switch (property.type) {
-        case 'boolean':
-            return 'true or false';
-        case 'number':
-        case 'integer': {
-            const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = property;
-            const low = minimum ?? exclusiveMinimum;
-            const high = maximum ?? exclusiveMaximum;
-            const kind = property.type === 'integer' ? 'a whole number' : 'a number';
-            if (low === undefined && high === undefined)
-                return kind;
-            return `${kind} ${[
-                low === undefined
-                    ? ''
-                    : `${exclusiveMinimum === undefined ? 'at least' : 'above'} ${low}`,
-                high === undefined
-                    ? ''
-                    : `${exclusiveMaximum === undefined ? 'at most' : 'below'} ${high}`
-            ]
-                .filter(Boolean)
-                .join(' and ')}`;
-        }
-        case 'array': {
-            const items = property.items
-                ? describeAllowed({
-                    ...property.items,
-                    'ui:options': property['ui:options']
-                })
-                : 'values';
-            return `a list of ${items}`;
-        }
-        default: {
-            const { minLength, maxLength, pattern } = property;
-            const parts = ['a string'];
-            if (minLength !== undefined || maxLength !== undefined) {
-                parts.push(`of ${range(minLength, maxLength)} characters`);
-            }
-            if (pattern !== undefined)
-                parts.push(`matching ${pattern}`);
-            return parts.join(' ');
-        }
-    }
-}
-function range(low, high) {
-    if (low !== undefined && high !== undefined)
-        return `${low} to ${high}`;
-    return low !== undefined ? `at least ${low}` : `at most ${high}`;
-}
-function listOrNone(keys) {
-    return keys.length ? keys.join(', ') : 'none';
-}
-function show(value) {
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
-
 ;// CONCATENATED MODULE: ./src/resolve.ts
 
 
@@ -52041,7 +52550,7 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
             project,
             projectId: connection.projectId,
             storeId: store.id,
-            environment: inputs.environments[0],
+            environment: readFrom(connection, inputs),
             names: connection.envVarNames,
             listed,
             input: valuesInput(inputs)
@@ -52152,6 +52661,20 @@ function withoutPrefix(env, prefix) {
         prefix && key.startsWith(prefix) ? key.slice(prefix.length) : key,
         value
     ]));
+}
+const STANDARD_ENVIRONMENTS = ['development', 'preview', 'production'];
+/**
+ * The environment whose variables the values are read from: the first
+ * standard one the connection is for (a custom environment's variables are
+ * not listed by target). A connection for custom environments alone has
+ * none to read.
+ */
+function readFrom(connection, inputs) {
+    const environment = connection.environments.find((name) => STANDARD_ENVIRONMENTS.includes(name));
+    if (environment === undefined) {
+        throw new ActionError(`Store ${connection.projectId ? `connection to project ${inputs.project}` : 'connection'} is for custom environments only (${connection.environments.join(', ')}), whose values this step cannot read; add development to "${Inputs.environments}", or drop "${valuesInput(inputs)}".`);
+    }
+    return environment;
 }
 
 ;// CONCATENATED MODULE: ./src/present.ts
@@ -52374,8 +52897,12 @@ async function applyPresent(step, plan) {
         ? undefined
         : await effects.group(`Connect to project ${project}`, () => connectStore(api, result.store, {
             ...connectRequest(inputs),
-            projectId: plan.connection?.projectId
+            projectId: plan.connection?.projectId,
+            // Custom environments as the plan resolved them: no second look-up.
+            environments: plan.connection?.environments ?? inputs.environments
         }, (id) => readStore(api, id), known));
+    if (connection)
+        reportKeptEnvironments(connection, inputs, effects);
     const preview = connection && readsValues(inputs)
         ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => applyPreview({ ...step, projectVariables }, result.store, connection, branchTarget))
         : undefined;
@@ -52412,6 +52939,22 @@ function branchNamesBeforeCreate(inputs, listed, target) {
                 product.slug === target.product.slug)))
         .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name)));
     return known.size > 0 ? (name) => known.has(name) : isStoreShaped;
+}
+/**
+ * A store connected before the step connected for development by default
+ * (earlier versions connected for preview) is kept as it is, never
+ * connected twice; but its prefixed variables reach every preview of the
+ * project, which the step says once.
+ */
+function reportKeptEnvironments(connection, inputs, effects) {
+    if (inputs.environmentsGiven)
+        return;
+    const same = connection.environments.length === inputs.environments.length &&
+        inputs.environments.every((name) => connection.environments.includes(name));
+    if (same)
+        return;
+    const reach = connection.environments.filter((name) => name !== 'development');
+    effects.warn(`Store connection to project ${inputs.project} is for ${connection.environments.join(', ') || 'no environment'}, as this action connected stores before it connected for development only, and is kept${reach.length > 0 ? `: its ${connection.envVarPrefix || ''}variables reach every deployment of ${reach.join(', ')}, whoever's pull request it builds` : ''}. Disconnect the project from the store in the Vercel dashboard and run again to connect it for development only, or set "${Inputs.environments}" to keep it so without this warning.`);
 }
 function secretNamesOf(store) {
     return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
@@ -52456,13 +52999,17 @@ function connectionShown({ inputs }, store, plan) {
     if (plan === undefined)
         return undefined;
     if (store && plan.existing) {
-        return reuse(store, plan.existing, connectRequest(inputs));
+        return reuse(store, plan.existing, {
+            ...connectRequest(inputs),
+            environments: plan.environments
+        });
     }
     return {
         projectId: plan.projectId,
         projectName: plan.projectName,
         envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
         envVarPrefix: inputs.envPrefix ?? '',
+        environments: plan.environments,
         connected: true
     };
 }
@@ -52476,6 +53023,7 @@ function connectRequest(inputs) {
     return {
         project: inputs.project ?? '',
         environments: inputs.environments,
+        environmentsGiven: inputs.environmentsGiven,
         envPrefix: inputs.envPrefix,
         envPrefixIsDefault: inputs.envPrefixIsDefault
     };
@@ -52618,475 +53166,6 @@ async function runPrune(step) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/vercel-types.ts
-/**
- * The shapes of the Vercel API as the action uses them: the answers it reads,
- * the bodies it sends, and the constraints of the create request. The
- * emulator (`emulator/`) answers with these very types, so that the action
- * and its stand-in cannot drift apart.
- */
-const STORE_SOURCES = [
-    'marketplace',
-    'deploy-button',
-    'external',
-    'v0',
-    'resource-claims',
-    'cli',
-    'oauth',
-    'backoffice'
-];
-/**
- * The request body constraints of the create endpoint, as Vercel's OpenAPI
- * description states them (`__tests__/create-spec.test.ts` checks each one
- * against the vendored spec).
- */
-const CreateStoreSpec = {
-    nameMaxLength: 128,
-    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
-    productId: /^iap_[a-zA-Z0-9_]+$/,
-    productSlug: /^[a-z0-9-]+$/,
-    prepaymentAmountCentsMinimum: 50,
-    sources: STORE_SOURCES
-};
-
-;// CONCATENATED MODULE: ./src/input-values.ts
-/**
- * The format of every input that is not a Vercel name (see
- * `vercel-names.ts`): the tokens, the switches and numbers, the JSON inputs,
- * the API's URL, the state and the Git branch. Each check fails with a clear
- * error naming the input; none echoes a value that may be a secret.
- */
-
-
-
-
-
-const NO_SPACE = /^\S+$/;
-const input_values_PRINTABLE = /^[\x20-\x7e]+$/;
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-// Vercel's limit for a variable's `gitBranch`.
-const MAX_GIT_BRANCH_LENGTH = 250;
-// What `git check-ref-format` refuses anywhere in a ref: control
-// characters, space, ~ ^ : ? * [ \, a `..` and a `@{`.
-// eslint-disable-next-line no-control-regex
-const REF_FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/;
-/**
- * A branch name as `git check-ref-format --branch` takes it: none of the
- * characters above, no component that starts with `.` or ends with `.lock`,
- * no leading, trailing or doubled `/`, no trailing `.`, not `@`, and no
- * leading `-`.
- */
-function parseGitBranch(value) {
-    if (!value)
-        return undefined;
-    if (value.length > MAX_GIT_BRANCH_LENGTH) {
-        throw new InputError(Inputs.gitBranch, `must be at most ${MAX_GIT_BRANCH_LENGTH} characters, the most Vercel allows a variable's branch; got ${value.length} characters.`);
-    }
-    const components = value.split('/');
-    const valid = !REF_FORBIDDEN.test(value) &&
-        value !== '@' &&
-        !value.startsWith('-') &&
-        !value.endsWith('.') &&
-        components.every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
-    if (valid)
-        return value;
-    throw new InputError(Inputs.gitBranch, `must be a Git branch name (as \${{ github.head_ref }} gives it), which git check-ref-format accepts; got ${quote(value)}.`);
-}
-/** Needed by `comment` and by `state: prune`; unread otherwise. */
-function parseGitHubToken(token, neededBy) {
-    if (neededBy === undefined)
-        return token || undefined;
-    if (!token) {
-        throw new InputError(Inputs.githubToken, `is required with ${neededBy === 'prune' ? 'state: prune (it reads the open pull requests: permissions pull-requests: read)' : `"${Inputs.comment}" (permissions pull-requests: write)`}; its default is \${{ github.token }}.`);
-    }
-    if (!NO_SPACE.test(token) || !input_values_PRINTABLE.test(token)) {
-        throw new InputError(Inputs.githubToken, 'contains spaces or characters that cannot be sent in a header; pass ${{ github.token }} or a token without them.');
-    }
-    return token;
-}
-/**
- * An empty token is most often a secret the run cannot read rather than one
- * the workflow forgot to pass, so the error says which runs get none.
- */
-function parseToken(token, run = {}) {
-    if (!token) {
-        const cause = run.actor === 'dependabot[bot]'
-            ? "this run is Dependabot's, which reads Dependabot's secrets, not the repository's Actions secrets: add the token under Settings → Secrets and variables → Dependabot as well, or skip Dependabot's pull requests (if: github.actor != 'dependabot[bot]')"
-            : run.fromFork
-                ? 'this pull request comes from a fork, and GitHub gives runs of forks no secrets: skip such pull requests (if: github.event.pull_request.head.repo.fork == false)'
-                : `the secret it names is not set in this repository, or this run gets no secrets (a pull request from a fork, or Dependabot's): add a Vercel access token under Settings → Secrets and variables → Actions (for example as VERCEL_TOKEN, passed as \${{ secrets.VERCEL_TOKEN }}), or set ${FallbackEnv.token}`;
-        throw new InputError(Inputs.token, `is empty: ${cause}.`);
-    }
-    if (!NO_SPACE.test(token) || !input_values_PRINTABLE.test(token)) {
-        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
-    }
-    return token;
-}
-function parseExternalId(externalId) {
-    if (!externalId) {
-        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (!input_values_PRINTABLE.test(externalId) || externalId.length > 256) {
-        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
-    }
-    return externalId;
-}
-function optionalWord(input, value) {
-    if (!value)
-        return undefined;
-    if (NO_SPACE.test(value) && input_values_PRINTABLE.test(value))
-        return value;
-    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
-}
-function parsePrepayment(value) {
-    if (!value)
-        return undefined;
-    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
-    if (Number.isSafeInteger(cents) && cents >= minimum)
-        return cents;
-    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
-}
-/**
- * A JSON object, or `key=value` lines whose values the product's schema
- * types later (see metadata.ts).
- */
-function parseMetadata(value) {
-    const text = value.trim();
-    if (!text)
-        return undefined;
-    if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
-        return { values: parseMetadataLines(text), syntax: 'lines' };
-    }
-    return { values: parseMetadataJson(text), syntax: 'json' };
-}
-function parseMetadataJson(value) {
-    const metadata = parseJsonObject(Inputs.metadata, value) ?? {};
-    for (const [key, entry] of Object.entries(metadata)) {
-        if (!isMetadataValue(entry)) {
-            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
-        }
-    }
-    return metadata;
-}
-// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
-// empty list matches both list branches, which `oneOf` rejects.
-function isMetadataValue(value) {
-    if (['string', 'boolean'].includes(typeof value))
-        return true;
-    if (typeof value === 'number')
-        return Number.isFinite(value);
-    if (!Array.isArray(value) || value.length === 0)
-        return false;
-    return (value.every((item) => typeof item === 'string') ||
-        value.every((item) => typeof item === 'number'));
-}
-function parseJsonObject(input, value) {
-    if (!value)
-        return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        // Node's message quotes the input, which may hold a secret: keep only
-        // where the syntax error is.
-        const position = /position (\d+)/.exec(error.message)?.[1];
-        const where = position ? ` (at character ${Number(position) + 1})` : '';
-        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
-    }
-    return parsed;
-}
-/** What kind of JSON value this is, without its content. */
-function describeJson(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return value.length ? 'a list' : 'an empty list';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-function parseSource(value) {
-    if (!value)
-        return undefined;
-    const sources = CreateStoreSpec.sources;
-    if (sources.includes(value))
-        return value;
-    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
-}
-// A job may run for six hours at most.
-const MAX_TIMEOUT_SECONDS = 21_600;
-function parseTimeout(value) {
-    if (!value)
-        return DEFAULT_TIMEOUT_SECONDS;
-    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
-        return seconds;
-    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
-}
-/**
- * Only `https://`, or `http://` to this machine (the emulator), so that a
- * token is never sent in clear over a network.
- */
-function parseApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        // Not a URL, so no credentials to hide in it.
-        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
-    }
-    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
-    // A bare `?` or `#` leaves `search` and `hash` empty, yet every path the
-    // client appends would then land in the query or fragment, so the
-    // requests would all go to `/`.
-    const queryOrFragment = /[?#]/.test(value);
-    if (!secure || url.username || url.password || queryOrFragment) {
-        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-/** The URL with any user, password, query and fragment replaced by `***`. */
-function redactUrl(url) {
-    const userinfo = url.username || url.password ? '***@' : '';
-    const query = url.search ? '?***' : url.href.endsWith('?') ? '?' : '';
-    const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : '';
-    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
-}
-function parseState(value) {
-    if (!value || value === 'present')
-        return 'present';
-    if (value === 'absent')
-        return 'absent';
-    if (value === 'prune')
-        return 'prune';
-    throw new InputError(Inputs.state, `must be present (ensure the store exists), absent (delete it) or prune (delete the stores of closed pull requests); got ${quote(value)}.`);
-}
-// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
-const TRUE_WORDS = ['true', 'True', 'TRUE'];
-const FALSE_WORDS = ['false', 'False', 'FALSE'];
-/**
- * `fallback`: what a project-wide preview variable of a store's name means
- * for the step, since the first build of every pull request reads it.
- */
-function parseFallback(value) {
-    if (!value || value === 'warn')
-        return 'warn';
-    if (value === 'fail')
-        return 'fail';
-    throw new InputError(Inputs.fallback, `must be warn or fail; got ${quote(value)}.`);
-}
-// More stores than this per repository is no bound a team means to set.
-const MAX_MAX_STORES = 10_000;
-/** `max-stores`: a whole number of stores, from 1; empty for no bound. */
-function parseMaxStores(value) {
-    if (!value)
-        return undefined;
-    const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (count >= 1 && count <= MAX_MAX_STORES)
-        return count;
-    throw new InputError(Inputs.maxStores, `must be a whole number of stores from 1 to ${MAX_MAX_STORES}, or empty for no bound; got ${quote(value)}.`);
-}
-function parseBoolean(input, value, empty) {
-    if (!value)
-        return empty;
-    if (TRUE_WORDS.includes(value))
-        return true;
-    if (FALSE_WORDS.includes(value))
-        return false;
-    throw new InputError(input, `must be true or false; got ${quote(value)}.`);
-}
-/**
- * `export-env`: true or false, or the names of the store's variables to put
- * into the job's environment, separated by spaces or lines. A listed name
- * must be a variable name and none a tool reads as a setting.
- */
-function parseExportEnv(value) {
-    const trimmed = value.trim();
-    if (!trimmed || [...TRUE_WORDS, ...FALSE_WORDS].includes(trimmed)) {
-        return { exportEnv: parseBoolean(Inputs.exportEnv, trimmed, false) };
-    }
-    // A switch spelled otherwise (yes, on…) is a mistake, not a variable of
-    // that name: found now, not after the store is made.
-    if (/^(y|yes|n|no|on|off)$/i.test(trimmed)) {
-        throw new InputError(Inputs.exportEnv, `must be true, false or the names of the store's variables to export (DATABASE_URL DIRECT_URL); got ${quote(trimmed)}.`);
-    }
-    const names = [...new Set(trimmed.split(/\s+/))];
-    for (const name of names) {
-        const reason = unlistable(name);
-        if (reason === undefined)
-            continue;
-        throw new InputError(Inputs.exportEnv, `lists ${quote(name)}, which ${reason}; list the store's variables by their own names (export-env: DATABASE_URL DIRECT_URL), or set true for the names database stores use.`);
-    }
-    return { exportEnv: true, exportNames: names };
-}
-/**
- * `variables`: the names the app reads, each from one of the store's, one
- * `APP_NAME=STORE_NAME` a line (`DATABASE_URL=POSTGRES_PRISMA_URL`). An app
- * name reaches every build of the branch and the job's environment, so it
- * is refused as a listed name is (`unlistable`); each is given once.
- * Undefined where the input is empty.
- */
-function parseVariables(value) {
-    const lines = value
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter(Boolean);
-    if (lines.length === 0)
-        return undefined;
-    const example = 'DATABASE_URL=POSTGRES_PRISMA_URL';
-    const variables = [];
-    for (const line of lines) {
-        const match = /^([^=]*)=(.*)$/.exec(line);
-        if (!match) {
-            throw new InputError(Inputs.variables, `has the line ${quote(line)}, which is not APP_NAME=STORE_NAME; give one a line, the name your app reads and the store's name it takes the value of (${example}).`);
-        }
-        const name = match[1].trim();
-        const from = match[2].trim();
-        const reason = unlistable(name);
-        if (reason !== undefined) {
-            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose app name ${quote(name)} ${reason}; name the variable as your app reads it (${example}).`);
-        }
-        if (!VARIABLE_NAME.test(from)) {
-            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose store name ${quote(from)} is not a variable name (letters, digits and _, not starting with a digit); after = give one of the store's names (the "${Outputs.secretNames}" output lists them).`);
-        }
-        if (variables.some((variable) => variable.name === name)) {
-            throw new InputError(Inputs.variables, `gives ${name} twice (${quote(line)} is the second); give each app name one line.`);
-        }
-        variables.push({ name, from });
-    }
-    return variables;
-}
-function quote(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
-    return JSON.stringify(shown);
-}
-
-;// CONCATENATED MODULE: ./src/vercel-names.ts
-/**
- * The ids, slugs and names of Vercel's teams, integrations, products, plans,
- * stores and projects, and the environments and prefix of a connection, each
- * checked as its input takes it: a bad one fails the step, naming the input,
- * before any request.
- */
-
-
-
-
-const TEAM_ID = /^team_[A-Za-z0-9]+$/;
-const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-// The Vercel CLI's rule for store names (generate-resource-name.ts).
-const STORE_NAME = /^[A-Za-z0-9_-]+$/;
-function parseTeam(team) {
-    if (!team)
-        return undefined;
-    if (team.startsWith('team_')) {
-        if (TEAM_ID.test(team))
-            return { teamId: team };
-    }
-    else if (TEAM_SLUG.test(team) && team.length <= 100) {
-        return { slug: team };
-    }
-    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
-}
-// Integration slugs are lowercase words joined by -, like neon or upstash.
-const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/;
-const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/;
-function parseIntegration(integration) {
-    if (CreateStoreSpec.integrationConfigurationId.test(integration) ||
-        (!integration.startsWith('icfg_') &&
-            INTEGRATION_SLUG.test(integration) &&
-            integration.length <= 100)) {
-        return integration;
-    }
-    throw new InputError(Inputs.integration, `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`);
-}
-function parseProduct(product) {
-    const trimmed = product.trim();
-    const id = trimmed.startsWith('iap_');
-    if ((id && CreateStoreSpec.productId.test(trimmed)) ||
-        (!id && PRODUCT_NAME.test(trimmed) && !isDotSegment(trimmed))) {
-        return trimmed;
-    }
-    throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
-}
-function parsePlan(plan) {
-    const trimmed = plan.trim();
-    if (!trimmed)
-        return undefined;
-    if (PRODUCT_NAME.test(trimmed))
-        return trimmed;
-    throw new InputError(Inputs.plan, `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`);
-}
-function parseName(name) {
-    if (!name) {
-        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
-        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
-    }
-    return name;
-}
-const PROJECT_ID = /^prj_[A-Za-z0-9]+$/;
-// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
-// '-', at most 100 characters, never '---'.
-const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/;
-function parseProject(value) {
-    if (!value)
-        return undefined;
-    if (value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)) {
-        return value;
-    }
-    throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
-}
-function isProjectName(value) {
-    return (PROJECT_NAME.test(value) && !value.includes('---') && !isDotSegment(value));
-}
-/**
- * `.` and `..` pass `encodeURIComponent` unchanged, and a URL parser then
- * drops or climbs the path segment: `/v9/projects/..` becomes `/`.
- */
-function isDotSegment(value) {
-    return value === '.' || value === '..';
-}
-const ENVIRONMENTS = [
-    'production',
-    'preview',
-    'development'
-];
-function parseEnvironments(value) {
-    const names = value
-        .split(/[,\n]/)
-        .map((name) => name.trim())
-        .filter(Boolean);
-    if (names.length === 0)
-        return ['preview'];
-    for (const [index, name] of names.entries()) {
-        if (!ENVIRONMENTS.includes(name)) {
-            throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, separated by commas or new lines; got ${quote(name)}.`);
-        }
-        if (names.indexOf(name) !== index) {
-            throw new InputError(Inputs.environments, `lists ${quote(name)} twice; give each environment once.`);
-        }
-    }
-    return names;
-}
-// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
-const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
-function parseEnvPrefix(value) {
-    if (!value)
-        return undefined;
-    if (ENV_PREFIX.test(value) && value.length <= 100)
-        return value;
-    throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
-}
-
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * The action's inputs: what a run is asked to do (`ActionInputs`), read and
@@ -53142,7 +53221,8 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         state,
         wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
         project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
-        environments: parseEnvironments(read(Inputs.environments)),
+        environments: [],
+        environmentsGiven: false,
         envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
         envPrefixIsDefault: false,
         dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
@@ -53161,6 +53241,9 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
         inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId);
         inputs.envPrefixIsDefault = true;
     }
+    const environments = parseEnvironments(read(Inputs.environments));
+    inputs.environmentsGiven = environments !== undefined;
+    inputs.environments = environments ?? defaultEnvironments(inputs);
     return checkPreviewInputs(inputs, context);
 }
 /**
@@ -53177,6 +53260,17 @@ function defaultEnvPrefix(context, externalId) {
     }
     const hash = (0,external_node_crypto_.createHash)('sha256').update(externalId).digest('hex');
     return `S${hash.slice(0, 8).toUpperCase()}_`;
+}
+/**
+ * Where the step hands the values on itself (to the branch, the job or the
+ * `env` output), the connection needs to reach no deployment: development's
+ * variables never do, and cannot be sensitive, so every value is readable
+ * and no preview can read another pull request's store.
+ */
+function defaultEnvironments(inputs) {
+    return inputs.gitBranch !== undefined || inputs.exportEnv || inputs.readEnv
+        ? ['development']
+        : ['preview'];
 }
 /** The inputs of issue 12, which only make sense together. */
 function checkPreviewInputs(inputs, context) {
@@ -53282,6 +53376,15 @@ function project_answers_readProject(body, answer) {
             optional(field(link, 'productionBranch'), at(place, 'link.productionBranch'), nullable(string))) ??
             undefined
     });
+}
+/** `{ environments: [{ id, slug, … }] }`: a project's custom environments. */
+function readCustomEnvironments(body, answer) {
+    const place = { answer, field: '' };
+    const environments = field(object(body, place), 'environments');
+    return list(environments ?? [], at(place, 'environments'), (value, where) => {
+        const read = reader(object(value, where), where);
+        return { id: read('id', segment) ?? '', slug: read('slug', line) ?? '' };
+    }).filter(({ id, slug }) => id && slug);
 }
 /** `{ envs }`, or one variable alone (the answer to a filter by id). */
 function readEnvList(body, answer) {
@@ -53606,6 +53709,7 @@ const PATHS = {
     disconnectAll: 'DELETE /v1/storage/stores/{id}/connections',
     deleteStore: 'DELETE /v1/storage/stores/integration/{id}',
     getProject: 'GET /v9/projects/{idOrName}',
+    listCustomEnvironments: 'GET /v9/projects/{idOrName}/custom-environments',
     listProjectEnv: 'GET /v10/projects/{idOrName}/env',
     getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
     createProjectEnv: 'POST /v10/projects/{idOrName}/env',
@@ -53724,6 +53828,15 @@ class VercelApi {
     async getProject(idOrName) {
         const path = pathOf('getProject', { idOrName });
         return project_answers_readProject(await this.client.get(path), `GET ${path}`);
+    }
+    /**
+     * `GET /v9/projects/{idOrName}/custom-environments` (op
+     * `getProjectsByIdOrNameCustomEnvironments`): asked only where
+     * `environments` names a custom environment by its slug.
+     */
+    async listCustomEnvironments(idOrName) {
+        const path = pathOf('listCustomEnvironments', { idOrName });
+        return readCustomEnvironments(await this.client.get(path), `GET ${path}`);
     }
     /**
      * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel

@@ -128,8 +128,12 @@ export function envJson(
   envVar: EnvVar
 ): Record<string, unknown> {
   const store = envVar.contentHint && stores.byId(envVar.contentHint.storeId)
+  // Vercel makes no development variable sensitive: its values are pulled
+  // to developers' machines (`vercel env pull`).
   const sensitive =
-    envVar.contentHint !== undefined && settings.sensitiveStoreVariables
+    envVar.contentHint !== undefined &&
+    settings.sensitiveStoreVariables === true &&
+    !envVar.target.includes('development')
   return {
     id: envVar.id,
     key: envVar.key,

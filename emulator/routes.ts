@@ -17,7 +17,6 @@ export const ROUTES = {
   getUser: 'GET /v2/user',
   getTeam: 'GET /teams/{idOrSlug}',
   getTeamV2: 'GET /v2/teams/{teamId}',
-  listCustomEnvironments: 'GET /v9/projects/{idOrName}/custom-environments',
   listCustomEnvironmentsUnversioned:
     'GET /projects/{idOrName}/custom-environments',
   getCustomEnvironment:

@@ -75,7 +75,14 @@ export interface ActionInputs {
   wait: boolean
   /** Project id (prj_…) or name to connect the store to; none: no connection. */
   project?: string
-  environments: ProjectEnvironment[]
+  /**
+   * Standard environments, and custom ones by id or slug. Where not given:
+   * `development` when the values go to the branch or the job (its variables
+   * reach no deployment, and are never sensitive), else `preview`.
+   */
+  environments: string[]
+  /** `environments` was given, not chosen by the step. */
+  environmentsGiven: boolean
   envPrefix?: string
   /** Read the connection's values into the `env` output. */
   readEnv: boolean
@@ -183,7 +190,8 @@ export function parseInputs(
     project: parseProject(
       read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''
     ),
-    environments: parseEnvironments(read(Inputs.environments)),
+    environments: [],
+    environmentsGiven: false,
     envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
     envPrefixIsDefault: false,
     dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
@@ -206,6 +214,9 @@ export function parseInputs(
     inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId)
     inputs.envPrefixIsDefault = true
   }
+  const environments = parseEnvironments(read(Inputs.environments))
+  inputs.environmentsGiven = environments !== undefined
+  inputs.environments = environments ?? defaultEnvironments(inputs)
   return checkPreviewInputs(inputs, context)
 }
 
@@ -223,6 +234,18 @@ function defaultEnvPrefix(context: GitHubContext, externalId: string): string {
   }
   const hash = createHash('sha256').update(externalId).digest('hex')
   return `S${hash.slice(0, 8).toUpperCase()}_`
+}
+
+/**
+ * Where the step hands the values on itself (to the branch, the job or the
+ * `env` output), the connection needs to reach no deployment: development's
+ * variables never do, and cannot be sensitive, so every value is readable
+ * and no preview can read another pull request's store.
+ */
+function defaultEnvironments(inputs: ActionInputs): string[] {
+  return inputs.gitBranch !== undefined || inputs.exportEnv || inputs.readEnv
+    ? ['development']
+    : ['preview']
 }
 
 /** The inputs of issue 12, which only make sense together. */

@@ -335,12 +335,15 @@ export async function applyPresent(
             result.store,
             {
               ...connectRequest(inputs),
-              projectId: plan.connection?.projectId
+              projectId: plan.connection?.projectId,
+              // Custom environments as the plan resolved them: no second look-up.
+              environments: plan.connection?.environments ?? inputs.environments
             },
             (id) => readStore(api, id),
             known
           )
         )
+  if (connection) reportKeptEnvironments(connection, inputs, effects)
   const preview =
     connection && readsValues(inputs)
       ? await effects.group(
@@ -399,6 +402,28 @@ function branchNamesBeforeCreate(
   return known.size > 0 ? (name) => known.has(name) : isStoreShaped
 }
 
+/**
+ * A store connected before the step connected for development by default
+ * (earlier versions connected for preview) is kept as it is, never
+ * connected twice; but its prefixed variables reach every preview of the
+ * project, which the step says once.
+ */
+function reportKeptEnvironments(
+  connection: ConnectionResult,
+  inputs: ActionInputs,
+  effects: Step['effects']
+): void {
+  if (inputs.environmentsGiven) return
+  const same =
+    connection.environments.length === inputs.environments.length &&
+    inputs.environments.every((name) => connection.environments.includes(name))
+  if (same) return
+  const reach = connection.environments.filter((name) => name !== 'development')
+  effects.warn(
+    `Store connection to project ${inputs.project} is for ${connection.environments.join(', ') || 'no environment'}, as this action connected stores before it connected for development only, and is kept${reach.length > 0 ? `: its ${connection.envVarPrefix || ''}variables reach every deployment of ${reach.join(', ')}, whoever's pull request it builds` : ''}. Disconnect the project from the store in the Vercel dashboard and run again to connect it for development only, or set "${Inputs.environments}" to keep it so without this warning.`
+  )
+}
+
 function secretNamesOf(store: FoundStore): string[] {
   return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []))
 }
@@ -447,13 +472,17 @@ function connectionShown(
 ): ConnectionResult | undefined {
   if (plan === undefined) return undefined
   if (store && plan.existing) {
-    return reuse(store, plan.existing, connectRequest(inputs))
+    return reuse(store, plan.existing, {
+      ...connectRequest(inputs),
+      environments: plan.environments
+    })
   }
   return {
     projectId: plan.projectId,
     projectName: plan.projectName,
     envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
     envVarPrefix: inputs.envPrefix ?? '',
+    environments: plan.environments,
     connected: true
   }
 }
@@ -471,6 +500,7 @@ function connectRequest(inputs: ActionInputs): ConnectRequest {
   return {
     project: inputs.project ?? '',
     environments: inputs.environments,
+    environmentsGiven: inputs.environmentsGiven,
     envPrefix: inputs.envPrefix,
     envPrefixIsDefault: inputs.envPrefixIsDefault
   }

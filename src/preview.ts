@@ -82,7 +82,7 @@ export async function applyPreview(
         project,
         projectId: connection.projectId,
         storeId: store.id,
-        environment: inputs.environments[0],
+        environment: readFrom(connection, inputs),
         names: connection.envVarNames,
         listed,
         input: valuesInput(inputs)
@@ -254,4 +254,24 @@ function withoutPrefix(
       value
     ])
   )
+}
+
+const STANDARD_ENVIRONMENTS = ['development', 'preview', 'production']
+
+/**
+ * The environment whose variables the values are read from: the first
+ * standard one the connection is for (a custom environment's variables are
+ * not listed by target). A connection for custom environments alone has
+ * none to read.
+ */
+function readFrom(connection: ConnectionResult, inputs: ActionInputs): string {
+  const environment = connection.environments.find((name) =>
+    STANDARD_ENVIRONMENTS.includes(name)
+  )
+  if (environment === undefined) {
+    throw new ActionError(
+      `Store ${connection.projectId ? `connection to project ${inputs.project}` : 'connection'} is for custom environments only (${connection.environments.join(', ')}), whose values this step cannot read; add development to "${Inputs.environments}", or drop "${valuesInput(inputs)}".`
+    )
+  }
+  return environment
 }

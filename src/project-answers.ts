@@ -13,6 +13,7 @@ import {
   defined,
   fail,
   field,
+  line,
   list,
   matching,
   nullable,
@@ -27,6 +28,7 @@ import {
   webAddress
 } from './answer-shape.ts'
 import type {
+  CustomEnvironment,
   EnvWriteAnswer,
   ListedDeployment,
   ProjectEnvVar,
@@ -49,6 +51,19 @@ export function readProject(body: unknown, answer: string): VercelProject {
         )) ??
       undefined
   })
+}
+
+/** `{ environments: [{ id, slug, … }] }`: a project's custom environments. */
+export function readCustomEnvironments(
+  body: unknown,
+  answer: string
+): CustomEnvironment[] {
+  const place = { answer, field: '' }
+  const environments = field(object(body, place), 'environments')
+  return list(environments ?? [], at(place, 'environments'), (value, where) => {
+    const read = reader(object(value, where), where)
+    return { id: read('id', segment) ?? '', slug: read('slug', line) ?? '' }
+  }).filter(({ id, slug }) => id && slug)
 }
 
 /** `{ envs }`, or one variable alone (the answer to a filter by id). */

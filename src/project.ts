@@ -6,6 +6,7 @@ import {
   VercelResponseError
 } from './errors.ts'
 import type { FoundStore } from './store.ts'
+import { isCustomEnvironmentSlug } from './vercel-names.ts'
 import type { ConnectionApi, ProjectEnvApi } from './vercel-api.ts'
 import type {
   ProjectConnection,
@@ -18,7 +19,13 @@ export interface ConnectRequest {
   project: string
   /** The project's id, where the caller has looked it up already. */
   projectId?: string
+  /** Standard environments, and custom ones by id (`env_…`) or slug. */
   environments: string[]
+  /**
+   * The environments were given, not the step's default: a connection made
+   * earlier for others fails instead of being kept.
+   */
+  environmentsGiven?: boolean
   envPrefix?: string
   /**
    * The prefix is the action's default, not the user's: a connection made
@@ -35,6 +42,8 @@ export interface ConnectionResult {
   envVarNames: string[]
   /** The prefix of their names: what the store calls them lacks it. */
   envVarPrefix?: string
+  /** The environments the connection is for, custom ones by id. */
+  environments: string[]
   /** True when this run made the connection; false when it was in place. */
   connected: boolean
 }
@@ -47,6 +56,8 @@ export interface ConnectionPlan {
   existing?: ProjectConnection
   /** Vercel's answer for the project, where it was looked up by name. */
   project?: VercelProject
+  /** The environments to connect, custom ones resolved to their ids. */
+  environments: string[]
 }
 
 /**
@@ -55,16 +66,18 @@ export interface ConnectionPlan {
  * when the store does not already name it, or when the caller has not.
  */
 export async function planConnection(
-  api: Pick<ConnectionApi, 'getProject'>,
+  api: Pick<ConnectionApi, 'getProject' | 'listCustomEnvironments'>,
   store: FoundStore | undefined,
   request: ConnectRequest
 ): Promise<ConnectionPlan> {
   const known = store && connectionTo(store, request.project)
   if (known) {
+    const projectId = known.projectId ?? request.project
     return {
-      projectId: known.projectId ?? request.project,
+      projectId,
       projectName: known.name,
-      existing: known
+      existing: known,
+      environments: await resolveEnvironments(api, projectId, request)
     }
   }
   const projectName = isProjectId(request.project) ? undefined : request.project
@@ -74,7 +87,33 @@ export async function planConnection(
       : undefined
   const projectId = request.projectId ?? project?.id ?? request.project
   const existing = store && connectionTo(store, projectId)
-  return { projectId, projectName, existing, project }
+  const environments = await resolveEnvironments(api, projectId, request)
+  return { projectId, projectName, existing, project, environments }
+}
+
+/**
+ * The environments with each custom one given by slug replaced by its id,
+ * as the connection takes them: one request, only where a slug is given.
+ */
+async function resolveEnvironments(
+  api: Pick<ConnectionApi, 'listCustomEnvironments'>,
+  projectId: string,
+  request: ConnectRequest
+): Promise<string[]> {
+  const slugs = request.environments.filter(isCustomEnvironmentSlug)
+  if (slugs.length === 0) return request.environments
+  const customs = await api.listCustomEnvironments(projectId)
+  const missing = slugs.filter(
+    (slug) => !customs.some((custom) => custom.slug === slug)
+  )
+  if (missing.length > 0) {
+    throw new ActionError(
+      `Project ${request.project} has no custom environment ${missing.join(', ')}${customs.length > 0 ? `; its custom environments are ${customs.map(({ slug, id }) => `${slug} (${id})`).join(', ')}` : '; it has none'}; fix "${Inputs.environments}".`
+    )
+  }
+  return request.environments.map(
+    (name) => customs.find(({ slug }) => slug === name)?.id ?? name
+  )
 }
 
 /**
@@ -90,13 +129,13 @@ export async function connectStore(
   readStore: (id: string) => Promise<FoundStore>,
   plan?: ConnectionPlan
 ): Promise<ConnectionResult> {
-  const { projectId, projectName, existing } =
+  const { projectId, projectName, existing, environments } =
     plan ?? (await planConnection(api, store, request))
-  if (existing) return reuse(store, existing, request)
+  if (existing) return reuse(store, existing, { ...request, environments })
   try {
     await api.connect(store.id, {
       projectId,
-      envVarEnvironments: request.environments,
+      envVarEnvironments: environments,
       type: 'integration',
       ...(request.envPrefix && { envVarPrefix: request.envPrefix })
     })
@@ -114,6 +153,7 @@ export async function connectStore(
     projectName,
     envVarNames: variableNames(store, request.envPrefix),
     envVarPrefix: request.envPrefix ?? '',
+    environments,
     connected: true
   }
 }
@@ -138,7 +178,10 @@ export function reuse(
     request.environments.every((name) => environments.includes(name))
   const samePrefix =
     request.envPrefixIsDefault || prefix === (request.envPrefix ?? '')
-  if (!sameEnvironments || !samePrefix) {
+  // A connection made for other environments than the step's default (by
+  // an earlier version, for preview) is kept, and the caller reports it.
+  const keptEnvironments = !sameEnvironments && !request.environmentsGiven
+  if ((!sameEnvironments && !keptEnvironments) || !samePrefix) {
     throw new ActionError(
       `Store ${store.id} is already connected to project ${request.project} for ${list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`
     )
@@ -149,6 +192,7 @@ export function reuse(
     envVarNames:
       connection.environmentVariables ?? variableNames(store, prefix),
     envVarPrefix: prefix,
+    environments,
     connected: false
   }
 }

@@ -15,6 +15,7 @@ import {
   readEnvPage,
   readEnvValue,
   readEnvWriteAnswer,
+  readCustomEnvironments,
   readProject
 } from './project-answers.ts'
 import {
@@ -29,6 +30,7 @@ import type {
   ConfigurationProducts,
   ConnectionBody,
   CreateStoreBody,
+  CustomEnvironment,
   EnvWriteAnswer,
   IntegrationConfiguration,
   ListedDeployment,
@@ -51,6 +53,7 @@ export const PATHS = {
   disconnectAll: 'DELETE /v1/storage/stores/{id}/connections',
   deleteStore: 'DELETE /v1/storage/stores/integration/{id}',
   getProject: 'GET /v9/projects/{idOrName}',
+  listCustomEnvironments: 'GET /v9/projects/{idOrName}/custom-environments',
   listProjectEnv: 'GET /v10/projects/{idOrName}/env',
   getProjectEnv: 'GET /v1/projects/{idOrName}/env/{id}',
   createProjectEnv: 'POST /v10/projects/{idOrName}/env',
@@ -218,6 +221,19 @@ export class VercelApi {
   }
 
   /**
+   * `GET /v9/projects/{idOrName}/custom-environments` (op
+   * `getProjectsByIdOrNameCustomEnvironments`): asked only where
+   * `environments` names a custom environment by its slug.
+   */
+  async listCustomEnvironments(idOrName: string): Promise<CustomEnvironment[]> {
+    const path = pathOf('listCustomEnvironments', { idOrName })
+    return readCustomEnvironments(
+      await this.client.get<unknown>(path),
+      `GET ${path}`
+    )
+  }
+
+  /**
    * `POST /v1/storage/stores/{id}/connections` (undocumented; the Vercel
    * CLI's connect-resource-to-project.ts): the one variant that takes a prefix.
    */
@@ -378,7 +394,11 @@ export type StoreApi = Pick<
 /** The endpoints of a store's life after its creation. */
 export type ConnectionApi = Pick<
   VercelApi,
-  'getProject' | 'connect' | 'disconnectAll' | 'deleteStore'
+  | 'getProject'
+  | 'listCustomEnvironments'
+  | 'connect'
+  | 'disconnectAll'
+  | 'deleteStore'
 >
 
 /** The project env endpoints that read a connection's values back. */

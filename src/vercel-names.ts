@@ -126,17 +126,31 @@ const ENVIRONMENTS: readonly ProjectEnvironment[] = [
   'development'
 ]
 
-export function parseEnvironments(value: string): ProjectEnvironment[] {
+// A custom environment's id, and its slug as the dashboard makes it.
+const CUSTOM_ENVIRONMENT_ID = /^env_[A-Za-z0-9]+$/
+const CUSTOM_ENVIRONMENT_SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/
+
+/**
+ * The environments a connection is made for: production, preview,
+ * development, and custom environments by id (`env_…`) or slug, as the
+ * Vercel CLI takes them. Undefined where none is given: the step then
+ * chooses by what it does with the values.
+ */
+export function parseEnvironments(value: string): string[] | undefined {
   const names = value
     .split(/[,\n]/)
     .map((name) => name.trim())
     .filter(Boolean)
-  if (names.length === 0) return ['preview']
+  if (names.length === 0) return undefined
   for (const [index, name] of names.entries()) {
-    if (!(ENVIRONMENTS as readonly string[]).includes(name)) {
+    if (
+      !(ENVIRONMENTS as readonly string[]).includes(name) &&
+      !CUSTOM_ENVIRONMENT_ID.test(name) &&
+      !CUSTOM_ENVIRONMENT_SLUG.test(name)
+    ) {
       throw new InputError(
         Inputs.environments,
-        `must list environments among ${ENVIRONMENTS.join(', ')}, separated by commas or new lines; got ${quote(name)}.`
+        `must list environments among ${ENVIRONMENTS.join(', ')}, or custom environments by id (env_…) or slug, separated by commas or new lines; got ${quote(name)}.`
       )
     }
     if (names.indexOf(name) !== index) {
@@ -146,7 +160,15 @@ export function parseEnvironments(value: string): ProjectEnvironment[] {
       )
     }
   }
-  return names as ProjectEnvironment[]
+  return names
+}
+
+/** A custom environment given by its slug, which costs one look-up. */
+export function isCustomEnvironmentSlug(name: string): boolean {
+  return (
+    !(ENVIRONMENTS as readonly string[]).includes(name) &&
+    !CUSTOM_ENVIRONMENT_ID.test(name)
+  )
 }
 
 // The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).

@@ -65,6 +65,12 @@ export interface VercelProject {
   productionBranch?: string
 }
 
+/** A project's custom environment (Pro and Enterprise plans). */
+export interface CustomEnvironment {
+  id: string
+  slug: string
+}
+
 export type MetadataValue = string | number | boolean | string[] | number[]
 
 /**
