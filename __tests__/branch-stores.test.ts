@@ -198,6 +198,25 @@ describe('state: prune, for branch stores', () => {
     expect(warningLines(result)).toEqual([])
   })
 
+  it('shows a branch name from the listing as text only: no HTML, link or image in the summary', async () => {
+    emulator.options.listIncludesExternalId = true
+    const branch = 'fix/<b>x</b>![i](https://e.example/i.png)'
+    const store = emulator.seedStore({
+      installationId: emulator.installations.neon.id,
+      productIdOrSlug: emulator.installations.neon.products[0].id,
+      name: branchStoreName(ACME_WEB, branch),
+      externalId: `acme/web@${branch}`
+    })
+
+    const result = await prune()
+
+    expect(result.outputs['deleted-store-ids']).toBe(JSON.stringify([store.id]))
+    expect(result.summary).toContain('&lt;b&gt;x&lt;/b&gt;')
+    expect(result.summary).not.toContain('<b>')
+    expect(result.summary).not.toContain('![i]')
+    expect(result.summary).not.toContain('https://e.example')
+  })
+
   it('keeps a store whose branch cannot be got back exactly, and says so, naming it', async () => {
     // No project, no variables, no key in the listing: only the lossy name.
     const lost = seedNeonStore(branchStoreName(ACME_WEB, 'Feat/Upper'))

@@ -98,7 +98,7 @@ export async function recoverBranches(
       recovered.push({ store, branch })
     } else if (mayBeOfProduct(store, step.target)) {
       step.warn(
-        `Kept store ${store.id} ("${store.name}"): it is named like the store of a branch of ${slug}, but neither its key nor the variables this action wrote for it say which branch, so whether that branch is gone cannot be checked. If it is this repository's and its branch is gone, delete it with state: absent and its external-id (${slug}@<branch>), or in the Vercel dashboard.`
+        `Kept store ${store.id} ("${store.name}"): it is named like the store of a branch of ${slug}, but neither its key nor the variables this action wrote for it say which branch, so whether that branch is gone cannot be checked. If it is this repository's and its branch is gone, delete it in the Vercel dashboard, or with state: absent, name: ${store.name} and external-id: ${slug}@<branch>.`
       )
     }
   }
