@@ -177,6 +177,27 @@ describe('state: prune, for branch stores', () => {
     )
   })
 
+  it('without project, reads the marks from the project the store is connected to; one it cannot read keeps the store, with a warning', async () => {
+    github.seedBranch('acme', 'web', 'Feat/Upper')
+    expect((await runAction(push('Feat/Upper'))).exitCode).toBe(0)
+    const store = storeOfKey('acme/web@Feat/Upper')
+    github.deleteBranch('acme', 'web', 'Feat/Upper')
+
+    emulator.faults.add(ROUTES.listProjectEnv, { status: 403 })
+    const refused = await prune()
+    expect(refused.exitCode).toBe(0)
+    expect(refused.outputs['deleted-count']).toBe('0')
+    expect(warningLines(refused)).toEqual([
+      expect.stringContaining(`Could not read the variables of project ${WEB}`),
+      expect.stringContaining(`Kept store ${store.id}`)
+    ])
+
+    const result = await prune()
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['deleted-store-ids']).toBe(JSON.stringify([store.id]))
+    expect(markedWith(store.id)).toEqual([])
+  })
+
   it('gets the branch back from the name alone, slashes and all, and from the key where the listing shows it', async () => {
     const byName = seedNeonStore(
       branchStoreName(ACME_WEB, 'feature/login-form')

@@ -51071,6 +51071,7 @@ async function removeStores(api, stores, fallbackName, log = () => { }) {
 
 
 
+
 /**
  * Branches read from GitHub in one prune, one request each. Past it, the
  * newest stores' branches wait for a later night (each store deleted makes
@@ -51175,10 +51176,19 @@ function isUnanswered(error) {
  * branch of the key in the mark (`… store store_1 (acme/web@feat/b)`), and
  * the branch the variable is scoped to. One listing per project.
  */
-async function branchesOfMarks({ repository, api, project }, stores) {
+async function branchesOfMarks({ repository, api, project, warn }, stores) {
     const projects = project !== undefined ? [project] : await connectedProjects(api, stores);
     const ids = new Set(stores.map(({ id }) => id));
-    const listings = await Promise.all(projects.map((name) => api.listEnv(name)));
+    const listings = await Promise.all(projects.map((name) => project !== undefined
+        ? api.listEnv(name)
+        : // A connected project this token cannot read only leaves its
+            // stores unresolved, and so kept: no reason to prune no other.
+            api.listEnv(name).catch((error) => {
+                if (!(error instanceof VercelApiError))
+                    throw error;
+                warn(`Could not read the variables of project ${name}, connected to a store named like a branch store: ${error.message}`);
+                return [];
+            })));
     const found = new Map();
     for (const variable of listings.flat()) {
         const marked = markedStore(variable);

@@ -16,6 +16,7 @@
  * nothing is deleted that cannot be shown to be gone.
  */
 import { markedStore } from './branch-env.ts'
+import { VercelApiError } from './errors.ts'
 import { GitHubApiError, type GitHubApi } from './github.ts'
 import { branchOfKey, branchOfStoreName, type Repository } from './naming.ts'
 import type { ResolvedTarget } from './resolve.ts'
@@ -169,13 +170,27 @@ function isUnanswered(error: unknown): boolean {
  * the branch the variable is scoped to. One listing per project.
  */
 async function branchesOfMarks(
-  { repository, api, project }: RecoverStep,
+  { repository, api, project, warn }: RecoverStep,
   stores: FoundStore[]
 ): Promise<Map<string, string[]>> {
   const projects =
     project !== undefined ? [project] : await connectedProjects(api, stores)
   const ids = new Set(stores.map(({ id }) => id))
-  const listings = await Promise.all(projects.map((name) => api.listEnv(name)))
+  const listings = await Promise.all(
+    projects.map((name) =>
+      project !== undefined
+        ? api.listEnv(name)
+        : // A connected project this token cannot read only leaves its
+          // stores unresolved, and so kept: no reason to prune no other.
+          api.listEnv(name).catch((error: unknown) => {
+            if (!(error instanceof VercelApiError)) throw error
+            warn(
+              `Could not read the variables of project ${name}, connected to a store named like a branch store: ${error.message}`
+            )
+            return []
+          })
+    )
+  )
   const found = new Map<string, string[]>()
   for (const variable of listings.flat()) {
     const marked = markedStore(variable)
