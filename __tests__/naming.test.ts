@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   MAX_DEFAULT_NAME_LENGTH,
+  branchOfKey,
+  branchOfStoreName,
   branchStoreName,
+  branchStoreNameParts,
   deriveDefaults,
   pullRequestOfStoreName,
-  pullRequestStoreName
+  pullRequestStoreName,
+  readGitHubContext
 } from '../src/naming.ts'
 
 const hash = (raw: string) =>
@@ -155,4 +162,95 @@ describe('pullRequestOfStoreName', () => {
       expect(pullRequestOfStoreName(name, web)).toBeUndefined()
     }
   })
+})
+
+describe('branch stores’ names (issue 24)', () => {
+  const web = { owner: 'acme', repo: 'web' }
+
+  it('finds the readable part of this repository’s branch store names, however long or odd', () => {
+    expect(branchStoreNameParts(branchStoreName(web, 'feat/b'), web)).toEqual([
+      'feat-b'
+    ])
+    // A repository whose name holds "-branch": every split is a candidate.
+    const tool = { owner: 'acme', repo: 'my-branch-tool' }
+    expect(branchStoreNameParts(branchStoreName(tool, 'x'), tool)).toContain(
+      'x'
+    )
+    const long = 'feature/' + 'a'.repeat(80)
+    expect(branchStoreNameParts(branchStoreName(web, long), web)).toHaveLength(
+      1
+    )
+    expect(branchStoreNameParts(branchStoreName(web, '///'), web)).toEqual([''])
+    for (const name of [
+      pullRequestStoreName(web, 1),
+      'my-db',
+      branchStoreName({ owner: 'acme', repo: 'api' }, 'feat/b')
+    ]) {
+      expect(branchStoreNameParts(name, web)).toEqual([])
+    }
+  })
+
+  it('confirms a branch only where its default name is exactly the store’s', () => {
+    const name = branchStoreName(web, 'Feat/B')
+    expect(branchOfStoreName(name, web, ['feat-b', 'feat/b'])).toBeUndefined()
+    expect(branchOfStoreName(name, web, ['feat/b', 'Feat/B'])).toBe('Feat/B')
+    // The same branch of another owner's repository hashes otherwise.
+    expect(
+      branchOfStoreName(name, { owner: 'other', repo: 'web' }, ['Feat/B'])
+    ).toBeUndefined()
+  })
+
+  it('reads the branch from this repository’s key only', () => {
+    expect(branchOfKey('acme/web@feat/b', web)).toBe('feat/b')
+    expect(branchOfKey('acme/web@feat/b', { owner: 'Acme', repo: 'Web' })).toBe(
+      'feat/b'
+    )
+    expect(branchOfKey('other/web@feat/b', web)).toBeUndefined()
+    expect(branchOfKey('acme/web#4', web)).toBeUndefined()
+    expect(branchOfKey('acme/web@', web)).toBeUndefined()
+  })
+})
+
+describe('readGitHubContext on a delete event', () => {
+  function contextOf(event: unknown, eventName = 'delete') {
+    const dir = mkdtempSync(join(tmpdir(), 'naming-'))
+    try {
+      writeFileSync(join(dir, 'event.json'), JSON.stringify(event))
+      return readGitHubContext({
+        GITHUB_REPOSITORY: 'acme/web',
+        GITHUB_EVENT_NAME: eventName,
+        GITHUB_EVENT_PATH: join(dir, 'event.json'),
+        GITHUB_REF_NAME: 'main'
+      })
+    } finally {
+      rmSync(dir, { recursive: true })
+    }
+  }
+
+  it('takes the deleted branch from the event’s ref, not GITHUB_REF_NAME', () => {
+    expect(contextOf({ ref: 'feat/b', ref_type: 'branch' }).branch).toBe(
+      'feat/b'
+    )
+    expect(
+      contextOf({ ref: 'refs/heads/feat/b', ref_type: 'branch' }).branch
+    ).toBe('feat/b')
+    expect(
+      deriveDefaults(contextOf({ ref: 'feat/b', ref_type: 'branch' }))
+    ).toEqual({
+      name: branchStoreName(web(), 'feat/b'),
+      externalId: 'acme/web@feat/b'
+    })
+  })
+
+  it('has no branch for a tag, or an event file without a string ref', () => {
+    expect(contextOf({ ref: 'v1', ref_type: 'tag' }).branch).toBeUndefined()
+    expect(contextOf({ ref: 7, ref_type: 'branch' }).branch).toBeUndefined()
+    expect(contextOf([]).branch).toBeUndefined()
+    // Any other event keeps GITHUB_REF_NAME.
+    expect(contextOf({ ref: 'feat/b' }, 'push').branch).toBe('main')
+  })
+
+  function web() {
+    return { owner: 'acme', repo: 'web' }
+  }
 })

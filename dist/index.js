@@ -45915,7 +45915,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _node_version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8842);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3020);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3546);
 // The version check comes first: ESM evaluates imports in order, and the
 // rest of the bundle cannot load on an older Node.js.
 
@@ -45927,7 +45927,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3020:
+/***/ 3546:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49127,8 +49127,33 @@ async function openGitHub(options) {
                 throw fromOctokit(error, `the listing of ${owner}/${repo}'s open pull requests`, options.deadline);
             }
             return numbers;
+        },
+        async branchExists({ owner, repo }, branch) {
+            const what = `the read of branch ${JSON.stringify(branch)} of ${owner}/${repo}`;
+            try {
+                await octokit.request('GET /repos/{owner}/{repo}/branches/{branch}', {
+                    owner,
+                    repo,
+                    branch
+                });
+                return true;
+            }
+            catch (error) {
+                // GitHub answers a repository the token cannot read 404 "Not Found"
+                // as well: only its "Branch not found" says the branch is gone.
+                if (isBranchNotFound(error))
+                    return false;
+                throw fromOctokit(error, what, options.deadline);
+            }
         }
     };
+}
+function isBranchNotFound(error) {
+    const { status, response } = (error ?? {});
+    const message = response?.data?.message;
+    return (status === 404 &&
+        typeof message === 'string' &&
+        message.trim().toLowerCase() === 'branch not found');
 }
 /** A request about to leave GITHUB_API_URL's origin, stopped before it is sent. */
 class OtherOriginRequest extends Error {
@@ -49220,9 +49245,9 @@ function github_adviceFor(status) {
         case 401:
             return `GitHub did not accept the token: check "${Inputs.githubToken}" (default \${{ github.token }}).`;
         case 403:
-            return `The token may not do this: give the job "permissions: pull-requests: write" for a comment ("pull-requests: read" for a prune); a pull request from a fork gets a read-only token.`;
+            return `The token may not do this: give the job "permissions: pull-requests: write" for a comment ("pull-requests: read" and "contents: read" for a prune); a pull request from a fork gets a read-only token.`;
         case 404:
-            return `Check that "${Inputs.githubToken}" can read this repository.`;
+            return `Check that "${Inputs.githubToken}" can read this repository (a prune of branch stores reads its branches: "permissions: contents: read").`;
         default:
             return status >= 500 || status === 0
                 ? 'GitHub did not answer as it should; run the job again.'
@@ -49419,18 +49444,20 @@ function addRemovalToSummary(removed, externalId) {
         .addTable(rows)
         .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}Key: ${code(externalId)}.</p>`, true);
 }
-/** `state: prune`: the stores of closed pull requests, deleted or not. */
-function addPruneToSummary(stores, { repository, kept, dryRun }) {
-    const keptLine = `${kept} store(s) of open pull requests kept.`;
+/**
+ * `state: prune`: the stores of closed pull requests and deleted branches,
+ * deleted or not.
+ */
+function addPruneToSummary(stores, { repository, keptLine, dryRun }) {
     if (stores.length === 0) {
         summary
-            .addHeading('Prune: no Vercel store of a closed pull request', 2)
+            .addHeading('Prune: no Vercel store of a closed pull request or deleted branch', 2)
             .addRaw(`<p>Repository ${code(repository)}: ${keptLine}</p>`, true);
         return;
     }
     const rows = [
         [
-            { data: 'Pull request', header: true },
+            { data: 'Pull request or branch', header: true },
             { data: 'Store', header: true },
             { data: 'Id', header: true },
             {
@@ -49438,8 +49465,10 @@ function addPruneToSummary(stores, { repository, kept, dryRun }) {
                 header: true
             }
         ],
-        ...capped(stores).shown.map(({ pullRequest, name, id, projects }) => [
-            summary_escape(`#${pullRequest}`),
+        ...capped(stores).shown.map(({ pullRequest, branch, name, id, projects }) => [
+            branch === undefined
+                ? summary_escape(`#${pullRequest}`)
+                : `branch ${code(branch)} (deleted)`,
             summary_escape(name),
             code(id),
             listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
@@ -49448,8 +49477,8 @@ function addPruneToSummary(stores, { repository, kept, dryRun }) {
     const more = capped(stores).more;
     summary
         .addHeading(dryRun
-        ? `Dry run: would delete ${stores.length} Vercel store(s) of closed pull requests`
-        : `Pruned ${stores.length} Vercel store(s) of closed pull requests`, 2)
+        ? `Dry run: would delete ${stores.length} Vercel store(s) of closed pull requests and deleted branches`
+        : `Pruned ${stores.length} Vercel store(s) of closed pull requests and deleted branches`, 2)
         .addTable(rows)
         .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}${dryRun ? 'Nothing was changed. ' : ''}Repository ${code(repository)}: ${keptLine}</p>`, true);
 }
@@ -51304,35 +51333,55 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  */
 function readGitHubContext(env = process.env) {
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
-    const pullRequest = readPullRequest(env.GITHUB_EVENT_PATH);
+    const event = readEvent(env.GITHUB_EVENT_PATH);
+    const pullRequest = readPullRequest(event);
+    const eventName = env.GITHUB_EVENT_NAME || undefined;
     return {
         owner: owner || undefined,
         repo: repo || undefined,
         pullRequestNumber: pullRequest?.number,
         fromFork: pullRequest?.fromFork,
-        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined,
-        eventName: env.GITHUB_EVENT_NAME || undefined,
+        // On `delete`, GITHUB_REF_NAME is the default branch, not the one
+        // deleted: that one is the event's `ref`.
+        branch: eventName === 'delete'
+            ? deletedBranch(event)
+            : env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined,
+        eventName,
         actor: env.GITHUB_ACTOR || undefined
     };
 }
-function readPullRequest(eventPath) {
+function readEvent(eventPath) {
     if (!eventPath)
         return undefined;
-    let event;
     try {
-        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+        const event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+        return event && typeof event === 'object'
+            ? event
+            : undefined;
     }
     catch {
         return undefined;
     }
+}
+function readPullRequest(event) {
     const pullRequest = event?.pull_request;
-    if (!pullRequest)
+    if (!pullRequest || typeof pullRequest !== 'object')
         return undefined;
     const number = pullRequest.number;
     return {
         number: Number.isSafeInteger(number) ? number : undefined,
         fromFork: pullRequest.head?.repo?.fork === true
     };
+}
+/**
+ * The branch a `delete` event deleted (`ref`, with `ref_type: branch`);
+ * undefined for a tag, which has no store.
+ */
+function deletedBranch(event) {
+    const { ref, ref_type: refType } = event ?? {};
+    if (refType !== 'branch' || typeof ref !== 'string')
+        return undefined;
+    return ref.replace(/^refs\/heads\//, '') || undefined;
 }
 /**
  * The longest default name. The strictest product rule the Vercel CLI knows
@@ -51403,6 +51452,53 @@ function branchStoreName(repository, branch) {
     const branchPart = `-branch-${readable(branch)}`.replace(/-+$/, '');
     return fitName(repository.repo, branchPart, hashOf(`${slugOf(repository)}@${branch}`));
 }
+/**
+ * The readable parts of a name shaped like a branch store's of this
+ * repository (`<repo>-branch-<readable branch>-<hash>`), one for each way
+ * the name splits so; none where it is not shaped so. The shape is all the
+ * name can say: the hash is of the branch, which only a candidate that
+ * `branchOfStoreName` confirms gives back, and another owner's repository
+ * of the same name makes names of the same shape.
+ */
+function branchStoreNameParts(name, repository) {
+    const match = /^(.+)-([0-9a-f]{8})$/.exec(name);
+    if (!match)
+        return [];
+    const head = headOf(repository.repo);
+    const body = match[1];
+    const parts = [];
+    for (let at = body.indexOf('-branch'); at > 0;) {
+        const rest = body.slice(at + '-branch'.length);
+        if (head.startsWith(body.slice(0, at)) &&
+            (rest === '' || rest[0] === '-')) {
+            parts.push(rest.slice(1));
+        }
+        at = body.indexOf('-branch', at + 1);
+    }
+    return parts;
+}
+/**
+ * The branch of these candidates whose default store name is this name, or
+ * undefined. Only a candidate that gives exactly this name counts: the
+ * readable part of a name is lossy (`feat/B` and `feat-b` read the same),
+ * and a wrong branch would let a live branch's store go.
+ */
+function branchOfStoreName(name, repository, candidates) {
+    for (const candidate of candidates) {
+        if (candidate && branchStoreName(repository, candidate) === name) {
+            return candidate;
+        }
+    }
+    return undefined;
+}
+/** The branch a key of this repository names (`owner/repo@branch`). */
+function branchOfKey(key, repository) {
+    const prefix = `${slugOf(repository)}@`;
+    if (!key.startsWith(prefix))
+        return undefined;
+    const branch = key.slice(prefix.length);
+    return branch && fitKey(key) === key ? branch : undefined;
+}
 /** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
 function slugOf({ owner, repo }) {
     return `${owner}/${repo}`.toLowerCase();
@@ -51413,15 +51509,18 @@ function slugOf({ owner, repo }) {
  * stays. A name that would not start with a letter gets an `r-` in front.
  */
 function fitName(repo, suffix, hash) {
-    let head = readable(repo);
-    if (!/^[a-z]/.test(head))
-        head = `r-${head}`.replace(/-+$/, '');
+    const head = headOf(repo);
     const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1;
     const full = `${head}${suffix}`;
     const cut = full.length <= room
         ? full
         : `${head.slice(0, Math.max(1, room - suffix.length)).replace(/-+$/, '')}${suffix}`.slice(0, room);
     return `${cut.replace(/-+$/, '')}-${hash}`;
+}
+/** The repository's part of a default name, before any cut. */
+function headOf(repo) {
+    const head = readable(repo);
+    return /^[a-z]/.test(head) ? head : `r-${head}`.replace(/-+$/, '');
 }
 /** Lower-case letters and digits, every other run of characters one `-`. */
 function readable(raw) {
@@ -51740,26 +51839,233 @@ async function removeStores(api, stores, fallbackName, log = () => { }) {
     return removed;
 }
 
+;// CONCATENATED MODULE: ./src/branch-stores.ts
+/**
+ * The stores `state: present` makes for a branch without a pull request
+ * (`on: push`: the name `<repo>-branch-<branch>-<hash>`, the key
+ * `owner/repo@branch`), as the prune finds them (issue 24): their branch
+ * got back, then GitHub asked whether it is still there.
+ *
+ * The rule: a branch store goes only where its branch is known exactly and
+ * GitHub answers "Branch not found". The name's hash is of the branch, and
+ * its readable part is lossy (`feat/B` reads `feat-b`), so a branch counts
+ * only where its default name is exactly the store's name. The candidates:
+ * the key, where Vercel's listing shows it; the name's readable part, with
+ * each `-` read as `-` or `/`; and the key and branch of the variables the
+ * action wrote for the store (their mark), from `project`, or where the step
+ * names none, from the projects the store is connected to. A store of this
+ * shape whose branch none of them gives is kept, with a warning naming it:
+ * nothing is deleted that cannot be shown to be gone.
+ */
+
+
+
+
+
+/**
+ * Branches read from GitHub in one prune, one request each. Past it, the
+ * newest stores' branches wait for a later night (each store deleted makes
+ * room), with a warning: the runner's token has 1,000 requests an hour.
+ */
+const MAX_BRANCH_READS = 100;
+/**
+ * Hyphens of a readable part tried as `/` too (2^4 names hashed, no
+ * request): `feature/login-form` is found; a branch with more separators
+ * needs its key or its mark.
+ */
+const MAX_HYPHENS_TRIED = 4;
+/**
+ * The branch of each store, where a candidate confirms it; the marks are
+ * read only for stores that neither their key nor their name give.
+ */
+async function recoverBranches(step, shaped) {
+    const { repository } = step;
+    const recovered = [];
+    const unresolved = [];
+    for (const item of shaped) {
+        const { store, parts } = item;
+        const fromKey = typeof store.externalId === 'string'
+            ? branchOfKey(store.externalId, repository)
+            : undefined;
+        const branch = branchOfStoreName(store.name ?? '', repository, [
+            ...(fromKey === undefined ? [] : [fromKey]),
+            ...parts.flatMap(readableVariants)
+        ]);
+        if (branch === undefined)
+            unresolved.push(item);
+        else
+            recovered.push({ store, branch });
+    }
+    if (unresolved.length === 0)
+        return recovered;
+    const marks = await branchesOfMarks(step, unresolved.map(({ store }) => store));
+    const slug = `${repository.owner}/${repository.repo}`;
+    for (const { store } of unresolved) {
+        const branch = branchOfStoreName(store.name ?? '', repository, marks.get(store.id) ?? []);
+        if (branch !== undefined) {
+            recovered.push({ store, branch });
+        }
+        else if (mayBeOfProduct(store, step.target)) {
+            step.warn(`Kept store ${store.id} ("${store.name}"): it is named like the store of a branch of ${slug}, but neither its key nor the variables this action wrote for it say which branch, so whether that branch is gone cannot be checked. If it is this repository's and its branch is gone, delete it in the Vercel dashboard, or with state: absent, name: ${store.name} and external-id: ${slug}@<branch>.`);
+        }
+    }
+    return recovered;
+}
+/**
+ * Of these stores, those whose branch GitHub says is gone, and how many are
+ * kept. Oldest first, one read per branch, at most `MAX_BRANCH_READS`. A
+ * read GitHub fails to answer keeps the branch's stores with a warning; any
+ * other failure (the token, its permissions, the deadline) fails the step,
+ * before anything is deleted.
+ */
+async function findGoneBranches(github, repository, candidates, warn) {
+    const byBranch = new Map();
+    for (const candidate of [...candidates].sort((a, b) => byAge(a.store, b.store))) {
+        byBranch.set(candidate.branch, [
+            ...(byBranch.get(candidate.branch) ?? []),
+            candidate
+        ]);
+    }
+    const branches = [...byBranch];
+    const slug = `${repository.owner}/${repository.repo}`;
+    const unread = branches
+        .slice(MAX_BRANCH_READS)
+        .flatMap(([, stores]) => stores);
+    if (unread.length > 0) {
+        warn(`Kept ${unread.length} store(s) of ${slug}'s branches without asking GitHub about their branch: a prune reads at most ${MAX_BRANCH_READS} branches a run, the oldest stores' first; the next runs read the others as stores go.`);
+    }
+    const gone = [];
+    let kept = unread.length;
+    for (const [branch, stores] of branches.slice(0, MAX_BRANCH_READS)) {
+        let exists;
+        try {
+            exists = await github.branchExists(repository, branch);
+        }
+        catch (error) {
+            if (!isUnanswered(error))
+                throw error;
+            warn(`Kept ${stores.map(({ store }) => store.id).join(', ')}, the store(s) of branch ${JSON.stringify(branch)}: ${error.message}`);
+            kept += stores.length;
+            continue;
+        }
+        if (exists)
+            kept += stores.length;
+        else
+            gone.push(...stores);
+    }
+    return { gone, kept };
+}
+/** GitHub gave no answer, a 5xx or a 429: the branch may well be there. */
+function isUnanswered(error) {
+    if (!(error instanceof GitHubApiError))
+        return false;
+    return error.status === 0 || error.status === 429 || error.status >= 500;
+}
+/**
+ * The branches the marks of these stores' variables name, by store: the
+ * branch of the key in the mark (`… store store_1 (acme/web@feat/b)`), and
+ * the branch the variable is scoped to. One listing per project.
+ */
+async function branchesOfMarks({ repository, api, project, warn }, stores) {
+    const projects = project !== undefined ? [project] : await connectedProjects(api, stores);
+    const ids = new Set(stores.map(({ id }) => id));
+    const listings = await Promise.all(projects.map((name) => project !== undefined
+        ? api.listEnv(name)
+        : // A connected project this token cannot read only leaves its
+            // stores unresolved, and so kept: no reason to prune no other.
+            api.listEnv(name).catch((error) => {
+                if (!(error instanceof VercelApiError))
+                    throw error;
+                warn(`Could not read the variables of project ${name}, connected to a store named like a branch store: ${error.message}`);
+                return [];
+            })));
+    const found = new Map();
+    for (const variable of listings.flat()) {
+        const marked = markedStore(variable);
+        if (!marked || !ids.has(marked.storeId))
+            continue;
+        const fromKey = marked.externalId === undefined
+            ? undefined
+            : branchOfKey(marked.externalId, repository);
+        found.set(marked.storeId, [
+            ...(found.get(marked.storeId) ?? []),
+            ...(fromKey === undefined ? [] : [fromKey]),
+            ...(typeof variable.gitBranch === 'string' ? [variable.gitBranch] : [])
+        ]);
+    }
+    return found;
+}
+/** The projects these stores are connected to: the listing's, or one read. */
+async function connectedProjects(api, stores) {
+    const projects = new Set();
+    for (const store of stores) {
+        const connections = Array.isArray(store.projectsMetadata)
+            ? store.projectsMetadata
+            : ((await api.getStore(store.id))?.projectsMetadata ?? []);
+        for (const { projectId } of connections) {
+            if (projectId)
+                projects.add(projectId);
+        }
+    }
+    return [...projects];
+}
+/** The readable part, and the same with some of its hyphens as `/`. */
+function readableVariants(part) {
+    const pieces = part.split('-');
+    if (pieces.length - 1 > MAX_HYPHENS_TRIED)
+        return [part];
+    const variants = [];
+    for (let mask = 0; mask < 2 ** (pieces.length - 1); mask++) {
+        variants.push(pieces.reduce((joined, piece, index) => index === 0
+            ? piece
+            : `${joined}${mask & (1 << (index - 1)) ? '/' : '-'}${piece}`));
+    }
+    return variants;
+}
+/** Whether the listing leaves the store possibly of the step's product. */
+function mayBeOfProduct(store, target) {
+    const field = target.productIdOrSlug.startsWith('iap_') ? 'id' : 'slug';
+    const listed = store.product?.[field];
+    return listed === undefined || listed === target.productIdOrSlug;
+}
+
 ;// CONCATENATED MODULE: ./src/prune.ts
+/**
+ * `state: prune`, for a nightly workflow: whatever close events were missed
+ * (a disabled workflow, a failed or skipped run), the stores of this
+ * repository's closed pull requests go, and those of its deleted branches
+ * (a push build's, issue 24; see `branch-stores.ts`). A store is a candidate
+ * only where its name is the default name of one of THIS repository's pull
+ * requests or branches (the name carries a hash of owner/repo, so another
+ * owner's repository of the same name never matches, nor does a name a user
+ * chose) and it is of this installation and product. As the other flows:
+ * `planPrune` only reads, `applyPrune` deletes, and a dry run shows the plan.
+ */
+
 
 
 /**
  * Lists the stores first, then reads the open pull requests: a pull request
  * opened between the two is then seen open, so its new store is never taken
- * for a leftover. Where no store is a candidate, GitHub is not asked.
+ * for a leftover. The listing of pull requests comes before any branch is
+ * read, even where no pull request's store is a candidate: its answer shows
+ * the token reads the repository, so a branch's 404 is about the branch.
+ * Where no store is a candidate, GitHub is not asked.
  */
 async function planPrune(step) {
-    const candidates = await findCandidates(step);
-    if (candidates.length === 0) {
-        return { repository: step.repository, closed: [], kept: 0 };
+    const { pullRequests, branches } = await findCandidates(step);
+    if (pullRequests.length === 0 && branches.length === 0) {
+        return { repository: step.repository, closed: [], kept: 0, keptBranches: 0 };
     }
     const github = await step.openGitHub();
     const open = await github.openPullRequests(step.repository);
-    const closed = candidates.filter(({ pullRequest }) => !open.has(pullRequest));
+    const closed = pullRequests.filter(({ pullRequest }) => !open.has(pullRequest));
+    const { gone, kept } = await findGoneBranches(github, step.repository, branches, step.warn);
     return {
         repository: step.repository,
-        closed,
-        kept: candidates.length - closed.length
+        closed: [...closed, ...gone],
+        kept: pullRequests.length - closed.length,
+        keptBranches: kept
     };
 }
 /**
@@ -51774,15 +52080,18 @@ async function applyPrune(api, plan, { log, removeBranchVariables, project }) {
         await removeBranchVariables(plan.closed.map(({ store }) => store));
     }
     const deleted = [];
-    for (const { store, pullRequest } of plan.closed) {
-        const [removed] = await removeStores(api, [store], '', log);
-        deleted.push({ ...removed, pullRequest });
+    for (const candidate of plan.closed) {
+        const [removed] = await removeStores(api, [candidate.store], '', log);
+        deleted.push(candidate.branch === undefined
+            ? { ...removed, pullRequest: candidate.pullRequest }
+            : { ...removed, branch: candidate.branch });
     }
     return {
         kind: 'prune',
         repository: plan.repository,
         deleted,
         kept: plan.kept,
+        keptBranches: plan.keptBranches,
         branchVariablesOf: branchVariablesPlace(project)
     };
 }
@@ -51799,41 +52108,69 @@ function showPrune(plan, project) {
         repository: plan.repository,
         closed: plan.closed,
         kept: plan.kept,
+        keptBranches: plan.keptBranches,
         branchVariablesOf: branchVariablesPlace(project)
     };
 }
-/** This repository's pull requests' stores of this installation and product. */
-async function findCandidates({ repository, target, api, warn }) {
+/**
+ * This repository's pull requests' stores of this installation and product,
+ * and its branches' stores whose branch is known exactly.
+ */
+async function findCandidates(step) {
+    const { repository, target, api } = step;
     const listed = await api.listStores(target.integrationConfigurationId);
-    const candidates = [];
+    const pullRequests = [];
+    const shaped = [];
     for (const store of listed) {
         if (typeof store.id !== 'string' || !store.id)
             continue;
-        const pullRequest = pullRequestOfStoreName(store.name ?? '', repository);
-        if (pullRequest === undefined)
+        const found = { ...store, id: store.id };
+        const name = store.name ?? '';
+        const pullRequest = pullRequestOfStoreName(name, repository);
+        if (pullRequest === undefined) {
+            const parts = branchStoreNameParts(name, repository);
+            if (parts.length > 0)
+                shaped.push({ store: found, parts });
             continue;
-        const key = prune_keyOf(repository, pullRequest, target);
-        let found = { ...store, id: store.id };
-        let verdict = judgeStore(found, key);
-        if (verdict === 'unconfirmed') {
-            // The listing left out the product: one read says.
-            found = { ...found, ...(await api.getStore(found.id)), id: found.id };
-            verdict = judgeStore(found, key);
-            if (verdict === 'unconfirmed') {
-                warn(`Kept store ${found.id} ("${store.name}"): Vercel does not say whether it is of product "${key.product}".`);
-            }
         }
-        if (verdict === 'match')
-            candidates.push({ store: found, pullRequest });
+        const confirmed = await prune_confirm(step, found, {
+            pullRequestNumber: pullRequest
+        });
+        if (confirmed)
+            pullRequests.push({ store: confirmed, pullRequest });
     }
-    return candidates.sort((a, b) => a.pullRequest - b.pullRequest);
+    const branches = [];
+    for (const { store, branch } of await recoverBranches(step, shaped)) {
+        const confirmed = await prune_confirm(step, store, { branch });
+        if (confirmed)
+            branches.push({ store: confirmed, branch });
+    }
+    return {
+        pullRequests: pullRequests.sort((a, b) => a.pullRequest - b.pullRequest),
+        branches
+    };
 }
-/** The key `state: present` gave the store of this pull request. */
-function prune_keyOf(repository, pullRequest, target) {
-    const { name, externalId } = deriveDefaults({
-        ...repository,
-        pullRequestNumber: pullRequest
-    });
+/**
+ * The store, where it has the key `state: present` gives this pull request
+ * or branch and is of the step's product: the listing says, or one read.
+ */
+async function prune_confirm({ repository, target, api, warn }, listed, of) {
+    const key = prune_keyOf(repository, of, target);
+    let found = listed;
+    let verdict = judgeStore(found, key);
+    if (verdict === 'unconfirmed') {
+        // The listing left out the product: one read says.
+        found = { ...found, ...(await api.getStore(found.id)), id: found.id };
+        verdict = judgeStore(found, key);
+        if (verdict === 'unconfirmed') {
+            warn(`Kept store ${found.id} ("${listed.name}"): Vercel does not say whether it is of product "${key.product}".`);
+        }
+    }
+    return verdict === 'match' ? found : undefined;
+}
+/** The key `state: present` gave the store of this pull request or branch. */
+function prune_keyOf(repository, of, target) {
+    const { name, externalId } = deriveDefaults({ ...repository, ...of });
     return {
         integrationConfigurationId: target.integrationConfigurationId,
         product: target.productIdOrSlug,
@@ -52024,16 +52361,20 @@ function reportAbsent({ removed, externalId, nothingToDelete }) {
         ? `Deleted ${removed.length} store(s): ${removed.map(({ id }) => id).join(', ')}`
         : `No store has the key "${externalId}"; nothing to delete.`);
 }
-/** `state: prune`: the stores of closed pull requests, deleted or not. */
+/**
+ * `state: prune`: the stores of closed pull requests and deleted branches,
+ * deleted or not.
+ */
 function reportPrune(outcome) {
     const { repository, kept } = outcome;
     const slug = `${repository.owner}/${repository.repo}`;
     const dryRun = outcome.kind === 'would-prune';
     const stores = dryRun
-        ? outcome.closed.map(({ store, pullRequest }) => ({
+        ? outcome.closed.map(({ store, pullRequest, branch }) => ({
             id: store.id,
             name: store.name ?? '',
             pullRequest,
+            branch,
             projects: (store.projectsMetadata ?? []).map(({ name, projectId }) => name ?? projectId ?? 'unnamed project')
         }))
         : outcome.deleted;
@@ -52041,19 +52382,27 @@ function reportPrune(outcome) {
         log_warning(`Nothing to prune: ${outcome.nothingToPrune}`);
     }
     setPruneOutputs(dryRun ? [] : stores.map(({ id }) => id));
-    addPruneToSummary(stores, { repository: slug, kept, dryRun });
+    const keptLine = keptOf(kept, outcome.keptBranches ?? 0);
+    addPruneToSummary(stores, { repository: slug, keptLine, dryRun });
     const listed = stores
-        .map(({ id, pullRequest }) => `${id} (#${pullRequest})`)
+        .map(({ id, pullRequest, branch }) => `${id} (${branch === undefined ? `#${pullRequest}` : `branch ${branch}, deleted`})`)
         .join(', ');
-    const keptLine = `${kept} store(s) of open pull requests kept.`;
     const variables = outcome.branchVariablesOf && stores.length > 0
         ? `, with the branch variables the action wrote for them on ${outcome.branchVariablesOf}`
         : '';
+    const what = `${slug}'s closed pull requests and deleted branches`;
     log_info(stores.length === 0
-        ? `No store of ${slug}'s closed pull requests in this installation and product; ${keptLine}`
+        ? `No store of ${what} in this installation and product; ${keptLine}`
         : dryRun
-            ? `Dry run: would delete ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`
-            : `Deleted ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`);
+            ? `Dry run: would delete ${stores.length} store(s) of ${what}${variables}: ${listed}; ${keptLine}`
+            : `Deleted ${stores.length} store(s) of ${what}${variables}: ${listed}; ${keptLine}`);
+}
+/** What the prune kept, as the log and the summary say it. */
+function keptOf(kept, keptBranches) {
+    const branches = keptBranches > 0
+        ? ` and ${keptBranches} of branches that are still there (or that GitHub did not answer for)`
+        : '';
+    return `${kept} store(s) of open pull requests${branches} kept.`;
 }
 function warnOfDuplicates(report) {
     if (report.duplicates.length === 0)
@@ -53148,16 +53497,17 @@ async function runPrune(step) {
         repository,
         target,
         api,
+        project: inputs.project,
         openGitHub,
         warn: (line) => effects.warn(line)
     };
     const slug = `${repository.owner}/${repository.repo}`;
     const { project } = inputs;
     if (inputs.dryRun) {
-        return effects.group(`Dry run: find the stores of ${slug}'s closed pull requests`, async () => showPrune(await planPrune(pruneStep), project));
+        return effects.group(`Dry run: find the stores of ${slug}'s closed pull requests and deleted branches`, async () => showPrune(await planPrune(pruneStep), project));
     }
     const info = (line) => effects.info(line);
-    return effects.group(`Delete the stores of ${slug}'s closed pull requests`, async () => applyPrune(api, await planPrune(pruneStep), {
+    return effects.group(`Delete the stores of ${slug}'s closed pull requests and deleted branches`, async () => applyPrune(api, await planPrune(pruneStep), {
         log: info,
         project,
         removeBranchVariables: (stores) => project === undefined
@@ -53196,6 +53546,9 @@ function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
     const comment = parseBoolean(Inputs.comment, read(Inputs.comment), false);
     if (state === 'prune')
         checkPrune(read, context, comment);
+    if (context.eventName === 'delete' && state !== 'prune') {
+        checkDeleteEvent(read, context, state);
+    }
     const defaults = state === 'prune'
         ? { name: '', externalId: '' }
         : deriveDefaults(context, read(Inputs.name));
@@ -53315,7 +53668,7 @@ function checkVariables({ variables, gitBranch, exportEnv, exportNames, readEnv 
 function checkPrune(read, context, comment) {
     for (const input of [Inputs.name, Inputs.externalId]) {
         if (read(input)) {
-            throw new InputError(input, `does not apply to state: prune, which deletes only stores with a default name (a pull request's); drop "${input}" from the prune step.`);
+            throw new InputError(input, `does not apply to state: prune, which deletes only stores with a default name (a pull request's or a branch's); drop "${input}" from the prune step.`);
         }
     }
     if (comment) {
@@ -53337,6 +53690,21 @@ function checkPrune(read, context, comment) {
     }
     if (!context.owner || !context.repo) {
         throw new InputError(Inputs.state, 'prune needs the repository the stores were made for (GITHUB_REPOSITORY, which the runner sets); run it in a GitHub Actions workflow.');
+    }
+}
+/**
+ * On a `delete` event the default store is the deleted branch's (the
+ * event's `ref`): only `state: absent` makes sense of it, and a tag has
+ * none. A step that names its store is left to do as it says.
+ */
+function checkDeleteEvent(read, context, state) {
+    if (read(Inputs.name) || read(Inputs.externalId))
+        return;
+    if (context.branch === undefined) {
+        throw new InputError(Inputs.state, `has no store to work on: this delete event deleted a tag, not a branch; run the step only for branches (if: github.event.ref_type == 'branch').`);
+    }
+    if (state === 'present') {
+        throw new InputError(Inputs.state, `is present on a delete event, which would make a store for branch ${JSON.stringify(context.branch)} as it is deleted; use state: absent to delete that branch's store.`);
     }
 }
 /** The values are read from the project a store is connected to. */

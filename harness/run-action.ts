@@ -31,6 +31,12 @@ export interface RunOptions {
    * `schedule` for a nightly prune.
    */
   eventName?: string
+  /**
+   * The event file's payload where a test writes its own, such as a
+   * `delete` event's `{ ref, ref_type }`; default: the pull request's, or a
+   * push's.
+   */
+  event?: Record<string, unknown>
   repository?: string
   /**
    * The GitHub API the run talks to (`GITHUB_API_URL`), such as the GitHub
@@ -87,13 +93,14 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     await writeFile(files.env, '')
     await writeFile(files.summary, '')
     const event =
-      options.pullRequest === undefined
+      options.event ??
+      (options.pullRequest === undefined
         ? { ref: 'refs/heads/main' }
         : {
             action: options.pullRequestAction ?? 'opened',
             number: options.pullRequest,
             pull_request: { number: options.pullRequest }
-          }
+          })
     await writeFile(files.event, JSON.stringify(event))
     const env: Record<string, string | undefined> = {
       PATH: process.env.PATH ?? '',

@@ -87,13 +87,15 @@ export function ownBranchVariables(
 }
 
 /** The store, and its key where the mark still shows it, a mark names. */
-interface MarkedStore {
+export interface MarkedStore {
   storeId: string
   externalId?: string
 }
 
 /** Whose the variable is, where the action wrote it; undefined otherwise. */
-function markedStore({ comment }: ProjectEnvVar): MarkedStore | undefined {
+export function markedStore({
+  comment
+}: ProjectEnvVar): MarkedStore | undefined {
   if (!comment?.startsWith(MARK)) return undefined
   const rest = comment.slice(MARK.length)
   const space = rest.indexOf(' ')

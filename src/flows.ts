@@ -93,6 +93,7 @@ async function runPrune(step: Step): Promise<Outcome> {
     repository,
     target,
     api,
+    project: inputs.project,
     openGitHub,
     warn: (line) => effects.warn(line)
   }
@@ -100,13 +101,13 @@ async function runPrune(step: Step): Promise<Outcome> {
   const { project } = inputs
   if (inputs.dryRun) {
     return effects.group(
-      `Dry run: find the stores of ${slug}'s closed pull requests`,
+      `Dry run: find the stores of ${slug}'s closed pull requests and deleted branches`,
       async () => showPrune(await planPrune(pruneStep), project)
     )
   }
   const info = (line: string) => effects.info(line)
   return effects.group(
-    `Delete the stores of ${slug}'s closed pull requests`,
+    `Delete the stores of ${slug}'s closed pull requests and deleted branches`,
     async () =>
       applyPrune(api, await planPrune(pruneStep), {
         log: info,

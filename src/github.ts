@@ -13,7 +13,8 @@ import { createDispatcher, type Deadline } from './vercel-client.ts'
  *
  * No retry or throttling plugin: a step makes a few GitHub requests (a
  * comment: who the token is, one listing and one write; a prune: one
- * listing per 100 open pull requests), far from any rate limit, and a
+ * listing per 100 open pull requests, and one read per branch store, at
+ * most `MAX_BRANCH_READS`), far from any rate limit, and a
  * failed comment is only a warning while a failed prune deletes nothing and
  * runs again the next night. Retrying would only stretch a step whose store
  * is already done.
@@ -57,6 +58,11 @@ export interface GitHubApi {
   ): Promise<void>
   /** The numbers of the repository's open pull requests, every page read. */
   openPullRequests(repository: Repository): Promise<Set<number>>
+  /**
+   * Whether the repository has the branch: false only on GitHub's "Branch
+   * not found"; any other answer but 200 throws.
+   */
+  branchExists(repository: Repository, branch: string): Promise<boolean>
   /**
    * Who the token writes as (GraphQL `viewer`): a person for a personal
    * access token, an app's bot for an installation token, which has no
@@ -229,8 +235,38 @@ export async function openGitHub(options: GitHubOptions): Promise<GitHubApi> {
         )
       }
       return numbers
+    },
+
+    async branchExists({ owner, repo }, branch) {
+      const what = `the read of branch ${JSON.stringify(branch)} of ${owner}/${repo}`
+      try {
+        await octokit.request('GET /repos/{owner}/{repo}/branches/{branch}', {
+          owner,
+          repo,
+          branch
+        })
+        return true
+      } catch (error) {
+        // GitHub answers a repository the token cannot read 404 "Not Found"
+        // as well: only its "Branch not found" says the branch is gone.
+        if (isBranchNotFound(error)) return false
+        throw fromOctokit(error, what, options.deadline)
+      }
     }
   }
+}
+
+function isBranchNotFound(error: unknown): boolean {
+  const { status, response } = (error ?? {}) as {
+    status?: unknown
+    response?: { data?: { message?: unknown } }
+  }
+  const message = response?.data?.message
+  return (
+    status === 404 &&
+    typeof message === 'string' &&
+    message.trim().toLowerCase() === 'branch not found'
+  )
 }
 
 /** A request about to leave GITHUB_API_URL's origin, stopped before it is sent. */
@@ -347,9 +383,9 @@ function adviceFor(status: number): string {
     case 401:
       return `GitHub did not accept the token: check "${Inputs.githubToken}" (default \${{ github.token }}).`
     case 403:
-      return `The token may not do this: give the job "permissions: pull-requests: write" for a comment ("pull-requests: read" for a prune); a pull request from a fork gets a read-only token.`
+      return `The token may not do this: give the job "permissions: pull-requests: write" for a comment ("pull-requests: read" and "contents: read" for a prune); a pull request from a fork gets a read-only token.`
     case 404:
-      return `Check that "${Inputs.githubToken}" can read this repository.`
+      return `Check that "${Inputs.githubToken}" can read this repository (a prune of branch stores reads its branches: "permissions: contents: read").`
     default:
       return status >= 500 || status === 0
         ? 'GitHub did not answer as it should; run the job again.'

@@ -155,6 +155,9 @@ export function parseInputs(
   const state = parseState(read(Inputs.state))
   const comment = parseBoolean(Inputs.comment, read(Inputs.comment), false)
   if (state === 'prune') checkPrune(read, context, comment)
+  if (context.eventName === 'delete' && state !== 'prune') {
+    checkDeleteEvent(read, context, state)
+  }
   const defaults =
     state === 'prune'
       ? { name: '', externalId: '' }
@@ -317,7 +320,7 @@ function checkPrune(
     if (read(input)) {
       throw new InputError(
         input,
-        `does not apply to state: prune, which deletes only stores with a default name (a pull request's); drop "${input}" from the prune step.`
+        `does not apply to state: prune, which deletes only stores with a default name (a pull request's or a branch's); drop "${input}" from the prune step.`
       )
     }
   }
@@ -352,6 +355,31 @@ function checkPrune(
     throw new InputError(
       Inputs.state,
       'prune needs the repository the stores were made for (GITHUB_REPOSITORY, which the runner sets); run it in a GitHub Actions workflow.'
+    )
+  }
+}
+
+/**
+ * On a `delete` event the default store is the deleted branch's (the
+ * event's `ref`): only `state: absent` makes sense of it, and a tag has
+ * none. A step that names its store is left to do as it says.
+ */
+function checkDeleteEvent(
+  read: InputReader,
+  context: GitHubContext,
+  state: StoreState
+): void {
+  if (read(Inputs.name) || read(Inputs.externalId)) return
+  if (context.branch === undefined) {
+    throw new InputError(
+      Inputs.state,
+      `has no store to work on: this delete event deleted a tag, not a branch; run the step only for branches (if: github.event.ref_type == 'branch').`
+    )
+  }
+  if (state === 'present') {
+    throw new InputError(
+      Inputs.state,
+      `is present on a delete event, which would make a store for branch ${JSON.stringify(context.branch)} as it is deleted; use state: absent to delete that branch's store.`
     )
   }
 }

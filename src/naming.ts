@@ -24,37 +24,61 @@ export function readGitHubContext(
   env: NodeJS.ProcessEnv = process.env
 ): GitHubContext {
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/', 2)
-  const pullRequest = readPullRequest(env.GITHUB_EVENT_PATH)
+  const event = readEvent(env.GITHUB_EVENT_PATH)
+  const pullRequest = readPullRequest(event)
+  const eventName = env.GITHUB_EVENT_NAME || undefined
   return {
     owner: owner || undefined,
     repo: repo || undefined,
     pullRequestNumber: pullRequest?.number,
     fromFork: pullRequest?.fromFork,
-    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined,
-    eventName: env.GITHUB_EVENT_NAME || undefined,
+    // On `delete`, GITHUB_REF_NAME is the default branch, not the one
+    // deleted: that one is the event's `ref`.
+    branch:
+      eventName === 'delete'
+        ? deletedBranch(event)
+        : env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined,
+    eventName,
     actor: env.GITHUB_ACTOR || undefined
   }
 }
 
-function readPullRequest(
-  eventPath?: string
-): { number?: number; fromFork?: boolean } | undefined {
+/** The event file's payload: untrusted, like every string in it. */
+type EventPayload = Record<string, unknown> | undefined
+
+function readEvent(eventPath?: string): EventPayload {
   if (!eventPath) return undefined
-  let event: {
-    pull_request?: { number?: unknown; head?: { repo?: { fork?: unknown } } }
-  }
   try {
-    event = JSON.parse(readFileSync(eventPath, 'utf8'))
+    const event: unknown = JSON.parse(readFileSync(eventPath, 'utf8'))
+    return event && typeof event === 'object'
+      ? (event as Record<string, unknown>)
+      : undefined
   } catch {
     return undefined
   }
-  const pullRequest = event?.pull_request
-  if (!pullRequest) return undefined
+}
+
+function readPullRequest(
+  event: EventPayload
+): { number?: number; fromFork?: boolean } | undefined {
+  const pullRequest = event?.pull_request as
+    { number?: unknown; head?: { repo?: { fork?: unknown } } } | undefined
+  if (!pullRequest || typeof pullRequest !== 'object') return undefined
   const number = pullRequest.number
   return {
     number: Number.isSafeInteger(number) ? (number as number) : undefined,
     fromFork: pullRequest.head?.repo?.fork === true
   }
+}
+
+/**
+ * The branch a `delete` event deleted (`ref`, with `ref_type: branch`);
+ * undefined for a tag, which has no store.
+ */
+function deletedBranch(event: EventPayload): string | undefined {
+  const { ref, ref_type: refType } = event ?? {}
+  if (refType !== 'branch' || typeof ref !== 'string') return undefined
+  return ref.replace(/^refs\/heads\//, '') || undefined
 }
 
 /**
@@ -155,6 +179,66 @@ export function branchStoreName(
   )
 }
 
+/**
+ * The readable parts of a name shaped like a branch store's of this
+ * repository (`<repo>-branch-<readable branch>-<hash>`), one for each way
+ * the name splits so; none where it is not shaped so. The shape is all the
+ * name can say: the hash is of the branch, which only a candidate that
+ * `branchOfStoreName` confirms gives back, and another owner's repository
+ * of the same name makes names of the same shape.
+ */
+export function branchStoreNameParts(
+  name: string,
+  repository: Repository
+): string[] {
+  const match = /^(.+)-([0-9a-f]{8})$/.exec(name)
+  if (!match) return []
+  const head = headOf(repository.repo)
+  const body = match[1]
+  const parts: string[] = []
+  for (let at = body.indexOf('-branch'); at > 0;) {
+    const rest = body.slice(at + '-branch'.length)
+    if (
+      head.startsWith(body.slice(0, at)) &&
+      (rest === '' || rest[0] === '-')
+    ) {
+      parts.push(rest.slice(1))
+    }
+    at = body.indexOf('-branch', at + 1)
+  }
+  return parts
+}
+
+/**
+ * The branch of these candidates whose default store name is this name, or
+ * undefined. Only a candidate that gives exactly this name counts: the
+ * readable part of a name is lossy (`feat/B` and `feat-b` read the same),
+ * and a wrong branch would let a live branch's store go.
+ */
+export function branchOfStoreName(
+  name: string,
+  repository: Repository,
+  candidates: Iterable<string>
+): string | undefined {
+  for (const candidate of candidates) {
+    if (candidate && branchStoreName(repository, candidate) === name) {
+      return candidate
+    }
+  }
+  return undefined
+}
+
+/** The branch a key of this repository names (`owner/repo@branch`). */
+export function branchOfKey(
+  key: string,
+  repository: Repository
+): string | undefined {
+  const prefix = `${slugOf(repository)}@`
+  if (!key.startsWith(prefix)) return undefined
+  const branch = key.slice(prefix.length)
+  return branch && fitKey(key) === key ? branch : undefined
+}
+
 /** `owner/repo`, lower-cased: GitHub does not tell names apart by case. */
 function slugOf({ owner, repo }: Repository): string {
   return `${owner}/${repo}`.toLowerCase()
@@ -166,8 +250,7 @@ function slugOf({ owner, repo }: Repository): string {
  * stays. A name that would not start with a letter gets an `r-` in front.
  */
 function fitName(repo: string, suffix: string, hash: string): string {
-  let head = readable(repo)
-  if (!/^[a-z]/.test(head)) head = `r-${head}`.replace(/-+$/, '')
+  const head = headOf(repo)
   const room = MAX_DEFAULT_NAME_LENGTH - hash.length - 1
   const full = `${head}${suffix}`
   const cut =
@@ -178,6 +261,12 @@ function fitName(repo: string, suffix: string, hash: string): string {
           room
         )
   return `${cut.replace(/-+$/, '')}-${hash}`
+}
+
+/** The repository's part of a default name, before any cut. */
+function headOf(repo: string): string {
+  const head = readable(repo)
+  return /^[a-z]/.test(head) ? head : `r-${head}`.replace(/-+$/, '')
 }
 
 /** Lower-case letters and digits, every other run of characters one `-`. */

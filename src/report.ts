@@ -167,6 +167,8 @@ export type Outcome =
       deleted: PrunedStore[]
       /** Stores of open pull requests. */
       kept: number
+      /** Stores of branches that are there, or could not be read. */
+      keptBranches?: number
       /** Why nothing could be left to prune, where nothing was looked up. */
       nothingToPrune?: string
       /** Where the branch variables of these stores went too. */
@@ -177,6 +179,7 @@ export type Outcome =
       repository: Repository
       closed: PruneCandidate[]
       kept: number
+      keptBranches?: number
       /**
        * Where the branch variables of these stores would go: `project web`,
        * or each project they are connected to.
@@ -270,7 +273,10 @@ function reportAbsent({
   )
 }
 
-/** `state: prune`: the stores of closed pull requests, deleted or not. */
+/**
+ * `state: prune`: the stores of closed pull requests and deleted branches,
+ * deleted or not.
+ */
 function reportPrune(
   outcome: Extract<Outcome, { kind: 'prune' | 'would-prune' }>
 ): void {
@@ -278,10 +284,11 @@ function reportPrune(
   const slug = `${repository.owner}/${repository.repo}`
   const dryRun = outcome.kind === 'would-prune'
   const stores = dryRun
-    ? outcome.closed.map(({ store, pullRequest }) => ({
+    ? outcome.closed.map(({ store, pullRequest, branch }) => ({
         id: store.id,
         name: store.name ?? '',
         pullRequest,
+        branch,
         projects: (store.projectsMetadata ?? []).map(
           ({ name, projectId }) => name ?? projectId ?? 'unnamed project'
         )
@@ -291,22 +298,35 @@ function reportPrune(
     log.warning(`Nothing to prune: ${outcome.nothingToPrune}`)
   }
   setPruneOutputs(dryRun ? [] : stores.map(({ id }) => id))
-  addPruneToSummary(stores, { repository: slug, kept, dryRun })
+  const keptLine = keptOf(kept, outcome.keptBranches ?? 0)
+  addPruneToSummary(stores, { repository: slug, keptLine, dryRun })
   const listed = stores
-    .map(({ id, pullRequest }) => `${id} (#${pullRequest})`)
+    .map(
+      ({ id, pullRequest, branch }) =>
+        `${id} (${branch === undefined ? `#${pullRequest}` : `branch ${branch}, deleted`})`
+    )
     .join(', ')
-  const keptLine = `${kept} store(s) of open pull requests kept.`
   const variables =
     outcome.branchVariablesOf && stores.length > 0
       ? `, with the branch variables the action wrote for them on ${outcome.branchVariablesOf}`
       : ''
+  const what = `${slug}'s closed pull requests and deleted branches`
   log.info(
     stores.length === 0
-      ? `No store of ${slug}'s closed pull requests in this installation and product; ${keptLine}`
+      ? `No store of ${what} in this installation and product; ${keptLine}`
       : dryRun
-        ? `Dry run: would delete ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`
-        : `Deleted ${stores.length} store(s) of ${slug}'s closed pull requests${variables}: ${listed}; ${keptLine}`
+        ? `Dry run: would delete ${stores.length} store(s) of ${what}${variables}: ${listed}; ${keptLine}`
+        : `Deleted ${stores.length} store(s) of ${what}${variables}: ${listed}; ${keptLine}`
   )
+}
+
+/** What the prune kept, as the log and the summary say it. */
+function keptOf(kept: number, keptBranches: number): string {
+  const branches =
+    keptBranches > 0
+      ? ` and ${keptBranches} of branches that are still there (or that GitHub did not answer for)`
+      : ''
+  return `${kept} store(s) of open pull requests${branches} kept.`
 }
 
 function warnOfDuplicates(report: StoreReport): void {

@@ -7,11 +7,15 @@ import type { FoundStore, KeyedCreateStoreBody } from './store.ts'
 
 type SummaryTable = Parameters<typeof core.summary.addTable>[0]
 
-/** A store of a closed pull request, as the prune's summary lists it. */
+/**
+ * A store of a closed pull request, or of a deleted branch, as the prune's
+ * summary lists it.
+ */
 interface PruneRow {
   id: string
   name: string
-  pullRequest: number
+  pullRequest?: number
+  branch?: string
   projects: string[]
 }
 
@@ -205,25 +209,30 @@ export function addRemovalToSummary(
     )
 }
 
-/** `state: prune`: the stores of closed pull requests, deleted or not. */
+/**
+ * `state: prune`: the stores of closed pull requests and deleted branches,
+ * deleted or not.
+ */
 export function addPruneToSummary(
   stores: PruneRow[],
   {
     repository,
-    kept,
+    keptLine,
     dryRun
-  }: { repository: string; kept: number; dryRun: boolean }
+  }: { repository: string; keptLine: string; dryRun: boolean }
 ): void {
-  const keptLine = `${kept} store(s) of open pull requests kept.`
   if (stores.length === 0) {
     core.summary
-      .addHeading('Prune: no Vercel store of a closed pull request', 2)
+      .addHeading(
+        'Prune: no Vercel store of a closed pull request or deleted branch',
+        2
+      )
       .addRaw(`<p>Repository ${code(repository)}: ${keptLine}</p>`, true)
     return
   }
   const rows: SummaryTable = [
     [
-      { data: 'Pull request', header: true },
+      { data: 'Pull request or branch', header: true },
       { data: 'Store', header: true },
       { data: 'Id', header: true },
       {
@@ -231,19 +240,23 @@ export function addPruneToSummary(
         header: true
       }
     ],
-    ...capped(stores).shown.map(({ pullRequest, name, id, projects }) => [
-      escape(`#${pullRequest}`),
-      escape(name),
-      code(id),
-      listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
-    ])
+    ...capped(stores).shown.map(
+      ({ pullRequest, branch, name, id, projects }) => [
+        branch === undefined
+          ? escape(`#${pullRequest}`)
+          : `branch ${code(branch)} (deleted)`,
+        escape(name),
+        code(id),
+        listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
+      ]
+    )
   ]
   const more = capped(stores).more
   core.summary
     .addHeading(
       dryRun
-        ? `Dry run: would delete ${stores.length} Vercel store(s) of closed pull requests`
-        : `Pruned ${stores.length} Vercel store(s) of closed pull requests`,
+        ? `Dry run: would delete ${stores.length} Vercel store(s) of closed pull requests and deleted branches`
+        : `Pruned ${stores.length} Vercel store(s) of closed pull requests and deleted branches`,
       2
     )
     .addTable(rows)

@@ -9,6 +9,7 @@ import type {
   GitHubServerState,
   GitHubSettings
 } from './server.ts'
+import { addBranch, findBranch } from './branches.ts'
 import { GitHubState, now } from './state.ts'
 import type { CommentRecord, PullRecord, RepoRecord } from './state.ts'
 
@@ -79,9 +80,18 @@ export interface GitHubEmulator {
   resetRequests(): void
   /** Faults to inject, per route key, one per request in order. */
   faults: FaultPlan
-  /** Creates a repository (or returns the one of that name). */
+  /** Creates a repository with its `main` branch (or returns the one of that name). */
   seedRepo(owner: string, repo: string): RepoRecord
-  /** A pull request, numbered next in its repository (created if need be). */
+  /** Adds a branch (and the repository, if need be). */
+  seedBranch(owner: string, repo: string, branch: string): void
+  /** Deletes a branch, as a merged pull request's "Delete branch" does. */
+  deleteBranch(owner: string, repo: string, branch: string): void
+  /** The repository's branches' names, in the order they were made. */
+  branches(owner: string, repo: string): string[]
+  /**
+   * A pull request, numbered next in its repository (created if need be),
+   * whose head and base branches are added where missing.
+   */
   seedPull(input: SeedPullInput): PullRecord
   /** A comment by someone (`octocat` by default) on a pull request. */
   seedComment(input: SeedCommentInput): CommentRecord
@@ -163,8 +173,25 @@ export async function startGitHubEmulator(
     },
     faults: state.faults,
     seedRepo: (owner, repo) => structuredClone(data.addRepo(owner, repo)),
+    seedBranch(owner, repo, branch) {
+      addBranch(data.branches, data.addRepo(owner, repo), branch)
+    },
+    deleteBranch(owner, repo, branch) {
+      const found = findRepo(owner, repo, 'deleteBranch')
+      const record = findBranch(data.branches, found, branch)
+      if (!record) throw new Error(`deleteBranch: no branch ${branch}`)
+      data.branches.splice(data.branches.indexOf(record), 1)
+    },
+    branches(owner, repo) {
+      const { id } = findRepo(owner, repo, 'branches')
+      return data.branches
+        .filter(({ repoId }) => repoId === id)
+        .map(({ name }) => name)
+    },
     seedPull(input) {
       const repo = data.addRepo(input.owner, input.repo)
+      addBranch(data.branches, repo, input.head)
+      addBranch(data.branches, repo, input.base ?? 'main')
       const stamp = now()
       const closed = input.state === 'closed' || input.merged === true
       const pull: PullRecord = {

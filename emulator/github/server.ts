@@ -11,6 +11,7 @@ import {
 } from '../faults.ts'
 import type { Fault, FaultPlan } from '../faults.ts'
 import { readText } from '../http.ts'
+import { branchJson, findBranch } from './branches.ts'
 import { signedInUserFields } from './rest-fields.ts'
 import {
   ACTIONS_BOT,
@@ -29,6 +30,7 @@ export const GITHUB_ROUTES = {
   updateComment: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
   listPulls: 'GET /repos/{owner}/{repo}/pulls',
   getPull: 'GET /repos/{owner}/{repo}/pulls/{pull_number}',
+  getBranch: 'GET /repos/{owner}/{repo}/branches/{branch}',
   getUser: 'GET /user',
   graphql: 'POST /graphql',
   unknown: 'UNKNOWN'
@@ -188,6 +190,8 @@ function dispatch(state: GitHubServerState, request: Request): Reply {
       return listPulls(state, repo, request)
     case GITHUB_ROUTES.getPull:
       return getPull(state, repo, request)
+    case GITHUB_ROUTES.getBranch:
+      return getBranch(state, repo, request)
     default:
       return githubError(404, 'Not Found')
   }
@@ -300,6 +304,25 @@ function getPull(
   const pull = state.data.pull(repo, Number(request.route.params.pull_number))
   if (!pull) return githubError(404, 'Not Found')
   return { status: 200, body: pullJson(state.url(), repo, pull, true) }
+}
+
+/**
+ * A branch; for one the repository does not have, GitHub's own 404, whose
+ * "Branch not found" differs from the "Not Found" of a repository the token
+ * cannot read.
+ */
+function getBranch(
+  state: GitHubServerState,
+  repo: RepoRecord,
+  request: Request
+): Reply {
+  const branch = findBranch(
+    state.data.branches,
+    repo,
+    request.route.params.branch
+  )
+  if (!branch) return githubError(404, 'Branch not found')
+  return { status: 200, body: branchJson(state.url(), repo, branch) }
 }
 
 /**
@@ -506,6 +529,16 @@ export function matchGitHubRoute(method: string, path: string): Matched {
     return {
       key: GITHUB_ROUTES.getPull,
       params: { ...params, pull_number: pull[4] },
+      repoId
+    }
+  }
+  // A branch's name may hold `/`, sent as `%2F` (Octokit) or as it is.
+  const branch = match('/branches/(.+)')
+  if (branch && method === 'GET') {
+    const { params, repoId } = base(branch)
+    return {
+      key: GITHUB_ROUTES.getBranch,
+      params: { ...params, branch: decode(branch[4]) },
       repoId
     }
   }

@@ -1,5 +1,7 @@
-// What the GitHub emulator holds: repositories, their pull requests and the
-// comments on them, and the JSON GitHub's REST API gives for each.
+// What the GitHub emulator holds: repositories, their branches, pull
+// requests and the comments on them, and the JSON GitHub's REST API gives
+// for each.
+import { addBranch, type BranchRecord } from './branches.ts'
 
 import {
   pullFields,
@@ -75,6 +77,7 @@ export interface CommentRecord {
 
 export class GitHubState {
   repos: RepoRecord[] = []
+  branches: BranchRecord[] = []
   pulls: PullRecord[] = []
   comments: CommentRecord[] = []
   #nextRepoId = 700_000_001
@@ -105,6 +108,8 @@ export class GitHubState {
     if (existing) return existing
     const repo = { id: this.#nextRepoId++, owner, name, nextNumber: 1 }
     this.repos.push(repo)
+    // A repository starts with its default branch.
+    addBranch(this.branches, repo, 'main')
     return repo
   }
 
