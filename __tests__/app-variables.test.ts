@@ -41,6 +41,8 @@ interface Vendor {
   variables: string
   /** App name to the store name it takes its value from. */
   expected: Record<string, string>
+  /** What tells the provider's pooled URL from its direct one. */
+  pooledAndDirect: (pooled: URL, direct: URL) => void
 }
 
 const SUPABASE: Vendor = {
@@ -53,6 +55,17 @@ const SUPABASE: Vendor = {
   expected: {
     DATABASE_URL: 'POSTGRES_PRISMA_URL',
     DIRECT_URL: 'POSTGRES_URL_NON_POOLING'
+  },
+  // Supavisor: transaction mode for Prisma, session mode for migrations.
+  pooledAndDirect: (pooled, direct) => {
+    expect([pooled.port, pooled.searchParams.get('pgbouncer')]).toEqual([
+      '6543',
+      'true'
+    ])
+    expect([direct.port, direct.searchParams.get('pgbouncer')]).toEqual([
+      '5432',
+      null
+    ])
   }
 }
 
@@ -65,29 +78,10 @@ const NEON: Vendor = {
   expected: {
     DATABASE_URL: 'DATABASE_URL',
     DIRECT_URL: 'DATABASE_URL_UNPOOLED'
-  }
-}
-
-/**
- * Runs with the vendor's real names among its product's: those the
- * emulator's product lacks yet (its Supabase gave POSTGRES_URL but not
- * POSTGRES_PRISMA_URL) are added for the run and taken away after it. Where
- * the emulator gives them already, nothing changes.
- */
-async function withRealNames<T>(
-  vendor: Vendor,
-  run: () => Promise<T>
-): Promise<T> {
-  const names = vendor.secrets()
-  const own = [...names]
-  const lacking = Object.values(vendor.expected).filter(
-    (name) => !names.includes(name)
-  )
-  names.push(...lacking)
-  try {
-    return await run()
-  } finally {
-    names.splice(0, names.length, ...own)
+  },
+  pooledAndDirect: (pooled, direct) => {
+    expect(pooled.hostname).toMatch(/^ep-[\w-]+-pooler\./)
+    expect(direct.hostname).toBe(pooled.hostname.replace('-pooler.', '.'))
   }
 }
 
@@ -170,14 +164,20 @@ describe('variables, through dist/index.js', () => {
   it.each([SUPABASE, NEON])(
     'gives a new $vendor store’s branch exactly DATABASE_URL and DIRECT_URL, with the values of the store’s names they map',
     async (vendor) => {
-      const result = await withRealNames(vendor, () =>
-        runAction(step(vendor, {}, true))
-      )
+      // The emulator's product gives the provider's names (docs/providers.md).
+      for (const name of Object.values(vendor.expected)) {
+        expect(vendor.secrets()).toContain(name)
+      }
+      const result = await runAction(step(vendor, {}, true))
       expect(result.stderr).toBe('')
       expect(result.outputs.created).toBe('true')
       expectAppNames(result, vendor.expected)
       // Pooled and direct are two values, not one copied twice.
       expect(branchEnv().DATABASE_URL).not.toBe(branchEnv().DIRECT_URL)
+      vendor.pooledAndDirect(
+        new URL(branchEnv().DATABASE_URL),
+        new URL(branchEnv().DIRECT_URL)
+      )
       expect(warningLines(result)).toEqual([])
     }
   )
@@ -280,16 +280,16 @@ describe('variables, in-process', () => {
     const line = errorLine(
       await runAction(
         neonStep({
-          variables:
-            'DATABASE_URL=DATABASE_URL\nDIRECT_URL=POSTGRES_URL_NON_POOLING'
+          // Neon's Prisma guide's name, which its Vercel stores do not give.
+          variables: 'DATABASE_URL=DATABASE_URL\nDIRECT_URL=DIRECT_URL'
         })
       )
     )
     expect(line).toContain(
-      'Input "variables" maps DIRECT_URL=POSTGRES_URL_NON_POOLING, but store store_'
+      'Input "variables" maps DIRECT_URL=DIRECT_URL, but store store_'
     )
     expect(line).toContain(
-      `has no POSTGRES_URL_NON_POOLING: it has ${NEON_INSTALLATION.products[0].secrets.join(', ')}.`
+      `has no DIRECT_URL: it has ${NEON_INSTALLATION.products[0].secrets.join(', ')}.`
     )
     expect(writes()).toEqual([ROUTES.createStore])
     expect(emulator.envVars(WEB)).toEqual(projectsOwn)
@@ -298,12 +298,13 @@ describe('variables, in-process', () => {
   it('fails on a store name the store found again does not have, with no write, in a dry run too', async () => {
     expect((await runAction(neonStep())).exitCode).toBe(0)
     const before = emulator.envVars(WEB)
-    const bad = { variables: 'DATABASE_URL=POSTGRES_PRISMA_URL' }
+    // Prisma Postgres's name, not Neon's.
+    const bad = { variables: 'DATABASE_URL=DATABASE_URL_POOLED' }
     for (const extra of [bad, { ...bad, 'dry-run': 'true' }]) {
       emulator.resetRequests()
       const line = errorLine(await runAction(neonStep(extra)))
       expect(line).toContain(
-        'Input "variables" maps DATABASE_URL=POSTGRES_PRISMA_URL, but store store_'
+        'Input "variables" maps DATABASE_URL=DATABASE_URL_POOLED, but store store_'
       )
       expect(line).toContain(
         'it has DATABASE_URL, DATABASE_URL_UNPOOLED, PGHOST'

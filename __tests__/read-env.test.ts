@@ -189,6 +189,10 @@ describe('read-env, through dist/index.js', () => {
     expect(JSON.parse(lines[setEnv].slice(lines[setEnv].indexOf('{')))).toEqual(
       storeVariables()
     )
+    // One value may hold another (Neon's PGHOST is the host of its
+    // DATABASE_URL, PGPASSWORD its password): the masks of the store's values
+    // may each hold several.
+    const masks = new Set(values.map((value) => `::add-mask::${value}`))
     for (const value of values) {
       const mask = lines.indexOf(`::add-mask::${value}`)
       expect(mask).toBeGreaterThan(-1)
@@ -197,7 +201,7 @@ describe('read-env, through dist/index.js', () => {
       expect(
         lines.filter(
           (line, index) =>
-            line.includes(value) && index !== mask && index !== setEnv
+            line.includes(value) && !masks.has(line) && index !== setEnv
         )
       ).toEqual([])
     }

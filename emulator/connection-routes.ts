@@ -161,6 +161,7 @@ export function connect(request: ConnectionRequest): Reply {
 
   const values = projects.secretsOf(
     store.id,
+    store.product.slug,
     store.secrets.map(({ name }) => name)
   )
   const connection: ProjectMetadata = {

@@ -1,5 +1,6 @@
 import { clock } from './clock.ts'
 import { randomAlphanumeric } from './ids.ts'
+import { madeUpSecrets } from './secret-values.ts'
 import { OTHER_TEAM, TEAM } from './seed.ts'
 import type { EnvContentHint, ProjectEnvVar } from '../src/vercel-types.ts'
 
@@ -175,12 +176,16 @@ export class ProjectRegistry {
     return structuredClone(this.#projects)
   }
 
-  /** The store's secret values, made up once per store. */
-  secretsOf(storeId: string, names: string[]): Record<string, string> {
+  /** The store's secret values, made up once per store (secret-values.ts). */
+  secretsOf(
+    storeId: string,
+    productSlug: string,
+    names: string[]
+  ): Record<string, string> {
     let values = this.#secretValues.get(storeId)
     if (!values) {
       values = {
-        ...Object.fromEntries(names.map((name) => [name, secretValue(name)])),
+        ...madeUpSecrets(storeId, productSlug, names),
         ...this.#presetValues.get(storeId)
       }
       this.#secretValues.set(storeId, values)
@@ -201,20 +206,4 @@ export class ProjectRegistry {
 
 export function newEnvId(): string {
   return randomAlphanumeric(16)
-}
-
-/** A value shaped like the real one, so a leak looks like a leak. */
-function secretValue(name: string): string {
-  const password = randomAlphanumeric(24)
-  const host = `ep-${randomAlphanumeric(10).toLowerCase()}.emulator.invalid`
-  if (/REDIS|KV_URL/.test(name))
-    return `rediss://default:${password}@${host}:6379`
-  if (/URL/.test(name) && /REST/.test(name)) return `https://${host}`
-  if (/URL/.test(name)) {
-    return `postgres://neondb_owner:${password}@${host}/neondb?sslmode=require`
-  }
-  if (/HOST/.test(name)) return host
-  if (/USER/.test(name)) return `user_${randomAlphanumeric(10)}`
-  if (/DATABASE$/.test(name)) return `db_${randomAlphanumeric(10)}`
-  return `secret_${password}`
 }

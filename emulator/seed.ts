@@ -182,13 +182,24 @@ const NEON_POSTGRES: Product = {
   id: 'iap_emu_neon',
   slug: 'neon',
   name: 'Neon Postgres',
+  // Neon's table (docs/providers.md), then the legacy POSTGRES_* of Vercel
+  // Postgres that Neon keeps giving.
   secrets: [
     'DATABASE_URL',
     'DATABASE_URL_UNPOOLED',
     'PGHOST',
+    'PGHOST_UNPOOLED',
     'PGUSER',
+    'PGDATABASE',
     'PGPASSWORD',
-    'PGDATABASE'
+    'POSTGRES_URL',
+    'POSTGRES_URL_NON_POOLING',
+    'POSTGRES_USER',
+    'POSTGRES_HOST',
+    'POSTGRES_PASSWORD',
+    'POSTGRES_DATABASE',
+    'POSTGRES_URL_NO_SSL',
+    'POSTGRES_PRISMA_URL'
   ],
   metadataSchema: NEON_SCHEMA
 }
@@ -318,7 +329,23 @@ const SUPABASE_DB: Product = {
   id: 'iap_emu_supabase',
   slug: 'supabase',
   name: 'Supabase',
-  secrets: ['POSTGRES_URL', 'SUPABASE_URL', 'SUPABASE_ANON_KEY'],
+  // The 13 of Vercel's marketplace page (docs/providers.md); a newer list
+  // has the publishable key pair instead of the anon one.
+  secrets: [
+    'POSTGRES_URL',
+    'POSTGRES_PRISMA_URL',
+    'POSTGRES_URL_NON_POOLING',
+    'POSTGRES_USER',
+    'POSTGRES_HOST',
+    'POSTGRES_PASSWORD',
+    'POSTGRES_DATABASE',
+    'SUPABASE_SERVICE_ROLE_KEY',
+    'SUPABASE_ANON_KEY',
+    'SUPABASE_URL',
+    'SUPABASE_JWT_SECRET',
+    'NEXT_PUBLIC_SUPABASE_ANON_KEY',
+    'NEXT_PUBLIC_SUPABASE_URL'
+  ],
   metadataSchema: {
     type: 'object',
     properties: { region: regionSelect('Region') }
@@ -330,7 +357,14 @@ const PRISMA_POSTGRES: Product = {
   id: 'iap_emu_prisma_postgres',
   slug: 'prisma-postgres',
   name: 'Prisma Postgres',
-  secrets: ['DATABASE_URL', 'PRISMA_DATABASE_URL'],
+  // Prisma's current Vercel guide (docs/providers.md): DATABASE_URL, POSTGRES_URL
+  // and PRISMA_DATABASE_URL are the direct URL, DATABASE_URL_POOLED the pooled.
+  secrets: [
+    'DATABASE_URL',
+    'POSTGRES_URL',
+    'PRISMA_DATABASE_URL',
+    'DATABASE_URL_POOLED'
+  ],
   metadataSchema: {
     type: 'object',
     properties: {
