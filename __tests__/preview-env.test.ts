@@ -194,7 +194,9 @@ describe('two pull requests of one project, opened, updated and closed', () => {
       expectBranchHasStore(pr, result)
       expect(counts).toEqual({
         [LIST_STORES]: 1,
-        [LIST_ENV]: 2,
+        // Before the create, after the connection, and after the write to
+        // check that the branch's variables landed.
+        [LIST_ENV]: 3,
         // The project, given by id, is read for its production branch, and
         // for its name, which the redeploy is sent with.
         [ROUTES.getProject]: 2,
@@ -681,7 +683,7 @@ describe('redeploy', () => {
       projectId: WEB,
       target: 'preview',
       branch: FIRST.branch,
-      limit: '1'
+      limit: '10'
     })
   })
 })

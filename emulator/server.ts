@@ -23,6 +23,7 @@ import {
   removeProjectEnv
 } from './branch-env-routes.ts'
 import {
+  cancelDeployment,
   createDeployment,
   getDeployment,
   listDeployments
@@ -239,6 +240,8 @@ function dispatch(
       return createDeployment(request)
     case ROUTES.getDeployment:
       return getDeployment(request)
+    case ROUTES.cancelDeployment:
+      return cancelDeployment(request)
   }
 }
 
