@@ -240,6 +240,28 @@ describe('cancelling racing builds, in-process', () => {
     ])
   })
 
+  it('cancels and redeploys once after a run that wrote the variables but stopped before the cancel', async () => {
+    const raced = racing()
+    // As a run that crashed after writing: the variables, nothing else.
+    expect((await runAction(step(false, { redeploy: 'false' }))).exitCode).toBe(
+      0
+    )
+    expect(stateOf(raced.id)).toBe('BUILDING')
+    emulator.resetRequests()
+    const rerun = await runAction(step())
+    expect(rerun.exitCode).toBe(0)
+    expect(sent(WRITE_ENV)).toEqual([])
+    expect(sent(CANCEL).map(({ path }) => path)).toEqual([
+      `/v12/deployments/${raced.id}/cancel`
+    ])
+    expect(sent(REDEPLOY)).toHaveLength(1)
+    emulator.resetRequests()
+    expect((await runAction(step())).exitCode).toBe(0)
+    expect(emulator.requests.filter(({ method }) => method !== 'GET')).toEqual(
+      []
+    )
+  })
+
   it('never cancels a build created after the variables', async () => {
     // A run without redeploy writes the variables; the push after it is
     // built with them.
@@ -282,7 +304,7 @@ describe('the branch variables, read back after the write', () => {
     expect(line).toContain(
       `Vercel's variables of branch ${BRANCH} of project ${WEB}, listed again after the write, lack DATABASE_URL`
     )
-    expect(line).toContain('nothing is redeployed')
+    expect(line).toContain('no deployment is touched')
     expect(sent(CANCEL)).toEqual([])
     expect(sent(REDEPLOY)).toEqual([])
   })

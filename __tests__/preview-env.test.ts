@@ -600,7 +600,7 @@ describe('dry-run with git-branch', () => {
     )
     expect(open.result.exitCode).toBe(0)
     expect(open.result.stdout).toContain(
-      `Would then write the store's variables of the names database stores give, by their own names, as preview variables of branch ${FIRST.branch} (those missing or changed), and redeploy the branch's newest preview if it was built before them.`
+      `Would then write the store's variables of the names database stores give, by their own names, as preview variables of branch ${FIRST.branch} (those missing or changed), cancel the branch's builds under way that predate them, and redeploy its newest preview if it was built before them.`
     )
     expect(writes()).toEqual([])
     expect((await runAction(step(FIRST))).exitCode).toBe(0)

@@ -50150,14 +50150,14 @@ function checkBranchVariablesLanded(variables, names, { project, branch, storeId
             const whose = marked
                 ? `written by this action for store ${marked.storeId}`
                 : 'set by someone else';
-            throw new ActionError(`Vercel's variables of ${where}, listed again after the write, have ${name} ${whose}, not for store ${storeId}, so the branch's builds would not read this store; it is left as it is and nothing is redeployed. Remove it from the branch in the Vercel dashboard and run the job again, or drop "${Inputs.gitBranch}".`);
+            throw new ActionError(`Vercel's variables of ${where}, listed again after the write, have ${name} ${whose}, not for store ${storeId}, so the branch's builds would not read this store; it is left as it is, and no deployment is touched. Remove it from the branch in the Vercel dashboard and run the job again, or drop "${Inputs.gitBranch}".`);
         }
         if (onBranch.length === 0)
             missing.push(name);
         landed.push(...onBranch);
     }
     if (missing.length > 0) {
-        throw new ActionError(`Vercel's variables of ${where}, listed again after the write, lack ${namesShown(missing)}, which this step wrote for store ${storeId}, so the branch's builds would not read this store; nothing is redeployed. Run the job again.`);
+        throw new ActionError(`Vercel's variables of ${where}, listed again after the write, lack ${namesShown(missing)}, which this step wrote for store ${storeId}, so the branch's builds would not read this store; no deployment is touched. Run the job again.`);
     }
     return newest(landed);
 }
@@ -51318,7 +51318,7 @@ function describePreview({ kind, gitBranch, redeploy }) {
     if (gitBranch === undefined)
         return '';
     const then = redeploy
-        ? ", and redeploy the branch's newest preview if it was built before them"
+        ? ", cancel the branch's builds under way that predate them, and redeploy its newest preview if it was built before them"
         : '';
     const check = kind === 'would-create'
         ? ` Once the store is made, and before it is connected, would check that branch ${gitBranch} has no variable of the store's names that someone else set (the names are known only then).`

@@ -397,7 +397,7 @@ export function checkBranchVariablesLanded(
         ? `written by this action for store ${marked.storeId}`
         : 'set by someone else'
       throw new ActionError(
-        `Vercel's variables of ${where}, listed again after the write, have ${name} ${whose}, not for store ${storeId}, so the branch's builds would not read this store; it is left as it is and nothing is redeployed. Remove it from the branch in the Vercel dashboard and run the job again, or drop "${Inputs.gitBranch}".`
+        `Vercel's variables of ${where}, listed again after the write, have ${name} ${whose}, not for store ${storeId}, so the branch's builds would not read this store; it is left as it is, and no deployment is touched. Remove it from the branch in the Vercel dashboard and run the job again, or drop "${Inputs.gitBranch}".`
       )
     }
     if (onBranch.length === 0) missing.push(name)
@@ -405,7 +405,7 @@ export function checkBranchVariablesLanded(
   }
   if (missing.length > 0) {
     throw new ActionError(
-      `Vercel's variables of ${where}, listed again after the write, lack ${namesShown(missing)}, which this step wrote for store ${storeId}, so the branch's builds would not read this store; nothing is redeployed. Run the job again.`
+      `Vercel's variables of ${where}, listed again after the write, lack ${namesShown(missing)}, which this step wrote for store ${storeId}, so the branch's builds would not read this store; no deployment is touched. Run the job again.`
     )
   }
   return newest(landed)

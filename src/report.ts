@@ -334,7 +334,7 @@ function describePreview({
 }): string {
   if (gitBranch === undefined) return ''
   const then = redeploy
-    ? ", and redeploy the branch's newest preview if it was built before them"
+    ? ", cancel the branch's builds under way that predate them, and redeploy its newest preview if it was built before them"
     : ''
   const check =
     kind === 'would-create'
