@@ -37,6 +37,7 @@ const SDK_METHODS: Record<keyof typeof PATHS, string | null> = {
   batchRemoveProjectEnv: 'projects.batchRemoveProjectEnv',
   listDeployments: null,
   createDeployment: 'deployments.createDeployment',
+  cancelDeployment: 'deployments.cancelDeployment',
   listConfigurations: 'integrations.getConfigurations',
   listProducts: 'integrations.getConfigurationProducts',
   listPlans: 'integrations.getBillingPlans'
@@ -232,6 +233,19 @@ describe('@vercel/sdk against the emulator', () => {
       ROUTES.getDeployment
     )
     expect(read.id).toBe(created.id)
+  })
+
+  it('takes the cancel of a build under way (deployments.cancelDeployment)', async () => {
+    const building = emulator.seedDeployment({
+      projectId: 'web',
+      branch: 'feature/sdk-cancel',
+      state: 'BUILDING'
+    })
+    const cancelled = await accepted(
+      () => vercel.deployments.cancelDeployment({ id: building.id, teamId }),
+      PATHS.cancelDeployment
+    )
+    expect(cancelled).toMatchObject({ id: building.id, readyState: 'CANCELED' })
   })
 
   it('takes what the CLI asks first: the user, the team, custom environments', async () => {

@@ -703,6 +703,157 @@ describe('POST /v13/deployments (redeploy)', () => {
   })
 })
 
+describe('PATCH /v12/deployments/{id}/cancel, and builds on the clock', () => {
+  const emulator = useEmulator({
+    deploymentQueueMs: 60_000,
+    deploymentBuildMs: 60_000
+  })
+  // Not in the vendored subset: the SDK's CancelDeploymentResponseBody has
+  // exactly the required fields of getDeployment's answer, so the answer is
+  // checked against that.
+  const DEPLOYMENT = '/v13/deployments/{idOrUrl}'
+
+  async function stateOf(id: string): Promise<string> {
+    const listed = await call(
+      emulator(),
+      'GET',
+      `/v6/deployments?projectId=${WEB}&limit=100`
+    )
+    expectOfficialShape('GET', '/v6/deployments', 200, listed.body)
+    const found = listed.body.deployments.find(
+      ({ uid }: { uid: string }) => uid === id
+    )
+    expect(found.state).toBe(found.readyState)
+    return found.readyState
+  }
+
+  it.each(['QUEUED', 'INITIALIZING', 'BUILDING'] as const)(
+    'cancels a build %s: 200 with the deployment CANCELED, listed so from then on',
+    async (state) => {
+      const building = emulator().seedDeployment({
+        projectId: WEB,
+        branch: `feat-cancel-${state}`,
+        createdAt: Date.now() - 60_000,
+        state
+      })
+      expect(await stateOf(building.id)).toBe(state)
+      const result = await call(
+        emulator(),
+        'PATCH',
+        `/v12/deployments/${building.id}/cancel`
+      )
+      expect(result.status).toBe(200)
+      expectOfficialShape('GET', DEPLOYMENT, 200, result.body)
+      expect(result.body).toMatchObject({
+        id: building.id,
+        readyState: 'CANCELED',
+        status: 'CANCELED',
+        canceledAt: expect.any(Number)
+      })
+      expect(await stateOf(building.id)).toBe('CANCELED')
+      const again = await call(
+        emulator(),
+        'PATCH',
+        `/v12/deployments/${building.id}/cancel`
+      )
+      expect(again.status).toBe(400)
+      expect(again.body.error.message).toBe(
+        'Cannot cancel a deployment that is CANCELED'
+      )
+    }
+  )
+
+  it.each(['READY', 'ERROR'] as const)(
+    'answers 400 for a deployment %s: no longer cancelable',
+    async (state) => {
+      const done = emulator().seedDeployment({
+        projectId: WEB,
+        branch: 'feat-done',
+        state
+      })
+      const result = await call(
+        emulator(),
+        'PATCH',
+        `/v12/deployments/${done.id}/cancel`
+      )
+      expect(result).toEqual({
+        status: 400,
+        body: {
+          error: {
+            code: 'bad_request',
+            message: `Cannot cancel a deployment that is ${state}`
+          }
+        }
+      })
+      expect(await stateOf(done.id)).toBe(state)
+    }
+  )
+
+  it('answers 404 for a deployment of no one, or one named by its URL', async () => {
+    const ready = emulator().seedDeployment({ projectId: WEB, branch: 'x' })
+    for (const id of ['dpl_nothing', ready.url]) {
+      const result = await call(
+        emulator(),
+        'PATCH',
+        `/v12/deployments/${encodeURIComponent(id)}/cancel`
+      )
+      expect(result.status).toBe(404)
+    }
+  })
+
+  it('builds a seeded deployment until its build time is over, then READY', async () => {
+    const built = emulator().seedDeployment({
+      projectId: WEB,
+      branch: 'feat-built',
+      createdAt: Date.now() - 2_000,
+      state: 'BUILDING',
+      buildMs: 1_000
+    })
+    expect(await stateOf(built.id)).toBe('READY')
+  })
+
+  it('has a redeploy QUEUED, then BUILDING, then READY on the clock', async () => {
+    const old = emulator().seedDeployment({
+      projectId: WEB,
+      branch: 'feat-clock',
+      createdAt: Date.now() - 60_000
+    })
+    const result = await call(emulator(), 'POST', '/v13/deployments', {
+      name: 'web',
+      deploymentId: old.id
+    })
+    expect(result.body.readyState).toBe('QUEUED')
+    expect(await stateOf(result.body.id)).toBe('QUEUED')
+    const record = emulator()
+      .deployments()
+      .find(({ id }) => id === result.body.id)
+    const createdAt = record?.createdAt ?? NaN
+    expect(record?.stages).toEqual([
+      { state: 'QUEUED', until: createdAt + 60_000 },
+      { state: 'BUILDING', until: createdAt + 120_000 }
+    ])
+    expect(record?.readyAt).toBe(createdAt + 120_000)
+  })
+
+  it('redeploys a cancelled deployment: the same commit, built again', async () => {
+    const building = emulator().seedDeployment({
+      projectId: WEB,
+      branch: 'feat-again',
+      createdAt: Date.now() - 60_000,
+      state: 'BUILDING',
+      sha: 'c'.repeat(40)
+    })
+    await call(emulator(), 'PATCH', `/v12/deployments/${building.id}/cancel`)
+    const result = await call(emulator(), 'POST', '/v13/deployments', {
+      name: 'web',
+      deploymentId: building.id
+    })
+    expect(result.status).toBe(200)
+    expect(result.body.meta.githubCommitSha).toBe('c'.repeat(40))
+    expect(await stateOf(building.id)).toBe('CANCELED')
+  })
+})
+
 describe('the new routes, like every route', () => {
   const emulator = useEmulator()
   beforeEach(() => {
@@ -739,7 +890,16 @@ describe('the new routes, like every route', () => {
       path: '/v13/deployments',
       body: { name: 'web', deploymentId: 'dpl_x' }
     },
-    { key: ROUTES.getDeployment, method: 'GET', path: '/v13/deployments/dpl_x' }
+    {
+      key: ROUTES.getDeployment,
+      method: 'GET',
+      path: '/v13/deployments/dpl_x'
+    },
+    {
+      key: ROUTES.cancelDeployment,
+      method: 'PATCH',
+      path: '/v12/deployments/dpl_x/cancel'
+    }
   ]
 
   it.each(routes)(

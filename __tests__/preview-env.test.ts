@@ -194,7 +194,9 @@ describe('two pull requests of one project, opened, updated and closed', () => {
       expectBranchHasStore(pr, result)
       expect(counts).toEqual({
         [LIST_STORES]: 1,
-        [LIST_ENV]: 2,
+        // Before the create, after the connection, and after the write to
+        // check that the branch's variables landed.
+        [LIST_ENV]: 3,
         // The project, given by id, is read for its production branch, and
         // for its name, which the redeploy is sent with.
         [ROUTES.getProject]: 2,
@@ -602,7 +604,7 @@ describe('dry-run with git-branch', () => {
     )
     expect(open.result.exitCode).toBe(0)
     expect(open.result.stdout).toContain(
-      `Would then write the store's variables of the names database stores give, by their own names, as preview variables of branch ${FIRST.branch} (those missing or changed), and redeploy the branch's newest preview if it was built before them.`
+      `Would then write the store's variables of the names database stores give, by their own names, as preview variables of branch ${FIRST.branch} (those missing or changed), cancel the branch's builds under way that predate them, and redeploy its newest preview if it was built before them.`
     )
     expect(writes()).toEqual([])
     expect((await runAction(step(FIRST))).exitCode).toBe(0)
@@ -685,7 +687,7 @@ describe('redeploy', () => {
       projectId: WEB,
       target: 'preview',
       branch: FIRST.branch,
-      limit: '1'
+      limit: '10'
     })
   })
 })

@@ -48138,7 +48138,8 @@ const Outputs = {
     deletedStoreIds: 'deleted-store-ids',
     deletedCount: 'deleted-count',
     redeployedDeploymentId: 'redeployed-deployment-id',
-    redeployedDeploymentUrl: 'redeployed-deployment-url'
+    redeployedDeploymentUrl: 'redeployed-deployment-url',
+    cancelledDeploymentIds: 'cancelled-deployment-ids'
 };
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */
 const FallbackEnv = {
@@ -49361,13 +49362,19 @@ function addStoreToSummary(report) {
     addPreview(report);
     addDuplicates(report);
 }
-/** What `git-branch` wrote and what `redeploy` rebuilt. */
-function addPreview({ branch, redeployed }) {
+/** What `git-branch` wrote, and what `redeploy` cancelled and rebuilt. */
+function addPreview({ branch, redeployed, cancelled }) {
     if (branch) {
         const names = listed(branch.names.map(code)) || 'none';
         summary.addRaw(branch.written.length > 0
             ? `<p>Preview variables of the branch ${code(branch.branch)}, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
             : `<p>Preview variables of the branch ${code(branch.branch)}: ${names}, already this store's; nothing written.</p>`, true);
+    }
+    if (cancelled && cancelled.ids.length > 0) {
+        summary.addRaw(`<p>Cancelled the branch's builds created before its variables, which would have built against the project's other ones: ${listed(cancelled.ids.map(code))}.</p>`, true);
+    }
+    if (cancelled && cancelled.finishedFirst.length > 0) {
+        summary.addRaw(`<p>Built before its variables, finished before it could be cancelled: ${listed(cancelled.finishedFirst.map(code))}.</p>`, true);
     }
     if (redeployed) {
         summary.addRaw(`<p>Redeployed the branch's newest preview ${code(redeployed.of)}, built before its variables: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}.</p>`, true);
@@ -50169,6 +50176,37 @@ async function writeBranchVariables(api, target, values, own, current, log) {
         names,
         changedAt: Math.max(writtenAt, newest(kept) ?? 0)
     };
+}
+/**
+ * Checks the project's variables, listed again after the write, for every
+ * name the branch should have from the store, marked as this store's: a
+ * write Vercel answered but did not keep, or a variable of the same name
+ * someone else put on the branch meanwhile, would have the branch's builds
+ * read something other than the store. Fails naming it; otherwise returns
+ * when the newest of them last changed, as Vercel says.
+ */
+function checkBranchVariablesLanded(variables, names, { project, branch, storeId }) {
+    const where = `branch ${branch} of project ${project}`;
+    const landed = [];
+    const missing = [];
+    for (const name of names) {
+        const onBranch = variables.filter((variable) => variable.key === name && isOnBranch(variable, branch));
+        const foreign = onBranch.find((variable) => !isMarkedFor(variable, [storeId]));
+        if (foreign) {
+            const marked = markedStore(foreign);
+            const whose = marked
+                ? `written by this action for store ${marked.storeId}`
+                : 'set by someone else';
+            throw new ActionError(`Vercel's variables of ${where}, listed again after the write, have ${name} ${whose}, not for store ${storeId}, so the branch's builds would not read this store; it is left as it is, and no deployment is touched. Remove it from the branch in the Vercel dashboard and run the job again, or drop "${Inputs.gitBranch}".`);
+        }
+        if (onBranch.length === 0)
+            missing.push(name);
+        landed.push(...onBranch);
+    }
+    if (missing.length > 0) {
+        throw new ActionError(`Vercel's variables of ${where}, listed again after the write, lack ${namesShown(missing)}, which this step wrote for store ${storeId}, so the branch's builds would not read this store; no deployment is touched. Run the job again.`);
+    }
+    return newest(landed);
 }
 // The codes of a create refused because the variable is there: the one the
 // CLI and Terraform's batch path read, and Terraform's older ones.
@@ -52231,6 +52269,7 @@ function setOutputs(report, options = {}) {
     if (options.redeploy) {
         setOutput(Outputs.redeployedDeploymentId, report.redeployed?.id ?? '');
         setOutput(Outputs.redeployedDeploymentUrl, report.redeployed?.url ?? '');
+        setOutput(Outputs.cancelledDeploymentIds, JSON.stringify(report.cancelled?.ids ?? []));
     }
 }
 /** `state: prune`: the ids of the stores deleted (none in a dry run). */
@@ -52418,7 +52457,7 @@ function describePreview({ kind, gitBranch, redeploy }) {
     if (gitBranch === undefined)
         return '';
     const then = redeploy
-        ? ", and redeploy the branch's newest preview if it was built before them"
+        ? ", cancel the branch's builds under way that predate them, and redeploy its newest preview if it was built before them"
         : '';
     const check = kind === 'would-create'
         ? ` Once the store is made, and before it is connected, would check that branch ${gitBranch} has no variable of the store's names that someone else set (the names are known only then).`
@@ -52786,16 +52825,22 @@ function byPullRequest(a, b) {
 }
 
 ;// CONCATENATED MODULE: ./src/redeploy.ts
-/** The branch's newest preview deployment, if it has one. */
-async function newestPreview(api, projectId, branch) {
-    const [newest] = await api.listPreviews(projectId, branch, 1);
-    return newest;
+
+// Enough to see every build a burst of pushes started before the step,
+// still in one request.
+const PREVIEWS_LISTED = 10;
+// The states of a build that has not finished (the listing's `readyState`).
+const UNDER_WAY = new Set(['QUEUED', 'INITIALIZING', 'BUILDING']);
+/** The branch's newest preview deployments, newest first. */
+function branchPreviews(api, projectId, branch) {
+    return api.listPreviews(projectId, branch, PREVIEWS_LISTED);
 }
 /**
- * Why the listed deployment is not one to rebuild, where the answer does not
+ * Why the listed deployment is not one to touch, where the answer does not
  * itself say it is a preview of this project built from this branch; or
  * undefined where it does. A listing that ignored its filter (or was not
- * Vercel's) would otherwise have another project's production rebuilt.
+ * Vercel's) would otherwise have another project's production rebuilt, or
+ * cancelled.
  */
 function notThisBranchsPreview(deployment, { projectId, branch }) {
     if (deployment.projectId !== projectId) {
@@ -52814,28 +52859,80 @@ function notThisBranchsPreview(deployment, { projectId, branch }) {
     }
     return undefined;
 }
+/** Whether it was created before the variables changed: it built without them. */
+function predates(deployment, changedAt) {
+    return (changedAt !== undefined &&
+        deployment.createdAt !== undefined &&
+        deployment.createdAt < changedAt);
+}
 /**
- * Redeploys `newest` where it is this branch's preview (otherwise a warning
- * says why not) and was created before `changedAt`, the time the branch's
- * variables last changed; otherwise, or without a deployment, nothing.
+ * Cancels the branch's previews created before `changedAt` that are still
+ * under way, then redeploys the newest preview where it too predates
+ * `changedAt`. Where the newest listed is not this branch's preview, a
+ * warning says why and nothing is touched: such a listing tells nothing
+ * about the branch. Any other listed deployment not of the branch is left
+ * alone, named in one warning.
  */
-async function redeployIfOlder(api, newest, target, { log, warn }) {
+async function settlePreviews(api, listed, target, { log, warn }) {
     const { changedAt, branch } = target;
+    const settled = { cancelled: { ids: [], finishedFirst: [] } };
+    const [newest] = listed;
     if (!newest) {
         log(`Branch ${branch} has no preview deployment yet; nothing to redeploy.`);
-        return undefined;
+        return settled;
     }
     const notOurs = notThisBranchsPreview(newest, target);
     if (notOurs !== undefined) {
         warn(`Did not redeploy ${newest.id}, which Vercel listed as the newest preview of branch ${branch} of project ${target.projectId}: ${notOurs}.`);
-        return undefined;
+        return settled;
     }
-    if (changedAt === undefined ||
-        newest.createdAt === undefined ||
-        newest.createdAt >= changedAt) {
+    const others = listed.slice(1).flatMap((deployment) => {
+        const reason = notThisBranchsPreview(deployment, target);
+        return reason === undefined ? [] : [`${deployment.id} (${reason})`];
+    });
+    if (others.length > 0) {
+        warn(`Left ${others.join(', ')} alone, which Vercel listed among the previews of branch ${branch} of project ${target.projectId}.`);
+    }
+    const racing = listed.filter((deployment) => notThisBranchsPreview(deployment, target) === undefined &&
+        UNDER_WAY.has(deployment.state ?? '') &&
+        predates(deployment, changedAt));
+    // All at once, and before the redeploy: none of them may finish first.
+    const stopped = await Promise.all(racing.map(({ id }) => cancelUnlessFinished(api, id, log)));
+    settled.cancelled = {
+        ids: racing.flatMap(({ id }, i) => (stopped[i] ? [id] : [])),
+        finishedFirst: racing.flatMap(({ id }, i) => (stopped[i] ? [] : [id]))
+    };
+    if (settled.cancelled.ids.length > 0) {
+        log(`Cancelled ${settled.cancelled.ids.join(', ')}: preview(s) of branch ${branch} created before its variables, still building without them.`);
+    }
+    if (!predates(newest, changedAt)) {
         log(`The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`);
-        return undefined;
+        return settled;
     }
+    settled.redeployed = await redeploy(api, newest, target, { log, warn });
+    return settled;
+}
+/**
+ * Cancels the build; false where Vercel answers 400, as it does for a
+ * deployment that is no longer cancelable because it finished (`READY`,
+ * `ERROR` or `CANCELED`) since it was listed. The redeploy that follows
+ * replaces it either way.
+ */
+async function cancelUnlessFinished(api, id, log) {
+    try {
+        await api.cancelDeployment(id);
+        return true;
+    }
+    catch (error) {
+        if (!(error instanceof VercelApiError) || error.status !== 400)
+            throw error;
+        const reason = error.body?.message ?? error.body?.code ?? 'HTTP 400';
+        log(`Did not cancel ${id}: Vercel answered that it can no longer be cancelled (${reason}), so it finished first; going on.`);
+        return false;
+    }
+}
+/** Redeploys the deployment, sent with the project's own name. */
+async function redeploy(api, newest, target, { log, warn }) {
     const projectName = target.projectName ?? (await api.getProject(target.projectId))?.name;
     if (!projectName) {
         warn(`Did not redeploy ${newest.id}: Vercel's answer for project ${target.projectId} gives no name to send the redeploy with.`);
@@ -52849,7 +52946,7 @@ async function redeployIfOlder(api, newest, target, { log, warn }) {
         : deployment.url.startsWith('https://')
             ? deployment.url
             : `https://${deployment.url}`;
-    log(`Redeployed ${newest.id}, the newest preview of branch ${branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`);
+    log(`Redeployed ${newest.id}, the newest preview of branch ${target.branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`);
     return { id: deployment.id, url, of: newest.id };
 }
 
@@ -52857,8 +52954,9 @@ async function redeployIfOlder(api, newest, target, { log, warn }) {
 /**
  * After the connection, where the step asks for the store's values
  * (`read-env`, `export-env`, `git-branch`): read them, write them as the
- * Git branch's preview variables, and redeploy the branch's newest preview
- * where it predates them (issue 12).
+ * Git branch's preview variables and check they landed, cancel the
+ * branch's builds under way that predate them, and redeploy its newest
+ * preview where it predates them (issues 12 and 19).
  */
 
 
@@ -52879,7 +52977,8 @@ function valuesInput(inputs) {
 /**
  * The store's values under its own names; with `git-branch`, those the
  * branch lacks or has otherwise written as its preview variables; with
- * `redeploy`, the branch's newest preview rebuilt if it predates them.
+ * `redeploy`, the branch's builds under way that predate them cancelled,
+ * and its newest preview rebuilt if it predates them.
  */
 async function applyPreview({ inputs, api, effects, projectVariables }, store, connection, branchTarget) {
     const project = inputs.project ?? connection.projectId;
@@ -52889,11 +52988,14 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
         : api.listEnv(connection.projectId), project, valuesInput(inputs));
     const own = branchTarget ? ownBranchVariables(listed, branchTarget) : [];
     const mask = (value) => effects.mask(value);
-    // The deployments are listed with the values: the same round trip.
-    const deployments = branchTarget && inputs.redeploy
-        ? newestPreview(api, connection.projectId, branchTarget.branch)
+    // A branch with the store's variables already most likely gets no write
+    // (a rerun): its deployments are listed with the values, the same round
+    // trip, and nothing changes what they read meanwhile. After a write they
+    // are listed again (below).
+    const listedEarly = branchTarget && inputs.redeploy && own.length > 0
+        ? branchPreviews(api, connection.projectId, branchTarget.branch)
         : undefined;
-    deployments?.catch(() => undefined);
+    listedEarly?.catch(() => undefined);
     const [prefixed, current] = await Promise.all([
         readStoreEnv(api, {
             project,
@@ -52920,10 +53022,12 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
     const branchNames = leaving.branch.selected;
     checkBranchFree(listed, branchNames, branchTarget);
     const info = (line) => effects.info(line);
-    const branch = await writeBranchVariables(api, { ...branchTarget, project: connection.projectId }, Object.fromEntries(branchNames.map((name) => [name, env[name]])), own, current, info);
-    const redeployed = deployments
-        ? await redeployIfOlder(api, await deployments, {
-            changedAt: branch.changedAt,
+    const written = { ...branchTarget, project: connection.projectId };
+    const branch = await writeBranchVariables(api, written, Object.fromEntries(branchNames.map((name) => [name, env[name]])), own, current, info);
+    const after = await afterTheWrite(api, branch, written, inputs.redeploy, listedEarly);
+    const settled = after.deployments
+        ? await settlePreviews(api, after.deployments, {
+            changedAt: after.changedAt,
             projectId: connection.projectId,
             // A project given by id is named by Vercel's answer for it.
             projectName: connection.projectName ??
@@ -52931,7 +53035,40 @@ async function applyPreview({ inputs, api, effects, projectVariables }, store, c
             branch: branchTarget.branch
         }, { log: info, warn: (line) => effects.warn(line) })
         : undefined;
-    return { env, exported, branch, redeployed };
+    return {
+        env,
+        exported,
+        branch,
+        redeployed: settled?.redeployed,
+        cancelled: settled?.cancelled
+    };
+}
+/**
+ * After a write, which changes what the branch's next build reads: the
+ * project's variables listed again, to check they landed, and with
+ * `redeploy` the branch's deployments listed after it, so that a build the
+ * Git integration started while the step wrote is seen too; both in one
+ * round trip. The variables last changed when the read-back says. Without
+ * a write, the deployments listed early do, and nothing is read back.
+ */
+async function afterTheWrite(api, branch, target, redeploy, listedEarly) {
+    const wrote = branch.written.length > 0;
+    // A removal alone leaves no time to read back: `changedAt` is then now.
+    const changed = wrote || branch.changedAt === Number.POSITIVE_INFINITY;
+    const listing = !redeploy
+        ? undefined
+        : changed || !listedEarly
+            ? branchPreviews(api, target.project, target.branch)
+            : listedEarly;
+    const [readBack, deployments] = await Promise.all([
+        wrote ? api.listEnv(target.project) : undefined,
+        listing
+    ]);
+    const landedAt = readBack && checkBranchVariablesLanded(readBack, branch.names, target);
+    return {
+        changedAt: wrote ? (landedAt ?? branch.changedAt) : branch.changedAt,
+        deployments
+    };
 }
 /**
  * Of the store's names, those `export-env` puts into the job's environment
@@ -53263,7 +53400,8 @@ async function applyPresent(step, plan) {
             env: preview?.env,
             exported: preview?.exported,
             branch: preview?.branch,
-            redeployed: preview?.redeployed
+            redeployed: preview?.redeployed,
+            cancelled: preview?.cancelled
         },
         project,
         environments: inputs.environments,
@@ -53840,7 +53978,9 @@ function readDeploymentList(body, answer) {
                 readMeta('bitbucketCommitRef', string),
             url: read('url', webAddress),
             // `created` is the older name of the same time.
-            createdAt: read('createdAt', number) ?? read('created', number)
+            createdAt: read('createdAt', number) ?? read('created', number),
+            // The spec lists both, with the same values.
+            state: read('readyState', string) ?? read('state', string)
         });
     });
 }
@@ -54085,6 +54225,7 @@ const PATHS = {
     batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
     listDeployments: 'GET /v6/deployments',
     createDeployment: 'POST /v13/deployments',
+    cancelDeployment: 'PATCH /v12/deployments/{id}/cancel',
     listConfigurations: 'GET /v1/integrations/configurations',
     listProducts: 'GET /v1/integrations/configuration/{id}/products',
     listPlans: 'GET /v1/integrations/integration/{integrationIdOrSlug}/products/{productIdOrSlug}/plans'
@@ -54284,6 +54425,16 @@ class VercelApi {
         const path = pathOf('createDeployment');
         const answer = await this.client.post(path, { name, deploymentId });
         return readDeploymentAnswer(answer, `POST ${path}`);
+    }
+    /**
+     * `PATCH /v12/deployments/{id}/cancel` (op `cancelDeployment`, in Vercel's
+     * SDK and docs, not in the vendored subset): stops a build under way. Any
+     * 2xx means it is stopped; the answer, the deployment with `readyState:
+     * CANCELED`, is not read. A 400 is a deployment no longer cancelable
+     * (`READY`, `ERROR` or `CANCELED` already), which the caller tells apart.
+     */
+    async cancelDeployment(id) {
+        await this.client.patchIgnoringAnswer(pathOf('cancelDeployment', { id }), undefined);
     }
     /** `GET /v1/integrations/configurations`: a bare array. */
     /** The account's installations, of one integration where it is named. */

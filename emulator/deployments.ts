@@ -1,9 +1,11 @@
-// A project's deployments (issue 12): the documented getDeployments
+// A project's deployments (issues 12 and 19): the documented getDeployments
 // (GET /v6/deployments), createDeployment as a redeploy
-// (POST /v13/deployments with `deploymentId`) and getDeployment
-// (GET /v13/deployments/{idOrUrl}), answering in their spec's shapes. Each
-// deployment remembers the variables its build read, so a test can tell
-// whether a redeploy picked up a branch's new variables.
+// (POST /v13/deployments with `deploymentId`), getDeployment
+// (GET /v13/deployments/{idOrUrl}) and cancelDeployment
+// (PATCH /v12/deployments/{id}/cancel), answering in their spec's shapes.
+// Each deployment remembers the variables its build read, so a test can
+// tell whether a redeploy picked up a branch's new variables, and goes
+// through QUEUED and BUILDING to its end state on the clock.
 import { describeErrors } from './create-schema.ts'
 import { errorReply } from './http.ts'
 import type { Reply } from './http.ts'
@@ -33,17 +35,32 @@ export interface DeploymentRecord {
   meta: Record<string, string>
   /** The state it ends in once built. */
   finalState: ReadyState
+  /** The states it is in before, each until a time, in order. */
+  stages: { state: InProgress; until: number }[]
   /** When the build is over (`createdAt` plus the build time). */
   readyAt: number
+  /** When a cancel stopped its build: it is `CANCELED` from then on. */
+  canceledAt?: number
   /** The variables its build read, values included: never in an answer. */
   env: Record<string, string>
   /** The deployment this one redeployed. */
   redeployOf?: string
 }
 
+/** The states of a build under way, which a cancel stops. */
+export type InProgress = 'QUEUED' | 'INITIALIZING' | 'BUILDING'
+
+const IN_PROGRESS: readonly ReadyState[] = [
+  'QUEUED',
+  'INITIALIZING',
+  'BUILDING'
+]
+
 export interface DeploymentSettings {
   /** How long a redeploy stays `BUILDING` before it is `READY`. Default 0. */
   deploymentBuildMs?: number
+  /** How long a redeploy is `QUEUED` before it builds. Default 0. */
+  deploymentQueueMs?: number
 }
 
 export interface DeploymentRequest {
@@ -65,12 +82,19 @@ export interface SeedDeploymentInput {
   createdAt?: number
   /** Default `preview`. */
   target?: 'preview' | 'production'
-  /** Default `READY`. */
+  /**
+   * Default `READY`. `QUEUED`, `INITIALIZING` or `BUILDING`: a build under
+   * way, which stays in that state for `buildMs`, then is `READY`.
+   */
   state?: ReadyState
+  /** With a state under way: how long from `createdAt`. Default an hour. */
+  buildMs?: number
   /** Default: a made-up 40-hex commit. */
   sha?: string
 }
 
+// Longer than any test or demo: a seeded build under way stays so.
+const SEEDED_BUILD_MS = 60 * 60 * 1000
 const DEFAULT_LIMIT = 20
 const MAX_LIMIT = 100
 const REDEPLOY_PATH = '/v13/deployments'
@@ -95,6 +119,12 @@ export class DeploymentRegistry {
         deployment.ownerId === ownerId &&
         (deployment.id === idOrUrl || deployment.url === host)
     )
+  }
+
+  /** Its build stopped at `at`. */
+  cancel(id: string, at: number): void {
+    const deployment = this.#deployments.find((d) => d.id === id)
+    if (deployment) deployment.canceledAt = at
   }
 
   ofOwner(ownerId: string): DeploymentRecord[] {
@@ -125,6 +155,11 @@ export function seedDeployment(
   const createdAt = input.createdAt ?? Date.now()
   const target = input.target === 'production' ? 'production' : null
   const sha = input.sha ?? randomHex(40)
+  const state = input.state ?? 'READY'
+  const underWay = isInProgress(state)
+  const readyAt = underWay
+    ? createdAt + (input.buildMs ?? SEEDED_BUILD_MS)
+    : createdAt
   const record = deployments.add({
     id: newDeploymentId(),
     ownerId: project.accountId,
@@ -137,8 +172,9 @@ export function seedDeployment(
     branch: input.branch,
     sha,
     meta: gitMeta(project, input.branch, sha),
-    finalState: input.state ?? 'READY',
-    readyAt: createdAt,
+    finalState: underWay ? 'READY' : state,
+    stages: underWay ? [{ state, until: readyAt }] : [],
+    readyAt,
     env: buildEnv(project, target, input.branch)
   })
   return structuredClone(record)
@@ -263,6 +299,8 @@ export function createDeployment(request: DeploymentRequest): Reply {
     ? (deployments.head(original.projectId, original.branch) ?? original.sha)
     : original.sha
   const createdAt = Date.now()
+  const queuedUntil = createdAt + (settings.deploymentQueueMs ?? 0)
+  const readyAt = queuedUntil + (settings.deploymentBuildMs ?? 0)
   const record = deployments.add({
     id: newDeploymentId(),
     ownerId,
@@ -276,11 +314,44 @@ export function createDeployment(request: DeploymentRequest): Reply {
     sha,
     meta: { ...original.meta, githubCommitSha: sha },
     finalState: 'READY',
-    readyAt: createdAt + (settings.deploymentBuildMs ?? 0),
+    stages: [
+      { state: 'QUEUED', until: queuedUntil },
+      { state: 'BUILDING', until: readyAt }
+    ],
+    readyAt,
     env: buildEnv(project, newTarget, original.branch),
     redeployOf: original.id
   })
   return { status: 200, body: fullJson(record, createdAt) }
+}
+
+/**
+ * Stops a build under way: `CANCELED` from now on, answered with the
+ * deployment as getDeployment gives it (the SDK's CancelDeploymentResponseBody
+ * has the same required fields; the vendored subset has no cancel). A
+ * deployment that is over answers 400, as the SDK says Vercel does
+ * ("no longer cancelable"); its code and wording are a guess.
+ */
+export function cancelDeployment(request: DeploymentRequest): Reply {
+  const deployment = request.deployments.find(
+    request.ownerId,
+    request.params.id
+  )
+  // By id only, as the path's name says; status and wording a guess.
+  if (!deployment || deployment.id !== request.params.id) {
+    return errorReply(404, 'not_found', 'Deployment not found')
+  }
+  const now = Date.now()
+  const state = readyState(deployment, now)
+  if (!IN_PROGRESS.includes(state)) {
+    return errorReply(
+      400,
+      'bad_request',
+      `Cannot cancel a deployment that is ${state}`
+    )
+  }
+  request.deployments.cancel(deployment.id, now)
+  return { status: 200, body: fullJson(deployment, now) }
 }
 
 export function getDeployment(request: DeploymentRequest): Reply {
@@ -331,7 +402,15 @@ function matchesTarget(
 }
 
 function readyState(deployment: DeploymentRecord, now: number): ReadyState {
-  return now >= deployment.readyAt ? deployment.finalState : 'BUILDING'
+  if (deployment.canceledAt !== undefined && now >= deployment.canceledAt) {
+    return 'CANCELED'
+  }
+  const stage = deployment.stages.find(({ until }) => now < until)
+  return stage?.state ?? deployment.finalState
+}
+
+function isInProgress(state: ReadyState): state is InProgress {
+  return IN_PROGRESS.includes(state)
 }
 
 /** An item of GET /v6/deployments. */
@@ -378,6 +457,7 @@ function fullJson(
     buildingAt: deployment.createdAt,
     bootedAt: deployment.createdAt,
     ...(state === 'READY' ? { ready: deployment.readyAt } : {}),
+    ...(state === 'CANCELED' ? { canceledAt: deployment.canceledAt } : {}),
     readyState: state,
     status: state,
     type: 'LAMBDAS',

@@ -100,6 +100,8 @@ export interface EmulatorOptions extends LifecycleSettings {
   gitBranchFilter?: 'applies' | 'exact'
   /** How long a redeploy is `BUILDING` before it is `READY`. Default 0. */
   deploymentBuildMs?: number
+  /** How long a redeploy is `QUEUED` before it builds. Default 0. */
+  deploymentQueueMs?: number
   /**
    * A live report (`npm run live`): every answer of a route the report
    * holds is shaped like the live API's, keys it never sent dropped.
@@ -239,7 +241,8 @@ export async function startEmulator(
     initializingMs: options.initializingMs,
     settleTo: options.settleTo,
     gitBranchFilter: options.gitBranchFilter,
-    deploymentBuildMs: options.deploymentBuildMs
+    deploymentBuildMs: options.deploymentBuildMs,
+    deploymentQueueMs: options.deploymentQueueMs
   }
   const state: EmulatorState = {
     settings,

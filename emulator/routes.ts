@@ -129,6 +129,13 @@ function matchPreviewRoute(
   if (method === 'POST' && path === '/v13/deployments') {
     return { key: ROUTES.createDeployment, params: {} }
   }
+  const cancel = /^\/v12\/deployments\/([^/]+)\/cancel$/.exec(path)
+  if (method === 'PATCH' && cancel) {
+    return {
+      key: ROUTES.cancelDeployment,
+      params: { id: safeDecode(cancel[1]) }
+    }
+  }
   const deployment = /^\/v13\/deployments\/([^/]+)$/.exec(path)
   if (method === 'GET' && deployment) {
     return {

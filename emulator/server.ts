@@ -30,6 +30,7 @@ import {
   removeProjectEnv
 } from './branch-env-routes.ts'
 import {
+  cancelDeployment,
   createDeployment,
   getDeployment,
   listDeployments
@@ -259,6 +260,8 @@ function dispatch(
       return createDeployment(request)
     case ROUTES.getDeployment:
       return getDeployment(request)
+    case ROUTES.cancelDeployment:
+      return cancelDeployment(request)
   }
 }
 

@@ -4,10 +4,13 @@
  * requests (scripts/bench/baseline.mjs), and prints cold start, bundle size
  * and peak memory against the targets of issue 11 (the reuse path near
  * 1.2× the baseline: undici's public index costs start-up the baseline's
- * built-in fetch does not). A benchmark, not a test:
- * nothing here passes or fails; `--json` prints the figures as one object.
+ * built-in fetch does not); then the README's three set-ups through a pull
+ * request's life, beside another commit's bundle (scripts/bench/set-ups.ts).
+ * A benchmark, not a test: nothing here passes or fails; `--json` prints
+ * the figures as one object.
  *
  *   npm run bench -- [--latency-ms 50] [--runs 5] [--cold-runs 21] [--json]
+ *     [--set-ups-only] [--compare main] [--set-up-latency-ms 100]
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
@@ -17,6 +20,7 @@ import { parseArgs } from 'node:util'
 import { startEmulator, type Emulator } from '../emulator/index.ts'
 import { BUNDLE, runBundle } from '../harness/run-action.ts'
 import { SCENARIOS, routeOf, type Scenario } from '../harness/scenarios.ts'
+import { benchSetUps, bundleOf, setUpLines } from './bench/set-ups.ts'
 
 interface Target {
   /** At most this ratio of the action's time to the baseline's. */
@@ -51,14 +55,21 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '50' },
     runs: { type: 'string', default: '5' },
     'cold-runs': { type: 'string', default: '21' },
-    json: { type: 'boolean', default: false }
+    json: { type: 'boolean', default: false },
+    'set-ups-only': { type: 'boolean', default: false },
+    compare: { type: 'string', default: 'main' },
+    'set-up-latency-ms': { type: 'string', default: '100' }
   }
 })
 const latencyMs = integerOption('latency-ms', 0)
 const runs = integerOption('runs', 1)
 const coldRuns = integerOption('cold-runs', 1)
+const setUpLatencyMs = integerOption('set-up-latency-ms', 1)
 
-function integerOption(name: 'latency-ms' | 'runs' | 'cold-runs', min: number) {
+function integerOption(
+  name: 'latency-ms' | 'runs' | 'cold-runs' | 'set-up-latency-ms',
+  min: number
+) {
   const value = Number(values[name])
   if (!Number.isInteger(value) || value < min) {
     console.error(
@@ -301,6 +312,47 @@ async function coldStart() {
   }
 }
 
+/**
+ * The set-ups' lives, this bundle's beside the `--compare` commit's, up to
+ * 3 times each (a set-up's life is some ten runs of the bundle).
+ */
+async function setUps() {
+  const other = await bundleOf(values.compare)
+  try {
+    const [ours, theirs] = await benchSetUps(
+      [BUNDLE, other.path],
+      setUpLatencyMs,
+      Math.min(runs, 3)
+    )
+    return { latencyMs: setUpLatencyMs, compare: values.compare, ours, theirs }
+  } finally {
+    await other.done()
+  }
+}
+
+function printSetUps(figures: Awaited<ReturnType<typeof setUps>>): void {
+  console.log(
+    `\nThe README's set-ups, a pull request's life (Neon, 6 variables; ids for the installation and product), at ${figures.latencyMs} ms an answer, median of ${Math.min(runs, 3)}; beside ${figures.compare}'s dist/index.js. A round trip starts where a request arrives with none other in flight; "writes" counts the requests other than reads on the push again.`
+  )
+  for (const line of setUpLines(
+    figures.ours,
+    figures.theirs,
+    figures.compare
+  )) {
+    console.log(line)
+  }
+}
+
+if (values['set-ups-only']) {
+  const figures = await setUps()
+  if (values.json) {
+    console.log(JSON.stringify({ setUps: figures }, rounded, 2))
+  } else {
+    printSetUps(figures)
+  }
+  process.exit(0)
+}
+
 // First, while this process is small: a large parent forks more slowly.
 const cold = await coldStart()
 const results: ScenarioResult[] = []
@@ -309,6 +361,7 @@ for (const entry of BENCH) {
   if (!values.json) console.error(`${entry.scenario.name}: done`)
 }
 const bundleBytes = (await stat(BUNDLE)).size
+const setUpFigures = await setUps()
 
 const additions = results.flatMap((result) => {
   const over = result.target.addsOver
@@ -347,7 +400,8 @@ const report = {
   scenarios: results,
   additions,
   coldStart: cold,
-  bundle: { path: 'dist/index.js', bytes: bundleBytes }
+  bundle: { path: 'dist/index.js', bytes: bundleBytes },
+  setUps: setUpFigures
 }
 
 if (values.json) {
@@ -438,4 +492,5 @@ function printTable(): void {
   console.log(
     `dist/index.js: ${(bundleBytes / 1024 / 1024).toFixed(2)} MiB (${bundleBytes.toLocaleString('en')} bytes)`
   )
+  printSetUps(setUpFigures)
 }

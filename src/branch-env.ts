@@ -370,6 +370,49 @@ export async function writeBranchVariables(
   }
 }
 
+/**
+ * Checks the project's variables, listed again after the write, for every
+ * name the branch should have from the store, marked as this store's: a
+ * write Vercel answered but did not keep, or a variable of the same name
+ * someone else put on the branch meanwhile, would have the branch's builds
+ * read something other than the store. Fails naming it; otherwise returns
+ * when the newest of them last changed, as Vercel says.
+ */
+export function checkBranchVariablesLanded(
+  variables: ProjectEnvVar[],
+  names: string[],
+  { project, branch, storeId }: BranchTarget
+): number | undefined {
+  const where = `branch ${branch} of project ${project}`
+  const landed: ProjectEnvVar[] = []
+  const missing: string[] = []
+  for (const name of names) {
+    const onBranch = variables.filter(
+      (variable) => variable.key === name && isOnBranch(variable, branch)
+    )
+    const foreign = onBranch.find(
+      (variable) => !isMarkedFor(variable, [storeId])
+    )
+    if (foreign) {
+      const marked = markedStore(foreign)
+      const whose = marked
+        ? `written by this action for store ${marked.storeId}`
+        : 'set by someone else'
+      throw new ActionError(
+        `Vercel's variables of ${where}, listed again after the write, have ${name} ${whose}, not for store ${storeId}, so the branch's builds would not read this store; it is left as it is, and no deployment is touched. Remove it from the branch in the Vercel dashboard and run the job again, or drop "${Inputs.gitBranch}".`
+      )
+    }
+    if (onBranch.length === 0) missing.push(name)
+    landed.push(...onBranch)
+  }
+  if (missing.length > 0) {
+    throw new ActionError(
+      `Vercel's variables of ${where}, listed again after the write, lack ${namesShown(missing)}, which this step wrote for store ${storeId}, so the branch's builds would not read this store; no deployment is touched. Run the job again.`
+    )
+  }
+  return newest(landed)
+}
+
 // The codes of a create refused because the variable is there: the one the
 // CLI and Terraform's batch path read, and Terraform's older ones.
 const CONFLICT_CODES = new Set([

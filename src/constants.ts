@@ -49,7 +49,8 @@ export const Outputs = {
   deletedStoreIds: 'deleted-store-ids',
   deletedCount: 'deleted-count',
   redeployedDeploymentId: 'redeployed-deployment-id',
-  redeployedDeploymentUrl: 'redeployed-deployment-url'
+  redeployedDeploymentUrl: 'redeployed-deployment-url',
+  cancelledDeploymentIds: 'cancelled-deployment-ids'
 } as const
 
 /** The environment variables that the Vercel CLI reads, used where an input is empty. */

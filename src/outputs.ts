@@ -28,6 +28,7 @@ export function setOutputs(
       | typeof Outputs.deletedCount
       | typeof Outputs.redeployedDeploymentId
       | typeof Outputs.redeployedDeploymentUrl
+      | typeof Outputs.cancelledDeploymentIds
     >,
     string
   > = {
@@ -69,6 +70,10 @@ export function setOutputs(
     core.setOutput(
       Outputs.redeployedDeploymentUrl,
       report.redeployed?.url ?? ''
+    )
+    core.setOutput(
+      Outputs.cancelledDeploymentIds,
+      JSON.stringify(report.cancelled?.ids ?? [])
     )
   }
 }

@@ -365,7 +365,8 @@ export async function applyPresent(
       env: preview?.env,
       exported: preview?.exported,
       branch: preview?.branch,
-      redeployed: preview?.redeployed
+      redeployed: preview?.redeployed,
+      cancelled: preview?.cancelled
     },
     project,
     environments: inputs.environments,

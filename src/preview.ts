@@ -1,11 +1,13 @@
 /**
  * After the connection, where the step asks for the store's values
  * (`read-env`, `export-env`, `git-branch`): read them, write them as the
- * Git branch's preview variables, and redeploy the branch's newest preview
- * where it predates them (issue 12).
+ * Git branch's preview variables and check they landed, cancel the
+ * branch's builds under way that predate them, and redeploy its newest
+ * preview where it predates them (issues 12 and 19).
  */
 import {
   checkBranchFree,
+  checkBranchVariablesLanded,
   ownBranchVariables,
   readOwnValues,
   writeBranchVariables,
@@ -20,8 +22,15 @@ import {
   readStoreEnv,
   type ConnectionResult
 } from './project.ts'
-import { newestPreview, redeployIfOlder, type Redeployed } from './redeploy.ts'
+import {
+  branchPreviews,
+  settlePreviews,
+  type Cancelled,
+  type Redeployed
+} from './redeploy.ts'
 import type { FoundStore } from './store.ts'
+import type { PreviewApi } from './vercel-api.ts'
+import type { ListedDeployment } from './vercel-types.ts'
 import type { Effects, Step } from './flows.ts'
 import {
   STORE_NAME_SHAPES_SHOWN,
@@ -45,7 +54,8 @@ function valuesInput(inputs: ActionInputs): string {
 /**
  * The store's values under its own names; with `git-branch`, those the
  * branch lacks or has otherwise written as its preview variables; with
- * `redeploy`, the branch's newest preview rebuilt if it predates them.
+ * `redeploy`, the branch's builds under way that predate them cancelled,
+ * and its newest preview rebuilt if it predates them.
  */
 export async function applyPreview(
   { inputs, api, effects, projectVariables }: Step,
@@ -57,6 +67,7 @@ export async function applyPreview(
   exported?: string[]
   branch?: BranchWrite
   redeployed?: Redeployed
+  cancelled?: Cancelled
 }> {
   const project = inputs.project ?? connection.projectId
   // A connection made now put variables the early listing cannot show.
@@ -69,12 +80,15 @@ export async function applyPreview(
   )
   const own = branchTarget ? ownBranchVariables(listed, branchTarget) : []
   const mask = (value: string) => effects.mask(value)
-  // The deployments are listed with the values: the same round trip.
-  const deployments =
-    branchTarget && inputs.redeploy
-      ? newestPreview(api, connection.projectId, branchTarget.branch)
+  // A branch with the store's variables already most likely gets no write
+  // (a rerun): its deployments are listed with the values, the same round
+  // trip, and nothing changes what they read meanwhile. After a write they
+  // are listed again (below).
+  const listedEarly =
+    branchTarget && inputs.redeploy && own.length > 0
+      ? branchPreviews(api, connection.projectId, branchTarget.branch)
       : undefined
-  deployments?.catch(() => undefined)
+  listedEarly?.catch(() => undefined)
   const [prefixed, current] = await Promise.all([
     readStoreEnv(
       api,
@@ -108,20 +122,28 @@ export async function applyPreview(
   const branchNames = leaving.branch.selected
   checkBranchFree(listed, branchNames, branchTarget)
   const info = (line: string) => effects.info(line)
+  const written = { ...branchTarget, project: connection.projectId }
   const branch = await writeBranchVariables(
     api,
-    { ...branchTarget, project: connection.projectId },
+    written,
     Object.fromEntries(branchNames.map((name) => [name, env[name]])),
     own,
     current,
     info
   )
-  const redeployed = deployments
-    ? await redeployIfOlder(
+  const after = await afterTheWrite(
+    api,
+    branch,
+    written,
+    inputs.redeploy,
+    listedEarly
+  )
+  const settled = after.deployments
+    ? await settlePreviews(
         api,
-        await deployments,
+        after.deployments,
         {
-          changedAt: branch.changedAt,
+          changedAt: after.changedAt,
           projectId: connection.projectId,
           // A project given by id is named by Vercel's answer for it.
           projectName:
@@ -132,7 +154,48 @@ export async function applyPreview(
         { log: info, warn: (line) => effects.warn(line) }
       )
     : undefined
-  return { env, exported, branch, redeployed }
+  return {
+    env,
+    exported,
+    branch,
+    redeployed: settled?.redeployed,
+    cancelled: settled?.cancelled
+  }
+}
+
+/**
+ * After a write, which changes what the branch's next build reads: the
+ * project's variables listed again, to check they landed, and with
+ * `redeploy` the branch's deployments listed after it, so that a build the
+ * Git integration started while the step wrote is seen too; both in one
+ * round trip. The variables last changed when the read-back says. Without
+ * a write, the deployments listed early do, and nothing is read back.
+ */
+async function afterTheWrite(
+  api: Pick<PreviewApi, 'listEnv' | 'listPreviews'>,
+  branch: BranchWrite,
+  target: BranchTarget,
+  redeploy: boolean,
+  listedEarly: Promise<ListedDeployment[]> | undefined
+): Promise<{ changedAt?: number; deployments?: ListedDeployment[] }> {
+  const wrote = branch.written.length > 0
+  // A removal alone leaves no time to read back: `changedAt` is then now.
+  const changed = wrote || branch.changedAt === Number.POSITIVE_INFINITY
+  const listing = !redeploy
+    ? undefined
+    : changed || !listedEarly
+      ? branchPreviews(api, target.project, target.branch)
+      : listedEarly
+  const [readBack, deployments] = await Promise.all([
+    wrote ? api.listEnv(target.project) : undefined,
+    listing
+  ])
+  const landedAt =
+    readBack && checkBranchVariablesLanded(readBack, branch.names, target)
+  return {
+    changedAt: wrote ? (landedAt ?? branch.changedAt) : branch.changedAt,
+    deployments
+  }
 }
 
 /**

@@ -198,7 +198,9 @@ export function readDeploymentList(
           readMeta('bitbucketCommitRef', string),
         url: read('url', webAddress),
         // `created` is the older name of the same time.
-        createdAt: read('createdAt', number) ?? read('created', number)
+        createdAt: read('createdAt', number) ?? read('created', number),
+        // The spec lists both, with the same values.
+        state: read('readyState', string) ?? read('state', string)
       })
     }
   )

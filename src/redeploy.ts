@@ -1,17 +1,22 @@
+import { VercelApiError } from './errors.ts'
 import type { ConnectionApi, PreviewApi } from './vercel-api.ts'
 import type { ListedDeployment } from './vercel-types.ts'
 
 /*
- * `redeploy` (issue 12): the Git integration starts a preview build as soon
- * as a branch is pushed, before the workflow has written the branch's
- * variables, and that build never sees the store. The step redeploys the
- * branch's newest preview when it was created before the variables last
- * changed. It decides from what Vercel shows, never from what this run did,
- * so a rerun, or a run after a crash, never redeploys twice for the same
- * variables: the redeploy is itself newer than them. Nor does it trust the
- * listing's filter: a deployment is rebuilt only where the answer itself
- * says it is a preview of this project and branch, and the rebuild is sent
- * with the project's own name, never the deployment's.
+ * `redeploy` (issues 12 and 19): the Git integration starts a preview build
+ * as soon as a branch is pushed, before the workflow has written the
+ * branch's variables, and that build never sees the store: it builds, and
+ * runs its migrations, against whatever the project had before (a shared
+ * preview `DATABASE_URL`, say). The step cancels every such build still
+ * under way, so that it neither finishes its migrations nor takes the
+ * branch's URL, then redeploys the branch's newest preview where it was
+ * created before the variables last changed. It decides from what Vercel
+ * shows, never from what this run did, so a rerun, or a run after a crash,
+ * never cancels or redeploys twice for the same variables: the redeploy is
+ * itself newer than them, even while it builds. Nor does it trust the
+ * listing's filter: a deployment is cancelled or rebuilt only where the
+ * answer itself says it is a preview of this project and branch, and the
+ * rebuild is sent with the project's own name, never the deployment's.
  */
 
 export interface Redeployed {
@@ -22,14 +27,34 @@ export interface Redeployed {
   of: string
 }
 
-/** The branch's newest preview deployment, if it has one. */
-export async function newestPreview(
+/** The builds `redeploy` set out to stop: created before the variables, under way. */
+export interface Cancelled {
+  /** Those it stopped. */
+  ids: string[]
+  /** Those Vercel said had finished first. */
+  finishedFirst: string[]
+}
+
+/** What `redeploy` did to the branch's previews. */
+export interface PreviewsSettled {
+  redeployed?: Redeployed
+  cancelled: Cancelled
+}
+
+// Enough to see every build a burst of pushes started before the step,
+// still in one request.
+const PREVIEWS_LISTED = 10
+
+// The states of a build that has not finished (the listing's `readyState`).
+const UNDER_WAY = new Set(['QUEUED', 'INITIALIZING', 'BUILDING'])
+
+/** The branch's newest preview deployments, newest first. */
+export function branchPreviews(
   api: Pick<PreviewApi, 'listPreviews'>,
   projectId: string,
   branch: string
-): Promise<ListedDeployment | undefined> {
-  const [newest] = await api.listPreviews(projectId, branch, 1)
-  return newest
+): Promise<ListedDeployment[]> {
+  return api.listPreviews(projectId, branch, PREVIEWS_LISTED)
 }
 
 /** Where the redeploy goes: the project and its branch. */
@@ -43,10 +68,11 @@ export interface RedeployTarget {
 }
 
 /**
- * Why the listed deployment is not one to rebuild, where the answer does not
+ * Why the listed deployment is not one to touch, where the answer does not
  * itself say it is a preview of this project built from this branch; or
  * undefined where it does. A listing that ignored its filter (or was not
- * Vercel's) would otherwise have another project's production rebuilt.
+ * Vercel's) would otherwise have another project's production rebuilt, or
+ * cancelled.
  */
 export function notThisBranchsPreview(
   deployment: ListedDeployment,
@@ -69,39 +95,118 @@ export function notThisBranchsPreview(
   return undefined
 }
 
+/** Whether it was created before the variables changed: it built without them. */
+function predates(
+  deployment: ListedDeployment,
+  changedAt: number | undefined
+): boolean {
+  return (
+    changedAt !== undefined &&
+    deployment.createdAt !== undefined &&
+    deployment.createdAt < changedAt
+  )
+}
+
+type Logs = { log: (line: string) => void; warn: (line: string) => void }
+
 /**
- * Redeploys `newest` where it is this branch's preview (otherwise a warning
- * says why not) and was created before `changedAt`, the time the branch's
- * variables last changed; otherwise, or without a deployment, nothing.
+ * Cancels the branch's previews created before `changedAt` that are still
+ * under way, then redeploys the newest preview where it too predates
+ * `changedAt`. Where the newest listed is not this branch's preview, a
+ * warning says why and nothing is touched: such a listing tells nothing
+ * about the branch. Any other listed deployment not of the branch is left
+ * alone, named in one warning.
  */
-export async function redeployIfOlder(
-  api: Pick<PreviewApi, 'redeploy'> & Pick<ConnectionApi, 'getProject'>,
-  newest: ListedDeployment | undefined,
+export async function settlePreviews(
+  api: Pick<PreviewApi, 'redeploy' | 'cancelDeployment'> &
+    Pick<ConnectionApi, 'getProject'>,
+  listed: ListedDeployment[],
   target: RedeployTarget,
-  { log, warn }: { log: (line: string) => void; warn: (line: string) => void }
-): Promise<Redeployed | undefined> {
+  { log, warn }: Logs
+): Promise<PreviewsSettled> {
   const { changedAt, branch } = target
+  const settled: PreviewsSettled = { cancelled: { ids: [], finishedFirst: [] } }
+  const [newest] = listed
   if (!newest) {
     log(`Branch ${branch} has no preview deployment yet; nothing to redeploy.`)
-    return undefined
+    return settled
   }
   const notOurs = notThisBranchsPreview(newest, target)
   if (notOurs !== undefined) {
     warn(
       `Did not redeploy ${newest.id}, which Vercel listed as the newest preview of branch ${branch} of project ${target.projectId}: ${notOurs}.`
     )
-    return undefined
+    return settled
   }
-  if (
-    changedAt === undefined ||
-    newest.createdAt === undefined ||
-    newest.createdAt >= changedAt
-  ) {
+  const others = listed.slice(1).flatMap((deployment) => {
+    const reason = notThisBranchsPreview(deployment, target)
+    return reason === undefined ? [] : [`${deployment.id} (${reason})`]
+  })
+  if (others.length > 0) {
+    warn(
+      `Left ${others.join(', ')} alone, which Vercel listed among the previews of branch ${branch} of project ${target.projectId}.`
+    )
+  }
+  const racing = listed.filter(
+    (deployment) =>
+      notThisBranchsPreview(deployment, target) === undefined &&
+      UNDER_WAY.has(deployment.state ?? '') &&
+      predates(deployment, changedAt)
+  )
+  // All at once, and before the redeploy: none of them may finish first.
+  const stopped = await Promise.all(
+    racing.map(({ id }) => cancelUnlessFinished(api, id, log))
+  )
+  settled.cancelled = {
+    ids: racing.flatMap(({ id }, i) => (stopped[i] ? [id] : [])),
+    finishedFirst: racing.flatMap(({ id }, i) => (stopped[i] ? [] : [id]))
+  }
+  if (settled.cancelled.ids.length > 0) {
+    log(
+      `Cancelled ${settled.cancelled.ids.join(', ')}: preview(s) of branch ${branch} created before its variables, still building without them.`
+    )
+  }
+  if (!predates(newest, changedAt)) {
     log(
       `The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`
     )
-    return undefined
+    return settled
   }
+  settled.redeployed = await redeploy(api, newest, target, { log, warn })
+  return settled
+}
+
+/**
+ * Cancels the build; false where Vercel answers 400, as it does for a
+ * deployment that is no longer cancelable because it finished (`READY`,
+ * `ERROR` or `CANCELED`) since it was listed. The redeploy that follows
+ * replaces it either way.
+ */
+async function cancelUnlessFinished(
+  api: Pick<PreviewApi, 'cancelDeployment'>,
+  id: string,
+  log: (line: string) => void
+): Promise<boolean> {
+  try {
+    await api.cancelDeployment(id)
+    return true
+  } catch (error) {
+    if (!(error instanceof VercelApiError) || error.status !== 400) throw error
+    const reason = error.body?.message ?? error.body?.code ?? 'HTTP 400'
+    log(
+      `Did not cancel ${id}: Vercel answered that it can no longer be cancelled (${reason}), so it finished first; going on.`
+    )
+    return false
+  }
+}
+
+/** Redeploys the deployment, sent with the project's own name. */
+async function redeploy(
+  api: Pick<PreviewApi, 'redeploy'> & Pick<ConnectionApi, 'getProject'>,
+  newest: ListedDeployment,
+  target: RedeployTarget,
+  { log, warn }: Logs
+): Promise<Redeployed | undefined> {
   const projectName =
     target.projectName ?? (await api.getProject(target.projectId))?.name
   if (!projectName) {
@@ -119,7 +224,7 @@ export async function redeployIfOlder(
       ? deployment.url
       : `https://${deployment.url}`
   log(
-    `Redeployed ${newest.id}, the newest preview of branch ${branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`
+    `Redeployed ${newest.id}, the newest preview of branch ${target.branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`
   )
   return { id: deployment.id, url, of: newest.id }
 }

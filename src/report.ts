@@ -15,7 +15,7 @@ import type { BranchWrite } from './branch-env.ts'
 import type { ConnectionResult } from './project.ts'
 import type { Repository } from './naming.ts'
 import type { PruneCandidate, PrunedStore } from './prune.ts'
-import type { Redeployed } from './redeploy.ts'
+import type { Cancelled, Redeployed } from './redeploy.ts'
 import type {
   EnsureStoreResult,
   FoundStore,
@@ -62,6 +62,8 @@ export interface StoreReport {
   branch?: BranchWrite
   /** The preview `redeploy` rebuilt, if any. */
   redeployed?: Redeployed
+  /** The builds `redeploy` stopped, which predated the variables. */
+  cancelled?: Cancelled
 }
 
 /** The inputs a report reads, with the installation and product resolved. */
@@ -352,7 +354,7 @@ function describePreview({
 }): string {
   if (gitBranch === undefined) return ''
   const then = redeploy
-    ? ", and redeploy the branch's newest preview if it was built before them"
+    ? ", cancel the branch's builds under way that predate them, and redeploy its newest preview if it was built before them"
     : ''
   const check =
     kind === 'would-create'

@@ -62,14 +62,26 @@ export function addStoreToSummary(report: StoreReport): void {
   addDuplicates(report)
 }
 
-/** What `git-branch` wrote and what `redeploy` rebuilt. */
-function addPreview({ branch, redeployed }: StoreReport): void {
+/** What `git-branch` wrote, and what `redeploy` cancelled and rebuilt. */
+function addPreview({ branch, redeployed, cancelled }: StoreReport): void {
   if (branch) {
     const names = listed(branch.names.map(code)) || 'none'
     core.summary.addRaw(
       branch.written.length > 0
         ? `<p>Preview variables of the branch ${code(branch.branch)}, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
         : `<p>Preview variables of the branch ${code(branch.branch)}: ${names}, already this store's; nothing written.</p>`,
+      true
+    )
+  }
+  if (cancelled && cancelled.ids.length > 0) {
+    core.summary.addRaw(
+      `<p>Cancelled the branch's builds created before its variables, which would have built against the project's other ones: ${listed(cancelled.ids.map(code))}.</p>`,
+      true
+    )
+  }
+  if (cancelled && cancelled.finishedFirst.length > 0) {
+    core.summary.addRaw(
+      `<p>Built before its variables, finished before it could be cancelled: ${listed(cancelled.finishedFirst.map(code))}.</p>`,
       true
     )
   }

@@ -61,6 +61,7 @@ export const PATHS = {
   batchRemoveProjectEnv: 'DELETE /v1/projects/{idOrName}/env',
   listDeployments: 'GET /v6/deployments',
   createDeployment: 'POST /v13/deployments',
+  cancelDeployment: 'PATCH /v12/deployments/{id}/cancel',
   listConfigurations: 'GET /v1/integrations/configurations',
   listProducts: 'GET /v1/integrations/configuration/{id}/products',
   listPlans:
@@ -350,6 +351,20 @@ export class VercelApi {
     return readDeploymentAnswer(answer, `POST ${path}`)
   }
 
+  /**
+   * `PATCH /v12/deployments/{id}/cancel` (op `cancelDeployment`, in Vercel's
+   * SDK and docs, not in the vendored subset): stops a build under way. Any
+   * 2xx means it is stopped; the answer, the deployment with `readyState:
+   * CANCELED`, is not read. A 400 is a deployment no longer cancelable
+   * (`READY`, `ERROR` or `CANCELED` already), which the caller tells apart.
+   */
+  async cancelDeployment(id: string): Promise<void> {
+    await this.client.patchIgnoringAnswer(
+      pathOf('cancelDeployment', { id }),
+      undefined
+    )
+  }
+
   /** `GET /v1/integrations/configurations`: a bare array. */
   /** The account's installations, of one integration where it is named. */
   async listInstallations(
@@ -417,6 +432,7 @@ export type PreviewApi = Pick<
   | 'removeEnv'
   | 'listPreviews'
   | 'redeploy'
+  | 'cancelDeployment'
 >
 
 /** The discovery endpoints (api-notes §6) `resolve.ts` calls. */

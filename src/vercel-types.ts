@@ -252,6 +252,11 @@ export interface ListedDeployment {
   /** The host, without a scheme. */
   url?: string
   createdAt?: number
+  /**
+   * Where its build is: `QUEUED`, `INITIALIZING`, `BUILDING`, then `READY`,
+   * `ERROR` or `CANCELED` (the listing's `readyState`, or `state`).
+   */
+  state?: string
 }
 
 /** The body of `POST /v1/storage/stores/{id}/connections`, as the CLI sends it. */
