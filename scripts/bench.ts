@@ -18,6 +18,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startEmulator, type Emulator } from '../emulator/index.ts'
+import { NEON_INSTALLATION } from '../emulator/seed.ts'
 import { BUNDLE, runBundle } from '../harness/run-action.ts'
 import { SCENARIOS, routeOf, type Scenario } from '../harness/scenarios.ts'
 import { benchSetUps, bundleOf, setUpLines } from './bench/set-ups.ts'
@@ -332,7 +333,7 @@ async function setUps() {
 
 function printSetUps(figures: Awaited<ReturnType<typeof setUps>>): void {
   console.log(
-    `\nThe README's set-ups, a pull request's life (Neon, 6 variables; ids for the installation and product), at ${figures.latencyMs} ms an answer, median of ${Math.min(runs, 3)}; beside ${figures.compare}'s dist/index.js. A round trip starts where a request arrives with none other in flight; "writes" counts the requests other than reads on the push again.`
+    `\nThe README's set-ups, a pull request's life (Neon, ${NEON_INSTALLATION.products[0].secrets.length} variables; ids for the installation and product), at ${figures.latencyMs} ms an answer, median of ${Math.min(runs, 3)}; beside ${figures.compare}'s dist/index.js. A round trip starts where a request arrives with none other in flight; "writes" counts the requests other than reads on the push again.`
   )
   for (const line of setUpLines(
     figures.ours,
