@@ -19,6 +19,21 @@ interface BadInput {
 
 const BAD_INPUTS: BadInput[] = [
   {
+    input: 'fallback',
+    value: 'ignore',
+    message: 'Input "fallback" must be warn or fail; got "ignore".'
+  },
+  {
+    input: 'max-stores',
+    value: '0',
+    message: 'Input "max-stores" must be a whole number of stores from 1'
+  },
+  {
+    input: 'max-stores',
+    value: 'ten',
+    message: 'Input "max-stores" must be a whole number of stores from 1'
+  },
+  {
     input: 'token',
     value: '',
     message: 'Input "token" is empty: the secret it names is not set'

@@ -155,6 +155,21 @@ describe("the GitHub emulator's answers against GitHub's description", () => {
       token,
       GITHUB_ROUTES.listComments,
       404
+    ],
+    // The prune's read of a branch store's branch (issue 24).
+    [
+      'GET',
+      '/repos/acme/web/branches/main',
+      token,
+      GITHUB_ROUTES.getBranch,
+      200
+    ],
+    [
+      'GET',
+      '/repos/acme/web/branches/gone-branch',
+      token,
+      GITHUB_ROUTES.getBranch,
+      404
     ]
   ])(
     '%s %s (token %#) answers as described',
