@@ -136,7 +136,10 @@ async function runJob(action: string): Promise<StepRecord[]> {
         githubApiUrl: github.url,
         env: { ...jobEnv, GITHUB_HEAD_REF: BRANCH }
       })
-      expect(record.result.exitCode, record.result.stdout).toBe(0)
+      if (record.result.exitCode !== 0) {
+        throw new Error(`${label} failed:
+${record.result.stdout}`)
+      }
       jobEnv = { ...jobEnv, ...record.result.exportedEnv }
     } else if (step.run?.includes('prisma migrate deploy')) {
       // The migration's stand-in: what Prisma would connect to.
