@@ -48563,6 +48563,16 @@ function defined(value) {
     }
     return result;
 }
+/**
+ * The cursor of a listing's next page (`pagination.next`, Vercel's shape for
+ * every paged listing), or undefined on the last page.
+ */
+function nextCursor(page, place) {
+    const pagination = optional(field(page, 'pagination'), at(place, 'pagination'), nullable(object));
+    const next = pagination &&
+        optional(field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
+    return next ?? undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/error-body.ts
 
@@ -53906,10 +53916,7 @@ function readEnvPage(body, answer) {
     if (!Object.hasOwn(page, 'envs'))
         return { envs: [readEnvVar(page, place)] };
     const envs = optional(field(page, 'envs'), at(place, 'envs'), (value, where) => list(value, where, readEnvVar)) ?? [];
-    const pagination = optional(field(page, 'pagination'), at(place, 'pagination'), nullable(object));
-    const next = pagination &&
-        optional(field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
-    return defined({ envs, next: next ?? undefined });
+    return defined({ envs, next: nextCursor(page, place) });
 }
 function readEnvValue(body, answer) {
     return readEnvVar(body, { answer, field: '' });
@@ -54012,10 +54019,7 @@ function readStorePage(body, answer) {
     const place = { answer, field: '' };
     const page = object(body, place);
     const stores = list(field(page, 'stores'), at(place, 'stores'), vercel_answers_readStore);
-    const pagination = optional(field(page, 'pagination'), at(place, 'pagination'), nullable(object));
-    const next = pagination &&
-        optional(field(pagination, 'next'), at(place, 'pagination.next'), nullable(cursor));
-    return defined({ stores, next: next ?? undefined });
+    return defined({ stores, next: nextCursor(page, place) });
 }
 /** `{ store }` of a read or a create; undefined where there is none. */
 function readStoreAnswer(body, answer) {

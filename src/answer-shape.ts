@@ -241,3 +241,23 @@ export function defined<T extends object>(value: T): T {
   }
   return result as T
 }
+
+/**
+ * The cursor of a listing's next page (`pagination.next`, Vercel's shape for
+ * every paged listing), or undefined on the last page.
+ */
+export function nextCursor(page: JsonObject, place: Place): string | undefined {
+  const pagination = optional(
+    field(page, 'pagination'),
+    at(place, 'pagination'),
+    nullable(object)
+  )
+  const next =
+    pagination &&
+    optional(
+      field(pagination, 'next'),
+      at(place, 'pagination.next'),
+      nullable(cursor)
+    )
+  return next ?? undefined
+}

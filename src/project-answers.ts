@@ -9,7 +9,6 @@
 import {
   at,
   boolean,
-  cursor,
   defined,
   fail,
   field,
@@ -25,7 +24,8 @@ import {
   segment,
   string,
   strings,
-  webAddress
+  webAddress,
+  nextCursor
 } from './answer-shape.ts'
 import type {
   CustomEnvironment,
@@ -86,19 +86,7 @@ export function readEnvPage(
     optional(field(page, 'envs'), at(place, 'envs'), (value, where) =>
       list(value, where, readEnvVar)
     ) ?? []
-  const pagination = optional(
-    field(page, 'pagination'),
-    at(place, 'pagination'),
-    nullable(object)
-  )
-  const next =
-    pagination &&
-    optional(
-      field(pagination, 'next'),
-      at(place, 'pagination.next'),
-      nullable(cursor)
-    )
-  return defined({ envs, next: next ?? undefined })
+  return defined({ envs, next: nextCursor(page, place) })
 }
 
 export function readEnvValue(body: unknown, answer: string): ProjectEnvVar {

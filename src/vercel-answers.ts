@@ -13,7 +13,6 @@
 import {
   at,
   boolean,
-  cursor,
   defined,
   fail,
   field,
@@ -28,7 +27,8 @@ import {
   record,
   segment,
   string,
-  strings
+  strings,
+  nextCursor
 } from './answer-shape.ts'
 import type {
   BillingPlan,
@@ -52,19 +52,7 @@ export function readStorePage(body: unknown, answer: string): StorePage {
   const place = { answer, field: '' }
   const page = object(body, place)
   const stores = list(field(page, 'stores'), at(place, 'stores'), readStore)
-  const pagination = optional(
-    field(page, 'pagination'),
-    at(place, 'pagination'),
-    nullable(object)
-  )
-  const next =
-    pagination &&
-    optional(
-      field(pagination, 'next'),
-      at(place, 'pagination.next'),
-      nullable(cursor)
-    )
-  return defined({ stores, next: next ?? undefined })
+  return defined({ stores, next: nextCursor(page, place) })
 }
 
 /** `{ store }` of a read or a create; undefined where there is none. */
