@@ -21,7 +21,7 @@ import { startEmulator, type Emulator } from '../emulator/index.ts'
 import { NEON_INSTALLATION } from '../emulator/seed.ts'
 import { BUNDLE, runBundle } from '../harness/run-action.ts'
 import { SCENARIOS, routeOf, type Scenario } from '../harness/scenarios.ts'
-import { benchSetUps, bundleOf, setUpLines } from './bench/set-ups.ts'
+import { benchSetUps, bundleOf, median, setUpLines } from './bench/set-ups.ts'
 
 interface Target {
   /** At most this ratio of the action's time to the baseline's. */
@@ -200,14 +200,6 @@ function timeNode(
       }
     )
   })
-}
-
-function median(numbers: number[]): number {
-  const sorted = [...numbers].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2
-    ? sorted[middle]
-    : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 /** Alternates which goes first, so drift on a shared machine hits both. */

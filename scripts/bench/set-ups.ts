@@ -200,7 +200,7 @@ function medianLife(lives: SetUpFigures[]): SetUpFigures {
   }
 }
 
-function median(numbers: number[]): number {
+export function median(numbers: number[]): number {
   const sorted = [...numbers].sort((a, b) => a - b)
   const middle = sorted.length >> 1
   return sorted.length % 2
