@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { StoreReport } from '../src/report.ts'
+import type { StoreReport } from '../src/outcome.ts'
 import {
   addFailureToSummary,
   addRemovalToSummary,

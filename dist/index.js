@@ -53612,8 +53612,8 @@ function showAbsent({ inputs }, plan) {
  * the connection to make, the stores to delete. `applyPresent` and
  * `applyAbsent` carry a plan out; a dry run shows the same plan instead
  * (`showPresent`, `showAbsent`), so it cannot decide otherwise than a real
- * run would. This file holds what every flow works with (`Step`, `Effects`)
- * and picks the flow; `present.ts`, `absent.ts` and `prune.ts` hold them.
+ * run would. This file picks the flow; `present.ts`, `absent.ts` and
+ * `prune.ts` hold them, and `step.ts` what each is handed.
  */
 
 

@@ -11,9 +11,9 @@ import {
 } from './branch-env.ts'
 import { explainedListing } from './project.ts'
 import { branchVariablesPlace } from './prune.ts'
-import type { Outcome } from './report.ts'
+import type { Outcome } from './outcome.ts'
 import { findStores, keyOf, removeStores, type FoundStore } from './store.ts'
-import type { Step } from './flows.ts'
+import type { Step } from './step.ts'
 import { createBody } from './present.ts'
 
 /** `state: absent`: every store with the key, oldest first. */

@@ -8,7 +8,7 @@ import {
 import { Inputs } from './constants.ts'
 import type { Repository } from './naming.ts'
 import type { RemovedStore } from './store.ts'
-import type { StoreReport } from './report.ts'
+import type { StoreReport } from './outcome.ts'
 import { code, escape, link } from './summary.ts'
 
 /*

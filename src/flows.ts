@@ -4,67 +4,18 @@
  * the connection to make, the stores to delete. `applyPresent` and
  * `applyAbsent` carry a plan out; a dry run shows the same plan instead
  * (`showPresent`, `showAbsent`), so it cannot decide otherwise than a real
- * run would. This file holds what every flow works with (`Step`, `Effects`)
- * and picks the flow; `present.ts`, `absent.ts` and `prune.ts` hold them.
+ * run would. This file picks the flow; `present.ts`, `absent.ts` and
+ * `prune.ts` hold them, and `step.ts` what each is handed.
  */
 import { planAbsent, applyAbsent, showAbsent } from './absent.ts'
 import {
   removeBranchVariables,
   removeFromConnectedProjects
 } from './branch-env.ts'
-import type { GitHubApi } from './github.ts'
-import type { ActionInputs } from './inputs.ts'
-import type { Repository } from './naming.ts'
 import { planPresent, applyPresent, showPresent } from './present.ts'
 import { applyPrune, planPrune, showPrune, type PruneStep } from './prune.ts'
-import type { Outcome, StoreReport } from './report.ts'
-import type { ResolvedTarget } from './resolve.ts'
-import type { VercelApi } from './vercel-api.ts'
-import type { Deadline } from './vercel-client.ts'
-import type { ProjectEnvVar } from './vercel-types.ts'
-
-/**
- * What a run does besides calling Vercel: print, mask, wait. `main.ts`
- * builds it from `@actions/core` and the run's clock; nothing else here
- * touches either.
- */
-export interface Effects {
-  info(line: string): void
-  warn(line: string): void
-  /** Masks a secret in the log of this step and of every later one. */
-  mask(secret: string): void
-  /** Runs `fn` in a foldable group of the log with this title. */
-  group<T>(title: string, fn: () => Promise<T>): Promise<T>
-  /** The pause between polls: real time, or a test's virtual clock. */
-  sleep?(ms: number): Promise<void>
-  /** 0 to 1; spreads the polls of runs that started together. */
-  random?(): number
-  /**
-   * Sets the step's outputs now: if what follows fails, a later step can
-   * still find the store.
-   */
-  publish(report: StoreReport): void
-}
-
-/** What every part of a run works with: its inputs, its deadline, the API. */
-export interface Step {
-  inputs: ActionInputs
-  /** The installation and product the inputs name, resolved to ids. */
-  target: ResolvedTarget
-  deadline: Deadline
-  api: VercelApi
-  effects: Effects
-  /**
-   * The project's variables, listed beside the stores where the run reads
-   * the store's values or removes its branch variables: the same listing
-   * finds a clash before a create, and on a rerun holds what the branch has.
-   */
-  projectVariables?: Promise<ProjectEnvVar[]>
-  /** The run's repository (`GITHUB_REPOSITORY`), where the runner gives it. */
-  repository?: Repository
-  /** Loads `@actions/github` and opens the GitHub API: the prune's only. */
-  openGitHub: () => Promise<GitHubApi>
-}
+import type { Outcome } from './outcome.ts'
+import type { Step } from './step.ts'
 
 /** The run: the plan, then applied, or shown where `dry-run` asks. */
 export async function runFlow(step: Step): Promise<Outcome> {

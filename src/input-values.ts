@@ -12,7 +12,6 @@ import {
   Outputs
 } from './constants.ts'
 import { InputError } from './errors.ts'
-import type { StoreState } from './inputs.ts'
 import { parseMetadataLines, type MetadataSyntax } from './metadata.ts'
 import {
   VARIABLE_NAME,
@@ -288,6 +287,12 @@ function redactUrl(url: URL): string {
   const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : ''
   return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`
 }
+
+/**
+ * `prune`: delete the stores of this repository's closed pull requests.
+ * `name` and `externalId` are empty then: a prune works on default names.
+ */
+export type StoreState = 'present' | 'absent' | 'prune'
 
 export function parseState(value: string): StoreState {
   if (!value || value === 'present') return 'present'

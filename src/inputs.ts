@@ -30,7 +30,8 @@ import {
   parseToken,
   parseVariables,
   parseFallback,
-  parseMaxStores
+  parseMaxStores,
+  type StoreState
 } from './input-values.ts'
 import type { MetadataSyntax } from './metadata.ts'
 import { deriveDefaults, type GitHubContext } from './naming.ts'
@@ -122,13 +123,6 @@ export interface ActionInputs {
   /** Create no store while this repository has this many of the product. */
   maxStores?: number
 }
-
-/**
- * `prune`: delete the stores of this repository's closed pull requests.
- * `name` and `externalId` are empty then: a prune works on default names.
- */
-export type StoreState = 'present' | 'absent' | 'prune'
-export type ProjectEnvironment = 'production' | 'preview' | 'development'
 
 type InputReader = (name: string) => string
 

@@ -2,18 +2,20 @@ import * as core from '@actions/core'
 import { commentOnPullRequest } from './comment.ts'
 import { USER_AGENT } from './constants.ts'
 import { describeFailure } from './errors.ts'
-import { runFlow, type Effects, type Step } from './flows.ts'
+import { runFlow } from './flows.ts'
 import { parseInputs, type ActionInputs } from './inputs.ts'
 import * as log from './log.ts'
 import { openGitHub } from './github.ts'
 import { readGitHubContext, type GitHubContext } from './naming.ts'
-import { reportOutcome, type Outcome } from './report.ts'
+import type { Outcome } from './outcome.ts'
+import { reportOutcome } from './report.ts'
 import { setOutputs } from './outputs.ts'
 import {
   NotInstalledError,
   resolveInstallation,
   resolveProduct
 } from './resolve.ts'
+import type { Effects, Step } from './step.ts'
 import { addFailureToSummary, writeSummary } from './summary.ts'
 import { VercelApi } from './vercel-api.ts'
 import { Deadline, VercelClient } from './vercel-client.ts'

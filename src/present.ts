@@ -25,7 +25,8 @@ import {
   type ConnectRequest,
   type ConnectionResult
 } from './project.ts'
-import { buildReport, type Outcome, type ReportInputs } from './report.ts'
+import type { Outcome } from './outcome.ts'
+import { buildReport, type ReportInputs } from './report.ts'
 import { resolvePlan, type ResolvedTarget } from './resolve.ts'
 import {
   checkStoreCount,
@@ -46,7 +47,7 @@ import {
   type FoundStore,
   type KeyedCreateStoreBody
 } from './store.ts'
-import type { Step } from './flows.ts'
+import type { Step } from './step.ts'
 import { applyPreview, namesLeaving, readsValues } from './preview.ts'
 import { isStoreShaped } from './variable-names.ts'
 import type { ProjectEnvVar, VercelStore } from './vercel-types.ts'

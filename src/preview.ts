@@ -31,7 +31,7 @@ import {
 import type { FoundStore } from './store.ts'
 import type { PreviewApi } from './vercel-api.ts'
 import type { ListedDeployment } from './vercel-types.ts'
-import type { Effects, Step } from './flows.ts'
+import type { Effects, Step } from './step.ts'
 import {
   STORE_NAME_SHAPES_SHOWN,
   namesShown,

@@ -22,7 +22,6 @@ import {
   type GitHubContext,
   type Repository
 } from './naming.ts'
-import type { Outcome } from './report.ts'
 import type { ResolvedTarget } from './resolve.ts'
 import {
   judgeStore,
@@ -47,6 +46,34 @@ export type PrunedStore = RemovedStore &
     | { pullRequest: number; branch?: undefined }
     | { branch: string; pullRequest?: undefined }
   )
+
+/** How a prune ended, or what a dry run's would delete. */
+export type PruneOutcome =
+  | {
+      kind: 'prune'
+      repository: Repository
+      deleted: PrunedStore[]
+      /** Stores of open pull requests. */
+      kept: number
+      /** Stores of branches that are there, or could not be read. */
+      keptBranches?: number
+      /** Why nothing could be left to prune, where nothing was looked up. */
+      nothingToPrune?: string
+      /** Where the branch variables of these stores went too. */
+      branchVariablesOf?: string
+    }
+  | {
+      kind: 'would-prune'
+      repository: Repository
+      closed: PruneCandidate[]
+      kept: number
+      keptBranches?: number
+      /**
+       * Where the branch variables of these stores would go: `project web`,
+       * or each project they are connected to.
+       */
+      branchVariablesOf?: string
+    }
 
 /**
  * The stores whose pull request is not open, oldest pull request first,
@@ -127,7 +154,7 @@ export async function applyPrune(
     /** The project whose branch variables go; none: the connected ones. */
     project?: string
   }
-): Promise<Outcome> {
+): Promise<PruneOutcome> {
   if (plan.closed.length > 0) {
     await removeBranchVariables(plan.closed.map(({ store }) => store))
   }
@@ -158,7 +185,7 @@ export function branchVariablesPlace(project: string | undefined): string {
 }
 
 /** A dry run: the stores a prune would delete. */
-export function showPrune(plan: PrunePlan, project?: string): Outcome {
+export function showPrune(plan: PrunePlan, project?: string): PruneOutcome {
   return {
     kind: 'would-prune',
     repository: plan.repository,

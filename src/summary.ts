@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { ConnectionResult } from './project.ts'
 import * as log from './log.ts'
 import type { RemovedStore } from './store.ts'
-import type { StoreReport } from './report.ts'
+import type { StoreReport } from './outcome.ts'
 import type { FoundStore, KeyedCreateStoreBody } from './store.ts'
 
 type SummaryTable = Parameters<typeof core.summary.addTable>[0]

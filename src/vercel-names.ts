@@ -7,7 +7,6 @@
 import { Inputs } from './constants.ts'
 import { InputError } from './errors.ts'
 import { quote } from './input-values.ts'
-import type { ProjectEnvironment } from './inputs.ts'
 import { CreateStoreSpec, type TeamScope } from './vercel-types.ts'
 
 const TEAM_ID = /^team_[A-Za-z0-9]+$/
@@ -119,6 +118,8 @@ function isProjectName(value: string): boolean {
 function isDotSegment(value: string): boolean {
   return value === '.' || value === '..'
 }
+
+type ProjectEnvironment = 'production' | 'preview' | 'development'
 
 const ENVIRONMENTS: readonly ProjectEnvironment[] = [
   'production',
