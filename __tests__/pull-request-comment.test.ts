@@ -475,6 +475,8 @@ describe('the comment of a branch preview (issue 12)', () => {
   it('names the branch variables and the redeployed preview, the address as text only', () => {
     const body = commentBody('acme/web#1', {
       state: 'present',
+      redeploy: true,
+      updatedAt: Date.UTC(2026, 0, 5, 15, 4),
       report: {
         storeId: 'store_1',
         storeName: 'web-pr-1-86f279ce',

@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { Inputs, Outputs } from './constants.ts'
 import { ActionError } from './errors.ts'
 import * as log from './log.ts'
-import type { StoreReport } from './report.ts'
+import type { StoreReport } from './outcome.ts'
 import type { FoundStore, RemovedStore } from './store.ts'
 import { VARIABLE_NAME } from './variable-names.ts'
 

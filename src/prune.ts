@@ -22,31 +22,15 @@ import {
   type GitHubContext,
   type Repository
 } from './naming.ts'
-import type { Outcome } from './report.ts'
+import type { Outcome, PruneCandidate, PrunedStore } from './outcome.ts'
 import type { ResolvedTarget } from './resolve.ts'
 import {
   judgeStore,
   removeStores,
   type FoundStore,
-  type RemovedStore,
   type StoreKey
 } from './store.ts'
 import type { ConnectionApi, PreviewApi, StoreApi } from './vercel-api.ts'
-
-/**
- * A store of one of this repository's pull requests (`pullRequest`), or of
- * one of its branches without one (`branch`).
- */
-export type PruneCandidate =
-  | { store: FoundStore; pullRequest: number; branch?: undefined }
-  | { store: FoundStore; branch: string; pullRequest?: undefined }
-
-/** What a store was deleted for: its closed pull request, or gone branch. */
-export type PrunedStore = RemovedStore &
-  (
-    | { pullRequest: number; branch?: undefined }
-    | { branch: string; pullRequest?: undefined }
-  )
 
 /**
  * The stores whose pull request is not open, oldest pull request first,

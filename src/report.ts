@@ -11,16 +11,12 @@ import {
   setRemovalOutputs,
   setWouldDeleteOutputs
 } from './outputs.ts'
-import type { BranchWrite } from './branch-env.ts'
+import type { Outcome, StoreReport } from './outcome.ts'
 import type { ConnectionResult } from './project.ts'
-import type { Repository } from './naming.ts'
-import type { PruneCandidate, PrunedStore } from './prune.ts'
-import type { Cancelled, Redeployed } from './redeploy.ts'
 import type {
   EnsureStoreResult,
   FoundStore,
-  KeyedCreateStoreBody,
-  RemovedStore
+  KeyedCreateStoreBody
 } from './store.ts'
 import {
   addDryRunCreateToSummary,
@@ -31,40 +27,8 @@ import {
   addStoreToSummary
 } from './summary.ts'
 
-/** What the step tells its user, in outputs and in the job summary. */
-export interface StoreReport {
-  storeId: string
-  storeName: string
-  externalId: string
-  created: boolean
-  status: string
-  integrationConfigurationId: string
-  productId: string
-  productName: string
-  billingPlanId: string
-  billingPlanName: string
-  dashboardUrl: string
-  secretNames: string[]
-  duplicates: { id: string; name: string; dashboardUrl: string }[]
-  /** The project the store is connected to, where the step asked for one. */
-  connection?: ConnectionResult
-  /**
-   * The store's variables and their values, by the store's own names, where
-   * `read-env`, `export-env` or `git-branch` read them.
-   */
-  env?: Record<string, string>
-  /**
-   * The names of `env` that `export-env` puts into the job's environment:
-   * those it lists, or those of the stores' shapes (`variable-names.ts`).
-   */
-  exported?: string[]
-  /** What `git-branch` wrote. */
-  branch?: BranchWrite
-  /** The preview `redeploy` rebuilt, if any. */
-  redeployed?: Redeployed
-  /** The builds `redeploy` stopped, which predated the variables. */
-  cancelled?: Cancelled
-}
+// Where the flows and the tests have always found them.
+export type { Outcome, StoreReport } from './outcome.ts'
 
 /** The inputs a report reads, with the installation and product resolved. */
 export type ReportInputs = Pick<
@@ -120,82 +84,19 @@ function dashboardUrl(
   return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`
 }
 
-/** How a run ended, for the report; `would-…` are a dry run's plans. */
-export type Outcome =
-  | {
-      kind: 'present'
-      report: StoreReport
-      project?: string
-      environments: string[]
-      redeploy: boolean
-    }
-  | {
-      kind: 'absent'
-      removed: RemovedStore[]
-      externalId: string
-      /** Why nothing could be left to delete, where nothing was looked up. */
-      nothingToDelete?: string
-    }
-  | {
-      kind: 'would-reuse'
-      report: StoreReport
-      connection?: ConnectionResult
-      readEnv: boolean
-      gitBranch?: string
-      redeploy: boolean
-    }
-  | {
-      kind: 'would-create'
-      body: KeyedCreateStoreBody
-      productId: string
-      connection?: ConnectionResult
-      readEnv: boolean
-      gitBranch?: string
-      redeploy: boolean
-    }
-  | {
-      kind: 'would-delete'
-      found: FoundStore[]
-      externalId: string
-      /**
-       * Where the branch variables of these stores would go: `project web`,
-       * or each project they are connected to.
-       */
-      branchVariablesOf?: string
-    }
-  | {
-      kind: 'prune'
-      repository: Repository
-      deleted: PrunedStore[]
-      /** Stores of open pull requests. */
-      kept: number
-      /** Stores of branches that are there, or could not be read. */
-      keptBranches?: number
-      /** Why nothing could be left to prune, where nothing was looked up. */
-      nothingToPrune?: string
-      /** Where the branch variables of these stores went too. */
-      branchVariablesOf?: string
-    }
-  | {
-      kind: 'would-prune'
-      repository: Repository
-      closed: PruneCandidate[]
-      kept: number
-      keptBranches?: number
-      /**
-       * Where the branch variables of these stores would go: `project web`,
-       * or each project they are connected to.
-       */
-      branchVariablesOf?: string
-    }
-
 const CREATE = 'POST /v1/storage/stores/integration/direct'
 
-/** Outputs, the summary and the closing lines of the log, for an outcome. */
-export function reportOutcome(outcome: Outcome): void {
+/**
+ * Outputs, the summary and the closing lines of the log, for an outcome;
+ * `updatedAt` is when the run ended, by its clock, as the summary shows it.
+ */
+export function reportOutcome(
+  outcome: Outcome,
+  { updatedAt }: { updatedAt: number }
+): void {
   switch (outcome.kind) {
     case 'present':
-      return reportPresent(outcome)
+      return reportPresent(outcome, updatedAt)
     case 'absent':
       return reportAbsent(outcome)
     case 'would-reuse': {
@@ -232,15 +133,18 @@ export function reportOutcome(outcome: Outcome): void {
   }
 }
 
-function reportPresent({
-  report,
-  project,
-  environments,
-  redeploy
-}: Extract<Outcome, { kind: 'present' }>): void {
+function reportPresent(
+  {
+    report,
+    project,
+    environments,
+    redeploy
+  }: Extract<Outcome, { kind: 'present' }>,
+  updatedAt: number
+): void {
   const { connection, env, exported } = report
   setOutputs(report, { redeploy })
-  addStoreToSummary(report)
+  addStoreToSummary(report, { redeploy, updatedAt })
   log.info(
     `${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`
   )
