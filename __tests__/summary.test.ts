@@ -40,11 +40,16 @@ describe('the job summary', () => {
     const html = core.summary.stringify()
     expect(html).toContain('<h2>Created Vercel store web-pr-1</h2>')
     expect(html).toContain(
-      '<td><a href="https://vercel.com/acme/~/stores/integration/store_1">web-pr-1</a></td><td>Neon Postgres</td><td>available</td><td>Free</td><td><code>acme-web-pr-1</code></td>'
+      '<tr><td><a href="https://vercel.com/acme/~/stores/integration/store_1">web-pr-1</a></td><td>available</td><td>—</td><td>—</td><td>Jan 5, 2026 3:04pm</td></tr>'
     )
-    expect(html).toContain('Created by this run: <code>store_1</code>')
     expect(html).toContain(
-      'Secrets (names only): <code>DATABASE_URL</code>, <code>PGHOST</code>'
+      '<tr><td><b>Store</b></td><td><code>store_1</code>, created by this run</td></tr>'
+    )
+    expect(html).toContain(
+      '<tr><td><b>Product</b></td><td>Neon Postgres, plan Free</td></tr>'
+    )
+    expect(html).toContain(
+      '<tr><th>Variable</th></tr><tr><td><code>DATABASE_URL</code></td></tr><tr><td><code>PGHOST</code></td></tr>'
     )
     expect(html).not.toContain('share this key')
   })
@@ -66,7 +71,7 @@ describe('the job summary', () => {
     )
     const html = core.summary.stringify()
     expect(html).toContain('<h2>Reused Vercel store web-pr-1</h2>')
-    expect(html).toContain('Found by its key and reused')
+    expect(html).toContain('found by its key and reused')
     expect(html).toContain('1 more store(s) share this key')
     expect(html).toContain(
       '<li><a href="https://vercel.com/acme/~/stores/integration/store_2">web-pr-1</a> <code>store_2</code></li>'
@@ -139,7 +144,8 @@ describe('the job summary', () => {
     const html = core.summary.stringify()
     expect(html).toContain(`${'n'.repeat(256)}…`)
     expect(html).not.toContain('n'.repeat(257))
-    expect(html).toContain('<code>S24</code> …and 5 more')
+    expect(html).toContain('<code>S24</code>')
+    expect(html).toContain('<tr><td>…and 5 more</td></tr>')
     expect(html).not.toContain('<code>S25</code>')
     expect(html).toContain('<li>…and 15 more</li>')
   })
@@ -168,8 +174,13 @@ describe('the job summary of the lifecycle', () => {
       },
       VIEW
     )
-    expect(core.summary.stringify()).toContain(
-      'Connected to project <code>web</code> (<code>prj_web</code>); variables (names only): <code>PR1_DATABASE_URL</code>'
+    const html = core.summary.stringify()
+    expect(html).toContain(
+      '<tr><td><b>Project</b></td><td><code>web</code> (<code>prj_web</code>), connected by this run for <code>development</code></td></tr>'
+    )
+    // Without a known prefix, by the project's own names.
+    expect(html).toContain(
+      '<th>Variable</th><th>Project <code>web</code></th></tr><tr><td><code>DATABASE_URL</code></td><td>—</td></tr><tr><td><code>PGHOST</code></td><td>—</td></tr><tr><td><code>PR1_DATABASE_URL</code></td><td>✓</td></tr>'
     )
   })
 
@@ -188,7 +199,7 @@ describe('the job summary of the lifecycle', () => {
       VIEW
     )
     expect(core.summary.stringify()).toContain(
-      'Already connected to project <code>prj_web</code>; variables (names only): none'
+      '<tr><td><b>Project</b></td><td><code>prj_web</code>, already connected for <code>development</code></td></tr>'
     )
   })
 
