@@ -107,8 +107,8 @@ function show(label: string, result: RunResult): void {
   for (const [name, value] of Object.entries(result.outputs)) {
     console.log(`   out  ${name.padEnd(29)} ${value}`)
   }
-  console.log('   job summary:')
-  for (const line of summaryText(result.summary).split('\n')) {
+  console.log('   job summary (details collapsed):')
+  for (const line of summaryText(collapsed(result.summary)).split('\n')) {
     console.log(`        ${line}`)
   }
 }
@@ -137,6 +137,7 @@ function summaryText(html: string): string {
       String.fromCharCode(Number(code))
     )
     .replace(/&amp;/g, '&')
+    .replace(/\*\*/g, '')
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean)
