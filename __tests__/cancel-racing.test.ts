@@ -99,7 +99,10 @@ describe('a preview built before the variables, still building (through dist/ind
       'redeployed-deployment-id': redeploy?.id
     })
     expect(opened.summary).toContain(
-      `Cancelled the branch's builds created before its variables, which would have built against the project's other ones: <code>${raced.id}</code>.`
+      `<h2>Created Vercel store ${opened.outputs['store-name']}, cancelled 1 build that predated its variables, redeployed its preview</h2>`
+    )
+    expect(opened.summary).toContain(
+      `<tr><td><b>Cancelled</b></td><td>the branch's builds created before its variables, which would have built against the project's other ones: <code>${raced.id}</code></td></tr>`
     )
 
     // The rerun, while the redeploy still builds: it was created after the
@@ -117,6 +120,7 @@ describe('a preview built before the variables, still building (through dist/ind
       'redeployed-deployment-id': ''
     })
     expect(rerun.summary).not.toContain('Cancelled')
+    expect(rerun.summary).not.toMatch(/cancelled|redeployed/i)
   })
 })
 
@@ -189,8 +193,9 @@ describe('cancelling racing builds, in-process', () => {
     )
     expect(result.outputs['cancelled-deployment-ids']).toBe('[]')
     expect(result.summary).toContain(
-      `Built before its variables, finished before it could be cancelled: <code>${raced.id}</code>.`
+      `<tr><td><b>Not cancelled</b></td><td>built before its variables, finished before it could be cancelled: <code>${raced.id}</code></td></tr>`
     )
+    expect(result.summary).not.toMatch(/<h2>[^<]*cancelled/)
     expect(warningLines(result)).toEqual([])
   })
 

@@ -73,15 +73,16 @@ describe('the bundle', () => {
         .filter(({ id }) => id !== other.id)
     expect(ours()).toHaveLength(1)
     expect(ours()[0].body).toContain(storeId)
-    expect(ours()[0].body).toContain('Found by its key and reused')
+    expect(ours()[0].body).toContain('found by its key and reused')
 
     github.closePull('acme', 'web', pull.number)
     const closed = await run({ state: 'absent' }, 'closed')
     expect(closed.exitCode).toBe(0)
     expect(closed.outputs['deleted-store-ids']).toBe(JSON.stringify([storeId]))
     expect(ours()).toHaveLength(1)
-    expect(ours()[0].body).toMatch(/Vercel store deleted/)
-    expect(ours()[0].body).toContain(`<code>${storeId}</code> was deleted`)
+    expect(ours()[0].body).toContain(
+      `**Deleted** the Vercel store of this pull request: ${results[0].outputs['store-name']} <code>${storeId}</code>`
+    )
     expect(github.comments('acme', 'web', pull.number)[0]).toEqual(other)
   })
 
@@ -121,7 +122,7 @@ describe('the bundle', () => {
     ] as const) {
       expect(all.map(({ user }) => user.login)).toEqual([APP_BOT.login])
       expect(all[0].body).toContain(commentMarker(`acme/web#${pull}`))
-      expect(all[0].body).toContain('Found by its key and reused')
+      expect(all[0].body).toContain('found by its key and reused')
     }
     const writes = github.requests
       .filter(({ route }) =>

@@ -92,8 +92,13 @@ describe('the whole life of a preview store', () => {
       'env-var-names': JSON.stringify(prefixed)
     })
     expect(first.stdout).toContain(`Store ${store.id} is initializing`)
-    expect(first.summary).toContain('Connected to project <code>web</code>')
-    expect(first.summary).toContain('<code>PR42_DATABASE_URL</code>')
+    expect(first.summary).toContain(
+      `<code>web</code> (<code>${WEB}</code>), connected by this run for <code>preview</code>, its variables named <code>PR42_</code>…`
+    )
+    // Each variable once, by the store's name, under the project's column.
+    expect(first.summary).toContain(
+      '<th>Variable</th><th>Project <code>web</code>, as <code>PR42_</code>…</th></tr><tr><td><code>DATABASE_URL</code></td><td>✓</td></tr>'
+    )
     expect(storeVars(WEB).map(({ key, target }) => [key, target])).toEqual(
       prefixed.map((key) => [key, ['preview']])
     )
@@ -109,7 +114,9 @@ describe('the whole life of a preview store', () => {
       'connected-project': WEB,
       'env-var-names': JSON.stringify(prefixed)
     })
-    expect(second.summary).toContain('Already connected to project')
+    expect(second.summary).toContain(
+      `<code>web</code> (<code>${WEB}</code>), already connected for <code>preview</code>`
+    )
 
     emulator.resetRequests()
     const close = await run({ inputs: { ...open, state: 'absent' } })

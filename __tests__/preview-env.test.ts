@@ -221,7 +221,12 @@ describe('two pull requests of one project, opened, updated and closed', () => {
         'redeployed-deployment-url': `https://${redeployed?.url}`
       })
       expect(result.summary).toContain(`<code>${redeployed?.id}</code>`)
-      expect(result.summary).toContain('Preview variables of the branch')
+      expect(result.summary).toContain(
+        `<td><a href="https://${redeployed?.url}">Visit preview</a></td>`
+      )
+      expect(result.summary).toContain(
+        `<tr><td><b>Branch</b></td><td><code>${pr.branch}</code>: ${secrets} of its ${secrets} preview variables from this store written by this run</td></tr>`
+      )
     }
     // Each branch reads its own store, not the shared DATABASE_URL.
     expect(storeValues(FIRST).DATABASE_URL).not.toBe(
@@ -243,7 +248,9 @@ describe('two pull requests of one project, opened, updated and closed', () => {
       expect(writes()).toEqual([])
       expect(branchVariables(pr.branch)).toEqual(branchBefore)
       expect(result.outputs['redeployed-deployment-id']).toBe('')
-      expect(result.summary).toContain('nothing written')
+      expect(result.summary).toContain(
+        `its ${secretNames().length} preview variables already this store's, nothing written`
+      )
     }
 
     // The closes: each removes its store and exactly its variables.

@@ -13,6 +13,7 @@ import {
 } from '../emulator/github/index.ts'
 import { runAction, type RunOptions } from '../harness/run-action.ts'
 import { commentBody, commentMarker } from '../src/comment.ts'
+import { linksAndImages } from './support/rendered.ts'
 import { errorLine, neonIdInputs, warningLines } from './support/run-result.ts'
 
 let emulator: Emulator
@@ -80,14 +81,20 @@ describe('comment: true', () => {
     )
     expect(created.body).toContain(storeId)
     expect(created.body).toContain(storeName)
-    expect(created.body).toContain('Created by this run')
+    expect(created.body).toContain('created by this run')
     expect(created.body).toContain('available')
-    expect(created.body).toContain('Neon Postgres')
-    expect(created.body).toContain('Free')
+    expect(created.body).toContain('Neon Postgres, plan Free')
     expect(created.body).toContain(
       `<a href="${first.outputs['dashboard-url']}">`
     )
-    expect(created.body).toContain('<code>PR1_DATABASE_URL</code>')
+    // Each variable once, by the store's name, the project's prefix said once.
+    expect(created.body).toContain(
+      'Project <code>web</code>, as <code>PR1_</code>…'
+    )
+    expect(created.body).toContain(
+      '<tr><td><code>DATABASE_URL</code></td><td>✓</td></tr>'
+    )
+    expect(created.body).not.toContain('PR1_DATABASE_URL')
     // Variables by name only: no value a connection made is in the comment.
     for (const value of emulator.secretValues()) {
       expect(created.body).not.toContain(value)
@@ -105,7 +112,7 @@ describe('comment: true', () => {
       expect(github.count(GITHUB_ROUTES.updateComment)).toBe(1)
       expect(ours()).toHaveLength(1)
       expect(ours()[0].id).toBe(created.id)
-      expect(ours()[0].body).toContain('Found by its key and reused')
+      expect(ours()[0].body).toContain('found by its key and reused')
     }
 
     github.closePull('acme', 'web', pull)
@@ -133,7 +140,9 @@ describe('comment: true', () => {
     const closed = await close()
     expect(closed.outputs.deleted).toBe('true')
     const [afterClose] = ours()
-    expect(afterClose.body).toContain(`<code>${storeId}</code> was deleted`)
+    expect(afterClose.body).toBe(
+      `${commentMarker(`acme/web#${pull}`)}\n**Deleted** the Vercel store of this pull request: ${opened.outputs['store-name']} <code>${storeId}</code>.\n`
+    )
 
     // The rerun finds nothing left to delete: the record stays as it was.
     github.resetRequests()
@@ -171,7 +180,10 @@ describe('comment: true', () => {
     expect(result.exitCode).toBe(0)
     const [comment] = ours()
     expect(comment.body).toContain(
-      'Preview variables of branch <code>feature/login</code> (names only): <code>DATABASE_URL</code>'
+      '<td><code>feature/login</code></td><td>—</td>'
+    )
+    expect(comment.body).toContain(
+      '<th>Branch <code>feature/login</code></th></tr><tr><td><code>DATABASE_URL</code></td><td>✓</td><td>✓</td><td>written</td></tr>'
     )
     for (const value of emulator.secretValues()) {
       expect(comment.body).not.toContain(value)
@@ -239,7 +251,7 @@ describe('comment: true', () => {
       ACTIONS_BOT.login
     ])
     expect(comments()[0]).toEqual(renovate)
-    expect(comments()[1].body).toContain('Found by its key and reused')
+    expect(comments()[1].body).toContain('found by its key and reused')
   })
 
   it('with a personal access token, updates only the comment its user wrote', async () => {
@@ -405,7 +417,9 @@ describe('whose comment it is: the token’s identity, never its prefix (issue 2
       expect(github.count(GITHUB_ROUTES.updateComment)).toBe(3)
       const own = comments().filter(({ user: { id } }) => id === user.id)
       expect(own).toHaveLength(1)
-      expect(own[0].body).toMatch(/Vercel store deleted/)
+      expect(own[0].body).toContain(
+        '**Deleted** the Vercel store of this pull request'
+      )
       expect(comments()).toEqual([...others, ...own])
       const patched = github.requests
         .filter(({ route }) => route === GITHUB_ROUTES.updateComment)
@@ -471,43 +485,37 @@ describe('the marker', () => {
   })
 })
 
-describe('the comment of a branch preview (issue 12)', () => {
-  it('names the branch variables and the redeployed preview, the address as text only', () => {
-    const body = commentBody('acme/web#1', {
-      state: 'present',
-      report: {
-        storeId: 'store_1',
-        storeName: 'web-pr-1-86f279ce',
-        externalId: 'acme/web#1',
-        created: false,
-        status: 'available',
-        integrationConfigurationId: 'icfg_1',
-        productId: 'iap_1',
-        productName: 'Neon Postgres',
-        billingPlanId: '',
-        billingPlanName: 'Free',
-        dashboardUrl: 'https://vercel.com/acme/~/stores/integration/store_1',
-        secretNames: ['DATABASE_URL'],
-        duplicates: [],
-        branch: {
-          branch: 'feature/login',
-          written: [],
-          names: ['DATABASE_URL', 'PGHOST']
-        },
-        redeployed: {
-          id: 'dpl_1',
-          url: 'https://web-git-x.vercel.app',
-          of: 'dpl_0'
-        }
-      }
+describe('the comment of a branch preview (issues 12 and 21)', () => {
+  it('links the preview redeploy started, from the deployment host Vercel gave', async () => {
+    // The Git integration built the branch before the step wrote its
+    // variables: the step rebuilds it, and the comment links the rebuild.
+    const raced = emulator.seedDeployment({
+      projectId: 'web',
+      branch: 'feature/login',
+      createdAt: Date.now() - 60_000
     })
-    expect(body).toContain(
-      'Preview variables of branch <code>feature/login</code> (names only): <code>DATABASE_URL</code>, <code>PGHOST</code>'
+    const result = await run({
+      inputs: inputs({
+        project: 'web',
+        'git-branch': 'feature/login',
+        redeploy: 'true'
+      })
+    })
+    expect(result.exitCode).toBe(0)
+    const rebuilt = emulator
+      .deployments()
+      .find(({ redeployOf }) => redeployOf === raced.id)
+    expect(rebuilt?.url).toMatch(/^web-[a-z0-9]+-acme\.vercel\.app$/)
+    const [comment] = ours()
+    expect(comment.body).toContain(
+      `<td><code>feature/login</code></td><td><a href="https://${rebuilt?.url}">Visit preview</a></td>`
     )
-    expect(body).toContain(
-      '<code>dpl_1</code> at <code>https&#58;//web-git-x.vercel.app</code>'
+    expect(linksAndImages(comment.body).links).toEqual([
+      result.outputs['dashboard-url'],
+      `https://${rebuilt?.url}`
+    ])
+    expect(comment.body).toContain(
+      `<code>${rebuilt?.id}</code>, a rebuild of the branch's newest preview <code>${raced.id}</code>`
     )
-    expect(body.match(/<a href=/g)).toHaveLength(2)
-    expect(body).not.toContain('href="https://web-git')
   })
 })

@@ -95,9 +95,8 @@ describe('read-env, through dist/index.js', () => {
     }
     // The summary and the log name the variables only.
     expect(result.summary).toContain(
-      'Values read into the <code>env</code> output'
+      `<th>Variable</th><th>Project <code>${WEB}</code>, as <code>${PREFIX}</code>…</th><th><code>env</code> output</th></tr><tr><td><code>DATABASE_URL</code></td><td>✓</td><td>✓</td></tr>`
     )
-    expect(result.summary).toContain(`<code>${PREFIX}DATABASE_URL</code>`)
     expect(result.stdout).toContain(
       `Read the values of ${Object.keys(env).join(', ')} (development) into the "env" output, each masked in the log.`
     )

@@ -45915,7 +45915,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _node_version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8842);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3546);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8891);
 // The version check comes first: ESM evaluates imports in order, and the
 // rest of the bundle cannot load on an older Node.js.
 
@@ -45927,7 +45927,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3546:
+/***/ 8891:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49266,271 +49266,55 @@ function github_adviceFor(status) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/log.ts
-
-/*
- * Every line the action prints, and every value it masks, goes through this
- * module; ESLint keeps `core`'s printing functions out of the other files.
- *
- * Why: the runner reads stdout line by line (split at CR and LF) and runs as
- * a workflow command any line that starts with `::` once leading whitespace
- * is trimmed, or that holds `##[` (actions/runner, ActionCommand.TryParseV2
- * and TryParse). Names, statuses and every other string from an API answer
- * or the event file can be written by anyone, so each line is made inert
- * here: otherwise a status like "initializing\n::stop-commands::x" would stop
- * command processing, and the `::add-mask::` lines after it would show
- * secrets in clear.
- */
-// CR and LF, where the runner splits lines; NEL, U+2028 and U+2029, which it
-// trims before looking for `::` and a log viewer may break lines at; every
-// other control character; and the invisible marks that reorder text.
-const UNPRINTABLE = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const SHORT_ESCAPES = {
-    '\n': '\\n',
-    '\r': '\\r',
-    '\t': '\\t'
-};
+;// CONCATENATED MODULE: ./src/markup.ts
 /**
- * The text as one line that no runner reads as a command: line breaks and
- * other control characters are shown escaped (a newline as `\n`), `##[`
- * becomes `##\[`, and a line that would start with `::` starts with `\::`.
+ * Text from API answers, the event file and errors, made safe for what
+ * GitHub renders as Markdown: the job summary and the pull request comment.
+ * The only links are the two this file builds: the store's page in the
+ * Vercel dashboard (from encoded ids) and the preview's `https://` host
+ * (`previewLink`); anything else is text.
  */
-function printable(text) {
-    const oneLine = text
-        .replace(UNPRINTABLE, (char) => SHORT_ESCAPES[char] ??
-        `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .replaceAll('##[', '##\\[');
-    return oneLine.replace(/^(\s*)::/, '$1\\::');
-}
-function log_info(text) {
-    info(printable(text));
-}
-function log_debug(text) {
-    core_debug(printable(text));
-}
-function log_warning(text) {
-    warning(printable(text));
-}
-/** Fails the step with this message as its one error line. */
-function log_fail(message) {
-    setFailed(printable(message));
-}
-/** Runs `fn` in a foldable group of the log with this title. */
-function log_group(title, fn) {
-    return group(printable(title), fn);
-}
-/**
- * Masks a secret in the log of this step and of every later one: the whole
- * value, and each of its lines, since the runner masks a value only where it
- * shows whole and a later step may print one line of it.
- */
-function mask(secret) {
-    const lines = secret.split(/\r\n|\r|\n/);
-    for (const part of new Set([secret, ...lines])) {
-        // The runner refuses to mask an empty or blank value, with a warning.
-        if (part.trim())
-            core_setSecret(part);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-
-/** Adds the store to the job summary (written once, at the end of the step). */
-function addStoreToSummary(report) {
-    const action = report.created ? 'Created' : 'Reused';
-    const rows = [
-        [
-            { data: 'Store', header: true },
-            { data: 'Product', header: true },
-            { data: 'Status', header: true },
-            { data: 'Plan', header: true },
-            { data: 'External id', header: true }
-        ],
-        [
-            summary_link(report.storeName, report.dashboardUrl),
-            summary_escape(report.productName),
-            summary_escape(report.status),
-            summary_escape(report.billingPlanName || report.billingPlanId || '—'),
-            code(report.externalId)
-        ]
-    ];
-    summary
-        .addHeading(`${action} Vercel store ${summary_escape(report.storeName)}`, 2)
-        .addTable(rows)
-        .addRaw(`<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`, true);
-    if (report.secretNames.length > 0) {
-        summary.addRaw(`<p>Secrets (names only): ${listed(report.secretNames.map(code))}</p>`, true);
-    }
-    if (report.connection)
-        addConnection(report.connection);
-    if (report.env) {
-        summary.addRaw(`<p>Values read into the <code>env</code> output, masked in the log (names only): ${listed(Object.keys(report.env).map(code)) || 'none'}</p>`, true);
-    }
-    addPreview(report);
-    addDuplicates(report);
-}
-/** What `git-branch` wrote, and what `redeploy` cancelled and rebuilt. */
-function addPreview({ branch, redeployed, cancelled }) {
-    if (branch) {
-        const names = listed(branch.names.map(code)) || 'none';
-        summary.addRaw(branch.written.length > 0
-            ? `<p>Preview variables of the branch ${code(branch.branch)}, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
-            : `<p>Preview variables of the branch ${code(branch.branch)}: ${names}, already this store's; nothing written.</p>`, true);
-    }
-    if (cancelled && cancelled.ids.length > 0) {
-        summary.addRaw(`<p>Cancelled the branch's builds created before its variables, which would have built against the project's other ones: ${listed(cancelled.ids.map(code))}.</p>`, true);
-    }
-    if (cancelled && cancelled.finishedFirst.length > 0) {
-        summary.addRaw(`<p>Built before its variables, finished before it could be cancelled: ${listed(cancelled.finishedFirst.map(code))}.</p>`, true);
-    }
-    if (redeployed) {
-        summary.addRaw(`<p>Redeployed the branch's newest preview ${code(redeployed.of)}, built before its variables: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}.</p>`, true);
-    }
-}
-function addConnection(connection, wouldConnect = false) {
-    const project = connection.projectName
-        ? `${code(connection.projectName)} (${code(connection.projectId)})`
-        : code(connection.projectId);
-    const what = !connection.connected
-        ? 'Already connected to project'
-        : wouldConnect
-            ? 'A real run would connect it to project'
-            : 'Connected to project';
-    const variables = listed(connection.envVarNames.map(code));
-    summary.addRaw(`<p>${what} ${project}${variables || !wouldConnect ? `; variables (names only): ${variables || 'none'}` : ''}</p>`, true);
-}
-function addDuplicates(report) {
-    if (report.duplicates.length === 0)
-        return;
-    summary
-        .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
-        .addList(listItems(report.duplicates.map(({ id, name, dashboardUrl }) => `${summary_link(name || id, dashboardUrl)} ${code(id)}`)));
-}
-function addDryRunReuseToSummary(report, connection) {
-    summary
-        .addHeading(`Dry run: would reuse Vercel store ${summary_escape(report.storeName)}`, 2)
-        .addRaw(`<p>Nothing was changed. The store ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)} has this step's key ${code(report.externalId)}; a real run would reuse it.</p>`, true);
-    if (connection)
-        addConnection(connection, true);
-    addDuplicates(report);
-}
-function addDryRunCreateToSummary(body, connection) {
-    summary
-        .addHeading(`Dry run: would create Vercel store ${summary_escape(body.name)}`, 2)
-        .addRaw(`<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`, true)
-        .addRaw(`<pre lang="json"><code>${escapeLines(JSON.stringify(body, null, 2))}</code></pre>`, true);
-    if (connection)
-        addConnection(connection, true);
-}
-function addDryRunRemovalToSummary(found, externalId) {
-    const stores = listed(found.map(({ id, name }) => `${summary_escape(name ?? '')} ${code(id)}`));
-    summary
-        .addHeading(found.length > 0
-        ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
-        : 'Dry run: no Vercel store to delete', 2)
-        .addRaw(`<p>Nothing was changed. ${found.length > 0 ? `A real run would disconnect and delete ${stores}, which ${found.length === 1 ? 'has' : 'have'}` : 'No store has'} the key ${code(externalId)}.</p>`, true);
-}
-/** `state: absent`: every store deleted, with the projects it left. */
-function addRemovalToSummary(removed, externalId) {
-    if (removed.length === 0) {
-        summary
-            .addHeading('No Vercel store to delete', 2)
-            .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true);
-        return;
-    }
-    const rows = [
-        [
-            { data: 'Store', header: true },
-            { data: 'Id', header: true },
-            { data: 'Projects disconnected', header: true }
-        ],
-        ...capped(removed).shown.map(({ name, id, projects }) => [
-            summary_escape(name),
-            code(id),
-            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
-        ])
-    ];
-    const more = capped(removed).more;
-    summary
-        .addHeading(removed.length === 1
-        ? `Deleted Vercel store ${summary_escape(removed[0].name)}`
-        : `Deleted ${removed.length} Vercel stores with one key`, 2)
-        .addTable(rows)
-        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}Key: ${code(externalId)}.</p>`, true);
-}
-/**
- * `state: prune`: the stores of closed pull requests and deleted branches,
- * deleted or not.
- */
-function addPruneToSummary(stores, { repository, keptLine, dryRun }) {
-    if (stores.length === 0) {
-        summary
-            .addHeading('Prune: no Vercel store of a closed pull request or deleted branch', 2)
-            .addRaw(`<p>Repository ${code(repository)}: ${keptLine}</p>`, true);
-        return;
-    }
-    const rows = [
-        [
-            { data: 'Pull request or branch', header: true },
-            { data: 'Store', header: true },
-            { data: 'Id', header: true },
-            {
-                data: dryRun ? 'Projects connected' : 'Projects disconnected',
-                header: true
-            }
-        ],
-        ...capped(stores).shown.map(({ pullRequest, branch, name, id, projects }) => [
-            branch === undefined
-                ? summary_escape(`#${pullRequest}`)
-                : `branch ${code(branch)} (deleted)`,
-            summary_escape(name),
-            code(id),
-            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
-        ])
-    ];
-    const more = capped(stores).more;
-    summary
-        .addHeading(dryRun
-        ? `Dry run: would delete ${stores.length} Vercel store(s) of closed pull requests and deleted branches`
-        : `Pruned ${stores.length} Vercel store(s) of closed pull requests and deleted branches`, 2)
-        .addTable(rows)
-        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}${dryRun ? 'Nothing was changed. ' : ''}Repository ${code(repository)}: ${keptLine}</p>`, true);
-}
-function addFailureToSummary(message) {
-    summary
-        .addHeading('Vercel store: failed', 2)
-        .addRaw(`<p>❌ ${summary_escape(message, MAX_MESSAGE_LENGTH)}</p>`, true);
-}
-/** Writes the summary; a summary that can't be written is only a warning. */
-async function writeSummary() {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await summary.write();
-    }
-    catch (error) {
-        log_warning(`Could not write the job summary: ${error.message}`);
-    }
-}
 /**
  * A link to the store's page in the Vercel dashboard. The address is built
  * by `dashboardUrl` from encoded ids; anything else is shown as text only, so
  * that no string from an API answer becomes a link.
  */
-function summary_link(text, href) {
+function markup_link(text, href) {
     if (!href.startsWith(DASHBOARD))
-        return summary_escape(text);
-    return `<a href="${escapeHtml(href)}">${summary_escape(text)}</a>`;
+        return markup_escape(text);
+    return `<a href="${escapeHtml(href)}">${markup_escape(text)}</a>`;
+}
+/**
+ * A link to the preview `redeploy` started, from the address Vercel's answer
+ * gave (already an `https://` address or a bare host, `webAddress`), where
+ * its host is a deployment's on Vercel (`<name>.vercel.app`): the link is
+ * `https://` and that host, nothing else of the answer, and says "Visit
+ * preview". Any other address is shown as text. Undefined where there is none.
+ */
+function previewLink(address) {
+    if (!address)
+        return undefined;
+    const host = deploymentHost(address);
+    return host
+        ? `<a href="https://${host}">Visit preview</a>`
+        : `<code>${markup_escape(address)}</code>`;
+}
+/**
+ * One label under `vercel.app`, as Vercel names deployments
+ * (`web-3k2j9x-acme.vercel.app`): no other domain, and no deeper name.
+ */
+const DEPLOYMENT_HOST = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.vercel\.app$/;
+/** The address's host, where the address is only a deployment host. */
+function deploymentHost(address) {
+    const host = address.replace(/^https:\/\//, '').replace(/\/$/, '');
+    return DEPLOYMENT_HOST.test(host) ? host : undefined;
 }
 function code(text) {
-    return `<code>${summary_escape(text)}</code>`;
+    return `<code>${markup_escape(text)}</code>`;
 }
 /*
- * Why: GitHub renders the summary as Markdown, in which the HTML this file
- * writes is raw HTML only until a blank line, and plain text can still make
+ * Why: GitHub renders the summary and the comment as Markdown, in which the
+ * HTML they are written in is raw HTML only until a blank line, and plain text can still make
  * links, images and autolinks. So every string from an API answer, the event
  * file or an error is cut to a bounded length, put on one line, and
  * entity-encoded wherever HTML or Markdown would read it as markup.
@@ -49552,7 +49336,7 @@ const MAX_LISTED = 25;
 const MAX_LISTED_WITHIN = 10;
 // Line breaks (CR, LF, NEL, U+2028, U+2029), other control characters, and
 // the invisible marks that reorder text on screen.
-const summary_UNPRINTABLE = 
+const UNPRINTABLE = 
 // eslint-disable-next-line no-control-regex
 /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
 // What HTML reads, and what Markdown reads as a link, an image, code, a table
@@ -49560,14 +49344,14 @@ const summary_UNPRINTABLE =
 // one, and emphasis can add neither a link nor an image.
 const MARKUP = /[&<>"'[\]()!`|\\*~#@]/g;
 /** The text on one line, bounded, with no HTML or Markdown in it. */
-function summary_escape(text, maxLength = MAX_TEXT_LENGTH) {
-    return encode(truncated(text, maxLength).replace(summary_UNPRINTABLE, ' '));
+function markup_escape(text, maxLength = MAX_TEXT_LENGTH) {
+    return encode(truncated(text, maxLength).replace(UNPRINTABLE, ' '));
 }
 /** As `escape`, but line breaks stay: for a `<pre>` block. */
 function escapeLines(text) {
     return truncated(text, MAX_BODY_LENGTH)
         .split('\n')
-        .map((line) => encode(line.replace(summary_UNPRINTABLE, ' ')))
+        .map((line) => encode(line.replace(UNPRINTABLE, ' ')))
         .join('\n');
 }
 const NAMED_ENTITIES = {
@@ -49615,7 +49399,229 @@ function listItems(items) {
     return more > 0 ? [...shown, `…and ${more} more`] : shown;
 }
 
+;// CONCATENATED MODULE: ./src/store-view.ts
+/**
+ * The store as a reviewer reads it at a glance, the same in the pull request
+ * comment and in the job summary (issue 21): one short table (the store
+ * linked to its dashboard page, its status, the branch it serves, the
+ * preview, when this was written), then, collapsed, the ids and each
+ * variable's name once, with where it went. Vercel's own bot comment, one
+ * table of project, deployment, preview and time, is what reviewers know.
+ *
+ * Every string from an answer goes through `markup.ts`; the only links are
+ * the dashboard's and the preview's (`previewLink`). Each part is one HTML
+ * line, so that no blank line can end the HTML and start Markdown.
+ */
+
+/** The one-row table: store, status, branch, preview, updated. */
+function glanceTable(report, options) {
+    return table(['Store', 'Status', 'Branch', 'Preview', 'Updated (UTC)'], [
+        [
+            markup_link(report.storeName, report.dashboardUrl),
+            markup_escape(report.status),
+            report.branch ? code(report.branch.branch) : '—',
+            previewCell(report, options.redeploy),
+            shownTime(options.updatedAt)
+        ]
+    ]);
+}
+/**
+ * What this run did, for the summary's heading: "Created Vercel store
+ * web-pr-42-…, cancelled 1 build that predated its variables, redeployed its
+ * preview".
+ */
+function runHeading(report) {
+    return [
+        `${report.created ? 'Created' : 'Reused'} Vercel store ${markup_escape(report.storeName)}`,
+        ...previewDeeds(report)
+    ].join(', ');
+}
+/** The same, for the comment's first line. */
+function runLine(report) {
+    return [
+        report.created ? 'created by this run' : 'found by its key and reused',
+        ...previewDeeds(report)
+    ].join(', ');
+}
+function previewDeeds({ cancelled, redeployed }) {
+    const stopped = cancelled?.ids.length ?? 0;
+    return [
+        ...(stopped > 0
+            ? [
+                `cancelled ${stopped === 1 ? '1 build' : `${stopped} builds`} that predated its variables`
+            ]
+            : []),
+        ...(redeployed ? ['redeployed its preview'] : [])
+    ];
+}
+/**
+ * The collapsed part: the ids, and each variable by name once, with where
+ * it went. Names only: no value is ever in the report's text.
+ */
+function detailsBlock(report) {
+    return [
+        '<details><summary>Ids and variables (names only)</summary>',
+        table([], idRows(report)),
+        variableTable(report),
+        '</details>'
+    ]
+        .filter(Boolean)
+        .join('\n');
+}
+function previewCell({ branch, redeployed }, redeploy) {
+    if (redeployed) {
+        return previewLink(redeployed.url) ?? `rebuilding as ${code(redeployed.id)}`;
+    }
+    // `redeploy` found nothing built before the variables: Vercel's own
+    // comment links the branch's preview.
+    return redeploy && branch ? 'no rebuild needed' : '—';
+}
+function idRows(report) {
+    const { connection, branch, redeployed, cancelled } = report;
+    const plan = report.billingPlanName || report.billingPlanId;
+    const rows = [
+        ['Key', code(report.externalId)],
+        [
+            'Store',
+            `${code(report.storeId)}, ${report.created ? 'created by this run' : 'found by its key and reused'}`
+        ],
+        [
+            'Product',
+            `${markup_escape(report.productName)}${plan ? `, plan ${markup_escape(plan)}` : ''}`
+        ],
+        ['Installation', code(report.integrationConfigurationId)]
+    ];
+    if (connection) {
+        const project = connection.projectName
+            ? `${code(connection.projectName)} (${code(connection.projectId)})`
+            : code(connection.projectId);
+        const environments = listed(connection.environments.map(code), MAX_LISTED_WITHIN);
+        rows.push([
+            'Project',
+            `${project}, ${connection.connected ? 'connected by this run' : 'already connected'}${environments ? ` for ${environments}` : ''}${connection.envVarPrefix ? `, its variables named ${code(connection.envVarPrefix)}…` : ''}`
+        ]);
+    }
+    if (branch) {
+        rows.push([
+            'Branch',
+            `${code(branch.branch)}: ${branch.written.length > 0
+                ? `${branch.written.length} of its ${branch.names.length} preview variables from this store written by this run`
+                : `its ${branch.names.length} preview variables already this store's, nothing written`}`
+        ]);
+    }
+    if (cancelled && cancelled.ids.length > 0) {
+        rows.push([
+            'Cancelled',
+            `the branch's builds created before its variables, which would have built against the project's other ones: ${listed(cancelled.ids.map(code))}`
+        ]);
+    }
+    if (cancelled && cancelled.finishedFirst.length > 0) {
+        rows.push([
+            'Not cancelled',
+            `built before its variables, finished before it could be cancelled: ${listed(cancelled.finishedFirst.map(code))}`
+        ]);
+    }
+    if (redeployed) {
+        rows.push([
+            'Redeployed',
+            `${code(redeployed.id)}, a rebuild of the branch's newest preview ${code(redeployed.of)}, built before its variables`
+        ]);
+    }
+    return rows.map(([name, value]) => [`<b>${name}</b>`, value]);
+}
+const CHECK = '✓';
+/**
+ * Each variable once, by the name the app reads, with a column for each
+ * place it went: the project (under the connection's prefix), the `env`
+ * output, the branch's preview variables, the job's environment.
+ */
+function variableTable(report) {
+    const { connection, env, branch, exported } = report;
+    const prefix = connection?.envVarPrefix ?? '';
+    const onProject = new Set((connection?.envVarNames ?? []).map((name) => prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name));
+    const inEnv = new Set(Object.keys(env ?? {}));
+    const written = new Set(branch?.written ?? []);
+    const onBranch = new Set(branch?.names ?? []);
+    const inJob = new Set(exported ?? []);
+    const names = [
+        ...new Set([
+            ...report.secretNames,
+            ...onProject,
+            ...inEnv,
+            ...onBranch,
+            ...inJob
+        ])
+    ];
+    if (names.length === 0)
+        return '';
+    const columns = [];
+    if (connection) {
+        columns.push({
+            header: `Project ${code(connection.projectName ?? connection.projectId)}${prefix ? `, as ${code(prefix)}…` : ''}`,
+            cell: (name) => (onProject.has(name) ? CHECK : '—')
+        });
+    }
+    if (env) {
+        columns.push({
+            header: `${code('env')} output`,
+            cell: (name) => (inEnv.has(name) ? CHECK : '—')
+        });
+    }
+    if (branch) {
+        columns.push({
+            header: `Branch ${code(branch.branch)}`,
+            cell: (name) => written.has(name) ? 'written' : onBranch.has(name) ? CHECK : '—'
+        });
+    }
+    if (exported) {
+        columns.push({
+            header: "Job's environment",
+            cell: (name) => (inJob.has(name) ? CHECK : '—')
+        });
+    }
+    const { shown, more } = capped(names);
+    const rows = shown.map((name) => [
+        code(name),
+        ...columns.map(({ cell }) => cell(name))
+    ]);
+    if (more > 0)
+        rows.push([`…and ${more} more`, ...columns.map(() => '')]);
+    return table(['Variable', ...columns.map(({ header }) => header)], rows);
+}
+/** A table on one line: cells are already escaped. */
+function table(headers, rows) {
+    const head = headers.length > 0
+        ? `<tr>${headers.map((cell) => `<th>${cell}</th>`).join('')}</tr>`
+        : '';
+    const body = rows
+        .map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`)
+        .join('');
+    return `<table>${head}${body}</table>`;
+}
+const MONTHS = [
+    'Jan',
+    'Feb',
+    'Mar',
+    'Apr',
+    'May',
+    'Jun',
+    'Jul',
+    'Aug',
+    'Sep',
+    'Oct',
+    'Nov',
+    'Dec'
+];
+/** `Jan 5, 2026 3:04pm`, in UTC, as Vercel's comment shows its times. */
+function shownTime(ms) {
+    const time = new Date(ms);
+    const hours = time.getUTCHours();
+    const minutes = String(time.getUTCMinutes()).padStart(2, '0');
+    return `${MONTHS[time.getUTCMonth()]} ${time.getUTCDate()}, ${time.getUTCFullYear()} ${hours % 12 || 12}:${minutes}${hours < 12 ? 'am' : 'pm'}`;
+}
+
 ;// CONCATENATED MODULE: ./src/comment.ts
+
 
 
 
@@ -49700,82 +49706,45 @@ function commentMarker(externalId) {
     return `<!-- vercel-store-action:${encodeURIComponent(externalId)} -->`;
 }
 function commentBody(externalId, outcome) {
-    const lines = outcome.state === 'present'
-        ? storeLines(outcome.report)
-        : deletedLines(outcome.removed, externalId);
+    if (outcome.state === 'absent') {
+        return [
+            commentMarker(externalId),
+            deletedLine(outcome.removed, externalId),
+            ''
+        ].join('\n');
+    }
+    const { report } = outcome;
     return [
         commentMarker(externalId),
-        ...lines,
+        `${PRESENT_START}: ${runLine(report)}.`,
+        '',
+        glanceTable(report, outcome),
+        '',
+        detailsBlock(report),
         '',
         '<sub>Kept current by vercel-store-action: updated on every run of this step, and when the pull request closes.</sub>',
         ''
     ].join('\n');
 }
-function storeLines(report) {
-    const header = ['Store', 'Id', 'Status', 'Product', 'Plan']
-        .map((name) => `<th>${name}</th>`)
-        .join('');
-    const cells = [
-        summary_link(report.storeName, report.dashboardUrl),
-        code(report.storeId),
-        summary_escape(report.status),
-        summary_escape(report.productName),
-        summary_escape(report.billingPlanName || report.billingPlanId || '—')
-    ]
-        .map((cell) => `<td>${cell}</td>`)
-        .join('');
-    const lines = [
-        `### Vercel store ${summary_escape(report.storeName)}`,
-        '',
-        `<table><tr>${header}</tr><tr>${cells}</tr></table>`,
-        '',
-        `${report.created ? 'Created by this run' : 'Found by its key and reused'}: key ${code(report.externalId)}. ${summary_link('Open it in the Vercel dashboard', report.dashboardUrl)}.`
-    ];
-    const { connection } = report;
-    if (connection) {
-        const project = connection.projectName
-            ? `${code(connection.projectName)} (${code(connection.projectId)})`
-            : code(connection.projectId);
-        const names = connection.envVarNames.map(code).join(', ') || 'none';
-        lines.push('', `Project ${project}; variables (names only): ${names}`);
-    }
-    const { branch, redeployed } = report;
-    if (branch) {
-        const names = branch.names.map(code).join(', ') || 'none';
-        lines.push('', `Preview variables of branch ${code(branch.branch)} (names only): ${names}`);
-    }
-    if (redeployed) {
-        // Its address comes from Vercel's answer: shown as text, never a link.
-        lines.push('', `Redeployed the branch's preview: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}`);
-    }
-    return lines;
-}
-const DELETED_HEADING = '### Vercel store deleted';
-const NOTHING_LEFT = 'No store had';
+const PRESENT_START = '**Vercel store of this pull request**';
+const DELETED_START = '**Deleted**';
+const NOTHING_LEFT = '**Nothing left to delete**';
 /**
- * Whether a comment of ours (after its marker line) is a close's: the
- * heading, then the stores deleted or that none was left. A store named
- * "deleted" has the same heading, followed by its table.
+ * Whether a comment of ours (after its marker line) is a close's: it starts
+ * with what was deleted, or that nothing was left. A store's comment starts
+ * with its own words, never a store's name.
  */
 function isCloseComment(text) {
-    return [
-        `${DELETED_HEADING}\n\n- `,
-        `${DELETED_HEADING}\n\n${NOTHING_LEFT} `
-    ].some((start) => text.startsWith(start));
+    return [DELETED_START, NOTHING_LEFT].some((start) => text.startsWith(start));
 }
-function deletedLines(removed, externalId) {
+/** The close's one line: what was deleted, or that nothing was left. */
+function deletedLine(removed, externalId) {
     if (removed.length === 0) {
-        return [
-            DELETED_HEADING,
-            '',
-            `${NOTHING_LEFT} this pull request's key ${code(externalId)} any more: nothing was left to delete.`
-        ];
+        return `${NOTHING_LEFT}: no Vercel store had this pull request's key ${code(externalId)} any more.`;
     }
-    return [
-        DELETED_HEADING,
-        '',
-        ...removed.map(({ name, id, projects }) => `- ${summary_escape(name)} ${code(id)} was deleted${projects.length > 0 ? `, after it was disconnected from ${projects.map(code).join(', ')}` : ''}.`)
-    ];
+    const stores = listed(removed.map(({ name, id }) => `${markup_escape(name)} ${code(id)}`));
+    const projects = [...new Set(removed.flatMap(({ projects }) => projects))];
+    return `${DELETED_START} ${removed.length === 1 ? 'the Vercel store' : `the ${removed.length} Vercel stores`} of this pull request: ${stores}${projects.length > 0 ? `, after disconnecting ${removed.length === 1 ? 'it' : 'them'} from ${listed(projects.map(code))}` : ''}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/variable-names.ts
@@ -52227,6 +52196,75 @@ function prune_keyOf(repository, of, target) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/log.ts
+
+/*
+ * Every line the action prints, and every value it masks, goes through this
+ * module; ESLint keeps `core`'s printing functions out of the other files.
+ *
+ * Why: the runner reads stdout line by line (split at CR and LF) and runs as
+ * a workflow command any line that starts with `::` once leading whitespace
+ * is trimmed, or that holds `##[` (actions/runner, ActionCommand.TryParseV2
+ * and TryParse). Names, statuses and every other string from an API answer
+ * or the event file can be written by anyone, so each line is made inert
+ * here: otherwise a status like "initializing\n::stop-commands::x" would stop
+ * command processing, and the `::add-mask::` lines after it would show
+ * secrets in clear.
+ */
+// CR and LF, where the runner splits lines; NEL, U+2028 and U+2029, which it
+// trims before looking for `::` and a log viewer may break lines at; every
+// other control character; and the invisible marks that reorder text.
+const log_UNPRINTABLE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const SHORT_ESCAPES = {
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t'
+};
+/**
+ * The text as one line that no runner reads as a command: line breaks and
+ * other control characters are shown escaped (a newline as `\n`), `##[`
+ * becomes `##\[`, and a line that would start with `::` starts with `\::`.
+ */
+function printable(text) {
+    const oneLine = text
+        .replace(log_UNPRINTABLE, (char) => SHORT_ESCAPES[char] ??
+        `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replaceAll('##[', '##\\[');
+    return oneLine.replace(/^(\s*)::/, '$1\\::');
+}
+function log_info(text) {
+    info(printable(text));
+}
+function log_debug(text) {
+    core_debug(printable(text));
+}
+function log_warning(text) {
+    warning(printable(text));
+}
+/** Fails the step with this message as its one error line. */
+function log_fail(message) {
+    setFailed(printable(message));
+}
+/** Runs `fn` in a foldable group of the log with this title. */
+function log_group(title, fn) {
+    return group(printable(title), fn);
+}
+/**
+ * Masks a secret in the log of this step and of every later one: the whole
+ * value, and each of its lines, since the runner masks a value only where it
+ * shows whole and a later step may print one line of it.
+ */
+function mask(secret) {
+    const lines = secret.split(/\r\n|\r|\n/);
+    for (const part of new Set([secret, ...lines])) {
+        // The runner refuses to mask an empty or blank value, with a warning.
+        if (part.trim())
+            core_setSecret(part);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/outputs.ts
 /**
  * The step's outputs: the one place that sets them, for every outcome, and
@@ -52312,6 +52350,149 @@ function setAbsentOutputs(stores, deleted, externalId) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+
+
+/**
+ * Adds the store to the job summary (written once, at the end of the step):
+ * what this run did as the heading, then the same table and collapsed ids
+ * and names as the pull request comment (`store-view.ts`).
+ */
+function addStoreToSummary(report, options) {
+    summary
+        .addHeading(runHeading(report), 2)
+        .addRaw(glanceTable(report, options), true);
+    addDuplicates(report);
+    summary.addRaw(detailsBlock(report), true);
+}
+function addConnection(connection, wouldConnect = false) {
+    const project = connection.projectName
+        ? `${code(connection.projectName)} (${code(connection.projectId)})`
+        : code(connection.projectId);
+    const what = !connection.connected
+        ? 'Already connected to project'
+        : wouldConnect
+            ? 'A real run would connect it to project'
+            : 'Connected to project';
+    const variables = listed(connection.envVarNames.map(code));
+    summary.addRaw(`<p>${what} ${project}${variables || !wouldConnect ? `; variables (names only): ${variables || 'none'}` : ''}</p>`, true);
+}
+function addDuplicates(report) {
+    if (report.duplicates.length === 0)
+        return;
+    summary
+        .addRaw(`<p>⚠️ ${report.duplicates.length} more store(s) share this key, probably from runs that overlapped; the oldest is used. Remove the others:</p>`, true)
+        .addList(listItems(report.duplicates.map(({ id, name, dashboardUrl }) => `${markup_link(name || id, dashboardUrl)} ${code(id)}`)));
+}
+function addDryRunReuseToSummary(report, connection) {
+    summary
+        .addHeading(`Dry run: would reuse Vercel store ${markup_escape(report.storeName)}`, 2)
+        .addRaw(`<p>Nothing was changed. The store ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)} has this step's key ${code(report.externalId)}; a real run would reuse it.</p>`, true);
+    if (connection)
+        addConnection(connection, true);
+    addDuplicates(report);
+}
+function addDryRunCreateToSummary(body, connection) {
+    summary
+        .addHeading(`Dry run: would create Vercel store ${markup_escape(body.name)}`, 2)
+        .addRaw(`<p>Nothing was changed. No store has this step's key ${code(body.externalId)}; a real run would send <code>POST /v1/storage/stores/integration/direct</code> with this body:</p>`, true)
+        .addRaw(`<pre lang="json"><code>${escapeLines(JSON.stringify(body, null, 2))}</code></pre>`, true);
+    if (connection)
+        addConnection(connection, true);
+}
+function addDryRunRemovalToSummary(found, externalId) {
+    const stores = listed(found.map(({ id, name }) => `${markup_escape(name ?? '')} ${code(id)}`));
+    summary
+        .addHeading(found.length > 0
+        ? `Dry run: would delete ${found.length === 1 ? 'one Vercel store' : `${found.length} Vercel stores`}`
+        : 'Dry run: no Vercel store to delete', 2)
+        .addRaw(`<p>Nothing was changed. ${found.length > 0 ? `A real run would disconnect and delete ${stores}, which ${found.length === 1 ? 'has' : 'have'}` : 'No store has'} the key ${code(externalId)}.</p>`, true);
+}
+/** `state: absent`: every store deleted, with the projects it left. */
+function addRemovalToSummary(removed, externalId) {
+    if (removed.length === 0) {
+        summary
+            .addHeading('No Vercel store to delete', 2)
+            .addRaw(`<p>No store has the key ${code(externalId)}.</p>`, true);
+        return;
+    }
+    const rows = [
+        [
+            { data: 'Store', header: true },
+            { data: 'Id', header: true },
+            { data: 'Projects disconnected', header: true }
+        ],
+        ...capped(removed).shown.map(({ name, id, projects }) => [
+            markup_escape(name),
+            code(id),
+            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
+        ])
+    ];
+    const more = capped(removed).more;
+    summary
+        .addHeading(removed.length === 1
+        ? `Deleted Vercel store ${markup_escape(removed[0].name)}`
+        : `Deleted ${removed.length} Vercel stores with one key`, 2)
+        .addTable(rows)
+        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}Key: ${code(externalId)}.</p>`, true);
+}
+/**
+ * `state: prune`: the stores of closed pull requests and deleted branches,
+ * deleted or not.
+ */
+function addPruneToSummary(stores, { repository, keptLine, dryRun }) {
+    if (stores.length === 0) {
+        summary
+            .addHeading('Prune: no Vercel store of a closed pull request or deleted branch', 2)
+            .addRaw(`<p>Repository ${code(repository)}: ${keptLine}</p>`, true);
+        return;
+    }
+    const rows = [
+        [
+            { data: 'Pull request or branch', header: true },
+            { data: 'Store', header: true },
+            { data: 'Id', header: true },
+            {
+                data: dryRun ? 'Projects connected' : 'Projects disconnected',
+                header: true
+            }
+        ],
+        ...capped(stores).shown.map(({ pullRequest, branch, name, id, projects }) => [
+            branch === undefined
+                ? markup_escape(`#${pullRequest}`)
+                : `branch ${code(branch)} (deleted)`,
+            markup_escape(name),
+            code(id),
+            listed(projects.map(code), MAX_LISTED_WITHIN) || '—'
+        ])
+    ];
+    const more = capped(stores).more;
+    summary
+        .addHeading(dryRun
+        ? `Dry run: would delete ${stores.length} Vercel store(s) of closed pull requests and deleted branches`
+        : `Pruned ${stores.length} Vercel store(s) of closed pull requests and deleted branches`, 2)
+        .addTable(rows)
+        .addRaw(`<p>${more > 0 ? `…and ${more} more, not listed here. ` : ''}${dryRun ? 'Nothing was changed. ' : ''}Repository ${code(repository)}: ${keptLine}</p>`, true);
+}
+function addFailureToSummary(message) {
+    summary
+        .addHeading('Vercel store: failed', 2)
+        .addRaw(`<p>❌ ${markup_escape(message, MAX_MESSAGE_LENGTH)}</p>`, true);
+}
+/** Writes the summary; a summary that can't be written is only a warning. */
+async function writeSummary() {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await summary.write();
+    }
+    catch (error) {
+        log_warning(`Could not write the job summary: ${error.message}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
@@ -52351,11 +52532,14 @@ function dashboardUrl(store, { team }) {
     return `https://vercel.com/d?to=${encodeURIComponent(`/[team]${path}`)}`;
 }
 const CREATE = 'POST /v1/storage/stores/integration/direct';
-/** Outputs, the summary and the closing lines of the log, for an outcome. */
-function reportOutcome(outcome) {
+/**
+ * Outputs, the summary and the closing lines of the log, for an outcome;
+ * `updatedAt` is when the run ended, by its clock, as the summary shows it.
+ */
+function reportOutcome(outcome, { updatedAt }) {
     switch (outcome.kind) {
         case 'present':
-            return reportPresent(outcome);
+            return reportPresent(outcome, updatedAt);
         case 'absent':
             return reportAbsent(outcome);
         case 'would-reuse': {
@@ -52385,10 +52569,10 @@ function reportOutcome(outcome) {
         }
     }
 }
-function reportPresent({ report, project, environments, redeploy }) {
+function reportPresent({ report, project, environments, redeploy }, updatedAt) {
     const { connection, env, exported } = report;
     setOutputs(report, { redeploy });
-    addStoreToSummary(report);
+    addStoreToSummary(report, { redeploy, updatedAt });
     log_info(`${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`);
     if (connection) {
         log_info(`${connection.connected ? 'Connected' : 'Already connected'} to project ${project} (${connection.projectId}) for ${environments.join(', ')}: ${connection.envVarNames.join(', ')}`);
@@ -54550,9 +54734,12 @@ async function run(environment = {}) {
             openGitHub: github
         });
         const outcome = 'kind' in step ? step : await runFlow(step);
-        reportOutcome(outcome);
-        if (inputs.comment)
-            await comment(inputs, context, outcome, deadline);
+        // The time the summary and the comment show: the run's clock.
+        const updatedAt = (environment.now ?? Date.now)();
+        reportOutcome(outcome, { updatedAt });
+        if (inputs.comment) {
+            await comment(inputs, context, { outcome, updatedAt }, deadline);
+        }
     }
     catch (error) {
         // No error is known to carry the token; this keeps it so.
@@ -54635,7 +54822,7 @@ function listsVariablesEarly(inputs) {
  * `comment: true`: the pull request's comment says what the run did. A dry
  * run writes none; a comment that cannot be written is a warning only.
  */
-async function comment(inputs, context, outcome, deadline) {
+async function comment(inputs, context, { outcome, updatedAt }, deadline) {
     if (inputs.dryRun) {
         log_info('Dry run: no pull request comment written.');
         return;
@@ -54649,7 +54836,12 @@ async function comment(inputs, context, outcome, deadline) {
         pullRequest: context.pullRequestNumber,
         externalId: inputs.externalId,
         outcome: outcome.kind === 'present'
-            ? { state: 'present', report: outcome.report }
+            ? {
+                state: 'present',
+                report: outcome.report,
+                redeploy: outcome.redeploy,
+                updatedAt
+            }
             : { state: 'absent', removed: outcome.removed },
         deadline,
         info: (line) => log_info(line),

@@ -1,91 +1,51 @@
 /**
  * The action's main job against the embedded Vercel API emulator, with the
- * GitHub emulator beside it, as a pull request lives it: opened (create the
- * store, wait while it initializes, connect it to the project, comment),
- * updated (find and reuse it, update the comment), closed (disconnect and
- * delete it, say so in the comment); then the nightly prune, which deletes
- * the stores that missed close events left behind.
+ * GitHub emulator beside it, as a pull request lives it with the README's
+ * recommended set-up (`git-branch`, `redeploy`, `export-env`, `comment`;
+ * see `pull-request-life.ts`): opened, updated, closed; then the nightly
+ * prune, which deletes the stores that missed close events left behind.
+ * For each run it prints what a user looks at: the log, the outputs, the
+ * job summary and the pull request comment, as text.
  */
 import { startEmulator } from '../emulator/index.ts'
 import { startGitHubEmulator } from '../emulator/github/index.ts'
 import { runBundle, type RunResult } from '../harness/run-action.ts'
-import { pullRequestStoreName } from '../src/naming.ts'
+import {
+  pullRequestLife,
+  recommendedInputs,
+  seedRepository
+} from './pull-request-life.ts'
 
-const ACME_WEB = { owner: 'acme', repo: 'web' }
 const emulator = await startEmulator()
 const github = await startGitHubEmulator()
 try {
-  // acme/web's pull requests 1 to 41: the odd ones closed, two of which
-  // (#7 and #13) left their stores behind (their close event was missed),
-  // and #40 still open with its store. #42 is the one this demo opens.
-  for (let number = 1; number <= 41; number++) {
-    github.seedPull({
-      ...ACME_WEB,
-      head: `change-${number}`,
-      state: number % 2 === 1 ? 'closed' : 'open'
-    })
-  }
-  for (const number of [7, 13, 40]) {
-    emulator.seedStore({
-      installationId: emulator.installations.neon.id,
-      productIdOrSlug: 'neon',
-      name: pullRequestStoreName(ACME_WEB, number)
-    })
-  }
-  const pull = github.seedPull({ ...ACME_WEB, head: 'feature/login' })
-
-  // New stores start `initializing`, as Vercel's do, and are available at
-  // their second read.
-  emulator.options.initializingReads = 2
-  const inputs = {
-    token: emulator.token,
-    team: emulator.team.slug,
-    integration: 'neon',
-    product: 'neon',
-    metadata: 'region=iad1',
-    project: 'web',
-    'env-prefix': 'PR42_',
-    'api-url': emulator.url,
-    comment: 'true',
-    'github-token': github.token
-  }
+  const pull = seedRepository(emulator, github)
+  const shown = Object.entries(recommendedInputs(emulator, github))
+    .filter(([name]) => !/token|api-url/.test(name))
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ')
   console.log(`Vercel API emulator at ${emulator.url}`)
   console.log(`GitHub API emulator at ${github.url}`)
   console.log(
-    `Inputs: team=${inputs.team} integration=${inputs.integration} product=${inputs.product} metadata=${inputs.metadata} project=${inputs.project} env-prefix=${inputs['env-prefix']} comment=true (pull request #${pull.number} of acme/web)\n`
+    `Inputs (the README's recommended set-up): ${shown} (pull request #${pull} of acme/web)\n`
   )
-  const runs: [string, string, Record<string, string>][] = [
-    ['Pull request opened', 'opened', inputs],
-    ['Pull request updated', 'synchronize', inputs],
-    [
-      'Pull request closed (state: absent)',
-      'closed',
-      { ...inputs, state: 'absent' }
-    ]
-  ]
-  for (const [label, action, runInputs] of runs) {
-    emulator.resetRequests()
-    github.resetRequests()
-    if (action === 'closed') github.closePull('acme', 'web', pull.number)
-    const result = await runBundle({
-      inputs: runInputs,
-      pullRequest: pull.number,
-      pullRequestAction: action,
-      githubApiUrl: github.url
-    })
+  for await (const { label, result, comment } of pullRequestLife(
+    emulator,
+    github,
+    pull
+  )) {
     show(label, result)
     console.log(`   requests ${JSON.stringify(emulator.counts())}`)
     console.log(
       `   GitHub requests ${JSON.stringify(github.requests.map(({ route }) => route))}`
     )
     console.log(
-      `   emulator: ${storesOfKey()} store(s) with key acme/web#42; project web has ${storeVariables()} variable(s) from stores`
+      `   emulator: ${storesOfKey()} store(s) with key acme/web#42; branch feature/login has ${branchVariables()} preview variable(s) from the store; exported to the job: ${Object.keys(result.exportedEnv).join(', ') || 'none'}`
     )
-    const comments = github.comments('acme', 'web', pull.number)
     console.log(
-      `   pull request #${pull.number} has ${comments.length} comment(s); the action's reads:`
+      `   pull request #${pull}'s comment by the action, as a reviewer sees it (details collapsed):`
     )
-    for (const line of summaryText(comments[0]?.body ?? '').split('\n')) {
+    for (const line of summaryText(collapsed(comment)).split('\n')) {
       console.log(`        ${line}`)
     }
     console.log('')
@@ -133,10 +93,10 @@ function storesOfKey(): number {
     .filter(({ externalId }) => externalId === 'acme/web#42').length
 }
 
-function storeVariables(): number {
+function branchVariables(): number {
   return emulator
     .envVars('prj_emuWeb0001')
-    .filter(({ contentHint }) => contentHint).length
+    .filter(({ gitBranch }) => gitBranch === 'feature/login').length
 }
 
 function show(label: string, result: RunResult): void {
@@ -147,16 +107,26 @@ function show(label: string, result: RunResult): void {
   for (const [name, value] of Object.entries(result.outputs)) {
     console.log(`   out  ${name.padEnd(29)} ${value}`)
   }
-  console.log('   job summary:')
-  for (const line of summaryText(result.summary).split('\n')) {
+  console.log('   job summary (details collapsed):')
+  for (const line of summaryText(collapsed(result.summary)).split('\n')) {
     console.log(`        ${line}`)
   }
 }
 
-/** The summary's HTML as plain text lines, for a terminal. */
+/** The comment with its `<details>` shut, as GitHub first shows it. */
+function collapsed(markdown: string): string {
+  return markdown.replace(
+    /<details><summary>(.*?)<\/summary>[\s\S]*?<\/details>/g,
+    '<p>▸ $1</p>'
+  )
+}
+
+/** The summary's or comment's HTML as plain text lines, for a terminal. */
 function summaryText(html: string): string {
   return html
-    .replace(/<\/(h\d|p|tr|li)>/g, '\n')
+    .replace(/<!--.*?-->/g, '')
+    .replace(/<a href="([^"]*)">([^<]*)<\/a>/g, '$2 ($1)')
+    .replace(/<\/(h\d|p|tr|li|summary|table)>/g, '\n')
     .replace(/<\/t[hd]>/g, ' | ')
     .replace(/<[^>]+>/g, '')
     .replace(/&quot;/g, '"')
@@ -167,6 +137,7 @@ function summaryText(html: string): string {
       String.fromCharCode(Number(code))
     )
     .replace(/&amp;/g, '&')
+    .replace(/\*\*/g, '')
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean)

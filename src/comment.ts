@@ -6,10 +6,16 @@ import {
   type GitHubOptions
 } from './github.ts'
 import { Inputs } from './constants.ts'
+import { code, escape, listed } from './markup.ts'
 import type { Repository } from './naming.ts'
-import type { RemovedStore } from './store.ts'
 import type { StoreReport } from './outcome.ts'
-import { code, escape, link } from './summary.ts'
+import {
+  detailsBlock,
+  glanceTable,
+  runLine,
+  type ViewOptions
+} from './store-view.ts'
+import type { RemovedStore } from './store.ts'
 
 /*
  * `comment: true`: one comment on the pull request, found again on every run
@@ -19,14 +25,16 @@ import { code, escape, link } from './summary.ts'
  * anyone, person or app, can paste the marker into a comment of their own,
  * but only the token's holder can post as its identity.
  *
- * Every string from an API answer is escaped as in the job summary (no link,
- * image or markup from it); the only link is the dashboard's, built from
- * encoded ids.
+ * It reads as the job summary does (`store-view.ts`): a line, one short
+ * table, the ids and names collapsed; after the close, one line saying what
+ * was deleted. Every string from an API answer is escaped (no link, image or
+ * markup from it); the only links are the dashboard's, built from encoded
+ * ids, and the preview's, a validated `*.vercel.app` host.
  */
 
 /** What the step ended with, to say in the comment. */
 type CommentOutcome =
-  | { state: 'present'; report: StoreReport }
+  | ({ state: 'present'; report: StoreReport } & ViewOptions)
   | { state: 'absent'; removed: RemovedStore[] }
 
 interface CommentRequest {
@@ -165,94 +173,48 @@ export function commentBody(
   externalId: string,
   outcome: CommentOutcome
 ): string {
-  const lines =
-    outcome.state === 'present'
-      ? storeLines(outcome.report)
-      : deletedLines(outcome.removed, externalId)
+  if (outcome.state === 'absent') {
+    return [
+      commentMarker(externalId),
+      deletedLine(outcome.removed, externalId),
+      ''
+    ].join('\n')
+  }
+  const { report } = outcome
   return [
     commentMarker(externalId),
-    ...lines,
+    `${PRESENT_START}: ${runLine(report)}.`,
+    '',
+    glanceTable(report, outcome),
+    '',
+    detailsBlock(report),
     '',
     '<sub>Kept current by vercel-store-action: updated on every run of this step, and when the pull request closes.</sub>',
     ''
   ].join('\n')
 }
 
-function storeLines(report: StoreReport): string[] {
-  const header = ['Store', 'Id', 'Status', 'Product', 'Plan']
-    .map((name) => `<th>${name}</th>`)
-    .join('')
-  const cells = [
-    link(report.storeName, report.dashboardUrl),
-    code(report.storeId),
-    escape(report.status),
-    escape(report.productName),
-    escape(report.billingPlanName || report.billingPlanId || '—')
-  ]
-    .map((cell) => `<td>${cell}</td>`)
-    .join('')
-  const lines = [
-    `### Vercel store ${escape(report.storeName)}`,
-    '',
-    `<table><tr>${header}</tr><tr>${cells}</tr></table>`,
-    '',
-    `${report.created ? 'Created by this run' : 'Found by its key and reused'}: key ${code(report.externalId)}. ${link('Open it in the Vercel dashboard', report.dashboardUrl)}.`
-  ]
-  const { connection } = report
-  if (connection) {
-    const project = connection.projectName
-      ? `${code(connection.projectName)} (${code(connection.projectId)})`
-      : code(connection.projectId)
-    const names = connection.envVarNames.map(code).join(', ') || 'none'
-    lines.push('', `Project ${project}; variables (names only): ${names}`)
-  }
-  const { branch, redeployed } = report
-  if (branch) {
-    const names = branch.names.map(code).join(', ') || 'none'
-    lines.push(
-      '',
-      `Preview variables of branch ${code(branch.branch)} (names only): ${names}`
-    )
-  }
-  if (redeployed) {
-    // Its address comes from Vercel's answer: shown as text, never a link.
-    lines.push(
-      '',
-      `Redeployed the branch's preview: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}`
-    )
-  }
-  return lines
-}
-
-const DELETED_HEADING = '### Vercel store deleted'
-const NOTHING_LEFT = 'No store had'
+const PRESENT_START = '**Vercel store of this pull request**'
+const DELETED_START = '**Deleted**'
+const NOTHING_LEFT = '**Nothing left to delete**'
 
 /**
- * Whether a comment of ours (after its marker line) is a close's: the
- * heading, then the stores deleted or that none was left. A store named
- * "deleted" has the same heading, followed by its table.
+ * Whether a comment of ours (after its marker line) is a close's: it starts
+ * with what was deleted, or that nothing was left. A store's comment starts
+ * with its own words, never a store's name.
  */
 function isCloseComment(text: string): boolean {
-  return [
-    `${DELETED_HEADING}\n\n- `,
-    `${DELETED_HEADING}\n\n${NOTHING_LEFT} `
-  ].some((start) => text.startsWith(start))
+  return [DELETED_START, NOTHING_LEFT].some((start) => text.startsWith(start))
 }
 
-function deletedLines(removed: RemovedStore[], externalId: string): string[] {
+/** The close's one line: what was deleted, or that nothing was left. */
+function deletedLine(removed: RemovedStore[], externalId: string): string {
   if (removed.length === 0) {
-    return [
-      DELETED_HEADING,
-      '',
-      `${NOTHING_LEFT} this pull request's key ${code(externalId)} any more: nothing was left to delete.`
-    ]
+    return `${NOTHING_LEFT}: no Vercel store had this pull request's key ${code(externalId)} any more.`
   }
-  return [
-    DELETED_HEADING,
-    '',
-    ...removed.map(
-      ({ name, id, projects }) =>
-        `- ${escape(name)} ${code(id)} was deleted${projects.length > 0 ? `, after it was disconnected from ${projects.map(code).join(', ')}` : ''}.`
-    )
-  ]
+  const stores = listed(
+    removed.map(({ name, id }) => `${escape(name)} ${code(id)}`)
+  )
+  const projects = [...new Set(removed.flatMap(({ projects }) => projects))]
+  return `${DELETED_START} ${removed.length === 1 ? 'the Vercel store' : `the ${removed.length} Vercel stores`} of this pull request: ${stores}${projects.length > 0 ? `, after disconnecting ${removed.length === 1 ? 'it' : 'them'} from ${listed(projects.map(code))}` : ''}.`
 }

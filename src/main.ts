@@ -91,8 +91,12 @@ export async function run(environment: RunEnvironment = {}): Promise<void> {
       openGitHub: github
     })
     const outcome = 'kind' in step ? step : await runFlow(step)
-    reportOutcome(outcome)
-    if (inputs.comment) await comment(inputs, context, outcome, deadline)
+    // The time the summary and the comment show: the run's clock.
+    const updatedAt = (environment.now ?? Date.now)()
+    reportOutcome(outcome, { updatedAt })
+    if (inputs.comment) {
+      await comment(inputs, context, { outcome, updatedAt }, deadline)
+    }
   } catch (error) {
     // No error is known to carry the token; this keeps it so.
     const message = secrets.reduce(
@@ -190,7 +194,7 @@ function listsVariablesEarly(inputs: ActionInputs): boolean {
 async function comment(
   inputs: ActionInputs,
   context: GitHubContext,
-  outcome: Outcome,
+  { outcome, updatedAt }: { outcome: Outcome; updatedAt: number },
   deadline: Deadline
 ): Promise<void> {
   if (inputs.dryRun) {
@@ -206,7 +210,12 @@ async function comment(
     externalId: inputs.externalId,
     outcome:
       outcome.kind === 'present'
-        ? { state: 'present', report: outcome.report }
+        ? {
+            state: 'present',
+            report: outcome.report,
+            redeploy: outcome.redeploy,
+            updatedAt
+          }
         : { state: 'absent', removed: outcome.removed },
     deadline,
     info: (line) => log.info(line),

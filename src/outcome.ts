@@ -1,11 +1,12 @@
 /**
- * How a run ended: the store's report for `state: present`, the stores
- * removed for `absent`, the stores pruned (`prune.ts` names those), or a dry
- * run's plan. The flows return one; `report.ts` tells the user about it.
+ * What a run ended with, as the report, the outputs, the job summary and the
+ * pull request comment read it. Types only, in a file of their own, so that
+ * each of those imports this one and none of them another: the flows build
+ * an `Outcome`, `report.ts` hands it on, and nothing imports back.
  */
 import type { BranchWrite } from './branch-env.ts'
+import type { Repository } from './naming.ts'
 import type { ConnectionResult } from './project.ts'
-import type { PruneOutcome } from './prune.ts'
 import type { Cancelled, Redeployed } from './redeploy.ts'
 import type { FoundStore, KeyedCreateStoreBody, RemovedStore } from './store.ts'
 
@@ -43,6 +44,21 @@ export interface StoreReport {
   /** The builds `redeploy` stopped, which predated the variables. */
   cancelled?: Cancelled
 }
+
+/**
+ * A store of one of this repository's pull requests (`pullRequest`), or of
+ * one of its branches without one (`branch`).
+ */
+export type PruneCandidate =
+  | { store: FoundStore; pullRequest: number; branch?: undefined }
+  | { store: FoundStore; branch: string; pullRequest?: undefined }
+
+/** What a store was deleted for: its closed pull request, or gone branch. */
+export type PrunedStore = RemovedStore &
+  (
+    | { pullRequest: number; branch?: undefined }
+    | { branch: string; pullRequest?: undefined }
+  )
 
 /** How a run ended, for the report; `would-…` are a dry run's plans. */
 export type Outcome =
@@ -87,4 +103,28 @@ export type Outcome =
        */
       branchVariablesOf?: string
     }
-  | PruneOutcome
+  | {
+      kind: 'prune'
+      repository: Repository
+      deleted: PrunedStore[]
+      /** Stores of open pull requests. */
+      kept: number
+      /** Stores of branches that are there, or could not be read. */
+      keptBranches?: number
+      /** Why nothing could be left to prune, where nothing was looked up. */
+      nothingToPrune?: string
+      /** Where the branch variables of these stores went too. */
+      branchVariablesOf?: string
+    }
+  | {
+      kind: 'would-prune'
+      repository: Repository
+      closed: PruneCandidate[]
+      kept: number
+      keptBranches?: number
+      /**
+       * Where the branch variables of these stores would go: `project web`,
+       * or each project they are connected to.
+       */
+      branchVariablesOf?: string
+    }

@@ -22,58 +22,15 @@ import {
   type GitHubContext,
   type Repository
 } from './naming.ts'
+import type { Outcome, PruneCandidate, PrunedStore } from './outcome.ts'
 import type { ResolvedTarget } from './resolve.ts'
 import {
   judgeStore,
   removeStores,
   type FoundStore,
-  type RemovedStore,
   type StoreKey
 } from './store.ts'
 import type { ConnectionApi, PreviewApi, StoreApi } from './vercel-api.ts'
-
-/**
- * A store of one of this repository's pull requests (`pullRequest`), or of
- * one of its branches without one (`branch`).
- */
-export type PruneCandidate =
-  | { store: FoundStore; pullRequest: number; branch?: undefined }
-  | { store: FoundStore; branch: string; pullRequest?: undefined }
-
-/** What a store was deleted for: its closed pull request, or gone branch. */
-export type PrunedStore = RemovedStore &
-  (
-    | { pullRequest: number; branch?: undefined }
-    | { branch: string; pullRequest?: undefined }
-  )
-
-/** How a prune ended, or what a dry run's would delete. */
-export type PruneOutcome =
-  | {
-      kind: 'prune'
-      repository: Repository
-      deleted: PrunedStore[]
-      /** Stores of open pull requests. */
-      kept: number
-      /** Stores of branches that are there, or could not be read. */
-      keptBranches?: number
-      /** Why nothing could be left to prune, where nothing was looked up. */
-      nothingToPrune?: string
-      /** Where the branch variables of these stores went too. */
-      branchVariablesOf?: string
-    }
-  | {
-      kind: 'would-prune'
-      repository: Repository
-      closed: PruneCandidate[]
-      kept: number
-      keptBranches?: number
-      /**
-       * Where the branch variables of these stores would go: `project web`,
-       * or each project they are connected to.
-       */
-      branchVariablesOf?: string
-    }
 
 /**
  * The stores whose pull request is not open, oldest pull request first,
@@ -154,7 +111,7 @@ export async function applyPrune(
     /** The project whose branch variables go; none: the connected ones. */
     project?: string
   }
-): Promise<PruneOutcome> {
+): Promise<Outcome> {
   if (plan.closed.length > 0) {
     await removeBranchVariables(plan.closed.map(({ store }) => store))
   }
@@ -185,7 +142,7 @@ export function branchVariablesPlace(project: string | undefined): string {
 }
 
 /** A dry run: the stores a prune would delete. */
-export function showPrune(plan: PrunePlan, project?: string): PruneOutcome {
+export function showPrune(plan: PrunePlan, project?: string): Outcome {
   return {
     kind: 'would-prune',
     repository: plan.repository,

@@ -5,13 +5,13 @@
  */
 import type { ActionInputs } from './inputs.ts'
 import * as log from './log.ts'
-import type { Outcome, StoreReport } from './outcome.ts'
 import {
   setOutputs,
   setPruneOutputs,
   setRemovalOutputs,
   setWouldDeleteOutputs
 } from './outputs.ts'
+import type { Outcome, StoreReport } from './outcome.ts'
 import type { ConnectionResult } from './project.ts'
 import type {
   EnsureStoreResult,
@@ -26,6 +26,9 @@ import {
   addRemovalToSummary,
   addStoreToSummary
 } from './summary.ts'
+
+// Where the flows and the tests have always found them.
+export type { Outcome, StoreReport } from './outcome.ts'
 
 /** The inputs a report reads, with the installation and product resolved. */
 export type ReportInputs = Pick<
@@ -83,11 +86,17 @@ function dashboardUrl(
 
 const CREATE = 'POST /v1/storage/stores/integration/direct'
 
-/** Outputs, the summary and the closing lines of the log, for an outcome. */
-export function reportOutcome(outcome: Outcome): void {
+/**
+ * Outputs, the summary and the closing lines of the log, for an outcome;
+ * `updatedAt` is when the run ended, by its clock, as the summary shows it.
+ */
+export function reportOutcome(
+  outcome: Outcome,
+  { updatedAt }: { updatedAt: number }
+): void {
   switch (outcome.kind) {
     case 'present':
-      return reportPresent(outcome)
+      return reportPresent(outcome, updatedAt)
     case 'absent':
       return reportAbsent(outcome)
     case 'would-reuse': {
@@ -124,15 +133,18 @@ export function reportOutcome(outcome: Outcome): void {
   }
 }
 
-function reportPresent({
-  report,
-  project,
-  environments,
-  redeploy
-}: Extract<Outcome, { kind: 'present' }>): void {
+function reportPresent(
+  {
+    report,
+    project,
+    environments,
+    redeploy
+  }: Extract<Outcome, { kind: 'present' }>,
+  updatedAt: number
+): void {
   const { connection, env, exported } = report
   setOutputs(report, { redeploy })
-  addStoreToSummary(report)
+  addStoreToSummary(report, { redeploy, updatedAt })
   log.info(
     `${report.created ? 'Created' : 'Reused'} store ${report.storeName} (${report.storeId}), status ${report.status}: ${report.dashboardUrl}`
   )

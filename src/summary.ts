@@ -1,9 +1,25 @@
 import * as core from '@actions/core'
-import type { ConnectionResult } from './project.ts'
 import * as log from './log.ts'
-import type { RemovedStore } from './store.ts'
+import {
+  capped,
+  code,
+  escape,
+  escapeLines,
+  link,
+  listItems,
+  listed,
+  MAX_LISTED_WITHIN,
+  MAX_MESSAGE_LENGTH
+} from './markup.ts'
 import type { StoreReport } from './outcome.ts'
-import type { FoundStore, KeyedCreateStoreBody } from './store.ts'
+import type { ConnectionResult } from './project.ts'
+import {
+  detailsBlock,
+  glanceTable,
+  runHeading,
+  type ViewOptions
+} from './store-view.ts'
+import type { FoundStore, KeyedCreateStoreBody, RemovedStore } from './store.ts'
 
 type SummaryTable = Parameters<typeof core.summary.addTable>[0]
 
@@ -19,78 +35,20 @@ interface PruneRow {
   projects: string[]
 }
 
-/** Adds the store to the job summary (written once, at the end of the step). */
-export function addStoreToSummary(report: StoreReport): void {
-  const action = report.created ? 'Created' : 'Reused'
-  const rows: SummaryTable = [
-    [
-      { data: 'Store', header: true },
-      { data: 'Product', header: true },
-      { data: 'Status', header: true },
-      { data: 'Plan', header: true },
-      { data: 'External id', header: true }
-    ],
-    [
-      link(report.storeName, report.dashboardUrl),
-      escape(report.productName),
-      escape(report.status),
-      escape(report.billingPlanName || report.billingPlanId || '—'),
-      code(report.externalId)
-    ]
-  ]
+/**
+ * Adds the store to the job summary (written once, at the end of the step):
+ * what this run did as the heading, then the same table and collapsed ids
+ * and names as the pull request comment (`store-view.ts`).
+ */
+export function addStoreToSummary(
+  report: StoreReport,
+  options: ViewOptions
+): void {
   core.summary
-    .addHeading(`${action} Vercel store ${escape(report.storeName)}`, 2)
-    .addTable(rows)
-    .addRaw(
-      `<p>${report.created ? 'Created by this run' : 'Found by its key and reused'}: ${code(report.storeId)} in installation ${code(report.integrationConfigurationId)}. ${link('Open it in the Vercel dashboard', report.dashboardUrl)}.</p>`,
-      true
-    )
-  if (report.secretNames.length > 0) {
-    core.summary.addRaw(
-      `<p>Secrets (names only): ${listed(report.secretNames.map(code))}</p>`,
-      true
-    )
-  }
-  if (report.connection) addConnection(report.connection)
-  if (report.env) {
-    core.summary.addRaw(
-      `<p>Values read into the <code>env</code> output, masked in the log (names only): ${listed(Object.keys(report.env).map(code)) || 'none'}</p>`,
-      true
-    )
-  }
-  addPreview(report)
+    .addHeading(runHeading(report), 2)
+    .addRaw(glanceTable(report, options), true)
   addDuplicates(report)
-}
-
-/** What `git-branch` wrote, and what `redeploy` cancelled and rebuilt. */
-function addPreview({ branch, redeployed, cancelled }: StoreReport): void {
-  if (branch) {
-    const names = listed(branch.names.map(code)) || 'none'
-    core.summary.addRaw(
-      branch.written.length > 0
-        ? `<p>Preview variables of the branch ${code(branch.branch)}, written by this run: ${listed(branch.written.map(code))}; every preview of the branch reads ${names} from this store.</p>`
-        : `<p>Preview variables of the branch ${code(branch.branch)}: ${names}, already this store's; nothing written.</p>`,
-      true
-    )
-  }
-  if (cancelled && cancelled.ids.length > 0) {
-    core.summary.addRaw(
-      `<p>Cancelled the branch's builds created before its variables, which would have built against the project's other ones: ${listed(cancelled.ids.map(code))}.</p>`,
-      true
-    )
-  }
-  if (cancelled && cancelled.finishedFirst.length > 0) {
-    core.summary.addRaw(
-      `<p>Built before its variables, finished before it could be cancelled: ${listed(cancelled.finishedFirst.map(code))}.</p>`,
-      true
-    )
-  }
-  if (redeployed) {
-    core.summary.addRaw(
-      `<p>Redeployed the branch's newest preview ${code(redeployed.of)}, built before its variables: ${code(redeployed.id)}${redeployed.url ? ` at ${code(redeployed.url)}` : ''}.</p>`,
-      true
-    )
-  }
+  core.summary.addRaw(detailsBlock(report), true)
 }
 
 function addConnection(
@@ -292,119 +250,4 @@ export async function writeSummary(): Promise<void> {
   } catch (error) {
     log.warning(`Could not write the job summary: ${(error as Error).message}`)
   }
-}
-
-/**
- * A link to the store's page in the Vercel dashboard. The address is built
- * by `dashboardUrl` from encoded ids; anything else is shown as text only, so
- * that no string from an API answer becomes a link.
- */
-export function link(text: string, href: string): string {
-  if (!href.startsWith(DASHBOARD)) return escape(text)
-  return `<a href="${escapeHtml(href)}">${escape(text)}</a>`
-}
-
-export function code(text: string): string {
-  return `<code>${escape(text)}</code>`
-}
-
-/*
- * Why: GitHub renders the summary as Markdown, in which the HTML this file
- * writes is raw HTML only until a blank line, and plain text can still make
- * links, images and autolinks. So every string from an API answer, the event
- * file or an error is cut to a bounded length, put on one line, and
- * entity-encoded wherever HTML or Markdown would read it as markup.
- */
-
-const DASHBOARD = 'https://vercel.com/'
-/** Characters of one name, id or key shown: the longest `external-id`. */
-const MAX_TEXT_LENGTH = 256
-/** Characters of a failure message shown. */
-const MAX_MESSAGE_LENGTH = 2_000
-/** Characters of the dry run's request body shown. */
-const MAX_BODY_LENGTH = 20_000
-/**
- * Items of one list shown, then "…and N more", and of a list within a list
- * (a deleted store's projects). With the lengths above, and at most 6
- * characters for one once encoded, a summary stays below 0.5 MB whatever a
- * listing holds: GitHub refuses one over 1 MiB.
- */
-const MAX_LISTED = 25
-const MAX_LISTED_WITHIN = 10
-
-// Line breaks (CR, LF, NEL, U+2028, U+2029), other control characters, and
-// the invisible marks that reorder text on screen.
-const UNPRINTABLE =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g
-
-// What HTML reads, and what Markdown reads as a link, an image, code, a table
-// cell or emphasis. `_` is left as it is: every id and variable name has
-// one, and emphasis can add neither a link nor an image.
-const MARKUP = /[&<>"'[\]()!`|\\*~#@]/g
-
-/** The text on one line, bounded, with no HTML or Markdown in it. */
-export function escape(text: string, maxLength = MAX_TEXT_LENGTH): string {
-  return encode(truncated(text, maxLength).replace(UNPRINTABLE, ' '))
-}
-
-/** As `escape`, but line breaks stay: for a `<pre>` block. */
-function escapeLines(text: string): string {
-  return truncated(text, MAX_BODY_LENGTH)
-    .split('\n')
-    .map((line) => encode(line.replace(UNPRINTABLE, ' ')))
-    .join('\n')
-}
-
-const NAMED_ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;'
-}
-
-function entity(char: string): string {
-  return NAMED_ENTITIES[char] ?? `&#${char.charCodeAt(0)};`
-}
-
-function encode(text: string): string {
-  return (
-    text
-      .replace(MARKUP, entity)
-      // Autolinks: `http://…`, `www.…` (and `user@host`, by `@` above).
-      .replaceAll('://', '&#58;//')
-      .replace(/(www)\./gi, '$1&#46;')
-  )
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, entity)
-}
-
-function truncated(text: string, maxLength: number): string {
-  if (text.length <= maxLength) return text
-  // Never half of a surrogate pair.
-  const cut = /[\uD800-\uDBFF]/.test(text[maxLength - 1])
-    ? maxLength - 1
-    : maxLength
-  return `${text.slice(0, cut)}…`
-}
-
-function capped<T>(items: T[], limit = MAX_LISTED) {
-  return {
-    shown: items.slice(0, limit),
-    more: Math.max(0, items.length - limit)
-  }
-}
-
-/** Items joined by commas, the list cut after `limit`. */
-function listed(items: string[], limit = MAX_LISTED): string {
-  const { shown, more } = capped(items, limit)
-  return more > 0 ? `${shown.join(', ')} …and ${more} more` : shown.join(', ')
-}
-
-/** List items, cut after MAX_LISTED with a last item saying how many more. */
-function listItems(items: string[]): string[] {
-  const { shown, more } = capped(items)
-  return more > 0 ? [...shown, `…and ${more} more`] : shown
 }
