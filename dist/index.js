@@ -45915,7 +45915,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _node_version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8842);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3546);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5862);
 // The version check comes first: ESM evaluates imports in order, and the
 // rest of the bundle cannot load on an older Node.js.
 
@@ -45927,7 +45927,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3546:
+/***/ 5862:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49791,6 +49791,8 @@ function deletedLines(removed, externalId) {
  * give (`STORE_NAME_SHAPES`). The known settings (`TOOL_SETTINGS`) are kept
  * as a second check, on both, and refuse a listed name outright.
  */
+
+
 // A name fit for the job's environment: letters, digits and `_`, not
 // starting with a digit (what a shell accepts as a variable name).
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
@@ -49951,20 +49953,63 @@ function namesShown(names) {
     const more = names.length - shown.length;
     return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
-
-;// CONCATENATED MODULE: ./src/branch-env.ts
-
-
-
-/*
- * A pull request's store as preview variables of its Git branch (issue 12):
- * each of the store's variables under its own name (`DATABASE_URL`), scoped
- * to the branch, so that every preview of the branch reads this store,
- * however it is built. The action marks what it writes with a comment that
- * names the store, and so tells its own variables from anyone else's: it
- * edits (by id) and removes only those, and creates the others without
- * `upsert`, so that one made since the listing is never overwritten.
+/**
+ * Of the store's names, those `export-env` puts into the job's environment
+ * and those `git-branch` writes to the branch (see above):
+ * the names `export-env` lists, or those of the stores' shapes; the
+ * branch's are always those of the shapes. With `variables`, the app's
+ * names instead (`appNamesLeaving`). Fails, before the connection where the
+ * store's names are known then, on a listed name the store does not have.
  */
+function namesLeaving(inputs, names, storeId) {
+    if (inputs.variables) {
+        return appNamesLeaving(inputs, inputs.variables, names, storeId);
+    }
+    const exported = inputs.exportEnv
+        ? selectNames(names, inputs.exportNames)
+        : undefined;
+    if (exported && exported.missing.length > 0) {
+        throw new ActionError(`Input "${Inputs.exportEnv}" lists ${namesShown(exported.missing)}, which store ${storeId} has no variable of (it has ${namesShown(names) || 'none'}), so nothing was put into the job's environment; list only the store's names, or set "${Inputs.exportEnv}" to true.`);
+    }
+    const branch = inputs.gitBranch === undefined ? undefined : selectNames(names, undefined);
+    return { exported, branch };
+}
+/**
+ * With `variables`: exactly the app's names, on the branch and in the job's
+ * environment (those `export-env` lists, where it lists some), none left
+ * out by shape, as the user chose each. Fails on a store name the store does
+ * not have, naming the store's names: checked before the connection is
+ * written (after the create, for a new store), and so before any variable.
+ */
+function appNamesLeaving(inputs, variables, names, storeId) {
+    const missing = variables.filter(({ from }) => !names.includes(from));
+    if (missing.length > 0) {
+        const lines = missing.map(({ name, from }) => `${name}=${from}`);
+        throw new ActionError(`Input "${Inputs.variables}" maps ${lines.join(', ')}, but store ${storeId} has no ${namesShown([...new Set(missing.map(({ from }) => from))])}: it has ${namesShown(names) || 'no variable'}. No variable was written to a branch or the job's environment; map each name from one of the store's.`);
+    }
+    const appNames = variables.map(({ name }) => name);
+    const all = { selected: appNames, skipped: [] };
+    return {
+        exported: inputs.exportEnv
+            ? selectNames(appNames, inputs.exportNames ?? appNames)
+            : undefined,
+        branch: inputs.gitBranch === undefined ? undefined : all
+    };
+}
+
+;// CONCATENATED MODULE: ./src/branch-marks.ts
+/**
+ * Whose each of a branch's preview variables is: the action marks what it
+ * writes with a comment naming the store and its key, and so tells its own
+ * variables from anyone else's. The checks made against those marks before
+ * anything is written: the branch free of another's variable of the store's
+ * names, not claimed by another key's store, the connection's prefix free;
+ * an earlier store's leftovers of this key; and, after a write, that every
+ * name landed marked as this store's.
+ */
+
+
+
 const MARK = 'vercel-store-action: store ';
 // The schema's limit for `comment`.
 const MAX_COMMENT_LENGTH = 500;
@@ -50113,6 +50158,64 @@ function checkPrefixFree(variables, { project, prefix, environments, storeIds })
         return;
     throw new ActionError(`Project ${project} already has a variable ${taken.key} in ${environments.join(', ')}, so a store connected with the prefix ${prefix || '(none)'} could clash with it; no store was created. Set "${Inputs.envPrefix}" to a prefix no variable of the project starts with.`);
 }
+/** The variables, with an id, the action wrote for one of these stores. */
+function markedFor(variables, storeIds) {
+    return variables.filter((variable) => variable.id && isMarkedFor(variable, storeIds));
+}
+/**
+ * Checks the project's variables, listed again after the write, for every
+ * name the branch should have from the store, marked as this store's: a
+ * write Vercel answered but did not keep, or a variable of the same name
+ * someone else put on the branch meanwhile, would have the branch's builds
+ * read something other than the store. Fails naming it; otherwise returns
+ * when the newest of them last changed, as Vercel says.
+ */
+function checkBranchVariablesLanded(variables, names, { project, branch, storeId }) {
+    const where = `branch ${branch} of project ${project}`;
+    const landed = [];
+    const missing = [];
+    for (const name of names) {
+        const onBranch = variables.filter((variable) => variable.key === name && isOnBranch(variable, branch));
+        const foreign = onBranch.find((variable) => !isMarkedFor(variable, [storeId]));
+        if (foreign) {
+            const marked = markedStore(foreign);
+            const whose = marked
+                ? `written by this action for store ${marked.storeId}`
+                : 'set by someone else';
+            throw new ActionError(`Vercel's variables of ${where}, listed again after the write, have ${name} ${whose}, not for store ${storeId}, so the branch's builds would not read this store; it is left as it is, and no deployment is touched. Remove it from the branch in the Vercel dashboard and run the job again, or drop "${Inputs.gitBranch}".`);
+        }
+        if (onBranch.length === 0)
+            missing.push(name);
+        landed.push(...onBranch);
+    }
+    if (missing.length > 0) {
+        throw new ActionError(`Vercel's variables of ${where}, listed again after the write, lack ${namesShown(missing)}, which this step wrote for store ${storeId}, so the branch's builds would not read this store; no deployment is touched. Run the job again.`);
+    }
+    return lastChanged(landed);
+}
+/** When the newest of these variables changed, as Vercel says. */
+function lastChanged(variables) {
+    const times = variables.flatMap(({ updatedAt, createdAt }) => {
+        const time = updatedAt ?? createdAt;
+        return typeof time === 'number' ? [time] : [];
+    });
+    return times.length > 0 ? Math.max(...times) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/branch-env.ts
+/**
+ * A pull request's store as preview variables of its Git branch (issue 12):
+ * each of the store's variables under its own name (`DATABASE_URL`), scoped
+ * to the branch, so that every preview of the branch reads this store,
+ * however it is built. It edits (by id) and removes only the action's own
+ * variables (`branch-marks.ts`), and creates the others without `upsert`,
+ * so that one made since the listing is never overwritten; and removes them
+ * again when the store goes.
+ */
+
+
+
+
 /**
  * Reads the values of the action's own variables of the branch for this
  * store, all at once; each masked as soon as it is read.
@@ -50153,7 +50256,7 @@ async function writeBranchVariables(api, target, values, own, current, log) {
             written: [],
             names,
             // A removal changes what the branch's next build reads, as a write does.
-            changedAt: removed ? Number.POSITIVE_INFINITY : newest(kept)
+            changedAt: removed ? Number.POSITIVE_INFINITY : lastChanged(kept)
         };
     }
     const variable = (key) => ({
@@ -50178,45 +50281,14 @@ async function writeBranchVariables(api, target, values, own, current, log) {
     // Where Vercel does not say when it wrote them (an edit's answer is not
     // read): now, which no deployment listed before can have read.
     const writtenAt = edited.length === 0
-        ? (newest(answer.created) ?? Number.POSITIVE_INFINITY)
+        ? (lastChanged(answer.created) ?? Number.POSITIVE_INFINITY)
         : Number.POSITIVE_INFINITY;
     return {
         branch: target.branch,
         written: changed,
         names,
-        changedAt: Math.max(writtenAt, newest(kept) ?? 0)
+        changedAt: Math.max(writtenAt, lastChanged(kept) ?? 0)
     };
-}
-/**
- * Checks the project's variables, listed again after the write, for every
- * name the branch should have from the store, marked as this store's: a
- * write Vercel answered but did not keep, or a variable of the same name
- * someone else put on the branch meanwhile, would have the branch's builds
- * read something other than the store. Fails naming it; otherwise returns
- * when the newest of them last changed, as Vercel says.
- */
-function checkBranchVariablesLanded(variables, names, { project, branch, storeId }) {
-    const where = `branch ${branch} of project ${project}`;
-    const landed = [];
-    const missing = [];
-    for (const name of names) {
-        const onBranch = variables.filter((variable) => variable.key === name && isOnBranch(variable, branch));
-        const foreign = onBranch.find((variable) => !isMarkedFor(variable, [storeId]));
-        if (foreign) {
-            const marked = markedStore(foreign);
-            const whose = marked
-                ? `written by this action for store ${marked.storeId}`
-                : 'set by someone else';
-            throw new ActionError(`Vercel's variables of ${where}, listed again after the write, have ${name} ${whose}, not for store ${storeId}, so the branch's builds would not read this store; it is left as it is, and no deployment is touched. Remove it from the branch in the Vercel dashboard and run the job again, or drop "${Inputs.gitBranch}".`);
-        }
-        if (onBranch.length === 0)
-            missing.push(name);
-        landed.push(...onBranch);
-    }
-    if (missing.length > 0) {
-        throw new ActionError(`Vercel's variables of ${where}, listed again after the write, lack ${namesShown(missing)}, which this step wrote for store ${storeId}, so the branch's builds would not read this store; no deployment is touched. Run the job again.`);
-    }
-    return newest(landed);
 }
 // The codes of a create refused because the variable is there: the one the
 // CLI and Terraform's batch path read, and Terraform's older ones.
@@ -50292,7 +50364,7 @@ listed) {
     const storeIds = typeof storeId === 'string' ? [storeId] : storeId;
     if (storeIds.length === 0)
         return [];
-    const marked = (await (listed ?? api.listEnv(project))).filter((variable) => variable.id && isMarkedFor(variable, storeIds));
+    const marked = markedFor(await (listed ?? api.listEnv(project)), storeIds);
     if (marked.length === 0)
         return [];
     await api.removeEnv(project, marked.map(({ id }) => id ?? ''));
@@ -50359,13 +50431,6 @@ async function refusalExplained(writing, { project, branch }) {
             : `Check "${Inputs.gitBranch}" (the pull request's branch, \${{ github.head_ref }}), or drop it.`;
         throw new ActionError(`Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. ${advice}`);
     }
-}
-function newest(variables) {
-    const times = variables.flatMap(({ updatedAt, createdAt }) => {
-        const time = updatedAt ?? createdAt;
-        return typeof time === 'number' ? [time] : [];
-    });
-    return times.length > 0 ? Math.max(...times) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/metadata.ts
@@ -52709,50 +52774,122 @@ function dollars(amount) {
     return amount === undefined ? 'any' : `$${amount.replace(/^\$/, '')}`;
 }
 
-;// CONCATENATED MODULE: ./src/isolation.ts
+;// CONCATENATED MODULE: ./src/present-store.ts
 /**
- * The checks that keep each pull request's preview on its own store, and
- * the number of stores bounded (issue 19), made from what the step has read
- * anyway, before anything is written:
- * - a project-wide preview variable of a store's name, which the first,
- *   racing build of every pull request reads instead of its own store;
- * - a store whose team settings (`targets`, e.g. Production only) keep its
- *   credentials from the environments the step would hand them to;
- * - `max-stores`: this repository's stores of the product, in the listing.
+ * The store of a `state: present` run: the one with the step's key, or the
+ * body to create one with (its billing plan looked up), planned by
+ * `planStore` before anything is written; created and waited for by
+ * `applyStore`. Two checks keep the stores in bounds (issue 19): the
+ * team's settings (`targets`, e.g. Production only) must let the store's
+ * credentials reach the environments the step hands them to, and
+ * `max-stores` caps this repository's stores of the product.
  */
 
 
 
+
+
+
 /**
- * The project's variables that every preview reads, whatever its branch
- * (target preview, no `gitBranch`), named as one of the store's: a build that
- * starts before the branch has its own reads these instead.
+ * The store with the key, with its details, checked against the team's
+ * settings; or, where there is none, `max-stores` checked and the create's
+ * body. Writes nothing but the outputs of a store found, so that a later
+ * step can find it even if a read after this one fails.
  */
-function fallbackVariables(variables, isStoreName) {
-    const names = variables.flatMap(({ key, target, gitBranch }) => {
-        const targets = Array.isArray(target) ? target : [target];
-        return key !== undefined &&
-            !gitBranch &&
-            targets.includes('preview') &&
-            isStoreName(key)
-            ? [key]
-            : [];
+async function planStore(step) {
+    const { inputs, target, api, effects } = step;
+    const body = createBody(inputs, target);
+    const { matches: existing, listed } = await findStoresInListing(api, keyOf(body));
+    if (existing.length > 0) {
+        const found = oldestOf(existing, false);
+        effects.publish(buildReport(found, reportInputsOf(inputs, target)));
+        const waitFirst = inputs.wait && !inputs.dryRun && found.store.status !== 'available';
+        if (waitFirst)
+            return { action: 'reuse', found, waitFirst };
+        found.store = await withDetails(api, found.store);
+        checkTargets(found.store, environmentsNeeded(inputs), { created: false });
+        return { action: 'reuse', found, waitFirst };
+    }
+    checkStoreCount(listed, {
+        maxStores: inputs.maxStores,
+        repository: step.repository,
+        product: { id: target.product.id, slug: target.product.slug }
     });
-    return [...new Set(names)].sort();
+    // Only a create needs the billing plan: looked up once no store was found,
+    // and before anything is written, so a wrong name costs no store.
+    const billed = withPlan(step, body);
+    billed.catch(() => undefined);
+    return { action: 'create', body: billed, listed };
 }
 /**
- * Says, once, that the first build of every pull request would use the
- * project-wide variables instead of the store: a warning, or with
- * `fallback: fail` a failure before any store is made.
+ * Carries out the store's plan: creates it, waits until it is available
+ * where the step waits, and reads its details, checked against the team's
+ * settings before anything else is written. The store, and its report.
  */
-function reportFallback(names, { project, fallback }, warn) {
-    if (names.length === 0)
-        return;
-    const line = `Project ${project} has ${names.length === 1 ? 'a variable' : 'variables'} ${names.join(', ')} for all previews: a preview the Git integration builds before this step has written the branch's own reads ${names.length === 1 ? 'it' : 'them'} instead of the pull request's store (and runs its migrations there). Scope ${names.length === 1 ? 'it' : 'them'} to Production and Development in the project's settings, or set "${Inputs.fallback}" to fail to stop here.`;
-    if (fallback === 'fail') {
-        throw new ActionError(`${line.replace(/, or set .*$/, '')}; no store was created.`);
+async function applyStore(step, plan) {
+    const { inputs, target, deadline, api, effects } = step;
+    const reportInputs = reportInputsOf(inputs, target);
+    let result;
+    if (plan.action === 'create') {
+        const body = await plan.body;
+        result = await effects.group(`Create store "${inputs.name}"`, () => createStore(api, body, {
+            remainingMs: () => deadline.remainingMs(),
+            sleep: effects.sleep
+        }));
+        effects.publish(buildReport(result, reportInputs));
     }
-    warn(line);
+    else {
+        result = plan.found;
+    }
+    if (inputs.wait && result.store.status !== 'available') {
+        result.store = await effects.group('Wait until the store is available', () => waitUntilAvailable(api, result.store, deadline, {
+            sleep: effects.sleep,
+            random: effects.random,
+            log: (line) => effects.info(line)
+        }));
+        effects.publish(buildReport(result, reportInputs));
+    }
+    result.store = await withDetails(api, result.store);
+    // A created store's team settings are known only now: before any write.
+    checkTargets(result.store, environmentsNeeded(inputs), {
+        created: plan.action === 'create'
+    });
+    return { result, report: buildReport(result, reportInputs) };
+}
+/** The report of a store a dry run would reuse, as the outputs give it. */
+function storeShown({ inputs, target }, found) {
+    return buildReport(found, reportInputsOf(inputs, target));
+}
+/** The create request, which also carries what finds the store again. */
+function createBody(inputs, target) {
+    return {
+        name: inputs.name,
+        integrationConfigurationId: target.integrationConfigurationId,
+        integrationProductIdOrSlug: target.productIdOrSlug,
+        externalId: inputs.externalId,
+        metadata: target.metadata,
+        protocolSettings: inputs.protocolSettings,
+        source: inputs.source,
+        paymentMethodId: inputs.paymentMethodId,
+        prepaymentAmountCents: inputs.prepaymentAmountCents
+    };
+}
+/** The body with the billing plan the inputs name, looked up by id or name. */
+async function withPlan({ inputs, target, api }, body) {
+    if (inputs.plan === undefined)
+        return body;
+    const plan = await resolvePlan(api, target, {
+        plan: inputs.plan,
+        prepaymentAmountCents: inputs.prepaymentAmountCents
+    });
+    return { ...body, billingPlanId: plan.id };
+}
+function reportInputsOf(inputs, target) {
+    return {
+        ...inputs,
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.product.id ?? target.productIdOrSlug
+    };
 }
 /**
  * The environments the step hands the store's credentials to: those it
@@ -52832,6 +52969,361 @@ function isOfProduct(store, product) {
 function byPullRequest(a, b) {
     const number = (text) => text.startsWith('#') ? Number(text.slice(1)) : Number.POSITIVE_INFINITY;
     return number(a) - number(b) || a.localeCompare(b);
+}
+
+;// CONCATENATED MODULE: ./src/absent.ts
+/**
+ * `state: absent`: every store with the key, found by the listing a create
+ * would look in, deleted with its connections (and the branch variables the
+ * action wrote for it: from the step's project where it names one, or from
+ * the projects a store is connected to where it names none), or shown in a
+ * dry run.
+ */
+
+
+
+
+
+/** The stores with the key, found by the same listing a deletion uses. */
+async function planAbsent({ inputs, target, api }) {
+    return { stores: await findStores(api, keyOf(createBody(inputs, target))) };
+}
+/** Every store of the key goes, with its connections. */
+async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
+    const info = (line) => effects.info(line);
+    // The variables the action wrote for these stores go first: once the
+    // stores are gone, nothing would find them. They are found by the store
+    // their mark names, on whatever branch, so a close step without
+    // `git-branch` removes them as well as one with it: from the step's
+    // project, or where it names none, from each project a store is
+    // connected to.
+    const { project } = inputs;
+    if (plan.stores.length > 0 && project === undefined) {
+        await removeFromConnectedProjects(api, plan.stores, info);
+    }
+    else if (plan.stores.length > 0 && project !== undefined) {
+        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
+    }
+    const removed = await removeStores(api, plan.stores, inputs.name, info);
+    return { kind: 'absent', removed, externalId: inputs.externalId };
+}
+function showAbsent({ inputs }, plan) {
+    const { project } = inputs;
+    const connected = plan.stores.some(({ projectsMetadata }) => !Array.isArray(projectsMetadata) || projectsMetadata.length > 0);
+    const variablesGo = project !== undefined || connected;
+    return {
+        kind: 'would-delete',
+        found: plan.stores,
+        externalId: inputs.externalId,
+        branchVariablesOf: variablesGo ? branchVariablesPlace(project) : undefined
+    };
+}
+
+;// CONCATENATED MODULE: ./src/present-branch.ts
+/**
+ * The Git branch of a `state: present` run (`git-branch`), checked before
+ * anything is written by `planBranch`: on a create, the branch not claimed
+ * by another key's store, the connection's prefix free, the project-wide
+ * variables a first build would read instead (the fallback), and this key's
+ * leftovers from an earlier store; on a reuse, no one else's variable of
+ * the store's names on it. `clearLeftovers` removes those leftovers before
+ * the create, and `branchTarget` checks the branch again once the store's
+ * names are known, before the connection is written.
+ */
+
+
+
+
+
+/**
+ * The checks of the branch and the project's variables that can be made
+ * before anything is written, from the variables listed once: on a create,
+ * against the names the store is likely to have; on a reuse, against its
+ * own. Writes nothing.
+ */
+async function planBranch(step, store) {
+    if (store.action === 'reuse') {
+        await checkBranchBeforeReuse(step, store.found.store);
+        return { leftovers: [] };
+    }
+    const variables = listingBeforeCreate(step);
+    if (variables === undefined)
+        return { leftovers: [] };
+    const leftovers = await checkVariablesBeforeCreate(step, variables, branchNamesBeforeCreate(step.inputs, store.listed, step.target));
+    return { leftovers };
+}
+/**
+ * Removes, before the create, the branch's variables the action wrote for
+ * an earlier store of this key (`leftoversOfKey`). The project's variables
+ * listed early, without those removed (in an object, as the listing may
+ * still be on its way).
+ */
+async function clearLeftovers({ inputs, api, effects, projectVariables }, { leftovers }, connection) {
+    if (leftovers.length === 0)
+        return { projectVariables };
+    const project = connection?.projectId ?? inputs.project ?? '';
+    const removed = leftovers.map(({ id }) => id ?? '');
+    await api.removeEnv(project, removed);
+    effects.info(`Removed ${leftovers.map(({ key }) => key ?? 'a variable').join(', ')} from branch ${inputs.gitBranch} of project ${inputs.project}: this action wrote them for an earlier store of key ${inputs.externalId}, which no store has now.`);
+    return {
+        projectVariables: projectVariables?.then((variables) => variables.filter(({ id }) => id === undefined || !removed.includes(id)))
+    };
+}
+/**
+ * Where the step names a project and a Git branch: the branch the store's
+ * variables go to. A listed name the store lacks, and a clash on the
+ * branch, are known now that the store's names are, before the connection
+ * is written.
+ */
+async function branchTarget({ inputs }, store, projectVariables) {
+    const { project } = inputs;
+    const target = project !== undefined && inputs.gitBranch !== undefined
+        ? {
+            project,
+            branch: inputs.gitBranch,
+            storeId: store.id,
+            externalId: inputs.externalId
+        }
+        : undefined;
+    const leaving = namesLeaving(inputs, secretNamesOf(store), store.id);
+    if (target && leaving.branch && projectVariables) {
+        checkBranchFree(await explainedListing(projectVariables, target.project), leaving.branch.selected, target);
+    }
+    return target;
+}
+/**
+ * The project's variables, where a create must first check them: for the
+ * prefix the connection would use, or for the Git branch. Listed once for
+ * both; the run's early listing where there is one.
+ */
+function listingBeforeCreate({ inputs, api, projectVariables }) {
+    const { project } = inputs;
+    if (project === undefined)
+        return undefined;
+    if (inputs.envPrefix === undefined && inputs.gitBranch === undefined) {
+        return undefined;
+    }
+    return explainedListing(projectVariables ?? api.listEnv(project), project);
+}
+/**
+ * Where no store has the key yet: fails before the create when the project
+ * already has variables with the prefix its connection would use, which
+ * Vercel would refuse only once the store was made; or when the Git branch
+ * already carries the store of another key (another pull request from the
+ * same branch). The branch's variables of an earlier store of this key,
+ * which the create is to remove first: a reopened pull request's.
+ */
+async function checkVariablesBeforeCreate({ inputs, effects }, listing, isStoreName) {
+    const variables = await listing;
+    const project = inputs.project ?? '';
+    const leftovers = inputs.gitBranch === undefined
+        ? []
+        : leftoversOfKey(variables, {
+            branch: inputs.gitBranch,
+            externalId: inputs.externalId
+        });
+    if (inputs.gitBranch !== undefined) {
+        checkBranchUnclaimed(variables, {
+            project,
+            branch: inputs.gitBranch,
+            externalId: inputs.externalId
+        });
+        reportFallback(fallbackVariables(variables, isStoreName), inputs, (line) => effects.warn(line));
+    }
+    if (inputs.envPrefix === undefined)
+        return leftovers;
+    checkPrefixFree(variables, {
+        project,
+        prefix: inputs.envPrefix,
+        environments: inputs.environments,
+        storeIds: []
+    });
+    return leftovers;
+}
+/**
+ * Where the store is there and the step names a Git branch: its variables'
+ * names are known, so a variable of one of them that someone else put on the
+ * branch is found now, in a dry run as in a real run (which has the
+ * project's variables listed already).
+ */
+async function checkBranchBeforeReuse({ inputs, api, projectVariables }, store) {
+    const { project, gitBranch } = inputs;
+    if (project === undefined || gitBranch === undefined)
+        return;
+    const variables = await explainedListing(projectVariables ?? api.listEnv(project), project);
+    // The names it would write: a `variables` line the store has no name for
+    // fails here too, in a dry run as in a real run.
+    const names = namesLeaving(inputs, secretNamesOf(store), store.id).branch?.selected ?? [];
+    checkBranchFree(variables, names, {
+        project,
+        branch: gitBranch,
+        storeId: store.id,
+        externalId: inputs.externalId
+    });
+}
+/**
+ * The names the branch will get, for the fallback check before a create:
+ * those `variables` gives, exactly; else, as the store's own names are not
+ * known yet, those of the product's other stores in the listing, or where
+ * it has none, any of the shapes database stores' names have.
+ */
+function branchNamesBeforeCreate(inputs, listed, target) {
+    if (inputs.variables) {
+        const names = new Set(inputs.variables.map(({ name }) => name));
+        return (name) => names.has(name);
+    }
+    const known = new Set(listed
+        .filter(({ product }) => product !== undefined &&
+        ((product.id !== undefined && product.id === target.product.id) ||
+            (product.slug !== undefined &&
+                product.slug === target.product.slug)))
+        .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name)));
+    return known.size > 0 ? (name) => known.has(name) : isStoreShaped;
+}
+/**
+ * The project's variables that every preview reads, whatever its branch
+ * (target preview, no `gitBranch`), named as one of the store's: a build that
+ * starts before the branch has its own reads these instead.
+ */
+function fallbackVariables(variables, isStoreName) {
+    const names = variables.flatMap(({ key, target, gitBranch }) => {
+        const targets = Array.isArray(target) ? target : [target];
+        return key !== undefined &&
+            !gitBranch &&
+            targets.includes('preview') &&
+            isStoreName(key)
+            ? [key]
+            : [];
+    });
+    return [...new Set(names)].sort();
+}
+/**
+ * Says, once, that the first build of every pull request would use the
+ * project-wide variables instead of the store: a warning, or with
+ * `fallback: fail` a failure before any store is made.
+ */
+function reportFallback(names, { project, fallback }, warn) {
+    if (names.length === 0)
+        return;
+    const line = `Project ${project} has ${names.length === 1 ? 'a variable' : 'variables'} ${names.join(', ')} for all previews: a preview the Git integration builds before this step has written the branch's own reads ${names.length === 1 ? 'it' : 'them'} instead of the pull request's store (and runs its migrations there). Scope ${names.length === 1 ? 'it' : 'them'} to Production and Development in the project's settings, or set "${Inputs.fallback}" to fail to stop here.`;
+    if (fallback === 'fail') {
+        throw new ActionError(`${line.replace(/, or set .*$/, '')}; no store was created.`);
+    }
+    warn(line);
+}
+function secretNamesOf(store) {
+    return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
+}
+
+;// CONCATENATED MODULE: ./src/present-project.ts
+/**
+ * The project of a `state: present` run: where the store stands with the
+ * project the step names (its id looked up, custom environments resolved,
+ * the connection already in place), and on a create that the Git branch is
+ * not the project's production branch, planned by `planProject`; the
+ * connection made by `applyProject`, or shown by `projectShown` in a dry
+ * run.
+ */
+
+
+
+
+/**
+ * The store's connection to the step's project, where it names one: for a
+ * store found, the connection it has; for a create, the project's id, and
+ * a Git branch checked against its production branch. Writes nothing.
+ */
+async function planProject(step, store) {
+    const { inputs, api } = step;
+    if (inputs.project === undefined)
+        return undefined;
+    if (store.action === 'reuse') {
+        return planConnection(api, store.found.store, connectRequest(inputs));
+    }
+    const connection = await planConnection(api, undefined, connectRequest(inputs));
+    await checkNotProductionBranch(step, connection);
+    return connection;
+}
+/**
+ * Connects the store to the step's project, where it names one, unless it
+ * is connected already: `planned` is the connection a reuse read before,
+ * with nothing changed since.
+ */
+async function applyProject({ inputs, api, effects }, store, plan, { reused }) {
+    const { project } = inputs;
+    if (project === undefined)
+        return undefined;
+    const connection = await effects.group(`Connect to project ${project}`, () => connectStore(api, store, {
+        ...connectRequest(inputs),
+        projectId: plan?.projectId,
+        // Custom environments as the plan resolved them: no second look-up.
+        environments: plan?.environments ?? inputs.environments
+    }, (id) => readStore(api, id), reused ? plan : undefined));
+    reportKeptEnvironments(connection, inputs, effects);
+    return connection;
+}
+/**
+ * What the step would do about its project: the connection in place
+ * (`connected: false`), or the one it would make (`connected: true`).
+ */
+function projectShown({ inputs }, store, plan) {
+    if (plan === undefined)
+        return undefined;
+    if (store && plan.existing) {
+        return reuse(store, plan.existing, {
+            ...connectRequest(inputs),
+            environments: plan.environments
+        });
+    }
+    return {
+        projectId: plan.projectId,
+        projectName: plan.projectName,
+        envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+        envVarPrefix: inputs.envPrefix ?? '',
+        environments: plan.environments,
+        connected: true
+    };
+}
+/**
+ * Where no store has the key yet and the step names a Git branch: fails
+ * before the create where the branch is the project's production branch,
+ * for which Vercel takes no preview variable. A project given by id is read
+ * for it, a create's one request more; where Vercel's answer does not name
+ * the production branch, its refusal of the write says it instead.
+ */
+async function checkNotProductionBranch({ inputs, api }, connection) {
+    const branch = inputs.gitBranch;
+    if (branch === undefined)
+        return;
+    const project = connection.project ?? (await readProject(api, connection.projectId));
+    if (project?.productionBranch !== branch)
+        return;
+    throw new ActionError(`Branch ${branch} is the production branch of project ${inputs.project}, and Vercel takes no preview variable for it; no store was created. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), or leave it out where the workflow runs on pushes to ${branch}.`);
+}
+/**
+ * A store connected before the step connected for development by default
+ * (earlier versions connected for preview) is kept as it is, never
+ * connected twice; but its prefixed variables reach every preview of the
+ * project, which the step says once.
+ */
+function reportKeptEnvironments(connection, inputs, effects) {
+    if (inputs.environmentsGiven)
+        return;
+    const same = connection.environments.length === inputs.environments.length &&
+        inputs.environments.every((name) => connection.environments.includes(name));
+    if (same)
+        return;
+    const reach = connection.environments.filter((name) => name !== 'development');
+    effects.warn(`Store connection to project ${inputs.project} is for ${connection.environments.join(', ') || 'no environment'}, as this action connected stores before it connected for development only, and is kept${reach.length > 0 ? `: its ${connection.envVarPrefix || ''}variables reach every deployment of ${reach.join(', ')}, whoever's pull request it builds` : ''}. Disconnect the project from the store in the Vercel dashboard and run again to connect it for development only, or set "${Inputs.environments}" to keep it so without this warning.`);
+}
+function connectRequest(inputs) {
+    return {
+        project: inputs.project ?? '',
+        environments: inputs.environments,
+        environmentsGiven: inputs.environmentsGiven,
+        envPrefix: inputs.envPrefix,
+        envPrefixIsDefault: inputs.envPrefixIsDefault
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/redeploy.ts
@@ -52974,6 +53466,7 @@ async function redeploy(api, newest, target, { log, warn }) {
 
 
 
+
 /** Whether the step reads the store's values: `read-env`, `export-env` or `git-branch`. */
 function readsValues(inputs) {
     return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
@@ -52985,12 +53478,23 @@ function valuesInput(inputs) {
     return inputs.exportEnv ? Inputs.exportEnv : Inputs.readEnv;
 }
 /**
+ * Where the step reads the store's values (`read-env`, `export-env` or
+ * `git-branch`) from the project it connected: the values, and what was
+ * done with them (`readAndWrite`). Nothing where it does not.
+ */
+async function applyPreview(step, store, connection, branchTarget) {
+    const { inputs, effects } = step;
+    if (!connection || !readsValues(inputs))
+        return undefined;
+    return effects.group(`Read the variables' values from project ${inputs.project}`, () => readAndWrite(step, store, connection, branchTarget));
+}
+/**
  * The store's values under its own names; with `git-branch`, those the
  * branch lacks or has otherwise written as its preview variables; with
  * `redeploy`, the branch's builds under way that predate them cancelled,
  * and its newest preview rebuilt if it predates them.
  */
-async function applyPreview({ inputs, api, effects, projectVariables }, store, connection, branchTarget) {
+async function readAndWrite({ inputs, api, effects, projectVariables }, store, connection, branchTarget) {
     const project = inputs.project ?? connection.projectId;
     // A connection made now put variables the early listing cannot show.
     const listed = await explainedListing(!connection.connected && projectVariables
@@ -53080,49 +53584,6 @@ async function afterTheWrite(api, branch, target, redeploy, listedEarly) {
         deployments
     };
 }
-/**
- * Of the store's names, those `export-env` puts into the job's environment
- * and those `git-branch` writes to the branch (see `variable-names.ts`):
- * the names `export-env` lists, or those of the stores' shapes; the
- * branch's are always those of the shapes. With `variables`, the app's
- * names instead (`appNamesLeaving`). Fails, before the connection where the
- * store's names are known then, on a listed name the store does not have.
- */
-function namesLeaving(inputs, names, storeId) {
-    if (inputs.variables) {
-        return appNamesLeaving(inputs, inputs.variables, names, storeId);
-    }
-    const exported = inputs.exportEnv
-        ? selectNames(names, inputs.exportNames)
-        : undefined;
-    if (exported && exported.missing.length > 0) {
-        throw new ActionError(`Input "${Inputs.exportEnv}" lists ${namesShown(exported.missing)}, which store ${storeId} has no variable of (it has ${namesShown(names) || 'none'}), so nothing was put into the job's environment; list only the store's names, or set "${Inputs.exportEnv}" to true.`);
-    }
-    const branch = inputs.gitBranch === undefined ? undefined : selectNames(names, undefined);
-    return { exported, branch };
-}
-/**
- * With `variables`: exactly the app's names, on the branch and in the job's
- * environment (those `export-env` lists, where it lists some), none left
- * out by shape, as the user chose each. Fails on a store name the store does
- * not have, naming the store's names: checked before the connection is
- * written (after the create, for a new store), and so before any variable.
- */
-function appNamesLeaving(inputs, variables, names, storeId) {
-    const missing = variables.filter(({ from }) => !names.includes(from));
-    if (missing.length > 0) {
-        const lines = missing.map(({ name, from }) => `${name}=${from}`);
-        throw new ActionError(`Input "${Inputs.variables}" maps ${lines.join(', ')}, but store ${storeId} has no ${namesShown([...new Set(missing.map(({ from }) => from))])}: it has ${namesShown(names) || 'no variable'}. No variable was written to a branch or the job's environment; map each name from one of the store's.`);
-    }
-    const appNames = variables.map(({ name }) => name);
-    const all = { selected: appNames, skipped: [] };
-    return {
-        exported: inputs.exportEnv
-            ? selectNames(appNames, inputs.exportNames ?? appNames)
-            : undefined,
-        branch: inputs.gitBranch === undefined ? undefined : all
-    };
-}
 /** The store's values under the app's names, as `variables` maps them. */
 function appEnv(env, variables) {
     return Object.fromEntries(variables.map(({ name, from }) => [name, env[from]]));
@@ -53174,238 +53635,46 @@ function readFrom(connection, inputs) {
 }
 
 ;// CONCATENATED MODULE: ./src/present.ts
-/**
- * `state: present`: the plan (the store with the key, or the body to create
- * one with, and the connection to the step's project), carried out by
- * `applyPresent` (create, wait until available, connect, then the values of
- * `preview.ts`), or shown by `showPresent` in a dry run.
- */
-
-
-
-
-
-
 
 
 
 
 /**
- * The reads that decide what `state: present` does: the store with the key,
- * or else the create body with its billing plan; and where the step names a
- * project, the store's connection to it. Writes nothing.
+ * The reads that decide what `state: present` does. The project and the
+ * branch are planned together, while a create's billing plan is looked up:
+ * one round trip. A store the step waits for first has them read after the
+ * wait instead.
  */
 async function planPresent(step) {
-    const { inputs, target, api, effects } = step;
-    const body = createBody(inputs, target);
-    const { matches: existing, listed } = await findStoresInListing(api, keyOf(body));
-    if (existing.length > 0) {
-        const found = oldestOf(existing, false);
-        // Outputs only, no write: if a read below fails, a later step can still
-        // find the store.
-        effects.publish(buildReport(found, reportInputsOf(inputs, target)));
-        const waitFirst = inputs.wait && !inputs.dryRun && found.store.status !== 'available';
-        if (waitFirst)
-            return { action: 'reuse', found, waitFirst };
-        found.store = await withDetails(api, found.store);
-        checkTargets(found.store, environmentsNeeded(inputs), { created: false });
-        const [connection] = await Promise.all([
-            planProject(step, found.store),
-            checkBranchBeforeReuse(step, found.store)
-        ]);
-        return { action: 'reuse', found, waitFirst, connection };
+    const store = await planStore(step);
+    if (store.action === 'reuse' && store.waitFirst) {
+        return { store, branch: { leftovers: [] } };
     }
-    checkStoreCount(listed, {
-        maxStores: inputs.maxStores,
-        repository: step.repository,
-        product: { id: target.product.id, slug: target.product.slug }
-    });
-    // Only a create needs the plan, and the project's id: both are looked up
-    // once no store was found, and before anything is written, so a wrong name
-    // costs no store.
-    const variables = listingBeforeCreate(step);
-    const [prepared, connection, leftovers] = await Promise.all([
-        withPlan(step, body),
-        planProject(step, undefined).then(async (connection) => {
-            await checkNotProductionBranch(step, connection);
-            return connection;
-        }),
-        variables &&
-            checkVariablesBeforeCreate(step, variables, branchNamesBeforeCreate(inputs, listed, target))
+    const [, project, branch] = await Promise.all([
+        store.action === 'create' ? store.body : undefined,
+        planProject(step, store),
+        planBranch(step, store)
     ]);
-    return {
-        action: 'create',
-        body: prepared,
-        connection,
-        leftovers: leftovers ?? []
-    };
+    return { store, project, branch };
 }
 /**
- * The project's variables, where a create must first check them: for the
- * prefix the connection would use, or for the Git branch. Listed once for
- * both; the run's early listing where there is one.
+ * Carries out a present plan: this key's leftovers off the branch, the
+ * store created (or found) and available, the branch checked against its
+ * names, the connection, then the values.
  */
-function listingBeforeCreate({ inputs, api, projectVariables }) {
-    const { project } = inputs;
-    if (project === undefined)
-        return undefined;
-    if (inputs.envPrefix === undefined && inputs.gitBranch === undefined) {
-        return undefined;
-    }
-    return explainedListing(projectVariables ?? api.listEnv(project), project);
-}
-/**
- * Where no store has the key yet: fails before the create when the project
- * already has variables with the prefix its connection would use, which
- * Vercel would refuse only once the store was made; or when the Git branch
- * already carries the store of another key (another pull request from the
- * same branch). The branch's variables of an earlier store of this key,
- * which the create is to remove first: a reopened pull request's.
- */
-async function checkVariablesBeforeCreate({ inputs, effects }, listing, isStoreName) {
-    const variables = await listing;
-    const project = inputs.project ?? '';
-    const leftovers = inputs.gitBranch === undefined
-        ? []
-        : leftoversOfKey(variables, {
-            branch: inputs.gitBranch,
-            externalId: inputs.externalId
-        });
-    if (inputs.gitBranch !== undefined) {
-        checkBranchUnclaimed(variables, {
-            project,
-            branch: inputs.gitBranch,
-            externalId: inputs.externalId
-        });
-        reportFallback(fallbackVariables(variables, isStoreName), inputs, (line) => effects.warn(line));
-    }
-    if (inputs.envPrefix === undefined)
-        return leftovers;
-    checkPrefixFree(variables, {
-        project,
-        prefix: inputs.envPrefix,
-        environments: inputs.environments,
-        storeIds: []
-    });
-    return leftovers;
-}
-/**
- * Removes, before the create, the branch's variables the action wrote for
- * an earlier store of this key (`leftoversOfKey`); the ids removed.
- */
-async function removeLeftovers({ inputs, api, effects }, plan) {
-    const { leftovers } = plan;
-    if (leftovers.length === 0)
-        return [];
-    const project = plan.connection?.projectId ?? inputs.project ?? '';
-    const ids = leftovers.map(({ id }) => id ?? '');
-    await api.removeEnv(project, ids);
-    effects.info(`Removed ${leftovers.map(({ key }) => key ?? 'a variable').join(', ')} from branch ${inputs.gitBranch} of project ${inputs.project}: this action wrote them for an earlier store of key ${inputs.externalId}, which no store has now.`);
-    return ids;
-}
-/**
- * Where no store has the key yet and the step names a Git branch: fails
- * before the create where the branch is the project's production branch,
- * for which Vercel takes no preview variable. A project given by id is read
- * for it, a create's one request more; where Vercel's answer does not name
- * the production branch, its refusal of the write says it instead.
- */
-async function checkNotProductionBranch({ inputs, api }, connection) {
-    const branch = inputs.gitBranch;
-    if (branch === undefined || connection === undefined)
-        return;
-    const project = connection.project ?? (await readProject(api, connection.projectId));
-    if (project?.productionBranch !== branch)
-        return;
-    throw new ActionError(`Branch ${branch} is the production branch of project ${inputs.project}, and Vercel takes no preview variable for it; no store was created. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), or leave it out where the workflow runs on pushes to ${branch}.`);
-}
-/**
- * Where the store is there and the step names a Git branch: its variables'
- * names are known, so a variable of one of them that someone else put on the
- * branch is found now, in a dry run as in a real run (which has the
- * project's variables listed already).
- */
-async function checkBranchBeforeReuse({ inputs, api, projectVariables }, store) {
-    const { project, gitBranch } = inputs;
-    if (project === undefined || gitBranch === undefined)
-        return;
-    const variables = await explainedListing(projectVariables ?? api.listEnv(project), project);
-    // The names it would write: a `variables` line the store has no name for
-    // fails here too, in a dry run as in a real run.
-    const names = namesLeaving(inputs, secretNamesOf(store), store.id).branch?.selected ?? [];
-    checkBranchFree(variables, names, {
-        project,
-        branch: gitBranch,
-        storeId: store.id,
-        externalId: inputs.externalId
-    });
-}
-/** Carries out a present plan: create, wait until available, connect. */
 async function applyPresent(step, plan) {
-    const { inputs, target, deadline, api, effects } = step;
-    const reportInputs = reportInputsOf(inputs, target);
-    let result;
-    let { projectVariables } = step;
-    if (plan.action === 'create') {
-        const removed = await removeLeftovers(step, plan);
-        if (removed.length > 0) {
-            projectVariables = projectVariables?.then((variables) => variables.filter(({ id }) => id === undefined || !removed.includes(id)));
-        }
-        result = await effects.group(`Create store "${inputs.name}"`, () => createStore(api, plan.body, {
-            remainingMs: () => deadline.remainingMs(),
-            sleep: effects.sleep
-        }));
-        effects.publish(buildReport(result, reportInputs));
-    }
-    else {
-        result = plan.found;
-    }
-    if (inputs.wait && result.store.status !== 'available') {
-        result.store = await effects.group('Wait until the store is available', () => waitUntilAvailable(api, result.store, deadline, {
-            sleep: effects.sleep,
-            random: effects.random,
-            log: (line) => effects.info(line)
-        }));
-        effects.publish(buildReport(result, reportInputs));
-    }
-    result.store = await withDetails(api, result.store);
-    // A created store's team settings are known only now: before any write.
-    checkTargets(result.store, environmentsNeeded(inputs), {
-        created: plan.action === 'create'
+    const { inputs } = step;
+    const { projectVariables } = await clearLeftovers(step, plan.branch, plan.project);
+    const { result, report } = await applyStore(step, plan.store);
+    const branch = await branchTarget(step, result.store, projectVariables);
+    const connection = await applyProject(step, result.store, plan.project, {
+        reused: plan.store.action === 'reuse'
     });
-    const { project } = inputs;
-    const branchTarget = project !== undefined && inputs.gitBranch !== undefined
-        ? {
-            project,
-            branch: inputs.gitBranch,
-            storeId: result.store.id,
-            externalId: inputs.externalId
-        }
-        : undefined;
-    // A listed name the store lacks, and a clash on the branch, are known
-    // now, before the connection is written.
-    const leaving = namesLeaving(inputs, secretNamesOf(result.store), result.store.id);
-    if (branchTarget && leaving.branch && projectVariables) {
-        checkBranchFree(await explainedListing(projectVariables, branchTarget.project), leaving.branch.selected, branchTarget);
-    }
-    const known = plan.action === 'reuse' && !plan.waitFirst ? plan.connection : undefined;
-    const connection = project === undefined
-        ? undefined
-        : await effects.group(`Connect to project ${project}`, () => connectStore(api, result.store, {
-            ...connectRequest(inputs),
-            projectId: plan.connection?.projectId,
-            // Custom environments as the plan resolved them: no second look-up.
-            environments: plan.connection?.environments ?? inputs.environments
-        }, (id) => readStore(api, id), known));
-    if (connection)
-        reportKeptEnvironments(connection, inputs, effects);
-    const preview = connection && readsValues(inputs)
-        ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => applyPreview({ ...step, projectVariables }, result.store, connection, branchTarget))
-        : undefined;
+    const preview = await applyPreview({ ...step, projectVariables }, result.store, connection, branch);
     return {
         kind: 'present',
         report: {
-            ...buildReport(result, reportInputs),
+            ...report,
             connection,
             env: preview?.env,
             exported: preview?.exported,
@@ -53413,62 +53682,24 @@ async function applyPresent(step, plan) {
             redeployed: preview?.redeployed,
             cancelled: preview?.cancelled
         },
-        project,
+        project: inputs.project,
         environments: inputs.environments,
         redeploy: inputs.redeploy
     };
 }
 /**
- * The names the branch will get, for the fallback check before a create:
- * those `variables` gives, exactly; else, as the store's own names are not
- * known yet, those of the product's other stores in the listing, or where
- * it has none, any of the shapes database stores' names have.
- */
-function branchNamesBeforeCreate(inputs, listed, target) {
-    if (inputs.variables) {
-        const names = new Set(inputs.variables.map(({ name }) => name));
-        return (name) => names.has(name);
-    }
-    const known = new Set(listed
-        .filter(({ product }) => product !== undefined &&
-        ((product.id !== undefined && product.id === target.product.id) ||
-            (product.slug !== undefined &&
-                product.slug === target.product.slug)))
-        .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name)));
-    return known.size > 0 ? (name) => known.has(name) : isStoreShaped;
-}
-/**
- * A store connected before the step connected for development by default
- * (earlier versions connected for preview) is kept as it is, never
- * connected twice; but its prefixed variables reach every preview of the
- * project, which the step says once.
- */
-function reportKeptEnvironments(connection, inputs, effects) {
-    if (inputs.environmentsGiven)
-        return;
-    const same = connection.environments.length === inputs.environments.length &&
-        inputs.environments.every((name) => connection.environments.includes(name));
-    if (same)
-        return;
-    const reach = connection.environments.filter((name) => name !== 'development');
-    effects.warn(`Store connection to project ${inputs.project} is for ${connection.environments.join(', ') || 'no environment'}, as this action connected stores before it connected for development only, and is kept${reach.length > 0 ? `: its ${connection.envVarPrefix || ''}variables reach every deployment of ${reach.join(', ')}, whoever's pull request it builds` : ''}. Disconnect the project from the store in the Vercel dashboard and run again to connect it for development only, or set "${Inputs.environments}" to keep it so without this warning.`);
-}
-function secretNamesOf(store) {
-    return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
-}
-/**
  * A present plan as a dry run shows it: the store it would reuse, or the
  * body it would create one with, and what it would do about the project.
  */
-function showPresent(step, plan) {
+async function showPresent(step, plan) {
     const { inputs, target } = step;
-    if (plan.action === 'reuse') {
-        const { store } = plan.found;
-        const connection = connectionShown(step, store, plan.connection);
+    const { store } = plan;
+    if (store.action === 'reuse') {
+        const connection = projectShown(step, store.found.store, plan.project);
         return {
             kind: 'would-reuse',
             report: {
-                ...buildReport(plan.found, reportInputsOf(inputs, target)),
+                ...storeShown(step, store.found),
                 // Outputs name a project the store is connected to, not one it would be.
                 connection: connection?.connected === false ? connection : undefined
             },
@@ -53480,128 +53711,12 @@ function showPresent(step, plan) {
     }
     return {
         kind: 'would-create',
-        body: plan.body,
+        body: await store.body,
         productId: target.product.id ?? '',
-        connection: connectionShown(step, undefined, plan.connection),
+        connection: projectShown(step, undefined, plan.project),
         readEnv: inputs.readEnv,
         gitBranch: inputs.gitBranch,
         redeploy: inputs.redeploy
-    };
-}
-/**
- * What the step would do about its project: the connection in place
- * (`connected: false`), or the one it would make (`connected: true`).
- */
-function connectionShown({ inputs }, store, plan) {
-    if (plan === undefined)
-        return undefined;
-    if (store && plan.existing) {
-        return reuse(store, plan.existing, {
-            ...connectRequest(inputs),
-            environments: plan.environments
-        });
-    }
-    return {
-        projectId: plan.projectId,
-        projectName: plan.projectName,
-        envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
-        envVarPrefix: inputs.envPrefix ?? '',
-        environments: plan.environments,
-        connected: true
-    };
-}
-/** The store's connection to the step's project, where it names one. */
-async function planProject({ inputs, api }, store) {
-    if (inputs.project === undefined)
-        return undefined;
-    return planConnection(api, store, connectRequest(inputs));
-}
-function connectRequest(inputs) {
-    return {
-        project: inputs.project ?? '',
-        environments: inputs.environments,
-        environmentsGiven: inputs.environmentsGiven,
-        envPrefix: inputs.envPrefix,
-        envPrefixIsDefault: inputs.envPrefixIsDefault
-    };
-}
-/** The body with the billing plan the inputs name, looked up by id or name. */
-async function withPlan({ inputs, target, api }, body) {
-    if (inputs.plan === undefined)
-        return body;
-    const plan = await resolvePlan(api, target, {
-        plan: inputs.plan,
-        prepaymentAmountCents: inputs.prepaymentAmountCents
-    });
-    return { ...body, billingPlanId: plan.id };
-}
-function reportInputsOf(inputs, target) {
-    return {
-        ...inputs,
-        integrationConfigurationId: target.integrationConfigurationId,
-        product: target.product.id ?? target.productIdOrSlug
-    };
-}
-/** The create request, which also carries what finds the store again. */
-function createBody(inputs, target) {
-    return {
-        name: inputs.name,
-        integrationConfigurationId: target.integrationConfigurationId,
-        integrationProductIdOrSlug: target.productIdOrSlug,
-        externalId: inputs.externalId,
-        metadata: target.metadata,
-        protocolSettings: inputs.protocolSettings,
-        source: inputs.source,
-        paymentMethodId: inputs.paymentMethodId,
-        prepaymentAmountCents: inputs.prepaymentAmountCents
-    };
-}
-
-;// CONCATENATED MODULE: ./src/absent.ts
-/**
- * `state: absent`: every store with the key, found by the listing a create
- * would look in, deleted with its connections (and the branch variables the
- * action wrote for it: from the step's project where it names one, or from
- * the projects a store is connected to where it names none), or shown in a
- * dry run.
- */
-
-
-
-
-
-/** The stores with the key, found by the same listing a deletion uses. */
-async function planAbsent({ inputs, target, api }) {
-    return { stores: await findStores(api, keyOf(createBody(inputs, target))) };
-}
-/** Every store of the key goes, with its connections. */
-async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
-    const info = (line) => effects.info(line);
-    // The variables the action wrote for these stores go first: once the
-    // stores are gone, nothing would find them. They are found by the store
-    // their mark names, on whatever branch, so a close step without
-    // `git-branch` removes them as well as one with it: from the step's
-    // project, or where it names none, from each project a store is
-    // connected to.
-    const { project } = inputs;
-    if (plan.stores.length > 0 && project === undefined) {
-        await removeFromConnectedProjects(api, plan.stores, info);
-    }
-    else if (plan.stores.length > 0 && project !== undefined) {
-        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
-    }
-    const removed = await removeStores(api, plan.stores, inputs.name, info);
-    return { kind: 'absent', removed, externalId: inputs.externalId };
-}
-function showAbsent({ inputs }, plan) {
-    const { project } = inputs;
-    const connected = plan.stores.some(({ projectsMetadata }) => !Array.isArray(projectsMetadata) || projectsMetadata.length > 0);
-    const variablesGo = project !== undefined || connected;
-    return {
-        kind: 'would-delete',
-        found: plan.stores,
-        externalId: inputs.externalId,
-        branchVariablesOf: variablesGo ? branchVariablesPlace(project) : undefined
     };
 }
 
