@@ -9,7 +9,7 @@ import {
   removeBranchVariables,
   removeFromConnectedProjects
 } from './branch-env.ts'
-import { explainedListing } from './project.ts'
+import { explainedListing } from './project-env.ts'
 import { branchVariablesPlace } from './prune.ts'
 import type { Outcome } from './outcome.ts'
 import { findStores, keyOf, removeStores, type FoundStore } from './store.ts'

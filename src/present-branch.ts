@@ -18,8 +18,8 @@ import {
 import { Inputs } from './constants.ts'
 import { ActionError } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
-import type { StorePlan } from './present-store.ts'
-import { explainedListing, type ConnectionPlan } from './project.ts'
+import { explainedListing } from './project-env.ts'
+import type { ConnectionPlan } from './project.ts'
 import type { ResolvedTarget } from './resolve.ts'
 import type { Step } from './step.ts'
 import type { FoundStore } from './store.ts'
@@ -34,16 +34,17 @@ export interface BranchPlan {
 
 /**
  * The checks of the branch and the project's variables that can be made
- * before anything is written, from the variables listed once: on a create,
- * against the names the store is likely to have; on a reuse, against its
- * own. Writes nothing.
+ * before anything is written, from the variables listed once: on a create
+ * (`found` undefined), against the names the installation's other stores
+ * (`listed`) suggest; on a reuse, against the store's own. Writes nothing.
  */
 export async function planBranch(
   step: Step,
-  store: StorePlan
+  found: FoundStore | undefined,
+  listed: VercelStore[]
 ): Promise<BranchPlan> {
-  if (store.action === 'reuse') {
-    await checkBranchBeforeReuse(step, store.found.store)
+  if (found) {
+    await checkBranchBeforeReuse(step, found)
     return { leftovers: [] }
   }
   const variables = listingBeforeCreate(step)
@@ -51,7 +52,7 @@ export async function planBranch(
   const leftovers = await checkVariablesBeforeCreate(
     step,
     variables,
-    branchNamesBeforeCreate(step.inputs, store.listed, step.target)
+    branchNamesBeforeCreate(step.inputs, listed, step.target)
   )
   return { leftovers }
 }

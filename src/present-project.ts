@@ -9,7 +9,6 @@
 import { Inputs } from './constants.ts'
 import { ActionError } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
-import type { StorePlan } from './present-store.ts'
 import {
   connectStore,
   planConnection,
@@ -25,18 +24,17 @@ import { readStore, type FoundStore } from './store.ts'
 
 /**
  * The store's connection to the step's project, where it names one: for a
- * store found, the connection it has; for a create, the project's id, and
- * a Git branch checked against its production branch. Writes nothing.
+ * store found, the connection it has; for a create (`found` undefined), the
+ * project's id, and a Git branch checked against its production branch.
+ * Writes nothing.
  */
 export async function planProject(
   step: Step,
-  store: StorePlan
+  found: FoundStore | undefined
 ): Promise<ConnectionPlan | undefined> {
   const { inputs, api } = step
   if (inputs.project === undefined) return undefined
-  if (store.action === 'reuse') {
-    return planConnection(api, store.found.store, connectRequest(inputs))
-  }
+  if (found) return planConnection(api, found, connectRequest(inputs))
   const connection = await planConnection(
     api,
     undefined,

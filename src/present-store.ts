@@ -15,12 +15,12 @@ import type { StoreReport } from './outcome.ts'
 import { buildReport, type ReportInputs } from './report.ts'
 import { resolvePlan, type ResolvedTarget } from './resolve.ts'
 import type { Step } from './step.ts'
+import { waitUntilAvailable } from './store-wait.ts'
 import {
   createStore,
   findStoresInListing,
   keyOf,
   oldestOf,
-  waitUntilAvailable,
   withDetails,
   type EnsureStoreResult,
   type KeyedCreateStoreBody
@@ -37,6 +37,8 @@ export type StorePlan =
        * details, connection and branch are read after the wait.
        */
       waitFirst: boolean
+      /** The installation's stores, as listed. */
+      listed: VercelStore[]
     }
   | {
       action: 'create'
@@ -67,10 +69,10 @@ export async function planStore(step: Step): Promise<StorePlan> {
     effects.publish(buildReport(found, reportInputsOf(inputs, target)))
     const waitFirst =
       inputs.wait && !inputs.dryRun && found.store.status !== 'available'
-    if (waitFirst) return { action: 'reuse', found, waitFirst }
+    if (waitFirst) return { action: 'reuse', found, waitFirst, listed }
     found.store = await withDetails(api, found.store)
     checkTargets(found.store, environmentsNeeded(inputs), { created: false })
-    return { action: 'reuse', found, waitFirst }
+    return { action: 'reuse', found, waitFirst, listed }
   }
   checkStoreCount(listed, {
     maxStores: inputs.maxStores,

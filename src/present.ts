@@ -1,9 +1,11 @@
 /**
- * `state: present`, top-down: the plan reads the store (`present-store.ts`),
+ * `state: present`, top-down. The plan reads the store (`present-store.ts`),
  * then the project (`present-project.ts`), then the Git branch
- * (`present-branch.ts`), each once, with what the one before found; the
- * application creates the store, connects it, and reads its values onto the
- * branch and the job (`preview.ts`); a dry run shows the plan instead.
+ * (`present-branch.ts`), each once, with what the store plan found. The
+ * application takes this key's leftovers off the branch, creates the store
+ * (or takes the one found) and waits for it, checks the branch against its
+ * names, connects it, and reads its values onto the branch and into the job
+ * (`preview.ts`); a dry run shows the plan instead.
  */
 import type { Outcome } from './outcome.ts'
 import {
@@ -42,10 +44,11 @@ export async function planPresent(step: Step): Promise<PresentPlan> {
   if (store.action === 'reuse' && store.waitFirst) {
     return { store, branch: { leftovers: [] } }
   }
+  const found = store.action === 'reuse' ? store.found.store : undefined
   const [, project, branch] = await Promise.all([
     store.action === 'create' ? store.body : undefined,
-    planProject(step, store),
-    planBranch(step, store)
+    planProject(step, found),
+    planBranch(step, found, store.listed)
   ])
   return { store, project, branch }
 }

@@ -19,11 +19,8 @@ import {
 import { Inputs, Outputs } from './constants.ts'
 import { ActionError } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
-import {
-  explainedListing,
-  readStoreEnv,
-  type ConnectionResult
-} from './project.ts'
+import { explainedListing, readStoreEnv } from './project-env.ts'
+import type { ConnectionResult } from './project.ts'
 import {
   branchPreviews,
   settlePreviews,
