@@ -1,9 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import {
-  connectStore,
-  readStoreEnv,
-  type ReadEnvRequest
-} from '../src/project.ts'
+import { connectStore } from '../src/project.ts'
+import { readStoreEnv, type ReadEnvRequest } from '../src/project-env.ts'
 import { findStores, removeStores, type FoundStore } from '../src/store.ts'
 import type {
   ConnectionApi,

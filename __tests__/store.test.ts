@@ -17,9 +17,9 @@ import {
   byAge,
   judgeStore,
   type StoreKey,
-  type FoundStore,
-  waitUntilAvailable
+  type FoundStore
 } from '../src/store.ts'
+import { waitUntilAvailable } from '../src/store-wait.ts'
 import type { StoreApi } from '../src/vercel-api.ts'
 import type { CreateStoreBody, VercelStore } from '../src/vercel-types.ts'
 import { Deadline } from '../src/vercel-client.ts'

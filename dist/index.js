@@ -45915,7 +45915,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _node_version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8842);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8891);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2091);
 // The version check comes first: ESM evaluates imports in order, and the
 // rest of the bundle cannot load on an older Node.js.
 
@@ -45927,7 +45927,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8891:
+/***/ 2091:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49760,6 +49760,8 @@ function deletedLine(removed, externalId) {
  * give (`STORE_NAME_SHAPES`). The known settings (`TOOL_SETTINGS`) are kept
  * as a second check, on both, and refuse a listed name outright.
  */
+
+
 // A name fit for the job's environment: letters, digits and `_`, not
 // starting with a digit (what a shell accepts as a variable name).
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
@@ -49920,20 +49922,63 @@ function namesShown(names) {
     const more = names.length - shown.length;
     return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
-
-;// CONCATENATED MODULE: ./src/branch-env.ts
-
-
-
-/*
- * A pull request's store as preview variables of its Git branch (issue 12):
- * each of the store's variables under its own name (`DATABASE_URL`), scoped
- * to the branch, so that every preview of the branch reads this store,
- * however it is built. The action marks what it writes with a comment that
- * names the store, and so tells its own variables from anyone else's: it
- * edits (by id) and removes only those, and creates the others without
- * `upsert`, so that one made since the listing is never overwritten.
+/**
+ * Of the store's names, those `export-env` puts into the job's environment
+ * and those `git-branch` writes to the branch (see above):
+ * the names `export-env` lists, or those of the stores' shapes; the
+ * branch's are always those of the shapes. With `variables`, the app's
+ * names instead (`appNamesLeaving`). Fails, before the connection where the
+ * store's names are known then, on a listed name the store does not have.
  */
+function namesLeaving(inputs, names, storeId) {
+    if (inputs.variables) {
+        return appNamesLeaving(inputs, inputs.variables, names, storeId);
+    }
+    const exported = inputs.exportEnv
+        ? selectNames(names, inputs.exportNames)
+        : undefined;
+    if (exported && exported.missing.length > 0) {
+        throw new ActionError(`Input "${Inputs.exportEnv}" lists ${namesShown(exported.missing)}, which store ${storeId} has no variable of (it has ${namesShown(names) || 'none'}), so nothing was put into the job's environment; list only the store's names, or set "${Inputs.exportEnv}" to true.`);
+    }
+    const branch = inputs.gitBranch === undefined ? undefined : selectNames(names, undefined);
+    return { exported, branch };
+}
+/**
+ * With `variables`: exactly the app's names, on the branch and in the job's
+ * environment (those `export-env` lists, where it lists some), none left
+ * out by shape, as the user chose each. Fails on a store name the store does
+ * not have, naming the store's names: checked before the connection is
+ * written (after the create, for a new store), and so before any variable.
+ */
+function appNamesLeaving(inputs, variables, names, storeId) {
+    const missing = variables.filter(({ from }) => !names.includes(from));
+    if (missing.length > 0) {
+        const lines = missing.map(({ name, from }) => `${name}=${from}`);
+        throw new ActionError(`Input "${Inputs.variables}" maps ${lines.join(', ')}, but store ${storeId} has no ${namesShown([...new Set(missing.map(({ from }) => from))])}: it has ${namesShown(names) || 'no variable'}. No variable was written to a branch or the job's environment; map each name from one of the store's.`);
+    }
+    const appNames = variables.map(({ name }) => name);
+    const all = { selected: appNames, skipped: [] };
+    return {
+        exported: inputs.exportEnv
+            ? selectNames(appNames, inputs.exportNames ?? appNames)
+            : undefined,
+        branch: inputs.gitBranch === undefined ? undefined : all
+    };
+}
+
+;// CONCATENATED MODULE: ./src/branch-marks.ts
+/**
+ * Whose each of a branch's preview variables is: the action marks what it
+ * writes with a comment naming the store and its key, and so tells its own
+ * variables from anyone else's. The checks made against those marks before
+ * anything is written: the branch free of another's variable of the store's
+ * names, not claimed by another key's store, the connection's prefix free;
+ * an earlier store's leftovers of this key; and, after a write, that every
+ * name landed marked as this store's.
+ */
+
+
+
 const MARK = 'vercel-store-action: store ';
 // The schema's limit for `comment`.
 const MAX_COMMENT_LENGTH = 500;
@@ -50082,6 +50127,64 @@ function checkPrefixFree(variables, { project, prefix, environments, storeIds })
         return;
     throw new ActionError(`Project ${project} already has a variable ${taken.key} in ${environments.join(', ')}, so a store connected with the prefix ${prefix || '(none)'} could clash with it; no store was created. Set "${Inputs.envPrefix}" to a prefix no variable of the project starts with.`);
 }
+/** The variables, with an id, the action wrote for one of these stores. */
+function markedFor(variables, storeIds) {
+    return variables.filter((variable) => variable.id && isMarkedFor(variable, storeIds));
+}
+/**
+ * Checks the project's variables, listed again after the write, for every
+ * name the branch should have from the store, marked as this store's: a
+ * write Vercel answered but did not keep, or a variable of the same name
+ * someone else put on the branch meanwhile, would have the branch's builds
+ * read something other than the store. Fails naming it; otherwise returns
+ * when the newest of them last changed, as Vercel says.
+ */
+function checkBranchVariablesLanded(variables, names, { project, branch, storeId }) {
+    const where = `branch ${branch} of project ${project}`;
+    const landed = [];
+    const missing = [];
+    for (const name of names) {
+        const onBranch = variables.filter((variable) => variable.key === name && isOnBranch(variable, branch));
+        const foreign = onBranch.find((variable) => !isMarkedFor(variable, [storeId]));
+        if (foreign) {
+            const marked = markedStore(foreign);
+            const whose = marked
+                ? `written by this action for store ${marked.storeId}`
+                : 'set by someone else';
+            throw new ActionError(`Vercel's variables of ${where}, listed again after the write, have ${name} ${whose}, not for store ${storeId}, so the branch's builds would not read this store; it is left as it is, and no deployment is touched. Remove it from the branch in the Vercel dashboard and run the job again, or drop "${Inputs.gitBranch}".`);
+        }
+        if (onBranch.length === 0)
+            missing.push(name);
+        landed.push(...onBranch);
+    }
+    if (missing.length > 0) {
+        throw new ActionError(`Vercel's variables of ${where}, listed again after the write, lack ${namesShown(missing)}, which this step wrote for store ${storeId}, so the branch's builds would not read this store; no deployment is touched. Run the job again.`);
+    }
+    return lastChanged(landed);
+}
+/** When the newest of these variables changed, as Vercel says. */
+function lastChanged(variables) {
+    const times = variables.flatMap(({ updatedAt, createdAt }) => {
+        const time = updatedAt ?? createdAt;
+        return typeof time === 'number' ? [time] : [];
+    });
+    return times.length > 0 ? Math.max(...times) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/branch-env.ts
+/**
+ * A pull request's store as preview variables of its Git branch (issue 12):
+ * each of the store's variables under its own name (`DATABASE_URL`), scoped
+ * to the branch, so that every preview of the branch reads this store,
+ * however it is built. It edits (by id) and removes only the action's own
+ * variables (`branch-marks.ts`), and creates the others without `upsert`,
+ * so that one made since the listing is never overwritten; and removes them
+ * again when the store goes.
+ */
+
+
+
+
 /**
  * Reads the values of the action's own variables of the branch for this
  * store, all at once; each masked as soon as it is read.
@@ -50122,7 +50225,7 @@ async function writeBranchVariables(api, target, values, own, current, log) {
             written: [],
             names,
             // A removal changes what the branch's next build reads, as a write does.
-            changedAt: removed ? Number.POSITIVE_INFINITY : newest(kept)
+            changedAt: removed ? Number.POSITIVE_INFINITY : lastChanged(kept)
         };
     }
     const variable = (key) => ({
@@ -50147,45 +50250,14 @@ async function writeBranchVariables(api, target, values, own, current, log) {
     // Where Vercel does not say when it wrote them (an edit's answer is not
     // read): now, which no deployment listed before can have read.
     const writtenAt = edited.length === 0
-        ? (newest(answer.created) ?? Number.POSITIVE_INFINITY)
+        ? (lastChanged(answer.created) ?? Number.POSITIVE_INFINITY)
         : Number.POSITIVE_INFINITY;
     return {
         branch: target.branch,
         written: changed,
         names,
-        changedAt: Math.max(writtenAt, newest(kept) ?? 0)
+        changedAt: Math.max(writtenAt, lastChanged(kept) ?? 0)
     };
-}
-/**
- * Checks the project's variables, listed again after the write, for every
- * name the branch should have from the store, marked as this store's: a
- * write Vercel answered but did not keep, or a variable of the same name
- * someone else put on the branch meanwhile, would have the branch's builds
- * read something other than the store. Fails naming it; otherwise returns
- * when the newest of them last changed, as Vercel says.
- */
-function checkBranchVariablesLanded(variables, names, { project, branch, storeId }) {
-    const where = `branch ${branch} of project ${project}`;
-    const landed = [];
-    const missing = [];
-    for (const name of names) {
-        const onBranch = variables.filter((variable) => variable.key === name && isOnBranch(variable, branch));
-        const foreign = onBranch.find((variable) => !isMarkedFor(variable, [storeId]));
-        if (foreign) {
-            const marked = markedStore(foreign);
-            const whose = marked
-                ? `written by this action for store ${marked.storeId}`
-                : 'set by someone else';
-            throw new ActionError(`Vercel's variables of ${where}, listed again after the write, have ${name} ${whose}, not for store ${storeId}, so the branch's builds would not read this store; it is left as it is, and no deployment is touched. Remove it from the branch in the Vercel dashboard and run the job again, or drop "${Inputs.gitBranch}".`);
-        }
-        if (onBranch.length === 0)
-            missing.push(name);
-        landed.push(...onBranch);
-    }
-    if (missing.length > 0) {
-        throw new ActionError(`Vercel's variables of ${where}, listed again after the write, lack ${namesShown(missing)}, which this step wrote for store ${storeId}, so the branch's builds would not read this store; no deployment is touched. Run the job again.`);
-    }
-    return newest(landed);
 }
 // The codes of a create refused because the variable is there: the one the
 // CLI and Terraform's batch path read, and Terraform's older ones.
@@ -50261,7 +50333,7 @@ listed) {
     const storeIds = typeof storeId === 'string' ? [storeId] : storeId;
     if (storeIds.length === 0)
         return [];
-    const marked = (await (listed ?? api.listEnv(project))).filter((variable) => variable.id && isMarkedFor(variable, storeIds));
+    const marked = markedFor(await (listed ?? api.listEnv(project)), storeIds);
     if (marked.length === 0)
         return [];
     await api.removeEnv(project, marked.map(({ id }) => id ?? ''));
@@ -50329,899 +50401,16 @@ async function refusalExplained(writing, { project, branch }) {
         throw new ActionError(`Vercel refused preview variables for branch ${branch} of project ${project}: ${JSON.stringify(reason)}. ${advice}`);
     }
 }
-function newest(variables) {
-    const times = variables.flatMap(({ updatedAt, createdAt }) => {
-        const time = updatedAt ?? createdAt;
-        return typeof time === 'number' ? [time] : [];
-    });
-    return times.length > 0 ? Math.max(...times) : undefined;
-}
 
-;// CONCATENATED MODULE: ./src/metadata.ts
-
-
-const KEY = /^[A-Za-z0-9_.-]+$/;
+;// CONCATENATED MODULE: ./src/project-env.ts
 /**
- * Reads `key=value` lines (blank lines and `#` comments skipped). Values stay
- * strings until the product's schema says what they are.
- */
-function parseMetadataLines(text) {
-    const metadata = {};
-    const lines = text.split(/\r?\n/);
-    lines.forEach((raw, index) => {
-        const line = raw.trim();
-        if (!line || line.startsWith('#'))
-            return;
-        const equals = line.indexOf('=');
-        const key = line.slice(0, equals).trim();
-        if (equals === -1 || !KEY.test(key)) {
-            throw new InputError(Inputs.metadata, `must be a JSON object or key=value lines; line ${index + 1} is not key=value with a key of letters, digits, _, - or .`);
-        }
-        if (key in metadata) {
-            throw new InputError(Inputs.metadata, `gives key ${JSON.stringify(key)} twice (lines up to ${index + 1}).`);
-        }
-        metadata[key] = line.slice(equals + 1).trim();
-    });
-    return metadata;
-}
-/**
- * The fields a user may set when creating a store. Like the Vercel CLI
- * (format-schema-help.ts `isHiddenOnCreate`), a field with `ui:hidden` true
- * or "create" is left out; so is a read-only one (`ui:read-only` true or
- * "create"), which the dashboard shows but does not let anyone change. An
- * expression (`{expr}`) can't be evaluated here and counts as visible, as in
- * the CLI.
- */
-function editableFields(schema) {
-    return Object.entries(schema.properties ?? {}).filter(([, property]) => !isSetByProvider(property));
-}
-function isSetByProvider(property) {
-    const flags = [property['ui:hidden'], property['ui:read-only']];
-    return flags.some((flag) => flag === true || flag === 'create');
-}
-/**
- * The CLI leaves region controls out of its required-field check because
- * "server handles region selection"; this does the same.
- */
-function isRegionControl(property) {
-    const control = property['ui:control'];
-    return control === 'vercel-region' || control === 'multi-vercel-region';
-}
-/**
- * Checks metadata against a product's `metadataSchema` and returns it with
- * `key=value` strings turned into the schema's types. Keys left out stay out:
- * Vercel fills in the defaults (the CLI sends only what the user gave).
- * Throws one `InputError` naming every bad key and what it allows.
- */
-function checkMetadata(metadata, syntax, schema, productName) {
-    const fields = new Map(editableFields(schema));
-    const problems = [];
-    const checked = {};
-    for (const [key, given] of Object.entries(metadata)) {
-        const property = fields.get(key);
-        if (!property) {
-            problems.push(`key ${JSON.stringify(key)} is not a field of ${productName}${schema.properties?.[key] ? ' that can be set (the provider sets it)' : ''}; allowed: ${listOrNone([...fields.keys()])}`);
-            continue;
-        }
-        const value = syntax === 'lines' && typeof given === 'string'
-            ? coerce(given, property)
-            : given;
-        const problem = checkValue(value, property);
-        if (problem)
-            problems.push(`key ${JSON.stringify(key)} ${problem}`);
-        else
-            checked[key] = value;
-    }
-    for (const key of schema.required ?? []) {
-        const property = fields.get(key);
-        if (!property || isRegionControl(property))
-            continue;
-        if (!(key in metadata) && property.default === undefined) {
-            problems.push(`key ${JSON.stringify(key)} is required by ${productName} and has no default: ${describeAllowed(property)}`);
-        }
-    }
-    if (problems.length > 0) {
-        throw new InputError(Inputs.metadata, `${problems.join('; ')}.`);
-    }
-    return checked;
-}
-/** A `key=value` string as the schema's type; left as is where it can't be. */
-function coerce(text, property) {
-    switch (property.type) {
-        case 'boolean':
-            return text === 'true' ? true : text === 'false' ? false : text;
-        case 'number':
-        case 'integer':
-            return toNumber(text) ?? text;
-        case 'array': {
-            const items = text
-                .split(',')
-                .map((item) => item.trim())
-                .filter(Boolean);
-            const numeric = ['number', 'integer'].includes(property.items?.type ?? '');
-            return numeric ? items.map((item) => toNumber(item) ?? item) : items;
-        }
-        default:
-            return text;
-    }
-}
-function toNumber(text) {
-    const number = text.trim() === '' ? Number.NaN : Number(text);
-    return Number.isFinite(number) ? number : undefined;
-}
-/** What is wrong with a value, or undefined. */
-function checkValue(value, property) {
-    if (property.type === 'array') {
-        if (!Array.isArray(value)) {
-            return `must be a list (comma-separated in key=value form): ${describeAllowed(property)}`;
-        }
-        const { minItems, maxItems } = property;
-        if ((minItems !== undefined && value.length < minItems) ||
-            (maxItems !== undefined && value.length > maxItems)) {
-            return `must have ${range(minItems, maxItems)} items; got ${value.length}`;
-        }
-        const item = {
-            ...property.items,
-            'ui:options': property['ui:options'],
-            minimum: property.items?.minimum ?? property.minimum,
-            maximum: property.items?.maximum ?? property.maximum
-        };
-        for (const entry of value) {
-            const problem = checkScalar(entry, item);
-            if (problem)
-                return `item ${show(entry)} ${problem}`;
-        }
-        return undefined;
-    }
-    return checkScalar(value, property);
-}
-function checkScalar(value, property) {
-    const type = property.type ?? 'string';
-    const allowed = describeAllowed(property);
-    const isNumber = type === 'number' || type === 'integer';
-    const typeOk = isNumber
-        ? typeof value === 'number' &&
-            Number.isFinite(value) &&
-            (type === 'number' || Number.isInteger(value))
-        : typeof value === type;
-    if (!typeOk)
-        return `must be ${allowed}; got ${show(value)}`;
-    const options = allowedValues(property);
-    if (options && !options.includes(value)) {
-        return `must be one of ${options.map(String).join(', ')}; got ${show(value)}`;
-    }
-    if (typeof value === 'number' && !withinBounds(value, property)) {
-        return `must be ${allowed}; got ${value}`;
-    }
-    if (typeof value === 'string') {
-        const { minLength, maxLength, pattern } = property;
-        if ((minLength !== undefined && value.length < minLength) ||
-            (maxLength !== undefined && value.length > maxLength) ||
-            (pattern !== undefined && !new RegExp(pattern, 'u').test(value))) {
-            return `must be ${allowed}; got ${show(value)}`;
-        }
-    }
-    return undefined;
-}
-function withinBounds(value, property) {
-    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = property;
-    return !((minimum !== undefined && value < minimum) ||
-        (maximum !== undefined && value > maximum) ||
-        (exclusiveMinimum !== undefined && value <= exclusiveMinimum) ||
-        (exclusiveMaximum !== undefined && value >= exclusiveMaximum));
-}
-/**
- * `enum`, or else every value of `ui:options` (hidden options included, as
- * the CLI's `getAllOptionValues` does: they are still valid).
- */
-function allowedValues(property) {
-    if (property.enum?.length)
-        return property.enum;
-    const options = (property['ui:options'] ?? [])
-        .map((option) => (typeof option === 'string' ? option : option.value))
-        .filter((value) => Boolean(value));
-    return options.length > 0 ? options : undefined;
-}
-/** What a field accepts, in words: "one of iad1, fra1", "a number from 1 to 5". */
-function describeAllowed(property) {
-    const options = allowedValues(property);
-    if (options)
-        return `one of ${options.map(String).join(', ')}`;
-    switch (property.type) {
-        case 'boolean':
-            return 'true or false';
-        case 'number':
-        case 'integer': {
-            const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = property;
-            const low = minimum ?? exclusiveMinimum;
-            const high = maximum ?? exclusiveMaximum;
-            const kind = property.type === 'integer' ? 'a whole number' : 'a number';
-            if (low === undefined && high === undefined)
-                return kind;
-            return `${kind} ${[
-                low === undefined
-                    ? ''
-                    : `${exclusiveMinimum === undefined ? 'at least' : 'above'} ${low}`,
-                high === undefined
-                    ? ''
-                    : `${exclusiveMaximum === undefined ? 'at most' : 'below'} ${high}`
-            ]
-                .filter(Boolean)
-                .join(' and ')}`;
-        }
-        case 'array': {
-            const items = property.items
-                ? describeAllowed({
-                    ...property.items,
-                    'ui:options': property['ui:options']
-                })
-                : 'values';
-            return `a list of ${items}`;
-        }
-        default: {
-            const { minLength, maxLength, pattern } = property;
-            const parts = ['a string'];
-            if (minLength !== undefined || maxLength !== undefined) {
-                parts.push(`of ${range(minLength, maxLength)} characters`);
-            }
-            if (pattern !== undefined)
-                parts.push(`matching ${pattern}`);
-            return parts.join(' ');
-        }
-    }
-}
-function range(low, high) {
-    if (low !== undefined && high !== undefined)
-        return `${low} to ${high}`;
-    return low !== undefined ? `at least ${low}` : `at most ${high}`;
-}
-function listOrNone(keys) {
-    return keys.length ? keys.join(', ') : 'none';
-}
-function show(value) {
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
-
-;// CONCATENATED MODULE: ./src/vercel-types.ts
-/**
- * The shapes of the Vercel API as the action uses them: the answers it reads,
- * the bodies it sends, and the constraints of the create request. The
- * emulator (`emulator/`) answers with these very types, so that the action
- * and its stand-in cannot drift apart.
- */
-const STORE_SOURCES = [
-    'marketplace',
-    'deploy-button',
-    'external',
-    'v0',
-    'resource-claims',
-    'cli',
-    'oauth',
-    'backoffice'
-];
-/**
- * The request body constraints of the create endpoint, as Vercel's OpenAPI
- * description states them (`__tests__/create-spec.test.ts` checks each one
- * against the vendored spec).
- */
-const CreateStoreSpec = {
-    nameMaxLength: 128,
-    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
-    productId: /^iap_[a-zA-Z0-9_]+$/,
-    productSlug: /^[a-z0-9-]+$/,
-    prepaymentAmountCentsMinimum: 50,
-    sources: STORE_SOURCES
-};
-
-;// CONCATENATED MODULE: ./src/input-values.ts
-/**
- * The format of every input that is not a Vercel name (see
- * `vercel-names.ts`): the tokens, the switches and numbers, the JSON inputs,
- * the API's URL, the state and the Git branch. Each check fails with a clear
- * error naming the input; none echoes a value that may be a secret.
+ * The project's variables as the step reads them: the listing, its failures
+ * explained (a token that may not read them, Vercel's step-up
+ * authentication), and the values of the variables a store's connection put
+ * there, each masked as soon as it is read.
  */
 
 
-
-
-
-const NO_SPACE = /^\S+$/;
-const PRINTABLE = /^[\x20-\x7e]+$/;
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-// Vercel's limit for a variable's `gitBranch`.
-const MAX_GIT_BRANCH_LENGTH = 250;
-// What `git check-ref-format` refuses anywhere in a ref: control
-// characters, space, ~ ^ : ? * [ \, a `..` and a `@{`.
-// eslint-disable-next-line no-control-regex
-const REF_FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/;
-/**
- * A branch name as `git check-ref-format --branch` takes it: none of the
- * characters above, no component that starts with `.` or ends with `.lock`,
- * no leading, trailing or doubled `/`, no trailing `.`, not `@`, and no
- * leading `-`.
- */
-function parseGitBranch(value) {
-    if (!value)
-        return undefined;
-    if (value.length > MAX_GIT_BRANCH_LENGTH) {
-        throw new InputError(Inputs.gitBranch, `must be at most ${MAX_GIT_BRANCH_LENGTH} characters, the most Vercel allows a variable's branch; got ${value.length} characters.`);
-    }
-    const components = value.split('/');
-    const valid = !REF_FORBIDDEN.test(value) &&
-        value !== '@' &&
-        !value.startsWith('-') &&
-        !value.endsWith('.') &&
-        components.every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
-    if (valid)
-        return value;
-    throw new InputError(Inputs.gitBranch, `must be a Git branch name (as \${{ github.head_ref }} gives it), which git check-ref-format accepts; got ${quote(value)}.`);
-}
-/** Needed by `comment` and by `state: prune`; unread otherwise. */
-function parseGitHubToken(token, neededBy) {
-    if (neededBy === undefined)
-        return token || undefined;
-    if (!token) {
-        throw new InputError(Inputs.githubToken, `is required with ${neededBy === 'prune' ? 'state: prune (it reads the open pull requests: permissions pull-requests: read)' : `"${Inputs.comment}" (permissions pull-requests: write)`}; its default is \${{ github.token }}.`);
-    }
-    if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
-        throw new InputError(Inputs.githubToken, 'contains spaces or characters that cannot be sent in a header; pass ${{ github.token }} or a token without them.');
-    }
-    return token;
-}
-/**
- * An empty token is most often a secret the run cannot read rather than one
- * the workflow forgot to pass, so the error says which runs get none.
- */
-function parseToken(token, run = {}) {
-    if (!token) {
-        const cause = run.actor === 'dependabot[bot]'
-            ? "this run is Dependabot's, which reads Dependabot's secrets, not the repository's Actions secrets: add the token under Settings → Secrets and variables → Dependabot as well, or skip Dependabot's pull requests (if: github.actor != 'dependabot[bot]')"
-            : run.fromFork
-                ? 'this pull request comes from a fork, and GitHub gives runs of forks no secrets: skip such pull requests (if: github.event.pull_request.head.repo.fork == false)'
-                : `the secret it names is not set in this repository, or this run gets no secrets (a pull request from a fork, or Dependabot's): add a Vercel access token under Settings → Secrets and variables → Actions (for example as VERCEL_TOKEN, passed as \${{ secrets.VERCEL_TOKEN }}), or set ${FallbackEnv.token}`;
-        throw new InputError(Inputs.token, `is empty: ${cause}.`);
-    }
-    if (!NO_SPACE.test(token) || !PRINTABLE.test(token)) {
-        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
-    }
-    return token;
-}
-function parseExternalId(externalId) {
-    if (!externalId) {
-        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (!PRINTABLE.test(externalId) || externalId.length > 256) {
-        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
-    }
-    return externalId;
-}
-function optionalWord(input, value) {
-    if (!value)
-        return undefined;
-    if (NO_SPACE.test(value) && PRINTABLE.test(value))
-        return value;
-    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
-}
-function parsePrepayment(value) {
-    if (!value)
-        return undefined;
-    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
-    if (Number.isSafeInteger(cents) && cents >= minimum)
-        return cents;
-    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
-}
-/**
- * A JSON object, or `key=value` lines whose values the product's schema
- * types later (see metadata.ts).
- */
-function parseMetadata(value) {
-    const text = value.trim();
-    if (!text)
-        return undefined;
-    if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
-        return { values: parseMetadataLines(text), syntax: 'lines' };
-    }
-    return { values: parseMetadataJson(text), syntax: 'json' };
-}
-function parseMetadataJson(value) {
-    const metadata = parseJsonObject(Inputs.metadata, value) ?? {};
-    for (const [key, entry] of Object.entries(metadata)) {
-        if (!isMetadataValue(entry)) {
-            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
-        }
-    }
-    return metadata;
-}
-// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
-// empty list matches both list branches, which `oneOf` rejects.
-function isMetadataValue(value) {
-    if (['string', 'boolean'].includes(typeof value))
-        return true;
-    if (typeof value === 'number')
-        return Number.isFinite(value);
-    if (!Array.isArray(value) || value.length === 0)
-        return false;
-    return (value.every((item) => typeof item === 'string') ||
-        value.every((item) => typeof item === 'number'));
-}
-function parseJsonObject(input, value) {
-    if (!value)
-        return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        // Node's message quotes the input, which may hold a secret: keep only
-        // where the syntax error is.
-        const position = /position (\d+)/.exec(error.message)?.[1];
-        const where = position ? ` (at character ${Number(position) + 1})` : '';
-        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
-    }
-    return parsed;
-}
-/** What kind of JSON value this is, without its content. */
-function describeJson(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return value.length ? 'a list' : 'an empty list';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-function parseSource(value) {
-    if (!value)
-        return undefined;
-    const sources = CreateStoreSpec.sources;
-    if (sources.includes(value))
-        return value;
-    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
-}
-// A job may run for six hours at most.
-const MAX_TIMEOUT_SECONDS = 21_600;
-function parseTimeout(value) {
-    if (!value)
-        return DEFAULT_TIMEOUT_SECONDS;
-    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
-        return seconds;
-    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
-}
-/**
- * Only `https://`, or `http://` to this machine (the emulator), so that a
- * token is never sent in clear over a network.
- */
-function parseApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        // Not a URL, so no credentials to hide in it.
-        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
-    }
-    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
-    // A bare `?` or `#` leaves `search` and `hash` empty, yet every path the
-    // client appends would then land in the query or fragment, so the
-    // requests would all go to `/`.
-    const queryOrFragment = /[?#]/.test(value);
-    if (!secure || url.username || url.password || queryOrFragment) {
-        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-/** The URL with any user, password, query and fragment replaced by `***`. */
-function redactUrl(url) {
-    const userinfo = url.username || url.password ? '***@' : '';
-    const query = url.search ? '?***' : url.href.endsWith('?') ? '?' : '';
-    const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : '';
-    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
-}
-function parseState(value) {
-    if (!value || value === 'present')
-        return 'present';
-    if (value === 'absent')
-        return 'absent';
-    if (value === 'prune')
-        return 'prune';
-    throw new InputError(Inputs.state, `must be present (ensure the store exists), absent (delete it) or prune (delete the stores of closed pull requests); got ${quote(value)}.`);
-}
-// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
-const TRUE_WORDS = ['true', 'True', 'TRUE'];
-const FALSE_WORDS = ['false', 'False', 'FALSE'];
-/**
- * `fallback`: what a project-wide preview variable of a store's name means
- * for the step, since the first build of every pull request reads it.
- */
-function parseFallback(value) {
-    if (!value || value === 'warn')
-        return 'warn';
-    if (value === 'fail')
-        return 'fail';
-    throw new InputError(Inputs.fallback, `must be warn or fail; got ${quote(value)}.`);
-}
-// More stores than this per repository is no bound a team means to set.
-const MAX_MAX_STORES = 10_000;
-/** `max-stores`: a whole number of stores, from 1; empty for no bound. */
-function parseMaxStores(value) {
-    if (!value)
-        return undefined;
-    const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (count >= 1 && count <= MAX_MAX_STORES)
-        return count;
-    throw new InputError(Inputs.maxStores, `must be a whole number of stores from 1 to ${MAX_MAX_STORES}, or empty for no bound; got ${quote(value)}.`);
-}
-function parseBoolean(input, value, empty) {
-    if (!value)
-        return empty;
-    if (TRUE_WORDS.includes(value))
-        return true;
-    if (FALSE_WORDS.includes(value))
-        return false;
-    throw new InputError(input, `must be true or false; got ${quote(value)}.`);
-}
-/**
- * `export-env`: true or false, or the names of the store's variables to put
- * into the job's environment, separated by spaces or lines. A listed name
- * must be a variable name and none a tool reads as a setting.
- */
-function parseExportEnv(value) {
-    const trimmed = value.trim();
-    if (!trimmed || [...TRUE_WORDS, ...FALSE_WORDS].includes(trimmed)) {
-        return { exportEnv: parseBoolean(Inputs.exportEnv, trimmed, false) };
-    }
-    // A switch spelled otherwise (yes, on…) is a mistake, not a variable of
-    // that name: found now, not after the store is made.
-    if (/^(y|yes|n|no|on|off)$/i.test(trimmed)) {
-        throw new InputError(Inputs.exportEnv, `must be true, false or the names of the store's variables to export (DATABASE_URL DIRECT_URL); got ${quote(trimmed)}.`);
-    }
-    const names = [...new Set(trimmed.split(/\s+/))];
-    for (const name of names) {
-        const reason = unlistable(name);
-        if (reason === undefined)
-            continue;
-        throw new InputError(Inputs.exportEnv, `lists ${quote(name)}, which ${reason}; list the store's variables by their own names (export-env: DATABASE_URL DIRECT_URL), or set true for the names database stores use.`);
-    }
-    return { exportEnv: true, exportNames: names };
-}
-/**
- * `variables`: the names the app reads, each from one of the store's, one
- * `APP_NAME=STORE_NAME` a line (`DATABASE_URL=POSTGRES_PRISMA_URL`). An app
- * name reaches every build of the branch and the job's environment, so it
- * is refused as a listed name is (`unlistable`); each is given once.
- * Undefined where the input is empty.
- */
-function parseVariables(value) {
-    const lines = value
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter(Boolean);
-    if (lines.length === 0)
-        return undefined;
-    const example = 'DATABASE_URL=POSTGRES_PRISMA_URL';
-    const variables = [];
-    for (const line of lines) {
-        const match = /^([^=]*)=(.*)$/.exec(line);
-        if (!match) {
-            throw new InputError(Inputs.variables, `has the line ${quote(line)}, which is not APP_NAME=STORE_NAME; give one a line, the name your app reads and the store's name it takes the value of (${example}).`);
-        }
-        const name = match[1].trim();
-        const from = match[2].trim();
-        const reason = unlistable(name);
-        if (reason !== undefined) {
-            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose app name ${quote(name)} ${reason}; name the variable as your app reads it (${example}).`);
-        }
-        if (!VARIABLE_NAME.test(from)) {
-            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose store name ${quote(from)} is not a variable name (letters, digits and _, not starting with a digit); after = give one of the store's names (the "${Outputs.secretNames}" output lists them).`);
-        }
-        if (variables.some((variable) => variable.name === name)) {
-            throw new InputError(Inputs.variables, `gives ${name} twice (${quote(line)} is the second); give each app name one line.`);
-        }
-        variables.push({ name, from });
-    }
-    return variables;
-}
-function quote(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
-    return JSON.stringify(shown);
-}
-
-;// CONCATENATED MODULE: ./src/vercel-names.ts
-/**
- * The ids, slugs and names of Vercel's teams, integrations, products, plans,
- * stores and projects, and the environments and prefix of a connection, each
- * checked as its input takes it: a bad one fails the step, naming the input,
- * before any request.
- */
-
-
-
-
-const TEAM_ID = /^team_[A-Za-z0-9]+$/;
-const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-// The Vercel CLI's rule for store names (generate-resource-name.ts).
-const STORE_NAME = /^[A-Za-z0-9_-]+$/;
-function parseTeam(team) {
-    if (!team)
-        return undefined;
-    if (team.startsWith('team_')) {
-        if (TEAM_ID.test(team))
-            return { teamId: team };
-    }
-    else if (TEAM_SLUG.test(team) && team.length <= 100) {
-        return { slug: team };
-    }
-    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
-}
-// Integration slugs are lowercase words joined by -, like neon or upstash.
-const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/;
-const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/;
-function parseIntegration(integration) {
-    if (CreateStoreSpec.integrationConfigurationId.test(integration) ||
-        (!integration.startsWith('icfg_') &&
-            INTEGRATION_SLUG.test(integration) &&
-            integration.length <= 100)) {
-        return integration;
-    }
-    throw new InputError(Inputs.integration, `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`);
-}
-function parseProduct(product) {
-    const trimmed = product.trim();
-    const id = trimmed.startsWith('iap_');
-    if ((id && CreateStoreSpec.productId.test(trimmed)) ||
-        (!id && PRODUCT_NAME.test(trimmed) && !isDotSegment(trimmed))) {
-        return trimmed;
-    }
-    throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
-}
-function parsePlan(plan) {
-    const trimmed = plan.trim();
-    if (!trimmed)
-        return undefined;
-    if (PRODUCT_NAME.test(trimmed))
-        return trimmed;
-    throw new InputError(Inputs.plan, `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`);
-}
-function parseName(name) {
-    if (!name) {
-        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
-    }
-    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
-        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
-    }
-    return name;
-}
-const PROJECT_ID = /^prj_[A-Za-z0-9]+$/;
-// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
-// '-', at most 100 characters, never '---'.
-const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/;
-function parseProject(value) {
-    if (!value)
-        return undefined;
-    if (value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)) {
-        return value;
-    }
-    throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
-}
-function isProjectName(value) {
-    return (PROJECT_NAME.test(value) && !value.includes('---') && !isDotSegment(value));
-}
-/**
- * `.` and `..` pass `encodeURIComponent` unchanged, and a URL parser then
- * drops or climbs the path segment: `/v9/projects/..` becomes `/`.
- */
-function isDotSegment(value) {
-    return value === '.' || value === '..';
-}
-const ENVIRONMENTS = [
-    'production',
-    'preview',
-    'development'
-];
-// A custom environment's id, and its slug as the dashboard makes it.
-const CUSTOM_ENVIRONMENT_ID = /^env_[A-Za-z0-9]+$/;
-const CUSTOM_ENVIRONMENT_SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
-/**
- * The environments a connection is made for: production, preview,
- * development, and custom environments by id (`env_…`) or slug, as the
- * Vercel CLI takes them. Undefined where none is given: the step then
- * chooses by what it does with the values.
- */
-function parseEnvironments(value) {
-    const names = value
-        .split(/[,\n]/)
-        .map((name) => name.trim())
-        .filter(Boolean);
-    if (names.length === 0)
-        return undefined;
-    for (const [index, name] of names.entries()) {
-        if (!ENVIRONMENTS.includes(name) &&
-            !CUSTOM_ENVIRONMENT_ID.test(name) &&
-            !CUSTOM_ENVIRONMENT_SLUG.test(name)) {
-            throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, or custom environments by id (env_…) or slug, separated by commas or new lines; got ${quote(name)}.`);
-        }
-        if (names.indexOf(name) !== index) {
-            throw new InputError(Inputs.environments, `lists ${quote(name)} twice; give each environment once.`);
-        }
-    }
-    return names;
-}
-/** A custom environment given by its slug, which costs one look-up. */
-function isCustomEnvironmentSlug(name) {
-    return (!ENVIRONMENTS.includes(name) &&
-        !CUSTOM_ENVIRONMENT_ID.test(name));
-}
-// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
-const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
-function parseEnvPrefix(value) {
-    if (!value)
-        return undefined;
-    if (ENV_PREFIX.test(value) && value.length <= 100)
-        return value;
-    throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
-}
-
-;// CONCATENATED MODULE: ./src/project.ts
-
-
-
-/**
- * Whether the store (none yet, on a create) is connected to the project, and
- * the project's id. Writes nothing; a project given by name is looked up only
- * when the store does not already name it, or when the caller has not.
- */
-async function planConnection(api, store, request) {
-    const known = store && connectionTo(store, request.project);
-    if (known) {
-        const projectId = known.projectId ?? request.project;
-        return {
-            projectId,
-            projectName: known.name,
-            existing: known,
-            environments: await resolveEnvironments(api, projectId, request)
-        };
-    }
-    const projectName = isProjectId(request.project) ? undefined : request.project;
-    const project = request.projectId === undefined && !isProjectId(request.project)
-        ? await lookUpProject(api, request.project)
-        : undefined;
-    const projectId = request.projectId ?? project?.id ?? request.project;
-    const existing = store && connectionTo(store, projectId);
-    const environments = await resolveEnvironments(api, projectId, request);
-    return { projectId, projectName, existing, project, environments };
-}
-/**
- * The environments with each custom one given by slug replaced by its id,
- * as the connection takes them: one request, only where a slug is given.
- */
-async function resolveEnvironments(api, projectId, request) {
-    const slugs = request.environments.filter(isCustomEnvironmentSlug);
-    if (slugs.length === 0)
-        return request.environments;
-    const customs = await api.listCustomEnvironments(projectId);
-    const missing = slugs.filter((slug) => !customs.some((custom) => custom.slug === slug));
-    if (missing.length > 0) {
-        throw new ActionError(`Project ${request.project} has no custom environment ${missing.join(', ')}${customs.length > 0 ? `; its custom environments are ${customs.map(({ slug, id }) => `${slug} (${id})`).join(', ')}` : '; it has none'}; fix "${Inputs.environments}".`);
-    }
-    return request.environments.map((name) => customs.find(({ slug }) => slug === name)?.id ?? name);
-}
-/**
- * Connects the store to the project for the environments asked, unless the
- * store says it already is: then no request is made, and a project given by
- * name is not even looked up. `plan`: the store's connection as read before,
- * where nothing has changed the store since.
- */
-async function connectStore(api, store, request, readStore, plan) {
-    const { projectId, projectName, existing, environments } = plan ?? (await planConnection(api, store, request));
-    if (existing)
-        return reuse(store, existing, { ...request, environments });
-    try {
-        await api.connect(store.id, {
-            projectId,
-            envVarEnvironments: environments,
-            type: 'integration',
-            ...(request.envPrefix && { envVarPrefix: request.envPrefix })
-        });
-    }
-    catch (error) {
-        // A conflict: another run connected it since this one listed the store.
-        if (error instanceof VercelApiError && error.status === 409) {
-            const fresh = await readStore(store.id);
-            const connection = connectionTo(fresh, projectId);
-            if (connection)
-                return reuse(fresh, connection, request);
-        }
-        throw explainConnectFailure(error, store, request) ?? error;
-    }
-    return {
-        projectId,
-        projectName,
-        envVarNames: variableNames(store, request.envPrefix),
-        envVarPrefix: request.envPrefix ?? '',
-        environments,
-        connected: true
-    };
-}
-/** The names a connection with this prefix gives the store's secrets. */
-function variableNames(store, prefix = '') {
-    return (store.secrets ?? []).flatMap(({ name }) => name ? [`${prefix}${name}`] : []);
-}
-/** The store's connection as it is, if it is what the step asks for. */
-function reuse(store, connection, request) {
-    const environments = connection.environments ?? [];
-    const prefix = connection.envVarPrefix ?? '';
-    const sameEnvironments = environments.length === request.environments.length &&
-        request.environments.every((name) => environments.includes(name));
-    const samePrefix = request.envPrefixIsDefault || prefix === (request.envPrefix ?? '');
-    // A connection made for other environments than the step's default (by
-    // an earlier version, for preview) is kept, and the caller reports it.
-    const keptEnvironments = !sameEnvironments && !request.environmentsGiven;
-    if ((!sameEnvironments && !keptEnvironments) || !samePrefix) {
-        throw new ActionError(`Store ${store.id} is already connected to project ${request.project} for ${project_list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${project_list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
-    }
-    return {
-        projectId: connection.projectId ?? request.project,
-        projectName: connection.name,
-        envVarNames: connection.environmentVariables ?? variableNames(store, prefix),
-        envVarPrefix: prefix,
-        environments,
-        connected: false
-    };
-}
-function connectionTo(store, project) {
-    return (store.projectsMetadata ?? []).find((connection) => connection.projectId === project || connection.name === project);
-}
-/** The project by its name: one with an id, or a failure naming the input. */
-async function lookUpProject(api, name) {
-    const project = await readProject(api, name);
-    if (!project?.id) {
-        throw new ActionError(`Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`);
-    }
-    return { ...project, id: project.id };
-}
-/** The project by its id or name; one that is not there named as an input. */
-async function readProject(api, name) {
-    try {
-        return await api.getProject(name);
-    }
-    catch (error) {
-        if (error instanceof VercelApiError && error.status === 404) {
-            throw new ActionError(`Project "${name}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
-        }
-        throw error;
-    }
-}
-const EXISTING_VARIABLE = /existing environment variable with name (\S+)/i;
-/** One line for the failures of a connect a person can fix. */
-function explainConnectFailure(error, store, request) {
-    if (!(error instanceof VercelApiError))
-        return undefined;
-    const message = error.body?.message ?? '';
-    const variable = EXISTING_VARIABLE.exec(message)?.[1];
-    if (error.status === 400 && variable) {
-        return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${project_list(request.environments)}, so store ${store.id} cannot add its own${request.envPrefix ? ` with the prefix ${request.envPrefix}` : ''}; set "${Inputs.envPrefix}" to a prefix no variable of the project starts with, to give this store's variables names of their own.`);
-    }
-    if (error.status === 409) {
-        return new ActionError(`Vercel refused to connect store ${store.id} to project ${request.project} (${message || 'conflict'}), and the store does not show a connection to it; check the project's integrations in the Vercel dashboard.`);
-    }
-    if (error.status === 404) {
-        return new ActionError(`Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`);
-    }
-    return undefined;
-}
-function isProjectId(project) {
-    return project.startsWith('prj_');
-}
-function project_list(environments) {
-    return environments.length > 0 ? environments.join(', ') : 'no environment';
-}
 // Vercel's step-up authentication: only a person can answer it (api-notes §3).
 const STEP_UP = /^(challenge_required|user_auth_required)/;
 // Vercel limits a deployment's variables to 64 KB in all (api-notes), so
@@ -51293,10 +50482,6 @@ function sensitive(key, request) {
     return new ActionError(`Variable ${key} of project ${project} has no readable value: Vercel never returns the value of a sensitive variable (the team may make them sensitive by policy); drop "${request.input ?? Inputs.readEnv}" and read it in the deployment instead.`);
 }
 /**
- * The failures of these reads a person can act on, in one line; and a
- * value's unreadable body is never quoted, since it may hold the value.
- */
-/**
  * A listing of the project's variables, its failures explained; a project
  * that is not there named as the connect names it.
  */
@@ -51311,6 +50496,10 @@ async function explainedListing(listing, project, input) {
         throw error;
     }
 }
+/**
+ * The failures of these reads a person can act on, in one line; and a
+ * value's unreadable body is never quoted, since it may hold the value.
+ */
 async function explained(reading, request, key) {
     const { project } = request;
     try {
@@ -51410,7 +50599,7 @@ const MAX_DEFAULT_NAME_LENGTH = 50;
 /** What the create spec and the `external-id` input allow for a key. */
 const MAX_KEY_LENGTH = 256;
 const HASH_LENGTH = 8;
-const naming_PRINTABLE = /^[\x20-\x7e]+$/;
+const PRINTABLE = /^[\x20-\x7e]+$/;
 /**
  * The default store name and idempotency key. For pull request 42 of
  * `acme/web`, the name `web-pr-42-<hash>` and the key `acme/web#42`; for a
@@ -51548,7 +50737,7 @@ function readable(raw) {
 }
 /** The key as it is where it is printable and short enough; else cleaned. */
 function fitKey(key) {
-    if (naming_PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
+    if (PRINTABLE.test(key) && key.length <= MAX_KEY_LENGTH)
         return key;
     const hash = hashOf(key);
     const head = key
@@ -51561,7 +50750,12 @@ function hashOf(raw) {
 }
 
 ;// CONCATENATED MODULE: ./src/store.ts
-
+/**
+ * The stores with the step's key: found in the listing (the key, the
+ * product, the oldest first), read with their details, created through the
+ * direct endpoint where there is none (a lost answer looked for in the
+ * listing before any other create), and removed with their connections.
+ */
 
 
 /** Creates in all, the first included, when their answers are lost. */
@@ -51753,85 +50947,6 @@ function byAge(a, b) {
     const age = (a.createdAt ?? Number.MAX_SAFE_INTEGER) -
         (b.createdAt ?? Number.MAX_SAFE_INTEGER);
     return age || (a.id ?? '').localeCompare(b.id ?? '');
-}
-/** Statuses a store does not leave by itself: waiting on them is pointless. */
-const END_STATUSES = [
-    'error',
-    'suspended',
-    'limits-exceeded-suspended',
-    'limits-exceeded-suspended-store-count',
-    'uninstalled'
-];
-// One read a second at most, on average: the pause is 0.9 to 1 s, so the
-// step goes on within a second of the store becoming available, and runs
-// that started together spread their reads.
-const POLL_MS = 1_000;
-const POLL_SPREAD = 0.1;
-/**
- * Polls the store until it is `available`: at once, then every 0.9 to 1 s,
- * never past the step's deadline. A store the caller already knows to be
- * available costs no request.
- */
-async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,promises_namespaceObject.setTimeout)(ms), random = Math.random, log = () => { } } = {}) {
-    let current = store;
-    if (current.status === 'available')
-        return current;
-    const remainingAtStart = deadline.remainingMs();
-    const timedOut = () => {
-        const waited = (remainingAtStart - deadline.remainingMs()) / 1000;
-        return new ActionError(`Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`);
-    };
-    for (;;) {
-        if (deadline.expired())
-            throw timedOut();
-        let read;
-        try {
-            read = await api.getStore(store.id);
-        }
-        catch (error) {
-            // The deadline ran out during a read: what matters is the last status.
-            if (error instanceof StepTimeoutError)
-                throw timedOut();
-            throw error;
-        }
-        current = { ...current, ...read, id: store.id };
-        const status = current.status;
-        if (status === 'available')
-            return current;
-        if (status && END_STATUSES.includes(status)) {
-            throw new ActionError(endStateMessage(current, status));
-        }
-        const pause = POLL_MS * (1 - POLL_SPREAD * random());
-        const ms = Math.min(pause, deadline.remainingMs());
-        log(`Store ${current.id} is ${status ?? 'without a status'}; asking again in ${(ms / 1000).toFixed(1)} s.`);
-        await sleep(ms);
-    }
-}
-/**
- * The statuses a plan's limit puts a store in: the line names the limit and
- * what frees room under it.
- */
-const LIMIT_STATUSES = {
-    'limits-exceeded-suspended-store-count': `The team has more stores of this product than its plan allows: delete the stores of closed pull requests (a nightly "${Inputs.state}: prune"), set "${Inputs.maxStores}" under the plan's limit, or raise the plan.`,
-    'limits-exceeded-suspended': `The store went past its plan's usage limits: raise the plan, or delete the stores of closed pull requests (a nightly "${Inputs.state}: prune") to free usage.`
-};
-function endStateMessage(store, status) {
-    const { title, message, href } = store.notification ?? {};
-    const said = [title, message]
-        .map((text) => text
-        ?.replace(/\s+/g, ' ')
-        .trim()
-        .replace(/[.\s]+$/, ''))
-        .filter(Boolean)
-        .join(': ');
-    const reason = said ? `Vercel says: ${said}.` : 'Vercel gives no reason.';
-    const where = href ? ` See ${href}.` : '';
-    const next = LIMIT_STATUSES[status] ??
-        'Resolve it in the Vercel dashboard, or delete the store and run the job again.';
-    return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} ${next}`;
-}
-function describe(store) {
-    return store.name ? `"${store.name}" (${store.id})` : store.id;
 }
 /**
  * Deletes these stores (every one with the key, duplicates included, oldest
@@ -52700,6 +51815,252 @@ function wouldCreateReport(body, productId) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/metadata.ts
+
+
+const KEY = /^[A-Za-z0-9_.-]+$/;
+/**
+ * Reads `key=value` lines (blank lines and `#` comments skipped). Values stay
+ * strings until the product's schema says what they are.
+ */
+function parseMetadataLines(text) {
+    const metadata = {};
+    const lines = text.split(/\r?\n/);
+    lines.forEach((raw, index) => {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            return;
+        const equals = line.indexOf('=');
+        const key = line.slice(0, equals).trim();
+        if (equals === -1 || !KEY.test(key)) {
+            throw new InputError(Inputs.metadata, `must be a JSON object or key=value lines; line ${index + 1} is not key=value with a key of letters, digits, _, - or .`);
+        }
+        if (key in metadata) {
+            throw new InputError(Inputs.metadata, `gives key ${JSON.stringify(key)} twice (lines up to ${index + 1}).`);
+        }
+        metadata[key] = line.slice(equals + 1).trim();
+    });
+    return metadata;
+}
+/**
+ * The fields a user may set when creating a store. Like the Vercel CLI
+ * (format-schema-help.ts `isHiddenOnCreate`), a field with `ui:hidden` true
+ * or "create" is left out; so is a read-only one (`ui:read-only` true or
+ * "create"), which the dashboard shows but does not let anyone change. An
+ * expression (`{expr}`) can't be evaluated here and counts as visible, as in
+ * the CLI.
+ */
+function editableFields(schema) {
+    return Object.entries(schema.properties ?? {}).filter(([, property]) => !isSetByProvider(property));
+}
+function isSetByProvider(property) {
+    const flags = [property['ui:hidden'], property['ui:read-only']];
+    return flags.some((flag) => flag === true || flag === 'create');
+}
+/**
+ * The CLI leaves region controls out of its required-field check because
+ * "server handles region selection"; this does the same.
+ */
+function isRegionControl(property) {
+    const control = property['ui:control'];
+    return control === 'vercel-region' || control === 'multi-vercel-region';
+}
+/**
+ * Checks metadata against a product's `metadataSchema` and returns it with
+ * `key=value` strings turned into the schema's types. Keys left out stay out:
+ * Vercel fills in the defaults (the CLI sends only what the user gave).
+ * Throws one `InputError` naming every bad key and what it allows.
+ */
+function checkMetadata(metadata, syntax, schema, productName) {
+    const fields = new Map(editableFields(schema));
+    const problems = [];
+    const checked = {};
+    for (const [key, given] of Object.entries(metadata)) {
+        const property = fields.get(key);
+        if (!property) {
+            problems.push(`key ${JSON.stringify(key)} is not a field of ${productName}${schema.properties?.[key] ? ' that can be set (the provider sets it)' : ''}; allowed: ${listOrNone([...fields.keys()])}`);
+            continue;
+        }
+        const value = syntax === 'lines' && typeof given === 'string'
+            ? coerce(given, property)
+            : given;
+        const problem = checkValue(value, property);
+        if (problem)
+            problems.push(`key ${JSON.stringify(key)} ${problem}`);
+        else
+            checked[key] = value;
+    }
+    for (const key of schema.required ?? []) {
+        const property = fields.get(key);
+        if (!property || isRegionControl(property))
+            continue;
+        if (!(key in metadata) && property.default === undefined) {
+            problems.push(`key ${JSON.stringify(key)} is required by ${productName} and has no default: ${describeAllowed(property)}`);
+        }
+    }
+    if (problems.length > 0) {
+        throw new InputError(Inputs.metadata, `${problems.join('; ')}.`);
+    }
+    return checked;
+}
+/** A `key=value` string as the schema's type; left as is where it can't be. */
+function coerce(text, property) {
+    switch (property.type) {
+        case 'boolean':
+            return text === 'true' ? true : text === 'false' ? false : text;
+        case 'number':
+        case 'integer':
+            return toNumber(text) ?? text;
+        case 'array': {
+            const items = text
+                .split(',')
+                .map((item) => item.trim())
+                .filter(Boolean);
+            const numeric = ['number', 'integer'].includes(property.items?.type ?? '');
+            return numeric ? items.map((item) => toNumber(item) ?? item) : items;
+        }
+        default:
+            return text;
+    }
+}
+function toNumber(text) {
+    const number = text.trim() === '' ? Number.NaN : Number(text);
+    return Number.isFinite(number) ? number : undefined;
+}
+/** What is wrong with a value, or undefined. */
+function checkValue(value, property) {
+    if (property.type === 'array') {
+        if (!Array.isArray(value)) {
+            return `must be a list (comma-separated in key=value form): ${describeAllowed(property)}`;
+        }
+        const { minItems, maxItems } = property;
+        if ((minItems !== undefined && value.length < minItems) ||
+            (maxItems !== undefined && value.length > maxItems)) {
+            return `must have ${range(minItems, maxItems)} items; got ${value.length}`;
+        }
+        const item = {
+            ...property.items,
+            'ui:options': property['ui:options'],
+            minimum: property.items?.minimum ?? property.minimum,
+            maximum: property.items?.maximum ?? property.maximum
+        };
+        for (const entry of value) {
+            const problem = checkScalar(entry, item);
+            if (problem)
+                return `item ${show(entry)} ${problem}`;
+        }
+        return undefined;
+    }
+    return checkScalar(value, property);
+}
+function checkScalar(value, property) {
+    const type = property.type ?? 'string';
+    const allowed = describeAllowed(property);
+    const isNumber = type === 'number' || type === 'integer';
+    const typeOk = isNumber
+        ? typeof value === 'number' &&
+            Number.isFinite(value) &&
+            (type === 'number' || Number.isInteger(value))
+        : typeof value === type;
+    if (!typeOk)
+        return `must be ${allowed}; got ${show(value)}`;
+    const options = allowedValues(property);
+    if (options && !options.includes(value)) {
+        return `must be one of ${options.map(String).join(', ')}; got ${show(value)}`;
+    }
+    if (typeof value === 'number' && !withinBounds(value, property)) {
+        return `must be ${allowed}; got ${value}`;
+    }
+    if (typeof value === 'string') {
+        const { minLength, maxLength, pattern } = property;
+        if ((minLength !== undefined && value.length < minLength) ||
+            (maxLength !== undefined && value.length > maxLength) ||
+            (pattern !== undefined && !new RegExp(pattern, 'u').test(value))) {
+            return `must be ${allowed}; got ${show(value)}`;
+        }
+    }
+    return undefined;
+}
+function withinBounds(value, property) {
+    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = property;
+    return !((minimum !== undefined && value < minimum) ||
+        (maximum !== undefined && value > maximum) ||
+        (exclusiveMinimum !== undefined && value <= exclusiveMinimum) ||
+        (exclusiveMaximum !== undefined && value >= exclusiveMaximum));
+}
+/**
+ * `enum`, or else every value of `ui:options` (hidden options included, as
+ * the CLI's `getAllOptionValues` does: they are still valid).
+ */
+function allowedValues(property) {
+    if (property.enum?.length)
+        return property.enum;
+    const options = (property['ui:options'] ?? [])
+        .map((option) => (typeof option === 'string' ? option : option.value))
+        .filter((value) => Boolean(value));
+    return options.length > 0 ? options : undefined;
+}
+/** What a field accepts, in words: "one of iad1, fra1", "a number from 1 to 5". */
+function describeAllowed(property) {
+    const options = allowedValues(property);
+    if (options)
+        return `one of ${options.map(String).join(', ')}`;
+    switch (property.type) {
+        case 'boolean':
+            return 'true or false';
+        case 'number':
+        case 'integer': {
+            const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = property;
+            const low = minimum ?? exclusiveMinimum;
+            const high = maximum ?? exclusiveMaximum;
+            const kind = property.type === 'integer' ? 'a whole number' : 'a number';
+            if (low === undefined && high === undefined)
+                return kind;
+            return `${kind} ${[
+                low === undefined
+                    ? ''
+                    : `${exclusiveMinimum === undefined ? 'at least' : 'above'} ${low}`,
+                high === undefined
+                    ? ''
+                    : `${exclusiveMaximum === undefined ? 'at most' : 'below'} ${high}`
+            ]
+                .filter(Boolean)
+                .join(' and ')}`;
+        }
+        case 'array': {
+            const items = property.items
+                ? describeAllowed({
+                    ...property.items,
+                    'ui:options': property['ui:options']
+                })
+                : 'values';
+            return `a list of ${items}`;
+        }
+        default: {
+            const { minLength, maxLength, pattern } = property;
+            const parts = ['a string'];
+            if (minLength !== undefined || maxLength !== undefined) {
+                parts.push(`of ${range(minLength, maxLength)} characters`);
+            }
+            if (pattern !== undefined)
+                parts.push(`matching ${pattern}`);
+            return parts.join(' ');
+        }
+    }
+}
+function range(low, high) {
+    if (low !== undefined && high !== undefined)
+        return `${low} to ${high}`;
+    return low !== undefined ? `at least ${low}` : `at most ${high}`;
+}
+function listOrNone(keys) {
+    return keys.length ? keys.join(', ') : 'none';
+}
+function show(value) {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/resolve.ts
 
 
@@ -52893,50 +52254,213 @@ function dollars(amount) {
     return amount === undefined ? 'any' : `$${amount.replace(/^\$/, '')}`;
 }
 
-;// CONCATENATED MODULE: ./src/isolation.ts
+;// CONCATENATED MODULE: ./src/store-wait.ts
 /**
- * The checks that keep each pull request's preview on its own store, and
- * the number of stores bounded (issue 19), made from what the step has read
- * anyway, before anything is written:
- * - a project-wide preview variable of a store's name, which the first,
- *   racing build of every pull request reads instead of its own store;
- * - a store whose team settings (`targets`, e.g. Production only) keep its
- *   credentials from the environments the step would hand them to;
- * - `max-stores`: this repository's stores of the product, in the listing.
+ * Waiting for a store to become `available`: polled about once a second,
+ * never past the step's deadline, and a status the store will not leave by
+ * itself (suspended, over its plan's limits) failed at once with Vercel's
+ * reason and what frees it.
  */
 
 
 
+/** Statuses a store does not leave by itself: waiting on them is pointless. */
+const END_STATUSES = [
+    'error',
+    'suspended',
+    'limits-exceeded-suspended',
+    'limits-exceeded-suspended-store-count',
+    'uninstalled'
+];
+// One read a second at most, on average: the pause is 0.9 to 1 s, so the
+// step goes on within a second of the store becoming available, and runs
+// that started together spread their reads.
+const POLL_MS = 1_000;
+const POLL_SPREAD = 0.1;
 /**
- * The project's variables that every preview reads, whatever its branch
- * (target preview, no `gitBranch`), named as one of the store's: a build that
- * starts before the branch has its own reads these instead.
+ * Polls the store until it is `available`: at once, then every 0.9 to 1 s,
+ * never past the step's deadline. A store the caller already knows to be
+ * available costs no request.
  */
-function fallbackVariables(variables, isStoreName) {
-    const names = variables.flatMap(({ key, target, gitBranch }) => {
-        const targets = Array.isArray(target) ? target : [target];
-        return key !== undefined &&
-            !gitBranch &&
-            targets.includes('preview') &&
-            isStoreName(key)
-            ? [key]
-            : [];
-    });
-    return [...new Set(names)].sort();
+async function waitUntilAvailable(api, store, deadline, { sleep = (ms) => (0,promises_namespaceObject.setTimeout)(ms), random = Math.random, log = () => { } } = {}) {
+    let current = store;
+    if (current.status === 'available')
+        return current;
+    const remainingAtStart = deadline.remainingMs();
+    const timedOut = () => {
+        const waited = (remainingAtStart - deadline.remainingMs()) / 1000;
+        return new ActionError(`Store ${describe(current)} is still ${current.status ?? 'without a status'} after ${Math.round(waited)} s of waiting, and the step's ${deadline.seconds} s are up; raise "${Inputs.timeout}", or set "${Inputs.wait}" to false to go on without waiting.`);
+    };
+    for (;;) {
+        if (deadline.expired())
+            throw timedOut();
+        let read;
+        try {
+            read = await api.getStore(store.id);
+        }
+        catch (error) {
+            // The deadline ran out during a read: what matters is the last status.
+            if (error instanceof StepTimeoutError)
+                throw timedOut();
+            throw error;
+        }
+        current = { ...current, ...read, id: store.id };
+        const status = current.status;
+        if (status === 'available')
+            return current;
+        if (status && END_STATUSES.includes(status)) {
+            throw new ActionError(endStateMessage(current, status));
+        }
+        const pause = POLL_MS * (1 - POLL_SPREAD * random());
+        const ms = Math.min(pause, deadline.remainingMs());
+        log(`Store ${current.id} is ${status ?? 'without a status'}; asking again in ${(ms / 1000).toFixed(1)} s.`);
+        await sleep(ms);
+    }
 }
 /**
- * Says, once, that the first build of every pull request would use the
- * project-wide variables instead of the store: a warning, or with
- * `fallback: fail` a failure before any store is made.
+ * The statuses a plan's limit puts a store in: the line names the limit and
+ * what frees room under it.
  */
-function reportFallback(names, { project, fallback }, warn) {
-    if (names.length === 0)
-        return;
-    const line = `Project ${project} has ${names.length === 1 ? 'a variable' : 'variables'} ${names.join(', ')} for all previews: a preview the Git integration builds before this step has written the branch's own reads ${names.length === 1 ? 'it' : 'them'} instead of the pull request's store (and runs its migrations there). Scope ${names.length === 1 ? 'it' : 'them'} to Production and Development in the project's settings, or set "${Inputs.fallback}" to fail to stop here.`;
-    if (fallback === 'fail') {
-        throw new ActionError(`${line.replace(/, or set .*$/, '')}; no store was created.`);
+const LIMIT_STATUSES = {
+    'limits-exceeded-suspended-store-count': `The team has more stores of this product than its plan allows: delete the stores of closed pull requests (a nightly "${Inputs.state}: prune"), set "${Inputs.maxStores}" under the plan's limit, or raise the plan.`,
+    'limits-exceeded-suspended': `The store went past its plan's usage limits: raise the plan, or delete the stores of closed pull requests (a nightly "${Inputs.state}: prune") to free usage.`
+};
+function endStateMessage(store, status) {
+    const { title, message, href } = store.notification ?? {};
+    const said = [title, message]
+        .map((text) => text
+        ?.replace(/\s+/g, ' ')
+        .trim()
+        .replace(/[.\s]+$/, ''))
+        .filter(Boolean)
+        .join(': ');
+    const reason = said ? `Vercel says: ${said}.` : 'Vercel gives no reason.';
+    const where = href ? ` See ${href}.` : '';
+    const next = LIMIT_STATUSES[status] ??
+        'Resolve it in the Vercel dashboard, or delete the store and run the job again.';
+    return `Store ${describe(store)} is ${status}, which it will not leave by itself. ${reason}${where} ${next}`;
+}
+function describe(store) {
+    return store.name ? `"${store.name}" (${store.id})` : store.id;
+}
+
+;// CONCATENATED MODULE: ./src/present-store.ts
+/**
+ * The store of a `state: present` run: the one with the step's key, or the
+ * body to create one with (its billing plan looked up), planned by
+ * `planStore` before anything is written; created and waited for by
+ * `applyStore`. Two checks keep the stores in bounds (issue 19): the
+ * team's settings (`targets`, e.g. Production only) must let the store's
+ * credentials reach the environments the step hands them to, and
+ * `max-stores` caps this repository's stores of the product.
+ */
+
+
+
+
+
+
+
+/**
+ * The store with the key, with its details, checked against the team's
+ * settings; or, where there is none, `max-stores` checked and the create's
+ * body. Writes nothing but the outputs of a store found, so that a later
+ * step can find it even if a read after this one fails.
+ */
+async function planStore(step) {
+    const { inputs, target, api, effects } = step;
+    const body = createBody(inputs, target);
+    const { matches: existing, listed } = await findStoresInListing(api, keyOf(body));
+    if (existing.length > 0) {
+        const found = oldestOf(existing, false);
+        effects.publish(buildReport(found, reportInputsOf(inputs, target)));
+        const waitFirst = inputs.wait && !inputs.dryRun && found.store.status !== 'available';
+        if (waitFirst)
+            return { action: 'reuse', found, waitFirst, listed };
+        found.store = await withDetails(api, found.store);
+        checkTargets(found.store, environmentsNeeded(inputs), { created: false });
+        return { action: 'reuse', found, waitFirst, listed };
     }
-    warn(line);
+    checkStoreCount(listed, {
+        maxStores: inputs.maxStores,
+        repository: step.repository,
+        product: { id: target.product.id, slug: target.product.slug }
+    });
+    // Only a create needs the billing plan: looked up once no store was found,
+    // and before anything is written, so a wrong name costs no store.
+    const billed = withPlan(step, body);
+    billed.catch(() => undefined);
+    return { action: 'create', body: billed, listed };
+}
+/**
+ * Carries out the store's plan: creates it, waits until it is available
+ * where the step waits, and reads its details, checked against the team's
+ * settings before anything else is written. The store, and its report.
+ */
+async function applyStore(step, plan) {
+    const { inputs, target, deadline, api, effects } = step;
+    const reportInputs = reportInputsOf(inputs, target);
+    let result;
+    if (plan.action === 'create') {
+        const body = await plan.body;
+        result = await effects.group(`Create store "${inputs.name}"`, () => createStore(api, body, {
+            remainingMs: () => deadline.remainingMs(),
+            sleep: effects.sleep
+        }));
+        effects.publish(buildReport(result, reportInputs));
+    }
+    else {
+        result = plan.found;
+    }
+    if (inputs.wait && result.store.status !== 'available') {
+        result.store = await effects.group('Wait until the store is available', () => waitUntilAvailable(api, result.store, deadline, {
+            sleep: effects.sleep,
+            random: effects.random,
+            log: (line) => effects.info(line)
+        }));
+        effects.publish(buildReport(result, reportInputs));
+    }
+    result.store = await withDetails(api, result.store);
+    // A created store's team settings are known only now: before any write.
+    checkTargets(result.store, environmentsNeeded(inputs), {
+        created: plan.action === 'create'
+    });
+    return { result, report: buildReport(result, reportInputs) };
+}
+/** The report of a store a dry run would reuse, as the outputs give it. */
+function storeShown({ inputs, target }, found) {
+    return buildReport(found, reportInputsOf(inputs, target));
+}
+/** The create request, which also carries what finds the store again. */
+function createBody(inputs, target) {
+    return {
+        name: inputs.name,
+        integrationConfigurationId: target.integrationConfigurationId,
+        integrationProductIdOrSlug: target.productIdOrSlug,
+        externalId: inputs.externalId,
+        metadata: target.metadata,
+        protocolSettings: inputs.protocolSettings,
+        source: inputs.source,
+        paymentMethodId: inputs.paymentMethodId,
+        prepaymentAmountCents: inputs.prepaymentAmountCents
+    };
+}
+/** The body with the billing plan the inputs name, looked up by id or name. */
+async function withPlan({ inputs, target, api }, body) {
+    if (inputs.plan === undefined)
+        return body;
+    const plan = await resolvePlan(api, target, {
+        plan: inputs.plan,
+        prepaymentAmountCents: inputs.prepaymentAmountCents
+    });
+    return { ...body, billingPlanId: plan.id };
+}
+function reportInputsOf(inputs, target) {
+    return {
+        ...inputs,
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.product.id ?? target.productIdOrSlug
+    };
 }
 /**
  * The environments the step hands the store's credentials to: those it
@@ -53016,6 +52540,1007 @@ function isOfProduct(store, product) {
 function byPullRequest(a, b) {
     const number = (text) => text.startsWith('#') ? Number(text.slice(1)) : Number.POSITIVE_INFINITY;
     return number(a) - number(b) || a.localeCompare(b);
+}
+
+;// CONCATENATED MODULE: ./src/absent.ts
+/**
+ * `state: absent`: every store with the key, found by the listing a create
+ * would look in, deleted with its connections (and the branch variables the
+ * action wrote for it: from the step's project where it names one, or from
+ * the projects a store is connected to where it names none), or shown in a
+ * dry run.
+ */
+
+
+
+
+
+/** The stores with the key, found by the same listing a deletion uses. */
+async function planAbsent({ inputs, target, api }) {
+    return { stores: await findStores(api, keyOf(createBody(inputs, target))) };
+}
+/** Every store of the key goes, with its connections. */
+async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
+    const info = (line) => effects.info(line);
+    // The variables the action wrote for these stores go first: once the
+    // stores are gone, nothing would find them. They are found by the store
+    // their mark names, on whatever branch, so a close step without
+    // `git-branch` removes them as well as one with it: from the step's
+    // project, or where it names none, from each project a store is
+    // connected to.
+    const { project } = inputs;
+    if (plan.stores.length > 0 && project === undefined) {
+        await removeFromConnectedProjects(api, plan.stores, info);
+    }
+    else if (plan.stores.length > 0 && project !== undefined) {
+        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
+    }
+    const removed = await removeStores(api, plan.stores, inputs.name, info);
+    return { kind: 'absent', removed, externalId: inputs.externalId };
+}
+function showAbsent({ inputs }, plan) {
+    const { project } = inputs;
+    const connected = plan.stores.some(({ projectsMetadata }) => !Array.isArray(projectsMetadata) || projectsMetadata.length > 0);
+    const variablesGo = project !== undefined || connected;
+    return {
+        kind: 'would-delete',
+        found: plan.stores,
+        externalId: inputs.externalId,
+        branchVariablesOf: variablesGo ? branchVariablesPlace(project) : undefined
+    };
+}
+
+;// CONCATENATED MODULE: ./src/present-branch.ts
+/**
+ * The Git branch of a `state: present` run (`git-branch`), checked before
+ * anything is written by `planBranch`: on a create, the branch not claimed
+ * by another key's store, the connection's prefix free, the project-wide
+ * variables a first build would read instead (the fallback), and this key's
+ * leftovers from an earlier store; on a reuse, no one else's variable of
+ * the store's names on it. `clearLeftovers` removes those leftovers before
+ * the create, and `branchTarget` checks the branch again once the store's
+ * names are known, before the connection is written.
+ */
+
+
+
+
+
+/**
+ * The checks of the branch and the project's variables that can be made
+ * before anything is written, from the variables listed once: on a create
+ * (`found` undefined), against the names the installation's other stores
+ * (`listed`) suggest; on a reuse, against the store's own. Writes nothing.
+ */
+async function planBranch(step, found, listed) {
+    if (found) {
+        await checkBranchBeforeReuse(step, found);
+        return { leftovers: [] };
+    }
+    const variables = listingBeforeCreate(step);
+    if (variables === undefined)
+        return { leftovers: [] };
+    const leftovers = await checkVariablesBeforeCreate(step, variables, branchNamesBeforeCreate(step.inputs, listed, step.target));
+    return { leftovers };
+}
+/**
+ * Removes, before the create, the branch's variables the action wrote for
+ * an earlier store of this key (`leftoversOfKey`). The project's variables
+ * listed early, without those removed (in an object, as the listing may
+ * still be on its way).
+ */
+async function clearLeftovers({ inputs, api, effects, projectVariables }, { leftovers }, connection) {
+    if (leftovers.length === 0)
+        return { projectVariables };
+    const project = connection?.projectId ?? inputs.project ?? '';
+    const removed = leftovers.map(({ id }) => id ?? '');
+    await api.removeEnv(project, removed);
+    effects.info(`Removed ${leftovers.map(({ key }) => key ?? 'a variable').join(', ')} from branch ${inputs.gitBranch} of project ${inputs.project}: this action wrote them for an earlier store of key ${inputs.externalId}, which no store has now.`);
+    return {
+        projectVariables: projectVariables?.then((variables) => variables.filter(({ id }) => id === undefined || !removed.includes(id)))
+    };
+}
+/**
+ * Where the step names a project and a Git branch: the branch the store's
+ * variables go to. A listed name the store lacks, and a clash on the
+ * branch, are known now that the store's names are, before the connection
+ * is written.
+ */
+async function branchTarget({ inputs }, store, projectVariables) {
+    const { project } = inputs;
+    const target = project !== undefined && inputs.gitBranch !== undefined
+        ? {
+            project,
+            branch: inputs.gitBranch,
+            storeId: store.id,
+            externalId: inputs.externalId
+        }
+        : undefined;
+    const leaving = namesLeaving(inputs, secretNamesOf(store), store.id);
+    if (target && leaving.branch && projectVariables) {
+        checkBranchFree(await explainedListing(projectVariables, target.project), leaving.branch.selected, target);
+    }
+    return target;
+}
+/**
+ * The project's variables, where a create must first check them: for the
+ * prefix the connection would use, or for the Git branch. Listed once for
+ * both; the run's early listing where there is one.
+ */
+function listingBeforeCreate({ inputs, api, projectVariables }) {
+    const { project } = inputs;
+    if (project === undefined)
+        return undefined;
+    if (inputs.envPrefix === undefined && inputs.gitBranch === undefined) {
+        return undefined;
+    }
+    return explainedListing(projectVariables ?? api.listEnv(project), project);
+}
+/**
+ * Where no store has the key yet: fails before the create when the project
+ * already has variables with the prefix its connection would use, which
+ * Vercel would refuse only once the store was made; or when the Git branch
+ * already carries the store of another key (another pull request from the
+ * same branch). The branch's variables of an earlier store of this key,
+ * which the create is to remove first: a reopened pull request's.
+ */
+async function checkVariablesBeforeCreate({ inputs, effects }, listing, isStoreName) {
+    const variables = await listing;
+    const project = inputs.project ?? '';
+    const leftovers = inputs.gitBranch === undefined
+        ? []
+        : leftoversOfKey(variables, {
+            branch: inputs.gitBranch,
+            externalId: inputs.externalId
+        });
+    if (inputs.gitBranch !== undefined) {
+        checkBranchUnclaimed(variables, {
+            project,
+            branch: inputs.gitBranch,
+            externalId: inputs.externalId
+        });
+        reportFallback(fallbackVariables(variables, isStoreName), inputs, (line) => effects.warn(line));
+    }
+    if (inputs.envPrefix === undefined)
+        return leftovers;
+    checkPrefixFree(variables, {
+        project,
+        prefix: inputs.envPrefix,
+        environments: inputs.environments,
+        storeIds: []
+    });
+    return leftovers;
+}
+/**
+ * Where the store is there and the step names a Git branch: its variables'
+ * names are known, so a variable of one of them that someone else put on the
+ * branch is found now, in a dry run as in a real run (which has the
+ * project's variables listed already).
+ */
+async function checkBranchBeforeReuse({ inputs, api, projectVariables }, store) {
+    const { project, gitBranch } = inputs;
+    if (project === undefined || gitBranch === undefined)
+        return;
+    const variables = await explainedListing(projectVariables ?? api.listEnv(project), project);
+    // The names it would write: a `variables` line the store has no name for
+    // fails here too, in a dry run as in a real run.
+    const names = namesLeaving(inputs, secretNamesOf(store), store.id).branch?.selected ?? [];
+    checkBranchFree(variables, names, {
+        project,
+        branch: gitBranch,
+        storeId: store.id,
+        externalId: inputs.externalId
+    });
+}
+/**
+ * The names the branch will get, for the fallback check before a create:
+ * those `variables` gives, exactly; else, as the store's own names are not
+ * known yet, those of the product's other stores in the listing, or where
+ * it has none, any of the shapes database stores' names have.
+ */
+function branchNamesBeforeCreate(inputs, listed, target) {
+    if (inputs.variables) {
+        const names = new Set(inputs.variables.map(({ name }) => name));
+        return (name) => names.has(name);
+    }
+    const known = new Set(listed
+        .filter(({ product }) => product !== undefined &&
+        ((product.id !== undefined && product.id === target.product.id) ||
+            (product.slug !== undefined &&
+                product.slug === target.product.slug)))
+        .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name)));
+    return known.size > 0 ? (name) => known.has(name) : isStoreShaped;
+}
+/**
+ * The project's variables that every preview reads, whatever its branch
+ * (target preview, no `gitBranch`), named as one of the store's: a build that
+ * starts before the branch has its own reads these instead.
+ */
+function fallbackVariables(variables, isStoreName) {
+    const names = variables.flatMap(({ key, target, gitBranch }) => {
+        const targets = Array.isArray(target) ? target : [target];
+        return key !== undefined &&
+            !gitBranch &&
+            targets.includes('preview') &&
+            isStoreName(key)
+            ? [key]
+            : [];
+    });
+    return [...new Set(names)].sort();
+}
+/**
+ * Says, once, that the first build of every pull request would use the
+ * project-wide variables instead of the store: a warning, or with
+ * `fallback: fail` a failure before any store is made.
+ */
+function reportFallback(names, { project, fallback }, warn) {
+    if (names.length === 0)
+        return;
+    const line = `Project ${project} has ${names.length === 1 ? 'a variable' : 'variables'} ${names.join(', ')} for all previews: a preview the Git integration builds before this step has written the branch's own reads ${names.length === 1 ? 'it' : 'them'} instead of the pull request's store (and runs its migrations there). Scope ${names.length === 1 ? 'it' : 'them'} to Production and Development in the project's settings, or set "${Inputs.fallback}" to fail to stop here.`;
+    if (fallback === 'fail') {
+        throw new ActionError(`${line.replace(/, or set .*$/, '')}; no store was created.`);
+    }
+    warn(line);
+}
+function secretNamesOf(store) {
+    return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
+}
+
+;// CONCATENATED MODULE: ./src/vercel-types.ts
+/**
+ * The shapes of the Vercel API as the action uses them: the answers it reads,
+ * the bodies it sends, and the constraints of the create request. The
+ * emulator (`emulator/`) answers with these very types, so that the action
+ * and its stand-in cannot drift apart.
+ */
+const STORE_SOURCES = [
+    'marketplace',
+    'deploy-button',
+    'external',
+    'v0',
+    'resource-claims',
+    'cli',
+    'oauth',
+    'backoffice'
+];
+/**
+ * The request body constraints of the create endpoint, as Vercel's OpenAPI
+ * description states them (`__tests__/create-spec.test.ts` checks each one
+ * against the vendored spec).
+ */
+const CreateStoreSpec = {
+    nameMaxLength: 128,
+    integrationConfigurationId: /^icfg_[a-zA-Z0-9]+$/,
+    productId: /^iap_[a-zA-Z0-9_]+$/,
+    productSlug: /^[a-z0-9-]+$/,
+    prepaymentAmountCentsMinimum: 50,
+    sources: STORE_SOURCES
+};
+
+;// CONCATENATED MODULE: ./src/input-values.ts
+/**
+ * The format of every input that is not a Vercel name (see
+ * `vercel-names.ts`): the tokens, the switches and numbers, the JSON inputs,
+ * the API's URL, the state and the Git branch. Each check fails with a clear
+ * error naming the input; none echoes a value that may be a secret.
+ */
+
+
+
+
+
+const NO_SPACE = /^\S+$/;
+const input_values_PRINTABLE = /^[\x20-\x7e]+$/;
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+// Vercel's limit for a variable's `gitBranch`.
+const MAX_GIT_BRANCH_LENGTH = 250;
+// What `git check-ref-format` refuses anywhere in a ref: control
+// characters, space, ~ ^ : ? * [ \, a `..` and a `@{`.
+// eslint-disable-next-line no-control-regex
+const REF_FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{/;
+/**
+ * A branch name as `git check-ref-format --branch` takes it: none of the
+ * characters above, no component that starts with `.` or ends with `.lock`,
+ * no leading, trailing or doubled `/`, no trailing `.`, not `@`, and no
+ * leading `-`.
+ */
+function parseGitBranch(value) {
+    if (!value)
+        return undefined;
+    if (value.length > MAX_GIT_BRANCH_LENGTH) {
+        throw new InputError(Inputs.gitBranch, `must be at most ${MAX_GIT_BRANCH_LENGTH} characters, the most Vercel allows a variable's branch; got ${value.length} characters.`);
+    }
+    const components = value.split('/');
+    const valid = !REF_FORBIDDEN.test(value) &&
+        value !== '@' &&
+        !value.startsWith('-') &&
+        !value.endsWith('.') &&
+        components.every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+    if (valid)
+        return value;
+    throw new InputError(Inputs.gitBranch, `must be a Git branch name (as \${{ github.head_ref }} gives it), which git check-ref-format accepts; got ${quote(value)}.`);
+}
+/** Needed by `comment` and by `state: prune`; unread otherwise. */
+function parseGitHubToken(token, neededBy) {
+    if (neededBy === undefined)
+        return token || undefined;
+    if (!token) {
+        throw new InputError(Inputs.githubToken, `is required with ${neededBy === 'prune' ? 'state: prune (it reads the open pull requests: permissions pull-requests: read)' : `"${Inputs.comment}" (permissions pull-requests: write)`}; its default is \${{ github.token }}.`);
+    }
+    if (!NO_SPACE.test(token) || !input_values_PRINTABLE.test(token)) {
+        throw new InputError(Inputs.githubToken, 'contains spaces or characters that cannot be sent in a header; pass ${{ github.token }} or a token without them.');
+    }
+    return token;
+}
+/**
+ * An empty token is most often a secret the run cannot read rather than one
+ * the workflow forgot to pass, so the error says which runs get none.
+ */
+function parseToken(token, run = {}) {
+    if (!token) {
+        const cause = run.actor === 'dependabot[bot]'
+            ? "this run is Dependabot's, which reads Dependabot's secrets, not the repository's Actions secrets: add the token under Settings → Secrets and variables → Dependabot as well, or skip Dependabot's pull requests (if: github.actor != 'dependabot[bot]')"
+            : run.fromFork
+                ? 'this pull request comes from a fork, and GitHub gives runs of forks no secrets: skip such pull requests (if: github.event.pull_request.head.repo.fork == false)'
+                : `the secret it names is not set in this repository, or this run gets no secrets (a pull request from a fork, or Dependabot's): add a Vercel access token under Settings → Secrets and variables → Actions (for example as VERCEL_TOKEN, passed as \${{ secrets.VERCEL_TOKEN }}), or set ${FallbackEnv.token}`;
+        throw new InputError(Inputs.token, `is empty: ${cause}.`);
+    }
+    if (!NO_SPACE.test(token) || !input_values_PRINTABLE.test(token)) {
+        throw new InputError(Inputs.token, 'contains spaces or characters that cannot be sent in a header; copy the token again.');
+    }
+    return token;
+}
+function parseExternalId(externalId) {
+    if (!externalId) {
+        throw new InputError(Inputs.externalId, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (!input_values_PRINTABLE.test(externalId) || externalId.length > 256) {
+        throw new InputError(Inputs.externalId, `must be 1 to 256 printable ASCII characters; got ${quote(externalId)}.`);
+    }
+    return externalId;
+}
+function optionalWord(input, value) {
+    if (!value)
+        return undefined;
+    if (NO_SPACE.test(value) && input_values_PRINTABLE.test(value))
+        return value;
+    throw new InputError(input, `must be an id without spaces; got ${quote(value)}.`);
+}
+function parsePrepayment(value) {
+    if (!value)
+        return undefined;
+    const cents = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    const minimum = CreateStoreSpec.prepaymentAmountCentsMinimum;
+    if (Number.isSafeInteger(cents) && cents >= minimum)
+        return cents;
+    throw new InputError(Inputs.prepaymentAmountCents, `must be a whole number of cents, at least ${minimum}; got ${quote(value)}.`);
+}
+/**
+ * A JSON object, or `key=value` lines whose values the product's schema
+ * types later (see metadata.ts).
+ */
+function parseMetadata(value) {
+    const text = value.trim();
+    if (!text)
+        return undefined;
+    if (!/^[[{"\d-]|^(true|false|null)$/.test(text)) {
+        return { values: parseMetadataLines(text), syntax: 'lines' };
+    }
+    return { values: parseMetadataJson(text), syntax: 'json' };
+}
+function parseMetadataJson(value) {
+    const metadata = parseJsonObject(Inputs.metadata, value) ?? {};
+    for (const [key, entry] of Object.entries(metadata)) {
+        if (!isMetadataValue(entry)) {
+            throw new InputError(Inputs.metadata, `key ${quote(key)} must be a string, a number, a boolean, or a non-empty list of strings or of numbers; got ${describeJson(entry)}.`);
+        }
+    }
+    return metadata;
+}
+// The spec's `oneOf` of string, number, boolean, string[] and number[]: an
+// empty list matches both list branches, which `oneOf` rejects.
+function isMetadataValue(value) {
+    if (['string', 'boolean'].includes(typeof value))
+        return true;
+    if (typeof value === 'number')
+        return Number.isFinite(value);
+    if (!Array.isArray(value) || value.length === 0)
+        return false;
+    return (value.every((item) => typeof item === 'string') ||
+        value.every((item) => typeof item === 'number'));
+}
+function parseJsonObject(input, value) {
+    if (!value)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        // Node's message quotes the input, which may hold a secret: keep only
+        // where the syntax error is.
+        const position = /position (\d+)/.exec(error.message)?.[1];
+        const where = position ? ` (at character ${Number(position) + 1})` : '';
+        throw new InputError(input, `must be a JSON object; it is not valid JSON${where}.`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new InputError(input, `must be a JSON object like {"key": "value"}; got ${describeJson(parsed)}.`);
+    }
+    return parsed;
+}
+/** What kind of JSON value this is, without its content. */
+function describeJson(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return value.length ? 'a list' : 'an empty list';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+function parseSource(value) {
+    if (!value)
+        return undefined;
+    const sources = CreateStoreSpec.sources;
+    if (sources.includes(value))
+        return value;
+    throw new InputError(Inputs.source, `must be one of ${sources.join(', ')}; got ${quote(value)}.`);
+}
+// A job may run for six hours at most.
+const MAX_TIMEOUT_SECONDS = 21_600;
+function parseTimeout(value) {
+    if (!value)
+        return DEFAULT_TIMEOUT_SECONDS;
+    const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)
+        return seconds;
+    throw new InputError(Inputs.timeout, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}; got ${quote(value)}.`);
+}
+/**
+ * Only `https://`, or `http://` to this machine (the emulator), so that a
+ * token is never sent in clear over a network.
+ */
+function parseApiUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        // Not a URL, so no credentials to hide in it.
+        throw new InputError(Inputs.apiUrl, `must be a URL like ${DEFAULT_API_URL}; got ${quote(value)}.`);
+    }
+    const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+    // A bare `?` or `#` leaves `search` and `hash` empty, yet every path the
+    // client appends would then land in the query or fragment, so the
+    // requests would all go to `/`.
+    const queryOrFragment = /[?#]/.test(value);
+    if (!secure || url.username || url.password || queryOrFragment) {
+        throw new InputError(Inputs.apiUrl, `must be an https:// URL without credentials, query or fragment (http:// is allowed for localhost only); got ${quote(redactUrl(url))}.`);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+/** The URL with any user, password, query and fragment replaced by `***`. */
+function redactUrl(url) {
+    const userinfo = url.username || url.password ? '***@' : '';
+    const query = url.search ? '?***' : url.href.endsWith('?') ? '?' : '';
+    const fragment = url.hash ? '#***' : url.href.endsWith('#') ? '#' : '';
+    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${fragment}`;
+}
+function parseState(value) {
+    if (!value || value === 'present')
+        return 'present';
+    if (value === 'absent')
+        return 'absent';
+    if (value === 'prune')
+        return 'prune';
+    throw new InputError(Inputs.state, `must be present (ensure the store exists), absent (delete it) or prune (delete the stores of closed pull requests); got ${quote(value)}.`);
+}
+// The spellings `core.getBooleanInput` accepts (the YAML 1.2 core schema).
+const TRUE_WORDS = ['true', 'True', 'TRUE'];
+const FALSE_WORDS = ['false', 'False', 'FALSE'];
+/**
+ * `fallback`: what a project-wide preview variable of a store's name means
+ * for the step, since the first build of every pull request reads it.
+ */
+function parseFallback(value) {
+    if (!value || value === 'warn')
+        return 'warn';
+    if (value === 'fail')
+        return 'fail';
+    throw new InputError(Inputs.fallback, `must be warn or fail; got ${quote(value)}.`);
+}
+// More stores than this per repository is no bound a team means to set.
+const MAX_MAX_STORES = 10_000;
+/** `max-stores`: a whole number of stores, from 1; empty for no bound. */
+function parseMaxStores(value) {
+    if (!value)
+        return undefined;
+    const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (count >= 1 && count <= MAX_MAX_STORES)
+        return count;
+    throw new InputError(Inputs.maxStores, `must be a whole number of stores from 1 to ${MAX_MAX_STORES}, or empty for no bound; got ${quote(value)}.`);
+}
+function parseBoolean(input, value, empty) {
+    if (!value)
+        return empty;
+    if (TRUE_WORDS.includes(value))
+        return true;
+    if (FALSE_WORDS.includes(value))
+        return false;
+    throw new InputError(input, `must be true or false; got ${quote(value)}.`);
+}
+/**
+ * `export-env`: true or false, or the names of the store's variables to put
+ * into the job's environment, separated by spaces or lines. A listed name
+ * must be a variable name and none a tool reads as a setting.
+ */
+function parseExportEnv(value) {
+    const trimmed = value.trim();
+    if (!trimmed || [...TRUE_WORDS, ...FALSE_WORDS].includes(trimmed)) {
+        return { exportEnv: parseBoolean(Inputs.exportEnv, trimmed, false) };
+    }
+    // A switch spelled otherwise (yes, on…) is a mistake, not a variable of
+    // that name: found now, not after the store is made.
+    if (/^(y|yes|n|no|on|off)$/i.test(trimmed)) {
+        throw new InputError(Inputs.exportEnv, `must be true, false or the names of the store's variables to export (DATABASE_URL DIRECT_URL); got ${quote(trimmed)}.`);
+    }
+    const names = [...new Set(trimmed.split(/\s+/))];
+    for (const name of names) {
+        const reason = unlistable(name);
+        if (reason === undefined)
+            continue;
+        throw new InputError(Inputs.exportEnv, `lists ${quote(name)}, which ${reason}; list the store's variables by their own names (export-env: DATABASE_URL DIRECT_URL), or set true for the names database stores use.`);
+    }
+    return { exportEnv: true, exportNames: names };
+}
+/**
+ * `variables`: the names the app reads, each from one of the store's, one
+ * `APP_NAME=STORE_NAME` a line (`DATABASE_URL=POSTGRES_PRISMA_URL`). An app
+ * name reaches every build of the branch and the job's environment, so it
+ * is refused as a listed name is (`unlistable`); each is given once.
+ * Undefined where the input is empty.
+ */
+function parseVariables(value) {
+    const lines = value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+    if (lines.length === 0)
+        return undefined;
+    const example = 'DATABASE_URL=POSTGRES_PRISMA_URL';
+    const variables = [];
+    for (const line of lines) {
+        const match = /^([^=]*)=(.*)$/.exec(line);
+        if (!match) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, which is not APP_NAME=STORE_NAME; give one a line, the name your app reads and the store's name it takes the value of (${example}).`);
+        }
+        const name = match[1].trim();
+        const from = match[2].trim();
+        const reason = unlistable(name);
+        if (reason !== undefined) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose app name ${quote(name)} ${reason}; name the variable as your app reads it (${example}).`);
+        }
+        if (!VARIABLE_NAME.test(from)) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose store name ${quote(from)} is not a variable name (letters, digits and _, not starting with a digit); after = give one of the store's names (the "${Outputs.secretNames}" output lists them).`);
+        }
+        if (variables.some((variable) => variable.name === name)) {
+            throw new InputError(Inputs.variables, `gives ${name} twice (${quote(line)} is the second); give each app name one line.`);
+        }
+        variables.push({ name, from });
+    }
+    return variables;
+}
+function quote(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}…` : value;
+    return JSON.stringify(shown);
+}
+
+;// CONCATENATED MODULE: ./src/vercel-names.ts
+/**
+ * The ids, slugs and names of Vercel's teams, integrations, products, plans,
+ * stores and projects, and the environments and prefix of a connection, each
+ * checked as its input takes it: a bad one fails the step, naming the input,
+ * before any request.
+ */
+
+
+
+
+const TEAM_ID = /^team_[A-Za-z0-9]+$/;
+const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+// The Vercel CLI's rule for store names (generate-resource-name.ts).
+const STORE_NAME = /^[A-Za-z0-9_-]+$/;
+function parseTeam(team) {
+    if (!team)
+        return undefined;
+    if (team.startsWith('team_')) {
+        if (TEAM_ID.test(team))
+            return { teamId: team };
+    }
+    else if (TEAM_SLUG.test(team) && team.length <= 100) {
+        return { slug: team };
+    }
+    throw new InputError(Inputs.team, `must be a team id (team_…) or a team slug (letters, digits, - and _); got ${quote(team)}.`);
+}
+// Integration slugs are lowercase words joined by -, like neon or upstash.
+const INTEGRATION_SLUG = /^[a-z0-9][a-z0-9-]*$/;
+const PRODUCT_NAME = /^[\x20-\x7e]{1,128}$/;
+function parseIntegration(integration) {
+    if (CreateStoreSpec.integrationConfigurationId.test(integration) ||
+        (!integration.startsWith('icfg_') &&
+            INTEGRATION_SLUG.test(integration) &&
+            integration.length <= 100)) {
+        return integration;
+    }
+    throw new InputError(Inputs.integration, `must be an integration slug like neon or upstash, or the id of its Marketplace installation like icfg_a1B2c3; got ${quote(integration)}.`);
+}
+function parseProduct(product) {
+    const trimmed = product.trim();
+    const id = trimmed.startsWith('iap_');
+    if ((id && CreateStoreSpec.productId.test(trimmed)) ||
+        (!id && PRODUCT_NAME.test(trimmed) && !isDotSegment(trimmed))) {
+        return trimmed;
+    }
+    throw new InputError(Inputs.product, `must be a product id (iap_…), slug (like neon or upstash-kv) or name (like Neon Postgres); got ${quote(product)}.`);
+}
+function parsePlan(plan) {
+    const trimmed = plan.trim();
+    if (!trimmed)
+        return undefined;
+    if (PRODUCT_NAME.test(trimmed))
+        return trimmed;
+    throw new InputError(Inputs.plan, `must be a billing plan id (bp_…) or name (like Free); got ${quote(plan)}.`);
+}
+function parseName(name) {
+    if (!name) {
+        throw new InputError(Inputs.name, 'is required outside a pull request or branch build: no default can be derived from the GitHub context.');
+    }
+    if (name.length > CreateStoreSpec.nameMaxLength || !STORE_NAME.test(name)) {
+        throw new InputError(Inputs.name, `must be 1 to ${CreateStoreSpec.nameMaxLength} letters, digits, - or _; got ${quote(name)} (${name.length} characters).`);
+    }
+    return name;
+}
+const PROJECT_ID = /^prj_[A-Za-z0-9]+$/;
+// Vercel's rule for project names: lowercase letters, digits, '.', '_' and
+// '-', at most 100 characters, never '---'.
+const PROJECT_NAME = /^[a-z0-9._-]{1,100}$/;
+function parseProject(value) {
+    if (!value)
+        return undefined;
+    if (value.startsWith('prj_') ? PROJECT_ID.test(value) : isProjectName(value)) {
+        return value;
+    }
+    throw new InputError(Inputs.project, `must be a project id (prj_…) or a project name (lowercase letters, digits, ., _ and -, at most 100 characters); got ${quote(value)}.`);
+}
+function isProjectName(value) {
+    return (PROJECT_NAME.test(value) && !value.includes('---') && !isDotSegment(value));
+}
+/**
+ * `.` and `..` pass `encodeURIComponent` unchanged, and a URL parser then
+ * drops or climbs the path segment: `/v9/projects/..` becomes `/`.
+ */
+function isDotSegment(value) {
+    return value === '.' || value === '..';
+}
+const ENVIRONMENTS = [
+    'production',
+    'preview',
+    'development'
+];
+// A custom environment's id, and its slug as the dashboard makes it.
+const CUSTOM_ENVIRONMENT_ID = /^env_[A-Za-z0-9]+$/;
+const CUSTOM_ENVIRONMENT_SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/**
+ * The environments a connection is made for: production, preview,
+ * development, and custom environments by id (`env_…`) or slug, as the
+ * Vercel CLI takes them. Undefined where none is given: the step then
+ * chooses by what it does with the values.
+ */
+function parseEnvironments(value) {
+    const names = value
+        .split(/[,\n]/)
+        .map((name) => name.trim())
+        .filter(Boolean);
+    if (names.length === 0)
+        return undefined;
+    for (const [index, name] of names.entries()) {
+        if (!ENVIRONMENTS.includes(name) &&
+            !CUSTOM_ENVIRONMENT_ID.test(name) &&
+            !CUSTOM_ENVIRONMENT_SLUG.test(name)) {
+            throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, or custom environments by id (env_…) or slug, separated by commas or new lines; got ${quote(name)}.`);
+        }
+        if (names.indexOf(name) !== index) {
+            throw new InputError(Inputs.environments, `lists ${quote(name)} twice; give each environment once.`);
+        }
+    }
+    return names;
+}
+/** A custom environment given by its slug, which costs one look-up. */
+function isCustomEnvironmentSlug(name) {
+    return (!ENVIRONMENTS.includes(name) &&
+        !CUSTOM_ENVIRONMENT_ID.test(name));
+}
+// The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
+const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
+function parseEnvPrefix(value) {
+    if (!value)
+        return undefined;
+    if (ENV_PREFIX.test(value) && value.length <= 100)
+        return value;
+    throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
+}
+
+;// CONCATENATED MODULE: ./src/project.ts
+/**
+ * A store's connection to a Vercel project: where it stands (the project's
+ * id looked up, custom environments resolved, the connection in place),
+ * made where it is not there yet, kept where it is, and the failures of a
+ * connect a person can fix explained in one line.
+ */
+
+
+
+/**
+ * Whether the store (none yet, on a create) is connected to the project, and
+ * the project's id. Writes nothing; a project given by name is looked up only
+ * when the store does not already name it, or when the caller has not.
+ */
+async function planConnection(api, store, request) {
+    const known = store && connectionTo(store, request.project);
+    if (known) {
+        const projectId = known.projectId ?? request.project;
+        return {
+            projectId,
+            projectName: known.name,
+            existing: known,
+            environments: await resolveEnvironments(api, projectId, request)
+        };
+    }
+    const projectName = isProjectId(request.project) ? undefined : request.project;
+    const project = request.projectId === undefined && !isProjectId(request.project)
+        ? await lookUpProject(api, request.project)
+        : undefined;
+    const projectId = request.projectId ?? project?.id ?? request.project;
+    const existing = store && connectionTo(store, projectId);
+    const environments = await resolveEnvironments(api, projectId, request);
+    return { projectId, projectName, existing, project, environments };
+}
+/**
+ * The environments with each custom one given by slug replaced by its id,
+ * as the connection takes them: one request, only where a slug is given.
+ */
+async function resolveEnvironments(api, projectId, request) {
+    const slugs = request.environments.filter(isCustomEnvironmentSlug);
+    if (slugs.length === 0)
+        return request.environments;
+    const customs = await api.listCustomEnvironments(projectId);
+    const missing = slugs.filter((slug) => !customs.some((custom) => custom.slug === slug));
+    if (missing.length > 0) {
+        throw new ActionError(`Project ${request.project} has no custom environment ${missing.join(', ')}${customs.length > 0 ? `; its custom environments are ${customs.map(({ slug, id }) => `${slug} (${id})`).join(', ')}` : '; it has none'}; fix "${Inputs.environments}".`);
+    }
+    return request.environments.map((name) => customs.find(({ slug }) => slug === name)?.id ?? name);
+}
+/**
+ * Connects the store to the project for the environments asked, unless the
+ * store says it already is: then no request is made, and a project given by
+ * name is not even looked up. `plan`: the store's connection as read before,
+ * where nothing has changed the store since.
+ */
+async function connectStore(api, store, request, readStore, plan) {
+    const { projectId, projectName, existing, environments } = plan ?? (await planConnection(api, store, request));
+    if (existing)
+        return reuse(store, existing, { ...request, environments });
+    try {
+        await api.connect(store.id, {
+            projectId,
+            envVarEnvironments: environments,
+            type: 'integration',
+            ...(request.envPrefix && { envVarPrefix: request.envPrefix })
+        });
+    }
+    catch (error) {
+        // A conflict: another run connected it since this one listed the store.
+        if (error instanceof VercelApiError && error.status === 409) {
+            const fresh = await readStore(store.id);
+            const connection = connectionTo(fresh, projectId);
+            if (connection)
+                return reuse(fresh, connection, request);
+        }
+        throw explainConnectFailure(error, store, request) ?? error;
+    }
+    return {
+        projectId,
+        projectName,
+        envVarNames: variableNames(store, request.envPrefix),
+        envVarPrefix: request.envPrefix ?? '',
+        environments,
+        connected: true
+    };
+}
+/** The names a connection with this prefix gives the store's secrets. */
+function variableNames(store, prefix = '') {
+    return (store.secrets ?? []).flatMap(({ name }) => name ? [`${prefix}${name}`] : []);
+}
+/** The store's connection as it is, if it is what the step asks for. */
+function reuse(store, connection, request) {
+    const environments = connection.environments ?? [];
+    const prefix = connection.envVarPrefix ?? '';
+    const sameEnvironments = environments.length === request.environments.length &&
+        request.environments.every((name) => environments.includes(name));
+    const samePrefix = request.envPrefixIsDefault || prefix === (request.envPrefix ?? '');
+    // A connection made for other environments than the step's default (by
+    // an earlier version, for preview) is kept, and the caller reports it.
+    const keptEnvironments = !sameEnvironments && !request.environmentsGiven;
+    if ((!sameEnvironments && !keptEnvironments) || !samePrefix) {
+        throw new ActionError(`Store ${store.id} is already connected to project ${request.project} for ${project_list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${project_list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
+    }
+    return {
+        projectId: connection.projectId ?? request.project,
+        projectName: connection.name,
+        envVarNames: connection.environmentVariables ?? variableNames(store, prefix),
+        envVarPrefix: prefix,
+        environments,
+        connected: false
+    };
+}
+function connectionTo(store, project) {
+    return (store.projectsMetadata ?? []).find((connection) => connection.projectId === project || connection.name === project);
+}
+/** The project by its name: one with an id, or a failure naming the input. */
+async function lookUpProject(api, name) {
+    const project = await readProject(api, name);
+    if (!project?.id) {
+        throw new ActionError(`Vercel described project "${name}" without its id; give "${Inputs.project}" as the project's id (prj_…) instead.`);
+    }
+    return { ...project, id: project.id };
+}
+/** The project by its id or name; one that is not there named as an input. */
+async function readProject(api, name) {
+    try {
+        return await api.getProject(name);
+    }
+    catch (error) {
+        if (error instanceof VercelApiError && error.status === 404) {
+            throw new ActionError(`Project "${name}" was not found in this team; check "${Inputs.project}" (a project id prj_… or name) and "${Inputs.team}".`);
+        }
+        throw error;
+    }
+}
+const EXISTING_VARIABLE = /existing environment variable with name (\S+)/i;
+/** One line for the failures of a connect a person can fix. */
+function explainConnectFailure(error, store, request) {
+    if (!(error instanceof VercelApiError))
+        return undefined;
+    const message = error.body?.message ?? '';
+    const variable = EXISTING_VARIABLE.exec(message)?.[1];
+    if (error.status === 400 && variable) {
+        return new ActionError(`Project ${request.project} already has a variable named ${variable} in ${project_list(request.environments)}, so store ${store.id} cannot add its own${request.envPrefix ? ` with the prefix ${request.envPrefix}` : ''}; set "${Inputs.envPrefix}" to a prefix no variable of the project starts with, to give this store's variables names of their own.`);
+    }
+    if (error.status === 409) {
+        return new ActionError(`Vercel refused to connect store ${store.id} to project ${request.project} (${message || 'conflict'}), and the store does not show a connection to it; check the project's integrations in the Vercel dashboard.`);
+    }
+    if (error.status === 404) {
+        return new ActionError(`Vercel could not find project ${request.project} or store ${store.id} when connecting them (${message || 'not found'}); check "${Inputs.project}" and "${Inputs.team}".`);
+    }
+    return undefined;
+}
+function isProjectId(project) {
+    return project.startsWith('prj_');
+}
+function project_list(environments) {
+    return environments.length > 0 ? environments.join(', ') : 'no environment';
+}
+
+;// CONCATENATED MODULE: ./src/present-project.ts
+/**
+ * The project of a `state: present` run: where the store stands with the
+ * project the step names (its id looked up, custom environments resolved,
+ * the connection already in place), and on a create that the Git branch is
+ * not the project's production branch, planned by `planProject`; the
+ * connection made by `applyProject`, or shown by `projectShown` in a dry
+ * run.
+ */
+
+
+
+
+/**
+ * The store's connection to the step's project, where it names one: for a
+ * store found, the connection it has; for a create (`found` undefined), the
+ * project's id, and a Git branch checked against its production branch.
+ * Writes nothing.
+ */
+async function planProject(step, found) {
+    const { inputs, api } = step;
+    if (inputs.project === undefined)
+        return undefined;
+    if (found)
+        return planConnection(api, found, connectRequest(inputs));
+    const connection = await planConnection(api, undefined, connectRequest(inputs));
+    await checkNotProductionBranch(step, connection);
+    return connection;
+}
+/**
+ * Connects the store to the step's project, where it names one, unless it
+ * is connected already: `planned` is the connection a reuse read before,
+ * with nothing changed since.
+ */
+async function applyProject({ inputs, api, effects }, store, plan, { reused }) {
+    const { project } = inputs;
+    if (project === undefined)
+        return undefined;
+    const connection = await effects.group(`Connect to project ${project}`, () => connectStore(api, store, {
+        ...connectRequest(inputs),
+        projectId: plan?.projectId,
+        // Custom environments as the plan resolved them: no second look-up.
+        environments: plan?.environments ?? inputs.environments
+    }, (id) => readStore(api, id), reused ? plan : undefined));
+    reportKeptEnvironments(connection, inputs, effects);
+    return connection;
+}
+/**
+ * What the step would do about its project: the connection in place
+ * (`connected: false`), or the one it would make (`connected: true`).
+ */
+function projectShown({ inputs }, store, plan) {
+    if (plan === undefined)
+        return undefined;
+    if (store && plan.existing) {
+        return reuse(store, plan.existing, {
+            ...connectRequest(inputs),
+            environments: plan.environments
+        });
+    }
+    return {
+        projectId: plan.projectId,
+        projectName: plan.projectName,
+        envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
+        envVarPrefix: inputs.envPrefix ?? '',
+        environments: plan.environments,
+        connected: true
+    };
+}
+/**
+ * Where no store has the key yet and the step names a Git branch: fails
+ * before the create where the branch is the project's production branch,
+ * for which Vercel takes no preview variable. A project given by id is read
+ * for it, a create's one request more; where Vercel's answer does not name
+ * the production branch, its refusal of the write says it instead.
+ */
+async function checkNotProductionBranch({ inputs, api }, connection) {
+    const branch = inputs.gitBranch;
+    if (branch === undefined)
+        return;
+    const project = connection.project ?? (await readProject(api, connection.projectId));
+    if (project?.productionBranch !== branch)
+        return;
+    throw new ActionError(`Branch ${branch} is the production branch of project ${inputs.project}, and Vercel takes no preview variable for it; no store was created. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), or leave it out where the workflow runs on pushes to ${branch}.`);
+}
+/**
+ * A store connected before the step connected for development by default
+ * (earlier versions connected for preview) is kept as it is, never
+ * connected twice; but its prefixed variables reach every preview of the
+ * project, which the step says once.
+ */
+function reportKeptEnvironments(connection, inputs, effects) {
+    if (inputs.environmentsGiven)
+        return;
+    const same = connection.environments.length === inputs.environments.length &&
+        inputs.environments.every((name) => connection.environments.includes(name));
+    if (same)
+        return;
+    const reach = connection.environments.filter((name) => name !== 'development');
+    effects.warn(`Store connection to project ${inputs.project} is for ${connection.environments.join(', ') || 'no environment'}, as this action connected stores before it connected for development only, and is kept${reach.length > 0 ? `: its ${connection.envVarPrefix || ''}variables reach every deployment of ${reach.join(', ')}, whoever's pull request it builds` : ''}. Disconnect the project from the store in the Vercel dashboard and run again to connect it for development only, or set "${Inputs.environments}" to keep it so without this warning.`);
+}
+function connectRequest(inputs) {
+    return {
+        project: inputs.project ?? '',
+        environments: inputs.environments,
+        environmentsGiven: inputs.environmentsGiven,
+        envPrefix: inputs.envPrefix,
+        envPrefixIsDefault: inputs.envPrefixIsDefault
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/redeploy.ts
@@ -53158,6 +53683,7 @@ async function redeploy(api, newest, target, { log, warn }) {
 
 
 
+
 /** Whether the step reads the store's values: `read-env`, `export-env` or `git-branch`. */
 function readsValues(inputs) {
     return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
@@ -53169,12 +53695,23 @@ function valuesInput(inputs) {
     return inputs.exportEnv ? Inputs.exportEnv : Inputs.readEnv;
 }
 /**
+ * Where the step reads the store's values (`read-env`, `export-env` or
+ * `git-branch`) from the project it connected: the values, and what was
+ * done with them (`readAndWrite`). Nothing where it does not.
+ */
+async function applyPreview(step, store, connection, branchTarget) {
+    const { inputs, effects } = step;
+    if (!connection || !readsValues(inputs))
+        return undefined;
+    return effects.group(`Read the variables' values from project ${inputs.project}`, () => readAndWrite(step, store, connection, branchTarget));
+}
+/**
  * The store's values under its own names; with `git-branch`, those the
  * branch lacks or has otherwise written as its preview variables; with
  * `redeploy`, the branch's builds under way that predate them cancelled,
  * and its newest preview rebuilt if it predates them.
  */
-async function applyPreview({ inputs, api, effects, projectVariables }, store, connection, branchTarget) {
+async function readAndWrite({ inputs, api, effects, projectVariables }, store, connection, branchTarget) {
     const project = inputs.project ?? connection.projectId;
     // A connection made now put variables the early listing cannot show.
     const listed = await explainedListing(!connection.connected && projectVariables
@@ -53264,49 +53801,6 @@ async function afterTheWrite(api, branch, target, redeploy, listedEarly) {
         deployments
     };
 }
-/**
- * Of the store's names, those `export-env` puts into the job's environment
- * and those `git-branch` writes to the branch (see `variable-names.ts`):
- * the names `export-env` lists, or those of the stores' shapes; the
- * branch's are always those of the shapes. With `variables`, the app's
- * names instead (`appNamesLeaving`). Fails, before the connection where the
- * store's names are known then, on a listed name the store does not have.
- */
-function namesLeaving(inputs, names, storeId) {
-    if (inputs.variables) {
-        return appNamesLeaving(inputs, inputs.variables, names, storeId);
-    }
-    const exported = inputs.exportEnv
-        ? selectNames(names, inputs.exportNames)
-        : undefined;
-    if (exported && exported.missing.length > 0) {
-        throw new ActionError(`Input "${Inputs.exportEnv}" lists ${namesShown(exported.missing)}, which store ${storeId} has no variable of (it has ${namesShown(names) || 'none'}), so nothing was put into the job's environment; list only the store's names, or set "${Inputs.exportEnv}" to true.`);
-    }
-    const branch = inputs.gitBranch === undefined ? undefined : selectNames(names, undefined);
-    return { exported, branch };
-}
-/**
- * With `variables`: exactly the app's names, on the branch and in the job's
- * environment (those `export-env` lists, where it lists some), none left
- * out by shape, as the user chose each. Fails on a store name the store does
- * not have, naming the store's names: checked before the connection is
- * written (after the create, for a new store), and so before any variable.
- */
-function appNamesLeaving(inputs, variables, names, storeId) {
-    const missing = variables.filter(({ from }) => !names.includes(from));
-    if (missing.length > 0) {
-        const lines = missing.map(({ name, from }) => `${name}=${from}`);
-        throw new ActionError(`Input "${Inputs.variables}" maps ${lines.join(', ')}, but store ${storeId} has no ${namesShown([...new Set(missing.map(({ from }) => from))])}: it has ${namesShown(names) || 'no variable'}. No variable was written to a branch or the job's environment; map each name from one of the store's.`);
-    }
-    const appNames = variables.map(({ name }) => name);
-    const all = { selected: appNames, skipped: [] };
-    return {
-        exported: inputs.exportEnv
-            ? selectNames(appNames, inputs.exportNames ?? appNames)
-            : undefined,
-        branch: inputs.gitBranch === undefined ? undefined : all
-    };
-}
 /** The store's values under the app's names, as `variables` maps them. */
 function appEnv(env, variables) {
     return Object.fromEntries(variables.map(({ name, from }) => [name, env[from]]));
@@ -53358,238 +53852,47 @@ function readFrom(connection, inputs) {
 }
 
 ;// CONCATENATED MODULE: ./src/present.ts
-/**
- * `state: present`: the plan (the store with the key, or the body to create
- * one with, and the connection to the step's project), carried out by
- * `applyPresent` (create, wait until available, connect, then the values of
- * `preview.ts`), or shown by `showPresent` in a dry run.
- */
-
-
-
-
-
-
 
 
 
 
 /**
- * The reads that decide what `state: present` does: the store with the key,
- * or else the create body with its billing plan; and where the step names a
- * project, the store's connection to it. Writes nothing.
+ * The reads that decide what `state: present` does. The project and the
+ * branch are planned together, while a create's billing plan is looked up:
+ * one round trip. A store the step waits for first has them read after the
+ * wait instead.
  */
 async function planPresent(step) {
-    const { inputs, target, api, effects } = step;
-    const body = createBody(inputs, target);
-    const { matches: existing, listed } = await findStoresInListing(api, keyOf(body));
-    if (existing.length > 0) {
-        const found = oldestOf(existing, false);
-        // Outputs only, no write: if a read below fails, a later step can still
-        // find the store.
-        effects.publish(buildReport(found, reportInputsOf(inputs, target)));
-        const waitFirst = inputs.wait && !inputs.dryRun && found.store.status !== 'available';
-        if (waitFirst)
-            return { action: 'reuse', found, waitFirst };
-        found.store = await withDetails(api, found.store);
-        checkTargets(found.store, environmentsNeeded(inputs), { created: false });
-        const [connection] = await Promise.all([
-            planProject(step, found.store),
-            checkBranchBeforeReuse(step, found.store)
-        ]);
-        return { action: 'reuse', found, waitFirst, connection };
+    const store = await planStore(step);
+    if (store.action === 'reuse' && store.waitFirst) {
+        return { store, branch: { leftovers: [] } };
     }
-    checkStoreCount(listed, {
-        maxStores: inputs.maxStores,
-        repository: step.repository,
-        product: { id: target.product.id, slug: target.product.slug }
-    });
-    // Only a create needs the plan, and the project's id: both are looked up
-    // once no store was found, and before anything is written, so a wrong name
-    // costs no store.
-    const variables = listingBeforeCreate(step);
-    const [prepared, connection, leftovers] = await Promise.all([
-        withPlan(step, body),
-        planProject(step, undefined).then(async (connection) => {
-            await checkNotProductionBranch(step, connection);
-            return connection;
-        }),
-        variables &&
-            checkVariablesBeforeCreate(step, variables, branchNamesBeforeCreate(inputs, listed, target))
+    const found = store.action === 'reuse' ? store.found.store : undefined;
+    const [, project, branch] = await Promise.all([
+        store.action === 'create' ? store.body : undefined,
+        planProject(step, found),
+        planBranch(step, found, store.listed)
     ]);
-    return {
-        action: 'create',
-        body: prepared,
-        connection,
-        leftovers: leftovers ?? []
-    };
+    return { store, project, branch };
 }
 /**
- * The project's variables, where a create must first check them: for the
- * prefix the connection would use, or for the Git branch. Listed once for
- * both; the run's early listing where there is one.
+ * Carries out a present plan: this key's leftovers off the branch, the
+ * store created (or found) and available, the branch checked against its
+ * names, the connection, then the values.
  */
-function listingBeforeCreate({ inputs, api, projectVariables }) {
-    const { project } = inputs;
-    if (project === undefined)
-        return undefined;
-    if (inputs.envPrefix === undefined && inputs.gitBranch === undefined) {
-        return undefined;
-    }
-    return explainedListing(projectVariables ?? api.listEnv(project), project);
-}
-/**
- * Where no store has the key yet: fails before the create when the project
- * already has variables with the prefix its connection would use, which
- * Vercel would refuse only once the store was made; or when the Git branch
- * already carries the store of another key (another pull request from the
- * same branch). The branch's variables of an earlier store of this key,
- * which the create is to remove first: a reopened pull request's.
- */
-async function checkVariablesBeforeCreate({ inputs, effects }, listing, isStoreName) {
-    const variables = await listing;
-    const project = inputs.project ?? '';
-    const leftovers = inputs.gitBranch === undefined
-        ? []
-        : leftoversOfKey(variables, {
-            branch: inputs.gitBranch,
-            externalId: inputs.externalId
-        });
-    if (inputs.gitBranch !== undefined) {
-        checkBranchUnclaimed(variables, {
-            project,
-            branch: inputs.gitBranch,
-            externalId: inputs.externalId
-        });
-        reportFallback(fallbackVariables(variables, isStoreName), inputs, (line) => effects.warn(line));
-    }
-    if (inputs.envPrefix === undefined)
-        return leftovers;
-    checkPrefixFree(variables, {
-        project,
-        prefix: inputs.envPrefix,
-        environments: inputs.environments,
-        storeIds: []
-    });
-    return leftovers;
-}
-/**
- * Removes, before the create, the branch's variables the action wrote for
- * an earlier store of this key (`leftoversOfKey`); the ids removed.
- */
-async function removeLeftovers({ inputs, api, effects }, plan) {
-    const { leftovers } = plan;
-    if (leftovers.length === 0)
-        return [];
-    const project = plan.connection?.projectId ?? inputs.project ?? '';
-    const ids = leftovers.map(({ id }) => id ?? '');
-    await api.removeEnv(project, ids);
-    effects.info(`Removed ${leftovers.map(({ key }) => key ?? 'a variable').join(', ')} from branch ${inputs.gitBranch} of project ${inputs.project}: this action wrote them for an earlier store of key ${inputs.externalId}, which no store has now.`);
-    return ids;
-}
-/**
- * Where no store has the key yet and the step names a Git branch: fails
- * before the create where the branch is the project's production branch,
- * for which Vercel takes no preview variable. A project given by id is read
- * for it, a create's one request more; where Vercel's answer does not name
- * the production branch, its refusal of the write says it instead.
- */
-async function checkNotProductionBranch({ inputs, api }, connection) {
-    const branch = inputs.gitBranch;
-    if (branch === undefined || connection === undefined)
-        return;
-    const project = connection.project ?? (await readProject(api, connection.projectId));
-    if (project?.productionBranch !== branch)
-        return;
-    throw new ActionError(`Branch ${branch} is the production branch of project ${inputs.project}, and Vercel takes no preview variable for it; no store was created. Set "${Inputs.gitBranch}" to the pull request's branch (\${{ github.head_ref }}), or leave it out where the workflow runs on pushes to ${branch}.`);
-}
-/**
- * Where the store is there and the step names a Git branch: its variables'
- * names are known, so a variable of one of them that someone else put on the
- * branch is found now, in a dry run as in a real run (which has the
- * project's variables listed already).
- */
-async function checkBranchBeforeReuse({ inputs, api, projectVariables }, store) {
-    const { project, gitBranch } = inputs;
-    if (project === undefined || gitBranch === undefined)
-        return;
-    const variables = await explainedListing(projectVariables ?? api.listEnv(project), project);
-    // The names it would write: a `variables` line the store has no name for
-    // fails here too, in a dry run as in a real run.
-    const names = namesLeaving(inputs, secretNamesOf(store), store.id).branch?.selected ?? [];
-    checkBranchFree(variables, names, {
-        project,
-        branch: gitBranch,
-        storeId: store.id,
-        externalId: inputs.externalId
-    });
-}
-/** Carries out a present plan: create, wait until available, connect. */
 async function applyPresent(step, plan) {
-    const { inputs, target, deadline, api, effects } = step;
-    const reportInputs = reportInputsOf(inputs, target);
-    let result;
-    let { projectVariables } = step;
-    if (plan.action === 'create') {
-        const removed = await removeLeftovers(step, plan);
-        if (removed.length > 0) {
-            projectVariables = projectVariables?.then((variables) => variables.filter(({ id }) => id === undefined || !removed.includes(id)));
-        }
-        result = await effects.group(`Create store "${inputs.name}"`, () => createStore(api, plan.body, {
-            remainingMs: () => deadline.remainingMs(),
-            sleep: effects.sleep
-        }));
-        effects.publish(buildReport(result, reportInputs));
-    }
-    else {
-        result = plan.found;
-    }
-    if (inputs.wait && result.store.status !== 'available') {
-        result.store = await effects.group('Wait until the store is available', () => waitUntilAvailable(api, result.store, deadline, {
-            sleep: effects.sleep,
-            random: effects.random,
-            log: (line) => effects.info(line)
-        }));
-        effects.publish(buildReport(result, reportInputs));
-    }
-    result.store = await withDetails(api, result.store);
-    // A created store's team settings are known only now: before any write.
-    checkTargets(result.store, environmentsNeeded(inputs), {
-        created: plan.action === 'create'
+    const { inputs } = step;
+    const { projectVariables } = await clearLeftovers(step, plan.branch, plan.project);
+    const { result, report } = await applyStore(step, plan.store);
+    const branch = await branchTarget(step, result.store, projectVariables);
+    const connection = await applyProject(step, result.store, plan.project, {
+        reused: plan.store.action === 'reuse'
     });
-    const { project } = inputs;
-    const branchTarget = project !== undefined && inputs.gitBranch !== undefined
-        ? {
-            project,
-            branch: inputs.gitBranch,
-            storeId: result.store.id,
-            externalId: inputs.externalId
-        }
-        : undefined;
-    // A listed name the store lacks, and a clash on the branch, are known
-    // now, before the connection is written.
-    const leaving = namesLeaving(inputs, secretNamesOf(result.store), result.store.id);
-    if (branchTarget && leaving.branch && projectVariables) {
-        checkBranchFree(await explainedListing(projectVariables, branchTarget.project), leaving.branch.selected, branchTarget);
-    }
-    const known = plan.action === 'reuse' && !plan.waitFirst ? plan.connection : undefined;
-    const connection = project === undefined
-        ? undefined
-        : await effects.group(`Connect to project ${project}`, () => connectStore(api, result.store, {
-            ...connectRequest(inputs),
-            projectId: plan.connection?.projectId,
-            // Custom environments as the plan resolved them: no second look-up.
-            environments: plan.connection?.environments ?? inputs.environments
-        }, (id) => readStore(api, id), known));
-    if (connection)
-        reportKeptEnvironments(connection, inputs, effects);
-    const preview = connection && readsValues(inputs)
-        ? await effects.group(`Read the variables' values from project ${inputs.project}`, () => applyPreview({ ...step, projectVariables }, result.store, connection, branchTarget))
-        : undefined;
+    const preview = await applyPreview({ ...step, projectVariables }, result.store, connection, branch);
     return {
         kind: 'present',
         report: {
-            ...buildReport(result, reportInputs),
+            ...report,
             connection,
             env: preview?.env,
             exported: preview?.exported,
@@ -53597,62 +53900,24 @@ async function applyPresent(step, plan) {
             redeployed: preview?.redeployed,
             cancelled: preview?.cancelled
         },
-        project,
+        project: inputs.project,
         environments: inputs.environments,
         redeploy: inputs.redeploy
     };
 }
 /**
- * The names the branch will get, for the fallback check before a create:
- * those `variables` gives, exactly; else, as the store's own names are not
- * known yet, those of the product's other stores in the listing, or where
- * it has none, any of the shapes database stores' names have.
- */
-function branchNamesBeforeCreate(inputs, listed, target) {
-    if (inputs.variables) {
-        const names = new Set(inputs.variables.map(({ name }) => name));
-        return (name) => names.has(name);
-    }
-    const known = new Set(listed
-        .filter(({ product }) => product !== undefined &&
-        ((product.id !== undefined && product.id === target.product.id) ||
-            (product.slug !== undefined &&
-                product.slug === target.product.slug)))
-        .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name)));
-    return known.size > 0 ? (name) => known.has(name) : isStoreShaped;
-}
-/**
- * A store connected before the step connected for development by default
- * (earlier versions connected for preview) is kept as it is, never
- * connected twice; but its prefixed variables reach every preview of the
- * project, which the step says once.
- */
-function reportKeptEnvironments(connection, inputs, effects) {
-    if (inputs.environmentsGiven)
-        return;
-    const same = connection.environments.length === inputs.environments.length &&
-        inputs.environments.every((name) => connection.environments.includes(name));
-    if (same)
-        return;
-    const reach = connection.environments.filter((name) => name !== 'development');
-    effects.warn(`Store connection to project ${inputs.project} is for ${connection.environments.join(', ') || 'no environment'}, as this action connected stores before it connected for development only, and is kept${reach.length > 0 ? `: its ${connection.envVarPrefix || ''}variables reach every deployment of ${reach.join(', ')}, whoever's pull request it builds` : ''}. Disconnect the project from the store in the Vercel dashboard and run again to connect it for development only, or set "${Inputs.environments}" to keep it so without this warning.`);
-}
-function secretNamesOf(store) {
-    return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
-}
-/**
  * A present plan as a dry run shows it: the store it would reuse, or the
  * body it would create one with, and what it would do about the project.
  */
-function showPresent(step, plan) {
+async function showPresent(step, plan) {
     const { inputs, target } = step;
-    if (plan.action === 'reuse') {
-        const { store } = plan.found;
-        const connection = connectionShown(step, store, plan.connection);
+    const { store } = plan;
+    if (store.action === 'reuse') {
+        const connection = projectShown(step, store.found.store, plan.project);
         return {
             kind: 'would-reuse',
             report: {
-                ...buildReport(plan.found, reportInputsOf(inputs, target)),
+                ...storeShown(step, store.found),
                 // Outputs name a project the store is connected to, not one it would be.
                 connection: connection?.connected === false ? connection : undefined
             },
@@ -53664,128 +53929,12 @@ function showPresent(step, plan) {
     }
     return {
         kind: 'would-create',
-        body: plan.body,
+        body: await store.body,
         productId: target.product.id ?? '',
-        connection: connectionShown(step, undefined, plan.connection),
+        connection: projectShown(step, undefined, plan.project),
         readEnv: inputs.readEnv,
         gitBranch: inputs.gitBranch,
         redeploy: inputs.redeploy
-    };
-}
-/**
- * What the step would do about its project: the connection in place
- * (`connected: false`), or the one it would make (`connected: true`).
- */
-function connectionShown({ inputs }, store, plan) {
-    if (plan === undefined)
-        return undefined;
-    if (store && plan.existing) {
-        return reuse(store, plan.existing, {
-            ...connectRequest(inputs),
-            environments: plan.environments
-        });
-    }
-    return {
-        projectId: plan.projectId,
-        projectName: plan.projectName,
-        envVarNames: store ? variableNames(store, inputs.envPrefix) : [],
-        envVarPrefix: inputs.envPrefix ?? '',
-        environments: plan.environments,
-        connected: true
-    };
-}
-/** The store's connection to the step's project, where it names one. */
-async function planProject({ inputs, api }, store) {
-    if (inputs.project === undefined)
-        return undefined;
-    return planConnection(api, store, connectRequest(inputs));
-}
-function connectRequest(inputs) {
-    return {
-        project: inputs.project ?? '',
-        environments: inputs.environments,
-        environmentsGiven: inputs.environmentsGiven,
-        envPrefix: inputs.envPrefix,
-        envPrefixIsDefault: inputs.envPrefixIsDefault
-    };
-}
-/** The body with the billing plan the inputs name, looked up by id or name. */
-async function withPlan({ inputs, target, api }, body) {
-    if (inputs.plan === undefined)
-        return body;
-    const plan = await resolvePlan(api, target, {
-        plan: inputs.plan,
-        prepaymentAmountCents: inputs.prepaymentAmountCents
-    });
-    return { ...body, billingPlanId: plan.id };
-}
-function reportInputsOf(inputs, target) {
-    return {
-        ...inputs,
-        integrationConfigurationId: target.integrationConfigurationId,
-        product: target.product.id ?? target.productIdOrSlug
-    };
-}
-/** The create request, which also carries what finds the store again. */
-function createBody(inputs, target) {
-    return {
-        name: inputs.name,
-        integrationConfigurationId: target.integrationConfigurationId,
-        integrationProductIdOrSlug: target.productIdOrSlug,
-        externalId: inputs.externalId,
-        metadata: target.metadata,
-        protocolSettings: inputs.protocolSettings,
-        source: inputs.source,
-        paymentMethodId: inputs.paymentMethodId,
-        prepaymentAmountCents: inputs.prepaymentAmountCents
-    };
-}
-
-;// CONCATENATED MODULE: ./src/absent.ts
-/**
- * `state: absent`: every store with the key, found by the listing a create
- * would look in, deleted with its connections (and the branch variables the
- * action wrote for it: from the step's project where it names one, or from
- * the projects a store is connected to where it names none), or shown in a
- * dry run.
- */
-
-
-
-
-
-/** The stores with the key, found by the same listing a deletion uses. */
-async function planAbsent({ inputs, target, api }) {
-    return { stores: await findStores(api, keyOf(createBody(inputs, target))) };
-}
-/** Every store of the key goes, with its connections. */
-async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
-    const info = (line) => effects.info(line);
-    // The variables the action wrote for these stores go first: once the
-    // stores are gone, nothing would find them. They are found by the store
-    // their mark names, on whatever branch, so a close step without
-    // `git-branch` removes them as well as one with it: from the step's
-    // project, or where it names none, from each project a store is
-    // connected to.
-    const { project } = inputs;
-    if (plan.stores.length > 0 && project === undefined) {
-        await removeFromConnectedProjects(api, plan.stores, info);
-    }
-    else if (plan.stores.length > 0 && project !== undefined) {
-        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
-    }
-    const removed = await removeStores(api, plan.stores, inputs.name, info);
-    return { kind: 'absent', removed, externalId: inputs.externalId };
-}
-function showAbsent({ inputs }, plan) {
-    const { project } = inputs;
-    const connected = plan.stores.some(({ projectsMetadata }) => !Array.isArray(projectsMetadata) || projectsMetadata.length > 0);
-    const variablesGo = project !== undefined || connected;
-    return {
-        kind: 'would-delete',
-        found: plan.stores,
-        externalId: inputs.externalId,
-        branchVariablesOf: variablesGo ? branchVariablesPlace(project) : undefined
     };
 }
 

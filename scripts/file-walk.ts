@@ -8,9 +8,12 @@
  *   node scripts/file-walk.ts
  *
  * "flow files" leaves out what every file uses below the plan: the Vercel
- * client and answers, log, errors, constants.
+ * client and answers, log, errors, constants. "present.ts calls" is the
+ * sequencer's own view: for each phase flows.ts enters (`planPresent`,
+ * `applyPresent`), the functions of other files present.ts itself calls,
+ * in order.
  */
-import { walk } from './trace-hooks.ts'
+import { calls, walk } from './trace-hooks.ts'
 
 const { startEmulator } = await import('../emulator/index.ts')
 const { runAction } = await import('../harness/run-action.ts')
@@ -59,6 +62,18 @@ function describe(label: string, files: string[]): void {
   console.log(`  ${files.join(' → ')}`)
 }
 
+/** The calls present.ts makes into other files, phase by phase. */
+function sequencer(label: string): void {
+  const phases: string[] = []
+  for (const { from, to, name } of calls) {
+    if (from === 'flows.ts' && to === 'present.ts') phases.push(`  ${name}:`)
+    else if (from === 'present.ts' && phases.length > 0) {
+      phases[phases.length - 1] += ` ${name} (${to})`
+    }
+  }
+  console.log(`${label}, present.ts calls:\n${phases.join('\n')}`)
+}
+
 const emulator = await startEmulator({ deploymentBuildMs: 600_000 })
 try {
   const branch = 'feature/login'
@@ -72,6 +87,7 @@ try {
       })
     }
     walk.length = 0
+    calls.length = 0
     const result = await runAction({
       inputs: {
         token: emulator.token,
@@ -93,6 +109,7 @@ try {
       `${run}, flow files`,
       flowWalk(files, (file) => !BELOW_THE_PLAN.has(file))
     )
+    sequencer(run)
     describe(
       `${run}, all of src/`,
       flowWalk(files, () => true)

@@ -13,15 +13,19 @@ const EXPORTED_FUNCTION = /^export (?:async )?function (\w+)/gm
 
 /** The files in the order a reader passes through them, returns included. */
 export const walk: string[] = []
+/** Every call from one file into another, in the order they are made. */
+export const calls: { from: string; to: string; name: string }[] = []
 const current = new AsyncLocalStorage<string>()
 
 function trace<A extends unknown[], R>(
   file: string,
-  fn: (...args: A) => R
+  fn: (...args: A) => R,
+  name: string
 ): (...args: A) => R {
   return function (this: unknown, ...args: A): R {
     const caller = current.getStore() ?? '(outside)'
     if (caller === file) return fn.apply(this, args)
+    calls.push({ from: caller, to: file, name })
     walk.push(file)
     const result = current.run(file, () => fn.apply(this, args))
     if (result instanceof Promise) {
@@ -45,7 +49,7 @@ registerHooks({
     const wraps = names
       .map(
         (name) =>
-          `${name} = globalThis.__traceFileWalk(${JSON.stringify(file)}, ${name});`
+          `${name} = globalThis.__traceFileWalk(${JSON.stringify(file)}, ${name}, ${JSON.stringify(name)});`
       )
       .join('\n')
     return { ...loaded, source: `${source}\n${wraps}\n` }

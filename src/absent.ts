@@ -9,12 +9,12 @@ import {
   removeBranchVariables,
   removeFromConnectedProjects
 } from './branch-env.ts'
-import { explainedListing } from './project.ts'
+import { explainedListing } from './project-env.ts'
 import { branchVariablesPlace } from './prune.ts'
 import type { Outcome } from './outcome.ts'
 import { findStores, keyOf, removeStores, type FoundStore } from './store.ts'
 import type { Step } from './step.ts'
-import { createBody } from './present.ts'
+import { createBody } from './present-store.ts'
 
 /** `state: absent`: every store with the key, oldest first. */
 interface AbsentPlan {

@@ -15,7 +15,7 @@
  * shape whose branch none of them gives is kept, with a warning naming it:
  * nothing is deleted that cannot be shown to be gone.
  */
-import { markedStore } from './branch-env.ts'
+import { markedStore } from './branch-marks.ts'
 import { VercelApiError } from './errors.ts'
 import { GitHubApiError, type GitHubApi } from './github.ts'
 import { branchOfKey, branchOfStoreName, type Repository } from './naming.ts'

@@ -6,22 +6,21 @@
  * preview where it predates them (issues 12 and 19).
  */
 import {
+  readOwnValues,
+  writeBranchVariables,
+  type BranchWrite
+} from './branch-env.ts'
+import {
   checkBranchFree,
   checkBranchVariablesLanded,
   ownBranchVariables,
-  readOwnValues,
-  writeBranchVariables,
-  type BranchTarget,
-  type BranchWrite
-} from './branch-env.ts'
+  type BranchTarget
+} from './branch-marks.ts'
 import { Inputs, Outputs } from './constants.ts'
 import { ActionError } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
-import {
-  explainedListing,
-  readStoreEnv,
-  type ConnectionResult
-} from './project.ts'
+import { explainedListing, readStoreEnv } from './project-env.ts'
+import type { ConnectionResult } from './project.ts'
 import {
   branchPreviews,
   settlePreviews,
@@ -34,14 +33,14 @@ import type { ListedDeployment } from './vercel-types.ts'
 import type { Effects, Step } from './step.ts'
 import {
   STORE_NAME_SHAPES_SHOWN,
+  namesLeaving,
   namesShown,
-  selectNames,
   type AppVariable,
   type NameSelection
 } from './variable-names.ts'
 
 /** Whether the step reads the store's values: `read-env`, `export-env` or `git-branch`. */
-export function readsValues(inputs: ActionInputs): boolean {
+function readsValues(inputs: ActionInputs): boolean {
   return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined
 }
 
@@ -51,24 +50,46 @@ function valuesInput(inputs: ActionInputs): string {
   return inputs.exportEnv ? Inputs.exportEnv : Inputs.readEnv
 }
 
+/** The values the step read, and where it put them. */
+export interface PreviewResult {
+  env: Record<string, string>
+  exported?: string[]
+  branch?: BranchWrite
+  redeployed?: Redeployed
+  cancelled?: Cancelled
+}
+
+/**
+ * Where the step reads the store's values (`read-env`, `export-env` or
+ * `git-branch`) from the project it connected: the values, and what was
+ * done with them (`readAndWrite`). Nothing where it does not.
+ */
+export async function applyPreview(
+  step: Step,
+  store: FoundStore,
+  connection: ConnectionResult | undefined,
+  branchTarget: BranchTarget | undefined
+): Promise<PreviewResult | undefined> {
+  const { inputs, effects } = step
+  if (!connection || !readsValues(inputs)) return undefined
+  return effects.group(
+    `Read the variables' values from project ${inputs.project}`,
+    () => readAndWrite(step, store, connection, branchTarget)
+  )
+}
+
 /**
  * The store's values under its own names; with `git-branch`, those the
  * branch lacks or has otherwise written as its preview variables; with
  * `redeploy`, the branch's builds under way that predate them cancelled,
  * and its newest preview rebuilt if it predates them.
  */
-export async function applyPreview(
+async function readAndWrite(
   { inputs, api, effects, projectVariables }: Step,
   store: FoundStore,
   connection: ConnectionResult,
   branchTarget: BranchTarget | undefined
-): Promise<{
-  env: Record<string, string>
-  exported?: string[]
-  branch?: BranchWrite
-  redeployed?: Redeployed
-  cancelled?: Cancelled
-}> {
+): Promise<PreviewResult> {
   const project = inputs.project ?? connection.projectId
   // A connection made now put variables the early listing cannot show.
   const listed = await explainedListing(
@@ -195,68 +216,6 @@ async function afterTheWrite(
   return {
     changedAt: wrote ? (landedAt ?? branch.changedAt) : branch.changedAt,
     deployments
-  }
-}
-
-/**
- * Of the store's names, those `export-env` puts into the job's environment
- * and those `git-branch` writes to the branch (see `variable-names.ts`):
- * the names `export-env` lists, or those of the stores' shapes; the
- * branch's are always those of the shapes. With `variables`, the app's
- * names instead (`appNamesLeaving`). Fails, before the connection where the
- * store's names are known then, on a listed name the store does not have.
- */
-export function namesLeaving(
-  inputs: Pick<
-    ActionInputs,
-    'exportEnv' | 'exportNames' | 'gitBranch' | 'variables'
-  >,
-  names: readonly string[],
-  storeId: string
-): { exported?: NameSelection; branch?: NameSelection } {
-  if (inputs.variables) {
-    return appNamesLeaving(inputs, inputs.variables, names, storeId)
-  }
-  const exported = inputs.exportEnv
-    ? selectNames(names, inputs.exportNames)
-    : undefined
-  if (exported && exported.missing.length > 0) {
-    throw new ActionError(
-      `Input "${Inputs.exportEnv}" lists ${namesShown(exported.missing)}, which store ${storeId} has no variable of (it has ${namesShown(names) || 'none'}), so nothing was put into the job's environment; list only the store's names, or set "${Inputs.exportEnv}" to true.`
-    )
-  }
-  const branch =
-    inputs.gitBranch === undefined ? undefined : selectNames(names, undefined)
-  return { exported, branch }
-}
-
-/**
- * With `variables`: exactly the app's names, on the branch and in the job's
- * environment (those `export-env` lists, where it lists some), none left
- * out by shape, as the user chose each. Fails on a store name the store does
- * not have, naming the store's names: checked before the connection is
- * written (after the create, for a new store), and so before any variable.
- */
-function appNamesLeaving(
-  inputs: Pick<ActionInputs, 'exportEnv' | 'exportNames' | 'gitBranch'>,
-  variables: readonly AppVariable[],
-  names: readonly string[],
-  storeId: string
-): { exported?: NameSelection; branch?: NameSelection } {
-  const missing = variables.filter(({ from }) => !names.includes(from))
-  if (missing.length > 0) {
-    const lines = missing.map(({ name, from }) => `${name}=${from}`)
-    throw new ActionError(
-      `Input "${Inputs.variables}" maps ${lines.join(', ')}, but store ${storeId} has no ${namesShown([...new Set(missing.map(({ from }) => from))])}: it has ${namesShown(names) || 'no variable'}. No variable was written to a branch or the job's environment; map each name from one of the store's.`
-    )
-  }
-  const appNames = variables.map(({ name }) => name)
-  const all = { selected: appNames, skipped: [] }
-  return {
-    exported: inputs.exportEnv
-      ? selectNames(appNames, inputs.exportNames ?? appNames)
-      : undefined,
-    branch: inputs.gitBranch === undefined ? undefined : all
   }
 }
 

@@ -11,6 +11,9 @@
  * as a second check, on both, and refuse a listed name outright.
  */
 
+import { Inputs } from './constants.ts'
+import { ActionError } from './errors.ts'
+
 // A name fit for the job's environment: letters, digits and `_`, not
 // starting with a digit (what a shell accepts as a variable name).
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/
@@ -203,4 +206,71 @@ export function namesShown(names: readonly string[]): string {
     )
   const more = names.length - shown.length
   return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+}
+
+/** The inputs that say which names leave the store (see `ActionInputs`). */
+export interface LeavingInputs {
+  exportEnv: boolean
+  exportNames?: string[]
+  gitBranch?: string
+  variables?: AppVariable[]
+}
+
+/**
+ * Of the store's names, those `export-env` puts into the job's environment
+ * and those `git-branch` writes to the branch (see above):
+ * the names `export-env` lists, or those of the stores' shapes; the
+ * branch's are always those of the shapes. With `variables`, the app's
+ * names instead (`appNamesLeaving`). Fails, before the connection where the
+ * store's names are known then, on a listed name the store does not have.
+ */
+export function namesLeaving(
+  inputs: LeavingInputs,
+  names: readonly string[],
+  storeId: string
+): { exported?: NameSelection; branch?: NameSelection } {
+  if (inputs.variables) {
+    return appNamesLeaving(inputs, inputs.variables, names, storeId)
+  }
+  const exported = inputs.exportEnv
+    ? selectNames(names, inputs.exportNames)
+    : undefined
+  if (exported && exported.missing.length > 0) {
+    throw new ActionError(
+      `Input "${Inputs.exportEnv}" lists ${namesShown(exported.missing)}, which store ${storeId} has no variable of (it has ${namesShown(names) || 'none'}), so nothing was put into the job's environment; list only the store's names, or set "${Inputs.exportEnv}" to true.`
+    )
+  }
+  const branch =
+    inputs.gitBranch === undefined ? undefined : selectNames(names, undefined)
+  return { exported, branch }
+}
+
+/**
+ * With `variables`: exactly the app's names, on the branch and in the job's
+ * environment (those `export-env` lists, where it lists some), none left
+ * out by shape, as the user chose each. Fails on a store name the store does
+ * not have, naming the store's names: checked before the connection is
+ * written (after the create, for a new store), and so before any variable.
+ */
+function appNamesLeaving(
+  inputs: Omit<LeavingInputs, 'variables'>,
+  variables: readonly AppVariable[],
+  names: readonly string[],
+  storeId: string
+): { exported?: NameSelection; branch?: NameSelection } {
+  const missing = variables.filter(({ from }) => !names.includes(from))
+  if (missing.length > 0) {
+    const lines = missing.map(({ name, from }) => `${name}=${from}`)
+    throw new ActionError(
+      `Input "${Inputs.variables}" maps ${lines.join(', ')}, but store ${storeId} has no ${namesShown([...new Set(missing.map(({ from }) => from))])}: it has ${namesShown(names) || 'no variable'}. No variable was written to a branch or the job's environment; map each name from one of the store's.`
+    )
+  }
+  const appNames = variables.map(({ name }) => name)
+  const all = { selected: appNames, skipped: [] }
+  return {
+    exported: inputs.exportEnv
+      ? selectNames(appNames, inputs.exportNames ?? appNames)
+      : undefined,
+    branch: inputs.gitBranch === undefined ? undefined : all
+  }
 }
