@@ -49915,9 +49915,9 @@ function selectNames(names, listed) {
 // A warning names at most this many; a hostile product may give thousands.
 const MAX_NAMES_SHOWN = 20;
 /** Names for a log line: plain ones as they are, others quoted and cut. */
-function namesShown(names) {
+function namesShown(names, most = MAX_NAMES_SHOWN) {
     const shown = names
-        .slice(0, MAX_NAMES_SHOWN)
+        .slice(0, most)
         .map((name) => VARIABLE_NAME.test(name) ? name : JSON.stringify(name.slice(0, 40)));
     const more = names.length - shown.length;
     return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
@@ -50053,7 +50053,7 @@ function checkBranchUnclaimed(variables, { project, branch, externalId }) {
     const names = claimed
         .filter(({ marked: other }) => other.storeId === marked.storeId)
         .map(({ variable }) => variable.key ?? 'a variable');
-    const carries = `Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key`;
+    const carries = `Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${namesShown(names, 3)} there for that key`;
     throw new ActionError(isPushOfPullRequestBranch(marked.externalId, externalId)
         ? `${carries}, its pull request's, and this run is a branch build (key ${externalId}), not that pull request's; no store was created. Run this step on pull_request events only, or skip pushes of branches that have a pull request.`
         : `${carries}, another pull request from the same branch; no store was created. Open this pull request from a branch of its own, or set "${Inputs.gitBranch}" to another branch; if that pull request is closed, its close step (or a prune) removes them.`);

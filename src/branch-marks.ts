@@ -120,7 +120,7 @@ export function checkBranchUnclaimed(
   const names = claimed
     .filter(({ marked: other }) => other.storeId === marked.storeId)
     .map(({ variable }) => variable.key ?? 'a variable')
-  const carries = `Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${names.join(', ')} there for that key`
+  const carries = `Branch ${branch} of project ${project} already carries the store of ${marked.externalId ?? 'another key'} (store ${marked.storeId}): this action wrote ${namesShown(names, 3)} there for that key`
   throw new ActionError(
     isPushOfPullRequestBranch(marked.externalId, externalId)
       ? `${carries}, its pull request's, and this run is a branch build (key ${externalId}), not that pull request's; no store was created. Run this step on pull_request events only, or skip pushes of branches that have a pull request.`

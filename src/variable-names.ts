@@ -198,9 +198,12 @@ export function selectNames(
 const MAX_NAMES_SHOWN = 20
 
 /** Names for a log line: plain ones as they are, others quoted and cut. */
-export function namesShown(names: readonly string[]): string {
+export function namesShown(
+  names: readonly string[],
+  most = MAX_NAMES_SHOWN
+): string {
   const shown = names
-    .slice(0, MAX_NAMES_SHOWN)
+    .slice(0, most)
     .map((name) =>
       VARIABLE_NAME.test(name) ? name : JSON.stringify(name.slice(0, 40))
     )
