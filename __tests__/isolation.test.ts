@@ -338,3 +338,81 @@ describe('each preview sees its own store and nothing else', () => {
     expect(writes()).toEqual([])
   })
 })
+
+describe('what the review of the day found (issue 19)', () => {
+  it('never removes the branch variables of a live store of the same key: a second product on the branch stops before its create', async () => {
+    const neon = await runAction(opened(7))
+    expect(neon.exitCode).toBe(0)
+    const branchKeys = () =>
+      emulator
+        .envVars(WEB)
+        .filter(({ gitBranch }) => gitBranch === 'feature/pr-7')
+        .map(({ key, value }) => `${key}=${value}`)
+        .sort()
+    const before = branchKeys()
+    expect(before.length).toBeGreaterThan(0)
+    emulator.resetRequests()
+    const upstash = emulator.installations.upstash
+    const line = errorLine(
+      await runAction({
+        ...opened(7, {
+          integration: upstash.id,
+          product: upstash.products[0].id,
+          'env-prefix': 'KV_PR7_'
+        })
+      })
+    )
+    expect(line).toContain(
+      'made by another step of this key (acme/web#7), which is still there; no store was created'
+    )
+    expect(writes()).toEqual([])
+    expect(branchKeys()).toEqual(before)
+    expect(emulator.stores()).toHaveLength(1)
+  })
+
+  it('checks only standard environments against the store’s targets: a custom one connects', async () => {
+    emulator.options.resourceTargets = ['production', 'preview', 'development']
+    const result = await runAction(
+      opened(1, { environments: 'development, staging' })
+    )
+    expect(result.exitCode).toBe(0)
+    expect(
+      emulator.requests.filter(
+        ({ route }) => route === 'POST /v1/storage/stores/{id}/connections'
+      )
+    ).toHaveLength(1)
+  })
+
+  it('counts the stores the user named toward max-stores, where the listing shows their key', async () => {
+    emulator.options.listIncludesExternalId = true
+    for (const number of [1, 2]) {
+      const result = await runAction(
+        opened(number, { name: `web-named-${number}`, 'max-stores': '2' })
+      )
+      expect(result.exitCode).toBe(0)
+    }
+    emulator.resetRequests()
+    const line = errorLine(
+      await runAction(opened(3, { name: 'web-named-3', 'max-stores': '2' }))
+    )
+    expect(line).toContain('acme/web already has 2 stores of this product')
+    expect(writes()).toEqual([])
+  })
+
+  it('fails naming environments, rather than keep a development connection, where the default is now preview', async () => {
+    expect((await runAction(opened(4))).exitCode).toBe(0)
+    emulator.resetRequests()
+    const line = errorLine(
+      await runAction({
+        inputs: neonIdInputs(emulator, { project: WEB }),
+        pullRequest: 4
+      })
+    )
+    expect(line).toContain(
+      'is already connected to project prj_emuWeb0001 for development'
+    )
+    expect(line).toContain('but this step asks for preview')
+    expect(line).toContain('"environments"')
+    expect(writes()).toEqual([])
+  })
+})

@@ -52378,7 +52378,10 @@ async function planStore(step) {
         if (waitFirst)
             return { action: 'reuse', found, waitFirst, listed };
         found.store = await withDetails(api, found.store);
-        checkTargets(found.store, environmentsNeeded(inputs), { created: false });
+        checkTargets(found.store, environmentsNeeded(inputs), {
+            created: false,
+            gitBranch: inputs.gitBranch
+        });
         return { action: 'reuse', found, waitFirst, listed };
     }
     checkStoreCount(listed, {
@@ -52423,7 +52426,8 @@ async function applyStore(step, plan) {
     result.store = await withDetails(api, result.store);
     // A created store's team settings are known only now: before any write.
     checkTargets(result.store, environmentsNeeded(inputs), {
-        created: plan.action === 'create'
+        created: plan.action === 'create',
+        gitBranch: inputs.gitBranch
     });
     return { result, report: buildReport(result, reportInputs) };
 }
@@ -52462,12 +52466,14 @@ function reportInputsOf(inputs, target) {
         product: target.product.id ?? target.productIdOrSlug
     };
 }
+// What a store's `targets` can name: a custom environment is none of them.
+const STANDARD_ENVIRONMENTS = ['production', 'preview', 'development'];
 /**
- * The environments the step hands the store's credentials to: those it
- * connects, and with `git-branch` the branch's previews.
+ * The standard environments the step hands the store's credentials to:
+ * those it connects, and with `git-branch` the branch's previews.
  */
 function environmentsNeeded(inputs) {
-    const needed = new Set(inputs.environments);
+    const needed = new Set(inputs.environments.filter((name) => STANDARD_ENVIRONMENTS.includes(name)));
     if (inputs.gitBranch !== undefined)
         needed.add('preview');
     return [...needed];
@@ -52477,7 +52483,7 @@ function environmentsNeeded(inputs) {
  * the step needs (a resource set to Production only): Vercel's own setting,
  * which the step must not get around by copying the values elsewhere.
  */
-function checkTargets(store, needed, { created }) {
+function checkTargets(store, needed, { created, gitBranch }) {
     const { targets } = store;
     if (!targets)
         return;
@@ -52485,13 +52491,13 @@ function checkTargets(store, needed, { created }) {
     if (refused.length === 0)
         return;
     const allowed = targets.length > 0 ? targets.join(', ') : 'no environment';
-    throw new ActionError(`Store ${store.id} may reach only ${allowed}, as the team set it (${targets.length === 1 && targets[0] === 'production' ? 'Production-only access' : 'its environments'}), and this step needs ${refused.join(', ')}${created ? '; the store was created but not connected, and the close (or a prune) deletes it' : '; nothing was connected or written'}. Allow ${refused.join(' and ')} for the resource in the integration's settings in the Vercel dashboard, or choose "${Inputs.environments}" within ${allowed} and drop "${Inputs.gitBranch}".`);
+    throw new ActionError(`Store ${store.id} may reach only ${allowed}, as the team set it (${targets.length === 1 && targets[0] === 'production' ? 'Production-only access' : 'its environments'}), and this step needs ${refused.join(', ')}${created ? '; the store was created but not connected, and the close (or a prune) deletes it' : '; nothing was connected or written'}. Allow ${refused.join(' and ')} for the resource in the integration's settings in the Vercel dashboard, or choose "${Inputs.environments}" within ${allowed}${gitBranch === undefined ? '' : ` and drop "${Inputs.gitBranch}"`}.`);
 }
 /**
  * `max-stores`: fails before a create where the listing already holds that
  * many stores of this product for this repository, naming the pull requests
  * that hold them. Stores are this repository's by their default names, or by
- * a listed key of its own.
+ * a key of its own where the listing shows it (a named store's, too).
  */
 function checkStoreCount(listed, { maxStores, repository, product }) {
     if (maxStores === undefined || repository === undefined)
@@ -52516,7 +52522,8 @@ function repositoryStores(listed, repository, product) {
             : pullRequestOfStoreName(store.name, repository);
         const key = store.externalId?.toLowerCase();
         const keyIsOurs = key !== undefined &&
-            (key.startsWith(`${slug}#`) || key.startsWith(`${slug}@`));
+            // A pull request's, a branch's, or one the user named (`owner/repo:name`).
+            ['#', '@', ':'].some((mark) => key.startsWith(`${slug}${mark}`));
         if (pullRequest === undefined && !keyIsOurs)
             return [];
         seen.add(store.id);
@@ -52684,15 +52691,15 @@ function listingBeforeCreate({ inputs, api, projectVariables }) {
  * same branch). The branch's variables of an earlier store of this key,
  * which the create is to remove first: a reopened pull request's.
  */
-async function checkVariablesBeforeCreate({ inputs, effects }, listing, isStoreName) {
+async function checkVariablesBeforeCreate({ inputs, effects, api }, listing, isStoreName) {
     const variables = await listing;
     const project = inputs.project ?? '';
     const leftovers = inputs.gitBranch === undefined
         ? []
-        : leftoversOfKey(variables, {
+        : await ofGoneStores(api, leftoversOfKey(variables, {
             branch: inputs.gitBranch,
             externalId: inputs.externalId
-        });
+        }), inputs);
     if (inputs.gitBranch !== undefined) {
         checkBranchUnclaimed(variables, {
             project,
@@ -52710,6 +52717,30 @@ async function checkVariablesBeforeCreate({ inputs, effects }, listing, isStoreN
         storeIds: []
     });
     return leftovers;
+}
+/**
+ * This key's marked variables, where each store they are marked with is gone
+ * (Vercel answers 404 for it): only then are they a close's leftovers. A
+ * store that is still there holds them for another step of the same key (a
+ * second product under the same default key): the step stops before the
+ * create, and removes nothing. One read per store marked, on a create only.
+ */
+async function ofGoneStores(api, candidates, inputs) {
+    const storeIds = [
+        ...new Set(candidates.flatMap((variable) => markedStore(variable)?.storeId ?? []))
+    ];
+    await Promise.all(storeIds.map(async (storeId) => {
+        try {
+            await api.getStore(storeId);
+        }
+        catch (error) {
+            if (error instanceof VercelApiError && error.status === 404)
+                return;
+            throw error;
+        }
+        throw new ActionError(`Branch ${inputs.gitBranch} of project ${inputs.project} carries the variables of store ${storeId}, made by another step of this key (${inputs.externalId}), which is still there; no store was created. One branch takes the variables of one store: keep "${Inputs.gitBranch}" on one of the steps, and give the other a key of its own ("${Inputs.externalId}").`);
+    }));
+    return candidates;
 }
 /**
  * Where the store is there and the step names a Git branch: its variables'
@@ -53369,9 +53400,15 @@ function reuse(store, connection, request) {
     const sameEnvironments = environments.length === request.environments.length &&
         request.environments.every((name) => environments.includes(name));
     const samePrefix = request.envPrefixIsDefault || prefix === (request.envPrefix ?? '');
-    // A connection made for other environments than the step's default (by
-    // an earlier version, for preview) is kept, and the caller reports it.
-    const keptEnvironments = !sameEnvironments && !request.environmentsGiven;
+    // A connection an earlier version made for preview, where the step's
+    // default is now development, is kept, and the caller reports it. Any
+    // other difference (a development connection where the default is now
+    // preview, as when git-branch was dropped) fails as a given one does.
+    const keptEnvironments = !sameEnvironments &&
+        !request.environmentsGiven &&
+        environments.includes('preview') &&
+        request.environments.length === 1 &&
+        request.environments[0] === 'development';
     if ((!sameEnvironments && !keptEnvironments) || !samePrefix) {
         throw new ActionError(`Store ${store.id} is already connected to project ${request.project} for ${project_list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${project_list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`);
     }
@@ -53836,7 +53873,7 @@ function withoutPrefix(env, prefix) {
         value
     ]));
 }
-const STANDARD_ENVIRONMENTS = ['development', 'preview', 'production'];
+const preview_STANDARD_ENVIRONMENTS = ['development', 'preview', 'production'];
 /**
  * The environment whose variables the values are read from: the first
  * standard one the connection is for (a custom environment's variables are
@@ -53844,7 +53881,7 @@ const STANDARD_ENVIRONMENTS = ['development', 'preview', 'production'];
  * none to read.
  */
 function readFrom(connection, inputs) {
-    const environment = connection.environments.find((name) => STANDARD_ENVIRONMENTS.includes(name));
+    const environment = connection.environments.find((name) => preview_STANDARD_ENVIRONMENTS.includes(name));
     if (environment === undefined) {
         throw new ActionError(`Store ${connection.projectId ? `connection to project ${inputs.project}` : 'connection'} is for custom environments only (${connection.environments.join(', ')}), whose values this step cannot read; add development to "${Inputs.environments}", or drop "${valuesInput(inputs)}".`);
     }

@@ -97,8 +97,13 @@ export function connect(request: ConnectionRequest): Reply {
   ) {
     return errorReply(400, 'bad_request', 'envVarPrefix is invalid')
   }
+  // `targets` names standard environments only: a custom one is not limited.
   const refused = store.targets
-    ? envVarEnvironments.filter((name) => !store.targets?.includes(name))
+    ? envVarEnvironments.filter(
+        (name) =>
+          ENVIRONMENTS.includes(name as Environment) &&
+          !store.targets?.includes(name)
+      )
     : []
   if (refused.length > 0) {
     // Production-only access: the credentials may not reach the others.

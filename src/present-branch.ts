@@ -13,10 +13,11 @@ import {
   checkBranchUnclaimed,
   checkPrefixFree,
   leftoversOfKey,
+  markedStore,
   type BranchTarget
 } from './branch-marks.ts'
 import { Inputs } from './constants.ts'
-import { ActionError } from './errors.ts'
+import { ActionError, VercelApiError } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
 import { explainedListing } from './project-env.ts'
 import type { ConnectionPlan } from './project.ts'
@@ -141,7 +142,7 @@ function listingBeforeCreate({
  * which the create is to remove first: a reopened pull request's.
  */
 async function checkVariablesBeforeCreate(
-  { inputs, effects }: Step,
+  { inputs, effects, api }: Step,
   listing: Promise<ProjectEnvVar[]>,
   isStoreName: (name: string) => boolean
 ): Promise<ProjectEnvVar[]> {
@@ -150,10 +151,14 @@ async function checkVariablesBeforeCreate(
   const leftovers =
     inputs.gitBranch === undefined
       ? []
-      : leftoversOfKey(variables, {
-          branch: inputs.gitBranch,
-          externalId: inputs.externalId
-        })
+      : await ofGoneStores(
+          api,
+          leftoversOfKey(variables, {
+            branch: inputs.gitBranch,
+            externalId: inputs.externalId
+          }),
+          inputs
+        )
   if (inputs.gitBranch !== undefined) {
     checkBranchUnclaimed(variables, {
       project,
@@ -172,6 +177,39 @@ async function checkVariablesBeforeCreate(
     storeIds: []
   })
   return leftovers
+}
+
+/**
+ * This key's marked variables, where each store they are marked with is gone
+ * (Vercel answers 404 for it): only then are they a close's leftovers. A
+ * store that is still there holds them for another step of the same key (a
+ * second product under the same default key): the step stops before the
+ * create, and removes nothing. One read per store marked, on a create only.
+ */
+async function ofGoneStores(
+  api: Step['api'],
+  candidates: ProjectEnvVar[],
+  inputs: ActionInputs
+): Promise<ProjectEnvVar[]> {
+  const storeIds = [
+    ...new Set(
+      candidates.flatMap((variable) => markedStore(variable)?.storeId ?? [])
+    )
+  ]
+  await Promise.all(
+    storeIds.map(async (storeId) => {
+      try {
+        await api.getStore(storeId)
+      } catch (error) {
+        if (error instanceof VercelApiError && error.status === 404) return
+        throw error
+      }
+      throw new ActionError(
+        `Branch ${inputs.gitBranch} of project ${inputs.project} carries the variables of store ${storeId}, made by another step of this key (${inputs.externalId}), which is still there; no store was created. One branch takes the variables of one store: keep "${Inputs.gitBranch}" on one of the steps, and give the other a key of its own ("${Inputs.externalId}").`
+      )
+    })
+  )
+  return candidates
 }
 
 /**

@@ -71,7 +71,10 @@ export async function planStore(step: Step): Promise<StorePlan> {
       inputs.wait && !inputs.dryRun && found.store.status !== 'available'
     if (waitFirst) return { action: 'reuse', found, waitFirst, listed }
     found.store = await withDetails(api, found.store)
-    checkTargets(found.store, environmentsNeeded(inputs), { created: false })
+    checkTargets(found.store, environmentsNeeded(inputs), {
+      created: false,
+      gitBranch: inputs.gitBranch
+    })
     return { action: 'reuse', found, waitFirst, listed }
   }
   checkStoreCount(listed, {
@@ -125,7 +128,8 @@ export async function applyStore(
   result.store = await withDetails(api, result.store)
   // A created store's team settings are known only now: before any write.
   checkTargets(result.store, environmentsNeeded(inputs), {
-    created: plan.action === 'create'
+    created: plan.action === 'create',
+    gitBranch: inputs.gitBranch
   })
   return { result, report: buildReport(result, reportInputs) }
 }
@@ -180,14 +184,19 @@ function reportInputsOf(
   }
 }
 
+// What a store's `targets` can name: a custom environment is none of them.
+const STANDARD_ENVIRONMENTS = ['production', 'preview', 'development']
+
 /**
- * The environments the step hands the store's credentials to: those it
- * connects, and with `git-branch` the branch's previews.
+ * The standard environments the step hands the store's credentials to:
+ * those it connects, and with `git-branch` the branch's previews.
  */
 function environmentsNeeded(
   inputs: Pick<ActionInputs, 'environments' | 'gitBranch'>
 ): string[] {
-  const needed = new Set<string>(inputs.environments)
+  const needed = new Set<string>(
+    inputs.environments.filter((name) => STANDARD_ENVIRONMENTS.includes(name))
+  )
   if (inputs.gitBranch !== undefined) needed.add('preview')
   return [...needed]
 }
@@ -200,7 +209,7 @@ function environmentsNeeded(
 function checkTargets(
   store: VercelStore & { id: string },
   needed: string[],
-  { created }: { created: boolean }
+  { created, gitBranch }: { created: boolean; gitBranch?: string }
 ): void {
   const { targets } = store
   if (!targets) return
@@ -208,7 +217,7 @@ function checkTargets(
   if (refused.length === 0) return
   const allowed = targets.length > 0 ? targets.join(', ') : 'no environment'
   throw new ActionError(
-    `Store ${store.id} may reach only ${allowed}, as the team set it (${targets.length === 1 && targets[0] === 'production' ? 'Production-only access' : 'its environments'}), and this step needs ${refused.join(', ')}${created ? '; the store was created but not connected, and the close (or a prune) deletes it' : '; nothing was connected or written'}. Allow ${refused.join(' and ')} for the resource in the integration's settings in the Vercel dashboard, or choose "${Inputs.environments}" within ${allowed} and drop "${Inputs.gitBranch}".`
+    `Store ${store.id} may reach only ${allowed}, as the team set it (${targets.length === 1 && targets[0] === 'production' ? 'Production-only access' : 'its environments'}), and this step needs ${refused.join(', ')}${created ? '; the store was created but not connected, and the close (or a prune) deletes it' : '; nothing was connected or written'}. Allow ${refused.join(' and ')} for the resource in the integration's settings in the Vercel dashboard, or choose "${Inputs.environments}" within ${allowed}${gitBranch === undefined ? '' : ` and drop "${Inputs.gitBranch}"`}.`
   )
 }
 
@@ -222,7 +231,7 @@ interface RepositoryStore {
  * `max-stores`: fails before a create where the listing already holds that
  * many stores of this product for this repository, naming the pull requests
  * that hold them. Stores are this repository's by their default names, or by
- * a listed key of its own.
+ * a key of its own where the listing shows it (a named store's, too).
  */
 function checkStoreCount(
   listed: VercelStore[],
@@ -267,7 +276,8 @@ function repositoryStores(
     const key = store.externalId?.toLowerCase()
     const keyIsOurs =
       key !== undefined &&
-      (key.startsWith(`${slug}#`) || key.startsWith(`${slug}@`))
+      // A pull request's, a branch's, or one the user named (`owner/repo:name`).
+      ['#', '@', ':'].some((mark) => key.startsWith(`${slug}${mark}`))
     if (pullRequest === undefined && !keyIsOurs) return []
     seen.add(store.id)
     const fromKey = keyIsOurs ? /#(\d+)$/.exec(key ?? '')?.[1] : undefined

@@ -175,9 +175,16 @@ export function reuse(
     request.environments.every((name) => environments.includes(name))
   const samePrefix =
     request.envPrefixIsDefault || prefix === (request.envPrefix ?? '')
-  // A connection made for other environments than the step's default (by
-  // an earlier version, for preview) is kept, and the caller reports it.
-  const keptEnvironments = !sameEnvironments && !request.environmentsGiven
+  // A connection an earlier version made for preview, where the step's
+  // default is now development, is kept, and the caller reports it. Any
+  // other difference (a development connection where the default is now
+  // preview, as when git-branch was dropped) fails as a given one does.
+  const keptEnvironments =
+    !sameEnvironments &&
+    !request.environmentsGiven &&
+    environments.includes('preview') &&
+    request.environments.length === 1 &&
+    request.environments[0] === 'development'
   if ((!sameEnvironments && !keptEnvironments) || !samePrefix) {
     throw new ActionError(
       `Store ${store.id} is already connected to project ${request.project} for ${list(environments)}${prefix ? ` with prefix ${prefix}` : ' without a prefix'}, but this step asks for ${list(request.environments)}${request.envPrefix ? ` with prefix ${request.envPrefix}` : ' without a prefix'}; change "${Inputs.environments}" and "${Inputs.envPrefix}" to match, or disconnect the project from the store in the Vercel dashboard.`
