@@ -34,7 +34,7 @@ function neonInputs(): Record<string, string> {
   }
 }
 
-/** Runs the bundle and checks what every run must hold: no token in sight. */
+/** Runs the action in-process and checks what every run must hold: no token in sight. */
 async function run(options: RunOptions): Promise<RunResult> {
   const result = await runAction(options)
   expect(withoutMaskCommands(result.visible)).not.toContain(emulator.token)
@@ -46,7 +46,7 @@ function teamStores() {
   return emulator.stores().filter(({ teamId }) => teamId === emulator.team.id)
 }
 
-describe('get or create, through dist/index.js', () => {
+describe('get or create, run as the runner does', () => {
   it('creates a store on the first run and reuses it on the second', async () => {
     const first = await run({ inputs: neonInputs(), pullRequest: 42 })
     expect(first.exitCode).toBe(0)

@@ -3,7 +3,7 @@ import { startEmulator, type Emulator } from '../emulator/index.ts'
 import { runAction } from '../harness/run-action.ts'
 
 /**
- * Malformed inputs, each run through dist/index.js: the step must fail on
+ * Malformed inputs, each run in-process as the runner would run it: the step must fail on
  * the input before any request, with one line that names it. Values that
  * look like secrets are passed to the harness, which fails the test if one
  * is shown. New inputs are one row each.
@@ -308,7 +308,7 @@ afterAll(async () => {
   await emulator.close()
 })
 
-describe('bad inputs, through dist/index.js', () => {
+describe('bad inputs, as the runner passes them', () => {
   it('has at least 30 of them', () => {
     expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(30)
   })
