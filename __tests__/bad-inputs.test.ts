@@ -4,9 +4,9 @@ import { runAction } from '../harness/run-action.ts'
 
 /**
  * Malformed inputs, each run in-process as the runner would pass them: the
- * step must fail on the input before any request, with one line that names it. Values that
- * look like secrets are passed to the harness, which fails the test if one
- * is shown. New inputs are one row each.
+ * step must fail on the input before any request, with one line that names
+ * it. Values that look like secrets are passed to the harness, which fails
+ * the test if one is shown. New inputs are one row each.
  */
 interface BadInput {
   input: string
