@@ -4,6 +4,8 @@
 // the close; and nothing from an answer can add a link or an image. The
 // Markdown itself is asserted here; `npm run render-report` renders it as
 // GitHub does, for a person to look at.
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import * as core from '@actions/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { commentBody } from '../src/comment.ts'
@@ -165,14 +167,14 @@ describe('the pull request comment', () => {
       ]
     })
     expect(body).toBe(
-      '<!-- vercel-store-action:acme%2Fweb%2342 -->\n**Deleted** the Vercel store of this pull request: web-pr-42-86f279ce <code>store_1</code>, after disconnecting it from <code>web</code>.\n'
+      '<!-- vercel-store-action:acme%2Fweb%2342 -->\n<p><b>Deleted</b> the Vercel store of this pull request: web-pr-42-86f279ce <code>store_1</code>, after disconnecting it from <code>web</code>.</p>\n'
     )
     expect(linksAndImages(body)).toMatchObject({ links: [], images: 0 })
   })
 
   it('closed with nothing left: one line too', () => {
     expect(commentBody(KEY, { state: 'absent', removed: [] })).toBe(
-      `<!-- vercel-store-action:acme%2Fweb%2342 -->\n**Nothing left to delete**: no Vercel store had this pull request's key <code>acme/web&#35;42</code> any more.\n`
+      `<!-- vercel-store-action:acme%2Fweb%2342 -->\n<p><b>Nothing left to delete</b>: no Vercel store had this pull request's key <code>acme/web&#35;42</code> any more.</p>\n`
     )
   })
 })
@@ -301,4 +303,46 @@ describe('hostile strings from Vercel’s answer', () => {
       expect(linksAndImages(body).links).toEqual([DASHBOARD, PREVIEW])
     }
   })
+})
+
+// GitHub's own renderer, where the machine has it (Debian's cmark-gfm, as
+// npm run render-report uses): it autolinks user@host in Markdown text even
+// where it is written as an entity, which micromark above does not.
+const CMARK_GFM = '/usr/bin/cmark-gfm'
+
+describe.skipIf(!existsSync(CMARK_GFM))('as cmark-gfm renders them', () => {
+  function rendered(markdown: string): string {
+    return execFileSync(
+      CMARK_GFM,
+      [
+        '--unsafe',
+        '--extension',
+        'autolink',
+        '--extension',
+        'table',
+        '--extension',
+        'tagfilter'
+      ],
+      { input: markdown, encoding: 'utf8' }
+    )
+  }
+
+  it.each([
+    'me@evil.example',
+    'mailto:a@b.co',
+    'xmpp:a@evil.example',
+    'www.evil.example'
+  ])(
+    'the close comment links nothing from a store or project named %s',
+    (hostile) => {
+      const html = rendered(
+        commentBody(KEY, {
+          state: 'absent',
+          removed: [{ id: 'store_1', name: hostile, projects: [hostile] }]
+        })
+      )
+      expect(html).not.toMatch(/<a |<img /)
+      expect(html).toContain('Deleted')
+    }
+  )
 })

@@ -81,7 +81,7 @@ describe('the bundle', () => {
     expect(closed.outputs['deleted-store-ids']).toBe(JSON.stringify([storeId]))
     expect(ours()).toHaveLength(1)
     expect(ours()[0].body).toContain(
-      `**Deleted** the Vercel store of this pull request: ${results[0].outputs['store-name']} <code>${storeId}</code>`
+      `<p><b>Deleted</b> the Vercel store of this pull request: ${results[0].outputs['store-name']} <code>${storeId}</code>`
     )
     expect(github.comments('acme', 'web', pull.number)[0]).toEqual(other)
   })

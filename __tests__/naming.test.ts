@@ -231,9 +231,10 @@ describe('readGitHubContext on a delete event', () => {
     expect(contextOf({ ref: 'feat/b', ref_type: 'branch' }).branch).toBe(
       'feat/b'
     )
+    // A branch named refs/heads/feat/b is that branch, not feat/b.
     expect(
       contextOf({ ref: 'refs/heads/feat/b', ref_type: 'branch' }).branch
-    ).toBe('feat/b')
+    ).toBe('refs/heads/feat/b')
     expect(
       deriveDefaults(contextOf({ ref: 'feat/b', ref_type: 'branch' }))
     ).toEqual({

@@ -49727,8 +49727,11 @@ function commentBody(externalId, outcome) {
     ].join('\n');
 }
 const PRESENT_START = '**Vercel store of this pull request**';
-const DELETED_START = '**Deleted**';
-const NOTHING_LEFT = '**Nothing left to delete**';
+// The close's line is an HTML block, as the summary's are: GitHub's
+// renderer autolinks `user@host` in Markdown text even where it is written
+// as an entity, and takes nothing in an HTML block for Markdown.
+const DELETED_START = '<p><b>Deleted</b>';
+const NOTHING_LEFT = '<p><b>Nothing left to delete</b>';
 /**
  * Whether a comment of ours (after its marker line) is a close's: it starts
  * with what was deleted, or that nothing was left. A store's comment starts
@@ -49740,11 +49743,11 @@ function isCloseComment(text) {
 /** The close's one line: what was deleted, or that nothing was left. */
 function deletedLine(removed, externalId) {
     if (removed.length === 0) {
-        return `${NOTHING_LEFT}: no Vercel store had this pull request's key ${code(externalId)} any more.`;
+        return `${NOTHING_LEFT}: no Vercel store had this pull request's key ${code(externalId)} any more.</p>`;
     }
     const stores = listed(removed.map(({ name, id }) => `${markup_escape(name)} ${code(id)}`));
     const projects = [...new Set(removed.flatMap(({ projects }) => projects))];
-    return `${DELETED_START} ${removed.length === 1 ? 'the Vercel store' : `the ${removed.length} Vercel stores`} of this pull request: ${stores}${projects.length > 0 ? `, after disconnecting ${removed.length === 1 ? 'it' : 'them'} from ${listed(projects.map(code))}` : ''}.`;
+    return `${DELETED_START} ${removed.length === 1 ? 'the Vercel store' : `the ${removed.length} Vercel stores`} of this pull request: ${stores}${projects.length > 0 ? `, after disconnecting ${removed.length === 1 ? 'it' : 'them'} from ${listed(projects.map(code))}` : ''}.</p>`;
 }
 
 ;// CONCATENATED MODULE: ./src/variable-names.ts
@@ -50587,7 +50590,9 @@ function deletedBranch(event) {
     const { ref, ref_type: refType } = event ?? {};
     if (refType !== 'branch' || typeof ref !== 'string')
         return undefined;
-    return ref.replace(/^refs\/heads\//, '') || undefined;
+    // GitHub gives the short name; a `ref` that starts with refs/heads/ is a
+    // branch named so, never another branch's full name.
+    return ref || undefined;
 }
 /**
  * The longest default name. The strictest product rule the Vercel CLI knows

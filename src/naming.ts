@@ -78,7 +78,9 @@ function readPullRequest(
 function deletedBranch(event: EventPayload): string | undefined {
   const { ref, ref_type: refType } = event ?? {}
   if (refType !== 'branch' || typeof ref !== 'string') return undefined
-  return ref.replace(/^refs\/heads\//, '') || undefined
+  // GitHub gives the short name; a `ref` that starts with refs/heads/ is a
+  // branch named so, never another branch's full name.
+  return ref || undefined
 }
 
 /**
