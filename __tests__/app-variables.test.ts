@@ -6,7 +6,7 @@ import {
   type RunOptions,
   type RunResult
 } from '../harness/run-action.ts'
-import { parseVariables } from '../src/input-values.ts'
+import { parseVariables } from '../src/name-inputs.ts'
 import { errorLine, warningLines } from './support/run-result.ts'
 
 // Issue 24, part 1: `variables` gives the app the names it reads (a Prisma

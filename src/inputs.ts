@@ -17,7 +17,6 @@ import {
   optionalWord,
   parseApiUrl,
   parseBoolean,
-  parseExportEnv,
   parseExternalId,
   parseGitBranch,
   parseGitHubToken,
@@ -28,11 +27,11 @@ import {
   parseState,
   parseTimeout,
   parseToken,
-  parseVariables,
   parseFallback,
   parseMaxStores,
   type StoreState
 } from './input-values.ts'
+import { parseExportEnv, parseVariables } from './name-inputs.ts'
 import type { MetadataSyntax } from './metadata.ts'
 import { deriveDefaults, type GitHubContext } from './naming.ts'
 import {
