@@ -6,6 +6,7 @@ import {
 } from '../emulator/index.ts'
 import {
   maskedValues,
+  runAction,
   runBundle,
   type RunResult
 } from '../harness/run-action.ts'
@@ -360,5 +361,25 @@ describe('a multi-line secret read by read-env', () => {
     for (const line of lines) {
       expect(stdout.indexOf(`::add-mask::${line}`)).toBeLessThan(readDone)
     }
+  })
+
+  it('is masked as the env output’s JSON writes it too, where a quote or backslash is escaped there', async () => {
+    const store = seedNeon(NAME)
+    const [name] = emulator.installations.neon.products[0].secrets
+    const value = `pa"ss\\word\t${Math.random().toString(36).slice(2)}`
+    emulator.presetSecrets(store.id, { [name]: value })
+    const result = await runAction({
+      inputs: inputs({
+        project: WEB,
+        'env-prefix': 'PR42_',
+        'read-env': 'true'
+      }),
+      pullRequest: PR
+    })
+    expect(result.exitCode).toBe(0)
+    expect(JSON.parse(result.outputs.env)[name]).toBe(value)
+    const inJson = JSON.stringify(value).slice(1, -1)
+    expect(inJson).not.toBe(value)
+    expect(maskedValues(result.stdout)).toContain(inJson)
   })
 })

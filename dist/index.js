@@ -51374,11 +51374,14 @@ function log_group(title, fn) {
 /**
  * Masks a secret in the log of this step and of every later one: the whole
  * value, and each of its lines, since the runner masks a value only where it
- * shows whole and a later step may print one line of it.
+ * shows whole and a later step may print one line of it; and the value as
+ * it stands inside the `env` output's JSON (a `"`, `\` or tab escaped),
+ * which a later step may print as it is.
  */
 function mask(secret) {
     const lines = secret.split(/\r\n|\r|\n/);
-    for (const part of new Set([secret, ...lines])) {
+    const inJson = JSON.stringify(secret).slice(1, -1);
+    for (const part of new Set([secret, ...lines, inJson])) {
         // The runner refuses to mask an empty or blank value, with a warning.
         if (part.trim())
             core_setSecret(part);
