@@ -147,6 +147,22 @@ describe('the pull request comment', () => {
     expect(linksAndImages(body).links).toEqual([DASHBOARD])
   })
 
+  it('rerun: links the branch’s preview that was built with its variables, where Vercel gave its deployment host', () => {
+    const body = present({
+      ...rerun,
+      currentPreview: {
+        id: 'dpl_current',
+        url: 'https://web-current-acme.vercel.app'
+      }
+    })
+    expect(linksAndImages(body).links).toEqual([
+      DASHBOARD,
+      'https://web-current-acme.vercel.app'
+    ])
+    expect(body).toContain('Visit preview')
+    expect(body).not.toContain('no rebuild needed')
+  })
+
   it('without git-branch or redeploy: no branch, no preview', () => {
     const body = commentBody(KEY, {
       state: 'present',
@@ -256,6 +272,23 @@ describe('hostile strings from Vercel’s answer', () => {
       const report = {
         ...opened,
         redeployed: { id: 'dpl_new', url: host, of: 'dpl_old' }
+      }
+      for (const markdown of [present(report), summaryOf(report)]) {
+        expect(linksAndImages(markdown)).toMatchObject({
+          links: [DASHBOARD],
+          images: 0
+        })
+        expect(markdown).not.toContain('Visit preview')
+      }
+    }
+  )
+
+  it.each(hostile)(
+    'as the host of the preview that needed no rebuild, %s adds no link or image',
+    (host) => {
+      const report = {
+        ...rerun,
+        currentPreview: { id: 'dpl_current', url: host }
       }
       for (const markdown of [present(report), summaryOf(report)]) {
         expect(linksAndImages(markdown)).toMatchObject({

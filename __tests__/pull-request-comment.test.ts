@@ -517,5 +517,21 @@ describe('the comment of a branch preview (issues 12 and 21)', () => {
     expect(comment.body).toContain(
       `<code>${rebuilt?.id}</code>, a rebuild of the branch's newest preview <code>${raced.id}</code>`
     )
+    // A rerun rebuilds nothing, and still links the branch's preview: the
+    // rebuild, now its newest, built with the variables.
+    const rerun = await run({
+      inputs: inputs({
+        project: 'web',
+        'git-branch': 'feature/login',
+        redeploy: 'true'
+      })
+    })
+    expect(rerun.exitCode).toBe(0)
+    expect(rerun.outputs['redeployed-deployment-id'] ?? '').toBe('')
+    const [again] = ours()
+    expect(linksAndImages(again.body).links).toEqual([
+      result.outputs['dashboard-url'],
+      `https://${rebuilt?.url}`
+    ])
   })
 })

@@ -49468,12 +49468,15 @@ function detailsBlock(report) {
         .filter(Boolean)
         .join('\n');
 }
-function previewCell({ branch, redeployed }, redeploy) {
+function previewCell({ branch, redeployed, currentPreview }, redeploy) {
     if (redeployed) {
         return previewLink(redeployed.url) ?? `rebuilding as ${code(redeployed.id)}`;
     }
-    // `redeploy` found nothing built before the variables: Vercel's own
-    // comment links the branch's preview.
+    // `redeploy` found the branch's newest preview built with the variables:
+    // linked where its host is a deployment's, else said in words.
+    const current = currentPreview && previewLink(currentPreview.url);
+    if (current)
+        return current;
     return redeploy && branch ? 'no rebuild needed' : '—';
 }
 function idRows(report) {
@@ -53609,6 +53612,7 @@ async function settlePreviews(api, listed, target, { log, warn }) {
     }
     if (!predates(newest, changedAt)) {
         log(`The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`);
+        settled.current = { id: newest.id, url: httpsAddress(newest.url) };
         return settled;
     }
     settled.redeployed = await redeploy(api, newest, target, { log, warn });
@@ -53641,15 +53645,18 @@ async function redeploy(api, newest, target, { log, warn }) {
         return undefined;
     }
     const deployment = await api.redeploy(projectName, newest.id);
-    // A bare host as Vercel gives it, or an https URL: the reader took no
-    // other (`webAddress`).
-    const url = !deployment.url
-        ? ''
-        : deployment.url.startsWith('https://')
-            ? deployment.url
-            : `https://${deployment.url}`;
+    const url = httpsAddress(deployment.url);
     log(`Redeployed ${newest.id}, the newest preview of branch ${target.branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`);
     return { id: deployment.id, url, of: newest.id };
+}
+/**
+ * A deployment's address as a link may use it: a bare host as Vercel gives
+ * it, or an https URL, the only forms the reader takes (`webAddress`).
+ */
+function httpsAddress(host) {
+    if (!host)
+        return '';
+    return host.startsWith('https://') ? host : `https://${host}`;
 }
 
 ;// CONCATENATED MODULE: ./src/preview.ts
@@ -53754,7 +53761,8 @@ async function readAndWrite({ inputs, api, effects, projectVariables }, store, c
         exported,
         branch,
         redeployed: settled?.redeployed,
-        cancelled: settled?.cancelled
+        cancelled: settled?.cancelled,
+        current: settled?.current
     };
 }
 /**
@@ -53881,7 +53889,8 @@ async function applyPresent(step, plan) {
             exported: preview?.exported,
             branch: preview?.branch,
             redeployed: preview?.redeployed,
-            cancelled: preview?.cancelled
+            cancelled: preview?.cancelled,
+            currentPreview: preview?.current
         },
         project: inputs.project,
         environments: inputs.environments,

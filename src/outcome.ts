@@ -7,7 +7,7 @@
 import type { BranchWrite } from './branch-env.ts'
 import type { Repository } from './naming.ts'
 import type { ConnectionResult } from './project.ts'
-import type { Cancelled, Redeployed } from './redeploy.ts'
+import type { Cancelled, CurrentPreview, Redeployed } from './redeploy.ts'
 import type { FoundStore, KeyedCreateStoreBody, RemovedStore } from './store.ts'
 
 /** What the step tells its user, in outputs and in the job summary. */
@@ -41,6 +41,8 @@ export interface StoreReport {
   branch?: BranchWrite
   /** The preview `redeploy` rebuilt, if any. */
   redeployed?: Redeployed
+  /** The branch's preview that was built with its variables already. */
+  currentPreview?: CurrentPreview
   /** The builds `redeploy` stopped, which predated the variables. */
   cancelled?: Cancelled
 }

@@ -88,7 +88,8 @@ export async function applyPresent(
       exported: preview?.exported,
       branch: preview?.branch,
       redeployed: preview?.redeployed,
-      cancelled: preview?.cancelled
+      cancelled: preview?.cancelled,
+      currentPreview: preview?.current
     },
     project: inputs.project,
     environments: inputs.environments,

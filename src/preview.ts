@@ -25,6 +25,7 @@ import {
   branchPreviews,
   settlePreviews,
   type Cancelled,
+  type CurrentPreview,
   type Redeployed
 } from './redeploy.ts'
 import type { FoundStore } from './store.ts'
@@ -57,6 +58,8 @@ export interface PreviewResult {
   branch?: BranchWrite
   redeployed?: Redeployed
   cancelled?: Cancelled
+  /** The branch's newest preview, where it needed no rebuild. */
+  current?: CurrentPreview
 }
 
 /**
@@ -180,7 +183,8 @@ async function readAndWrite(
     exported,
     branch,
     redeployed: settled?.redeployed,
-    cancelled: settled?.cancelled
+    cancelled: settled?.cancelled,
+    current: settled?.current
   }
 }
 

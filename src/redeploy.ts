@@ -39,6 +39,18 @@ export interface Cancelled {
 export interface PreviewsSettled {
   redeployed?: Redeployed
   cancelled: Cancelled
+  /**
+   * The branch's newest preview, this project's, where it was built with the
+   * variables and needed no rebuild: what the comment links instead.
+   */
+  current?: CurrentPreview
+}
+
+/** A preview built with the branch's variables, as the listing gave it. */
+export interface CurrentPreview {
+  id: string
+  /** `https://` and the deployment's host; empty where Vercel gave none. */
+  url: string
 }
 
 // Enough to see every build a burst of pushes started before the step,
@@ -170,6 +182,7 @@ export async function settlePreviews(
     log(
       `The newest preview of branch ${branch}, ${newest.id}, was built after its variables were written; nothing to redeploy.`
     )
+    settled.current = { id: newest.id, url: httpsAddress(newest.url) }
     return settled
   }
   settled.redeployed = await redeploy(api, newest, target, { log, warn })
@@ -216,15 +229,18 @@ async function redeploy(
     return undefined
   }
   const deployment = await api.redeploy(projectName, newest.id)
-  // A bare host as Vercel gives it, or an https URL: the reader took no
-  // other (`webAddress`).
-  const url = !deployment.url
-    ? ''
-    : deployment.url.startsWith('https://')
-      ? deployment.url
-      : `https://${deployment.url}`
+  const url = httpsAddress(deployment.url)
   log(
     `Redeployed ${newest.id}, the newest preview of branch ${target.branch}, built before its variables: ${deployment.id}${url ? ` (${url})` : ''}.`
   )
   return { id: deployment.id, url, of: newest.id }
+}
+
+/**
+ * A deployment's address as a link may use it: a bare host as Vercel gives
+ * it, or an https URL, the only forms the reader takes (`webAddress`).
+ */
+function httpsAddress(host: string | undefined): string {
+  if (!host) return ''
+  return host.startsWith('https://') ? host : `https://${host}`
 }

@@ -92,14 +92,16 @@ export function detailsBlock(report: StoreReport): string {
 }
 
 function previewCell(
-  { branch, redeployed }: StoreReport,
+  { branch, redeployed, currentPreview }: StoreReport,
   redeploy: boolean
 ): string {
   if (redeployed) {
     return previewLink(redeployed.url) ?? `rebuilding as ${code(redeployed.id)}`
   }
-  // `redeploy` found nothing built before the variables: Vercel's own
-  // comment links the branch's preview.
+  // `redeploy` found the branch's newest preview built with the variables:
+  // linked where its host is a deployment's, else said in words.
+  const current = currentPreview && previewLink(currentPreview.url)
+  if (current) return current
   return redeploy && branch ? 'no rebuild needed' : '—'
 }
 
