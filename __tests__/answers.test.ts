@@ -109,6 +109,10 @@ describe('answer readers', () => {
     expect(readEnvList({ key: 'A', value: 'v' }, 'GET e')).toEqual([
       { key: 'A', value: 'v' }
     ])
+    // A lone environment, as Vercel may answer it, reads as a list.
+    expect(
+      readEnvList({ envs: [{ key: 'A', target: 'preview' }] }, 'GET e')
+    ).toEqual([{ key: 'A', target: ['preview'] }])
     expect(() => readEnvList({ envs: [{ target: 5 }] }, 'GET e')).toThrow(
       'has "envs[0].target" as a number, not a list'
     )

@@ -283,7 +283,7 @@ describe('readStoreEnv', () => {
       id: 'e2',
       key: 'PR1_PGHOST',
       type: 'encrypted',
-      target: 'preview',
+      target: ['preview'],
       contentHint: hint(),
       value: 'enc'
     },

@@ -50006,10 +50006,7 @@ function isMarkedFor({ comment }, storeIds) {
     return storeIds.some((id) => rest === id || rest.startsWith(`${id} `));
 }
 function isOnBranch(variable, branch) {
-    const targets = Array.isArray(variable.target)
-        ? variable.target
-        : [variable.target];
-    return variable.gitBranch === branch && targets.includes('preview');
+    return (variable.gitBranch === branch && (variable.target ?? []).includes('preview'));
 }
 /** The branch's variables the action wrote for this store. */
 function ownBranchVariables(variables, { branch, storeId }) {
@@ -50120,13 +50117,10 @@ function checkBranchFree(variables, names, { project, branch, storeId, externalI
  */
 function checkPrefixFree(variables, { project, prefix, environments, storeIds }) {
     const taken = variables.find((variable) => {
-        const targets = Array.isArray(variable.target)
-            ? variable.target
-            : [variable.target];
         return (variable.key?.startsWith(prefix) === true &&
             // A branch's own variables are not the connection's concern.
             !variable.gitBranch &&
-            targets.some((target) => target && environments.includes(target)) &&
+            (variable.target ?? []).some((target) => environments.includes(target)) &&
             !storeIds.includes(variable.contentHint?.storeId ?? ''));
     });
     if (!taken)
@@ -50472,11 +50466,10 @@ function checkValuesSize(answers, variables, request) {
         }
     }
 }
-function isOfStore({ contentHint, target }, { storeId, environment }) {
-    const targets = Array.isArray(target) ? target : [target];
+function isOfStore({ contentHint, target = [] }, { storeId, environment }) {
     return (contentHint?.type === 'integration-store-secret' &&
         contentHint.storeId === storeId &&
-        targets.includes(environment));
+        target.includes(environment));
 }
 function isReadable(variable) {
     return (variable.type !== 'sensitive' &&
@@ -52799,15 +52792,12 @@ function branchNamesBeforeCreate(inputs, listed, target) {
  * starts before the branch has its own reads these instead.
  */
 function fallbackVariables(variables, isStoreName) {
-    const names = variables.flatMap(({ key, target, gitBranch }) => {
-        const targets = Array.isArray(target) ? target : [target];
-        return key !== undefined &&
-            !gitBranch &&
-            targets.includes('preview') &&
-            isStoreName(key)
-            ? [key]
-            : [];
-    });
+    const names = variables.flatMap(({ key, target = [], gitBranch }) => key !== undefined &&
+        !gitBranch &&
+        target.includes('preview') &&
+        isStoreName(key)
+        ? [key]
+        : []);
     return [...new Set(names)].sort();
 }
 /**
@@ -54329,7 +54319,8 @@ function readEnvVar(value, place) {
         type: read('type', string),
         value: read('value', string),
         decrypted: read('decrypted', answer_shape_boolean),
-        target: read('target', (target, where) => typeof target === 'string' ? target : strings(target, where)),
+        // One environment or a list, as Vercel answers; always a list here.
+        target: read('target', (target, where) => typeof target === 'string' ? [target] : strings(target, where)),
         contentHint: read('contentHint', nullable((hint, where) => {
             const readHint = reader(object(hint, where), where);
             return defined({

@@ -48,10 +48,9 @@ function isMarkedFor(
 }
 
 function isOnBranch(variable: ProjectEnvVar, branch: string): boolean {
-  const targets = Array.isArray(variable.target)
-    ? variable.target
-    : [variable.target]
-  return variable.gitBranch === branch && targets.includes('preview')
+  return (
+    variable.gitBranch === branch && (variable.target ?? []).includes('preview')
+  )
 }
 
 /** The branch's variables the action wrote for this store. */
@@ -221,14 +220,11 @@ export function checkPrefixFree(
   }
 ): void {
   const taken = variables.find((variable) => {
-    const targets = Array.isArray(variable.target)
-      ? variable.target
-      : [variable.target]
     return (
       variable.key?.startsWith(prefix) === true &&
       // A branch's own variables are not the connection's concern.
       !variable.gitBranch &&
-      targets.some((target) => target && environments.includes(target)) &&
+      (variable.target ?? []).some((target) => environments.includes(target)) &&
       !storeIds.includes(variable.contentHint?.storeId ?? '')
     )
   })

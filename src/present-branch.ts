@@ -278,15 +278,14 @@ function fallbackVariables(
   variables: ProjectEnvVar[],
   isStoreName: (name: string) => boolean
 ): string[] {
-  const names = variables.flatMap(({ key, target, gitBranch }) => {
-    const targets = Array.isArray(target) ? target : [target]
-    return key !== undefined &&
-      !gitBranch &&
-      targets.includes('preview') &&
-      isStoreName(key)
+  const names = variables.flatMap(({ key, target = [], gitBranch }) =>
+    key !== undefined &&
+    !gitBranch &&
+    target.includes('preview') &&
+    isStoreName(key)
       ? [key]
       : []
-  })
+  )
   return [...new Set(names)].sort()
 }
 

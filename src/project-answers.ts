@@ -101,8 +101,9 @@ function readEnvVar(value: unknown, place: Place): ProjectEnvVar {
     type: read('type', string),
     value: read('value', string),
     decrypted: read('decrypted', boolean),
+    // One environment or a list, as Vercel answers; always a list here.
     target: read('target', (target, where) =>
-      typeof target === 'string' ? target : strings(target, where)
+      typeof target === 'string' ? [target] : strings(target, where)
     ),
     contentHint: read(
       'contentHint',

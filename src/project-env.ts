@@ -108,14 +108,13 @@ function checkValuesSize(
 }
 
 function isOfStore(
-  { contentHint, target }: ProjectEnvVar,
+  { contentHint, target = [] }: ProjectEnvVar,
   { storeId, environment }: ReadEnvRequest
 ): boolean {
-  const targets = Array.isArray(target) ? target : [target]
   return (
     contentHint?.type === 'integration-store-secret' &&
     contentHint.storeId === storeId &&
-    targets.includes(environment)
+    target.includes(environment)
   )
 }
 

@@ -211,7 +211,8 @@ export interface ProjectEnvVar {
   /** In a listing, the encrypted value; from `getProjectEnv`, the value. */
   value?: string
   decrypted?: boolean
-  target?: string | string[]
+  /** The environments it is for (the reader makes a lone one a list). */
+  target?: string[]
   contentHint?: EnvContentHint | null
   /** Set on a preview variable scoped to one Git branch. */
   gitBranch?: string | null
