@@ -50937,11 +50937,23 @@ function judgeStore(store, key) {
         : store.name === key.name;
     if (!sameKey)
         return 'other';
-    const field = key.product.startsWith('iap_') ? 'id' : 'slug';
-    const product = store.product[field];
-    if (product === undefined)
+    return productOf(store, key.product);
+}
+/**
+ * Whether a listed store is of the product given by id (`iap_…`) or slug,
+ * compared by that field; `unconfirmed` where the listing leaves it out.
+ */
+function productOf(store, productIdOrSlug) {
+    const field = productIdOrSlug.startsWith('iap_') ? 'id' : 'slug';
+    const listed = store.product?.[field];
+    if (listed === undefined)
         return 'unconfirmed';
-    return product === key.product ? 'match' : 'other';
+    return listed === productIdOrSlug ? 'match' : 'other';
+}
+/** Whether a store's product is this one, by its id or by its slug. */
+function isSameProduct(listed, product) {
+    return ((listed.id !== undefined && listed.id === product.id) ||
+        (listed.slug !== undefined && listed.slug === product.slug));
 }
 /** Oldest first: by `createdAt`, then by id, so every run picks the same store. */
 function byAge(a, b) {
@@ -51038,7 +51050,7 @@ async function recoverBranches(step, shaped) {
         if (branch !== undefined) {
             recovered.push({ store, branch });
         }
-        else if (mayBeOfProduct(store, step.target)) {
+        else if (productOf(store, step.target.productIdOrSlug) !== 'other') {
             step.warn(`Kept store ${store.id} ("${store.name}"): it is named like the store of a branch of ${slug}, but neither its key nor the variables this action wrote for it say which branch, so whether that branch is gone cannot be checked. If it is this repository's and its branch is gone, delete it in the Vercel dashboard, or with state: absent, name: ${store.name} and external-id: ${slug}@<branch>.`);
         }
     }
@@ -51154,12 +51166,6 @@ function readableVariants(part) {
             : `${joined}${mask & (1 << (index - 1)) ? '/' : '-'}${piece}`));
     }
     return variants;
-}
-/** Whether the listing leaves the store possibly of the step's product. */
-function mayBeOfProduct(store, target) {
-    const field = target.productIdOrSlug.startsWith('iap_') ? 'id' : 'slug';
-    const listed = store.product?.[field];
-    return listed === undefined || listed === target.productIdOrSlug;
 }
 
 ;// CONCATENATED MODULE: ./src/prune.ts
@@ -52545,8 +52551,7 @@ function isOfProduct(store, product) {
     const listed = store.product;
     if (!listed || (!listed.id && !listed.slug))
         return true;
-    return ((listed.id !== undefined && listed.id === product.id) ||
-        (listed.slug !== undefined && listed.slug === product.slug));
+    return isSameProduct(listed, product);
 }
 function byPullRequest(a, b) {
     const number = (text) => text.startsWith('#') ? Number(text.slice(1)) : Number.POSITIVE_INFINITY;
@@ -52599,223 +52604,6 @@ function showAbsent({ inputs }, plan) {
         externalId: inputs.externalId,
         branchVariablesOf: variablesGo ? branchVariablesPlace(project) : undefined
     };
-}
-
-;// CONCATENATED MODULE: ./src/present-branch.ts
-/**
- * The Git branch of a `state: present` run (`git-branch`), checked before
- * anything is written by `planBranch`: on a create, the branch not claimed
- * by another key's store, the connection's prefix free, the project-wide
- * variables a first build would read instead (the fallback), and this key's
- * leftovers from an earlier store; on a reuse, no one else's variable of
- * the store's names on it. `clearLeftovers` removes those leftovers before
- * the create, and `branchTarget` checks the branch again once the store's
- * names are known, before the connection is written.
- */
-
-
-
-
-
-/**
- * The checks of the branch and the project's variables that can be made
- * before anything is written, from the variables listed once: on a create
- * (`found` undefined), against the names the installation's other stores
- * (`listed`) suggest; on a reuse, against the store's own. Writes nothing.
- */
-async function planBranch(step, found, listed) {
-    if (found) {
-        await checkBranchBeforeReuse(step, found);
-        return { leftovers: [] };
-    }
-    const variables = listingBeforeCreate(step);
-    if (variables === undefined)
-        return { leftovers: [] };
-    const leftovers = await checkVariablesBeforeCreate(step, variables, branchNamesBeforeCreate(step.inputs, listed, step.target));
-    return { leftovers };
-}
-/**
- * Removes, before the create, the branch's variables the action wrote for
- * an earlier store of this key (`leftoversOfKey`). The project's variables
- * listed early, without those removed (in an object, as the listing may
- * still be on its way).
- */
-async function clearLeftovers({ inputs, api, effects, projectVariables }, { leftovers }, connection) {
-    if (leftovers.length === 0)
-        return { projectVariables };
-    const project = connection?.projectId ?? inputs.project ?? '';
-    const removed = leftovers.map(({ id }) => id ?? '');
-    await api.removeEnv(project, removed);
-    effects.info(`Removed ${leftovers.map(({ key }) => key ?? 'a variable').join(', ')} from branch ${inputs.gitBranch} of project ${inputs.project}: this action wrote them for an earlier store of key ${inputs.externalId}, which no store has now.`);
-    return {
-        projectVariables: projectVariables?.then((variables) => variables.filter(({ id }) => id === undefined || !removed.includes(id)))
-    };
-}
-/**
- * Where the step names a project and a Git branch: the branch the store's
- * variables go to. A listed name the store lacks, and a clash on the
- * branch, are known now that the store's names are, before the connection
- * is written.
- */
-async function branchTarget({ inputs }, store, projectVariables) {
-    const { project } = inputs;
-    const target = project !== undefined && inputs.gitBranch !== undefined
-        ? {
-            project,
-            branch: inputs.gitBranch,
-            storeId: store.id,
-            externalId: inputs.externalId
-        }
-        : undefined;
-    const leaving = namesLeaving(inputs, secretNamesOf(store), store.id);
-    if (target && leaving.branch && projectVariables) {
-        checkBranchFree(await explainedListing(projectVariables, target.project), leaving.branch.selected, target);
-    }
-    return target;
-}
-/**
- * The project's variables, where a create must first check them: for the
- * prefix the connection would use, or for the Git branch. Listed once for
- * both; the run's early listing where there is one.
- */
-function listingBeforeCreate({ inputs, api, projectVariables }) {
-    const { project } = inputs;
-    if (project === undefined)
-        return undefined;
-    if (inputs.envPrefix === undefined && inputs.gitBranch === undefined) {
-        return undefined;
-    }
-    return explainedListing(projectVariables ?? api.listEnv(project), project);
-}
-/**
- * Where no store has the key yet: fails before the create when the project
- * already has variables with the prefix its connection would use, which
- * Vercel would refuse only once the store was made; or when the Git branch
- * already carries the store of another key (another pull request from the
- * same branch). The branch's variables of an earlier store of this key,
- * which the create is to remove first: a reopened pull request's.
- */
-async function checkVariablesBeforeCreate({ inputs, effects, api }, listing, isStoreName) {
-    const variables = await listing;
-    const project = inputs.project ?? '';
-    const leftovers = inputs.gitBranch === undefined
-        ? []
-        : await ofGoneStores(api, leftoversOfKey(variables, {
-            branch: inputs.gitBranch,
-            externalId: inputs.externalId
-        }), inputs);
-    if (inputs.gitBranch !== undefined) {
-        checkBranchUnclaimed(variables, {
-            project,
-            branch: inputs.gitBranch,
-            externalId: inputs.externalId
-        });
-        reportFallback(fallbackVariables(variables, isStoreName), inputs, (line) => effects.warn(line));
-    }
-    if (inputs.envPrefix === undefined)
-        return leftovers;
-    checkPrefixFree(variables, {
-        project,
-        prefix: inputs.envPrefix,
-        environments: inputs.environments,
-        storeIds: []
-    });
-    return leftovers;
-}
-/**
- * This key's marked variables, where each store they are marked with is gone
- * (Vercel answers 404 for it): only then are they a close's leftovers. A
- * store that is still there holds them for another step of the same key (a
- * second product under the same default key): the step stops before the
- * create, and removes nothing. One read per store marked, on a create only.
- */
-async function ofGoneStores(api, candidates, inputs) {
-    const storeIds = [
-        ...new Set(candidates.flatMap((variable) => markedStore(variable)?.storeId ?? []))
-    ];
-    await Promise.all(storeIds.map(async (storeId) => {
-        try {
-            await api.getStore(storeId);
-        }
-        catch (error) {
-            if (error instanceof VercelApiError && error.status === 404)
-                return;
-            throw error;
-        }
-        throw new ActionError(`Branch ${inputs.gitBranch} of project ${inputs.project} carries the variables of store ${storeId}, made by another step of this key (${inputs.externalId}), which is still there; no store was created. One branch takes the variables of one store: keep "${Inputs.gitBranch}" on one of the steps, and give the other a key of its own ("${Inputs.externalId}").`);
-    }));
-    return candidates;
-}
-/**
- * Where the store is there and the step names a Git branch: its variables'
- * names are known, so a variable of one of them that someone else put on the
- * branch is found now, in a dry run as in a real run (which has the
- * project's variables listed already).
- */
-async function checkBranchBeforeReuse({ inputs, api, projectVariables }, store) {
-    const { project, gitBranch } = inputs;
-    if (project === undefined || gitBranch === undefined)
-        return;
-    const variables = await explainedListing(projectVariables ?? api.listEnv(project), project);
-    // The names it would write: a `variables` line the store has no name for
-    // fails here too, in a dry run as in a real run.
-    const names = namesLeaving(inputs, secretNamesOf(store), store.id).branch?.selected ?? [];
-    checkBranchFree(variables, names, {
-        project,
-        branch: gitBranch,
-        storeId: store.id,
-        externalId: inputs.externalId
-    });
-}
-/**
- * The names the branch will get, for the fallback check before a create:
- * those `variables` gives, exactly; else, as the store's own names are not
- * known yet, those of the product's other stores in the listing, or where
- * it has none, any of the shapes database stores' names have.
- */
-function branchNamesBeforeCreate(inputs, listed, target) {
-    if (inputs.variables) {
-        const names = new Set(inputs.variables.map(({ name }) => name));
-        return (name) => names.has(name);
-    }
-    const known = new Set(listed
-        .filter(({ product }) => product !== undefined &&
-        ((product.id !== undefined && product.id === target.product.id) ||
-            (product.slug !== undefined &&
-                product.slug === target.product.slug)))
-        .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name)));
-    return known.size > 0 ? (name) => known.has(name) : isStoreShaped;
-}
-/**
- * The project's variables that every preview reads, whatever its branch
- * (target preview, no `gitBranch`), named as one of the store's: a build that
- * starts before the branch has its own reads these instead.
- */
-function fallbackVariables(variables, isStoreName) {
-    const names = variables.flatMap(({ key, target = [], gitBranch }) => key !== undefined &&
-        !gitBranch &&
-        target.includes('preview') &&
-        isStoreName(key)
-        ? [key]
-        : []);
-    return [...new Set(names)].sort();
-}
-/**
- * Says, once, that the first build of every pull request would use the
- * project-wide variables instead of the store: a warning, or with
- * `fallback: fail` a failure before any store is made.
- */
-function reportFallback(names, { project, fallback }, warn) {
-    if (names.length === 0)
-        return;
-    const line = `Project ${project} has ${names.length === 1 ? 'a variable' : 'variables'} ${names.join(', ')} for all previews: a preview the Git integration builds before this step has written the branch's own reads ${names.length === 1 ? 'it' : 'them'} instead of the pull request's store (and runs its migrations there). Scope ${names.length === 1 ? 'it' : 'them'} to Production and Development in the project's settings, or set "${Inputs.fallback}" to fail to stop here.`;
-    if (fallback === 'fail') {
-        throw new ActionError(`${line.replace(/, or set .*$/, '')}; no store was created.`);
-    }
-    warn(line);
-}
-function secretNamesOf(store) {
-    return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []));
 }
 
 ;// CONCATENATED MODULE: ./src/vercel-types.ts
@@ -53406,6 +53194,220 @@ function isProjectId(project) {
 }
 function project_list(environments) {
     return environments.length > 0 ? environments.join(', ') : 'no environment';
+}
+
+;// CONCATENATED MODULE: ./src/present-branch.ts
+/**
+ * The Git branch of a `state: present` run (`git-branch`), checked before
+ * anything is written by `planBranch`: on a create, the branch not claimed
+ * by another key's store, the connection's prefix free, the project-wide
+ * variables a first build would read instead (the fallback), and this key's
+ * leftovers from an earlier store; on a reuse, no one else's variable of
+ * the store's names on it. `clearLeftovers` removes those leftovers before
+ * the create, and `branchTarget` checks the branch again once the store's
+ * names are known, before the connection is written.
+ */
+
+
+
+
+
+
+
+/**
+ * The checks of the branch and the project's variables that can be made
+ * before anything is written, from the variables listed once: on a create
+ * (`found` undefined), against the names the installation's other stores
+ * (`listed`) suggest; on a reuse, against the store's own. Writes nothing.
+ */
+async function planBranch(step, found, listed) {
+    if (found) {
+        await checkBranchBeforeReuse(step, found);
+        return { leftovers: [] };
+    }
+    const variables = listingBeforeCreate(step);
+    if (variables === undefined)
+        return { leftovers: [] };
+    const leftovers = await checkVariablesBeforeCreate(step, variables, branchNamesBeforeCreate(step.inputs, listed, step.target));
+    return { leftovers };
+}
+/**
+ * Removes, before the create, the branch's variables the action wrote for
+ * an earlier store of this key (`leftoversOfKey`). The project's variables
+ * listed early, without those removed (in an object, as the listing may
+ * still be on its way).
+ */
+async function clearLeftovers({ inputs, api, effects, projectVariables }, { leftovers }, connection) {
+    if (leftovers.length === 0)
+        return { projectVariables };
+    const project = connection?.projectId ?? inputs.project ?? '';
+    const removed = leftovers.map(({ id }) => id ?? '');
+    await api.removeEnv(project, removed);
+    effects.info(`Removed ${leftovers.map(({ key }) => key ?? 'a variable').join(', ')} from branch ${inputs.gitBranch} of project ${inputs.project}: this action wrote them for an earlier store of key ${inputs.externalId}, which no store has now.`);
+    return {
+        projectVariables: projectVariables?.then((variables) => variables.filter(({ id }) => id === undefined || !removed.includes(id)))
+    };
+}
+/**
+ * Where the step names a project and a Git branch: the branch the store's
+ * variables go to. A listed name the store lacks, and a clash on the
+ * branch, are known now that the store's names are, before the connection
+ * is written.
+ */
+async function branchTarget({ inputs }, store, projectVariables) {
+    const { project } = inputs;
+    const target = project !== undefined && inputs.gitBranch !== undefined
+        ? {
+            project,
+            branch: inputs.gitBranch,
+            storeId: store.id,
+            externalId: inputs.externalId
+        }
+        : undefined;
+    const leaving = namesLeaving(inputs, variableNames(store), store.id);
+    if (target && leaving.branch && projectVariables) {
+        checkBranchFree(await explainedListing(projectVariables, target.project), leaving.branch.selected, target);
+    }
+    return target;
+}
+/**
+ * The project's variables, where a create must first check them: for the
+ * prefix the connection would use, or for the Git branch. Listed once for
+ * both; the run's early listing where there is one.
+ */
+function listingBeforeCreate({ inputs, api, projectVariables }) {
+    const { project } = inputs;
+    if (project === undefined)
+        return undefined;
+    if (inputs.envPrefix === undefined && inputs.gitBranch === undefined) {
+        return undefined;
+    }
+    return explainedListing(projectVariables ?? api.listEnv(project), project);
+}
+/**
+ * Where no store has the key yet: fails before the create when the project
+ * already has variables with the prefix its connection would use, which
+ * Vercel would refuse only once the store was made; or when the Git branch
+ * already carries the store of another key (another pull request from the
+ * same branch). The branch's variables of an earlier store of this key,
+ * which the create is to remove first: a reopened pull request's.
+ */
+async function checkVariablesBeforeCreate({ inputs, effects, api }, listing, isStoreName) {
+    const variables = await listing;
+    const project = inputs.project ?? '';
+    const leftovers = inputs.gitBranch === undefined
+        ? []
+        : await ofGoneStores(api, leftoversOfKey(variables, {
+            branch: inputs.gitBranch,
+            externalId: inputs.externalId
+        }), inputs);
+    if (inputs.gitBranch !== undefined) {
+        checkBranchUnclaimed(variables, {
+            project,
+            branch: inputs.gitBranch,
+            externalId: inputs.externalId
+        });
+        reportFallback(fallbackVariables(variables, isStoreName), inputs, (line) => effects.warn(line));
+    }
+    if (inputs.envPrefix === undefined)
+        return leftovers;
+    checkPrefixFree(variables, {
+        project,
+        prefix: inputs.envPrefix,
+        environments: inputs.environments,
+        storeIds: []
+    });
+    return leftovers;
+}
+/**
+ * This key's marked variables, where each store they are marked with is gone
+ * (Vercel answers 404 for it): only then are they a close's leftovers. A
+ * store that is still there holds them for another step of the same key (a
+ * second product under the same default key): the step stops before the
+ * create, and removes nothing. One read per store marked, on a create only.
+ */
+async function ofGoneStores(api, candidates, inputs) {
+    const storeIds = [
+        ...new Set(candidates.flatMap((variable) => markedStore(variable)?.storeId ?? []))
+    ];
+    await Promise.all(storeIds.map(async (storeId) => {
+        try {
+            await api.getStore(storeId);
+        }
+        catch (error) {
+            if (error instanceof VercelApiError && error.status === 404)
+                return;
+            throw error;
+        }
+        throw new ActionError(`Branch ${inputs.gitBranch} of project ${inputs.project} carries the variables of store ${storeId}, made by another step of this key (${inputs.externalId}), which is still there; no store was created. One branch takes the variables of one store: keep "${Inputs.gitBranch}" on one of the steps, and give the other a key of its own ("${Inputs.externalId}").`);
+    }));
+    return candidates;
+}
+/**
+ * Where the store is there and the step names a Git branch: its variables'
+ * names are known, so a variable of one of them that someone else put on the
+ * branch is found now, in a dry run as in a real run (which has the
+ * project's variables listed already).
+ */
+async function checkBranchBeforeReuse({ inputs, api, projectVariables }, store) {
+    const { project, gitBranch } = inputs;
+    if (project === undefined || gitBranch === undefined)
+        return;
+    const variables = await explainedListing(projectVariables ?? api.listEnv(project), project);
+    // The names it would write: a `variables` line the store has no name for
+    // fails here too, in a dry run as in a real run.
+    const names = namesLeaving(inputs, variableNames(store), store.id).branch?.selected ?? [];
+    checkBranchFree(variables, names, {
+        project,
+        branch: gitBranch,
+        storeId: store.id,
+        externalId: inputs.externalId
+    });
+}
+/**
+ * The names the branch will get, for the fallback check before a create:
+ * those `variables` gives, exactly; else, as the store's own names are not
+ * known yet, those of the product's other stores in the listing, or where
+ * it has none, any of the shapes database stores' names have.
+ */
+function branchNamesBeforeCreate(inputs, listed, target) {
+    if (inputs.variables) {
+        const names = new Set(inputs.variables.map(({ name }) => name));
+        return (name) => names.has(name);
+    }
+    const known = new Set(listed
+        .filter(({ product }) => product !== undefined && isSameProduct(product, target.product))
+        .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name)));
+    return known.size > 0 ? (name) => known.has(name) : isStoreShaped;
+}
+/**
+ * The project's variables that every preview reads, whatever its branch
+ * (target preview, no `gitBranch`), named as one of the store's: a build that
+ * starts before the branch has its own reads these instead.
+ */
+function fallbackVariables(variables, isStoreName) {
+    const names = variables.flatMap(({ key, target = [], gitBranch }) => key !== undefined &&
+        !gitBranch &&
+        target.includes('preview') &&
+        isStoreName(key)
+        ? [key]
+        : []);
+    return [...new Set(names)].sort();
+}
+/**
+ * Says, once, that the first build of every pull request would use the
+ * project-wide variables instead of the store: a warning, or with
+ * `fallback: fail` a failure before any store is made.
+ */
+function reportFallback(names, { project, fallback }, warn) {
+    if (names.length === 0)
+        return;
+    const it = names.length === 1 ? 'it' : 'them';
+    const line = `Project ${project} has ${names.length === 1 ? 'a variable' : 'variables'} ${names.join(', ')} for all previews: a preview the Git integration builds before this step has written the branch's own reads ${it} instead of the pull request's store (and runs its migrations there). Scope ${it} to Production and Development in the project's settings`;
+    if (fallback === 'fail') {
+        throw new ActionError(`${line}; no store was created.`);
+    }
+    warn(`${line}, or set "${Inputs.fallback}" to fail to stop here.`);
 }
 
 ;// CONCATENATED MODULE: ./src/present-project.ts

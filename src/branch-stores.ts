@@ -20,7 +20,7 @@ import { VercelApiError } from './errors.ts'
 import { GitHubApiError, type GitHubApi } from './github.ts'
 import { branchOfKey, branchOfStoreName, type Repository } from './naming.ts'
 import type { ResolvedTarget } from './resolve.ts'
-import { byAge, type FoundStore } from './store.ts'
+import { byAge, productOf, type FoundStore } from './store.ts'
 import type { PreviewApi, StoreApi } from './vercel-api.ts'
 
 /**
@@ -97,7 +97,7 @@ export async function recoverBranches(
     )
     if (branch !== undefined) {
       recovered.push({ store, branch })
-    } else if (mayBeOfProduct(store, step.target)) {
+    } else if (productOf(store, step.target.productIdOrSlug) !== 'other') {
       step.warn(
         `Kept store ${store.id} ("${store.name}"): it is named like the store of a branch of ${slug}, but neither its key nor the variables this action wrote for it say which branch, so whether that branch is gone cannot be checked. If it is this repository's and its branch is gone, delete it in the Vercel dashboard, or with state: absent, name: ${store.name} and external-id: ${slug}@<branch>.`
       )
@@ -240,11 +240,4 @@ function readableVariants(part: string): string[] {
     )
   }
   return variants
-}
-
-/** Whether the listing leaves the store possibly of the step's product. */
-function mayBeOfProduct(store: FoundStore, target: ResolvedTarget): boolean {
-  const field = target.productIdOrSlug.startsWith('iap_') ? 'id' : 'slug'
-  const listed = store.product?.[field]
-  return listed === undefined || listed === target.productIdOrSlug
 }

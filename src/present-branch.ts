@@ -20,10 +20,10 @@ import { Inputs } from './constants.ts'
 import { ActionError, VercelApiError } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
 import { explainedListing } from './project-env.ts'
-import type { ConnectionPlan } from './project.ts'
+import { variableNames, type ConnectionPlan } from './project.ts'
 import type { ResolvedTarget } from './resolve.ts'
 import type { Step } from './step.ts'
-import type { FoundStore } from './store.ts'
+import { isSameProduct, type FoundStore } from './store.ts'
 import { isStoreShaped, namesLeaving } from './variable-names.ts'
 import type { ProjectEnvVar, VercelStore } from './vercel-types.ts'
 
@@ -104,7 +104,7 @@ export async function branchTarget(
           externalId: inputs.externalId
         }
       : undefined
-  const leaving = namesLeaving(inputs, secretNamesOf(store), store.id)
+  const leaving = namesLeaving(inputs, variableNames(store), store.id)
   if (target && leaving.branch && projectVariables) {
     checkBranchFree(
       await explainedListing(projectVariables, target.project),
@@ -231,7 +231,7 @@ async function checkBranchBeforeReuse(
   // The names it would write: a `variables` line the store has no name for
   // fails here too, in a dry run as in a real run.
   const names =
-    namesLeaving(inputs, secretNamesOf(store), store.id).branch?.selected ?? []
+    namesLeaving(inputs, variableNames(store), store.id).branch?.selected ?? []
   checkBranchFree(variables, names, {
     project,
     branch: gitBranch,
@@ -259,10 +259,7 @@ function branchNamesBeforeCreate(
     listed
       .filter(
         ({ product }) =>
-          product !== undefined &&
-          ((product.id !== undefined && product.id === target.product.id) ||
-            (product.slug !== undefined &&
-              product.slug === target.product.slug))
+          product !== undefined && isSameProduct(product, target.product)
       )
       .flatMap(({ secrets }) => (secrets ?? []).map(({ name }) => name))
   )
@@ -300,15 +297,10 @@ function reportFallback(
   warn: (line: string) => void
 ): void {
   if (names.length === 0) return
-  const line = `Project ${project} has ${names.length === 1 ? 'a variable' : 'variables'} ${names.join(', ')} for all previews: a preview the Git integration builds before this step has written the branch's own reads ${names.length === 1 ? 'it' : 'them'} instead of the pull request's store (and runs its migrations there). Scope ${names.length === 1 ? 'it' : 'them'} to Production and Development in the project's settings, or set "${Inputs.fallback}" to fail to stop here.`
+  const it = names.length === 1 ? 'it' : 'them'
+  const line = `Project ${project} has ${names.length === 1 ? 'a variable' : 'variables'} ${names.join(', ')} for all previews: a preview the Git integration builds before this step has written the branch's own reads ${it} instead of the pull request's store (and runs its migrations there). Scope ${it} to Production and Development in the project's settings`
   if (fallback === 'fail') {
-    throw new ActionError(
-      `${line.replace(/, or set .*$/, '')}; no store was created.`
-    )
+    throw new ActionError(`${line}; no store was created.`)
   }
-  warn(line)
-}
-
-function secretNamesOf(store: FoundStore): string[] {
-  return (store.secrets ?? []).flatMap(({ name }) => (name ? [name] : []))
+  warn(`${line}, or set "${Inputs.fallback}" to fail to stop here.`)
 }

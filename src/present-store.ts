@@ -19,6 +19,7 @@ import { waitUntilAvailable } from './store-wait.ts'
 import {
   createStore,
   findStoresInListing,
+  isSameProduct,
   keyOf,
   oldestOf,
   withDetails,
@@ -297,10 +298,7 @@ function isOfProduct(
 ): boolean {
   const listed = store.product
   if (!listed || (!listed.id && !listed.slug)) return true
-  return (
-    (listed.id !== undefined && listed.id === product.id) ||
-    (listed.slug !== undefined && listed.slug === product.slug)
-  )
+  return isSameProduct(listed, product)
 }
 
 function byPullRequest(a: string, b: string): number {

@@ -279,10 +279,32 @@ export function judgeStore(store: VercelStore, key: StoreKey): Verdict {
       ? store.externalId === key.externalId
       : store.name === key.name
   if (!sameKey) return 'other'
-  const field = key.product.startsWith('iap_') ? 'id' : 'slug'
-  const product = store.product[field]
-  if (product === undefined) return 'unconfirmed'
-  return product === key.product ? 'match' : 'other'
+  return productOf(store, key.product)
+}
+
+/**
+ * Whether a listed store is of the product given by id (`iap_…`) or slug,
+ * compared by that field; `unconfirmed` where the listing leaves it out.
+ */
+export function productOf(
+  store: VercelStore,
+  productIdOrSlug: string
+): Verdict {
+  const field = productIdOrSlug.startsWith('iap_') ? 'id' : 'slug'
+  const listed = store.product?.[field]
+  if (listed === undefined) return 'unconfirmed'
+  return listed === productIdOrSlug ? 'match' : 'other'
+}
+
+/** Whether a store's product is this one, by its id or by its slug. */
+export function isSameProduct(
+  listed: { id?: string; slug?: string },
+  product: { id?: string; slug?: string }
+): boolean {
+  return (
+    (listed.id !== undefined && listed.id === product.id) ||
+    (listed.slug !== undefined && listed.slug === product.slug)
+  )
 }
 
 /** Oldest first: by `createdAt`, then by id, so every run picks the same store. */
