@@ -52354,258 +52354,6 @@ function describe(store) {
     return store.name ? `"${store.name}" (${store.id})` : store.id;
 }
 
-;// CONCATENATED MODULE: ./src/present-store.ts
-/**
- * The store of a `state: present` run: the one with the step's key, or the
- * body to create one with (its billing plan looked up), planned by
- * `planStore` before anything is written; created and waited for by
- * `applyStore`. Two checks keep the stores in bounds (issue 19): the
- * team's settings (`targets`, e.g. Production only) must let the store's
- * credentials reach the environments the step hands them to, and
- * `max-stores` caps this repository's stores of the product.
- */
-
-
-
-
-
-
-
-/**
- * The store with the key, with its details, checked against the team's
- * settings; or, where there is none, `max-stores` checked and the create's
- * body. Writes nothing but the outputs of a store found, so that a later
- * step can find it even if a read after this one fails.
- */
-async function planStore(step) {
-    const { inputs, target, api, effects } = step;
-    const body = createBody(inputs, target);
-    const { matches: existing, listed } = await findStoresInListing(api, keyOf(body));
-    if (existing.length > 0) {
-        const found = oldestOf(existing, false);
-        effects.publish(buildReport(found, reportInputsOf(inputs, target)));
-        const waitFirst = inputs.wait && !inputs.dryRun && found.store.status !== 'available';
-        if (waitFirst)
-            return { action: 'reuse', found, waitFirst, listed };
-        found.store = await withDetails(api, found.store);
-        checkTargets(found.store, environmentsNeeded(inputs), {
-            created: false,
-            gitBranch: inputs.gitBranch
-        });
-        return { action: 'reuse', found, waitFirst, listed };
-    }
-    checkStoreCount(listed, {
-        maxStores: inputs.maxStores,
-        repository: step.repository,
-        product: { id: target.product.id, slug: target.product.slug }
-    });
-    // Only a create needs the billing plan: looked up once no store was found,
-    // and before anything is written, so a wrong name costs no store.
-    const billed = withPlan(step, body);
-    billed.catch(() => undefined);
-    return { action: 'create', body: billed, listed };
-}
-/**
- * Carries out the store's plan: creates it, waits until it is available
- * where the step waits, and reads its details, checked against the team's
- * settings before anything else is written. The store, and its report.
- */
-async function applyStore(step, plan) {
-    const { inputs, target, deadline, api, effects } = step;
-    const reportInputs = reportInputsOf(inputs, target);
-    let result;
-    if (plan.action === 'create') {
-        const body = await plan.body;
-        result = await effects.group(`Create store "${inputs.name}"`, () => createStore(api, body, {
-            remainingMs: () => deadline.remainingMs(),
-            sleep: effects.sleep
-        }));
-        effects.publish(buildReport(result, reportInputs));
-    }
-    else {
-        result = plan.found;
-    }
-    if (inputs.wait && result.store.status !== 'available') {
-        result.store = await effects.group('Wait until the store is available', () => waitUntilAvailable(api, result.store, deadline, {
-            sleep: effects.sleep,
-            random: effects.random,
-            log: (line) => effects.info(line)
-        }));
-        effects.publish(buildReport(result, reportInputs));
-    }
-    result.store = await withDetails(api, result.store);
-    // A created store's team settings are known only now: before any write.
-    checkTargets(result.store, environmentsNeeded(inputs), {
-        created: plan.action === 'create',
-        gitBranch: inputs.gitBranch
-    });
-    return { result, report: buildReport(result, reportInputs) };
-}
-/** The report of a store a dry run would reuse, as the outputs give it. */
-function storeShown({ inputs, target }, found) {
-    return buildReport(found, reportInputsOf(inputs, target));
-}
-/** The create request, which also carries what finds the store again. */
-function createBody(inputs, target) {
-    return {
-        name: inputs.name,
-        integrationConfigurationId: target.integrationConfigurationId,
-        integrationProductIdOrSlug: target.productIdOrSlug,
-        externalId: inputs.externalId,
-        metadata: target.metadata,
-        protocolSettings: inputs.protocolSettings,
-        source: inputs.source,
-        paymentMethodId: inputs.paymentMethodId,
-        prepaymentAmountCents: inputs.prepaymentAmountCents
-    };
-}
-/** The body with the billing plan the inputs name, looked up by id or name. */
-async function withPlan({ inputs, target, api }, body) {
-    if (inputs.plan === undefined)
-        return body;
-    const plan = await resolvePlan(api, target, {
-        plan: inputs.plan,
-        prepaymentAmountCents: inputs.prepaymentAmountCents
-    });
-    return { ...body, billingPlanId: plan.id };
-}
-function reportInputsOf(inputs, target) {
-    return {
-        ...inputs,
-        integrationConfigurationId: target.integrationConfigurationId,
-        product: target.product.id ?? target.productIdOrSlug
-    };
-}
-// What a store's `targets` can name: a custom environment is none of them.
-const STANDARD_ENVIRONMENTS = ['production', 'preview', 'development'];
-/**
- * The standard environments the step hands the store's credentials to:
- * those it connects, and with `git-branch` the branch's previews.
- */
-function environmentsNeeded(inputs) {
-    const needed = new Set(inputs.environments.filter((name) => STANDARD_ENVIRONMENTS.includes(name)));
-    if (inputs.gitBranch !== undefined)
-        needed.add('preview');
-    return [...needed];
-}
-/**
- * Fails where the team has kept the store's credentials from an environment
- * the step needs (a resource set to Production only): Vercel's own setting,
- * which the step must not get around by copying the values elsewhere.
- */
-function checkTargets(store, needed, { created, gitBranch }) {
-    const { targets } = store;
-    if (!targets)
-        return;
-    const refused = needed.filter((environment) => !targets.includes(environment));
-    if (refused.length === 0)
-        return;
-    const allowed = targets.length > 0 ? targets.join(', ') : 'no environment';
-    throw new ActionError(`Store ${store.id} may reach only ${allowed}, as the team set it (${targets.length === 1 && targets[0] === 'production' ? 'Production-only access' : 'its environments'}), and this step needs ${refused.join(', ')}${created ? '; the store was created but not connected, and the close (or a prune) deletes it' : '; nothing was connected or written'}. Allow ${refused.join(' and ')} for the resource in the integration's settings in the Vercel dashboard, or choose "${Inputs.environments}" within ${allowed}${gitBranch === undefined ? '' : ` and drop "${Inputs.gitBranch}"`}.`);
-}
-/**
- * `max-stores`: fails before a create where the listing already holds that
- * many stores of this product for this repository, naming the pull requests
- * that hold them. Stores are this repository's by their default names, or by
- * a key of its own where the listing shows it (a named store's, too).
- */
-function checkStoreCount(listed, { maxStores, repository, product }) {
-    if (maxStores === undefined || repository === undefined)
-        return;
-    const ours = repositoryStores(listed, repository, product);
-    if (ours.length < maxStores)
-        return;
-    const held = ours
-        .map(({ id, pullRequest }) => pullRequest === undefined ? id : `#${pullRequest}`)
-        .sort(byPullRequest);
-    throw new ActionError(`${repository.owner}/${repository.repo} already has ${ours.length} stores of this product (${held.join(', ')}), and "${Inputs.maxStores}" is ${maxStores}; no store was created. Close or merge one of those pull requests (a prune deletes the stores of closed ones), or raise "${Inputs.maxStores}".`);
-}
-function repositoryStores(listed, repository, product) {
-    const slug = `${repository.owner}/${repository.repo}`.toLowerCase();
-    const seen = new Set();
-    return listed.flatMap((store) => {
-        if (!store.id || seen.has(store.id) || !isOfProduct(store, product)) {
-            return [];
-        }
-        const pullRequest = store.name === undefined
-            ? undefined
-            : pullRequestOfStoreName(store.name, repository);
-        const key = store.externalId?.toLowerCase();
-        const keyIsOurs = key !== undefined &&
-            // A pull request's, a branch's, or one the user named (`owner/repo:name`).
-            ['#', '@', ':'].some((mark) => key.startsWith(`${slug}${mark}`));
-        if (pullRequest === undefined && !keyIsOurs)
-            return [];
-        seen.add(store.id);
-        const fromKey = keyIsOurs ? /#(\d+)$/.exec(key ?? '')?.[1] : undefined;
-        return [
-            {
-                id: store.id,
-                pullRequest: pullRequest ?? (fromKey ? Number(fromKey) : undefined)
-            }
-        ];
-    });
-}
-/** A listed store that names no product is counted: it may be this one. */
-function isOfProduct(store, product) {
-    const listed = store.product;
-    if (!listed || (!listed.id && !listed.slug))
-        return true;
-    return isSameProduct(listed, product);
-}
-function byPullRequest(a, b) {
-    const number = (text) => text.startsWith('#') ? Number(text.slice(1)) : Number.POSITIVE_INFINITY;
-    return number(a) - number(b) || a.localeCompare(b);
-}
-
-;// CONCATENATED MODULE: ./src/absent.ts
-/**
- * `state: absent`: every store with the key, found by the listing a create
- * would look in, deleted with its connections (and the branch variables the
- * action wrote for it: from the step's project where it names one, or from
- * the projects a store is connected to where it names none), or shown in a
- * dry run.
- */
-
-
-
-
-
-/** The stores with the key, found by the same listing a deletion uses. */
-async function planAbsent({ inputs, target, api }) {
-    return { stores: await findStores(api, keyOf(createBody(inputs, target))) };
-}
-/** Every store of the key goes, with its connections. */
-async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
-    const info = (line) => effects.info(line);
-    // The variables the action wrote for these stores go first: once the
-    // stores are gone, nothing would find them. They are found by the store
-    // their mark names, on whatever branch, so a close step without
-    // `git-branch` removes them as well as one with it: from the step's
-    // project, or where it names none, from each project a store is
-    // connected to.
-    const { project } = inputs;
-    if (plan.stores.length > 0 && project === undefined) {
-        await removeFromConnectedProjects(api, plan.stores, info);
-    }
-    else if (plan.stores.length > 0 && project !== undefined) {
-        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
-    }
-    const removed = await removeStores(api, plan.stores, inputs.name, info);
-    return { kind: 'absent', removed, externalId: inputs.externalId };
-}
-function showAbsent({ inputs }, plan) {
-    const { project } = inputs;
-    const connected = plan.stores.some(({ projectsMetadata }) => !Array.isArray(projectsMetadata) || projectsMetadata.length > 0);
-    const variablesGo = project !== undefined || connected;
-    return {
-        kind: 'would-delete',
-        found: plan.stores,
-        externalId: inputs.externalId,
-        branchVariablesOf: variablesGo ? branchVariablesPlace(project) : undefined
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/vercel-types.ts
 /**
  * The shapes of the Vercel API as the action uses them: the answers it reads,
@@ -53003,7 +52751,7 @@ function parseEnvironments(value) {
     if (names.length === 0)
         return undefined;
     for (const [index, name] of names.entries()) {
-        if (!ENVIRONMENTS.includes(name) &&
+        if (!isStandardEnvironment(name) &&
             !CUSTOM_ENVIRONMENT_ID.test(name) &&
             !CUSTOM_ENVIRONMENT_SLUG.test(name)) {
             throw new InputError(Inputs.environments, `must list environments among ${ENVIRONMENTS.join(', ')}, or custom environments by id (env_…) or slug, separated by commas or new lines; got ${quote(name)}.`);
@@ -53014,10 +52762,13 @@ function parseEnvironments(value) {
     }
     return names;
 }
+/** Production, preview or development: not a custom environment. */
+function isStandardEnvironment(name) {
+    return ENVIRONMENTS.includes(name);
+}
 /** A custom environment given by its slug, which costs one look-up. */
 function isCustomEnvironmentSlug(name) {
-    return (!ENVIRONMENTS.includes(name) &&
-        !CUSTOM_ENVIRONMENT_ID.test(name));
+    return !isStandardEnvironment(name) && !CUSTOM_ENVIRONMENT_ID.test(name);
 }
 // The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
 const ENV_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -53027,6 +52778,259 @@ function parseEnvPrefix(value) {
     if (ENV_PREFIX.test(value) && value.length <= 100)
         return value;
     throw new InputError(Inputs.envPrefix, `must start with a letter and hold only letters, digits and _ (for example PR42_); got ${quote(value)}.`);
+}
+
+;// CONCATENATED MODULE: ./src/present-store.ts
+/**
+ * The store of a `state: present` run: the one with the step's key, or the
+ * body to create one with (its billing plan looked up), planned by
+ * `planStore` before anything is written; created and waited for by
+ * `applyStore`. Two checks keep the stores in bounds (issue 19): the
+ * team's settings (`targets`, e.g. Production only) must let the store's
+ * credentials reach the environments the step hands them to, and
+ * `max-stores` caps this repository's stores of the product.
+ */
+
+
+
+
+
+
+
+
+/**
+ * The store with the key, with its details, checked against the team's
+ * settings; or, where there is none, `max-stores` checked and the create's
+ * body. Writes nothing but the outputs of a store found, so that a later
+ * step can find it even if a read after this one fails.
+ */
+async function planStore(step) {
+    const { inputs, target, api, effects } = step;
+    const body = createBody(inputs, target);
+    const { matches: existing, listed } = await findStoresInListing(api, keyOf(body));
+    if (existing.length > 0) {
+        const found = oldestOf(existing, false);
+        effects.publish(buildReport(found, reportInputsOf(inputs, target)));
+        const waitFirst = inputs.wait && !inputs.dryRun && found.store.status !== 'available';
+        if (waitFirst)
+            return { action: 'reuse', found, waitFirst, listed };
+        found.store = await withDetails(api, found.store);
+        checkTargets(found.store, environmentsNeeded(inputs), {
+            created: false,
+            gitBranch: inputs.gitBranch
+        });
+        return { action: 'reuse', found, waitFirst, listed };
+    }
+    checkStoreCount(listed, {
+        maxStores: inputs.maxStores,
+        repository: step.repository,
+        product: { id: target.product.id, slug: target.product.slug }
+    });
+    // Only a create needs the billing plan: looked up once no store was found,
+    // and before anything is written, so a wrong name costs no store.
+    const billed = withPlan(step, body);
+    billed.catch(() => undefined);
+    return { action: 'create', body: billed, listed };
+}
+/**
+ * Carries out the store's plan: creates it, waits until it is available
+ * where the step waits, and reads its details, checked against the team's
+ * settings before anything else is written. The store, and its report.
+ */
+async function applyStore(step, plan) {
+    const { inputs, target, deadline, api, effects } = step;
+    const reportInputs = reportInputsOf(inputs, target);
+    let result;
+    if (plan.action === 'create') {
+        const body = await plan.body;
+        result = await effects.group(`Create store "${inputs.name}"`, () => createStore(api, body, {
+            remainingMs: () => deadline.remainingMs(),
+            sleep: effects.sleep
+        }));
+        effects.publish(buildReport(result, reportInputs));
+    }
+    else {
+        result = plan.found;
+    }
+    if (inputs.wait && result.store.status !== 'available') {
+        result.store = await effects.group('Wait until the store is available', () => waitUntilAvailable(api, result.store, deadline, {
+            sleep: effects.sleep,
+            random: effects.random,
+            log: (line) => effects.info(line)
+        }));
+        effects.publish(buildReport(result, reportInputs));
+    }
+    result.store = await withDetails(api, result.store);
+    // A created store's team settings are known only now: before any write.
+    checkTargets(result.store, environmentsNeeded(inputs), {
+        created: plan.action === 'create',
+        gitBranch: inputs.gitBranch
+    });
+    return { result, report: buildReport(result, reportInputs) };
+}
+/** The report of a store a dry run would reuse, as the outputs give it. */
+function storeShown({ inputs, target }, found) {
+    return buildReport(found, reportInputsOf(inputs, target));
+}
+/** The create request, which also carries what finds the store again. */
+function createBody(inputs, target) {
+    return {
+        name: inputs.name,
+        integrationConfigurationId: target.integrationConfigurationId,
+        integrationProductIdOrSlug: target.productIdOrSlug,
+        externalId: inputs.externalId,
+        metadata: target.metadata,
+        protocolSettings: inputs.protocolSettings,
+        source: inputs.source,
+        paymentMethodId: inputs.paymentMethodId,
+        prepaymentAmountCents: inputs.prepaymentAmountCents
+    };
+}
+/** The body with the billing plan the inputs name, looked up by id or name. */
+async function withPlan({ inputs, target, api }, body) {
+    if (inputs.plan === undefined)
+        return body;
+    const plan = await resolvePlan(api, target, {
+        plan: inputs.plan,
+        prepaymentAmountCents: inputs.prepaymentAmountCents
+    });
+    return { ...body, billingPlanId: plan.id };
+}
+function reportInputsOf(inputs, target) {
+    return {
+        ...inputs,
+        integrationConfigurationId: target.integrationConfigurationId,
+        product: target.product.id ?? target.productIdOrSlug
+    };
+}
+/**
+ * The standard environments the step hands the store's credentials to:
+ * those it connects, and with `git-branch` the branch's previews.
+ */
+function environmentsNeeded(inputs) {
+    const needed = new Set(
+    // What a store's `targets` can name: a custom environment is none of them.
+    inputs.environments.filter(isStandardEnvironment));
+    if (inputs.gitBranch !== undefined)
+        needed.add('preview');
+    return [...needed];
+}
+/**
+ * Fails where the team has kept the store's credentials from an environment
+ * the step needs (a resource set to Production only): Vercel's own setting,
+ * which the step must not get around by copying the values elsewhere.
+ */
+function checkTargets(store, needed, { created, gitBranch }) {
+    const { targets } = store;
+    if (!targets)
+        return;
+    const refused = needed.filter((environment) => !targets.includes(environment));
+    if (refused.length === 0)
+        return;
+    const allowed = targets.length > 0 ? targets.join(', ') : 'no environment';
+    throw new ActionError(`Store ${store.id} may reach only ${allowed}, as the team set it (${targets.length === 1 && targets[0] === 'production' ? 'Production-only access' : 'its environments'}), and this step needs ${refused.join(', ')}${created ? '; the store was created but not connected, and the close (or a prune) deletes it' : '; nothing was connected or written'}. Allow ${refused.join(' and ')} for the resource in the integration's settings in the Vercel dashboard, or choose "${Inputs.environments}" within ${allowed}${gitBranch === undefined ? '' : ` and drop "${Inputs.gitBranch}"`}.`);
+}
+/**
+ * `max-stores`: fails before a create where the listing already holds that
+ * many stores of this product for this repository, naming the pull requests
+ * that hold them. Stores are this repository's by their default names, or by
+ * a key of its own where the listing shows it (a named store's, too).
+ */
+function checkStoreCount(listed, { maxStores, repository, product }) {
+    if (maxStores === undefined || repository === undefined)
+        return;
+    const ours = repositoryStores(listed, repository, product);
+    if (ours.length < maxStores)
+        return;
+    const held = ours
+        .map(({ id, pullRequest }) => pullRequest === undefined ? id : `#${pullRequest}`)
+        .sort(byPullRequest);
+    throw new ActionError(`${repository.owner}/${repository.repo} already has ${ours.length} stores of this product (${held.join(', ')}), and "${Inputs.maxStores}" is ${maxStores}; no store was created. Close or merge one of those pull requests (a prune deletes the stores of closed ones), or raise "${Inputs.maxStores}".`);
+}
+function repositoryStores(listed, repository, product) {
+    const slug = `${repository.owner}/${repository.repo}`.toLowerCase();
+    const seen = new Set();
+    return listed.flatMap((store) => {
+        if (!store.id || seen.has(store.id) || !isOfProduct(store, product)) {
+            return [];
+        }
+        const pullRequest = store.name === undefined
+            ? undefined
+            : pullRequestOfStoreName(store.name, repository);
+        const key = store.externalId?.toLowerCase();
+        const keyIsOurs = key !== undefined &&
+            // A pull request's, a branch's, or one the user named (`owner/repo:name`).
+            ['#', '@', ':'].some((mark) => key.startsWith(`${slug}${mark}`));
+        if (pullRequest === undefined && !keyIsOurs)
+            return [];
+        seen.add(store.id);
+        const fromKey = keyIsOurs ? /#(\d+)$/.exec(key ?? '')?.[1] : undefined;
+        return [
+            {
+                id: store.id,
+                pullRequest: pullRequest ?? (fromKey ? Number(fromKey) : undefined)
+            }
+        ];
+    });
+}
+/** A listed store that names no product is counted: it may be this one. */
+function isOfProduct(store, product) {
+    const listed = store.product;
+    if (!listed || (!listed.id && !listed.slug))
+        return true;
+    return isSameProduct(listed, product);
+}
+function byPullRequest(a, b) {
+    const number = (text) => text.startsWith('#') ? Number(text.slice(1)) : Number.POSITIVE_INFINITY;
+    return number(a) - number(b) || a.localeCompare(b);
+}
+
+;// CONCATENATED MODULE: ./src/absent.ts
+/**
+ * `state: absent`: every store with the key, found by the listing a create
+ * would look in, deleted with its connections (and the branch variables the
+ * action wrote for it: from the step's project where it names one, or from
+ * the projects a store is connected to where it names none), or shown in a
+ * dry run.
+ */
+
+
+
+
+
+/** The stores with the key, found by the same listing a deletion uses. */
+async function planAbsent({ inputs, target, api }) {
+    return { stores: await findStores(api, keyOf(createBody(inputs, target))) };
+}
+/** Every store of the key goes, with its connections. */
+async function applyAbsent({ inputs, api, effects, projectVariables }, plan) {
+    const info = (line) => effects.info(line);
+    // The variables the action wrote for these stores go first: once the
+    // stores are gone, nothing would find them. They are found by the store
+    // their mark names, on whatever branch, so a close step without
+    // `git-branch` removes them as well as one with it: from the step's
+    // project, or where it names none, from each project a store is
+    // connected to.
+    const { project } = inputs;
+    if (plan.stores.length > 0 && project === undefined) {
+        await removeFromConnectedProjects(api, plan.stores, info);
+    }
+    else if (plan.stores.length > 0 && project !== undefined) {
+        await removeBranchVariables(api, project, plan.stores.map(({ id }) => id), info, projectVariables && explainedListing(projectVariables, project));
+    }
+    const removed = await removeStores(api, plan.stores, inputs.name, info);
+    return { kind: 'absent', removed, externalId: inputs.externalId };
+}
+function showAbsent({ inputs }, plan) {
+    const { project } = inputs;
+    const connected = plan.stores.some(({ projectsMetadata }) => !Array.isArray(projectsMetadata) || projectsMetadata.length > 0);
+    const variablesGo = project !== undefined || connected;
+    return {
+        kind: 'would-delete',
+        found: plan.stores,
+        externalId: inputs.externalId,
+        branchVariablesOf: variablesGo ? branchVariablesPlace(project) : undefined
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/project.ts
@@ -53666,6 +53670,7 @@ function httpsAddress(host) {
 
 
 
+
 /** Whether the step reads the store's values: `read-env`, `export-env` or `git-branch`. */
 function readsValues(inputs) {
     return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
@@ -53819,7 +53824,6 @@ function withoutPrefix(env, prefix) {
         value
     ]));
 }
-const preview_STANDARD_ENVIRONMENTS = ['development', 'preview', 'production'];
 /**
  * The environment whose variables the values are read from: the first
  * standard one the connection is for (a custom environment's variables are
@@ -53827,7 +53831,7 @@ const preview_STANDARD_ENVIRONMENTS = ['development', 'preview', 'production'];
  * none to read.
  */
 function readFrom(connection, inputs) {
-    const environment = connection.environments.find((name) => preview_STANDARD_ENVIRONMENTS.includes(name));
+    const environment = connection.environments.find(isStandardEnvironment);
     if (environment === undefined) {
         throw new ActionError(`Store ${connection.projectId ? `connection to project ${inputs.project}` : 'connection'} is for custom environments only (${connection.environments.join(', ')}), whose values this step cannot read; add development to "${Inputs.environments}", or drop "${valuesInput(inputs)}".`);
     }

@@ -26,6 +26,7 @@ import {
   type EnsureStoreResult,
   type KeyedCreateStoreBody
 } from './store.ts'
+import { isStandardEnvironment } from './vercel-names.ts'
 import type { VercelStore } from './vercel-types.ts'
 
 /** The store to reuse, or the body to create one with. */
@@ -185,9 +186,6 @@ function reportInputsOf(
   }
 }
 
-// What a store's `targets` can name: a custom environment is none of them.
-const STANDARD_ENVIRONMENTS = ['production', 'preview', 'development']
-
 /**
  * The standard environments the step hands the store's credentials to:
  * those it connects, and with `git-branch` the branch's previews.
@@ -196,7 +194,8 @@ function environmentsNeeded(
   inputs: Pick<ActionInputs, 'environments' | 'gitBranch'>
 ): string[] {
   const needed = new Set<string>(
-    inputs.environments.filter((name) => STANDARD_ENVIRONMENTS.includes(name))
+    // What a store's `targets` can name: a custom environment is none of them.
+    inputs.environments.filter(isStandardEnvironment)
   )
   if (inputs.gitBranch !== undefined) needed.add('preview')
   return [...needed]

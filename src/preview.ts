@@ -39,6 +39,7 @@ import {
   type AppVariable,
   type NameSelection
 } from './variable-names.ts'
+import { isStandardEnvironment } from './vercel-names.ts'
 
 /** Whether the step reads the store's values: `read-env`, `export-env` or `git-branch`. */
 function readsValues(inputs: ActionInputs): boolean {
@@ -282,8 +283,6 @@ function withoutPrefix(
   )
 }
 
-const STANDARD_ENVIRONMENTS = ['development', 'preview', 'production']
-
 /**
  * The environment whose variables the values are read from: the first
  * standard one the connection is for (a custom environment's variables are
@@ -291,9 +290,7 @@ const STANDARD_ENVIRONMENTS = ['development', 'preview', 'production']
  * none to read.
  */
 function readFrom(connection: ConnectionResult, inputs: ActionInputs): string {
-  const environment = connection.environments.find((name) =>
-    STANDARD_ENVIRONMENTS.includes(name)
-  )
+  const environment = connection.environments.find(isStandardEnvironment)
   if (environment === undefined) {
     throw new ActionError(
       `Store ${connection.projectId ? `connection to project ${inputs.project}` : 'connection'} is for custom environments only (${connection.environments.join(', ')}), whose values this step cannot read; add development to "${Inputs.environments}", or drop "${valuesInput(inputs)}".`

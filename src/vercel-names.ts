@@ -145,7 +145,7 @@ export function parseEnvironments(value: string): string[] | undefined {
   if (names.length === 0) return undefined
   for (const [index, name] of names.entries()) {
     if (
-      !(ENVIRONMENTS as readonly string[]).includes(name) &&
+      !isStandardEnvironment(name) &&
       !CUSTOM_ENVIRONMENT_ID.test(name) &&
       !CUSTOM_ENVIRONMENT_SLUG.test(name)
     ) {
@@ -164,12 +164,14 @@ export function parseEnvironments(value: string): string[] | undefined {
   return names
 }
 
+/** Production, preview or development: not a custom environment. */
+export function isStandardEnvironment(name: string): boolean {
+  return (ENVIRONMENTS as readonly string[]).includes(name)
+}
+
 /** A custom environment given by its slug, which costs one look-up. */
 export function isCustomEnvironmentSlug(name: string): boolean {
-  return (
-    !(ENVIRONMENTS as readonly string[]).includes(name) &&
-    !CUSTOM_ENVIRONMENT_ID.test(name)
-  )
+  return !isStandardEnvironment(name) && !CUSTOM_ENVIRONMENT_ID.test(name)
 }
 
 // The Vercel CLI's rule for `--prefix` (commands/integration/add.ts).
