@@ -52824,7 +52824,7 @@ async function planStore(step) {
     checkStoreCount(listed, {
         maxStores: inputs.maxStores,
         repository: step.repository,
-        product: { id: target.product.id, slug: target.product.slug }
+        product: target.product
     });
     // Only a create needs the billing plan: looked up once no store was found,
     // and before anything is written, so a wrong name costs no store.
@@ -53149,7 +53149,8 @@ function reuse(store, connection, request) {
         envVarNames: connection.environmentVariables ?? variableNames(store, prefix),
         envVarPrefix: prefix,
         environments,
-        connected: false
+        connected: false,
+        ...(keptEnvironments && { keptEnvironments })
     };
 }
 function connectionTo(store, project) {
@@ -53437,10 +53438,9 @@ async function planProject(step, found) {
     const { inputs, api } = step;
     if (inputs.project === undefined)
         return undefined;
-    if (found)
-        return planConnection(api, found, connectRequest(inputs));
-    const connection = await planConnection(api, undefined, connectRequest(inputs));
-    await checkNotProductionBranch(step, connection);
+    const connection = await planConnection(api, found, connectRequest(inputs));
+    if (!found)
+        await checkNotProductionBranch(step, connection);
     return connection;
 }
 /**
@@ -53506,11 +53506,7 @@ async function checkNotProductionBranch({ inputs, api }, connection) {
  * project, which the step says once.
  */
 function reportKeptEnvironments(connection, inputs, effects) {
-    if (inputs.environmentsGiven)
-        return;
-    const same = connection.environments.length === inputs.environments.length &&
-        inputs.environments.every((name) => connection.environments.includes(name));
-    if (same)
+    if (!connection.keptEnvironments)
         return;
     const reach = connection.environments.filter((name) => name !== 'development');
     effects.warn(`Store connection to project ${inputs.project} is for ${connection.environments.join(', ') || 'no environment'}, as this action connected stores before it connected for development only, and is kept${reach.length > 0 ? `: its ${connection.envVarPrefix || ''}variables reach every deployment of ${reach.join(', ')}, whoever's pull request it builds` : ''}. Disconnect the project from the store in the Vercel dashboard and run again to connect it for development only, or set "${Inputs.environments}" to keep it so without this warning.`);

@@ -34,13 +34,8 @@ export async function planProject(
 ): Promise<ConnectionPlan | undefined> {
   const { inputs, api } = step
   if (inputs.project === undefined) return undefined
-  if (found) return planConnection(api, found, connectRequest(inputs))
-  const connection = await planConnection(
-    api,
-    undefined,
-    connectRequest(inputs)
-  )
-  await checkNotProductionBranch(step, connection)
+  const connection = await planConnection(api, found, connectRequest(inputs))
+  if (!found) await checkNotProductionBranch(step, connection)
   return connection
 }
 
@@ -133,11 +128,7 @@ function reportKeptEnvironments(
   inputs: ActionInputs,
   effects: Step['effects']
 ): void {
-  if (inputs.environmentsGiven) return
-  const same =
-    connection.environments.length === inputs.environments.length &&
-    inputs.environments.every((name) => connection.environments.includes(name))
-  if (same) return
+  if (!connection.keptEnvironments) return
   const reach = connection.environments.filter((name) => name !== 'development')
   effects.warn(
     `Store connection to project ${inputs.project} is for ${connection.environments.join(', ') || 'no environment'}, as this action connected stores before it connected for development only, and is kept${reach.length > 0 ? `: its ${connection.envVarPrefix || ''}variables reach every deployment of ${reach.join(', ')}, whoever's pull request it builds` : ''}. Disconnect the project from the store in the Vercel dashboard and run again to connect it for development only, or set "${Inputs.environments}" to keep it so without this warning.`

@@ -82,7 +82,7 @@ export async function planStore(step: Step): Promise<StorePlan> {
   checkStoreCount(listed, {
     maxStores: inputs.maxStores,
     repository: step.repository,
-    product: { id: target.product.id, slug: target.product.slug }
+    product: target.product
   })
   // Only a create needs the billing plan: looked up once no store was found,
   // and before anything is written, so a wrong name costs no store.

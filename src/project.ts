@@ -41,6 +41,11 @@ export interface ConnectionResult {
   envVarPrefix?: string
   /** The environments the connection is for, custom ones by id. */
   environments: string[]
+  /**
+   * The connection is for other environments than the step's default, as an
+   * earlier version made it (preview), and was kept as it is.
+   */
+  keptEnvironments?: true
   /** True when this run made the connection; false when it was in place. */
   connected: boolean
 }
@@ -197,7 +202,8 @@ export function reuse(
       connection.environmentVariables ?? variableNames(store, prefix),
     envVarPrefix: prefix,
     environments,
-    connected: false
+    connected: false,
+    ...(keptEnvironments && { keptEnvironments })
   }
 }
 
