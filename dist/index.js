@@ -50350,7 +50350,16 @@ listed) {
  * only to a project it connected the store to.
  */
 async function removeFromConnectedProjects(api, stores, log = () => { }) {
-    const storesByProject = new Map();
+    const removed = await Promise.all([...(await storesByProject(api, stores))].map(([project, storeIds]) => removeBranchVariables(api, project, storeIds, log)));
+    return removed.flat();
+}
+/**
+ * The projects these stores are connected to, each with the stores of them
+ * it has: the listing's connections (`projectsMetadata`), or where it left
+ * them out, the store's read.
+ */
+async function storesByProject(api, stores) {
+    const byProject = new Map();
     for (const store of stores) {
         const connections = Array.isArray(store.projectsMetadata)
             ? store.projectsMetadata
@@ -50358,14 +50367,10 @@ async function removeFromConnectedProjects(api, stores, log = () => { }) {
         for (const { projectId } of connections) {
             if (!projectId)
                 continue;
-            storesByProject.set(projectId, [
-                ...(storesByProject.get(projectId) ?? []),
-                store.id
-            ]);
+            byProject.set(projectId, [...(byProject.get(projectId) ?? []), store.id]);
         }
     }
-    const removed = await Promise.all([...storesByProject].map(([project, storeIds]) => removeBranchVariables(api, project, storeIds, log)));
-    return removed.flat();
+    return byProject;
 }
 /** A create refused whole because a variable is there already. */
 class ConflictRefusal extends Error {
@@ -51007,6 +51012,7 @@ async function removeStores(api, stores, fallbackName, log = () => { }) {
 
 
 
+
 /**
  * Branches read from GitHub in one prune, one request each. Past it, the
  * newest stores' branches wait for a later night (each store deleted makes
@@ -51112,7 +51118,9 @@ function isUnanswered(error) {
  * the branch the variable is scoped to. One listing per project.
  */
 async function branchesOfMarks({ repository, api, project, warn }, stores) {
-    const projects = project !== undefined ? [project] : await connectedProjects(api, stores);
+    const projects = project !== undefined
+        ? [project]
+        : [...(await storesByProject(api, stores)).keys()];
     const ids = new Set(stores.map(({ id }) => id));
     const listings = await Promise.all(projects.map((name) => project !== undefined
         ? api.listEnv(name)
@@ -51139,20 +51147,6 @@ async function branchesOfMarks({ repository, api, project, warn }, stores) {
         ]);
     }
     return found;
-}
-/** The projects these stores are connected to: the listing's, or one read. */
-async function connectedProjects(api, stores) {
-    const projects = new Set();
-    for (const store of stores) {
-        const connections = Array.isArray(store.projectsMetadata)
-            ? store.projectsMetadata
-            : ((await api.getStore(store.id))?.projectsMetadata ?? []);
-        for (const { projectId } of connections) {
-            if (projectId)
-                projects.add(projectId);
-        }
-    }
-    return [...projects];
 }
 /** The readable part, and the same with some of its hyphens as `/`. */
 function readableVariants(part) {

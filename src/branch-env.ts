@@ -283,28 +283,39 @@ export async function removeBranchVariables(
  */
 export async function removeFromConnectedProjects(
   api: Pick<PreviewApi, 'listEnv' | 'removeEnv'> & Pick<StoreApi, 'getStore'>,
-  stores: readonly (Pick<VercelStore, 'projectsMetadata'> & { id: string })[],
+  stores: readonly ConnectedStore[],
   log: (line: string) => void = () => {}
 ): Promise<string[]> {
-  const storesByProject = new Map<string, string[]>()
+  const removed = await Promise.all(
+    [...(await storesByProject(api, stores))].map(([project, storeIds]) =>
+      removeBranchVariables(api, project, storeIds, log)
+    )
+  )
+  return removed.flat()
+}
+
+type ConnectedStore = Pick<VercelStore, 'projectsMetadata'> & { id: string }
+
+/**
+ * The projects these stores are connected to, each with the stores of them
+ * it has: the listing's connections (`projectsMetadata`), or where it left
+ * them out, the store's read.
+ */
+export async function storesByProject(
+  api: Pick<StoreApi, 'getStore'>,
+  stores: readonly ConnectedStore[]
+): Promise<Map<string, string[]>> {
+  const byProject = new Map<string, string[]>()
   for (const store of stores) {
     const connections = Array.isArray(store.projectsMetadata)
       ? store.projectsMetadata
       : ((await api.getStore(store.id))?.projectsMetadata ?? [])
     for (const { projectId } of connections) {
       if (!projectId) continue
-      storesByProject.set(projectId, [
-        ...(storesByProject.get(projectId) ?? []),
-        store.id
-      ])
+      byProject.set(projectId, [...(byProject.get(projectId) ?? []), store.id])
     }
   }
-  const removed = await Promise.all(
-    [...storesByProject].map(([project, storeIds]) =>
-      removeBranchVariables(api, project, storeIds, log)
-    )
-  )
-  return removed.flat()
+  return byProject
 }
 
 /** A create refused whole because a variable is there already. */

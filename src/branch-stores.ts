@@ -15,6 +15,7 @@
  * shape whose branch none of them gives is kept, with a warning naming it:
  * nothing is deleted that cannot be shown to be gone.
  */
+import { storesByProject } from './branch-env.ts'
 import { markedStore } from './branch-marks.ts'
 import { VercelApiError } from './errors.ts'
 import { GitHubApiError, type GitHubApi } from './github.ts'
@@ -174,7 +175,9 @@ async function branchesOfMarks(
   stores: FoundStore[]
 ): Promise<Map<string, string[]>> {
   const projects =
-    project !== undefined ? [project] : await connectedProjects(api, stores)
+    project !== undefined
+      ? [project]
+      : [...(await storesByProject(api, stores)).keys()]
   const ids = new Set(stores.map(({ id }) => id))
   const listings = await Promise.all(
     projects.map((name) =>
@@ -206,23 +209,6 @@ async function branchesOfMarks(
     ])
   }
   return found
-}
-
-/** The projects these stores are connected to: the listing's, or one read. */
-async function connectedProjects(
-  api: Pick<StoreApi, 'getStore'>,
-  stores: FoundStore[]
-): Promise<string[]> {
-  const projects = new Set<string>()
-  for (const store of stores) {
-    const connections = Array.isArray(store.projectsMetadata)
-      ? store.projectsMetadata
-      : ((await api.getStore(store.id))?.projectsMetadata ?? [])
-    for (const { projectId } of connections) {
-      if (projectId) projects.add(projectId)
-    }
-  }
-  return [...projects]
 }
 
 /** The readable part, and the same with some of its hyphens as `/`. */
