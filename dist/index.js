@@ -53515,6 +53515,295 @@ function connectRequest(inputs) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/name-inputs.ts
+/**
+ * The two inputs that name the store's variables: `export-env` (a switch, or
+ * the names to put into the job's environment) and `variables` (the names
+ * the app reads, each from one of the store's). A name either gives reaches
+ * later steps or every build of the branch, so each is refused as
+ * `variable-names.ts` refuses a listed name, before any request.
+ */
+
+
+
+
+/**
+ * `export-env`: true or false, or the names of the store's variables to put
+ * into the job's environment, separated by spaces or lines. A listed name
+ * must be a variable name and none a tool reads as a setting.
+ */
+function parseExportEnv(value) {
+    const trimmed = value.trim();
+    if (!trimmed || [...TRUE_WORDS, ...FALSE_WORDS].includes(trimmed)) {
+        return { exportEnv: parseBoolean(Inputs.exportEnv, trimmed, false) };
+    }
+    // A switch spelled otherwise (yes, on…) is a mistake, not a variable of
+    // that name: found now, not after the store is made.
+    if (/^(y|yes|n|no|on|off)$/i.test(trimmed)) {
+        throw new InputError(Inputs.exportEnv, `must be true, false or the names of the store's variables to export (DATABASE_URL DIRECT_URL); got ${quote(trimmed)}.`);
+    }
+    const names = [...new Set(trimmed.split(/\s+/))];
+    for (const name of names) {
+        const reason = unlistable(name);
+        if (reason === undefined)
+            continue;
+        throw new InputError(Inputs.exportEnv, `lists ${quote(name)}, which ${reason}; list the store's variables by their own names (export-env: DATABASE_URL DIRECT_URL), or set true for the names database stores use.`);
+    }
+    return { exportEnv: true, exportNames: names };
+}
+/**
+ * `variables`: the names the app reads, each from one of the store's, one
+ * `APP_NAME=STORE_NAME` a line (`DATABASE_URL=POSTGRES_PRISMA_URL`). An app
+ * name reaches every build of the branch and the job's environment, so it
+ * is refused as a listed name is (`unlistable`); each is given once.
+ * Undefined where the input is empty.
+ */
+function parseVariables(value) {
+    const lines = value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+    if (lines.length === 0)
+        return undefined;
+    const example = 'DATABASE_URL=POSTGRES_PRISMA_URL';
+    const variables = [];
+    for (const line of lines) {
+        const match = /^([^=]*)=(.*)$/.exec(line);
+        if (!match) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, which is not APP_NAME=STORE_NAME; give one a line, the name your app reads and the store's name it takes the value of (${example}).`);
+        }
+        const name = match[1].trim();
+        const from = match[2].trim();
+        const reason = unlistable(name);
+        if (reason !== undefined) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose app name ${quote(name)} ${reason}; name the variable as your app reads it (${example}).`);
+        }
+        if (!VARIABLE_NAME.test(from)) {
+            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose store name ${quote(from)} is not a variable name (letters, digits and _, not starting with a digit); after = give one of the store's names (the "${Outputs.secretNames}" output lists them).`);
+        }
+        if (variables.some((variable) => variable.name === name)) {
+            throw new InputError(Inputs.variables, `gives ${name} twice (${quote(line)} is the second); give each app name one line.`);
+        }
+        variables.push({ name, from });
+    }
+    return variables;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * The action's inputs: what a run is asked to do (`ActionInputs`), read and
+ * checked by `parseInputs`, with the rules between inputs (what `prune`,
+ * `git-branch`, `export-env`, `redeploy` and `read-env` need or exclude).
+ * Each input's own format is checked in `vercel-names.ts` (Vercel's ids,
+ * slugs and names) or `input-values.ts` (everything else).
+ */
+
+
+
+
+
+
+
+/**
+ * Reads and checks every input, so that a bad one fails the step before any
+ * request is sent. Empty inputs fall back to the Vercel CLI's environment
+ * variables, then to defaults derived from the GitHub context.
+ */
+function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
+    const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || '';
+    if (token)
+        onSecret?.(token);
+    const githubToken = read(Inputs.githubToken);
+    if (githubToken)
+        onSecret?.(githubToken);
+    const state = parseState(read(Inputs.state));
+    const comment = parseBoolean(Inputs.comment, read(Inputs.comment), false);
+    if (state === 'prune')
+        checkPrune(read, context, comment);
+    if (context.eventName === 'delete' && state !== 'prune') {
+        checkDeleteEvent(read, context, state);
+    }
+    const defaults = state === 'prune'
+        ? { name: '', externalId: '' }
+        : deriveDefaults(context, read(Inputs.name));
+    const metadata = parseMetadata(read(Inputs.metadata));
+    const inputs = {
+        token: parseToken(token, context),
+        team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
+        integration: parseIntegration(read(Inputs.integration)),
+        product: parseProduct(read(Inputs.product)),
+        name: state === 'prune' ? '' : parseName(defaults.name ?? ''),
+        externalId: state === 'prune'
+            ? ''
+            : parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
+        plan: parsePlan(read(Inputs.plan)),
+        paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
+        prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
+        metadata: metadata?.values,
+        metadataSyntax: metadata?.syntax,
+        protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
+        source: parseSource(read(Inputs.source)),
+        timeoutSeconds: parseTimeout(read(Inputs.timeout)),
+        apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL),
+        state,
+        wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
+        project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
+        environments: [],
+        environmentsGiven: false,
+        envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
+        envPrefixIsDefault: false,
+        dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
+        readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false),
+        comment,
+        githubToken: parseGitHubToken(githubToken, comment || state === 'prune' ? state : undefined),
+        githubApiUrl: env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
+        gitBranch: parseGitBranch(read(Inputs.gitBranch)),
+        ...parseExportEnv(read(Inputs.exportEnv)),
+        variables: parseVariables(read(Inputs.variables)),
+        redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false),
+        fallback: parseFallback(read(Inputs.fallback)),
+        maxStores: parseMaxStores(read(Inputs.maxStores))
+    };
+    if (inputs.envPrefix === undefined) {
+        inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId);
+        inputs.envPrefixIsDefault = true;
+    }
+    const environments = parseEnvironments(read(Inputs.environments));
+    inputs.environmentsGiven = environments !== undefined;
+    inputs.environments = environments ?? defaultEnvironments(inputs);
+    return checkPreviewInputs(inputs, context);
+}
+/**
+ * The prefix of a connection when `env-prefix` is empty, so that the stores
+ * of many open pull requests connect to one project side by side: `PR42_`
+ * in pull request 42; elsewhere (a branch build, a named store) `S` and a
+ * hash of the store's key, which differs from key to key and stays the same
+ * from run to run. Who needs the store's variables under their own names
+ * takes them from `env`, `export-env` or `git-branch`.
+ */
+function defaultEnvPrefix(context, externalId) {
+    if (context.pullRequestNumber !== undefined) {
+        return `PR${context.pullRequestNumber}_`;
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(externalId).digest('hex');
+    return `S${hash.slice(0, 8).toUpperCase()}_`;
+}
+/**
+ * Whether the step reads the store's values and hands them on itself: to
+ * the branch (`git-branch`), the job (`export-env`) or the `env` output
+ * (`read-env`).
+ */
+function readsValues(inputs) {
+    return inputs.gitBranch !== undefined || inputs.exportEnv || inputs.readEnv;
+}
+/**
+ * Where the step hands the values on itself (to the branch, the job or the
+ * `env` output), the connection needs to reach no deployment: development's
+ * variables never do, and cannot be sensitive, so every value is readable
+ * and no preview can read another pull request's store.
+ */
+function defaultEnvironments(inputs) {
+    return readsValues(inputs) ? ['development'] : ['preview'];
+}
+/** The inputs of issue 12, which only make sense together. */
+function checkPreviewInputs(inputs, context) {
+    if (inputs.redeploy && !inputs.gitBranch) {
+        // The usual cause: `${{ github.head_ref }}`, which is empty on any
+        // event but a pull request's.
+        const why = context.pullRequestNumber === undefined
+            ? `, and it is empty: this run's event is ${context.eventName ?? 'not a pull request'}, where \${{ github.head_ref }} is empty (GitHub sets it only for pull requests); on push, set "${Inputs.gitBranch}" to \${{ github.ref_name }}, or run this step on pull_request only`
+            : `: it redeploys the previews of that branch once its variables are written; set "${Inputs.gitBranch}" to \${{ github.head_ref }}, or drop "${Inputs.redeploy}"`;
+        throw new InputError(Inputs.redeploy, `needs "${Inputs.gitBranch}"${why}.`);
+    }
+    for (const input of [Inputs.gitBranch, Inputs.exportEnv]) {
+        const given = input === Inputs.gitBranch ? Boolean(inputs.gitBranch) : inputs.exportEnv;
+        if (given && !inputs.project) {
+            throw new InputError(input, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the store's values are read from the project it is connected to; set "${Inputs.project}", or drop "${input}".`);
+        }
+    }
+    checkVariables(inputs);
+    return checkReadEnv(inputs);
+}
+/**
+ * `variables` names what `git-branch`, `export-env` and `env` carry: without
+ * one of them it would do nothing. A list in `export-env` names some of its
+ * app names, which are known now.
+ */
+function checkVariables(inputs) {
+    const { variables, exportNames } = inputs;
+    if (variables === undefined)
+        return;
+    if (!readsValues(inputs)) {
+        throw new InputError(Inputs.variables, `needs "${Inputs.gitBranch}", "${Inputs.exportEnv}" or "${Inputs.readEnv}": it names the variables those hand on; add one, or drop "${Inputs.variables}".`);
+    }
+    const names = variables.map(({ name }) => name);
+    const unmapped = exportNames?.find((name) => !names.includes(name));
+    if (unmapped === undefined)
+        return;
+    throw new InputError(Inputs.exportEnv, `lists ${unmapped}, which "${Inputs.variables}" does not give (it gives ${names.join(', ')}); with "${Inputs.variables}", list the app's names (export-env: ${names.slice(0, 2).join(' ')}), or set true for all of them.`);
+}
+/**
+ * A prune works on the default names of this repository's pull requests,
+ * which it reads back from the store names, with no pull request of its own.
+ */
+function checkPrune(read, context, comment) {
+    for (const input of [Inputs.name, Inputs.externalId]) {
+        if (read(input)) {
+            throw new InputError(input, `does not apply to state: prune, which deletes only stores with a default name (a pull request's or a branch's); drop "${input}" from the prune step.`);
+        }
+    }
+    if (comment) {
+        throw new InputError(Inputs.comment, `does not apply to state: prune, which runs without a pull request; drop "${Inputs.comment}" from the prune step.`);
+    }
+    // A prune only deletes: there is no store of its own to write to a branch,
+    // put into the job's environment or redeploy with. Silently ignoring them
+    // would leave a step that looks as if it did one of those.
+    const previewInputs = {
+        [Inputs.gitBranch]: Boolean(read(Inputs.gitBranch)),
+        [Inputs.exportEnv]: parseExportEnv(read(Inputs.exportEnv)).exportEnv,
+        [Inputs.variables]: Boolean(read(Inputs.variables).trim()),
+        [Inputs.redeploy]: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
+    };
+    for (const [input, given] of Object.entries(previewInputs)) {
+        if (given) {
+            throw new InputError(input, `does not apply to state: prune, which deletes stores and writes nothing for a branch; drop "${input}" from the prune step.`);
+        }
+    }
+    if (!context.owner || !context.repo) {
+        throw new InputError(Inputs.state, 'prune needs the repository the stores were made for (GITHUB_REPOSITORY, which the runner sets); run it in a GitHub Actions workflow.');
+    }
+}
+/**
+ * On a `delete` event the default store is the deleted branch's (the
+ * event's `ref`): only `state: absent` makes sense of it, and a tag has
+ * none. A step that names its store is left to do as it says.
+ */
+function checkDeleteEvent(read, context, state) {
+    if (read(Inputs.name) || read(Inputs.externalId))
+        return;
+    if (context.branch === undefined) {
+        throw new InputError(Inputs.state, `has no store to work on: this delete event deleted a tag, not a branch; run the step only for branches (if: github.event.ref_type == 'branch').`);
+    }
+    if (state === 'present') {
+        throw new InputError(Inputs.state, `is present on a delete event, which would make a store for branch ${JSON.stringify(context.branch)} as it is deleted; use state: absent to delete that branch's store.`);
+    }
+}
+/** The values are read from the project a store is connected to. */
+function checkReadEnv(inputs) {
+    if (inputs.readEnv && inputs.state === 'present' && !inputs.project) {
+        throw new InputError(Inputs.readEnv, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the values are read from the project the store is connected to; set "${Inputs.project}", or drop "${Inputs.readEnv}".`);
+    }
+    return inputs;
+}
+/**
+ * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
+ * account the user's id, which is no team and means no team scope.
+ */
+function teamFromEnv(env) {
+    const orgId = env[FallbackEnv.team]?.trim() ?? '';
+    return orgId.startsWith('team_') ? orgId : '';
+}
+
 ;// CONCATENATED MODULE: ./src/redeploy.ts
 
 // Enough to see every build a burst of pushes started before the step,
@@ -53661,10 +53950,7 @@ function httpsAddress(host) {
 
 
 
-/** Whether the step reads the store's values: `read-env`, `export-env` or `git-branch`. */
-function readsValues(inputs) {
-    return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
-}
+
 /** The input that has the step read the values, for its failures' advice. */
 function valuesInput(inputs) {
     if (inputs.gitBranch !== undefined)
@@ -53973,288 +54259,6 @@ async function runPrune(step) {
             ? removeFromConnectedProjects(api, stores, info)
             : removeBranchVariables(api, project, stores.map(({ id }) => id), info)
     }));
-}
-
-;// CONCATENATED MODULE: ./src/name-inputs.ts
-/**
- * The two inputs that name the store's variables: `export-env` (a switch, or
- * the names to put into the job's environment) and `variables` (the names
- * the app reads, each from one of the store's). A name either gives reaches
- * later steps or every build of the branch, so each is refused as
- * `variable-names.ts` refuses a listed name, before any request.
- */
-
-
-
-
-/**
- * `export-env`: true or false, or the names of the store's variables to put
- * into the job's environment, separated by spaces or lines. A listed name
- * must be a variable name and none a tool reads as a setting.
- */
-function parseExportEnv(value) {
-    const trimmed = value.trim();
-    if (!trimmed || [...TRUE_WORDS, ...FALSE_WORDS].includes(trimmed)) {
-        return { exportEnv: parseBoolean(Inputs.exportEnv, trimmed, false) };
-    }
-    // A switch spelled otherwise (yes, on…) is a mistake, not a variable of
-    // that name: found now, not after the store is made.
-    if (/^(y|yes|n|no|on|off)$/i.test(trimmed)) {
-        throw new InputError(Inputs.exportEnv, `must be true, false or the names of the store's variables to export (DATABASE_URL DIRECT_URL); got ${quote(trimmed)}.`);
-    }
-    const names = [...new Set(trimmed.split(/\s+/))];
-    for (const name of names) {
-        const reason = unlistable(name);
-        if (reason === undefined)
-            continue;
-        throw new InputError(Inputs.exportEnv, `lists ${quote(name)}, which ${reason}; list the store's variables by their own names (export-env: DATABASE_URL DIRECT_URL), or set true for the names database stores use.`);
-    }
-    return { exportEnv: true, exportNames: names };
-}
-/**
- * `variables`: the names the app reads, each from one of the store's, one
- * `APP_NAME=STORE_NAME` a line (`DATABASE_URL=POSTGRES_PRISMA_URL`). An app
- * name reaches every build of the branch and the job's environment, so it
- * is refused as a listed name is (`unlistable`); each is given once.
- * Undefined where the input is empty.
- */
-function parseVariables(value) {
-    const lines = value
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter(Boolean);
-    if (lines.length === 0)
-        return undefined;
-    const example = 'DATABASE_URL=POSTGRES_PRISMA_URL';
-    const variables = [];
-    for (const line of lines) {
-        const match = /^([^=]*)=(.*)$/.exec(line);
-        if (!match) {
-            throw new InputError(Inputs.variables, `has the line ${quote(line)}, which is not APP_NAME=STORE_NAME; give one a line, the name your app reads and the store's name it takes the value of (${example}).`);
-        }
-        const name = match[1].trim();
-        const from = match[2].trim();
-        const reason = unlistable(name);
-        if (reason !== undefined) {
-            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose app name ${quote(name)} ${reason}; name the variable as your app reads it (${example}).`);
-        }
-        if (!VARIABLE_NAME.test(from)) {
-            throw new InputError(Inputs.variables, `has the line ${quote(line)}, whose store name ${quote(from)} is not a variable name (letters, digits and _, not starting with a digit); after = give one of the store's names (the "${Outputs.secretNames}" output lists them).`);
-        }
-        if (variables.some((variable) => variable.name === name)) {
-            throw new InputError(Inputs.variables, `gives ${name} twice (${quote(line)} is the second); give each app name one line.`);
-        }
-        variables.push({ name, from });
-    }
-    return variables;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * The action's inputs: what a run is asked to do (`ActionInputs`), read and
- * checked by `parseInputs`, with the rules between inputs (what `prune`,
- * `git-branch`, `export-env`, `redeploy` and `read-env` need or exclude).
- * Each input's own format is checked in `vercel-names.ts` (Vercel's ids,
- * slugs and names) or `input-values.ts` (everything else).
- */
-
-
-
-
-
-
-
-/**
- * Reads and checks every input, so that a bad one fails the step before any
- * request is sent. Empty inputs fall back to the Vercel CLI's environment
- * variables, then to defaults derived from the GitHub context.
- */
-function parseInputs(read, { env = process.env, context = {}, onSecret } = {}) {
-    const token = read(Inputs.token) || env[FallbackEnv.token]?.trim() || '';
-    if (token)
-        onSecret?.(token);
-    const githubToken = read(Inputs.githubToken);
-    if (githubToken)
-        onSecret?.(githubToken);
-    const state = parseState(read(Inputs.state));
-    const comment = parseBoolean(Inputs.comment, read(Inputs.comment), false);
-    if (state === 'prune')
-        checkPrune(read, context, comment);
-    if (context.eventName === 'delete' && state !== 'prune') {
-        checkDeleteEvent(read, context, state);
-    }
-    const defaults = state === 'prune'
-        ? { name: '', externalId: '' }
-        : deriveDefaults(context, read(Inputs.name));
-    const metadata = parseMetadata(read(Inputs.metadata));
-    const inputs = {
-        token: parseToken(token, context),
-        team: parseTeam(read(Inputs.team) || teamFromEnv(env)),
-        integration: parseIntegration(read(Inputs.integration)),
-        product: parseProduct(read(Inputs.product)),
-        name: state === 'prune' ? '' : parseName(defaults.name ?? ''),
-        externalId: state === 'prune'
-            ? ''
-            : parseExternalId(read(Inputs.externalId) || defaults.externalId || ''),
-        plan: parsePlan(read(Inputs.plan)),
-        paymentMethodId: optionalWord(Inputs.paymentMethod, read(Inputs.paymentMethod)),
-        prepaymentAmountCents: parsePrepayment(read(Inputs.prepaymentAmountCents)),
-        metadata: metadata?.values,
-        metadataSyntax: metadata?.syntax,
-        protocolSettings: parseJsonObject(Inputs.protocolSettings, read(Inputs.protocolSettings)),
-        source: parseSource(read(Inputs.source)),
-        timeoutSeconds: parseTimeout(read(Inputs.timeout)),
-        apiUrl: parseApiUrl(read(Inputs.apiUrl) || DEFAULT_API_URL),
-        state,
-        wait: parseBoolean(Inputs.wait, read(Inputs.wait), true),
-        project: parseProject(read(Inputs.project) || env[FallbackEnv.project]?.trim() || ''),
-        environments: [],
-        environmentsGiven: false,
-        envPrefix: parseEnvPrefix(read(Inputs.envPrefix)),
-        envPrefixIsDefault: false,
-        dryRun: parseBoolean(Inputs.dryRun, read(Inputs.dryRun), false),
-        readEnv: parseBoolean(Inputs.readEnv, read(Inputs.readEnv), false),
-        comment,
-        githubToken: parseGitHubToken(githubToken, comment || state === 'prune' ? state : undefined),
-        githubApiUrl: env.GITHUB_API_URL?.trim().replace(/\/+$/, '') || DEFAULT_GITHUB_API_URL,
-        gitBranch: parseGitBranch(read(Inputs.gitBranch)),
-        ...parseExportEnv(read(Inputs.exportEnv)),
-        variables: parseVariables(read(Inputs.variables)),
-        redeploy: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false),
-        fallback: parseFallback(read(Inputs.fallback)),
-        maxStores: parseMaxStores(read(Inputs.maxStores))
-    };
-    if (inputs.envPrefix === undefined) {
-        inputs.envPrefix = defaultEnvPrefix(context, inputs.externalId);
-        inputs.envPrefixIsDefault = true;
-    }
-    const environments = parseEnvironments(read(Inputs.environments));
-    inputs.environmentsGiven = environments !== undefined;
-    inputs.environments = environments ?? defaultEnvironments(inputs);
-    return checkPreviewInputs(inputs, context);
-}
-/**
- * The prefix of a connection when `env-prefix` is empty, so that the stores
- * of many open pull requests connect to one project side by side: `PR42_`
- * in pull request 42; elsewhere (a branch build, a named store) `S` and a
- * hash of the store's key, which differs from key to key and stays the same
- * from run to run. Who needs the store's variables under their own names
- * takes them from `env`, `export-env` or `git-branch`.
- */
-function defaultEnvPrefix(context, externalId) {
-    if (context.pullRequestNumber !== undefined) {
-        return `PR${context.pullRequestNumber}_`;
-    }
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(externalId).digest('hex');
-    return `S${hash.slice(0, 8).toUpperCase()}_`;
-}
-/**
- * Where the step hands the values on itself (to the branch, the job or the
- * `env` output), the connection needs to reach no deployment: development's
- * variables never do, and cannot be sensitive, so every value is readable
- * and no preview can read another pull request's store.
- */
-function defaultEnvironments(inputs) {
-    return inputs.gitBranch !== undefined || inputs.exportEnv || inputs.readEnv
-        ? ['development']
-        : ['preview'];
-}
-/** The inputs of issue 12, which only make sense together. */
-function checkPreviewInputs(inputs, context) {
-    if (inputs.redeploy && !inputs.gitBranch) {
-        // The usual cause: `${{ github.head_ref }}`, which is empty on any
-        // event but a pull request's.
-        const why = context.pullRequestNumber === undefined
-            ? `, and it is empty: this run's event is ${context.eventName ?? 'not a pull request'}, where \${{ github.head_ref }} is empty (GitHub sets it only for pull requests); on push, set "${Inputs.gitBranch}" to \${{ github.ref_name }}, or run this step on pull_request only`
-            : `: it redeploys the previews of that branch once its variables are written; set "${Inputs.gitBranch}" to \${{ github.head_ref }}, or drop "${Inputs.redeploy}"`;
-        throw new InputError(Inputs.redeploy, `needs "${Inputs.gitBranch}"${why}.`);
-    }
-    for (const input of [Inputs.gitBranch, Inputs.exportEnv]) {
-        const given = input === Inputs.gitBranch ? Boolean(inputs.gitBranch) : inputs.exportEnv;
-        if (given && !inputs.project) {
-            throw new InputError(input, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the store's values are read from the project it is connected to; set "${Inputs.project}", or drop "${input}".`);
-        }
-    }
-    checkVariables(inputs);
-    return checkReadEnv(inputs);
-}
-/**
- * `variables` names what `git-branch`, `export-env` and `env` carry: without
- * one of them it would do nothing. A list in `export-env` names some of its
- * app names, which are known now.
- */
-function checkVariables({ variables, gitBranch, exportEnv, exportNames, readEnv }) {
-    if (variables === undefined)
-        return;
-    if (!gitBranch && !exportEnv && !readEnv) {
-        throw new InputError(Inputs.variables, `needs "${Inputs.gitBranch}", "${Inputs.exportEnv}" or "${Inputs.readEnv}": it names the variables those hand on; add one, or drop "${Inputs.variables}".`);
-    }
-    const names = variables.map(({ name }) => name);
-    const unmapped = exportNames?.find((name) => !names.includes(name));
-    if (unmapped === undefined)
-        return;
-    throw new InputError(Inputs.exportEnv, `lists ${unmapped}, which "${Inputs.variables}" does not give (it gives ${names.join(', ')}); with "${Inputs.variables}", list the app's names (export-env: ${names.slice(0, 2).join(' ')}), or set true for all of them.`);
-}
-/**
- * A prune works on the default names of this repository's pull requests,
- * which it reads back from the store names, with no pull request of its own.
- */
-function checkPrune(read, context, comment) {
-    for (const input of [Inputs.name, Inputs.externalId]) {
-        if (read(input)) {
-            throw new InputError(input, `does not apply to state: prune, which deletes only stores with a default name (a pull request's or a branch's); drop "${input}" from the prune step.`);
-        }
-    }
-    if (comment) {
-        throw new InputError(Inputs.comment, `does not apply to state: prune, which runs without a pull request; drop "${Inputs.comment}" from the prune step.`);
-    }
-    // A prune only deletes: there is no store of its own to write to a branch,
-    // put into the job's environment or redeploy with. Silently ignoring them
-    // would leave a step that looks as if it did one of those.
-    const previewInputs = {
-        [Inputs.gitBranch]: Boolean(read(Inputs.gitBranch)),
-        [Inputs.exportEnv]: parseExportEnv(read(Inputs.exportEnv)).exportEnv,
-        [Inputs.variables]: Boolean(read(Inputs.variables).trim()),
-        [Inputs.redeploy]: parseBoolean(Inputs.redeploy, read(Inputs.redeploy), false)
-    };
-    for (const [input, given] of Object.entries(previewInputs)) {
-        if (given) {
-            throw new InputError(input, `does not apply to state: prune, which deletes stores and writes nothing for a branch; drop "${input}" from the prune step.`);
-        }
-    }
-    if (!context.owner || !context.repo) {
-        throw new InputError(Inputs.state, 'prune needs the repository the stores were made for (GITHUB_REPOSITORY, which the runner sets); run it in a GitHub Actions workflow.');
-    }
-}
-/**
- * On a `delete` event the default store is the deleted branch's (the
- * event's `ref`): only `state: absent` makes sense of it, and a tag has
- * none. A step that names its store is left to do as it says.
- */
-function checkDeleteEvent(read, context, state) {
-    if (read(Inputs.name) || read(Inputs.externalId))
-        return;
-    if (context.branch === undefined) {
-        throw new InputError(Inputs.state, `has no store to work on: this delete event deleted a tag, not a branch; run the step only for branches (if: github.event.ref_type == 'branch').`);
-    }
-    if (state === 'present') {
-        throw new InputError(Inputs.state, `is present on a delete event, which would make a store for branch ${JSON.stringify(context.branch)} as it is deleted; use state: absent to delete that branch's store.`);
-    }
-}
-/** The values are read from the project a store is connected to. */
-function checkReadEnv(inputs) {
-    if (inputs.readEnv && inputs.state === 'present' && !inputs.project) {
-        throw new InputError(Inputs.readEnv, `needs "${Inputs.project}" (or ${FallbackEnv.project}): the values are read from the project the store is connected to; set "${Inputs.project}", or drop "${Inputs.readEnv}".`);
-    }
-    return inputs;
-}
-/**
- * `VERCEL_ORG_ID` as `vercel link` writes it: a team id, or for a personal
- * account the user's id, which is no team and means no team scope.
- */
-function teamFromEnv(env) {
-    const orgId = env[FallbackEnv.team]?.trim() ?? '';
-    return orgId.startsWith('team_') ? orgId : '';
 }
 
 ;// CONCATENATED MODULE: ./src/project-answers.ts
@@ -55019,7 +55023,7 @@ function listsVariablesEarly(inputs) {
         return false;
     if (inputs.state === 'absent')
         return true;
-    return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined;
+    return readsValues(inputs);
 }
 /**
  * `comment: true`: the pull request's comment says what the run did. A dry

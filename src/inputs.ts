@@ -233,15 +233,24 @@ function defaultEnvPrefix(context: GitHubContext, externalId: string): string {
 }
 
 /**
+ * Whether the step reads the store's values and hands them on itself: to
+ * the branch (`git-branch`), the job (`export-env`) or the `env` output
+ * (`read-env`).
+ */
+export function readsValues(
+  inputs: Pick<ActionInputs, 'gitBranch' | 'exportEnv' | 'readEnv'>
+): boolean {
+  return inputs.gitBranch !== undefined || inputs.exportEnv || inputs.readEnv
+}
+
+/**
  * Where the step hands the values on itself (to the branch, the job or the
  * `env` output), the connection needs to reach no deployment: development's
  * variables never do, and cannot be sensitive, so every value is readable
  * and no preview can read another pull request's store.
  */
 function defaultEnvironments(inputs: ActionInputs): string[] {
-  return inputs.gitBranch !== undefined || inputs.exportEnv || inputs.readEnv
-    ? ['development']
-    : ['preview']
+  return readsValues(inputs) ? ['development'] : ['preview']
 }
 
 /** The inputs of issue 12, which only make sense together. */
@@ -277,15 +286,10 @@ function checkPreviewInputs(
  * one of them it would do nothing. A list in `export-env` names some of its
  * app names, which are known now.
  */
-function checkVariables({
-  variables,
-  gitBranch,
-  exportEnv,
-  exportNames,
-  readEnv
-}: ActionInputs): void {
+function checkVariables(inputs: ActionInputs): void {
+  const { variables, exportNames } = inputs
   if (variables === undefined) return
-  if (!gitBranch && !exportEnv && !readEnv) {
+  if (!readsValues(inputs)) {
     throw new InputError(
       Inputs.variables,
       `needs "${Inputs.gitBranch}", "${Inputs.exportEnv}" or "${Inputs.readEnv}": it names the variables those hand on; add one, or drop "${Inputs.variables}".`

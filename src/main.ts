@@ -3,7 +3,7 @@ import { commentOnPullRequest } from './comment.ts'
 import { USER_AGENT } from './constants.ts'
 import { describeFailure } from './errors.ts'
 import { runFlow } from './flows.ts'
-import { parseInputs, type ActionInputs } from './inputs.ts'
+import { parseInputs, readsValues, type ActionInputs } from './inputs.ts'
 import * as log from './log.ts'
 import { openGitHub } from './github.ts'
 import { readGitHubContext, type GitHubContext } from './naming.ts'
@@ -184,7 +184,7 @@ async function prepare(
 function listsVariablesEarly(inputs: ActionInputs): boolean {
   if (inputs.dryRun || inputs.project === undefined) return false
   if (inputs.state === 'absent') return true
-  return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined
+  return readsValues(inputs)
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 } from './branch-marks.ts'
 import { Inputs, Outputs } from './constants.ts'
 import { ActionError } from './errors.ts'
-import type { ActionInputs } from './inputs.ts'
+import { readsValues, type ActionInputs } from './inputs.ts'
 import { explainedListing, readStoreEnv } from './project-env.ts'
 import type { ConnectionResult } from './project.ts'
 import {
@@ -40,11 +40,6 @@ import {
   type NameSelection
 } from './variable-names.ts'
 import { isStandardEnvironment } from './vercel-names.ts'
-
-/** Whether the step reads the store's values: `read-env`, `export-env` or `git-branch`. */
-function readsValues(inputs: ActionInputs): boolean {
-  return inputs.readEnv || inputs.exportEnv || inputs.gitBranch !== undefined
-}
 
 /** The input that has the step read the values, for its failures' advice. */
 function valuesInput(inputs: ActionInputs): string {

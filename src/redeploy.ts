@@ -47,11 +47,7 @@ export interface PreviewsSettled {
 }
 
 /** A preview built with the branch's variables, as the listing gave it. */
-export interface CurrentPreview {
-  id: string
-  /** `https://` and the deployment's host; empty where Vercel gave none. */
-  url: string
-}
+export type CurrentPreview = Pick<Redeployed, 'id' | 'url'>
 
 // Enough to see every build a burst of pushes started before the step,
 // still in one request.
