@@ -48367,6 +48367,7 @@ function isQuotaRefusal({ status, body, method, path }) {
         status !== 429 &&
         QUOTA.test(`${body?.code ?? ''} ${body?.message ?? ''}`.replaceAll('_', ' ')));
 }
+/** The team as the step was given it: its slug, or its id. */
 function teamValue(team) {
     return 'slug' in team ? team.slug : team.teamId;
 }
@@ -52069,7 +52070,6 @@ function show(value) {
 
 
 
-
 /** The team has no Marketplace installation of the integration named. */
 class NotInstalledError extends InputError {
 }
@@ -52110,7 +52110,7 @@ async function resolveInstallation(api, integration, team) {
  */
 async function notInstalled(api, integration, team) {
     const account = team
-        ? `team ${JSON.stringify('slug' in team ? team.slug : team.teamId)}`
+        ? `team ${JSON.stringify(teamValue(team))}`
         : `the personal account of the token's user ("${Inputs.team}" is empty, so no team was used)`;
     const installed = await api.listInstallations().then((all) => [
         ...new Set(all

@@ -274,6 +274,7 @@ function isQuotaRefusal({
   )
 }
 
-function teamValue(team: TeamScope): string {
+/** The team as the step was given it: its slug, or its id. */
+export function teamValue(team: TeamScope): string {
   return 'slug' in team ? team.slug : team.teamId
 }

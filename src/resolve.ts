@@ -1,8 +1,7 @@
 import { Inputs } from './constants.ts'
-import { InputError } from './errors.ts'
+import { InputError, VercelApiError, teamValue } from './errors.ts'
 import type { ActionInputs } from './inputs.ts'
 import { checkMetadata } from './metadata.ts'
-import { VercelApiError } from './errors.ts'
 import type { IntegrationApi } from './vercel-api.ts'
 import type {
   BillingPlan,
@@ -94,7 +93,7 @@ async function notInstalled(
   team: TeamScope | undefined
 ): Promise<NotInstalledError> {
   const account = team
-    ? `team ${JSON.stringify('slug' in team ? team.slug : team.teamId)}`
+    ? `team ${JSON.stringify(teamValue(team))}`
     : `the personal account of the token's user ("${Inputs.team}" is empty, so no team was used)`
   const installed = await api.listInstallations().then(
     (all) => [
