@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROUTES, startEmulator, type Emulator } from '../emulator/index.ts'
 import type { SeedDeploymentInput } from '../emulator/index.ts'
 import { runAction, type RunOptions } from '../harness/run-action.ts'
-import { errorLine, neonIdInputs, warningLines } from './support/run-result.ts'
+import { errorLine, redeployStep, warningLines } from './support/run-result.ts'
 
 // Issue 19, items 2 and 4. The Git integration's first build of a pull
 // request starts before the branch's variables exist and builds, migrations
@@ -33,17 +33,7 @@ afterEach(async () => {
 })
 
 function step(bundle = false, extra: Record<string, string> = {}): RunOptions {
-  return {
-    inputs: neonIdInputs(emulator, {
-      project: WEB,
-      'git-branch': BRANCH,
-      redeploy: 'true',
-      ...extra
-    }),
-    pullRequest: 1,
-    env: { GITHUB_HEAD_REF: BRANCH },
-    bundle
-  }
+  return redeployStep(emulator, bundle, extra)
 }
 
 /** An emulator whose answers take a while, so that requests sent together overlap. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROUTES, startEmulator, type Emulator } from '../emulator/index.ts'
 import { runAction, type RunOptions } from '../harness/run-action.ts'
-import { errorLine, neonIdInputs, warningLines } from './support/run-result.ts'
+import { errorLine, redeployStep, warningLines } from './support/run-result.ts'
 
 // Issue 23, finding 5: `redeploy` rebuilt whatever deployment the listing
 // named, so an answer naming another project's production deployment on
@@ -28,17 +28,7 @@ afterEach(async () => {
 })
 
 function step(bundle: boolean, extra: Record<string, string> = {}): RunOptions {
-  return {
-    inputs: neonIdInputs(emulator, {
-      project: WEB,
-      'git-branch': BRANCH,
-      redeploy: 'true',
-      ...extra
-    }),
-    pullRequest: 1,
-    env: { GITHUB_HEAD_REF: BRANCH },
-    bundle
-  }
+  return redeployStep(emulator, bundle, extra)
 }
 
 /** Built a minute ago, before the step writes the branch's variables. */

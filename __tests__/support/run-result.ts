@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import type { Emulator } from '../../emulator/index.ts'
-import type { RunResult } from '../../harness/run-action.ts'
+import type { RunOptions, RunResult } from '../../harness/run-action.ts'
 
 /**
  * The one `::error::` line of a failed run: exit code 1, a single line, and
@@ -38,5 +38,28 @@ export function neonIdInputs(
     product: emulator.installations.neon.products[0].id,
     'api-url': emulator.url,
     ...extra
+  }
+}
+
+/**
+ * Pull request 1's step with `git-branch` and `redeploy`: the emulator's
+ * project web, its branch feature/login, Neon by id.
+ */
+export function redeployStep(
+  emulator: Emulator,
+  bundle: boolean,
+  extra: Record<string, string> = {}
+): RunOptions {
+  const branch = 'feature/login'
+  return {
+    inputs: neonIdInputs(emulator, {
+      project: 'prj_emuWeb0001',
+      'git-branch': branch,
+      redeploy: 'true',
+      ...extra
+    }),
+    pullRequest: 1,
+    env: { GITHUB_HEAD_REF: branch },
+    bundle
   }
 }
