@@ -55063,9 +55063,8 @@ function repositoryOf({ owner, repo }) {
 /***/ }),
 
 /***/ 8842:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (() => {
 
-/* unused harmony exports REQUIRED_NODE_MAJOR, tooOldNode */
 /*
  * The first module the bundle evaluates. The action needs Node.js 24
  * (action.yml says `using: node24`); on an older Node, undici's module code
@@ -55088,6 +55087,7 @@ if (tooOld) {
     process.stdout.write(`::error::${tooOld}\n`);
     process.exit(1);
 }
+
 
 
 /***/ }),

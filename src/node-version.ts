@@ -5,10 +5,10 @@
  * check runs before any other module of the bundle is evaluated, so that
  * such a run ends with one line saying what to change instead.
  */
-export const REQUIRED_NODE_MAJOR = 24
+const REQUIRED_NODE_MAJOR = 24
 
 /** The line for a Node.js older than the action needs; otherwise none. */
-export function tooOldNode(version: string): string | undefined {
+function tooOldNode(version: string): string | undefined {
   const major = Number(/^v?(\d+)\./.exec(version)?.[1])
   if (major >= REQUIRED_NODE_MAJOR) return undefined
   return `vercel-store-action needs Node.js ${REQUIRED_NODE_MAJOR} or newer, and this is Node.js ${version}: run it as a GitHub Action step (action.yml runs it on node24), or locally with Node.js ${REQUIRED_NODE_MAJOR} (npm ci puts one in node_modules/.bin).`

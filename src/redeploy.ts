@@ -82,7 +82,7 @@ export interface RedeployTarget {
  * Vercel's) would otherwise have another project's production rebuilt, or
  * cancelled.
  */
-export function notThisBranchsPreview(
+function notThisBranchsPreview(
   deployment: ListedDeployment,
   { projectId, branch }: Pick<RedeployTarget, 'projectId' | 'branch'>
 ): string | undefined {

@@ -256,7 +256,7 @@ const MONTHS = [
 ]
 
 /** `Jan 5, 2026 3:04pm`, in UTC, as Vercel's comment shows its times. */
-export function shownTime(ms: number): string {
+function shownTime(ms: number): string {
   const time = new Date(ms)
   const hours = time.getUTCHours()
   const minutes = String(time.getUTCMinutes()).padStart(2, '0')

@@ -180,7 +180,7 @@ export interface NameSelection {
  * have: the caller fails on `missing`), or, with no list, those of the
  * stores' shapes.
  */
-export function selectNames(
+function selectNames(
   names: readonly string[],
   listed: readonly string[] | undefined
 ): NameSelection & { missing: string[] } {
